@@ -1,0 +1,5 @@
+"""`python -m coopprogram` runs the `coop` command."""
+
+from coopprogram.cli import main
+
+main()

@@ -1,0 +1,90 @@
+"""The `coop` command: the root app, the global --db option, one sub-app per command group.
+
+Only Typer and Rich load here, so `coop --help` and shell completion start fast; each
+command imports the services it uses inside its body.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from coopprogram import __version__
+from coopprogram.cli import coops, db, init, milestones, phases, program, status
+from coopprogram.cli.context import current, report_error
+from coopprogram.config import ENV_VAR
+from coopprogram.errors import CoopError
+
+
+class CoopGroup(TyperGroup):
+    """Every refusal or usage error becomes one line on stderr: exit 1 or 2, no traceback."""
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            result = super().main(args, prog_name or "coop", complete_var, False, **extra)
+        except CoopError as error:
+            report_error(error)
+            sys.exit(1)
+        except typer.TyperException as error:
+            sys.exit(_report_usage_error(error))
+        except (typer.Abort, KeyboardInterrupt):
+            report_error(CoopError("Stopped before finishing; nothing was changed."))
+            sys.exit(1)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+def _report_usage_error(error: typer.TyperException) -> int:
+    command = getattr(getattr(error, "ctx", None), "command_path", "coop")
+    message = error.format_message().rstrip(".")
+    report_error(CoopError(f"{message}. See `{command} --help`."))
+    return getattr(error, "exit_code", 2)
+
+
+app = typer.Typer(
+    name="coop",
+    cls=CoopGroup,
+    help="Run a movement co-op pilot program: co-ops, phases, milestones, sessions, points of unity, the consultant's hours and invoices.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"coop {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    db_location: Annotated[
+        str | None,
+        typer.Option("--db", envvar=ENV_VAR, metavar="PATH|URL", help="The program database: a SQLite file path or a database URL. Default: a file in your user data folder (`coop db path`)."),
+    ] = None,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and stop.")] = False,
+) -> None:
+    """Run a movement co-op pilot program from the command line.
+
+    Example: coop init --demo && coop status --as-of 2022-01-15
+    """
+    current.db_option = db_location
+
+
+app.command("init")(init.init_command)
+app.command("status")(status.status_command)
+app.add_typer(program.app, name="program")
+app.add_typer(phases.app, name="phases")
+app.add_typer(coops.app, name="coops")
+app.add_typer(milestones.app, name="milestones")
+app.add_typer(db.app, name="db")
+
+
+def main() -> None:
+    app(prog_name="coop")

@@ -1,0 +1,53 @@
+"""Per-command context: which database this command uses, its one unit of work, and the
+one line on stderr (exit code 1) that a CoopError becomes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from coopprogram.errors import CoopError
+
+
+@dataclass
+class CommandContext:
+    db_option: str | None = None
+
+    @property
+    def url(self) -> str:
+        from coopprogram.config import resolve_database
+
+        return resolve_database(self.db_option)
+
+
+current = CommandContext()
+
+
+@contextmanager
+def database(*, write: bool) -> Iterator[Session]:
+    """The command's unit of work: committed once at the end when it writes, rolled back on error."""
+    from coopprogram.db import unit_of_work
+
+    with unit_of_work(current.url, write=write) as db:
+        yield db
+
+
+def report_error(error: CoopError) -> None:
+    from coopprogram.cli.output import error_console
+
+    error_console().print(f"Error: {error.message}")
+
+
+def fail(message: str) -> typer.Exit:
+    """Print a refusal and return the Exit to raise: `raise fail("...")`."""
+    from coopprogram.errors import CoopError
+
+    report_error(CoopError(message))
+    return typer.Exit(1)

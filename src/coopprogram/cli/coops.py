@@ -1,0 +1,235 @@
+"""`coop coops`: the pilot co-ops. Contact details are shown by `show` only, and exported
+only with --include-contacts."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from coopprogram.cli.context import database
+from coopprogram.cli.output import JsonFlag, OutputFile, dash, emit_json, emit_text, parse_count_option, parse_date_option, say, show, table, today
+
+app = typer.Typer(help="The pilot co-ops: list, show, add, edit, archive, import and export.", no_args_is_help=True)
+
+Slug = Annotated[str, typer.Argument(metavar="SLUG", help="The co-op's short name, e.g. casa-limpia (`coop coops list`).")]
+Kind = Annotated[str | None, typer.Option(help="worker, producer, consumer, housing or multi-stakeholder.")]
+Stage = Annotated[str | None, typer.Option(help="existing or budding (forming).")]
+Sector = Annotated[str | None, typer.Option(help="What the co-op does, e.g. cleaning.")]
+City = Annotated[str | None, typer.Option(help="City or neighborhood.")]
+Sponsor = Annotated[str | None, typer.Option(help="The sponsoring SEI organization.")]
+Members = Annotated[int | None, typer.Option("--members", metavar="N", parser=parse_count_option, help="Number of members.")]
+Focus = Annotated[str | None, typer.Option("--focus", help="Communities the co-op centers.")]
+Joined = Annotated[date | None, typer.Option("--joined", metavar="DATE", parser=parse_date_option, help="When it joined the pilot.")]
+ContactName = Annotated[str | None, typer.Option("--contact-name", help="Point person (personal data).")]
+ContactEmail = Annotated[str | None, typer.Option("--contact-email", help="Point person's email (personal data).")]
+ContactPhone = Annotated[str | None, typer.Option("--contact-phone", help="Point person's phone (personal data).")]
+Notes = Annotated[str | None, typer.Option(help="Free notes.")]
+
+
+@app.command("list")
+def coops_list(
+    all_: Annotated[bool, typer.Option("--all", help="Include archived co-ops.")] = False,
+    json: JsonFlag = False,
+) -> None:
+    """List the co-ops in the cohort (no contact details).
+
+    Example: coop coops list --all
+    """
+    from coopprogram.services.coops import list_coops
+
+    with database(write=False) as db:
+        views = list_coops(db, include_archived=all_)
+    if json:
+        emit_json([view.as_dict(include_contacts=False) for view in views])
+        return
+    if not views:
+        say("No co-ops yet. Add one with `coop coops add NAME --kind worker` or `coop coops import FILE.csv`.")
+        return
+    grid = table("Slug", "Name", "Kind", "Stage", "Sector", "City", "Sponsor", "Members", "Joined", title=f"{len(views)} co-ops")
+    for view in views:
+        name = view.name if view.active else f"{view.name} (archived {view.archived_on})"
+        grid.add_row(view.slug, name, view.kind, view.stage, dash(view.sector), dash(view.city), dash(view.sponsor), dash(view.member_count), dash(view.joined_on))
+    show(grid)
+
+
+@app.command("show")
+def coops_show(slug: Slug, json: JsonFlag = False) -> None:
+    """Show everything about one co-op, its contact details included.
+
+    Example: coop coops show casa-limpia
+    """
+    from coopprogram.services.coops import show_coop
+
+    with database(write=False) as db:
+        view = show_coop(db, slug)
+    if json:
+        emit_json(view.as_dict(include_contacts=True))
+        return
+    rows = [
+        ("Name", view.name),
+        ("Slug", view.slug),
+        ("Kind", view.kind),
+        ("Stage", view.stage),
+        ("Sector", view.sector),
+        ("City", view.city),
+        ("Sponsor", view.sponsor),
+        ("Members", view.member_count),
+        ("Focus", view.focus_communities),
+        ("Joined", view.joined_on),
+        ("Archived", view.archived_on),
+        ("Contact", view.contact_name),
+        ("Email", view.contact_email),
+        ("Phone", view.contact_phone),
+        ("Notes", view.notes),
+    ]
+    for label, value in rows:
+        say(f"{label + ':':<10}{dash(value)}")
+
+
+@app.command("add")
+def coops_add(
+    name: Annotated[str, typer.Argument(help="The co-op's full name.")],
+    kind: Annotated[str, typer.Option(help="worker, producer, consumer, housing or multi-stakeholder.")],
+    stage: Annotated[str, typer.Option(help="existing or budding (forming).")] = "existing",
+    slug: Annotated[str | None, typer.Option(help="Short name used in commands; made from the name if left out.")] = None,
+    sector: Sector = None,
+    city: City = None,
+    sponsor: Sponsor = None,
+    members: Members = None,
+    focus: Focus = None,
+    joined: Joined = None,
+    contact_name: ContactName = None,
+    contact_email: ContactEmail = None,
+    contact_phone: ContactPhone = None,
+    notes: Notes = None,
+) -> None:
+    """Add a co-op to the cohort.
+
+    Example: coop coops add "Casa Limpia Cleaning Cooperative" --kind worker --city Lawrence --slug casa-limpia
+    """
+    from coopprogram.services.coops import add_coop
+
+    fields = _fields(sector=sector, city=city, sponsor=sponsor, member_count=members, focus_communities=focus, joined_on=joined,
+                     contact_name=contact_name, contact_email=contact_email, contact_phone=contact_phone, notes=notes)
+    with database(write=True) as db:
+        view = add_coop(db, name=name, kind=kind, stage=stage, slug=slug, **fields)
+    say(f"Added {view.name} as '{view.slug}'.")
+
+
+@app.command("edit")
+def coops_edit(
+    slug: Slug,
+    name: Annotated[str | None, typer.Option(help="A new name.")] = None,
+    new_slug: Annotated[str | None, typer.Option("--slug", help="A new slug.")] = None,
+    kind: Kind = None,
+    stage: Stage = None,
+    sector: Sector = None,
+    city: City = None,
+    sponsor: Sponsor = None,
+    members: Members = None,
+    focus: Focus = None,
+    joined: Joined = None,
+    contact_name: ContactName = None,
+    contact_email: ContactEmail = None,
+    contact_phone: ContactPhone = None,
+    notes: Notes = None,
+) -> None:
+    """Change a co-op's details; only the options given change.
+
+    Example: coop coops edit casa-limpia --members 11 --stage existing
+    """
+    from coopprogram.services.coops import edit_coop
+
+    fields = _fields(name=name, slug=new_slug, kind=kind, stage=stage, sector=sector, city=city, sponsor=sponsor, member_count=members,
+                     focus_communities=focus, joined_on=joined, contact_name=contact_name, contact_email=contact_email,
+                     contact_phone=contact_phone, notes=notes)
+    with database(write=True) as db:
+        view = edit_coop(db, slug=slug, **fields)
+    say(f"Updated {view.name} ('{view.slug}').")
+
+
+def _fields(**fields: object) -> dict[str, object]:
+    return {name: value for name, value in fields.items() if value is not None}
+
+
+@app.command("archive")
+def coops_archive(
+    slug: Slug,
+    on: Annotated[date | None, typer.Option("--on", metavar="DATE", parser=parse_date_option, help="The day it left the cohort. Default: today.")] = None,
+    undo: Annotated[bool, typer.Option("--undo", help="Bring an archived co-op back into the cohort.")] = False,
+) -> None:
+    """Archive a co-op that left the cohort (its history stays), or bring it back with --undo.
+
+    Example: coop coops archive harbor-food --on 2022-02-01
+    """
+    from coopprogram.services.coops import archive_coop
+
+    with database(write=True) as db:
+        view = archive_coop(db, slug=slug, on=on or today(), undo=undo)
+    say(f"{view.name} is back in the cohort." if undo else f"Archived {view.name} as of {view.archived_on}.")
+
+
+@app.command("import")
+def coops_import(file: Annotated[Path, typer.Argument(metavar="FILE.csv", help="A CSV file whose first line names the columns.", exists=True, dir_okay=False, readable=True)]) -> None:
+    """Add or update co-ops from a CSV file, matched by slug. A file with any bad row changes nothing.
+
+    Columns: slug, name, kind, stage, sector, city, sponsor, member_count, focus_communities, joined_on, archived_on, notes, contact_name, contact_email, contact_phone. A column left out leaves that field as it is.
+
+    Example: coop coops import cohort.csv
+    """
+    from coopprogram.errors import InvalidInput
+    from coopprogram.services.coops import import_coops
+
+    text = _read_text(file)
+    with database(write=True) as db:
+        report = import_coops(db, text=text)
+        for row in report.rows:
+            line = f"line {row.line}: {row.slug or '?'}: {row.action}" + (f" ({row.detail})" if row.detail else "")
+            if row.action == "rejected":
+                _stderr(line)
+            else:
+                say(line)
+        if not report.rows:
+            raise InvalidInput(f"{file} has no rows under its header; nothing was imported.")
+        if report.rejected:
+            raise InvalidInput(
+                f"Nothing was imported: {len(report.rejected)} of {len(report.rows)} rows have errors (listed above). Fix them and import again."
+            )
+    say(f"Imported {file}: {report.count('added')} added, {report.count('updated')} updated, {report.count('unchanged')} unchanged.")
+
+
+def _read_text(file: Path) -> str:
+    from coopprogram.errors import InvalidInput
+
+    try:
+        return file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{file} is not UTF-8 text. Save it from the spreadsheet as 'CSV UTF-8' and try again.") from None
+    except OSError as error:
+        raise InvalidInput(f"{file} could not be read: {error.strerror}.") from None
+
+
+def _stderr(line: str) -> None:
+    from coopprogram.cli.output import error_console
+
+    error_console().print(line)
+
+
+@app.command("export")
+def coops_export(
+    output: OutputFile = None,
+    include_contacts: Annotated[bool, typer.Option("--include-contacts", help="Add contact names, emails and phones (personal data; the file is made private).")] = False,
+) -> None:
+    """Export every co-op as CSV for a spreadsheet (contacts left out unless asked for).
+
+    Example: coop coops export -o cohort.csv
+    """
+    from coopprogram.exporters.csv import render_csv
+    from coopprogram.services.coops import export_table
+
+    with database(write=False) as db:
+        columns, rows = export_table(db, include_contacts=include_contacts)
+    emit_text(render_csv(columns, rows), output=output, private=include_contacts)

@@ -1,0 +1,117 @@
+"""What commands print: a console with markup off (user data is never read as markup),
+tables, JSON and CSV on stdout, files written with private modes, and the option
+types shared by every command (dates, months, hours, money).
+
+Imports only Typer and Rich: this module loads for `coop --help`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from coopprogram import units
+
+_console: Console | None = None
+_error_console: Console | None = None
+
+
+def console() -> Console:
+    global _console
+    if _console is None:
+        _console = Console(markup=False, highlight=False, emoji=False)
+    return _console
+
+
+def error_console() -> Console:
+    global _error_console
+    if _error_console is None:
+        _error_console = Console(stderr=True, markup=False, highlight=False, emoji=False, soft_wrap=True)
+    return _error_console
+
+
+def say(message: str) -> None:
+    console().print(message, soft_wrap=True)
+
+
+def warn(message: str) -> None:
+    error_console().print(f"Warning: {message}")
+
+
+def table(*columns: str, title: str | None = None) -> Table:
+    grid = Table(title=title, title_justify="left", header_style="bold", show_lines=False)
+    for column in columns:
+        justify = "right" if column.endswith(("#", "Hours", "Members", "Days", "Id")) else "left"
+        grid.add_column(column, justify=justify, overflow="fold")
+    return grid
+
+
+def show(renderable: Any) -> None:
+    console().print(renderable)
+
+
+def emit_text(text: str, *, output: Path | None = None, private: bool = False) -> None:
+    """Text to stdout, or to a file; a file holding personal data is created 0600."""
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        descriptor = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600 if private else 0o644)
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        if private:
+            os.chmod(output, 0o600)
+    except OSError as error:
+        from coopprogram.errors import CoopError
+
+        raise CoopError(f"Could not write {output}: {error.strerror}. Choose another file.") from None
+    say(f"Wrote {output}")
+
+
+def emit_json(value: Any) -> None:
+    from coopprogram.exporters.json import render_json
+
+    emit_text(render_json(value))
+
+
+def dash(value: object) -> str:
+    """A cell for a table: the value, or an en dash when there is none."""
+    if value is None or value == "":
+        return "–"
+    return str(value)
+
+
+# --- option types: parse strictly, report a usage error (exit 2) on a malformed value -------
+
+
+def _parser(function):  # noqa: ANN001, ANN202
+    def parse(text: str):  # noqa: ANN202
+        try:
+            return function(text)
+        except ValueError as error:
+            raise typer.BadParameter(str(error)) from None
+
+    return parse
+
+
+parse_date_option = _parser(units.parse_date)
+parse_count_option = _parser(units.parse_count)
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+AsOf = Annotated[
+    date | None,
+    typer.Option("--as-of", metavar="DATE", parser=parse_date_option, help="The day to look from (YYYY-MM-DD, today, yesterday). Default: today."),
+]
+OutputFile = Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of the screen.", dir_okay=False)]
+
+
+def today() -> date:
+    return date.today()

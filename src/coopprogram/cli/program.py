@@ -1,0 +1,49 @@
+"""`coop program`: the program's name, organization, cohort and time zone."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from coopprogram.cli.context import database
+from coopprogram.cli.output import JsonFlag, emit_json, say
+
+app = typer.Typer(help="The program's own facts: name, organization, cohort, time zone.", no_args_is_help=True)
+
+FIELD_HELP = "One of: name, organization, short-name, cohort, timezone."
+
+
+@app.command("show")
+def program_show(json: JsonFlag = False) -> None:
+    """Show the program's name, organization, cohort and time zone.
+
+    Example: coop program show
+    """
+    from coopprogram.services.program import program_view
+
+    with database(write=False) as db:
+        view = program_view(db)
+    if json:
+        emit_json(view)
+        return
+    say(f"Program:      {view.name}")
+    say(f"Organization: {view.organization} ({view.short_name})")
+    say(f"Cohort:       {view.cohort}")
+    say(f"Time zone:    {view.timezone}")
+
+
+@app.command("set")
+def program_set(
+    field: Annotated[str, typer.Argument(help=FIELD_HELP, metavar="FIELD")],
+    value: Annotated[str, typer.Argument(help="The new value.")],
+) -> None:
+    """Change one of the program's facts.
+
+    Example: coop program set cohort "13 Black- and brown-led co-ops"
+    """
+    from coopprogram.services.program import set_program_field
+
+    with database(write=True) as db:
+        set_program_field(db, field=field, value=value)
+    say(f"Program {field} set to: {value.strip()}")

@@ -1,0 +1,82 @@
+"""`coop status`: the one-screen dashboard of where the program stands."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from coopprogram.cli.context import database
+from coopprogram.cli.output import AsOf, JsonFlag, emit_json, say, show, table, today
+from coopprogram.units import format_minutes, format_money, format_percent
+
+if TYPE_CHECKING:
+    from coopprogram.services.status import StatusView
+
+BAR_WIDTH = 30
+
+
+def bar(part: int, whole: int) -> str:
+    filled = 0 if whole <= 0 else min(BAR_WIDTH, round(BAR_WIDTH * part / whole))
+    return "█" * filled + "░" * (BAR_WIDTH - filled)
+
+
+def status_command(as_of: AsOf = None, json: JsonFlag = False) -> None:
+    """Where the program stands: the phase and how far through it, co-ops, milestones done, overdue and next due.
+
+    Example: coop status --as-of 2022-01-15
+    """
+    from coopprogram.services.status import program_status
+
+    with database(write=False) as db:
+        view = program_status(db, as_of=as_of or today())
+    if json:
+        emit_json(view)
+        return
+    _print_status(view)
+
+
+def _phase_line(view: StatusView) -> str:
+    phase = view.current_phase
+    if phase is not None:
+        return (
+            f"{phase.name} · {phase.starts_on} to {phase.ends_on} · day {view.elapsed_days} of {phase.days} "
+            f"({format_percent(view.elapsed_days, phase.days)})\n{bar(view.elapsed_days, phase.days)}\nFocus: {phase.focus}"
+        )
+    if view.before_start:
+        return f"Not started: {view.phases[0].name} begins on {view.phases[0].starts_on}."
+    if view.after_end:
+        return f"Ended: {view.phases[-1].name} closed on {view.phases[-1].ends_on}."
+    if view.next_phase is not None:
+        return f"Between phases: {view.next_phase.name} begins on {view.next_phase.starts_on}."
+    return "No phases are set up. Add them with `coop phases edit`."
+
+
+def _print_status(view: StatusView) -> None:
+    say(f"{view.program.name} — {view.program.organization}")
+    say(f"As of {view.as_of}")
+    say("")
+    say(_phase_line(view))
+    say("")
+    say(f"Co-ops: {view.coops_active} active ({view.coops_existing} existing, {view.coops_budding} budding)")
+    scope = view.current_phase.name if view.current_phase else "all phases"
+    say(
+        f"Milestones ({scope}): {view.milestones_done} of {view.milestones_total} done · "
+        f"{view.milestones_in_progress} in progress · {view.milestones_blocked} blocked · {len(view.overdue)} overdue"
+    )
+    if view.contract is not None:
+        contract = view.contract
+        say(
+            f"Contract: {contract.consultant} · cap {format_minutes(contract.hour_cap_minutes)} h · "
+            f"{format_money(contract.rate_cents)}/h (band {format_money(contract.rate_min_cents)}–{format_money(contract.rate_max_cents)})"
+        )
+    if view.overdue:
+        grid = table("Id", "Overdue milestone", "Phase", "Due", "Status", title="Overdue")
+        for m in view.overdue:
+            grid.add_row(str(m.id), m.title, m.phase_name, str(m.due_on), m.status + (f": {m.blocked_reason}" if m.blocked_reason else ""))
+        say("")
+        show(grid)
+    if view.next_due:
+        grid = table("Id", "Next due", "Phase", "Due", "Status", title="Next due")
+        for m in view.next_due:
+            grid.add_row(str(m.id), m.title, m.phase_name, str(m.due_on), m.status)
+        say("")
+        show(grid)

@@ -1,0 +1,106 @@
+"""Creating a program's database, bringing it up to date, and starting over.
+
+These work on the database as a whole (files, schema, backups) rather than inside one
+command's transaction, so they take the database URL instead of a session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from coopprogram import db as database
+from coopprogram.config import display_location, sqlite_path
+from coopprogram.errors import Conflict, DatabaseProblem
+from coopprogram.migrations import HEAD_REVISION
+from coopprogram.services.demo import DemoSummary, load_demo, sample_data_dir
+from coopprogram.services.program import DEFAULTS_FILE, has_program, load_program_file, setup_program
+
+
+@dataclass(frozen=True)
+class InitResult:
+    created: bool  # False: the database was already set up and kept as it was
+    upgraded: bool
+    backup: Path | None
+    demo: DemoSummary | None
+    location: str
+
+
+def _has_program(url: str) -> bool:
+    with database.unit_of_work(url, write=False) as db:
+        return has_program(db)
+
+
+def initialize(url: str, *, demo: bool, force: bool) -> InitResult:
+    """Create the database with the program's defaults (or the sample program).
+
+    An existing database is kept as it is, only upgraded, unless `force`: then it is
+    backed up and replaced. A setup that fails leaves no new file behind.
+    """
+    location = display_location(url)
+    state = database.schema_state(url)
+    backup: Path | None = None
+    upgraded = False
+    if state is database.SchemaState.AHEAD:
+        database.require_current_schema(url)
+    if state is not database.SchemaState.MISSING and not force:
+        if state is database.SchemaState.BEHIND:
+            backup = _backup(url, "before-upgrade")
+            database.upgrade_schema(url)
+            upgraded = True
+        if _has_program(url):
+            return InitResult(created=False, upgraded=upgraded, backup=backup, demo=None, location=location)
+    elif state is not database.SchemaState.MISSING and force:
+        if sqlite_path(url) is None:
+            raise Conflict("--force starts over only on a SQLite file; on a server, create a new empty database instead.")
+        backup = _backup(url, "before-init")
+        database.remove_sqlite_files(url)
+    path = sqlite_path(url)
+    new_file = path is not None and not path.exists()
+    try:
+        database.create_database(url)
+        with database.unit_of_work(url, write=True) as db:
+            summary = load_demo(db, folder=sample_data_dir()) if demo else None
+            if not demo:
+                setup_program(db, spec=load_program_file(DEFAULTS_FILE))
+    except BaseException:
+        if new_file:
+            database.remove_sqlite_files(url)
+        raise
+    return InitResult(created=True, upgraded=upgraded, backup=backup, demo=summary, location=location)
+
+
+@dataclass(frozen=True)
+class UpgradeResult:
+    upgraded: bool
+    backup: Path | None
+    revision: str
+
+
+def upgrade(url: str) -> UpgradeResult:
+    """Migrate an older database to this coop's schema, after a backup."""
+    state = database.schema_state(url)
+    if state is database.SchemaState.MISSING:
+        database.require_current_schema(url)
+    if state is database.SchemaState.AHEAD:
+        database.require_current_schema(url)
+    if state is database.SchemaState.CURRENT:
+        return UpgradeResult(upgraded=False, backup=None, revision=HEAD_REVISION)
+    backup = _backup(url, "before-upgrade")
+    database.upgrade_schema(url)
+    return UpgradeResult(upgraded=True, backup=backup, revision=HEAD_REVISION)
+
+
+def _backup(url: str, reason: str) -> Path | None:
+    if sqlite_path(url) is None:
+        return None
+    return database.backup_sqlite(url, database.automatic_backup_path(url, reason))
+
+
+def backup(url: str, *, destination: Path | None) -> Path:
+    if sqlite_path(url) is None:
+        raise DatabaseProblem(
+            "`coop db backup` copies SQLite files; for a server database use its own dump tool (pg_dump)."
+        )
+    target = destination.expanduser().absolute() if destination else database.automatic_backup_path(url, "manual")
+    return database.backup_sqlite(url, target)

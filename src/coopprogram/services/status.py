@@ -1,0 +1,74 @@
+"""Where the program stands on a given day: the phase and how far through it, the co-ops
+in the cohort, milestones done, overdue and next due, and the consultant's contract."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session
+
+from coopprogram.models import CoopStage, MilestoneStatus
+from coopprogram.services.contracts import ContractView, contract_for_phase
+from coopprogram.services.coops import active_coops_on
+from coopprogram.services.milestones import MilestoneView, list_milestones
+from coopprogram.services.phases import PhaseView, list_phases
+from coopprogram.services.program import ProgramView, program_view
+
+NEXT_DUE_SHOWN = 3
+
+
+@dataclass(frozen=True)
+class StatusView:
+    as_of: date
+    program: ProgramView
+    phases: list[PhaseView]
+    current_phase: PhaseView | None
+    next_phase: PhaseView | None
+    elapsed_days: int  # days of the current phase up to and including as_of
+    coops_active: int
+    coops_existing: int
+    coops_budding: int
+    milestones_total: int  # of the current phase, or of the whole program between phases
+    milestones_done: int
+    milestones_in_progress: int
+    milestones_blocked: int
+    overdue: list[MilestoneView]
+    next_due: list[MilestoneView]
+    contract: ContractView | None
+
+    @property
+    def before_start(self) -> bool:
+        return bool(self.phases) and self.as_of < self.phases[0].starts_on
+
+    @property
+    def after_end(self) -> bool:
+        return bool(self.phases) and self.as_of > self.phases[-1].ends_on
+
+
+def program_status(db: Session, *, as_of: date) -> StatusView:
+    phases = list_phases(db)
+    current = next((phase for phase in phases if phase.contains(as_of)), None)
+    upcoming = next((phase for phase in phases if phase.starts_on > as_of), None)
+    coops = active_coops_on(db, as_of)
+    milestones = list_milestones(db, today=as_of)
+    in_scope = [m for m in milestones if current is None or m.phase_number == current.number]
+    open_milestones = [m for m in milestones if m.status != MilestoneStatus.DONE]
+    return StatusView(
+        as_of=as_of,
+        program=program_view(db),
+        phases=phases,
+        current_phase=current,
+        next_phase=upcoming,
+        elapsed_days=(as_of - current.starts_on).days + 1 if current else 0,
+        coops_active=len(coops),
+        coops_existing=sum(1 for coop in coops if coop.stage == CoopStage.EXISTING),
+        coops_budding=sum(1 for coop in coops if coop.stage == CoopStage.BUDDING),
+        milestones_total=len(in_scope),
+        milestones_done=sum(1 for m in in_scope if m.status == MilestoneStatus.DONE),
+        milestones_in_progress=sum(1 for m in in_scope if m.status == MilestoneStatus.IN_PROGRESS),
+        milestones_blocked=sum(1 for m in in_scope if m.status == MilestoneStatus.BLOCKED),
+        overdue=[m for m in open_milestones if m.overdue],
+        next_due=sorted((m for m in open_milestones if m.due_on >= as_of), key=lambda m: (m.due_on, m.id))[:NEXT_DUE_SHOWN],
+        contract=contract_for_phase(db, current.number) if current else None,
+    )

@@ -1,0 +1,129 @@
+"""Strict parsing and formatting of hours, money, dates and months.
+
+Never guesses: a value is either in one of the documented forms or refused with a
+ValueError whose message says which forms are accepted. Time is whole minutes, money
+whole cents; Decimal with ROUND_HALF_UP wherever a fraction must be rounded.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta, timezone
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+MAX_ENTRY_MINUTES = 24 * 60
+HOURS_FORMS = "2.5, 2:30, 2h30m, 2h or 45m"
+DATE_FORMS = "YYYY-MM-DD, today or yesterday"
+
+_DECIMAL = re.compile(r"^[0-9]+(\.[0-9]+)?$|^\.[0-9]+$")
+_CLOCK = re.compile(r"^([0-9]+):([0-5][0-9])$")
+_UNITS = re.compile(r"^(?:([0-9]+)h)?(?:([0-9]+)m)?$")
+_ISO_DATE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
+_MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")
+_MONEY = re.compile(r"^\$?([0-9]{1,7})(?:\.([0-9]{1,2}))?$")
+
+
+def round_half_up(value: Decimal) -> int:
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _duration_minutes(text: str) -> int:
+    """Minutes in a duration written in one of HOURS_FORMS (ASCII digits only)."""
+    raw = text.strip().lower().replace(" ", "")
+    if not raw.isascii():
+        raise ValueError(f"'{text}' is not a duration: use {HOURS_FORMS}")
+    if _DECIMAL.match(raw):
+        try:
+            return round_half_up(Decimal(raw) * 60)
+        except InvalidOperation:  # pragma: no cover - the pattern admits only decimals
+            raise ValueError(f"'{text}' is not a duration: use {HOURS_FORMS}") from None
+    if clock := _CLOCK.match(raw):
+        return int(clock[1]) * 60 + int(clock[2])
+    units = _UNITS.match(raw)
+    if raw and units and (units[1] or units[2]):
+        return int(units[1] or 0) * 60 + int(units[2] or 0)
+    raise ValueError(f"'{text}' is not a duration: use {HOURS_FORMS}")
+
+
+def parse_hours(text: str, *, maximum: int = MAX_ENTRY_MINUTES) -> int:
+    """Minutes worked, more than zero and at most `maximum` (24 hours for one entry)."""
+    minutes = _duration_minutes(text)
+    if minutes <= 0:
+        raise ValueError(f"'{text}' is no time at all: give more than zero ({HOURS_FORMS})")
+    if minutes > maximum:
+        raise ValueError(f"'{text}' is more than {format_minutes(maximum)} hours")
+    return minutes
+
+
+def parse_cap(text: str) -> int:
+    """An hour cap in minutes: a whole contract's worth, so no 24-hour limit."""
+    return parse_hours(text, maximum=10_000 * 60)
+
+
+def parse_date(text: str, *, today: date | None = None) -> date:
+    raw = text.strip().lower()
+    today = today or date.today()
+    if raw == "today":
+        return today
+    if raw == "yesterday":
+        return today - timedelta(days=1)
+    match = _ISO_DATE.match(raw)
+    if not match:
+        raise ValueError(f"'{text}' is not a date: use {DATE_FORMS}")
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        raise ValueError(f"'{text}' is not a day of the calendar") from None
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    match = _MONTH.match(text.strip())
+    if not match or not 1 <= int(match[2]) <= 12:
+        raise ValueError(f"'{text}' is not a month: use YYYY-MM, e.g. 2021-11")
+    return int(match[1]), int(match[2])
+
+
+def parse_money(text: str) -> int:
+    """Cents from `65`, `65.5`, `$65.50`; no negative amounts, no thousands separators."""
+    match = _MONEY.match(text.strip())
+    if not match:
+        raise ValueError(f"'{text}' is not an amount in dollars: use e.g. 65 or 62.50")
+    cents = (match[2] or "0").ljust(2, "0")
+    return int(match[1]) * 100 + int(cents)
+
+
+def parse_count(text: str, *, what: str = "number") -> int:
+    raw = text.strip()
+    if not (raw.isascii() and raw.isdigit()):
+        raise ValueError(f"'{text}' is not a whole {what} (0 or more, digits only)")
+    return int(raw)
+
+
+def format_minutes(minutes: int) -> str:
+    """`2:30` for two and a half hours; negative amounts keep their sign."""
+    sign = "-" if minutes < 0 else ""
+    hours, rest = divmod(abs(minutes), 60)
+    return f"{sign}{hours}:{rest:02d}"
+
+
+def format_hours_decimal(minutes: int) -> str:
+    """`2.50` hours, rounded half up to the hundredth, as invoices print them."""
+    value = (Decimal(minutes) / 60).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"{value}"
+
+
+def format_money(cents: int) -> str:
+    sign = "-" if cents < 0 else ""
+    dollars, rest = divmod(abs(cents), 100)
+    return f"{sign}${dollars:,}.{rest:02d}"
+
+
+def format_percent(part: int, whole: int) -> str:
+    if whole <= 0:
+        return "0%"
+    return f"{round_half_up(Decimal(part) * 100 / Decimal(whole))}%"
+
+
+def utc_now() -> datetime:
+    """The current time in UTC, as every stored timestamp is."""
+    return datetime.now(timezone.utc)
