@@ -138,7 +138,7 @@ def require_current_schema(url: str) -> None:
 
 @contextmanager
 def unit_of_work(url: str, *, write: bool) -> Iterator[Session]:
-    """One transaction for one command: committed at the end when `write`, else rolled back."""
+    """One transaction for one command: committed at the end when `write`, else ended unwritten."""
     from sqlalchemy.exc import DBAPIError
     from sqlmodel import Session
 
@@ -151,8 +151,8 @@ def unit_of_work(url: str, *, write: bool) -> Iterator[Session]:
                 yield db
                 if write:
                     db.commit()
-                else:
-                    db.rollback()
+            # A reading unit ends when the connection closes: its transaction is rolled back
+            # there, without expiring what was read.
     except DBAPIError as error:
         raise _translate(error, url) from None
     finally:

@@ -40,8 +40,9 @@ class CoopGroup(TyperGroup):
 
 def _report_usage_error(error: typer.TyperException) -> int:
     command = getattr(getattr(error, "ctx", None), "command_path", "coop")
-    message = error.format_message().rstrip(".")
-    report_error(CoopError(f"{message}. See `{command} --help`."))
+    message = error.format_message().strip()
+    ending = "" if message.endswith((".", "?", "!")) else "."
+    report_error(CoopError(f"{message}{ending} See `{command} --help`."))
     return getattr(error, "exit_code", 2)
 
 
