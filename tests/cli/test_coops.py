@@ -1,0 +1,128 @@
+"""`coop coops` through the command line, checked in the database; contacts stay private."""
+
+import csv
+import io
+import stat
+from pathlib import Path
+
+from sqlmodel import select
+
+from coopprogram.config import resolve_database
+from coopprogram.db import unit_of_work
+from coopprogram.models import Coop
+
+
+def _coop(slug: str) -> Coop | None:
+    with unit_of_work(resolve_database(None), write=False) as db:
+        return db.exec(select(Coop).where(Coop.slug == slug)).first()
+
+
+def test_add_edit_show(coop) -> None:
+    coop("init")
+    added = coop("coops", "add", "Casa Limpia Cleaning Cooperative", "--kind", "worker", "--slug", "casa-limpia",
+                 "--city", "Lawrence", "--members", "9", "--joined", "2021-10-01", "--contact-email", "rosa@example.org")
+    assert added.exit_code == 0, added.stderr
+    assert "'casa-limpia'" in added.stdout
+    assert coop("coops", "edit", "casa-limpia", "--members", "11", "--stage", "budding").exit_code == 0
+    row = _coop("casa-limpia")
+    assert (row.member_count, row.stage, row.city, row.contact_email) == (11, "budding", "Lawrence", "rosa@example.org")
+    shown = coop("coops", "show", "casa-limpia")
+    assert "rosa@example.org" in shown.stdout and "Lawrence" in shown.stdout
+
+
+def test_list_and_json_leave_contacts_out(coop) -> None:
+    coop("init", "--demo")
+    listing = coop("coops", "list")
+    assert listing.exit_code == 0
+    assert "Casa Limpia Cleaning Cooperative" in listing.stdout and "13 co-ops" in listing.stdout
+    assert "rosa@" not in listing.stdout and "978-555" not in listing.stdout
+    import json
+
+    data = json.loads(coop("coops", "list", "--json").stdout)
+    assert len(data) == 13 and "contact_email" not in data[0]
+    shown = json.loads(coop("coops", "show", "casa-limpia", "--json").stdout)
+    assert shown["contact_email"] == "rosa@casalimpia.example.org"
+
+
+def test_bad_input_is_one_line_and_changes_nothing(coop, unchanged) -> None:
+    coop("init", "--demo")
+    with unchanged(resolve_database(None)):
+        cases = [
+            (("coops", "add", "X", "--kind", "cooperative"), 1, "not a co-op kind"),
+            (("coops", "add", "X", "--kind", "worker", "--members", "-3"), 2, "--members"),
+            (("coops", "add", "X", "--kind", "worker", "--joined", "2021-02-30"), 2, "not a day of the calendar"),
+            (("coops", "add", "Casa Limpia", "--kind", "worker", "--slug", "casa-limpia"), 1, "already exists"),
+            (("coops", "edit", "casa-limpa", "--city", "Lowell"), 1, "Did you mean 'casa-limpia'"),
+            (("coops", "edit", "casa-limpia"), 1, "Nothing to change"),
+            (("coops", "show", "nope"), 1, "There is no co-op 'nope'"),
+            (("coops", "archive", "voces", "--on", "tomorrow"), 2, "not a date"),
+        ]
+        for args, code, message in cases:
+            result = coop(*args)
+            assert result.exit_code == code, (args, result.stderr)
+            assert message in result.stderr, (args, result.stderr)
+            assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+            assert result.stderr.startswith("Error: ")
+
+
+def test_archive_and_undo(coop) -> None:
+    coop("init", "--demo")
+    assert coop("coops", "archive", "harbor-food", "--on", "2022-02-01").exit_code == 0
+    assert "Harbor Community Food Co-op" not in coop("coops", "list").stdout
+    assert "archived 2022-02-01" in coop("coops", "list", "--all").stdout
+    assert coop("coops", "archive", "harbor-food", "--undo").exit_code == 0
+    assert _coop("harbor-food").archived_on is None
+
+
+def test_import_reports_row_by_row(coop, tmp_path: Path) -> None:
+    coop("init")
+    good = tmp_path / "good.csv"
+    good.write_text("slug,name,kind,stage\ncasa-limpia,Casa Limpia,worker,existing\nvoces,Voces,worker,budding\n", encoding="utf-8")
+    result = coop("coops", "import", str(good))
+    assert result.exit_code == 0, result.stderr
+    assert "line 2: casa-limpia: added" in result.stdout and "2 added, 0 updated, 0 unchanged" in result.stdout
+    again = coop("coops", "import", str(good))
+    assert "0 added, 0 updated, 2 unchanged" in again.stdout
+
+
+def test_import_with_errors_is_refused_whole(coop, tmp_path: Path, unchanged) -> None:
+    coop("init")
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text("slug,name,kind\nfine,Fine Co-op,worker\nbad,Bad Co-op,collective\n", encoding="utf-8")
+    with unchanged(resolve_database(None)):
+        result = coop("coops", "import", str(mixed))
+    assert result.exit_code == 1
+    assert "line 3: bad: rejected ('collective' is not a co-op kind" in result.stderr
+    assert "Nothing was imported: 1 of 2 rows have errors" in result.stderr
+    assert "line 2: fine: added" in result.stdout
+    assert _coop("fine") is None
+
+
+def test_import_refuses_a_file_that_is_not_utf8_or_empty(coop, tmp_path: Path) -> None:
+    coop("init")
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("slug,name,kind\nx,Panader\xeda,worker\n".encode("latin-1"))
+    assert "not UTF-8" in coop("coops", "import", str(latin)).stderr
+    empty = tmp_path / "empty.csv"
+    empty.write_text("slug,name,kind\n", encoding="utf-8")
+    assert "has no rows" in coop("coops", "import", str(empty)).stderr
+    missing = coop("coops", "import", str(tmp_path / "missing.csv"))
+    assert missing.exit_code == 2 and "does not exist" in missing.stderr
+
+
+def test_export_neutralizes_formulas_and_round_trips(coop, tmp_path: Path) -> None:
+    coop("init", "--demo")
+    coop("coops", "edit", "voces", "--notes", "=HYPERLINK(\"http://evil\")", "--contact-phone", "+1 978 555 0172")
+    exported = coop("coops", "export").stdout
+    rows = list(csv.DictReader(io.StringIO(exported)))
+    assert len(rows) == 13 and "contact_phone" not in rows[0]
+    voces = next(row for row in rows if row["slug"] == "voces")
+    assert voces["notes"] == "'=HYPERLINK(\"http://evil\")"
+    target = tmp_path / "cohort.csv"
+    assert coop("coops", "export", "--include-contacts", "-o", str(target)).exit_code == 0
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    with_contacts = list(csv.DictReader(target.open(encoding="utf-8")))
+    assert next(r for r in with_contacts if r["slug"] == "voces")["contact_phone"] == "'+1 978 555 0172"
+    reimport = coop("coops", "import", str(target))
+    assert "0 added, 0 updated, 13 unchanged" in reimport.stdout, reimport.stdout + reimport.stderr
+    assert _coop("voces").notes == "=HYPERLINK(\"http://evil\")"

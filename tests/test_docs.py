@@ -1,0 +1,55 @@
+"""Docs are part of the feature: every command has help with an example, and the commands
+the README shows run as written."""
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+from typer.main import get_command
+
+from coopprogram.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _commands(group, path=("coop",)):
+    for name, command in sorted(group.commands.items()):
+        if hasattr(command, "commands"):
+            yield from _commands(command, (*path, name))
+        else:
+            yield (*path, name), command
+
+
+ALL_COMMANDS = list(_commands(get_command(app)))
+
+
+@pytest.mark.parametrize(("path", "command"), ALL_COMMANDS, ids=[" ".join(p) for p, _ in ALL_COMMANDS])
+def test_every_command_has_help_with_an_example(path, command) -> None:
+    help_text = command.help or ""
+    assert help_text.strip(), f"{' '.join(path)} has no help"
+    example = re.search(r"Example: (coop .+)", help_text)
+    assert example, f"{' '.join(path)} has no example"
+    assert example.group(1).startswith(" ".join(path)) or path[1] in ("init", "status"), example.group(1)
+
+
+def test_every_group_has_help() -> None:
+    root = get_command(app)
+    for name, group in root.commands.items():
+        assert (group.help or "").strip(), name
+
+
+def _readme_commands() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```(?:sh|bash|console)\n(.*?)```", text, flags=re.S)
+    return [line.strip() for block in blocks for line in block.splitlines() if line.strip().startswith("coop ")]
+
+
+def test_readme_commands_run(coop, tmp_path, monkeypatch) -> None:
+    commands = _readme_commands()
+    assert len(commands) >= 5
+    monkeypatch.chdir(tmp_path)
+    for line in commands:
+        args = shlex.split(line)[1:]
+        result = coop(*args)
+        assert result.exit_code == 0, f"{line}: {result.stderr}"
