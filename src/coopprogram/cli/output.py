@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from coopprogram import units
+from coopprogram.errors import CoopError
 
 _console: Console | None = None
 _error_console: Console | None = None
@@ -70,8 +71,6 @@ def emit_text(text: str, *, output: Path | None = None, private: bool = False) -
         if private:
             os.chmod(output, 0o600)
     except OSError as error:
-        from coopprogram.errors import CoopError
-
         raise CoopError(f"Could not write {output}: {error.strerror}. Choose another file.") from None
     say(f"Wrote {output}")
 

@@ -42,7 +42,7 @@ def initialize(url: str, *, demo: bool, force: bool) -> InitResult:
     backup: Path | None = None
     upgraded = False
     if state is database.SchemaState.AHEAD:
-        database.require_current_schema(url)
+        database.require_current_schema(url)  # raises: made by a newer coop
     if state is not database.SchemaState.MISSING and not force:
         if state is database.SchemaState.BEHIND:
             backup = _backup(url, "before-upgrade")
@@ -80,10 +80,8 @@ class UpgradeResult:
 def upgrade(url: str) -> UpgradeResult:
     """Migrate an older database to this coop's schema, after a backup."""
     state = database.schema_state(url)
-    if state is database.SchemaState.MISSING:
-        database.require_current_schema(url)
-    if state is database.SchemaState.AHEAD:
-        database.require_current_schema(url)
+    if state in (database.SchemaState.MISSING, database.SchemaState.AHEAD):
+        database.require_current_schema(url)  # raises the message that fits
     if state is database.SchemaState.CURRENT:
         return UpgradeResult(upgraded=False, backup=None, revision=HEAD_REVISION)
     backup = _backup(url, "before-upgrade")
