@@ -34,7 +34,7 @@ def coops_list(
     all_: Annotated[bool, typer.Option("--all", help="Include archived co-ops.")] = False,
     json: JsonFlag = False,
 ) -> None:
-    """List the co-ops in the cohort (no contact details).
+    """List the co-ops in the cohort (no contact details; `show` has everything).
 
     Example: coop coops list --all
     """
@@ -48,10 +48,10 @@ def coops_list(
     if not views:
         say("No co-ops yet. Add one with `coop coops add NAME --kind worker` or `coop coops import FILE.csv`.")
         return
-    grid = table("Slug", "Name", "Kind", "Stage", "Sector", "City", "Sponsor", "Members", "Joined", title=f"{len(views)} co-ops")
+    grid = table("Slug", "Name", "Kind", "Stage", "City", "Members", "Joined", title=f"{len(views)} co-ops")
     for view in views:
         name = view.name if view.active else f"{view.name} (archived {view.archived_on})"
-        grid.add_row(view.slug, name, view.kind, view.stage, dash(view.sector), dash(view.city), dash(view.sponsor), dash(view.member_count), dash(view.joined_on))
+        grid.add_row(view.slug, name, view.kind, view.stage, dash(view.city), dash(view.member_count), dash(view.joined_on))
     show(grid)
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -46,11 +47,21 @@ def warn(message: str) -> None:
     error_console().print(f"Warning: {message}")
 
 
+# The column that names the row keeps room to be read, however narrow the terminal.
+_NAMING = {"Name", "Milestone", "Overdue milestone", "Next due", "Focus"}
+_NAMING_MIN_WIDTH = 12
+_NUMERIC = {"Id", "#", "Members", "Days", "Hours"}
+
+
 def table(*columns: str, title: str | None = None) -> Table:
-    grid = Table(title=title, title_justify="left", header_style="bold", show_lines=False)
+    grid = Table(title=title, title_justify="left", header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
     for column in columns:
-        justify = "right" if column.endswith(("#", "Hours", "Members", "Days", "Id")) else "left"
-        grid.add_column(column, justify=justify, overflow="fold")
+        grid.add_column(
+            column,
+            justify="right" if column in _NUMERIC else "left",
+            min_width=_NAMING_MIN_WIDTH if column in _NAMING else None,
+            overflow="fold",
+        )
     return grid
 
 
