@@ -34,6 +34,18 @@ class MilestoneStatus(StrEnum):
     BLOCKED = "blocked"
 
 
+class InvoiceStatus(StrEnum):
+    DRAFT = "draft"
+    ISSUED = "issued"
+    PAID = "paid"
+    VOID = "void"
+
+
+class InvoiceKind(StrEnum):
+    INVOICE = "invoice"
+    CREDIT_NOTE = "credit-note"
+
+
 class Program(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str
@@ -41,6 +53,10 @@ class Program(SQLModel, table=True):
     short_name: str
     cohort: str = ""
     timezone: str = "America/New_York"
+    # Invoices: who is billed, the number pattern ({prefix}, {year}, {seq}) and the payment term.
+    bill_to: str = ""
+    invoice_pattern: str = "{prefix}-{year}-{seq:03d}"
+    payment_days: int = 30
     created_at: datetime = Field(default_factory=utc_now)
     updated_at: datetime = Field(default_factory=utc_now)
 
@@ -55,7 +71,18 @@ class Phase(SQLModel, table=True):
     starts_on: date
     ends_on: date
     focus: str = ""
+    default_category_id: int | None = Field(default=None, foreign_key="category.id")
     updated_at: datetime = Field(default_factory=utc_now)
+
+
+class Category(SQLModel, table=True):
+    """A line of the scope of work that hours are logged against; phase_number None: every phase."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True)
+    name: str
+    phase_number: int | None = None
+    position: int = 0
 
 
 class Contract(SQLModel, table=True):
@@ -64,6 +91,7 @@ class Contract(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     phase_id: int = Field(foreign_key="phase.id", unique=True)
     consultant: str
+    consultant_address: str = ""
     hour_cap_minutes: int
     rate_cents: int
     rate_min_cents: int
@@ -106,3 +134,69 @@ class Milestone(SQLModel, table=True):
     blocked_reason: str = ""
     created_at: datetime = Field(default_factory=utc_now)
     updated_at: datetime = Field(default_factory=utc_now)
+
+
+class ContractAmendment(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(foreign_key="contract.id", index=True)
+    made_on: date
+    reason: str
+    old_cap_minutes: int
+    new_cap_minutes: int
+    old_rate_cents: int
+    new_rate_cents: int
+    created_at: datetime = Field(default_factory=utc_now)
+
+
+class TimeEntry(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(foreign_key="contract.id", index=True)
+    worked_on: date = Field(index=True)
+    minutes: int
+    description: str
+    category_id: int = Field(foreign_key="category.id")
+    billable: bool = True
+    session_id: int | None = None
+    milestone_id: int | None = Field(default=None, foreign_key="milestone.id")
+    coop_id: int | None = Field(default=None, foreign_key="coop.id")
+    # The draft or issued invoice that bills this entry; cleared when that invoice is voided.
+    invoice_id: int | None = Field(default=None, foreign_key="invoice.id", index=True)
+    created_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now)
+
+
+class Invoice(SQLModel, table=True):
+    """A monthly invoice or a credit note. Numbered only when issued; every printed figure is
+    kept in `snapshot` (JSON) at that moment, so the document never changes afterwards."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(foreign_key="contract.id", index=True)
+    kind: str = InvoiceKind.INVOICE.value
+    period: str  # YYYY-MM
+    status: str = Field(default=InvoiceStatus.DRAFT.value, index=True)
+    sequence: int | None = Field(default=None, unique=True)
+    number: str | None = Field(default=None, unique=True)
+    credit_for_id: int | None = Field(default=None, foreign_key="invoice.id")
+    total_cents: int = 0
+    total_minutes: int = 0
+    issued_on: date | None = None
+    due_on: date | None = None
+    paid_on: date | None = None
+    voided_on: date | None = None
+    void_reason: str = ""
+    snapshot: str = ""
+    created_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now)
+
+
+class InvoiceLine(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    invoice_id: int = Field(foreign_key="invoice.id", index=True)
+    time_entry_id: int | None = Field(default=None, foreign_key="timeentry.id")
+    position: int
+    worked_on: date
+    description: str
+    category: str
+    minutes: int
+    rate_cents: int
+    amount_cents: int

@@ -83,6 +83,14 @@ def parse_month(text: str) -> tuple[int, int]:
     return int(match[1]), int(match[2])
 
 
+def month_bounds(text: str) -> tuple[date, date]:
+    """The first and last day of a month given as YYYY-MM."""
+    import calendar
+
+    year, month = parse_month(text)
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
 def parse_money(text: str) -> int:
     """Cents from `65`, `65.5`, `$65.50`; no negative amounts, no thousands separators."""
     match = _MONEY.match(text.strip())
@@ -97,6 +105,11 @@ def parse_count(text: str, *, what: str = "number") -> int:
     if not (raw.isascii() and raw.isdigit()):
         raise ValueError(f"'{text}' is not a whole {what} (0 or more, digits only)")
     return int(raw)
+
+
+def amount_cents(minutes: int, rate_cents: int) -> int:
+    """What `minutes` of work cost at an hourly rate: rounded half up to the cent."""
+    return round_half_up(Decimal(minutes) * Decimal(rate_cents) / 60)
 
 
 def format_minutes(minutes: int) -> str:

@@ -65,6 +65,15 @@ def table(*columns: str, title: str | None = None) -> Table:
     return grid
 
 
+BAR_WIDTH = 30
+
+
+def bar(part: int, whole: int, width: int = BAR_WIDTH) -> str:
+    """A text bar: `part` of `whole` filled, never more than full."""
+    filled = 0 if whole <= 0 else max(0, min(width, (part * width * 2 + whole) // (whole * 2)))
+    return "█" * filled + "░" * (width - filled)
+
+
 def show(renderable: Any) -> None:
     console().print(renderable)
 
@@ -114,12 +123,18 @@ def _parser(function):  # noqa: ANN001, ANN202
 
 parse_date_option = _parser(units.parse_date)
 parse_count_option = _parser(units.parse_count)
+parse_hours_option = _parser(units.parse_hours)
+parse_cap_option = _parser(units.parse_cap)
+parse_money_option = _parser(units.parse_money)
+parse_month_option = _parser(lambda text: "%04d-%02d" % units.parse_month(text))
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 AsOf = Annotated[
     date | None,
     typer.Option("--as-of", metavar="DATE", parser=parse_date_option, help="The day to look from (YYYY-MM-DD, today, yesterday). Default: today."),
 ]
+CsvFlag = Annotated[bool, typer.Option("--csv", help="Print CSV for a spreadsheet instead of a table.")]
+PhaseOption = Annotated[str | None, typer.Option("--phase", help="The phase: 1, 2, I or II. Default: the phase of today (or of --as-of).")]
 OutputFile = Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of the screen.", dir_okay=False)]
 
 

@@ -5,19 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import AsOf, JsonFlag, emit_json, say, show, table, today
+from coopprogram.cli.output import AsOf, JsonFlag, bar, emit_json, say, show, table, today
 from coopprogram.units import format_minutes, format_money, format_percent
 
 if TYPE_CHECKING:
     from coopprogram.services.status import StatusView
-
-BAR_WIDTH = 30
-
-
-def bar(part: int, whole: int) -> str:
-    filled = 0 if whole <= 0 else min(BAR_WIDTH, round(BAR_WIDTH * part / whole))
-    return "█" * filled + "░" * (BAR_WIDTH - filled)
-
 
 def status_command(as_of: AsOf = None, json: JsonFlag = False) -> None:
     """Where the program stands: the phase and how far through it, co-ops, milestones done, overdue and next due.

@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlmodel import Session, select
 
 from coopprogram.errors import Conflict, InvalidInput, NotFound
-from coopprogram.models import Contract, Phase, Program
+from coopprogram.models import Category, Contract, Phase, Program
 from coopprogram.services.contracts import check_rate_in_band
 from coopprogram.services.phases import check_phase_calendar
-from coopprogram.services.text import clean_text
+from coopprogram.services.text import check_slug, clean_text
 from coopprogram.units import parse_cap, parse_money, utc_now
 
 DEFAULTS_FILE = Path(__file__).resolve().parent.parent / "defaults.toml"
@@ -27,6 +27,9 @@ SETTABLE_FIELDS = {
     "short-name": "short_name",
     "cohort": "cohort",
     "timezone": "timezone",
+    "bill-to": "bill_to",
+    "invoice-pattern": "invoice_pattern",
+    "payment-days": "payment_days",
 }
 
 
@@ -37,6 +40,9 @@ class ProgramView:
     short_name: str
     cohort: str
     timezone: str
+    bill_to: str
+    invoice_pattern: str
+    payment_days: int
     created_at: datetime
     updated_at: datetime
 
@@ -64,6 +70,9 @@ def program_view(db: Session) -> ProgramView:
         short_name=program.short_name,
         cohort=program.cohort,
         timezone=program.timezone,
+        bill_to=program.bill_to,
+        invoice_pattern=program.invoice_pattern,
+        payment_days=program.payment_days,
         created_at=program.created_at,
         updated_at=program.updated_at,
     )
@@ -83,14 +92,34 @@ def validate_timezone(name: str) -> str:
     return name
 
 
+def validate_invoice_pattern(pattern: str) -> str:
+    """The pattern must make distinct numbers: it has to use {seq}; {prefix} and {year} may appear."""
+    try:
+        sample = pattern.format(prefix="SEI", year=2021, seq=1)
+        other = pattern.format(prefix="SEI", year=2021, seq=2)
+    except (KeyError, IndexError, ValueError):
+        raise InvalidInput(
+            f"'{pattern}' is not an invoice number pattern: use {{prefix}}, {{year}} and {{seq}}, e.g. {{prefix}}-{{year}}-{{seq:03d}}."
+        ) from None
+    if sample == other:
+        raise InvalidInput(f"The pattern '{pattern}' must contain {{seq}}, the running number, so each invoice gets its own.")
+    return pattern
+
+
 def set_program_field(db: Session, *, field: str, value: str) -> ProgramView:
     column = SETTABLE_FIELDS.get(field)
     if column is None:
         raise InvalidInput(f"'{field}' cannot be set. Settable fields: {', '.join(SETTABLE_FIELDS)}.")
     program = get_program(db)
-    cleaned = clean_text(value, what=field, required=field != "cohort")
+    cleaned: str | int = clean_text(value, what=field, required=field not in ("cohort", "bill-to"))
     if column == "timezone":
         validate_timezone(cleaned)
+    elif column == "invoice_pattern":
+        validate_invoice_pattern(cleaned)
+    elif column == "payment_days":
+        if not (cleaned.isascii() and cleaned.isdigit()) or not 0 <= int(cleaned) <= 365:
+            raise InvalidInput(f"'{value}' is not a payment term: give a number of days from 0 to 365.")
+        cleaned = int(cleaned)
     setattr(program, column, cleaned)
     program.updated_at = utc_now()
     db.add(program)
@@ -110,11 +139,25 @@ def setup_program(db: Session, *, spec: dict[str, Any]) -> Program:
             short_name=clean_text(facts["short_name"], what="short name"),
             cohort=clean_text(facts.get("cohort", ""), what="cohort", required=False),
             timezone=validate_timezone(facts.get("timezone", "America/New_York")),
+            bill_to=clean_text(facts.get("bill_to", ""), what="bill to", required=False),
+            invoice_pattern=validate_invoice_pattern(facts.get("invoice_pattern", Program.model_fields["invoice_pattern"].default)),
+            payment_days=int(facts.get("payment_days", 30)),
         )
         db.add(program)
+        categories = {}
+        for position, entry in enumerate(spec.get("categories", []), start=1):
+            category = Category(
+                slug=check_slug(entry["slug"]),
+                name=clean_text(entry["name"], what="category name"),
+                phase_number=entry.get("phase"),
+                position=position,
+            )
+            db.add(category)
+            categories[category.slug] = category
         db.flush()
         phases: dict[int, Phase] = {}
         for entry in spec["phases"]:
+            default_category = categories.get(entry.get("default_category", ""))
             phase = Phase(
                 program_id=program.id,
                 number=int(entry["number"]),
@@ -122,6 +165,7 @@ def setup_program(db: Session, *, spec: dict[str, Any]) -> Program:
                 starts_on=entry["starts"],
                 ends_on=entry["ends"],
                 focus=clean_text(entry.get("focus", ""), what="focus", required=False),
+                default_category_id=default_category.id if default_category else None,
             )
             db.add(phase)
             phases[phase.number] = phase
@@ -131,6 +175,7 @@ def setup_program(db: Session, *, spec: dict[str, Any]) -> Program:
             contract = Contract(
                 phase_id=phases[int(entry["phase"])].id,
                 consultant=clean_text(entry["consultant"], what="consultant"),
+                consultant_address=clean_text(entry.get("consultant_address", ""), what="consultant address", required=False),
                 hour_cap_minutes=parse_cap(str(entry["hour_cap"])),
                 rate_cents=parse_money(str(entry["rate"])),
                 rate_min_cents=parse_money(str(entry["rate_min"])),

@@ -1,0 +1,75 @@
+"""`coop budget`: hours and dollars against the contract, pace and forecast, with bars."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from coopprogram.cli.context import database
+from coopprogram.cli.output import AsOf, JsonFlag, PhaseOption, bar, emit_json, say, show, table, today
+from coopprogram.units import format_minutes, format_money, format_percent
+
+if TYPE_CHECKING:
+    from coopprogram.services.budget import BudgetView
+
+
+def budget_command(phase: PhaseOption = None, as_of: AsOf = None, json: JsonFlag = False) -> None:
+    """Hours used and left under the cap, dollars at the rate and across the band, pace and the date the cap runs out.
+
+    Example: coop budget --as-of 2022-01-15
+    """
+    from coopprogram.services.budget import budget
+
+    with database(write=False) as db:
+        view = budget(db, phase=phase, as_of=as_of or today())
+    if json:
+        emit_json(_plain(view))
+        return
+    _print_budget(view)
+
+
+def _plain(view: BudgetView) -> dict:
+    from dataclasses import asdict
+
+    return asdict(view) | {
+        "left_minutes": view.left_minutes, "used_cents": view.used_cents, "left_cents": view.left_cents,
+        "cap_cents_range": list(view.cap_cents_range), "pace_minutes": view.pace_minutes,
+    }
+
+
+def _print_budget(view: BudgetView) -> None:
+    contract, phase = view.contract, view.phase
+    low, high = view.cap_cents_range
+    say(f"{phase.name} budget as of {view.as_of} · {contract.consultant}")
+    say("")
+    say(f"Hours   {bar(view.used_minutes, view.cap_minutes)} {format_minutes(view.used_minutes)} of {format_minutes(view.cap_minutes)} "
+        f"({format_percent(view.used_minutes, view.cap_minutes)}) · {format_minutes(view.left_minutes)} left")
+    say(f"Time    {bar(view.elapsed_days, phase.days)} day {view.elapsed_days} of {phase.days} ({format_percent(view.elapsed_days, phase.days)})")
+    if view.non_billable_minutes:
+        say(f"        plus {format_minutes(view.non_billable_minutes)} h non-billable")
+    say("")
+    say(f"Dollars at {format_money(contract.rate_cents)}/h: {format_money(view.used_cents)} worked, {format_money(view.left_cents)} left "
+        f"(the whole cap costs {format_money(low)}–{format_money(high)} across the band)")
+    say(f"Invoiced: {format_money(view.billed_cents)} · paid: {format_money(view.paid_cents)}")
+    say("")
+    pace = view.pace_minutes
+    if pace > 0:
+        say(f"Pace: ahead of plan by {format_minutes(pace)} h (an even pace would have used {format_minutes(view.planned_minutes)}).")
+    elif pace < 0:
+        say(f"Pace: behind plan by {format_minutes(-pace)} h (an even pace would have used {format_minutes(view.planned_minutes)}).")
+    else:
+        say("Pace: exactly on plan.")
+    if view.run_out_on is None:
+        say("No billable hours yet: nothing to forecast.")
+    elif view.run_out_on <= phase.ends_on:
+        say(f"At this pace the cap runs out on {view.run_out_on}, before the phase ends on {phase.ends_on}.")
+    else:
+        say(f"At this pace the cap lasts past the phase's end ({phase.ends_on}); it would run out on {view.run_out_on}.")
+    for title, rows in (("By category", view.by_category), ("By month", view.by_month)):
+        if not rows:
+            continue
+        grid = table(title.removeprefix("By ").capitalize(), "Hours", "Share", "", title=title)
+        billable_total = sum(r.billable_minutes for r in rows) or 1
+        for row in rows:
+            grid.add_row(row.key, format_minutes(row.billable_minutes), format_percent(row.billable_minutes, billable_total), bar(row.billable_minutes, billable_total))
+        say("")
+        show(grid)

@@ -1,0 +1,63 @@
+"""Markdown documents: text a person pastes into an email or a shared document.
+
+Every value that came from a person is escaped, so a description cannot turn into a link,
+a heading or a broken table.
+"""
+
+from __future__ import annotations
+
+import re
+
+from coopprogram.services.invoices import InvoiceDocument
+from coopprogram.units import format_hours_decimal, format_minutes, format_money
+
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+
+
+def escape(text: str) -> str:
+    """Markdown-inert text on one line: special characters backslashed, line breaks folded."""
+    return _SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def invoice_markdown(doc: InvoiceDocument) -> str:
+    title = "Credit note" if doc.kind == "credit-note" else "Invoice"
+    out = [f"# {title} {escape(doc.reference)}", ""]
+    facts = [
+        ("Status", doc.status),
+        ("Period", doc.period_label),
+        ("Issued", doc.issued_on),
+        ("Due", doc.due_on if doc.kind == "invoice" else None),
+        ("Paid", doc.paid_on),
+        ("Voided", f"{doc.voided_on} ({doc.void_reason})" if doc.voided_on else None),
+        ("Credits invoice", doc.credit_for),
+        ("Cancelled by credit note", doc.credited_by),
+    ]
+    out += [f"- **{label}:** {escape(value)}" for label, value in facts if value]
+    out += [
+        "",
+        f"**From:** {escape(doc.consultant)}" + (f"  \n{escape(doc.consultant_address)}" if doc.consultant_address else ""),
+        "",
+        f"**Bill to:** {escape(doc.bill_to)}",
+        "",
+        f"**For:** {escape(doc.program)}, {escape(doc.phase_name)}; rate {format_money(doc.rate_cents)} an hour "
+        f"(contract band {format_money(doc.rate_min_cents)}–{format_money(doc.rate_max_cents)})",
+        "",
+        "| Date | Description | Category | Hours | Rate | Amount |",
+        "| --- | --- | --- | ---: | ---: | ---: |",
+    ]
+    out += [
+        f"| {line.worked_on} | {escape(line.description)} | {escape(line.category)} | {format_hours_decimal(line.minutes)} | "
+        f"{format_money(line.rate_cents)} | {format_money(line.amount_cents)} |"
+        for line in doc.lines
+    ]
+    out += [f"| | **Total** | | **{format_hours_decimal(doc.total_minutes)}** | | **{format_money(doc.total_cents)}** |", ""]
+    out += ["## By category", "", "| Category | Hours | Amount |", "| --- | ---: | ---: |"]
+    out += [f"| {escape(s.category)} | {format_hours_decimal(s.minutes)} | {format_money(s.amount_cents)} |" for s in doc.subtotals]
+    out += [
+        "",
+        f"Hours under the {escape(doc.phase_name)} cap: {format_minutes(doc.used_minutes)} used of {format_minutes(doc.cap_minutes)}, "
+        f"{format_minutes(doc.left_minutes)} left (through {escape(doc.period_label)}).",
+    ]
+    if doc.amendments:
+        out += ["", "Contract amendments:", ""] + [f"- {escape(a)}" for a in doc.amendments]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,21 @@
+"""PDF documents through Typst templates shipped in `templates/`, with Typst's bundled
+fonts only, so the same data gives the same document on any machine, offline."""
+
+from __future__ import annotations
+
+import json
+from importlib.resources import files
+from typing import Any
+
+from coopprogram.exporters.json import plain
+
+
+def render_pdf(template: str, data: Any) -> bytes:
+    import typst
+
+    source = files("coopprogram.templates").joinpath(template)
+    return typst.compile(
+        str(source),
+        sys_inputs={"data": json.dumps(plain(data), ensure_ascii=False)},
+        ignore_system_fonts=True,
+    )
