@@ -34,7 +34,8 @@ def init_command(
         return
     say(f"Created the program database at {result.location}")
     if result.demo:
-        say(f"Loaded the sample program: {result.demo.coops} co-ops, {result.demo.milestones} milestones.")
+        demo = result.demo
+        say(f"Loaded the sample program: {demo.coops} co-ops, {demo.milestones} milestones, {demo.entries} time entries, {demo.invoices} invoices.")
         say("Try: coop status --as-of 2022-01-15")
     else:
         say("Next: add the cohort with `coop coops import FILE.csv` or `coop coops add NAME --kind worker`.")

@@ -35,12 +35,19 @@ def invoices_list(json: JsonFlag = False) -> None:
     if not rows:
         say("No invoices yet. Draft one with `coop invoices draft YYYY-MM`.")
         return
-    grid = table("Invoice", "Kind", "Period", "Hours", "Total", "Status", "Issued", "Due", "Paid")
+    grid = table("Invoice", "Period", "Hours", "Total", "Status", "Issued", "Due")
     for row in rows:
-        status = f"{row.status} OVERDUE" if row.overdue else row.status
-        grid.add_row(row.reference, row.kind, row.period, format_minutes(row.total_minutes), format_money(row.total_cents),
-                     status, dash(row.issued_on), dash(row.due_on), dash(row.paid_on))
+        grid.add_row(row.reference, row.period, format_minutes(row.total_minutes), format_money(row.total_cents),
+                     _status(row), dash(row.issued_on), dash(row.due_on) if row.kind == "invoice" else "–")
     show(grid)
+
+
+def _status(row) -> str:  # noqa: ANN001 - an InvoiceSummary
+    if row.kind == "credit-note":
+        return "credit note"
+    if row.paid_on:
+        return f"paid {row.paid_on}"
+    return "OVERDUE" if row.overdue else row.status
 
 
 @app.command("draft")

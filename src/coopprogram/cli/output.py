@@ -54,7 +54,7 @@ _NUMERIC = {"Id", "#", "Members", "Days", "Hours"}
 
 
 def table(*columns: str, title: str | None = None) -> Table:
-    grid = Table(title=title, title_justify="left", header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
+    grid = Table(title=title, title_justify="left", header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
     for column in columns:
         grid.add_column(
             column,

@@ -56,10 +56,17 @@ def _print_status(view: StatusView) -> None:
     )
     if view.contract is not None:
         contract = view.contract
+        cap = contract.hour_cap_minutes
+        pace = view.used_minutes - view.planned_minutes
+        pace_text = "on plan" if pace == 0 else f"{format_minutes(abs(pace))} h {'ahead of' if pace > 0 else 'behind'} an even pace"
         say(
-            f"Contract: {contract.consultant} · cap {format_minutes(contract.hour_cap_minutes)} h · "
-            f"{format_money(contract.rate_cents)}/h (band {format_money(contract.rate_min_cents)}–{format_money(contract.rate_max_cents)})"
+            f"Hours ({view.current_phase.name}): {format_minutes(view.used_minutes)} of {format_minutes(cap)} used "
+            f"({format_percent(view.used_minutes, cap)}) · {format_minutes(cap - view.used_minutes)} left · {pace_text}"
         )
+        say(f"Rate: {format_money(contract.rate_cents)}/h (band {format_money(contract.rate_min_cents)}–{format_money(contract.rate_max_cents)})")
+    if view.invoices_due:
+        due = ", ".join(f"{i.reference} {format_money(i.total_cents)} due {i.due_on}" + (" (OVERDUE)" if i.due_on < view.as_of else "") for i in view.invoices_due)
+        say(f"Invoices awaiting payment: {due}")
     if view.overdue:
         grid = table("Id", "Overdue milestone", "Phase", "Due", "Status", title="Overdue")
         for m in view.overdue:

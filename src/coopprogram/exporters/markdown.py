@@ -11,7 +11,9 @@ import re
 from coopprogram.services.invoices import InvoiceDocument
 from coopprogram.units import format_hours_decimal, format_minutes, format_money
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+# Characters that change meaning anywhere in a line (emphasis, code, links, tables, HTML);
+# the escaped text never starts a line, so list and heading markers need no escape.
+_SPECIAL = re.compile(r"([\\`*_{}\[\]!|<>~])")
 
 
 def escape(text: str) -> str:

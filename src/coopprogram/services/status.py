@@ -9,8 +9,10 @@ from datetime import date
 from sqlmodel import Session
 
 from coopprogram.models import CoopStage, MilestoneStatus
+from coopprogram.services.budget import budget
 from coopprogram.services.contracts import ContractView, contract_for_phase
 from coopprogram.services.coops import active_coops_on
+from coopprogram.services.invoices import InvoiceSummary, list_invoices
 from coopprogram.services.milestones import MilestoneView, list_milestones
 from coopprogram.services.phases import PhaseView, list_phases
 from coopprogram.services.program import ProgramView, program_view
@@ -36,6 +38,9 @@ class StatusView:
     overdue: list[MilestoneView]
     next_due: list[MilestoneView]
     contract: ContractView | None
+    used_minutes: int  # billable hours of the current phase's contract worked by as_of
+    planned_minutes: int  # where an even pace would be by as_of
+    invoices_due: list[InvoiceSummary]  # issued, unpaid, as of as_of
 
     @property
     def before_start(self) -> bool:
@@ -54,6 +59,8 @@ def program_status(db: Session, *, as_of: date) -> StatusView:
     milestones = list_milestones(db, today=as_of)
     in_scope = [m for m in milestones if current is None or m.phase_number == current.number]
     open_milestones = [m for m in milestones if m.status != MilestoneStatus.DONE]
+    contract = contract_for_phase(db, current.number) if current else None
+    money = budget(db, phase=str(current.number), as_of=as_of) if contract else None
     return StatusView(
         as_of=as_of,
         program=program_view(db),
@@ -70,5 +77,18 @@ def program_status(db: Session, *, as_of: date) -> StatusView:
         milestones_blocked=sum(1 for m in in_scope if m.status == MilestoneStatus.BLOCKED),
         overdue=[m for m in open_milestones if m.overdue],
         next_due=sorted((m for m in open_milestones if m.due_on >= as_of), key=lambda m: (m.due_on, m.id))[:NEXT_DUE_SHOWN],
-        contract=contract_for_phase(db, current.number) if current else None,
+        contract=contract,
+        used_minutes=money.used_minutes if money else 0,
+        planned_minutes=money.planned_minutes if money else 0,
+        invoices_due=[i for i in list_invoices(db, today=as_of) if _unpaid_on(i, as_of)],
+    )
+
+
+def _unpaid_on(invoice: InvoiceSummary, day: date) -> bool:
+    return (
+        invoice.kind == "invoice"
+        and invoice.issued_on is not None
+        and invoice.issued_on <= day
+        and invoice.status != "void"
+        and (invoice.paid_on is None or invoice.paid_on > day)
     )
