@@ -156,7 +156,7 @@ class TimeEntry(SQLModel, table=True):
     description: str
     category_id: int = Field(foreign_key="category.id")
     billable: bool = True
-    session_id: int | None = None
+    session_id: int | None = None  # the meeting it was for, once sessions are recorded
     milestone_id: int | None = Field(default=None, foreign_key="milestone.id")
     coop_id: int | None = Field(default=None, foreign_key="coop.id")
     # The draft or issued invoice that bills this entry; cleared when that invoice is voided.

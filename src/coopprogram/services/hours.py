@@ -36,7 +36,6 @@ class EntryView:
     phase_number: int
     coop: str | None
     milestone_id: int | None
-    session_id: int | None
     invoice: str | None  # the number, or "draft N"
     locked: bool
 
@@ -83,7 +82,6 @@ def _views(db: Session, entries: list[TimeEntry]) -> list[EntryView]:
             phase_number=contract_phase[e.contract_id],
             coop=coops.get(e.coop_id),
             milestone_id=e.milestone_id,
-            session_id=e.session_id,
             invoice=_invoice_label(invoices.get(e.invoice_id)),
             locked=_is_locked(invoices.get(e.invoice_id)),
         )
@@ -111,7 +109,6 @@ def log_time(
     category: str | None = None,
     coop: str | None = None,
     milestone_id: int | None = None,
-    session_id: int | None = None,
     billable: bool = True,
 ) -> LogResult:
     _check_day(on, today)
@@ -129,7 +126,6 @@ def log_time(
         billable=billable,
         coop_id=coop_id,
         milestone_id=milestone_id,
-        session_id=session_id,
     )
     db.add(entry)
     db.flush()
@@ -158,12 +154,11 @@ def edit_entry(
     description: str | None = None,
     on: date | None = None,
     category: str | None = None,
-    session_id: int | None = None,
     billable: bool | None = None,
 ) -> LogResult:
     entry = _get_unlocked(db, entry_id)
-    if all(value is None for value in (minutes, description, on, category, session_id, billable)):
-        raise InvalidInput("Nothing to change: give --hours, --description, --date, --category, --session or --billable.")
+    if all(value is None for value in (minutes, description, on, category, billable)):
+        raise InvalidInput("Nothing to change: give --hours, --description, --date, --category or --billable.")
     old_contract, old_billable, old_minutes = entry.contract_id, entry.billable, entry.minutes
     new_on = on or entry.worked_on
     _check_day(new_on, today)
@@ -179,8 +174,6 @@ def edit_entry(
     entry.contract_id, entry.worked_on, entry.minutes, entry.billable = contract.id, new_on, new_minutes, new_billable
     if description is not None:
         entry.description = clean_text(description, what="description", limit=500)
-    if session_id is not None:
-        entry.session_id = session_id
     entry.updated_at = utc_now()
     db.add(entry)
     db.flush()
