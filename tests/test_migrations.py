@@ -39,3 +39,37 @@ def test_sqlite_runs_with_the_documented_settings(tmp_path) -> None:
         assert raw.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
         assert raw.execute("PRAGMA busy_timeout").fetchone()[0] == 15000
     engine.dispose()
+
+
+def test_upgrading_a_foundation_database_seeds_the_categories(tmp_path) -> None:
+    from alembic import command
+    from sqlalchemy import text
+
+    from coopprogram.db import create_private_file, upgrade_schema
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    create_private_file(tmp_path / "old.db")
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    engine = make_engine(url)
+    with engine.connect() as connection, connection.begin():
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+        connection.execute(text("INSERT INTO program (id, name, organization, short_name, cohort, timezone, created_at, updated_at) "
+                                "VALUES (1, 'P', 'O', 'SEI', '', 'America/New_York', '2021-10-01', '2021-10-01')"))
+        connection.execute(text("INSERT INTO phase (program_id, number, name, starts_on, ends_on, focus, updated_at) VALUES "
+                                "(1, 1, 'Phase I', '2021-10-01', '2022-03-31', '', '2021-10-01'), "
+                                "(1, 2, 'Phase II', '2022-04-01', '2022-08-31', '', '2021-10-01')"))
+    engine.dispose()
+    upgrade_schema(url)
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        slugs = connection.execute(text("SELECT slug FROM category ORDER BY position")).scalars().all()
+        defaults = connection.execute(text(
+            "SELECT phase.number, category.slug FROM phase JOIN category ON category.id = phase.default_category_id ORDER BY phase.number"
+        )).all()
+        program = connection.execute(text("SELECT invoice_pattern, payment_days FROM program")).one()
+    engine.dispose()
+    assert slugs[:3] == ["visioning", "points-of-unity", "strategy"] and len(slugs) == 8
+    assert [tuple(row) for row in defaults] == [(1, "visioning"), (2, "political-education")]
+    assert tuple(program) == ("{prefix}-{year}-{seq:03d}", 30)
