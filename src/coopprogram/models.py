@@ -34,6 +34,28 @@ class MilestoneStatus(StrEnum):
     BLOCKED = "blocked"
 
 
+class SessionStatus(StrEnum):
+    PLANNED = "planned"
+    HELD = "held"
+    CANCELLED = "cancelled"
+
+
+class Attendance(StrEnum):
+    INVITED = "invited"  # not recorded yet
+    ATTENDED = "attended"
+    ABSENT = "absent"
+    EXCUSED = "excused"
+
+
+class AgendaKind(StrEnum):
+    OPENING = "opening"
+    DISCUSSION = "discussion"
+    DECISION = "decision"
+    PRESENTATION = "presentation"
+    BREAK = "break"
+    CLOSING = "closing"
+
+
 class InvoiceStatus(StrEnum):
     DRAFT = "draft"
     ISSUED = "issued"
@@ -48,6 +70,8 @@ class InvoiceKind(StrEnum):
 
 class Program(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
+    # The namespace of the program's calendar UIDs (milestones' are derived from it).
+    uid: str = ""
     name: str
     organization: str
     short_name: str
@@ -129,6 +153,7 @@ class Milestone(SQLModel, table=True):
     description: str = ""
     due_on: date = Field(index=True)
     status: str = Field(default=MilestoneStatus.PLANNED.value, index=True)
+    calendar_sequence: int = 0  # raised when its title, date or status changes
     started_on: date | None = None
     done_on: date | None = None
     blocked_reason: str = ""
@@ -200,3 +225,76 @@ class InvoiceLine(SQLModel, table=True):
     minutes: int
     rate_cents: int
     amount_cents: int
+
+
+class SessionKind(SQLModel, table=True):
+    """A kind of meeting (visioning, unity, strategy...), kept as program data; hours logged for
+    a session of this kind go to `category_slug`."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True)
+    name: str
+    category_slug: str = ""
+    position: int = 0
+
+
+class SessionSeries(SQLModel, table=True):
+    """A recurring meeting, expanded into single sessions that keep their own agenda and attendance."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    rule: str  # the RRULE as typed, without UNTIL
+    until: date
+    created_at: datetime = Field(default_factory=utc_now)
+
+
+class ProgramSession(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(unique=True)  # the calendar UID, never changed
+    series_id: int | None = Field(default=None, foreign_key="sessionseries.id", index=True)
+    kind_id: int = Field(foreign_key="sessionkind.id")
+    phase_id: int = Field(foreign_key="phase.id", index=True)
+    title: str
+    starts_at: datetime = Field(index=True)
+    minutes: int
+    location: str = ""
+    link: str = ""
+    facilitator: str = ""
+    status: str = Field(default=SessionStatus.PLANNED.value, index=True)
+    cancel_reason: str = ""
+    notes: str = ""
+    headcount: int | None = None
+    sequence: int = 0  # the calendar SEQUENCE: raised when time, place or status changes
+    created_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now)
+
+
+class Invitation(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("session_id", "coop_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="programsession.id", index=True)
+    coop_id: int = Field(foreign_key="coop.id", index=True)
+    attendance: str = Attendance.INVITED.value
+
+
+class AgendaItem(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="programsession.id", index=True)
+    position: int
+    title: str
+    minutes: int
+    lead: str = ""
+    kind: str = AgendaKind.DISCUSSION.value
+
+
+class ActionItem(SQLModel, table=True):
+    """Communication between meetings: something someone will do, by a date."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str
+    owner: str = ""
+    due_on: date | None = Field(default=None, index=True)
+    session_id: int | None = Field(default=None, foreign_key="programsession.id")
+    done_on: date | None = None
+    created_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now)

@@ -20,6 +20,7 @@ _CLOCK = re.compile(r"^([0-9]+):([0-5][0-9])$")
 _UNITS = re.compile(r"^(?:([0-9]+)h)?(?:([0-9]+)m)?$")
 _ISO_DATE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
 _MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")
+_LOCAL_DATETIME = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})[ T]([0-9]{2}):([0-9]{2})$")
 _MONEY = re.compile(r"^\$?([0-9]{1,7})(?:\.([0-9]{1,2}))?$")
 
 
@@ -74,6 +75,47 @@ def parse_date(text: str, *, today: date | None = None) -> date:
         return date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
         raise ValueError(f"'{text}' is not a day of the calendar") from None
+
+
+def parse_local_datetime(text: str) -> datetime:
+    """A wall-clock time `YYYY-MM-DD HH:MM` (24-hour), without a time zone."""
+    match = _LOCAL_DATETIME.match(text.strip())
+    if not match:
+        raise ValueError(f"'{text}' is not a start time: use \"YYYY-MM-DD HH:MM\" (24-hour), e.g. \"2021-11-04 18:00\"")
+    day = parse_date(match[1])
+    hour, minute = int(match[2]), int(match[3])
+    if hour > 23 or minute > 59:
+        raise ValueError(f"'{text}' is not a time of day: hours run 00-23, minutes 00-59")
+    return datetime(day.year, day.month, day.day, hour, minute)
+
+
+def local_to_utc(local: datetime, zone: str) -> datetime:
+    """The UTC instant of a wall-clock time in `zone`; refused when the clocks skip it or show it twice."""
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo(zone)
+    early, late = local.replace(tzinfo=tz, fold=0), local.replace(tzinfo=tz, fold=1)
+    if early.utcoffset() == late.utcoffset():
+        return early.astimezone(timezone.utc)
+    stamp = local.strftime("%Y-%m-%d %H:%M")
+    first, second = (reading.astimezone(timezone.utc).astimezone(tz) for reading in (early, late))
+    if first.replace(tzinfo=None) != local:  # the clocks jump over this time
+        readings = sorted((first, second))
+        raise ValueError(
+            f"{stamp} does not exist in {zone}: the clocks jump forward then. "
+            f"Did you mean {readings[0]:%H:%M %Z} or {readings[1]:%H:%M %Z}? Give one of those times."
+        )
+    raise ValueError(
+        f"{stamp} happens twice in {zone}: the clocks fall back then, so it could be "
+        f"{early:%H:%M %Z} (UTC{early:%z}) or {late:%H:%M %Z} (UTC{late:%z}). Choose a time outside that hour."
+    )
+
+
+def utc_to_local(instant: datetime, zone: str) -> datetime:
+    """The wall-clock time in `zone` of a UTC instant, without its time zone."""
+    from zoneinfo import ZoneInfo
+
+    return instant.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
 
 
 def parse_month(text: str) -> tuple[int, int]:

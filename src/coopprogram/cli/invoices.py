@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import JsonFlag, OutputFile, dash, emit_json, emit_text, parse_date_option, parse_month_option, say, show, table, today
+from coopprogram.cli.output import JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, parse_date_option, parse_month_option, say, show, table, today, write_bytes
 from coopprogram.units import format_minutes, format_money
 
 app = typer.Typer(help="Monthly invoices: draft, issue, pay, void, export.", no_args_is_help=True)
@@ -152,17 +152,13 @@ def invoices_export(
     """
     from coopprogram.services.invoices import document
 
-    chosen = (format or (output.suffix.lstrip(".").lower() if output else "") or "md").replace("markdown", "md")
-    if chosen not in FORMATS:
-        raise typer.BadParameter(f"'{chosen}' is not a format: use one of {', '.join(FORMATS)}", param_hint="--format")
-    if chosen == "pdf" and output is None:
-        raise typer.BadParameter("a PDF goes to a file: add -o FILE.pdf", param_hint="--output")
+    chosen = choose_format(format, output, FORMATS)
     with database(write=False) as db:
         doc = document(db, ref)
     if chosen == "pdf":
         from coopprogram.exporters.pdf import render_pdf
 
-        _write_bytes(output, render_pdf("invoice.typ", doc))
+        write_bytes(output, render_pdf("invoice.typ", doc))
         return
     if chosen == "md":
         from coopprogram.exporters.markdown import invoice_markdown
@@ -176,13 +172,3 @@ def invoices_export(
         from coopprogram.exporters.json import render_json
 
         emit_text(render_json(doc), output=output)
-
-
-def _write_bytes(output, data: bytes) -> None:  # noqa: ANN001
-    from coopprogram.errors import CoopError
-
-    try:
-        output.write_bytes(data)
-    except OSError as error:
-        raise CoopError(f"Could not write {output}: {error.strerror}. Choose another file.") from None
-    say(f"Wrote {output}")

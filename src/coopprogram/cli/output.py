@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -95,6 +95,37 @@ def emit_text(text: str, *, output: Path | None = None, private: bool = False) -
     say(f"Wrote {output}")
 
 
+def edit_text(initial: str, *, suffix: str = ".md") -> str | None:
+    """Open $VISUAL or $EDITOR on a private temporary file; the saved text, or None if unchanged."""
+    import shlex
+    import subprocess
+    import tempfile
+
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not editor:
+        raise CoopError("No editor is set: give the text with --file FILE, or set EDITOR (e.g. export EDITOR=nano).")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"coop{suffix}"
+        path.write_text(initial, encoding="utf-8")
+        os.chmod(path, 0o600)
+        try:
+            finished = subprocess.run([*shlex.split(editor), str(path)], check=False)
+        except OSError as error:
+            raise CoopError(f"The editor '{editor}' could not start: {error.strerror}. Set EDITOR to one that works.") from None
+        if finished.returncode != 0:
+            raise CoopError(f"The editor exited with an error ({finished.returncode}); nothing was changed.")
+        text = path.read_text(encoding="utf-8")
+    return None if text == initial else text
+
+
+def write_bytes(output: Path, data: bytes) -> None:
+    try:
+        output.write_bytes(data)
+    except OSError as error:
+        raise CoopError(f"Could not write {output}: {error.strerror}. Choose another file.") from None
+    say(f"Wrote {output}")
+
+
 def emit_json(value: Any) -> None:
     from coopprogram.exporters.json import render_json
 
@@ -126,6 +157,7 @@ parse_count_option = _parser(units.parse_count)
 parse_hours_option = _parser(units.parse_hours)
 parse_cap_option = _parser(units.parse_cap)
 parse_money_option = _parser(units.parse_money)
+parse_start_option = _parser(units.parse_local_datetime)
 parse_month_option = _parser(lambda text: "%04d-%02d" % units.parse_month(text))
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
@@ -140,3 +172,17 @@ OutputFile = Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE
 
 def today() -> date:
     return date.today()
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def choose_format(requested: str, output: Path | None, allowed: tuple[str, ...]) -> str:
+    """The --format asked for, else the output file's extension, else Markdown; PDF only to a file."""
+    chosen = (requested or (output.suffix.lstrip(".").lower() if output else "") or "md").lower().replace("markdown", "md")
+    if chosen not in allowed:
+        raise typer.BadParameter(f"'{chosen}' is not a format: use one of {', '.join(allowed)}", param_hint="--format")
+    if chosen == "pdf" and output is None:
+        raise typer.BadParameter("a PDF goes to a file: add -o FILE.pdf", param_hint="--output")
+    return chosen

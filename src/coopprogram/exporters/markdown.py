@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from coopprogram.exporters.agenda import AgendaDocument
 from coopprogram.services.invoices import InvoiceDocument
 from coopprogram.units import format_hours_decimal, format_minutes, format_money
 
@@ -62,4 +63,16 @@ def invoice_markdown(doc: InvoiceDocument) -> str:
     ]
     if doc.amendments:
         out += ["", "Contract amendments:", ""] + [f"- {escape(a)}" for a in doc.amendments]
+    return "\n".join(out) + "\n"
+
+
+def agenda_markdown(doc: AgendaDocument) -> str:
+    out = [f"# {escape(doc.title)}", "", f"{escape(doc.kind_name)} · {doc.starts_local:%A %B %d, %Y} · {doc.starts_local:%H:%M}–{doc.ends_local:%H:%M} ({escape(doc.timezone)})"]
+    if doc.status == "cancelled":
+        out += ["", "**This session is cancelled.**"]
+    for label, value in (("Where", doc.location), ("Online", doc.link), ("Facilitator", doc.facilitator)):
+        if value:
+            out.append(f"  \n{label}: {escape(value)}")
+    out += ["", "| Time | Item | Lead | Minutes |", "| --- | --- | --- | ---: |"]
+    out += [f"| {item.starts_local:%H:%M} | {escape(item.title)} | {escape(item.lead)} | {item.minutes} |" for item in doc.items]
     return "\n".join(out) + "\n"

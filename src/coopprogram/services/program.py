@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -12,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlmodel import Session, select
 
 from coopprogram.errors import Conflict, InvalidInput, NotFound
-from coopprogram.models import Category, Contract, Phase, Program
+from coopprogram.models import Category, Contract, Phase, Program, SessionKind
 from coopprogram.services.contracts import check_rate_in_band
 from coopprogram.services.phases import check_phase_calendar
 from coopprogram.services.text import check_slug, clean_text
@@ -134,6 +135,7 @@ def setup_program(db: Session, *, spec: dict[str, Any]) -> Program:
     try:
         facts = spec["program"]
         program = Program(
+            uid=str(uuid.uuid4()),
             name=clean_text(facts["name"], what="program name"),
             organization=clean_text(facts["organization"], what="organization"),
             short_name=clean_text(facts["short_name"], what="short name"),
@@ -154,6 +156,15 @@ def setup_program(db: Session, *, spec: dict[str, Any]) -> Program:
             )
             db.add(category)
             categories[category.slug] = category
+        for position, entry in enumerate(spec.get("session_kinds", []), start=1):
+            db.add(
+                SessionKind(
+                    slug=check_slug(entry["slug"]),
+                    name=clean_text(entry["name"], what="session kind name"),
+                    category_slug=entry.get("category", ""),
+                    position=position,
+                )
+            )
         db.flush()
         phases: dict[int, Phase] = {}
         for entry in spec["phases"]:

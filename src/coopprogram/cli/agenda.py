@@ -1,0 +1,145 @@
+"""`coop agenda`: a session's agenda items, their clock times, and the printable handout."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from coopprogram.cli.context import database
+from coopprogram.cli.output import JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, now, parse_count_option, say, show, table, write_bytes
+
+if TYPE_CHECKING:
+    from coopprogram.services.agenda import AgendaView
+
+app = typer.Typer(help="Session agendas: items with clock times, and the printable agenda.", no_args_is_help=True)
+
+SessionId = Annotated[int, typer.Argument(metavar="SESSION", help="The session's number (`coop sessions list`).")]
+ItemId = Annotated[int, typer.Argument(metavar="ITEM", help="The item's number (`coop agenda show SESSION`).")]
+Minutes = Annotated[int, typer.Option(metavar="N", parser=parse_count_option, help="Length in minutes.")]
+KIND_HELP = "opening, discussion, decision, presentation, break or closing."
+
+
+def print_agenda(view: AgendaView) -> None:
+    if not view.items:
+        say(f"No agenda yet. Add items with `coop agenda add {view.session_id} TITLE --minutes N`.")
+        return
+    grid = table("Id", "Time", "Item", "Kind", "Lead", "Minutes", title=f"Agenda: {view.session_title}")
+    for item in view.items:
+        grid.add_row(str(item.id), f"{item.starts_local:%H:%M}", item.title, item.kind, dash(item.lead), str(item.minutes))
+    show(grid)
+    if view.over_minutes:
+        say(f"The agenda runs {view.over_minutes} minutes past the session's {view.session_minutes} minutes: shorten items or lengthen the session.")
+    else:
+        say(f"{view.total_minutes} of {view.session_minutes} minutes planned.")
+
+
+@app.command("show")
+def agenda_show(session: SessionId, json: JsonFlag = False) -> None:
+    """Show a session's agenda with each item's clock time; an agenda longer than the session is flagged.
+
+    Example: coop agenda show 3
+    """
+    from coopprogram.services.agenda import agenda_for
+
+    with database(write=False) as db:
+        view = agenda_for(db, session_id=session)
+    if json:
+        emit_json(view)
+        return
+    print_agenda(view)
+
+
+@app.command("add")
+def agenda_add(
+    session: SessionId,
+    title: Annotated[str, typer.Argument(help="The item.")],
+    minutes: Minutes,
+    lead: Annotated[str, typer.Option(help="Who leads it.")] = "",
+    kind: Annotated[str, typer.Option(help=KIND_HELP)] = "discussion",
+    position: Annotated[int | None, typer.Option(metavar="N", parser=parse_count_option, help="Where to insert it (1 = first). Default: last.")] = None,
+) -> None:
+    """Add an item to a session's agenda.
+
+    Example: coop agenda add 3 "Opening circle and land acknowledgment" --minutes 15 --kind opening --lead Marisol
+    """
+    from coopprogram.services.agenda import add_item
+
+    with database(write=True) as db:
+        view = add_item(db, session_id=session, title=title, minutes=minutes, lead=lead, kind=kind, position=position)
+    print_agenda(view)
+
+
+@app.command("edit")
+def agenda_edit(
+    item: ItemId,
+    title: Annotated[str | None, typer.Option(help="A new title.")] = None,
+    minutes: Annotated[int | None, typer.Option(metavar="N", parser=parse_count_option, help="A new length.")] = None,
+    lead: Annotated[str | None, typer.Option(help="A new lead.")] = None,
+    kind: Annotated[str | None, typer.Option(help=KIND_HELP)] = None,
+) -> None:
+    """Change an agenda item.
+
+    Example: coop agenda edit 12 --minutes 20
+    """
+    from coopprogram.services.agenda import edit_item
+
+    with database(write=True) as db:
+        view = edit_item(db, item_id=item, title=title, minutes=minutes, lead=lead, kind=kind)
+    print_agenda(view)
+
+
+@app.command("move")
+def agenda_move(item: ItemId, position: Annotated[int, typer.Argument(metavar="POSITION", parser=parse_count_option, help="The new place, 1 = first.")]) -> None:
+    """Move an agenda item to another place.
+
+    Example: coop agenda move 12 2
+    """
+    from coopprogram.services.agenda import move_item
+
+    with database(write=True) as db:
+        view = move_item(db, item_id=item, position=position)
+    print_agenda(view)
+
+
+@app.command("remove")
+def agenda_remove(item: ItemId) -> None:
+    """Remove an agenda item.
+
+    Example: coop agenda remove 12
+    """
+    from coopprogram.services.agenda import remove_item
+
+    with database(write=True) as db:
+        view = remove_item(db, item_id=item)
+    print_agenda(view)
+
+
+@app.command("export")
+def agenda_export(
+    session: SessionId,
+    format: Annotated[str, typer.Option("--format", "-f", help="md or pdf. Default: from the file name, else md.")] = "",
+    output: OutputFile = None,
+) -> None:
+    """Write the printable agenda handed out at the meeting (Markdown or PDF).
+
+    Example: coop agenda export 3 -o visioning-1-agenda.pdf
+    """
+    from coopprogram.services.agenda import agenda_for
+    from coopprogram.services.sessions import show_session
+
+    chosen = choose_format(format, output, ("md", "pdf"))
+    with database(write=False) as db:
+        details = show_session(db, session_id=session, now=now())
+        view = agenda_for(db, session_id=session)
+    from coopprogram.exporters.agenda import AgendaDocument
+
+    document = AgendaDocument.of(details, view)
+    if chosen == "pdf":
+        from coopprogram.exporters.pdf import render_pdf
+
+        write_bytes(output, render_pdf("agenda.typ", document))
+        return
+    from coopprogram.exporters.markdown import agenda_markdown
+
+    emit_text(agenda_markdown(document), output=output)

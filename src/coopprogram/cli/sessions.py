@@ -1,0 +1,236 @@
+"""`coop sessions`: the program's meetings, their series, attendance and notes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from coopprogram.cli.context import database
+from coopprogram.cli.output import JsonFlag, dash, edit_text, emit_json, now, parse_count_option, parse_date_option, parse_start_option, say, show, table
+
+app = typer.Typer(help="Sessions: schedule, list, show, edit, reschedule, cancel, close, attendance, notes.", no_args_is_help=True)
+
+SessionId = Annotated[int, typer.Argument(metavar="ID", help="The session's number (`coop sessions list`).")]
+Start = Annotated[datetime, typer.Option("--start", metavar='"YYYY-MM-DD HH:MM"', parser=parse_start_option, help="Local time in the program's time zone.")]
+Series = Annotated[bool, typer.Option("--series", help="Apply to this session and the rest of its series.")]
+Invite = Annotated[str | None, typer.Option("--invite", metavar="all|none|SLUG,...", help="Which co-ops are invited. Default: all active co-ops.")]
+Slugs = Annotated[list[str] | None, typer.Option(metavar="SLUG", help="Co-ops, repeat the option for each.")]
+
+
+def _line(view) -> str:  # noqa: ANN001 - a SessionView
+    return f"{view.id}: {view.title} · {view.starts_local:%a %Y-%m-%d %H:%M}–{view.ends_local:%H:%M} ({view.kind}, {view.status})"
+
+
+@app.command("add")
+def sessions_add(
+    title: Annotated[str, typer.Argument(help="What the meeting is.")],
+    kind: Annotated[str, typer.Option(help="visioning, unity, strategy, working-group, political-education, technical-assistance or peer-learning.")],
+    start: Start,
+    minutes: Annotated[int, typer.Option(metavar="N", parser=parse_count_option, help="Length in minutes.")],
+    location: Annotated[str, typer.Option(help="Where it meets in person.")] = "",
+    link: Annotated[str, typer.Option(help="The online meeting link.")] = "",
+    facilitator: Annotated[str, typer.Option(help="Who facilitates.")] = "",
+    invite: Invite = None,
+    phase: Annotated[str | None, typer.Option(help="The phase (default: the phase of the date).")] = None,
+    repeat: Annotated[str | None, typer.Option(metavar="RRULE", help="Repeat: e.g. FREQ=WEEKLY;INTERVAL=2;BYDAY=TU or FREQ=MONTHLY;BYDAY=1TH.")] = None,
+    until: Annotated[date | None, typer.Option(metavar="DATE", parser=parse_date_option, help="Last day of a repeating series.")] = None,
+) -> None:
+    """Schedule a session, or a recurring series of single sessions.
+
+    Example: coop sessions add "Working-group call" --kind working-group --start "2021-10-05 18:00" --minutes 60 --repeat "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU" --until 2022-03-29 --invite none
+    """
+    from coopprogram.services.sessions import add_session
+
+    with database(write=True) as db:
+        views = add_session(db, title=title, kind=kind, start=start, minutes=minutes, now=now(), location=location, link=link,
+                            facilitator=facilitator, invite=invite, phase=phase, repeat=repeat, until=until)
+    if len(views) == 1:
+        say(f"Scheduled session {_line(views[0])}.")
+    else:
+        say(f"Scheduled {len(views)} sessions, {views[0].starts_local:%Y-%m-%d} to {views[-1].starts_local:%Y-%m-%d}: {views[0].id}–{views[-1].id}.")
+
+
+@app.command("list")
+def sessions_list(
+    phase: Annotated[str | None, typer.Option(help="Only this phase: 1, 2, I or II.")] = None,
+    upcoming: Annotated[bool, typer.Option("--upcoming", help="Only sessions still to come.")] = False,
+    coop: Annotated[str | None, typer.Option(metavar="SLUG", help="Only sessions this co-op is invited to.")] = None,
+    json: JsonFlag = False,
+) -> None:
+    """List sessions in time order; past sessions neither held nor cancelled are marked for closing.
+
+    Example: coop sessions list --phase I --coop casa-limpia
+    """
+    from coopprogram.services.sessions import list_sessions
+
+    with database(write=False) as db:
+        views = list_sessions(db, now=now(), phase=phase, upcoming=upcoming, coop=coop)
+    if json:
+        emit_json(views)
+        return
+    if not views:
+        say("No sessions match. Schedule one with `coop sessions add TITLE --kind visioning --start ... --minutes 120`.")
+        return
+    grid = table("Id", "When", "Session", "Kind", "Status", "Attended")
+    for v in views:
+        status = "NEEDS CLOSING" if v.needs_closing else v.status
+        attended = f"{v.count('attended')}/{len(v.invitees)}" if v.invitees else dash(v.headcount)
+        grid.add_row(str(v.id), f"{v.starts_local:%Y-%m-%d %H:%M}", v.title, v.kind, status, attended)
+    show(grid)
+
+
+@app.command("show")
+def sessions_show(session_id: SessionId, json: JsonFlag = False) -> None:
+    """Show a session: details, agenda with clock times, attendance and notes.
+
+    Example: coop sessions show 3
+    """
+    from coopprogram.services.agenda import agenda_for
+    from coopprogram.services.sessions import show_session
+
+    with database(write=False) as db:
+        view = show_session(db, session_id=session_id, now=now())
+        agenda = agenda_for(db, session_id=session_id)
+    if json:
+        emit_json({"session": view, "agenda": agenda})
+        return
+    say(_line(view))
+    for label, value in (("Time zone", view.timezone), ("Location", view.location), ("Link", view.link), ("Facilitator", view.facilitator),
+                         ("Cancelled", view.cancel_reason if view.status == "cancelled" else ""), ("Headcount", view.headcount)):
+        if value:
+            say(f"{label}: {value}")
+    if view.needs_closing:
+        say(f"This session has passed: record attendance (`coop sessions attend {view.id} SLUG...`) or mark it held or cancelled.")
+    from coopprogram.cli.agenda import print_agenda
+
+    print_agenda(agenda)
+    if view.invitees:
+        grid = table("Co-op", "Attendance", title=f"Invited: {len(view.invitees)} co-ops")
+        for invitee in view.invitees:
+            grid.add_row(invitee.name, invitee.attendance)
+        show(grid)
+    if view.notes:
+        say("Notes:")
+        say(view.notes)
+
+
+@app.command("edit")
+def sessions_edit(
+    session_id: SessionId,
+    title: Annotated[str | None, typer.Option(help="A new title.")] = None,
+    kind: Annotated[str | None, typer.Option(help="A new kind.")] = None,
+    minutes: Annotated[int | None, typer.Option(metavar="N", parser=parse_count_option, help="A new length in minutes.")] = None,
+    location: Annotated[str | None, typer.Option(help="A new place.")] = None,
+    link: Annotated[str | None, typer.Option(help="A new online link.")] = None,
+    facilitator: Annotated[str | None, typer.Option(help="A new facilitator.")] = None,
+    invite: Invite = None,
+    series: Series = False,
+) -> None:
+    """Change a session's details (or the rest of its series with --series).
+
+    Example: coop sessions edit 4 --location "Chelsea Collaborative, 318 Broadway" --series
+    """
+    from coopprogram.services.sessions import edit_session
+
+    with database(write=True) as db:
+        views = edit_session(db, session_id=session_id, now=now(), series=series, title=title, kind=kind, minutes=minutes,
+                             location=location, link=link, facilitator=facilitator, invite=invite)
+    say(f"Updated {len(views)} session(s): " + ", ".join(str(v.id) for v in views) + ".")
+
+
+@app.command("reschedule")
+def sessions_reschedule(
+    session_id: SessionId,
+    start: Start,
+    minutes: Annotated[int | None, typer.Option(metavar="N", parser=parse_count_option, help="A new length in minutes.")] = None,
+    series: Series = False,
+) -> None:
+    """Move a session to a new time (with --series, move the rest of its series by the same shift).
+
+    Example: coop sessions reschedule 5 --start "2021-11-18 18:30"
+    """
+    from coopprogram.services.sessions import reschedule_session
+
+    with database(write=True) as db:
+        views = reschedule_session(db, session_id=session_id, start=start, now=now(), minutes=minutes, series=series)
+    for view in views:
+        say(f"Moved {_line(view)}.")
+
+
+@app.command("cancel")
+def sessions_cancel(
+    session_id: SessionId,
+    reason: Annotated[str, typer.Option(help="Why; shown to the co-ops' calendars.")] = "",
+    series: Series = False,
+) -> None:
+    """Cancel a session (or the rest of its series); calendars that imported it show it cancelled.
+
+    Example: coop sessions cancel 7 --reason "Snow storm"
+    """
+    from coopprogram.services.sessions import cancel_session
+
+    with database(write=True) as db:
+        views = cancel_session(db, session_id=session_id, reason=reason, now=now(), series=series)
+    say(f"Cancelled {len(views)} session(s): " + ", ".join(str(v.id) for v in views) + ".")
+
+
+@app.command("held")
+def sessions_held(session_id: SessionId) -> None:
+    """Mark a past session as held.
+
+    Example: coop sessions held 3
+    """
+    from coopprogram.services.sessions import mark_held
+
+    with database(write=True) as db:
+        view = mark_held(db, session_id=session_id, now=now())
+    say(f"Session {view.id} is marked held.")
+
+
+@app.command("attend")
+def sessions_attend(
+    session_id: SessionId,
+    slugs: Annotated[list[str] | None, typer.Argument(metavar="SLUG...", help="The co-ops that came.")] = None,
+    absent: Slugs = None,
+    excused: Slugs = None,
+    headcount: Annotated[int | None, typer.Option(metavar="N", parser=parse_count_option, help="How many people came.")] = None,
+) -> None:
+    """Record which invited co-ops came (and which were absent or excused); the session is marked held.
+
+    Example: coop sessions attend 3 casa-limpia voces --absent tierra-viva --excused harbor-food --headcount 21
+    """
+    from coopprogram.services.sessions import record_attendance
+
+    with database(write=True) as db:
+        view = record_attendance(db, session_id=session_id, now=now(), attended=slugs or [], absent=absent or [],
+                                 excused=excused or [], headcount=headcount)
+    say(f"Session {view.id}: {view.count('attended')} attended, {view.count('absent')} absent, {view.count('excused')} excused, "
+        f"{view.count('invited')} not recorded, of {len(view.invitees)} invited.")
+
+
+@app.command("notes")
+def sessions_notes(
+    session_id: SessionId,
+    file: Annotated[Path | None, typer.Option("--file", metavar="FILE", help="Read the notes from a text or Markdown file.", exists=True, dir_okay=False)] = None,
+) -> None:
+    """Record a session's notes (minutes) from a file, or write them in your $EDITOR.
+
+    Example: coop sessions notes 3 --file visioning-1-notes.md
+    """
+    from coopprogram.services.sessions import set_notes, show_session
+
+    if file is not None:
+        text = file.read_text(encoding="utf-8")
+    else:
+        with database(write=False) as db:
+            current = show_session(db, session_id=session_id, now=now()).notes
+        text = edit_text(current or "")
+        if text is None:
+            say("The notes were not changed.")
+            return
+    with database(write=True) as db:
+        view = set_notes(db, session_id=session_id, text=text, now=now())
+    say(f"Saved {len(view.notes)} characters of notes for session {view.id}.")

@@ -1,0 +1,35 @@
+"""The printable agenda: what a meeting's handout shows (no attendee or contact details)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from coopprogram.services.agenda import AgendaItemView, AgendaView
+from coopprogram.services.sessions import SessionView
+
+
+@dataclass(frozen=True)
+class AgendaDocument:
+    title: str
+    kind_name: str
+    starts_local: datetime
+    ends_local: datetime
+    timezone: str
+    location: str
+    link: str
+    facilitator: str
+    status: str
+    items: list[AgendaItemView]
+    total_minutes: int
+    session_minutes: int
+    over_minutes: int
+
+    @classmethod
+    def of(cls, session: SessionView, agenda: AgendaView) -> AgendaDocument:
+        return cls(
+            title=session.title, kind_name=session.kind_name, starts_local=session.starts_local, ends_local=session.ends_local,
+            timezone=session.timezone, location=session.location, link=session.link, facilitator=session.facilitator,
+            status=session.status, items=agenda.items, total_minutes=agenda.total_minutes,
+            session_minutes=agenda.session_minutes, over_minutes=agenda.over_minutes,
+        )

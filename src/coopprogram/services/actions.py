@@ -1,0 +1,63 @@
+"""Action items: the communication between meetings, each with an owner and a due date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, select
+
+from coopprogram.errors import Conflict, NotFound
+from coopprogram.models import ActionItem
+from coopprogram.services.sessions import get_session
+from coopprogram.services.text import clean_text
+from coopprogram.units import utc_now
+
+
+@dataclass(frozen=True)
+class ActionView:
+    id: int
+    title: str
+    owner: str
+    due_on: date | None
+    session_id: int | None
+    done_on: date | None
+    overdue: bool
+
+
+def _view(item: ActionItem, today: date) -> ActionView:
+    overdue = item.done_on is None and item.due_on is not None and item.due_on < today
+    return ActionView(item.id, item.title, item.owner, item.due_on, item.session_id, item.done_on, overdue)
+
+
+def add_action(db: Session, *, title: str, today: date, owner: str = "", due_on: date | None = None, session_id: int | None = None) -> ActionView:
+    if session_id is not None:
+        get_session(db, session_id)
+    item = ActionItem(
+        title=clean_text(title, what="action", limit=300), owner=clean_text(owner, what="owner", required=False, limit=200),
+        due_on=due_on, session_id=session_id,
+    )
+    db.add(item)
+    db.flush()
+    return _view(item, today)
+
+
+def list_actions(db: Session, *, today: date, open_only: bool = False) -> list[ActionView]:
+    """Overdue first, then by due date (undated last)."""
+    query = select(ActionItem)
+    if open_only:
+        query = query.where(ActionItem.done_on.is_(None))
+    views = [_view(item, today) for item in db.exec(query).all()]
+    return sorted(views, key=lambda v: (v.done_on is not None, not v.overdue, v.due_on or date.max, v.id))
+
+
+def finish_action(db: Session, *, action_id: int, on: date, today: date) -> ActionView:
+    item = db.get(ActionItem, action_id)
+    if item is None:
+        raise NotFound(f"There is no action item {action_id}. `coop actions list` shows their numbers.")
+    if item.done_on is not None:
+        raise Conflict(f"Action item {action_id} was already done on {item.done_on}.")
+    item.done_on, item.updated_at = on, utc_now()
+    db.add(item)
+    db.flush()
+    return _view(item, today)

@@ -1,0 +1,153 @@
+"""A session's agenda: ordered items with their length, lead and kind, the clock time each
+starts at, and how far the whole runs over the session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from coopprogram.errors import InvalidInput, NotFound
+from coopprogram.models import AgendaItem, AgendaKind, ProgramSession
+from coopprogram.services.program import get_program
+from coopprogram.services.sessions import get_session
+from coopprogram.services.text import clean_text
+from coopprogram.units import utc_now, utc_to_local
+
+KINDS = [kind.value for kind in AgendaKind]
+
+
+@dataclass(frozen=True)
+class AgendaItemView:
+    id: int
+    position: int
+    title: str
+    minutes: int
+    lead: str
+    kind: str
+    starts_local: datetime
+
+
+@dataclass(frozen=True)
+class AgendaView:
+    session_id: int
+    session_title: str
+    session_minutes: int
+    starts_local: datetime
+    items: list[AgendaItemView]
+
+    @property
+    def total_minutes(self) -> int:
+        return sum(item.minutes for item in self.items)
+
+    @property
+    def over_minutes(self) -> int:
+        """How far the agenda runs past the session's end (0 when it fits)."""
+        return max(0, self.total_minutes - self.session_minutes)
+
+
+def _items(db: Session, session_id: int) -> list[AgendaItem]:
+    return list(db.exec(select(AgendaItem).where(AgendaItem.session_id == session_id).order_by(AgendaItem.position)).all())
+
+
+def agenda_for(db: Session, *, session_id: int) -> AgendaView:
+    session = get_session(db, session_id)
+    clock = utc_to_local(session.starts_at, get_program(db).timezone)
+    start = clock
+    items = []
+    for item in _items(db, session.id):
+        items.append(AgendaItemView(item.id, item.position, item.title, item.minutes, item.lead, item.kind, clock))
+        clock += timedelta(minutes=item.minutes)
+    return AgendaView(session.id, session.title, session.minutes, start, items)
+
+
+def agendas_for(db: Session, session_ids: list[int]) -> dict[int, AgendaView]:
+    return {session_id: agenda_for(db, session_id=session_id) for session_id in session_ids}
+
+
+def _kind(text: str) -> str:
+    cleaned = text.strip().lower()
+    if cleaned not in KINDS:
+        raise InvalidInput(f"'{text}' is not an agenda item kind: use one of {', '.join(KINDS)}.")
+    return cleaned
+
+
+def _minutes(minutes: int) -> int:
+    if not 0 < minutes <= 12 * 60:
+        raise InvalidInput(f"An agenda item of {minutes} minutes is not possible: give 1 to 720.")
+    return minutes
+
+
+def _get_item(db: Session, item_id: int) -> AgendaItem:
+    item = db.get(AgendaItem, item_id)
+    if item is None:
+        raise NotFound(f"There is no agenda item {item_id}. `coop agenda show SESSION` shows their numbers.")
+    return item
+
+
+def _renumber(db: Session, items: list[AgendaItem]) -> None:
+    for position, item in enumerate(items, start=1):
+        item.position = position
+        db.add(item)
+
+
+def _changed(db: Session, session_id: int) -> AgendaView:
+    # The agenda is part of the calendar event's description: its update time moves too.
+    session = db.get(ProgramSession, session_id)
+    session.updated_at = utc_now()
+    db.add(session)
+    db.flush()
+    return agenda_for(db, session_id=session_id)
+
+
+def add_item(db: Session, *, session_id: int, title: str, minutes: int, lead: str = "", kind: str = "discussion", position: int | None = None) -> AgendaView:
+    get_session(db, session_id)
+    items = _items(db, session_id)
+    item = AgendaItem(
+        session_id=session_id, position=0, title=clean_text(title, what="item title", limit=200), minutes=_minutes(minutes),
+        lead=clean_text(lead, what="lead", required=False, limit=200), kind=_kind(kind),
+    )
+    index = len(items) if position is None else _index(position, len(items) + 1)
+    items.insert(index, item)
+    _renumber(db, items)
+    return _changed(db, session_id)
+
+
+def _index(position: int, count: int) -> int:
+    if not 1 <= position <= count:
+        raise InvalidInput(f"Position {position} is outside the agenda: give 1 to {count}.")
+    return position - 1
+
+
+def edit_item(db: Session, *, item_id: int, title: str | None = None, minutes: int | None = None, lead: str | None = None, kind: str | None = None) -> AgendaView:
+    item = _get_item(db, item_id)
+    if all(value is None for value in (title, minutes, lead, kind)):
+        raise InvalidInput("Nothing to change: give --title, --minutes, --lead or --kind.")
+    if title is not None:
+        item.title = clean_text(title, what="item title", limit=200)
+    if minutes is not None:
+        item.minutes = _minutes(minutes)
+    if lead is not None:
+        item.lead = clean_text(lead, what="lead", required=False, limit=200)
+    if kind is not None:
+        item.kind = _kind(kind)
+    db.add(item)
+    return _changed(db, item.session_id)
+
+
+def move_item(db: Session, *, item_id: int, position: int) -> AgendaView:
+    item = _get_item(db, item_id)
+    items = [other for other in _items(db, item.session_id) if other.id != item.id]
+    items.insert(_index(position, len(items) + 1), item)
+    _renumber(db, items)
+    return _changed(db, item.session_id)
+
+
+def remove_item(db: Session, *, item_id: int) -> AgendaView:
+    item = _get_item(db, item_id)
+    session_id = item.session_id
+    db.delete(item)
+    db.flush()
+    _renumber(db, _items(db, session_id))
+    return _changed(db, session_id)

@@ -1,0 +1,448 @@
+"""Sessions (the program's meetings): scheduling in the program's time zone with DST
+checks, recurring series expanded by python-dateutil into single sessions, edits to one
+session or the rest of its series, cancellation, closing, notes and attendance.
+
+Every session keeps a calendar UID for life; its SEQUENCE rises whenever its time, place
+or status changes, so calendars that imported it update instead of duplicating.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlmodel import Session, select
+
+from coopprogram.errors import Conflict, InvalidInput, NotFound
+from coopprogram.models import Attendance, Coop, Invitation, Phase, ProgramSession, SessionKind, SessionSeries, SessionStatus
+from coopprogram.services.coops import get_coop, list_coops
+from coopprogram.services.phases import get_phase, phase_on
+from coopprogram.services.program import get_program
+from coopprogram.services.text import clean_text
+from coopprogram.units import local_to_utc, utc_now, utc_to_local
+
+MAX_SESSION_MINUTES = 12 * 60
+MAX_OCCURRENCES = 200
+
+
+@dataclass(frozen=True)
+class InviteeView:
+    slug: str
+    name: str
+    attendance: str
+
+
+@dataclass(frozen=True)
+class SessionView:
+    id: int
+    uid: str
+    title: str
+    kind: str
+    kind_name: str
+    phase_number: int
+    starts_local: datetime  # wall-clock time in the program's time zone
+    ends_local: datetime
+    starts_at: datetime  # UTC
+    minutes: int
+    timezone: str
+    location: str
+    link: str
+    facilitator: str
+    status: str
+    cancel_reason: str
+    notes: str
+    headcount: int | None
+    sequence: int
+    series_id: int | None
+    invitees: list[InviteeView]
+    needs_closing: bool
+    updated_at: datetime
+
+    def count(self, attendance: str) -> int:
+        return sum(1 for invitee in self.invitees if invitee.attendance == attendance)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def _zone(db: Session) -> str:
+    return get_program(db).timezone
+
+
+def _views(db: Session, sessions: list[ProgramSession], *, now: datetime) -> list[SessionView]:
+    if not sessions:
+        return []
+    zone = _zone(db)
+    kinds = {k.id: k for k in db.exec(select(SessionKind)).all()}
+    phases = {p.id: p.number for p in db.exec(select(Phase)).all()}
+    ids = [s.id for s in sessions]
+    invitees: dict[int, list[InviteeView]] = {session_id: [] for session_id in ids}
+    rows = db.exec(
+        select(Invitation, Coop).join(Coop, Invitation.coop_id == Coop.id).where(Invitation.session_id.in_(ids)).order_by(Coop.name)
+    ).all()
+    for invitation, coop in rows:
+        invitees[invitation.session_id].append(InviteeView(coop.slug, coop.name, invitation.attendance))
+    views = []
+    for s in sessions:
+        starts_local = utc_to_local(s.starts_at, zone)
+        ends_at = s.starts_at + timedelta(minutes=s.minutes)
+        views.append(
+            SessionView(
+                id=s.id, uid=s.uid, title=s.title, kind=kinds[s.kind_id].slug, kind_name=kinds[s.kind_id].name,
+                phase_number=phases[s.phase_id], starts_local=starts_local, ends_local=utc_to_local(ends_at, zone),
+                starts_at=s.starts_at, minutes=s.minutes, timezone=zone, location=s.location, link=s.link,
+                facilitator=s.facilitator, status=s.status, cancel_reason=s.cancel_reason, notes=s.notes,
+                headcount=s.headcount, sequence=s.sequence, series_id=s.series_id, invitees=invitees[s.id],
+                needs_closing=s.status == SessionStatus.PLANNED and ends_at <= now, updated_at=s.updated_at,
+            )
+        )
+    return views
+
+
+def get_session(db: Session, session_id: int) -> ProgramSession:
+    session = db.get(ProgramSession, session_id)
+    if session is None:
+        raise NotFound(f"There is no session {session_id}. `coop sessions list` shows their numbers.")
+    return session
+
+
+def show_session(db: Session, *, session_id: int, now: datetime) -> SessionView:
+    return _views(db, [get_session(db, session_id)], now=now)[0]
+
+
+def list_sessions(
+    db: Session, *, now: datetime, phase: str | None = None, upcoming: bool = False, coop: str | None = None
+) -> list[SessionView]:
+    query = select(ProgramSession).order_by(ProgramSession.starts_at, ProgramSession.id)
+    if phase is not None:
+        query = query.where(ProgramSession.phase_id == get_phase(db, phase).id)
+    if upcoming:
+        query = query.where(ProgramSession.starts_at >= now, ProgramSession.status != SessionStatus.CANCELLED)
+    if coop is not None:
+        invited = select(Invitation.session_id).where(Invitation.coop_id == get_coop(db, coop).id)
+        query = query.where(ProgramSession.id.in_(invited))
+    return _views(db, list(db.exec(query).all()), now=now)
+
+
+def list_kinds(db: Session) -> list[SessionKind]:
+    return list(db.exec(select(SessionKind).order_by(SessionKind.position)).all())
+
+
+def _kind(db: Session, slug: str) -> SessionKind:
+    wanted = slug.strip().lower()
+    kinds = list_kinds(db)
+    match = next((k for k in kinds if k.slug == wanted), None)
+    if match is None:
+        raise InvalidInput(f"'{slug}' is not a session kind: use one of {', '.join(k.slug for k in kinds)}.")
+    return match
+
+
+# --- checks ----------------------------------------------------------------------------------
+
+
+def _check_minutes(minutes: int) -> int:
+    if not 0 < minutes <= MAX_SESSION_MINUTES:
+        raise InvalidInput(f"A session of {minutes} minutes is not possible: give 1 to {MAX_SESSION_MINUTES} minutes.")
+    return minutes
+
+
+def _check_link(link: str) -> str:
+    link = clean_text(link, what="link", required=False, limit=500)
+    if link and (not link.startswith(("https://", "http://")) or " " in link):
+        raise InvalidInput(f"'{link}' is not a web link: give the full address, starting with https://.")
+    return link
+
+
+def _to_utc(local: datetime, zone: str) -> datetime:
+    try:
+        return local_to_utc(local, zone)
+    except ValueError as error:
+        raise InvalidInput(str(error)) from None
+
+
+def _phase_for(db: Session, day: date, phase: Phase | None) -> Phase:
+    if phase is not None:
+        if not phase.starts_on <= day <= phase.ends_on:
+            raise InvalidInput(f"{day} is outside {phase.name} ({phase.starts_on} to {phase.ends_on}).")
+        return phase
+    found = phase_on(db, day)
+    if found is None:
+        raise InvalidInput(f"{day} is outside every phase; schedule sessions within the program's phases.")
+    return found
+
+
+def _invitees(db: Session, invite: str | None) -> list[Coop]:
+    """`all` (the default: every active co-op), `none`, or slugs separated by commas."""
+    choice = (invite or "all").strip().lower()
+    if choice == "all":
+        slugs = [view.slug for view in list_coops(db)]
+    elif choice == "none":
+        slugs = []
+    else:
+        slugs = [slug.strip() for slug in choice.split(",") if slug.strip()]
+    coops = [get_coop(db, slug) for slug in dict.fromkeys(slugs)]
+    archived = [coop.slug for coop in coops if coop.archived_on is not None]
+    if archived:
+        raise InvalidInput(f"{', '.join(archived)} is archived; invite only co-ops in the cohort.")
+    return coops
+
+
+def _expand(rule: str, start: datetime, until: date) -> list[datetime]:
+    from dateutil.rrule import rrulestr
+
+    text = rule.strip().upper().removeprefix("RRULE:")
+    if "UNTIL=" in text or "COUNT=" in text:
+        raise InvalidInput("Give the last date with --until, not UNTIL or COUNT inside --repeat.")
+    if until < start.date():
+        raise InvalidInput(f"--until {until} is before the first session ({start.date()}).")
+    try:
+        recurrence = rrulestr(f"RRULE:{text}", dtstart=start)
+    except (ValueError, TypeError):
+        raise InvalidInput(f"'{rule}' is not a recurrence rule: e.g. FREQ=WEEKLY;INTERVAL=2;BYDAY=TU or FREQ=MONTHLY;BYDAY=1TH.") from None
+    occurrences = []
+    for occurrence in recurrence.xafter(start, inc=True):
+        if occurrence > datetime.combine(until, time.max):
+            break
+        occurrences.append(occurrence)
+        if len(occurrences) > MAX_OCCURRENCES:
+            raise InvalidInput(f"That rule makes more than {MAX_OCCURRENCES} sessions before {until}; choose an earlier --until.")
+    if not occurrences:
+        raise InvalidInput(f"'{rule}' gives no session between {start.date()} and {until}.")
+    return occurrences
+
+
+# --- changes ---------------------------------------------------------------------------------
+
+
+def add_session(
+    db: Session,
+    *,
+    title: str,
+    kind: str,
+    start: datetime,
+    minutes: int,
+    now: datetime,
+    location: str = "",
+    link: str = "",
+    facilitator: str = "",
+    invite: str | None = None,
+    phase: str | None = None,
+    repeat: str | None = None,
+    until: date | None = None,
+) -> list[SessionView]:
+    """One session, or one per occurrence of `repeat` up to `until` (wall-clock times kept across DST)."""
+    zone = _zone(db)
+    chosen_kind = _kind(db, kind)
+    fixed_phase = get_phase(db, phase) if phase else None
+    if (repeat is None) != (until is None):
+        raise InvalidInput("A recurring meeting needs both --repeat RULE and --until DATE.")
+    starts = _expand(repeat, start, until) if repeat else [start]
+    series = None
+    if repeat:
+        series = SessionSeries(rule=repeat.strip().upper().removeprefix("RRULE:"), until=until)
+        db.add(series)
+        db.flush()
+    fields = dict(
+        title=clean_text(title, what="title", limit=200),
+        minutes=_check_minutes(minutes),
+        location=clean_text(location, what="location", required=False, limit=300),
+        link=_check_link(link),
+        facilitator=clean_text(facilitator, what="facilitator", required=False, limit=200),
+    )
+    coops = _invitees(db, invite)
+    created = []
+    for local in starts:
+        session = ProgramSession(
+            uid=str(uuid.uuid4()), series_id=series.id if series else None, kind_id=chosen_kind.id,
+            phase_id=_phase_for(db, local.date(), fixed_phase).id, starts_at=_to_utc(local, zone), **fields,
+        )
+        db.add(session)
+        db.flush()
+        for coop in coops:
+            db.add(Invitation(session_id=session.id, coop_id=coop.id))
+        created.append(session)
+    db.flush()
+    return _views(db, created, now=now)
+
+
+def _targets(db: Session, session: ProgramSession, *, series: bool) -> list[ProgramSession]:
+    """The session, or with `series` the rest of its series from this one on."""
+    if not series:
+        return [session]
+    if session.series_id is None:
+        raise InvalidInput(f"Session {session.id} is not part of a series; leave out --series.")
+    return list(
+        db.exec(
+            select(ProgramSession)
+            .where(ProgramSession.series_id == session.series_id, ProgramSession.starts_at >= session.starts_at)
+            .order_by(ProgramSession.starts_at)
+        ).all()
+    )
+
+
+def _touch(session: ProgramSession, *, calendar_change: bool) -> None:
+    if calendar_change:
+        session.sequence += 1
+    session.updated_at = utc_now()
+
+
+def edit_session(
+    db: Session,
+    *,
+    session_id: int,
+    now: datetime,
+    series: bool = False,
+    title: str | None = None,
+    kind: str | None = None,
+    minutes: int | None = None,
+    location: str | None = None,
+    link: str | None = None,
+    facilitator: str | None = None,
+    invite: str | None = None,
+) -> list[SessionView]:
+    session = get_session(db, session_id)
+    if all(value is None for value in (title, kind, minutes, location, link, facilitator, invite)):
+        raise InvalidInput("Nothing to change: give --title, --kind, --minutes, --location, --link, --facilitator or --invite.")
+    changes = {}
+    if title is not None:
+        changes["title"] = clean_text(title, what="title", limit=200)
+    if kind is not None:
+        changes["kind_id"] = _kind(db, kind).id
+    if minutes is not None:
+        changes["minutes"] = _check_minutes(minutes)
+    if location is not None:
+        changes["location"] = clean_text(location, what="location", required=False, limit=300)
+    if link is not None:
+        changes["link"] = _check_link(link)
+    if facilitator is not None:
+        changes["facilitator"] = clean_text(facilitator, what="facilitator", required=False, limit=200)
+    coops = _invitees(db, invite) if invite is not None else None
+    targets = _targets(db, session, series=series)
+    for target in targets:
+        moved = any(getattr(target, name) != value for name, value in changes.items() if name in ("minutes", "location", "link"))
+        for name, value in changes.items():
+            setattr(target, name, value)
+        if coops is not None:
+            _set_invitees(db, target, coops)
+        _touch(target, calendar_change=moved)
+        db.add(target)
+    db.flush()
+    return _views(db, targets, now=now)
+
+
+def _set_invitees(db: Session, session: ProgramSession, coops: list[Coop]) -> None:
+    wanted = {coop.id for coop in coops}
+    current = {i.coop_id: i for i in db.exec(select(Invitation).where(Invitation.session_id == session.id)).all()}
+    for coop_id, invitation in current.items():
+        if coop_id not in wanted:
+            if invitation.attendance != Attendance.INVITED:
+                raise Conflict(f"Attendance is already recorded for a co-op you would uninvite from session {session.id}.")
+            db.delete(invitation)
+    for coop_id in wanted - current.keys():
+        db.add(Invitation(session_id=session.id, coop_id=coop_id))
+
+
+def reschedule_session(
+    db: Session, *, session_id: int, start: datetime, now: datetime, minutes: int | None = None, series: bool = False
+) -> list[SessionView]:
+    """Move a session (or the rest of its series, each by the same wall-clock shift)."""
+    session = get_session(db, session_id)
+    zone = _zone(db)
+    if session.status == SessionStatus.CANCELLED:
+        raise Conflict(f"Session {session_id} is cancelled; add a new session instead of moving it.")
+    shift = start - utc_to_local(session.starts_at, zone)
+    targets = _targets(db, session, series=series)
+    for target in targets:
+        local = utc_to_local(target.starts_at, zone) + shift
+        target.phase_id = _phase_for(db, local.date(), None).id
+        target.starts_at = _to_utc(local, zone)
+        if minutes is not None:
+            target.minutes = _check_minutes(minutes)
+        _touch(target, calendar_change=True)
+        db.add(target)
+    db.flush()
+    return _views(db, targets, now=now)
+
+
+def cancel_session(db: Session, *, session_id: int, reason: str, now: datetime, series: bool = False) -> list[SessionView]:
+    session = get_session(db, session_id)
+    targets = [t for t in _targets(db, session, series=series) if t.status != SessionStatus.CANCELLED]
+    if not targets:
+        raise Conflict(f"Session {session_id} is already cancelled.")
+    if any(t.status == SessionStatus.HELD for t in targets):
+        raise Conflict(f"Session {session_id} was already held; it cannot be cancelled.")
+    for target in targets:
+        target.status = SessionStatus.CANCELLED.value
+        target.cancel_reason = clean_text(reason, what="reason", required=False, limit=500)
+        _touch(target, calendar_change=True)
+        db.add(target)
+    db.flush()
+    return _views(db, targets, now=now)
+
+
+def _check_started(session: ProgramSession, now: datetime) -> None:
+    if session.status == SessionStatus.CANCELLED:
+        raise Conflict(f"Session {session.id} was cancelled.")
+    if session.starts_at > now:
+        raise InvalidInput(f"Session {session.id} has not happened yet; close it and record attendance once it has.")
+
+
+def mark_held(db: Session, *, session_id: int, now: datetime) -> SessionView:
+    session = get_session(db, session_id)
+    _check_started(session, now)
+    if session.status == SessionStatus.HELD:
+        raise Conflict(f"Session {session_id} is already marked held.")
+    session.status = SessionStatus.HELD.value
+    _touch(session, calendar_change=False)
+    db.add(session)
+    db.flush()
+    return _views(db, [session], now=now)[0]
+
+
+def set_notes(db: Session, *, session_id: int, text: str, now: datetime) -> SessionView:
+    session = get_session(db, session_id)
+    session.notes = clean_text(text, what="notes", required=False, multiline=True, limit=50_000)
+    _touch(session, calendar_change=False)
+    db.add(session)
+    db.flush()
+    return _views(db, [session], now=now)[0]
+
+
+def record_attendance(
+    db: Session,
+    *,
+    session_id: int,
+    now: datetime,
+    attended: list[str] = (),
+    absent: list[str] = (),
+    excused: list[str] = (),
+    headcount: int | None = None,
+) -> SessionView:
+    """Who came, per invited co-op; recording it marks the session held."""
+    session = get_session(db, session_id)
+    _check_started(session, now)
+    marks = [(slug, Attendance.ATTENDED) for slug in attended] + [(slug, Attendance.ABSENT) for slug in absent] + [(slug, Attendance.EXCUSED) for slug in excused]
+    if not marks and headcount is None:
+        raise InvalidInput("Name the co-ops that came (and --absent/--excused ones), or give --headcount.")
+    seen: set[int] = set()
+    invitations = {i.coop_id: i for i in db.exec(select(Invitation).where(Invitation.session_id == session.id)).all()}
+    for slug, attendance in marks:
+        coop = get_coop(db, slug)
+        if coop.id in seen:
+            raise InvalidInput(f"{coop.slug} is named twice; give each co-op once.")
+        seen.add(coop.id)
+        invitation = invitations.get(coop.id)
+        if invitation is None:
+            raise InvalidInput(f"{coop.slug} was not invited to session {session.id}; invite it with `coop sessions edit {session.id} --invite ...`.")
+        invitation.attendance = attendance.value
+        db.add(invitation)
+    if headcount is not None:
+        if headcount < 0 or headcount > 10_000:
+            raise InvalidInput(f"A headcount of {headcount} is not possible.")
+        session.headcount = headcount
+    session.status = SessionStatus.HELD.value
+    _touch(session, calendar_change=False)
+    db.add(session)
+    db.flush()
+    return _views(db, [session], now=now)[0]
