@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import JsonFlag, dash, emit_json, parse_date_option, say, show, table, today
+from coopprogram.cli.output import AsOf, JsonFlag, dash, emit_json, parse_date_option, say, show, table, today
 
 app = typer.Typer(help="Action items between meetings: add, list (overdue first), done.", no_args_is_help=True)
 
@@ -32,7 +32,7 @@ def actions_add(
 
 
 @app.command("list")
-def actions_list(open_only: Annotated[bool, typer.Option("--open", help="Only the ones not done.")] = False, json: JsonFlag = False) -> None:
+def actions_list(open_only: Annotated[bool, typer.Option("--open", help="Only the ones not done.")] = False, as_of: AsOf = None, json: JsonFlag = False) -> None:
     """List action items, overdue first.
 
     Example: coop actions list --open
@@ -40,7 +40,7 @@ def actions_list(open_only: Annotated[bool, typer.Option("--open", help="Only th
     from coopprogram.services.actions import list_actions
 
     with database(write=False) as db:
-        views = list_actions(db, today=today(), open_only=open_only)
+        views = list_actions(db, today=as_of or today(), open_only=open_only)
     if json:
         emit_json(views)
         return

@@ -35,7 +35,8 @@ def init_command(
     say(f"Created the program database at {result.location}")
     if result.demo:
         demo = result.demo
-        say(f"Loaded the sample program: {demo.coops} co-ops, {demo.milestones} milestones, {demo.entries} time entries, {demo.invoices} invoices.")
+        say(f"Loaded the sample program: {demo.coops} co-ops, {demo.milestones} milestones, {demo.sessions} sessions, "
+            f"{demo.entries} time entries, {demo.invoices} invoices.")
         say("Try: coop status --as-of 2022-01-15")
     else:
         say("Next: add the cohort with `coop coops import FILE.csv` or `coop coops add NAME --kind worker`.")

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import JsonFlag, dash, edit_text, emit_json, now, parse_count_option, parse_date_option, parse_start_option, say, show, table
+from coopprogram.cli.output import AsOf, JsonFlag, dash, edit_text, emit_json, end_of, now, parse_count_option, parse_date_option, parse_start_option, say, show, table
 
 app = typer.Typer(help="Sessions: schedule, list, show, edit, reschedule, cancel, close, attendance, notes.", no_args_is_help=True)
 
@@ -58,6 +58,7 @@ def sessions_list(
     phase: Annotated[str | None, typer.Option(help="Only this phase: 1, 2, I or II.")] = None,
     upcoming: Annotated[bool, typer.Option("--upcoming", help="Only sessions still to come.")] = False,
     coop: Annotated[str | None, typer.Option(metavar="SLUG", help="Only sessions this co-op is invited to.")] = None,
+    as_of: AsOf = None,
     json: JsonFlag = False,
 ) -> None:
     """List sessions in time order; past sessions neither held nor cancelled are marked for closing.
@@ -67,7 +68,7 @@ def sessions_list(
     from coopprogram.services.sessions import list_sessions
 
     with database(write=False) as db:
-        views = list_sessions(db, now=now(), phase=phase, upcoming=upcoming, coop=coop)
+        views = list_sessions(db, now=end_of(as_of) if as_of else now(), phase=phase, upcoming=upcoming, coop=coop)
     if json:
         emit_json(views)
         return

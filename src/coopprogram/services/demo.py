@@ -1,29 +1,37 @@
 """The bundled sample program (`sample_data/`): a fictional cohort of thirteen co-ops, the
-Phase I and II milestones, the consultant's hours from October 2021 and the October to
-December invoices, loaded through the same services a person uses."""
+Phase I and II milestones, the sessions with agendas, attendance and notes, action items,
+the consultant's hours from October 2021 and the October to December invoices, loaded
+through the same services a person uses, as things stood on the demo day."""
 
 from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from datetime import date, datetime, time, timezone
 from pathlib import Path
 
 from sqlmodel import Session
 
 from coopprogram.errors import InvalidInput
 from coopprogram.models import MilestoneStatus
+from coopprogram.services import actions, agenda, sessions
 from coopprogram.services import milestones as milestone_service
 from coopprogram.services.coops import import_coops
 from coopprogram.services.hours import log_time
 from coopprogram.services.invoices import draft_month, issue_invoice, pay_invoice
 from coopprogram.services.program import load_program_file, setup_program
-from coopprogram.units import parse_date, parse_hours
+from coopprogram.units import parse_date, parse_hours, parse_local_datetime
 
 PROGRAM_FILE = "program.toml"
 COOPS_FILE = "coops.csv"
 MILESTONES_FILE = "milestones.csv"
 HOURS_FILE = "hours.csv"
 INVOICES_FILE = "invoices.csv"
+SESSIONS_FILE = "sessions.csv"
+AGENDA_FILE = "agenda.csv"
+ATTENDANCE_FILE = "attendance.csv"
+ACTIONS_FILE = "actions.csv"
+HOLIDAY_BREAK = date(2021, 12, 28)
 
 
 @dataclass(frozen=True)
@@ -32,6 +40,7 @@ class DemoSummary:
     milestones: int
     entries: int
     invoices: int
+    sessions: int
 
 
 def sample_data_dir() -> Path:
@@ -44,7 +53,9 @@ def sample_data_dir() -> Path:
 
 
 def load_demo(db: Session, *, folder: Path) -> DemoSummary:
-    setup_program(db, spec=load_program_file(folder / PROGRAM_FILE))
+    spec = load_program_file(folder / PROGRAM_FILE)
+    setup_program(db, spec=spec)
+    as_of = spec["demo_as_of"]
     report = import_coops(db, text=(folder / COOPS_FILE).read_text(encoding="utf-8"))
     if report.rejected:
         first = report.rejected[0]
@@ -65,7 +76,45 @@ def load_demo(db: Session, *, folder: Path) -> DemoSummary:
             issued = issue_invoice(db, reference=str(draft.id), on=parse_date(row["issued_on"]))
             if row["paid_on"]:
                 pay_invoice(db, reference=issued.number, on=parse_date(row["paid_on"]))
-    return DemoSummary(coops=report.count("added"), milestones=len(milestones), entries=len(entries), invoices=len(invoices))
+    sessions = _load_sessions(db, folder, as_of=as_of)
+    return DemoSummary(
+        coops=report.count("added"), milestones=len(milestones), entries=len(entries), invoices=len(invoices), sessions=sessions
+    )
+
+
+def _load_sessions(db: Session, folder: Path, *, as_of: date) -> int:
+    """Sessions and series, their agendas, attendance and notes, and the action items."""
+    evening = datetime.combine(as_of, time(23, 59), tzinfo=timezone.utc)
+    by_key: dict[str, list] = {}
+    for row in _rows(folder / SESSIONS_FILE):
+        by_key[row["key"]] = sessions.add_session(
+            db, title=row["title"], kind=row["kind"], start=parse_local_datetime(row["start"]), minutes=int(row["minutes"]),
+            now=evening, location=row["location"], link=row["link"], facilitator=row["facilitator"], invite=row["invite"],
+            repeat=row["repeat"] or None, until=parse_date(row["until"]) if row["until"] else None,
+        )
+        if row["notes"]:
+            sessions.set_notes(db, session_id=by_key[row["key"]][0].id, text=row["notes"], now=evening)
+    for row in _rows(folder / AGENDA_FILE):
+        agenda.add_item(db, session_id=by_key[row["session"]][0].id, title=row["title"], minutes=int(row["minutes"]), lead=row["lead"], kind=row["kind"])
+    for row in _rows(folder / ATTENDANCE_FILE):
+        headcount = next(int(r["headcount"]) for r in _rows(folder / SESSIONS_FILE) if r["key"] == row["session"])
+        sessions.record_attendance(
+            db, session_id=by_key[row["session"]][0].id, now=evening, attended=row["attended"].split(),
+            absent=row["absent"].split(), excused=row["excused"].split(), headcount=headcount,
+        )
+    for call in by_key["wg"]:
+        if call.starts_local.date() == HOLIDAY_BREAK:
+            sessions.cancel_session(db, session_id=call.id, reason="Holiday break", now=evening)
+        elif call.starts_local.date() <= as_of:
+            sessions.mark_held(db, session_id=call.id, now=evening)
+    for row in _rows(folder / ACTIONS_FILE):
+        action = actions.add_action(
+            db, title=row["title"], today=as_of, owner=row["owner"], due_on=parse_date(row["due"]),
+            session_id=by_key[row["session"]][0].id if row["session"] else None,
+        )
+        if row["done"]:
+            actions.finish_action(db, action_id=action.id, on=parse_date(row["done"]), today=as_of)
+    return sum(len(created) for created in by_key.values())
 
 
 def _rows(path: Path) -> list[dict[str, str]]:

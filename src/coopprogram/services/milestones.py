@@ -128,6 +128,7 @@ def edit_milestone(
 
 
 def _save(db: Session, milestone: Milestone, phase: Phase, *, today: date) -> MilestoneView:
+    milestone.calendar_sequence += 1  # its title, date or status changed: calendars must update it
     milestone.updated_at = utc_now()
     db.add(milestone)
     db.flush()

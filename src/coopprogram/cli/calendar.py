@@ -1,0 +1,56 @@
+"""`coop calendar`: the program's .ics calendar out, and sessions scheduled elsewhere in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from coopprogram.cli.context import database
+from coopprogram.cli.output import OutputFile, say, write_bytes
+
+app = typer.Typer(help="The .ics calendar: export for the co-ops' calendars, import from other calendars.", no_args_is_help=True)
+
+
+@app.command("export")
+def calendar_export(
+    output: OutputFile = None,
+    phase: Annotated[str | None, typer.Option(help="Only this phase: 1, 2, I or II.")] = None,
+    coop: Annotated[str | None, typer.Option(metavar="SLUG", help="One co-op's feed: the sessions it is invited to.")] = None,
+    milestones: Annotated[bool, typer.Option("--milestones/--no-milestones", help="Include milestones as all-day events.")] = True,
+) -> None:
+    """Write the calendar (.ics) for Google Calendar, Outlook, Apple Calendar or Thunderbird; re-importing updates events.
+
+    Example: coop calendar export -o sei-program.ics --phase I
+    """
+    from coopprogram.exporters.ics import render_ics
+    from coopprogram.services.calendar import calendar_view
+
+    with database(write=False) as db:
+        view = calendar_view(db, phase=phase, coop=coop, milestones=milestones)
+    data = render_ics(view)
+    if output is None:
+        typer.echo(data.decode("utf-8"), nl=False)
+        return
+    write_bytes(output, data)
+    say(f"{len(view.sessions)} sessions" + (f" and {len(view.milestones)} milestones" if milestones else "") + ".")
+
+
+@app.command("import")
+def calendar_import(
+    file: Annotated[Path, typer.Argument(metavar="FILE.ics", help="A calendar file.", exists=True, dir_okay=False)],
+    kind: Annotated[str, typer.Option(help="The kind given to new sessions.")] = "working-group",
+) -> None:
+    """Bring in sessions scheduled in another calendar, matched by UID (updated, not duplicated).
+
+    Example: coop calendar import google-export.ics --kind strategy
+    """
+    from coopprogram.services.calendar import import_calendar
+
+    with database(write=True) as db:
+        report = import_calendar(db, data=file.read_bytes(), kind=kind)
+    for event in report.events:
+        say(f"{event.starts or '?'}  {event.title}: {event.action}" + (f" ({event.detail})" if event.detail else ""))
+    say(f"Imported {file}: {report.count('added')} added, {report.count('updated')} updated, {report.count('unchanged')} unchanged, "
+        f"{report.count('outside')} outside every phase, {report.count('skipped')} skipped.")
