@@ -1,0 +1,127 @@
+"""The .ics export read back by an independent parser (vobject), the same bytes twice,
+SEQUENCE and DTSTAMP after a change, no contact details, and the import round trip."""
+
+from datetime import date, datetime, timezone
+
+import vobject
+
+from coopprogram.exporters.ics import render_ics
+from coopprogram.services import calendar, sessions
+from coopprogram.units import parse_local_datetime
+
+NOW = datetime(2022, 8, 31, tzinfo=timezone.utc)
+
+
+def _export(url, **kwargs) -> bytes:
+    from coopprogram.db import unit_of_work
+
+    with unit_of_work(url, write=False) as db:
+        return render_ics(calendar.calendar_view(db, **kwargs))
+
+
+def _events(data: bytes) -> dict[str, object]:
+    parsed = vobject.readOne(data.decode("utf-8"), validate=True)
+    return {event.uid.value: event for event in parsed.vevent_list}
+
+
+def test_demo_calendar_parses_and_is_stable(demo_url) -> None:
+    first = _export(demo_url)
+    assert first == _export(demo_url)
+    events = _events(first)
+    assert len(events) == 21 + 14
+    text = first.decode()
+    assert "BEGIN:VTIMEZONE" in text and "TZID:America/New_York" in text
+    assert "@casalimpia" not in text and "978-555" not in text  # no contact details
+    assert "ATTENDEE" not in text
+
+
+def test_session_event_fields(demo_url) -> None:
+    from coopprogram.db import unit_of_work
+
+    with unit_of_work(demo_url, write=False) as db:
+        view = next(s for s in sessions.list_sessions(db, now=NOW) if s.title.startswith("Visioning session 1"))
+    event = _events(_export(demo_url))[view.uid]
+    assert event.dtstart.value == datetime(2021, 11, 4, 18, 0, tzinfo=event.dtstart.value.tzinfo)
+    assert event.dtstart.value.utcoffset().total_seconds() == -4 * 3600
+    assert event.dtend.value - event.dtstart.value == (view.ends_local - view.starts_local)
+    assert event.status.value == "CONFIRMED" and event.sequence.value == "0"
+    assert "18:00 Welcome and community agreements (Marisol Okafor-Reyes)" in event.description.value
+    assert "Join online: https://meet.example.org/sei-visioning" in event.description.value
+
+
+def test_cancelled_and_milestones(demo_url) -> None:
+    events = _events(_export(demo_url)).values()
+    cancelled = [e for e in events if "status" in e.contents and e.status.value == "CANCELLED"]
+    assert [e.dtstart.value.date() for e in cancelled] == [date(2021, 12, 28)]
+    milestones = [e for e in events if e.summary.value.startswith("Milestone due")]
+    assert len(milestones) == 14
+    for event in milestones:
+        assert not isinstance(event.dtstart.value, datetime)
+        assert (event.dtend.value - event.dtstart.value).days == 1
+    assert not [e for e in _events(_export(demo_url, milestones=False)).values() if e.summary.value.startswith("Milestone")]
+
+
+def test_reschedule_raises_sequence_and_dtstamp(demo_url) -> None:
+    from coopprogram.db import unit_of_work
+
+    before = _events(_export(demo_url))
+    with unit_of_work(demo_url, write=True) as db:
+        view = next(s for s in sessions.list_sessions(db, now=NOW) if s.title.startswith("Strategy session 1"))
+        sessions.reschedule_session(db, session_id=view.id, start=parse_local_datetime("2022-03-10 18:00"), now=NOW)
+    after = _events(_export(demo_url))
+    assert set(after) == set(before)
+    moved, old = after[view.uid], before[view.uid]
+    assert int(moved.sequence.value) == int(old.sequence.value) + 1
+    assert moved.dtstamp.value > old.dtstamp.value
+    assert moved.dtstart.value.date() == date(2022, 3, 10)
+
+
+def test_one_coops_feed(demo_url) -> None:
+    events = _events(_export(demo_url, coop="casa-limpia", milestones=False))
+    assert len(events) == 8  # 3 visioning + 3 unity workshops + 2 strategy sessions; not the working-group calls
+
+
+def test_import_round_trip_updates_instead_of_duplicating(demo_url) -> None:
+    from coopprogram.db import unit_of_work
+
+    exported = _export(demo_url, milestones=False)
+    with unit_of_work(demo_url, write=True) as db:
+        report = calendar.import_calendar(db, data=exported)
+    assert report.count("unchanged") == 21 and report.count("added") == 0
+    moved = exported.replace(b"DTSTART;TZID=America/New_York:20220303T180000", b"DTSTART;TZID=America/New_York:20220303T183000")
+    with unit_of_work(demo_url, write=True) as db:
+        report = calendar.import_calendar(db, data=moved)
+        assert report.count("updated") == 1
+        assert len(sessions.list_sessions(db, now=NOW)) == 21
+
+
+def test_import_expands_recurrences_and_reports_outside(demo_url) -> None:
+    from coopprogram.db import unit_of_work
+
+    ics = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+        "BEGIN:VEVENT\r\nUID:tech-hours@example.org\r\nDTSTAMP:20220101T000000Z\r\nSUMMARY:TA office hours\r\n"
+        "DTSTART;TZID=America/New_York:20220801T120000\r\nDTEND;TZID=America/New_York:20220801T130000\r\n"
+        "RRULE:FREQ=WEEKLY;BYDAY=MO\r\nEXDATE;TZID=America/New_York:20220815T120000\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:later@example.org\r\nDTSTAMP:20220101T000000Z\r\nSUMMARY:After the pilot\r\n"
+        "DTSTART:20221001T160000Z\r\nDTEND:20221001T170000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    ).encode()
+    with unit_of_work(demo_url, write=True) as db:
+        report = calendar.import_calendar(db, data=ics, kind="technical-assistance")
+    added = [e.starts[:10] for e in report.events if e.action == "added"]
+    assert added == ["2022-08-01", "2022-08-08", "2022-08-22", "2022-08-29"]
+    assert [(e.title, e.action) for e in report.events if e.action == "outside"] == [("After the pilot", "outside")]
+    with unit_of_work(demo_url, write=True) as db:
+        again = calendar.import_calendar(db, data=ics, kind="technical-assistance")
+    assert again.count("added") == 0 and again.count("unchanged") == 4
+
+
+def test_unreadable_file_is_refused(demo_url, unchanged) -> None:
+    import pytest
+
+    from coopprogram.db import unit_of_work
+    from coopprogram.errors import InvalidInput
+
+    with unchanged(demo_url), pytest.raises(InvalidInput, match="not a calendar"):
+        with unit_of_work(demo_url, write=True) as db:
+            calendar.import_calendar(db, data=b"this is not a calendar")
