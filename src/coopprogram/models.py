@@ -181,7 +181,7 @@ class TimeEntry(SQLModel, table=True):
     description: str
     category_id: int = Field(foreign_key="category.id")
     billable: bool = True
-    session_id: int | None = None  # the meeting it was for, once sessions are recorded
+    session_id: int | None = Field(default=None, foreign_key="programsession.id")
     milestone_id: int | None = Field(default=None, foreign_key="milestone.id")
     coop_id: int | None = Field(default=None, foreign_key="coop.id")
     # The draft or issued invoice that bills this entry; cleared when that invoice is voided.

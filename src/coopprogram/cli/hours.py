@@ -17,7 +17,8 @@ app = typer.Typer(help="The consultant's hours: log, list, edit, remove, summari
 
 HOURS_HELP = f"Time worked: {HOURS_FORMS}."
 EntryId = Annotated[int, typer.Argument(metavar="ID", help="The entry's number (`coop hours list`).")]
-Category = Annotated[str | None, typer.Option(help="A category slug (`coop hours categories`). Default: the phase's default category.")]
+Category = Annotated[str | None, typer.Option(help="A category slug (`coop hours categories`). Default: the linked session's kind, else the phase's default.")]
+SessionId = Annotated[int | None, typer.Option("--session", metavar="ID", help="The session this time was for (`coop sessions list`).")]
 
 
 @app.command("log")
@@ -26,6 +27,7 @@ def hours_log(
     description: Annotated[str, typer.Argument(help="What was done; it becomes the invoice line.")],
     on: Annotated[date | None, typer.Option("--date", metavar="DATE", parser=parse_date_option, help="The day worked. Default: today.")] = None,
     category: Category = None,
+    session: SessionId = None,
     milestone: Annotated[int | None, typer.Option(metavar="ID", help="The milestone this time served.")] = None,
     coop: Annotated[str | None, typer.Option(metavar="SLUG", help="The co-op this time was for.")] = None,
     non_billable: Annotated[bool, typer.Option("--non-billable", help="Record the time without billing it or counting it against the cap.")] = False,
@@ -39,7 +41,7 @@ def hours_log(
     with database(write=True) as db:
         result = log_time(
             db, minutes=hours, description=description, on=on or today(), today=today(), category=category,
-            coop=coop, milestone_id=milestone, billable=not non_billable,
+            coop=coop, milestone_id=milestone, session_id=session, billable=not non_billable,
         )
     entry = result.entry
     kind = "billable" if entry.billable else "non-billable"
@@ -75,7 +77,7 @@ def hours_list(
         from coopprogram.exporters.csv import render_csv
         from coopprogram.exporters.json import plain
 
-        columns = ["id", "worked_on", "minutes", "hours", "description", "category", "billable", "coop", "milestone_id", "invoice"]
+        columns = ["id", "worked_on", "minutes", "hours", "description", "category", "billable", "coop", "milestone_id", "session_id", "invoice"]
         emit_text(render_csv(columns, [plain(e) | {"hours": format_minutes(e.minutes)} for e in entries]))
         return
     if not entries:
@@ -96,6 +98,7 @@ def hours_edit(
     description: Annotated[str | None, typer.Option(help="A new description.")] = None,
     on: Annotated[date | None, typer.Option("--date", metavar="DATE", parser=parse_date_option, help="A new day.")] = None,
     category: Category = None,
+    session: SessionId = None,
     billable: Annotated[bool | None, typer.Option("--billable/--non-billable", help="Bill it or not.")] = None,
 ) -> None:
     """Change a time entry not yet on an issued invoice. The cap counts the difference.
@@ -106,7 +109,7 @@ def hours_edit(
 
     with database(write=True) as db:
         result = edit_entry(db, entry_id=entry_id, today=today(), minutes=hours, description=description, on=on,
-                            category=category, billable=billable)
+                            category=category, session_id=session, billable=billable)
     entry = result.entry
     say(f"Updated entry {entry.id}: {format_minutes(entry.minutes)} h on {entry.worked_on} ({entry.category}).")
     for message in result.warnings:

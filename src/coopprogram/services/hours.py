@@ -14,11 +14,12 @@ from datetime import date
 from sqlmodel import Session, select
 
 from coopprogram.errors import Conflict, InvalidInput, NotFound
-from coopprogram.models import Category, Contract, Coop, Invoice, InvoiceStatus, Milestone, Phase, TimeEntry
-from coopprogram.services.categories import category_for_entry
+from coopprogram.models import Category, Contract, Coop, Invoice, InvoiceStatus, Milestone, Phase, SessionKind, TimeEntry
+from coopprogram.services.categories import categories_for_phase, category_for_entry
 from coopprogram.services.contracts import check_cap, contract_on
 from coopprogram.services.coops import get_coop
 from coopprogram.services.invoices import rebuild_draft
+from coopprogram.services.sessions import get_session
 from coopprogram.services.text import clean_text
 from coopprogram.units import utc_now
 
@@ -36,6 +37,7 @@ class EntryView:
     phase_number: int
     coop: str | None
     milestone_id: int | None
+    session_id: int | None
     invoice: str | None  # the number, or "draft N"
     locked: bool
 
@@ -82,6 +84,7 @@ def _views(db: Session, entries: list[TimeEntry]) -> list[EntryView]:
             phase_number=contract_phase[e.contract_id],
             coop=coops.get(e.coop_id),
             milestone_id=e.milestone_id,
+            session_id=e.session_id,
             invoice=_invoice_label(invoices.get(e.invoice_id)),
             locked=_is_locked(invoices.get(e.invoice_id)),
         )
@@ -109,11 +112,12 @@ def log_time(
     category: str | None = None,
     coop: str | None = None,
     milestone_id: int | None = None,
+    session_id: int | None = None,
     billable: bool = True,
 ) -> LogResult:
     _check_day(on, today)
     contract, phase = contract_on(db, on)
-    chosen = category_for_entry(db, phase=phase, slug=category)
+    chosen = category_for_entry(db, phase=phase, slug=category or _session_category(db, session_id, phase))
     _check_milestone(db, milestone_id)
     coop_id = get_coop(db, coop).id if coop else None
     warnings = check_cap(db, contract, phase, adding=minutes) if billable else []
@@ -126,10 +130,20 @@ def log_time(
         billable=billable,
         coop_id=coop_id,
         milestone_id=milestone_id,
+        session_id=session_id,
     )
     db.add(entry)
     db.flush()
     return LogResult(entry=_views(db, [entry])[0], warnings=warnings)
+
+
+def _session_category(db: Session, session_id: int | None, phase: Phase) -> str | None:
+    """The category of the linked session's kind, when that category is used in the phase."""
+    if session_id is None:
+        return None
+    kind = db.get(SessionKind, get_session(db, session_id).kind_id)
+    usable = {category.slug for category in categories_for_phase(db, phase)}
+    return kind.category_slug if kind.category_slug in usable else None
 
 
 def _get_unlocked(db: Session, entry_id: int) -> TimeEntry:
@@ -154,11 +168,12 @@ def edit_entry(
     description: str | None = None,
     on: date | None = None,
     category: str | None = None,
+    session_id: int | None = None,
     billable: bool | None = None,
 ) -> LogResult:
     entry = _get_unlocked(db, entry_id)
-    if all(value is None for value in (minutes, description, on, category, billable)):
-        raise InvalidInput("Nothing to change: give --hours, --description, --date, --category or --billable.")
+    if all(value is None for value in (minutes, description, on, category, session_id, billable)):
+        raise InvalidInput("Nothing to change: give --hours, --description, --date, --category, --session or --billable.")
     old_contract, old_billable, old_minutes = entry.contract_id, entry.billable, entry.minutes
     new_on = on or entry.worked_on
     _check_day(new_on, today)
@@ -174,6 +189,8 @@ def edit_entry(
     entry.contract_id, entry.worked_on, entry.minutes, entry.billable = contract.id, new_on, new_minutes, new_billable
     if description is not None:
         entry.description = clean_text(description, what="description", limit=500)
+    if session_id is not None:
+        entry.session_id = get_session(db, session_id).id
     entry.updated_at = utc_now()
     db.add(entry)
     db.flush()

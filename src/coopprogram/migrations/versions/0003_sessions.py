@@ -118,6 +118,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('uid', sqlmodel.sql.sqltypes.AutoString(), nullable=False, server_default=''))
 
 
+    with op.batch_alter_table('timeentry', schema=None) as batch_op:
+        batch_op.create_foreign_key('fk_timeentry_session_id_programsession', 'programsession', ['session_id'], ['id'])
+
     _seed()
 
 
@@ -145,6 +148,9 @@ def _seed() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('timeentry', schema=None) as batch_op:
+        batch_op.drop_constraint('fk_timeentry_session_id_programsession', type_='foreignkey')
+
     with op.batch_alter_table('program', schema=None) as batch_op:
         batch_op.drop_column('uid')
 
