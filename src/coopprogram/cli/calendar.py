@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import OutputFile, say, write_bytes
+from coopprogram.cli.output import OutputFile, emit_bytes, say, write_bytes
 
 app = typer.Typer(help="The .ics calendar: export for the co-ops' calendars, import from other calendars.", no_args_is_help=True)
 
@@ -31,7 +31,7 @@ def calendar_export(
         view = calendar_view(db, phase=phase, coop=coop, milestones=milestones)
     data = render_ics(view)
     if output is None:
-        typer.echo(data.decode("utf-8"), nl=False)
+        emit_bytes(data)
         return
     write_bytes(output, data)
     say(f"{len(view.sessions)} sessions" + (f" and {len(view.milestones)} milestones" if milestones else "") + ".")

@@ -118,6 +118,13 @@ def edit_text(initial: str, *, suffix: str = ".md") -> str | None:
     return None if text == initial else text
 
 
+def emit_bytes(data: bytes) -> None:
+    """Bytes to stdout unchanged (an .ics keeps its CRLF line ends)."""
+    stream = typer.get_binary_stream("stdout")
+    stream.write(data)
+    stream.flush()
+
+
 def write_bytes(output: Path, data: bytes) -> None:
     try:
         output.write_bytes(data)
