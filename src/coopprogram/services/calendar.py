@@ -18,7 +18,7 @@ from coopprogram.models import Milestone, Phase, ProgramSession, SessionSeries, 
 from coopprogram.services.agenda import AgendaItemView, agendas_for
 from coopprogram.services.phases import get_phase, list_phases, phase_on
 from coopprogram.services.program import get_program
-from coopprogram.services.sessions import _kind, list_sessions
+from coopprogram.services.sessions import get_kind, list_sessions
 from coopprogram.services.text import clean_text
 from coopprogram.units import local_to_utc, utc_now
 
@@ -124,7 +124,7 @@ def import_calendar(db: Session, *, data: bytes, kind: str = "working-group") ->
     except (ValueError, IndexError, KeyError) as error:
         raise InvalidInput(f"The file is not a calendar (.ics) that can be read ({error}); nothing was imported.") from None
     zone = get_program(db).timezone
-    session_kind = _kind(db, kind)
+    session_kind = get_kind(db, kind)
     phases = list_phases(db)
     horizon = max((p.ends_on for p in phases), default=date.today())
     results: list[ImportedEvent] = []

@@ -129,7 +129,7 @@ def list_kinds(db: Session) -> list[SessionKind]:
     return list(db.exec(select(SessionKind).order_by(SessionKind.position)).all())
 
 
-def _kind(db: Session, slug: str) -> SessionKind:
+def get_kind(db: Session, slug: str) -> SessionKind:
     wanted = slug.strip().lower()
     kinds = list_kinds(db)
     match = next((k for k in kinds if k.slug == wanted), None)
@@ -233,7 +233,7 @@ def add_session(
 ) -> list[SessionView]:
     """One session, or one per occurrence of `repeat` up to `until` (wall-clock times kept across DST)."""
     zone = _zone(db)
-    chosen_kind = _kind(db, kind)
+    chosen_kind = get_kind(db, kind)
     fixed_phase = get_phase(db, phase) if phase else None
     if (repeat is None) != (until is None):
         raise InvalidInput("A recurring meeting needs both --repeat RULE and --until DATE.")
@@ -308,7 +308,7 @@ def edit_session(
     if title is not None:
         changes["title"] = clean_text(title, what="title", limit=200)
     if kind is not None:
-        changes["kind_id"] = _kind(db, kind).id
+        changes["kind_id"] = get_kind(db, kind).id
     if minutes is not None:
         changes["minutes"] = _check_minutes(minutes)
     if location is not None:
