@@ -56,6 +56,25 @@ class AgendaKind(StrEnum):
     CLOSING = "closing"
 
 
+class DraftStatus(StrEnum):
+    DRAFT = "draft"  # being written; text can change
+    CIRCULATING = "circulating"  # frozen, sent round for decision
+    ADOPTED = "adopted"  # locked: the cohort's points of unity
+    SUPERSEDED = "superseded"  # replaced by a later adopted version
+
+
+class Decision(StrEnum):
+    ENDORSE = "endorse"
+    STAND_ASIDE = "stand-aside"
+    BLOCK = "block"
+
+
+class CommentStatus(StrEnum):
+    OPEN = "open"
+    INCORPORATED = "incorporated"
+    DECLINED = "declined"
+
+
 class InvoiceStatus(StrEnum):
     DRAFT = "draft"
     ISSUED = "issued"
@@ -81,6 +100,10 @@ class Program(SQLModel, table=True):
     bill_to: str = ""
     invoice_pattern: str = "{prefix}-{year}-{seq:03d}"
     payment_days: int = 30
+    # Adoption by consent: no more than `adoption_max_blocks` blocks, and endorsements from at
+    # least `adoption_endorse_fraction` (e.g. "2/3") of the active co-ops.
+    adoption_endorse_fraction: str = "2/3"
+    adoption_max_blocks: int = 0
     created_at: datetime = Field(default_factory=utc_now)
     updated_at: datetime = Field(default_factory=utc_now)
 
@@ -298,3 +321,46 @@ class ActionItem(SQLModel, table=True):
     done_on: date | None = None
     created_at: datetime = Field(default_factory=utc_now)
     updated_at: datetime = Field(default_factory=utc_now)
+
+
+class UnityDraft(SQLModel, table=True):
+    """One version of the points of unity: Markdown text (a preamble and a numbered list)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    version: int = Field(unique=True)
+    based_on: int | None = None  # the version it started from
+    text: str
+    status: str = Field(default=DraftStatus.DRAFT.value, index=True)
+    deadline: date | None = None
+    circulated_on: date | None = None
+    adopted_on: date | None = None
+    superseded_on: date | None = None
+    created_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now)
+
+
+class UnityComment(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int = Field(foreign_key="unitydraft.id", index=True)
+    coop_id: int | None = Field(default=None, foreign_key="coop.id")
+    point: int | None = None  # None: about the whole text or the preamble
+    text: str
+    status: str = CommentStatus.OPEN.value
+    incorporated_in: int | None = None  # the version that took it in
+    decline_reason: str = ""
+    created_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now)
+
+
+class UnityResponse(SQLModel, table=True):
+    """A co-op's decision on a circulating version. A change adds a row and retires the old
+    one, so the history of who decided what stays."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int = Field(foreign_key="unitydraft.id", index=True)
+    coop_id: int = Field(foreign_key="coop.id", index=True)
+    decision: str
+    reason: str = ""
+    responded_on: date
+    current: bool = True
+    created_at: datetime = Field(default_factory=utc_now)

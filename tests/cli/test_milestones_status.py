@@ -36,9 +36,9 @@ def test_milestone_list_flags_overdue(coop) -> None:
     listing = coop("milestones", "list", "--phase", "I", "--as-of", "2022-01-15")
     assert listing.exit_code == 0
     lines = [line for line in listing.stdout.splitlines() if "OVERDUE" in line]
-    assert len(lines) == 1 and "First draft of the points of unity" in lines[0]
+    assert len(lines) == 1 and "Point people and channels" in lines[0]
     data = json.loads(coop("milestones", "list", "--status", "done", "--json").stdout)
-    assert [m["id"] for m in data] == [1, 2, 3, 4]
+    assert [m["id"] for m in data] == [1, 2, 3, 4, 5]
     refused = coop("milestones", "add", "Late", "--phase", "II", "--due", "2022-09-15")
     assert refused.exit_code == 1 and "outside Phase II" in refused.stderr
     missing = coop("milestones", "block", "3")
@@ -51,7 +51,7 @@ def test_status_dashboard(coop) -> None:
     assert result.exit_code == 0, result.stderr
     assert "Phase I · 2021-10-01 to 2022-03-31 · day 107 of 182 (59%)" in result.stdout
     assert "Co-ops: 13 active (7 existing, 6 budding)" in result.stdout
-    assert "Milestones (Phase I): 4 of 9 done · 1 in progress · 1 blocked · 1 overdue" in result.stdout
+    assert "Milestones (Phase I): 5 of 9 done · 0 in progress · 1 blocked · 1 overdue" in result.stdout
     assert "$65.00/h (band $50.00–$75.00)" in result.stdout
     assert "rosa@" not in result.stdout
     data = json.loads(coop("status", "--as-of", "2022-01-15", "--json").stdout)

@@ -13,7 +13,7 @@ import typer
 from typer.core import TyperGroup
 
 from coopprogram import __version__
-from coopprogram.cli import actions, agenda, budget, calendar, contract, coops, db, hours, init, invoices, milestones, phases, program, sessions, status
+from coopprogram.cli import actions, agenda, budget, calendar, contract, coops, db, hours, init, invoices, milestones, phases, program, sessions, status, unity
 from coopprogram.cli.context import current, report_error
 from coopprogram.config import ENV_VAR
 from coopprogram.errors import CoopError
@@ -88,6 +88,7 @@ app.add_typer(sessions.app, name="sessions")
 app.add_typer(agenda.app, name="agenda")
 app.add_typer(actions.app, name="actions")
 app.add_typer(calendar.app, name="calendar")
+app.add_typer(unity.app, name="unity")
 app.command("budget")(budget.budget_command)
 app.add_typer(hours.app, name="hours")
 app.add_typer(contract.app, name="contract")

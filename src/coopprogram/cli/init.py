@@ -36,7 +36,7 @@ def init_command(
     if result.demo:
         demo = result.demo
         say(f"Loaded the sample program: {demo.coops} co-ops, {demo.milestones} milestones, {demo.sessions} sessions, "
-            f"{demo.entries} time entries, {demo.invoices} invoices.")
+            f"{demo.entries} time entries, {demo.invoices} invoices, {demo.unity_versions} versions of the points of unity.")
         say("Try: coop status --as-of 2022-01-15")
     else:
         say("Next: add the cohort with `coop coops import FILE.csv` or `coop coops add NAME --kind worker`.")

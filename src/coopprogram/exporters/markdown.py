@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 
 from coopprogram.exporters.agenda import AgendaDocument
+from coopprogram.exporters.unity import UnityDocument
 from coopprogram.services.invoices import InvoiceDocument
+from coopprogram.services.unity import DiffView, WordChange
 from coopprogram.units import format_hours_decimal, format_minutes, format_money
 
 # Characters that change meaning anywhere in a line (emphasis, code, links, tables, HTML);
@@ -75,4 +77,39 @@ def agenda_markdown(doc: AgendaDocument) -> str:
             out.append(f"  \n{label}: {escape(value)}")
     out += ["", "| Time | Item | Lead | Minutes |", "| --- | --- | --- | ---: |"]
     out += [f"| {item.starts_local:%H:%M} | {escape(item.title)} | {escape(item.lead)} | {item.minutes} |" for item in doc.items]
+    return "\n".join(out) + "\n"
+
+
+def _words(changes: list[WordChange]) -> str:
+    """Removed words struck through, added words in bold."""
+    marks = {"same": "{}", "removed": "~~{}~~", "added": "**{}**"}
+    return " ".join(marks[change.kind].format(escape(change.text)) for change in changes)
+
+
+def unity_diff_markdown(view: DiffView) -> str:
+    out = [f"# Points of unity: version {view.old_version} → version {view.new_version}", ""]
+    if view.preamble is not None:
+        out += ["**Preamble (reworded):** " + _words(view.preamble), ""]
+    for change in view.points:
+        if change.kind == "unchanged":
+            continue
+        label = {
+            "added": f"Point {change.new_number} (added)",
+            "removed": f"Point {change.old_number} (removed)",
+            "reworded": f"Point {change.new_number} (reworded; was {change.old_number})",
+        }[change.kind]
+        out.append(f"- **{label}:** {_words(change.words)}")
+    unchanged = [str(c.new_number) for c in view.points if c.kind == "unchanged"]
+    out += ["", f"Unchanged: points {', '.join(unchanged)}." if unchanged else "Every point changed."]
+    return "\n".join(out) + "\n"
+
+
+def unity_markdown(doc: UnityDocument) -> str:
+    out = [f"# {escape(doc.title or 'Points of unity')}", "", f"*{escape(doc.program)} · version {doc.version} · {doc.status}"
+           + (f" · adopted {doc.adopted_on}" if doc.adopted_on else "") + "*", ""]
+    if doc.preamble:
+        out += [escape(paragraph) for paragraph in doc.preamble.split("\n\n")] + [""]
+    out += [f"{number}. {escape(point)}" for number, point in enumerate(doc.points, start=1)]
+    out += ["", "## Endorsed by", ""]
+    out += [f"- {escape(name)}" for name in doc.endorsed_by] or ["No co-op has endorsed this version yet."]
     return "\n".join(out) + "\n"

@@ -1,5 +1,6 @@
 """The bundled sample program (`sample_data/`): a fictional cohort of thirteen co-ops, the
 Phase I and II milestones, the sessions with agendas, attendance and notes, action items,
+three versions of the points of unity with comments and a consent round on the third,
 the consultant's hours from October 2021 and the October to December invoices, loaded
 through the same services a person uses, as things stood on the demo day."""
 
@@ -14,7 +15,7 @@ from sqlmodel import Session
 
 from coopprogram.errors import InvalidInput
 from coopprogram.models import MilestoneStatus
-from coopprogram.services import actions, agenda, sessions
+from coopprogram.services import actions, agenda, sessions, unity
 from coopprogram.services import milestones as milestone_service
 from coopprogram.services.coops import import_coops
 from coopprogram.services.hours import log_time
@@ -31,6 +32,7 @@ SESSIONS_FILE = "sessions.csv"
 AGENDA_FILE = "agenda.csv"
 ATTENDANCE_FILE = "attendance.csv"
 ACTIONS_FILE = "actions.csv"
+UNITY_FOLDER = "unity"
 HOLIDAY_BREAK = date(2021, 12, 28)
 
 
@@ -41,6 +43,7 @@ class DemoSummary:
     entries: int
     invoices: int
     sessions: int
+    unity_versions: int
 
 
 def sample_data_dir() -> Path:
@@ -77,9 +80,31 @@ def load_demo(db: Session, *, folder: Path) -> DemoSummary:
             if row["paid_on"]:
                 pay_invoice(db, reference=issued.number, on=parse_date(row["paid_on"]))
     sessions = _load_sessions(db, folder, as_of=as_of)
+    versions = _load_unity(db, folder / UNITY_FOLDER)
     return DemoSummary(
-        coops=report.count("added"), milestones=len(milestones), entries=len(entries), invoices=len(invoices), sessions=sessions
+        coops=report.count("added"), milestones=len(milestones), entries=len(entries), invoices=len(invoices),
+        sessions=sessions, unity_versions=versions,
     )
+
+
+def _load_unity(db: Session, folder: Path) -> int:
+    """Three versions of the points of unity, the comments that shaped them, and the round on version 3."""
+    drafts = _rows(folder / "drafts.csv")
+    for row in drafts:
+        unity.new_draft(db, text=(folder / row["file"]).read_text(encoding="utf-8"))
+    for row in _rows(folder / "comments.csv"):
+        comment = unity.add_comment(db, version=int(row["version"]), text=row["text"], coop=row["coop"] or None,
+                                    point=int(row["point"]) if row["point"] else None)
+        if row["outcome"] == "incorporated":
+            unity.resolve_comment(db, comment_id=comment.id, incorporated_in=int(row["incorporated_in"]))
+        elif row["outcome"] == "declined":
+            unity.resolve_comment(db, comment_id=comment.id, declined=row["decline_reason"])
+    for row in drafts:
+        if row["circulated_on"]:
+            unity.circulate(db, version=int(row["version"]), on=parse_date(row["circulated_on"]), deadline=parse_date(row["deadline"]))
+    for row in _rows(folder / "responses.csv"):
+        unity.respond(db, version=int(row["version"]), coop=row["coop"], decision=row["decision"], on=parse_date(row["responded_on"]), reason=row["reason"])
+    return len(drafts)
 
 
 def _load_sessions(db: Session, folder: Path, *, as_of: date) -> int:

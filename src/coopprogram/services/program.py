@@ -31,6 +31,8 @@ SETTABLE_FIELDS = {
     "bill-to": "bill_to",
     "invoice-pattern": "invoice_pattern",
     "payment-days": "payment_days",
+    "adoption-endorsements": "adoption_endorse_fraction",
+    "adoption-max-blocks": "adoption_max_blocks",
 }
 
 
@@ -44,6 +46,8 @@ class ProgramView:
     bill_to: str
     invoice_pattern: str
     payment_days: int
+    adoption_endorse_fraction: str
+    adoption_max_blocks: int
     created_at: datetime
     updated_at: datetime
 
@@ -74,6 +78,8 @@ def program_view(db: Session) -> ProgramView:
         bill_to=program.bill_to,
         invoice_pattern=program.invoice_pattern,
         payment_days=program.payment_days,
+        adoption_endorse_fraction=program.adoption_endorse_fraction,
+        adoption_max_blocks=program.adoption_max_blocks,
         created_at=program.created_at,
         updated_at=program.updated_at,
     )
@@ -91,6 +97,19 @@ def validate_timezone(name: str) -> str:
             f"'{name}' is not a time zone name. Use an IANA name such as America/New_York."
         ) from None
     return name
+
+
+def validate_fraction(text: str) -> str:
+    """A share of the active co-ops, written 2/3, 3/4 or 1/2: more than nothing, at most all."""
+    from fractions import Fraction
+
+    try:
+        share = Fraction(text.strip())
+    except (ValueError, ZeroDivisionError):
+        raise InvalidInput(f"'{text}' is not a share: write it as a fraction, e.g. 2/3.") from None
+    if not 0 < share <= 1:
+        raise InvalidInput(f"'{text}' is not a share of the co-ops: give a fraction above 0 and at most 1.")
+    return f"{share.numerator}/{share.denominator}"
 
 
 def validate_invoice_pattern(pattern: str) -> str:
@@ -117,6 +136,12 @@ def set_program_field(db: Session, *, field: str, value: str) -> ProgramView:
         validate_timezone(cleaned)
     elif column == "invoice_pattern":
         validate_invoice_pattern(cleaned)
+    elif column == "adoption_endorse_fraction":
+        cleaned = validate_fraction(cleaned)
+    elif column == "adoption_max_blocks":
+        if not (cleaned.isascii() and cleaned.isdigit()):
+            raise InvalidInput(f"'{value}' is not a number of blocks: give a whole number, 0 for none.")
+        cleaned = int(cleaned)
     elif column == "payment_days":
         if not (cleaned.isascii() and cleaned.isdigit()) or not 0 <= int(cleaned) <= 365:
             raise InvalidInput(f"'{value}' is not a payment term: give a number of days from 0 to 365.")
@@ -144,6 +169,8 @@ def setup_program(db: Session, *, spec: dict[str, Any]) -> Program:
             bill_to=clean_text(facts.get("bill_to", ""), what="bill to", required=False),
             invoice_pattern=validate_invoice_pattern(facts.get("invoice_pattern", Program.model_fields["invoice_pattern"].default)),
             payment_days=int(facts.get("payment_days", 30)),
+            adoption_endorse_fraction=validate_fraction(str(facts.get("adoption_endorsements", "2/3"))),
+            adoption_max_blocks=int(facts.get("adoption_max_blocks", 0)),
         )
         db.add(program)
         categories = {}
