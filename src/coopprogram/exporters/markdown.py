@@ -11,8 +11,9 @@ import re
 from coopprogram.exporters.agenda import AgendaDocument
 from coopprogram.exporters.unity import UnityDocument
 from coopprogram.services.invoices import InvoiceDocument
+from coopprogram.services.report import NOT_REACHED_DAYS, UPCOMING_DAYS, ReportView
 from coopprogram.services.unity import DiffView, WordChange
-from coopprogram.units import format_hours_decimal, format_minutes, format_money
+from coopprogram.units import format_hours_decimal, format_minutes, format_money, format_percent
 
 # Characters that change meaning anywhere in a line (emphasis, code, links, tables, HTML);
 # the escaped text never starts a line, so list and heading markers need no escape.
@@ -113,3 +114,128 @@ def unity_markdown(doc: UnityDocument) -> str:
     out += ["", "## Endorsed by", ""]
     out += [f"- {escape(name)}" for name in doc.endorsed_by] or ["No co-op has endorsed this version yet."]
     return "\n".join(out) + "\n"
+
+
+def _pct(part: int, whole: int) -> str:
+    return format_percent(part, whole)
+
+
+def report_markdown(view: ReportView) -> str:
+    phase, out = view.phase, []
+    add = out.append
+    add(f"# {escape(view.program)}: {escape(phase.name)} status report")
+    add(f"*{escape(view.organization)} · as of {view.as_of}*")
+    add("")
+    add("## At a glance")
+    add("")
+    add(f"- **{escape(phase.name)}:** {phase.starts_on} to {phase.ends_on}; day {view.elapsed_days} of {phase.days} "
+        f"({_pct(view.elapsed_days, phase.days)} of the phase elapsed)")
+    if view.money:
+        add(f"- **Hours:** {format_minutes(view.money.used_minutes)} of {format_minutes(view.money.cap_minutes)} used "
+            f"({_pct(view.money.used_minutes, view.money.cap_minutes)} of the cap)")
+    add(f"- **Milestones:** {view.milestones_done} of {len(view.milestones)} done, {len(view.overdue_milestones)} overdue")
+    add(f"- **Points of unity:** {escape(unity_state_line(view))}")
+    add(f"- **Co-ops not reached in {NOT_REACHED_DAYS} days:** {len(view.not_reached)} of {len(view.participation)}")
+    add("")
+    add("## Milestones")
+    add("")
+    add("| Milestone | Due | Status | Done |")
+    add("| --- | --- | --- | --- |")
+    for m in view.milestones:
+        status = m.status + (" — **OVERDUE**" if m.overdue else "") + (f" ({escape(m.blocked_reason)})" if m.blocked_reason else "")
+        add(f"| {escape(m.title)} | {m.due_on} | {status} | {m.done_on or ''} |")
+    add("")
+    add("## Sessions")
+    add("")
+    add(f"Held: {len(view.held)} · cancelled: {len(view.cancelled)} · coming in the next {UPCOMING_DAYS} days: {len(view.upcoming)} · waiting to be closed: {len(view.to_close)}")
+    add("")
+    if view.held:
+        add("| Held | Session | Co-ops attending |")
+        add("| --- | --- | ---: |")
+        for s in view.held:
+            add(f"| {s.starts_local:%Y-%m-%d} | {escape(s.title)} | {_attending(s)} |")
+        add("")
+    for title, rows in (("Coming up", view.upcoming), ("Waiting to be closed", view.to_close), ("Cancelled", view.cancelled)):
+        if rows:
+            add(f"**{title}:** " + "; ".join(f"{s.starts_local:%Y-%m-%d %H:%M} {escape(s.title)}" for s in rows))
+            add("")
+    add("## Participation")
+    add("")
+    add("| Co-op | Attended | Absent | Excused | Share | Last session |")
+    add("| --- | ---: | ---: | ---: | ---: | --- |")
+    for row in view.participation:
+        flag = " — **not reached**" if row.not_reached else ""
+        add(f"| {escape(row.coop)}{flag} | {row.attended} of {row.invited} | {row.absent} | {row.excused} | {row.share}% | {row.last_attended or '–'} |")
+    add("")
+    add("## Points of unity")
+    add("")
+    add(escape(unity_state_line(view)))
+    if view.unity and view.unity.tally:
+        t = view.unity.tally
+        add("")
+        add(f"- Endorse ({len(t.endorsed)}): {escape(', '.join(r.coop_name for r in t.endorsed)) or '–'}")
+        add(f"- Stand aside ({len(t.stood_aside)}): {escape(', '.join(r.coop_name for r in t.stood_aside)) or '–'}")
+        add(f"- Block ({len(t.blocked)}): {escape(', '.join(r.coop_name for r in t.blocked)) or '–'}")
+        add(f"- Not answered ({len(t.not_answered)}): {escape(', '.join(t.not_answered)) or '–'}")
+        add(f"- Rule: no more than {t.max_blocks} block(s), at least {t.fraction} endorsing ({t.endorsements_needed} of {t.active}): "
+            + ("**met**" if t.rule_met else escape("not yet: " + "; ".join(t.missing))))
+    add("")
+    add("## Hours and money")
+    add("")
+    if view.money is None:
+        add(f"No consultant contract covers {escape(phase.name)}.")
+    else:
+        m = view.money
+        pace = "on plan" if m.pace_minutes == 0 else f"{format_minutes(abs(m.pace_minutes))} h {'ahead of' if m.pace_minutes > 0 else 'behind'} an even pace"
+        add(f"- Cap: {format_minutes(m.cap_minutes)} h; used {format_minutes(m.used_minutes)}, left {format_minutes(m.left_minutes)}; {pace}")
+        add(f"- Worked at {format_money(m.contract.rate_cents)}/h: {format_money(m.used_cents)}; left under the cap: {format_money(m.left_cents)}")
+        if m.run_out_on:
+            add(f"- At this pace the cap runs out on {m.run_out_on}" + (" (before the phase ends)" if m.run_out_on <= phase.ends_on else " (after the phase ends)"))
+        for amendment in view.amendments:
+            add(f"- Contract amended {escape(amendment)}")
+        add("")
+        add("| Category | Hours |")
+        add("| --- | ---: |")
+        add("\n".join(f"| {escape(r.key)} | {format_minutes(r.billable_minutes)} |" for r in m.by_category))
+        add("")
+        add("| Month | Hours | Used by month's end |")
+        add("| --- | ---: | ---: |")
+        running = 0
+        for r in m.by_month:
+            running += r.billable_minutes
+            add(f"| {r.key} | {format_minutes(r.billable_minutes)} | {format_minutes(running)} |")
+        add("")
+        outstanding = sum(i.total_cents for i in view.outstanding)
+        overdue = [i for i in view.outstanding if i.due_on and i.due_on < view.as_of]
+        add(f"Invoices: {len(view.invoices_with('issued')) + len(view.invoices_with('paid'))} issued ({format_money(m.billed_cents)} net of credit notes), "
+            f"{len(view.invoices_with('paid'))} paid ({format_money(m.paid_cents)}), outstanding {format_money(outstanding)}"
+            + (f", overdue: {', '.join(i.reference for i in overdue)}" if overdue else ""))
+    add("")
+    add("## Open action items")
+    add("")
+    if not view.actions:
+        add("None open.")
+    for a in view.actions:
+        add(f"- {escape(a.title)}" + (f" — {escape(a.owner)}" if a.owner else "") + (f", due {a.due_on}" if a.due_on else "") + (" **OVERDUE**" if a.overdue else ""))
+    return "\n".join(out) + "\n"
+
+
+def _attending(session) -> str:  # noqa: ANN001 - a SessionView
+    if not session.invitees:
+        return f"{session.headcount} people" if session.headcount else "–"
+    return f"{session.count('attended')} of {len(session.invitees)}"
+
+
+def unity_state_line(view: ReportView) -> str:
+    unity = view.unity
+    if unity is None:
+        return "no draft yet"
+    line = f"version {unity.version}, {unity.status}"
+    if unity.adopted_on:
+        line += f" on {unity.adopted_on}"
+    elif unity.circulated_on:
+        line += f" since {unity.circulated_on}" + (f", responses due {unity.deadline}" if unity.deadline else "")
+    if unity.tally and unity.status == "circulating":
+        t = unity.tally
+        line += f"; {len(t.endorsed)} endorse, {len(t.stood_aside)} stand aside, {len(t.blocked)} block, {len(t.not_answered)} not answered"
+    return line + f"; {unity.open_comments} open comment(s)"

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from coopprogram.errors import Conflict, InvalidInput, NotFound
 from coopprogram.models import Attendance, Coop, Invitation, Phase, ProgramSession, SessionKind, SessionSeries, SessionStatus
-from coopprogram.services.coops import get_coop, list_coops
+from coopprogram.services.coops import active_coops_on, get_coop
 from coopprogram.services.phases import get_phase, phase_on
 from coopprogram.services.program import get_program
 from coopprogram.services.text import clean_text
@@ -172,11 +172,11 @@ def _phase_for(db: Session, day: date, phase: Phase | None) -> Phase:
     return found
 
 
-def _invitees(db: Session, invite: str | None) -> list[Coop]:
-    """`all` (the default: every active co-op), `none`, or slugs separated by commas."""
+def _invitees(db: Session, invite: str | None, *, on: date) -> list[Coop]:
+    """`all` (the default: every co-op in the cohort on that day), `none`, or slugs separated by commas."""
     choice = (invite or "all").strip().lower()
     if choice == "all":
-        slugs = [view.slug for view in list_coops(db)]
+        slugs = [view.slug for view in active_coops_on(db, on)]
     elif choice == "none":
         slugs = []
     else:
@@ -250,7 +250,6 @@ def add_session(
         link=_check_link(link),
         facilitator=clean_text(facilitator, what="facilitator", required=False, limit=200),
     )
-    coops = _invitees(db, invite)
     created = []
     for local in starts:
         session = ProgramSession(
@@ -259,7 +258,7 @@ def add_session(
         )
         db.add(session)
         db.flush()
-        for coop in coops:
+        for coop in _invitees(db, invite, on=local.date()):
             db.add(Invitation(session_id=session.id, coop_id=coop.id))
         created.append(session)
     db.flush()
@@ -317,14 +316,14 @@ def edit_session(
         changes["link"] = _check_link(link)
     if facilitator is not None:
         changes["facilitator"] = clean_text(facilitator, what="facilitator", required=False, limit=200)
-    coops = _invitees(db, invite) if invite is not None else None
     targets = _targets(db, session, series=series)
+    zone = _zone(db)
     for target in targets:
         moved = any(getattr(target, name) != value for name, value in changes.items() if name in ("minutes", "location", "link"))
         for name, value in changes.items():
             setattr(target, name, value)
-        if coops is not None:
-            _set_invitees(db, target, coops)
+        if invite is not None:
+            _set_invitees(db, target, _invitees(db, invite, on=utc_to_local(target.starts_at, zone).date()))
         _touch(target, calendar_change=moved)
         db.add(target)
     db.flush()

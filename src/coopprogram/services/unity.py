@@ -312,9 +312,12 @@ def tally(db: Session, *, version: int, as_of: date) -> TallyView:
     active = active_coops_on(db, as_of)
     active_ids = {coop.slug for coop in active}
     coops = {c.id: c for c in db.exec(select(Coop)).all()}
-    rows = db.exec(select(UnityResponse).where(UnityResponse.draft_id == draft.id).order_by(UnityResponse.id)).all()
-    history = [ResponseView(coops[r.coop_id].slug, coops[r.coop_id].name, r.decision, r.reason, r.responded_on, r.current) for r in rows]
-    # Only co-ops in the cohort on the day count, and only their current response.
+    rows = db.exec(
+        select(UnityResponse).where(UnityResponse.draft_id == draft.id, UnityResponse.responded_on <= as_of).order_by(UnityResponse.id)
+    ).all()
+    latest = {row.coop_id: row.id for row in rows}  # each co-op's last word by that day
+    history = [ResponseView(coops[r.coop_id].slug, coops[r.coop_id].name, r.decision, r.reason, r.responded_on, latest[r.coop_id] == r.id) for r in rows]
+    # Only co-ops in the cohort on the day count, and only their last response by then.
     current = [r for r in history if r.current and r.coop in active_ids]
     answered = {r.coop for r in current}
     needed = -(-len(active) * fraction.numerator // fraction.denominator)  # ceiling
