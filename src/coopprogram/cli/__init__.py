@@ -13,7 +13,7 @@ import typer
 from typer.core import TyperGroup
 
 from coopprogram import __version__
-from coopprogram.cli import actions, agenda, budget, calendar, contract, coops, db, hours, init, invoices, milestones, phases, program, sessions, status, unity
+from coopprogram.cli import actions, agenda, budget, calendar, contract, coops, db, hours, init, invoices, milestones, phases, program, report, sessions, status, unity
 from coopprogram.cli.context import current, report_error
 from coopprogram.config import ENV_VAR
 from coopprogram.errors import CoopError
@@ -80,6 +80,7 @@ def root(
 
 app.command("init")(init.init_command)
 app.command("status")(status.status_command)
+app.command("report")(report.report_command)
 app.add_typer(program.app, name="program")
 app.add_typer(phases.app, name="phases")
 app.add_typer(coops.app, name="coops")

@@ -190,9 +190,9 @@ def end_of(day: date) -> datetime:
     return datetime.combine(day, datetime.max.time(), tzinfo=timezone.utc)
 
 
-def choose_format(requested: str, output: Path | None, allowed: tuple[str, ...]) -> str:
-    """The --format asked for, else the output file's extension, else Markdown; PDF only to a file."""
-    chosen = (requested or (output.suffix.lstrip(".").lower() if output else "") or "md").lower().replace("markdown", "md")
+def choose_format(requested: str, output: Path | None, allowed: tuple[str, ...], *, default: str = "md") -> str:
+    """The --format asked for, else the output file's extension, else `default`; PDF only to a file."""
+    chosen = (requested or (output.suffix.lstrip(".").lower() if output else "") or default).lower().replace("markdown", "md")
     if chosen not in allowed:
         raise typer.BadParameter(f"'{chosen}' is not a format: use one of {', '.join(allowed)}", param_hint="--format")
     if chosen == "pdf" and output is None:

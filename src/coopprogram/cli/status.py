@@ -64,6 +64,14 @@ def _print_status(view: StatusView) -> None:
             f"({format_percent(view.used_minutes, cap)}) · {format_minutes(cap - view.used_minutes)} left · {pace_text}"
         )
         say(f"Rate: {format_money(contract.rate_cents)}/h (band {format_money(contract.rate_min_cents)}–{format_money(contract.rate_max_cents)})")
+    if view.unity_line:
+        say(f"Points of unity: {view.unity_line}")
+    if view.not_reached:
+        say(f"Not reached in 60 days: {', '.join(view.not_reached)}")
+    if view.sessions_to_close:
+        say(f"Sessions waiting to be closed: {view.sessions_to_close} (`coop sessions list` marks them NEEDS CLOSING)")
+    for session in view.next_sessions:
+        say(f"Next session: {session.starts_local:%a %Y-%m-%d %H:%M} {session.title}")
     if view.invoices_due:
         due = ", ".join(f"{i.reference} {format_money(i.total_cents)} due {i.due_on}" + (" (OVERDUE)" if i.due_on < view.as_of else "") for i in view.invoices_due)
         say(f"Invoices awaiting payment: {due}")

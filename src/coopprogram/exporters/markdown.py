@@ -11,7 +11,7 @@ import re
 from coopprogram.exporters.agenda import AgendaDocument
 from coopprogram.exporters.unity import UnityDocument
 from coopprogram.services.invoices import InvoiceDocument
-from coopprogram.services.report import NOT_REACHED_DAYS, UPCOMING_DAYS, ReportView
+from coopprogram.services.report import NOT_REACHED_DAYS, UPCOMING_DAYS, ReportView, unity_summary
 from coopprogram.services.unity import DiffView, WordChange
 from coopprogram.units import format_hours_decimal, format_minutes, format_money, format_percent
 
@@ -227,15 +227,4 @@ def _attending(session) -> str:  # noqa: ANN001 - a SessionView
 
 
 def unity_state_line(view: ReportView) -> str:
-    unity = view.unity
-    if unity is None:
-        return "no draft yet"
-    line = f"version {unity.version}, {unity.status}"
-    if unity.adopted_on:
-        line += f" on {unity.adopted_on}"
-    elif unity.circulated_on:
-        line += f" since {unity.circulated_on}" + (f", responses due {unity.deadline}" if unity.deadline else "")
-    if unity.tally and unity.status == "circulating":
-        t = unity.tally
-        line += f"; {len(t.endorsed)} endorse, {len(t.stood_aside)} stand aside, {len(t.blocked)} block, {len(t.not_answered)} not answered"
-    return line + f"; {unity.open_comments} open comment(s)"
+    return unity_summary(view.unity)

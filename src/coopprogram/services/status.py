@@ -9,15 +9,17 @@ from datetime import date
 from sqlmodel import Session
 
 from coopprogram.models import CoopStage, MilestoneStatus
-from coopprogram.services.budget import budget
-from coopprogram.services.contracts import ContractView, contract_for_phase
+from coopprogram.services.contracts import ContractView
 from coopprogram.services.coops import active_coops_on
 from coopprogram.services.invoices import InvoiceSummary, list_invoices
 from coopprogram.services.milestones import MilestoneView, list_milestones
 from coopprogram.services.phases import PhaseView, list_phases
 from coopprogram.services.program import ProgramView, program_view
+from coopprogram.services.report import report, unity_summary
+from coopprogram.services.sessions import SessionView
 
 NEXT_DUE_SHOWN = 3
+NEXT_SESSIONS_SHOWN = 3
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,10 @@ class StatusView:
     used_minutes: int  # billable hours of the current phase's contract worked by as_of
     planned_minutes: int  # where an even pace would be by as_of
     invoices_due: list[InvoiceSummary]  # issued, unpaid, as of as_of
+    next_sessions: list[SessionView]
+    sessions_to_close: int
+    not_reached: list[str]  # co-ops with no session attended in the last 60 days
+    unity_line: str
 
     @property
     def before_start(self) -> bool:
@@ -59,8 +65,8 @@ def program_status(db: Session, *, as_of: date) -> StatusView:
     milestones = list_milestones(db, today=as_of)
     in_scope = [m for m in milestones if current is None or m.phase_number == current.number]
     open_milestones = [m for m in milestones if m.status != MilestoneStatus.DONE]
-    contract = contract_for_phase(db, current.number) if current else None
-    money = budget(db, phase=str(current.number), as_of=as_of) if contract else None
+    phase_report = report(db, phase=str(current.number), as_of=as_of) if current else None
+    money = phase_report.money if phase_report else None
     return StatusView(
         as_of=as_of,
         program=program_view(db),
@@ -77,10 +83,14 @@ def program_status(db: Session, *, as_of: date) -> StatusView:
         milestones_blocked=sum(1 for m in in_scope if m.status == MilestoneStatus.BLOCKED),
         overdue=[m for m in open_milestones if m.overdue],
         next_due=sorted((m for m in open_milestones if m.due_on >= as_of), key=lambda m: (m.due_on, m.id))[:NEXT_DUE_SHOWN],
-        contract=contract,
+        contract=money.contract if money else None,
         used_minutes=money.used_minutes if money else 0,
         planned_minutes=money.planned_minutes if money else 0,
         invoices_due=[i for i in list_invoices(db, today=as_of) if _unpaid_on(i, as_of)],
+        next_sessions=phase_report.upcoming[:NEXT_SESSIONS_SHOWN] if phase_report else [],
+        sessions_to_close=len(phase_report.to_close) if phase_report else 0,
+        not_reached=[row.coop for row in phase_report.not_reached] if phase_report else [],
+        unity_line=unity_summary(phase_report.unity) if phase_report else "",
     )
 
 

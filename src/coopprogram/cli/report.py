@@ -1,0 +1,105 @@
+"""`coop report`: the phase status report, in the terminal, as Markdown or as a printable PDF."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from coopprogram.cli.context import database
+from coopprogram.cli.output import AsOf, OutputFile, bar, choose_format, dash, emit_text, say, show, table, today, write_bytes
+from coopprogram.units import format_minutes, format_money, format_percent
+
+if TYPE_CHECKING:
+    from coopprogram.services.report import ReportView
+
+FORMATS = ("text", "md", "pdf")
+
+
+def report_command(
+    phase: Annotated[str | None, typer.Argument(metavar="[PHASE]", help="1, 2, I or II. Default: the phase of the day.")] = None,
+    as_of: AsOf = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="text (the terminal), md or pdf. Default: from the file name, else text.")] = "",
+    output: OutputFile = None,
+) -> None:
+    """The phase status report: milestones, sessions, participation, points of unity, hours and money, action items.
+
+    Example: coop report I --as-of 2022-01-15 -o phase-1-report.pdf
+    """
+    from coopprogram.services.report import report
+
+    chosen = choose_format(format, output, FORMATS, default="text")
+    with database(write=False) as db:
+        view = report(db, phase=phase, as_of=as_of or today())
+    if chosen == "pdf":
+        from coopprogram.exporters.report import report_pdf
+
+        write_bytes(output, report_pdf(view))
+    elif chosen == "md" or output is not None:  # text written to a file is the Markdown
+        from coopprogram.exporters.markdown import report_markdown
+
+        emit_text(report_markdown(view), output=output)
+    else:
+        print_report(view)
+
+
+def print_report(view: ReportView) -> None:
+    from coopprogram.exporters.markdown import unity_state_line
+
+    phase, money = view.phase, view.money
+    say(f"{view.program} — {phase.name} status report, as of {view.as_of}")
+    say("")
+    say(f"Phase     {bar(view.elapsed_days, phase.days)} day {view.elapsed_days} of {phase.days} ({format_percent(view.elapsed_days, phase.days)})")
+    if money:
+        say(f"Cap used  {bar(money.used_minutes, money.cap_minutes)} {format_minutes(money.used_minutes)} of {format_minutes(money.cap_minutes)} h "
+            f"({format_percent(money.used_minutes, money.cap_minutes)})")
+    say(f"Milestones: {view.milestones_done} of {len(view.milestones)} done, {len(view.overdue_milestones)} overdue")
+    say(f"Points of unity: {unity_state_line(view)}")
+
+    grid = table("Milestone", "Due", "Status", "Done", title="Milestones")
+    for m in view.milestones:
+        grid.add_row(m.title, str(m.due_on), ("OVERDUE " if m.overdue else "") + m.status, dash(m.done_on))
+    say("")
+    show(grid)
+
+    say("")
+    say(f"Sessions: {len(view.held)} held, {len(view.cancelled)} cancelled, {len(view.upcoming)} in the next 30 days, {len(view.to_close)} waiting to be closed")
+    for s in view.to_close:
+        say(f"  to close: {s.starts_local:%Y-%m-%d %H:%M} {s.title} (session {s.id})")
+    for s in view.upcoming:
+        say(f"  coming:   {s.starts_local:%Y-%m-%d %H:%M} {s.title}")
+
+    grid = table("Co-op", "Came", "Absent", "Excused", "Share", "Last", title="Participation (sessions open to the co-ops)")
+    for row in view.participation:
+        grid.add_row(row.coop + (" — NOT REACHED" if row.not_reached else ""), f"{row.attended}/{row.invited}", str(row.absent), str(row.excused), f"{row.share}%", dash(row.last_attended))
+    say("")
+    show(grid)
+
+    if view.unity and view.unity.tally:
+        from coopprogram.cli.unity import print_tally
+
+        say("")
+        print_tally(view.unity.tally)
+
+    say("")
+    if money is None:
+        say(f"No consultant contract covers {phase.name}.")
+    else:
+        pace = money.pace_minutes
+        say(f"Hours: {format_minutes(money.used_minutes)} used, {format_minutes(money.left_minutes)} left; "
+            + ("on plan" if pace == 0 else f"{format_minutes(abs(pace))} h {'ahead of' if pace > 0 else 'behind'} an even pace")
+            + (f"; the cap runs out on {money.run_out_on} at this pace" if money.run_out_on else ""))
+        for amendment in view.amendments:
+            say(f"Contract amended {amendment}")
+        grid = table("Month", "Hours", "", title="Hours by month")
+        total = sum(r.billable_minutes for r in money.by_month) or 1
+        for r in money.by_month:
+            grid.add_row(r.key, format_minutes(r.billable_minutes), bar(r.billable_minutes, total, width=20))
+        show(grid)
+        outstanding = sum(i.total_cents for i in view.outstanding)
+        say(f"Invoiced {format_money(money.billed_cents)} · paid {format_money(money.paid_cents)} · outstanding {format_money(outstanding)}")
+
+    say("")
+    say("Open action items:" if view.actions else "Open action items: none.")
+    for a in view.actions:
+        say(f"  {'OVERDUE ' if a.overdue else ''}{a.title}" + (f" — {a.owner}" if a.owner else "") + (f", due {a.due_on}" if a.due_on else ""))

@@ -1,0 +1,107 @@
+"""The phase report as PDF: the view's figures formatted once here, the pages laid out and
+the burn chart and participation grid drawn by the Typst template `report.typ`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from coopprogram.exporters.markdown import unity_state_line
+from coopprogram.exporters.pdf import render_pdf
+from coopprogram.services.report import NOT_REACHED_DAYS, UPCOMING_DAYS, ReportView
+from coopprogram.units import format_minutes, format_money, format_percent
+
+MARKS = {"attended": "●", "absent": "○", "excused": "E", "invited": "?", "": ""}
+
+
+def report_pdf(view: ReportView) -> bytes:
+    return render_pdf("report.typ", report_data(view))
+
+
+def report_data(view: ReportView) -> dict[str, Any]:
+    phase, money = view.phase, view.money
+    data: dict[str, Any] = {
+        "program": view.program,
+        "organization": view.organization,
+        "as_of": view.as_of.isoformat(),
+        "phase": phase.name,
+        "dates": f"{phase.starts_on} to {phase.ends_on}",
+        "elapsed": f"day {view.elapsed_days} of {phase.days} ({format_percent(view.elapsed_days, phase.days)})",
+        "elapsed_share": view.elapsed_days / phase.days if phase.days else 0,
+        "milestones_line": f"{view.milestones_done} of {len(view.milestones)} done, {len(view.overdue_milestones)} overdue",
+        "unity_line": unity_state_line(view),
+        "not_reached_line": f"{len(view.not_reached)} of {len(view.participation)} co-ops not reached in {NOT_REACHED_DAYS} days",
+        "milestones": [
+            {"title": m.title, "due": m.due_on.isoformat(), "status": m.status + (f" ({m.blocked_reason})" if m.blocked_reason else ""),
+             "overdue": m.overdue, "done": m.done_on.isoformat() if m.done_on else ""}
+            for m in view.milestones
+        ],
+        "sessions_line": f"Held {len(view.held)} · cancelled {len(view.cancelled)} · next {UPCOMING_DAYS} days {len(view.upcoming)} · to close {len(view.to_close)}",
+        "held": [{"day": f"{s.starts_local:%Y-%m-%d}", "title": s.title, "attending": _attending(s)} for s in view.held],
+        "upcoming": [f"{s.starts_local:%Y-%m-%d %H:%M} {s.title}" for s in view.upcoming],
+        "to_close": [f"{s.starts_local:%Y-%m-%d %H:%M} {s.title}" for s in view.to_close],
+        "cancelled": [f"{s.starts_local:%Y-%m-%d} {s.title}" + (f" ({s.cancel_reason})" if s.cancel_reason else "") for s in view.cancelled],
+        "grid_columns": [f"{s.starts_local:%m/%d}" for s in view.grid_sessions],
+        "grid_titles": [f"{s.starts_local:%m/%d} {s.title}" for s in view.grid_sessions],
+        "participation": [
+            {"coop": r.coop, "marks": [MARKS[m] for m in r.marks], "attended": f"{r.attended}/{r.invited}", "share": f"{r.share}%",
+             "last": r.last_attended.isoformat() if r.last_attended else "–", "not_reached": r.not_reached}
+            for r in view.participation
+        ],
+        "unity_tally": _tally(view),
+        "money": None,
+        "actions": [
+            {"title": a.title, "owner": a.owner, "due": a.due_on.isoformat() if a.due_on else "", "overdue": a.overdue} for a in view.actions
+        ],
+    }
+    if money is not None:
+        data["cap_share"] = min(1.0, money.used_minutes / money.cap_minutes) if money.cap_minutes else 0
+        data["money"] = {
+            "hours_line": f"{format_minutes(money.used_minutes)} of {format_minutes(money.cap_minutes)} h ({format_percent(money.used_minutes, money.cap_minutes)})",
+            "left": f"{format_minutes(money.left_minutes)} h left · {format_money(money.left_cents)} at {format_money(money.contract.rate_cents)}/h",
+            "pace": _pace(money.pace_minutes, money.planned_minutes),
+            "forecast": (f"At this pace the cap runs out on {money.run_out_on}" + (" — before the phase ends." if money.run_out_on <= phase.ends_on else ", after the phase ends."))
+            if money.run_out_on else "No billable hours yet.",
+            "by_category": [{"key": r.key, "hours": format_minutes(r.billable_minutes)} for r in money.by_category],
+            "by_month": [{"key": r.key, "hours": format_minutes(r.billable_minutes)} for r in money.by_month],
+            "invoices": [
+                {"ref": i.reference, "period": i.period, "total": format_money(i.total_cents), "status": i.status if i.kind == "invoice" else "credit note",
+                 "due": i.due_on.isoformat() if i.due_on and i.kind == "invoice" else "", "overdue": i.overdue and i.due_on is not None and i.due_on < view.as_of}
+                for i in view.invoices
+            ],
+            "invoiced": f"Invoiced {format_money(money.billed_cents)} · paid {format_money(money.paid_cents)} · outstanding {format_money(sum(i.total_cents for i in view.outstanding))}",
+            "amendments": view.amendments,
+            "cap_minutes": money.cap_minutes,
+            "burn": [{"offset": (p.day - phase.starts_on).days, "minutes": p.used_minutes} for p in view.burn],
+            "days": phase.days,
+            "cap_label": f"{money.cap_minutes // 60} h",
+            "first_day": phase.starts_on.isoformat(),
+            "last_day": phase.ends_on.isoformat(),
+        }
+    return data
+
+
+def _attending(session) -> str:  # noqa: ANN001 - a SessionView
+    if not session.invitees:
+        return f"{session.headcount} people" if session.headcount else "–"
+    return f"{session.count('attended')} of {len(session.invitees)} co-ops"
+
+
+def _pace(pace: int, planned: int) -> str:
+    if pace == 0:
+        return "Exactly on an even pace."
+    direction = "ahead of" if pace > 0 else "behind"
+    return f"{format_minutes(abs(pace))} h {direction} an even pace ({format_minutes(planned)} h planned by now)."
+
+
+def _tally(view: ReportView) -> dict[str, Any] | None:
+    if view.unity is None or view.unity.tally is None:
+        return None
+    t = view.unity.tally
+    return {
+        "endorse": [r.coop_name for r in t.endorsed],
+        "stand_aside": [r.coop_name for r in t.stood_aside],
+        "block": [f"{r.coop_name} ({r.reason})" for r in t.blocked],
+        "not_answered": t.not_answered,
+        "rule": f"No more than {t.max_blocks} block(s), at least {t.fraction} endorsing ({t.endorsements_needed} of {t.active})",
+        "verdict": "The rule is met." if t.rule_met else "Not yet: " + "; ".join(t.missing) + ".",
+    }
