@@ -57,14 +57,32 @@ def db_url(isolate: Path) -> str:
     return url
 
 
-@pytest.fixture
-def demo_url(isolate: Path) -> str:
-    from coopprogram.config import resolve_database
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample program, built once per test run (`coop init --demo` is tested on its own)."""
     from coopprogram.services.setup import initialize
 
-    url = resolve_database(None)
-    initialize(url, demo=True, force=False)
-    return url
+    path = tmp_path_factory.mktemp("demo-template") / "coop.db"
+    initialize(f"sqlite:///{path}", demo=True, force=False)
+    return path
+
+
+@pytest.fixture
+def demo_url(isolate: Path, demo_template: Path) -> str:
+    """This test's own copy of the sample program, at COOP_DB."""
+    import sqlite3
+
+    from coopprogram.config import resolve_database
+    from coopprogram.db import create_private_file
+
+    create_private_file(isolate)
+    source, target = sqlite3.connect(demo_template), sqlite3.connect(isolate)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    return resolve_database(None)
 
 
 @pytest.fixture

@@ -30,8 +30,7 @@ def test_add_edit_show(coop) -> None:
     assert "rosa@example.org" in shown.stdout and "Lawrence" in shown.stdout
 
 
-def test_list_and_json_leave_contacts_out(coop) -> None:
-    coop("init", "--demo")
+def test_list_and_json_leave_contacts_out(coop, demo_url) -> None:
     listing = coop("coops", "list")
     assert listing.exit_code == 0
     assert "Casa Limpia Cleaning Cooperative" in listing.stdout and "13 co-ops" in listing.stdout
@@ -44,8 +43,7 @@ def test_list_and_json_leave_contacts_out(coop) -> None:
     assert shown["contact_email"] == "rosa@casalimpia.example.org"
 
 
-def test_bad_input_is_one_line_and_changes_nothing(coop, unchanged) -> None:
-    coop("init", "--demo")
+def test_bad_input_is_one_line_and_changes_nothing(coop, demo_url, unchanged) -> None:
     with unchanged(resolve_database(None)):
         cases = [
             (("coops", "add", "X", "--kind", "cooperative"), 1, "not a co-op kind"),
@@ -65,8 +63,7 @@ def test_bad_input_is_one_line_and_changes_nothing(coop, unchanged) -> None:
             assert result.stderr.startswith("Error: ")
 
 
-def test_archive_and_undo(coop) -> None:
-    coop("init", "--demo")
+def test_archive_and_undo(coop, demo_url) -> None:
     assert coop("coops", "archive", "harbor-food", "--on", "2022-02-01").exit_code == 0
     assert "Harbor Community Food Co-op" not in coop("coops", "list").stdout
     assert "archived 2022-02-01" in coop("coops", "list", "--all").stdout
@@ -110,8 +107,7 @@ def test_import_refuses_a_file_that_is_not_utf8_or_empty(coop, tmp_path: Path) -
     assert missing.exit_code == 2 and "does not exist" in missing.stderr
 
 
-def test_export_neutralizes_formulas_and_round_trips(coop, tmp_path: Path) -> None:
-    coop("init", "--demo")
+def test_export_neutralizes_formulas_and_round_trips(coop, demo_url, tmp_path: Path) -> None:
     coop("coops", "edit", "voces", "--notes", "=HYPERLINK(\"http://evil\")", "--contact-phone", "+1 978 555 0172")
     exported = coop("coops", "export").stdout
     rows = list(csv.DictReader(io.StringIO(exported)))

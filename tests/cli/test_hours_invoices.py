@@ -53,8 +53,7 @@ def test_hours_bad_input(coop, unchanged) -> None:
             assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_demo_money_figures(coop, tmp_path: Path) -> None:
-    coop("init", "--demo")
+def test_demo_money_figures(coop, demo_url, tmp_path: Path) -> None:
     # sample_data/hours.csv: Oct 14:45 ($958.75), Nov 16:15 ($1,056.25), Dec 13:00 ($845.00) at $65/h;
     # January 6:00 (4 entries, $390.00) not yet invoiced; 0:30 non-billable. Invoiced: $2,860.00.
     invoices = json.loads(coop("invoices", "list", "--json").stdout)
@@ -73,8 +72,7 @@ def test_demo_money_figures(coop, tmp_path: Path) -> None:
     assert "behind plan by 8:47 h" in shown and "run out on 2022-05-02" in shown
 
 
-def test_invoice_exports(coop, tmp_path: Path) -> None:
-    coop("init", "--demo")
+def test_invoice_exports(coop, demo_url, tmp_path: Path) -> None:
     pdf_path = tmp_path / "SEI-2021-002.pdf"
     assert coop("invoices", "export", "SEI-2021-002", "-o", str(pdf_path)).exit_code == 0
     pages = PdfReader(io.BytesIO(pdf_path.read_bytes())).pages
@@ -91,8 +89,7 @@ def test_invoice_exports(coop, tmp_path: Path) -> None:
     assert refused.exit_code == 2 and "-o FILE.pdf" in refused.stderr
 
 
-def test_monthly_routine(coop) -> None:
-    coop("init", "--demo")
+def test_monthly_routine(coop, demo_url) -> None:
     drafted = coop("invoices", "draft", "2022-01")
     assert "Draft 4 for January 2022 (Phase I): 4 lines, 6:00 h, $390.00." in drafted.stdout
     issued = coop("invoices", "issue", "4", "--on", "2022-02-01")

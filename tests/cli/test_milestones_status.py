@@ -31,8 +31,7 @@ def test_milestone_commands(coop) -> None:
     assert _milestone(1).title == "Points of unity adopted by consent"
 
 
-def test_milestone_list_flags_overdue(coop) -> None:
-    coop("init", "--demo")
+def test_milestone_list_flags_overdue(coop, demo_url) -> None:
     listing = coop("milestones", "list", "--phase", "I", "--as-of", "2022-01-15")
     assert listing.exit_code == 0
     lines = [line for line in listing.stdout.splitlines() if "OVERDUE" in line]
@@ -45,8 +44,7 @@ def test_milestone_list_flags_overdue(coop) -> None:
     assert missing.exit_code == 2 and "--reason" in missing.stderr
 
 
-def test_status_dashboard(coop) -> None:
-    coop("init", "--demo")
+def test_status_dashboard(coop, demo_url) -> None:
     result = coop("status", "--as-of", "2022-01-15")
     assert result.exit_code == 0, result.stderr
     assert "Phase I · 2021-10-01 to 2022-03-31 · day 107 of 182 (59%)" in result.stdout

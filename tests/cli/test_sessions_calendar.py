@@ -9,8 +9,7 @@ from pypdf import PdfReader
 from coopprogram.config import resolve_database
 
 
-def test_schedule_attend_and_notes(coop, tmp_path: Path) -> None:
-    coop("init", "--demo")
+def test_schedule_attend_and_notes(coop, demo_url, tmp_path: Path) -> None:
     added = coop("sessions", "add", "Peer learning: bookkeeping", "--kind", "peer-learning", "--start", "2022-01-13 18:00",
                  "--minutes", "90", "--invite", "casa-limpia,voces", "--link", "https://meet.example.org/peer")
     assert added.exit_code == 0, added.stderr
@@ -24,8 +23,7 @@ def test_schedule_attend_and_notes(coop, tmp_path: Path) -> None:
     assert (shown["status"], shown["headcount"], shown["notes"]) == ("held", 6, "Shared a bookkeeping template.")
 
 
-def test_session_input_errors_change_nothing(coop, unchanged) -> None:
-    coop("init", "--demo")
+def test_session_input_errors_change_nothing(coop, demo_url, unchanged) -> None:
     with unchanged(resolve_database(None)):
         for args, code, message in [
             (("sessions", "add", "X", "--kind", "visioning", "--start", "2022-03-13 02:30", "--minutes", "60"), 1, "does not exist"),
@@ -42,8 +40,7 @@ def test_session_input_errors_change_nothing(coop, unchanged) -> None:
             assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_agenda_export(coop, tmp_path: Path) -> None:
-    coop("init", "--demo")
+def test_agenda_export(coop, demo_url, tmp_path: Path) -> None:
     sessions = json.loads(coop("sessions", "list", "--json").stdout)
     first = next(s for s in sessions if s["title"].startswith("Visioning session 1"))
     markdown = coop("agenda", "export", str(first["id"])).stdout
@@ -57,8 +54,7 @@ def test_agenda_export(coop, tmp_path: Path) -> None:
     assert "rosa@" not in text
 
 
-def test_calendar_export_file_and_import(coop, tmp_path: Path) -> None:
-    coop("init", "--demo")
+def test_calendar_export_file_and_import(coop, demo_url, tmp_path: Path) -> None:
     target = tmp_path / "sei.ics"
     result = coop("calendar", "export", "-o", str(target), "--phase", "I")
     assert result.exit_code == 0 and "21 sessions and 9 milestones" in result.stdout
@@ -76,8 +72,7 @@ def test_calendar_export_file_and_import(coop, tmp_path: Path) -> None:
     assert refused.exit_code == 1 and "not a calendar" in refused.stderr
 
 
-def test_actions(coop) -> None:
-    coop("init", "--demo")
+def test_actions(coop, demo_url) -> None:
     added = coop("actions", "add", "Share the needs map", "--owner", "Rosa", "--due", "2022-01-20")
     assert added.exit_code == 0 and "Added action 6" in added.stdout
     listing = coop("actions", "list", "--open", "--as-of", "2022-01-19").stdout

@@ -7,8 +7,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 
-def test_sample_round_and_adoption(coop) -> None:
-    coop("init", "--demo")
+def test_sample_round_and_adoption(coop, demo_url) -> None:
     tally = coop("unity", "tally", "3", "--as-of", "2022-01-15").stdout
     assert "Endorse (8):" in tally and "Stand aside (1): Building Power" in tally
     assert "Not yet: 1 more endorsement(s): 8 of the 9 needed." in tally
@@ -23,8 +22,7 @@ def test_sample_round_and_adoption(coop) -> None:
     assert frozen.exit_code == 1 and "coop unity new --from 3" in frozen.stderr
 
 
-def test_new_version_from_file_and_show(coop, tmp_path: Path) -> None:
-    coop("init", "--demo")
+def test_new_version_from_file_and_show(coop, demo_url, tmp_path: Path) -> None:
     text = tmp_path / "v4.md"
     text.write_text("# Points of unity\n\nPreamble.\n\n1. One.\n2. Two.\n", encoding="utf-8")
     created = coop("unity", "new", "--file", str(text))
@@ -38,8 +36,7 @@ def test_new_version_from_file_and_show(coop, tmp_path: Path) -> None:
     assert "no numbered points" in coop("unity", "new", "--file", str(bad)).stderr
 
 
-def test_exports(coop, tmp_path: Path) -> None:
-    coop("init", "--demo")
+def test_exports(coop, demo_url, tmp_path: Path) -> None:
     markdown = coop("unity", "export", "3").stdout
     assert "*Movement Co-op Program pilot · version 3 · circulating*" in markdown
     assert "7. Care for each other" in markdown

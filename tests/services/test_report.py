@@ -1,0 +1,69 @@
+"""The phase report's figures on the sample program, checked against values worked out by hand
+from sample_data/ (the arithmetic is in the comments), and the report before, during and
+after a phase and for a phase with nothing in it yet."""
+
+from datetime import date
+
+from coopprogram.db import unit_of_work
+from coopprogram.services.report import report
+
+
+def _report(url, day, phase=None):
+    with unit_of_work(url, write=False) as db:
+        return report(db, phase=phase, as_of=day)
+
+
+def test_mid_phase_one_figures(demo_url) -> None:
+    view = _report(demo_url, date(2022, 1, 15))
+    assert (view.phase.name, view.elapsed_days) == ("Phase I", 107)
+    # sessions.csv: biweekly calls from 10-05 (7 held by 01-15, 12-28 cancelled) + 3 visioning sessions
+    assert (len(view.held), len(view.cancelled), len(view.to_close)) == (10, 1, 0)
+    # next 30 days (01-16 to 02-14): unity workshop 01-20, calls 01-25 and 02-08
+    assert [s.starts_local.date() for s in view.upcoming] == [date(2022, 1, 20), date(2022, 1, 25), date(2022, 2, 8)]
+    # invited to the visioning sessions: 11 on 11-04 (SunShare joined 11-15, North Shore 01-10), then 12, 12
+    assert [len(s.invitees) for s in view.grid_sessions] == [11, 12, 12]
+    assert [s.count("attended") for s in view.grid_sessions] == [10, 8, 11]
+    rows = {row.slug: row for row in view.participation}
+    assert len(rows) == 13
+    assert (rows["green-hands"].attended, rows["green-hands"].invited, rows["green-hands"].absent, rows["green-hands"].share) == (1, 3, 2, 33)
+    assert (rows["sunshare-solar"].attended, rows["sunshare-solar"].invited, rows["sunshare-solar"].last_attended) == (1, 2, date(2021, 11, 18))
+    assert (rows["harbor-food"].excused, rows["harbor-food"].share) == (1, 67)
+    assert rows["sunshare-solar"].marks == ["", "attended", "absent"]
+    # last attended within 60 days (since 2021-11-16) for all but North Shore Makers, never invited yet
+    assert [row.slug for row in view.not_reached] == ["north-shore-makers"]
+    # milestones.csv: 5 of 9 Phase I done; the blocked one due 01-14 is overdue
+    assert (view.milestones_done, len(view.milestones), [m.id for m in view.overdue_milestones]) == (5, 9, [6])
+    # hours.csv: 50:00 billable through 01-12; 6000 * 107 / 182 = 3527.47 -> 58:47 planned
+    assert (view.money.used_minutes, view.money.planned_minutes, view.money.pace_minutes) == (3000, 3527, -527)
+    assert (view.burn[0].used_minutes, view.burn[-1].day, view.burn[-1].used_minutes) == (0, date(2022, 1, 15), 3000)
+    assert [b.used_minutes for b in view.burn] == sorted(b.used_minutes for b in view.burn)
+    assert [i.reference for i in view.invoices] == ["SEI-2021-001", "SEI-2021-002", "SEI-2022-003"]
+    assert [i.reference for i in view.outstanding] == ["SEI-2022-003"]
+    # actions.csv: three open; the one due 01-14 is overdue and comes first
+    assert [(a.id, a.overdue) for a in view.actions] == [(3, True), (4, False), (5, False)]
+    assert (view.unity.version, view.unity.status, view.unity.open_comments) == (3, "circulating", 1)
+    assert (len(view.unity.tally.endorsed), len(view.unity.tally.not_answered)) == (8, 4)
+
+
+def test_before_the_phase(demo_url) -> None:
+    view = _report(demo_url, date(2021, 9, 1))
+    assert (view.phase.name, view.elapsed_days, view.held, view.money.used_minutes) == ("Phase I", 0, [], 0)
+    assert view.overdue_milestones == [] and view.invoices == []
+    assert all(row.invited == 0 for row in view.participation)
+    assert len(view.participation) == 0  # no co-op had joined yet
+
+
+def test_after_the_phase(demo_url) -> None:
+    view = _report(demo_url, date(2022, 6, 1), phase="I")
+    assert view.elapsed_days == 182
+    # every planned session after 01-15 was never closed: 5 more calls (01-25 to 03-22), 3 workshops, 2 strategy sessions
+    assert len(view.to_close) == 10
+    assert [m.id for m in view.overdue_milestones] == [6, 7, 8, 9]
+    assert view.money.planned_minutes == 6000
+
+
+def test_an_empty_phase(demo_url) -> None:
+    view = _report(demo_url, date(2022, 4, 15), phase="II")
+    assert (view.phase.name, view.elapsed_days, view.money, view.held, view.upcoming) == ("Phase II", 15, None, [], [])
+    assert (view.milestones_done, len(view.milestones)) == (0, 5)
+    assert view.burn == [] and view.invoices == []
