@@ -137,10 +137,13 @@ def require_current_schema(url: str) -> None:
 
 
 @contextmanager
-def unit_of_work(url: str, *, write: bool) -> Iterator[Session]:
-    """One transaction for one command: committed at the end when `write`, else ended unwritten."""
+def unit_of_work(url: str, *, write: bool, command: str = "") -> Iterator[Session]:
+    """One transaction for one command: committed at the end when `write` (every change it makes
+    recorded in the audit trail, in the same transaction), else ended unwritten."""
     from sqlalchemy.exc import DBAPIError
     from sqlmodel import Session
+
+    from coopprogram.audit import watch
 
     require_current_schema(url)
     engine = make_engine(url)
@@ -148,6 +151,8 @@ def unit_of_work(url: str, *, write: bool) -> Iterator[Session]:
         with engine.connect() as connection:
             connection.info[_WRITE_KEY] = write
             with Session(bind=connection, expire_on_commit=False, autoflush=True) as db:
+                if write:
+                    watch(db, command=command)
                 yield db
                 if write:
                     db.commit()
@@ -227,6 +232,61 @@ def backup_sqlite(url: str, destination: Path) -> Path:
         target.close()
         source.close()
     return destination
+
+
+KEEP_BACKUPS = 10
+
+
+def prune_backups(url: str, *, keep: int = KEEP_BACKUPS) -> list[Path]:
+    """Delete all but the newest `keep` automatic backups in the backups folder; returns what went."""
+    path = sqlite_path(url)
+    folder = path.parent / "backups"
+    if path is None or not folder.is_dir():
+        return []
+    automatic = sorted(folder.glob(f"{path.stem}-[0-9]*-*.db"), key=lambda p: p.name)
+    doomed = automatic[: max(0, len(automatic) - keep)]
+    for old in doomed:
+        old.unlink(missing_ok=True)
+    return doomed
+
+
+def inspect_backup(file: Path) -> str:
+    """The schema revision of a file that is a sound coop database; refused otherwise, untouched."""
+    if not file.is_file():
+        raise DatabaseProblem(f"There is no file {file}.")
+    try:
+        connection = sqlite3.connect(f"file:{file}?mode=ro", uri=True)
+        try:
+            result = connection.execute("PRAGMA integrity_check").fetchone()[0]
+            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()[0] if "alembic_version" in tables else None
+            has_program = "program" in tables and connection.execute("SELECT count(*) FROM program").fetchone()[0] == 1
+        finally:
+            connection.close()
+    except sqlite3.Error as error:
+        raise DatabaseProblem(f"{file} is not a coop database that can be read ({error}); nothing was changed.") from None
+    if result != "ok":
+        raise DatabaseProblem(f"{file} is damaged (SQLite says: {result}); nothing was changed. Try an older backup.")
+    if revision is None or not has_program:
+        raise DatabaseProblem(f"{file} is not a coop program database; nothing was changed.")
+    if revision not in _known_revisions():
+        raise DatabaseProblem(f"{file} was made by a newer coop (schema {revision}); upgrade coopprogram to restore it.")
+    return revision
+
+
+def copy_into(source: Path, url: str) -> None:
+    """Replace the database's content with the file's, through SQLite's backup API: the target
+    keeps its place and its private mode, and other connections see the new content."""
+    target_path = sqlite_path(url)
+    source_connection = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    target = sqlite3.connect(target_path, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        source_connection.backup(target)
+    except sqlite3.Error as error:
+        raise _translate(error, url) from None
+    finally:
+        target.close()
+        source_connection.close()
 
 
 def automatic_backup_path(url: str, reason: str) -> Path:

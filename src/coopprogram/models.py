@@ -287,6 +287,7 @@ class ProgramSession(SQLModel, table=True):
     notes: str = ""
     headcount: int | None = None
     sequence: int = 0  # the calendar SEQUENCE: raised when time, place or status changes
+    exported_sequence: int = 0  # the highest SEQUENCE a calendar export has sent out
     created_at: datetime = Field(default_factory=utc_now)
     updated_at: datetime = Field(default_factory=utc_now)
 
@@ -364,3 +365,17 @@ class UnityResponse(SQLModel, table=True):
     responded_on: date
     current: bool = True
     created_at: datetime = Field(default_factory=utc_now)
+
+
+class AuditEntry(SQLModel, table=True):
+    """One change to one record: who, when, through which command, and the fields' values
+    before and after (JSON). Contact details are recorded as changed, never with their values."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utc_now, index=True)
+    actor: str
+    command: str = ""
+    action: str  # create, update, delete
+    entity: str = Field(index=True)
+    entity_id: int | None = Field(default=None, index=True)
+    changes: str = "{}"

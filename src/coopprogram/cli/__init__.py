@@ -6,6 +6,7 @@ command imports the services it uses inside its body.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated, Any
 
@@ -13,10 +14,13 @@ import typer
 from typer.core import TyperGroup
 
 from coopprogram import __version__
-from coopprogram.cli import actions, agenda, budget, calendar, contract, coops, db, hours, init, invoices, milestones, phases, program, report, sessions, status, unity
+from coopprogram.cli import actions, agenda, audit, budget, calendar, contract, coops, db, hours, init, invoices, milestones, phases, program, report, sessions, status, unity
 from coopprogram.cli.context import current, report_error
 from coopprogram.config import ENV_VAR
 from coopprogram.errors import CoopError
+
+
+DEBUG_VAR = "COOP_DEBUG"
 
 
 class CoopGroup(TyperGroup):
@@ -34,6 +38,14 @@ class CoopGroup(TyperGroup):
             sys.exit(_report_usage_error(error))
         except (typer.Abort, KeyboardInterrupt):
             report_error(CoopError("Stopped before finishing; nothing was changed."))
+            sys.exit(1)
+        except Exception as error:  # a bug: the unit of work has rolled back, so say so in one line
+            if os.environ.get(DEBUG_VAR):
+                raise
+            report_error(CoopError(
+                f"coop stopped on an unexpected problem ({type(error).__name__}: {error}); nothing was changed. "
+                f"Run it again with {DEBUG_VAR}=1 to see the details, and please report it."
+            ))
             sys.exit(1)
         sys.exit(result if isinstance(result, int) else 0)
 
@@ -94,6 +106,7 @@ app.command("budget")(budget.budget_command)
 app.add_typer(hours.app, name="hours")
 app.add_typer(contract.app, name="contract")
 app.add_typer(invoices.app, name="invoices")
+app.command("audit")(audit.audit_command)
 app.add_typer(db.app, name="db")
 
 

@@ -25,11 +25,12 @@ def calendar_export(
     Example: coop calendar export -o sei-program.ics --phase I
     """
     from coopprogram.exporters.ics import render_ics
-    from coopprogram.services.calendar import calendar_view
+    from coopprogram.services.calendar import calendar_view, mark_exported
 
-    with database(write=False) as db:
+    with database(write=True) as db:
         view = calendar_view(db, phase=phase, coop=coop, milestones=milestones)
-    data = render_ics(view)
+        data = render_ics(view)
+        mark_exported(db, view)
     if output is None:
         emit_bytes(data)
         return

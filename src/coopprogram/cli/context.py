@@ -35,8 +35,16 @@ def database(*, write: bool) -> Iterator[Session]:
     """The command's unit of work: committed once at the end when it writes, rolled back on error."""
     from coopprogram.db import unit_of_work
 
-    with unit_of_work(current.url, write=write) as db:
+    with unit_of_work(current.url, write=write, command=_command_path()) as db:
         yield db
+
+
+def _command_path() -> str:
+    """`coop hours log`: the command being run (its arguments may hold personal data: left out)."""
+    from typer.main import get_current_context
+
+    ctx = get_current_context(silent=True)
+    return ctx.command_path if ctx is not None else ""
 
 
 def report_error(error: CoopError) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -27,7 +28,7 @@ def db_path() -> None:
 def db_backup(output: OutputFile = None) -> None:
     """Back up the database with SQLite's online backup (safe while others use it). The copy is private (0600).
 
-    Default: a dated file in the `backups` folder beside the database.
+    Default: a dated file in the `backups` folder beside the database, where the last 10 are kept.
 
     Example: coop db backup -o sei-2022-01-15.db
     """
@@ -35,6 +36,40 @@ def db_backup(output: OutputFile = None) -> None:
 
     path = backup(current.url, destination=output)
     say(f"Backed up the database to {path}")
+
+
+@app.command("check")
+def db_check() -> None:
+    """Check the database: SQLite's integrity and foreign keys, and the program's own rules (invoice totals, numbering, caps...).
+
+    Example: coop db check
+    """
+    from coopprogram.cli.context import database
+    from coopprogram.services.checks import check_database
+
+    with database(write=False) as db:
+        report = check_database(db)
+    for problem in report.problems:
+        from coopprogram.cli.output import error_console
+
+        error_console().print(f"Problem: {problem}")
+    if not report.ok:
+        raise typer.Exit(1)
+    say(f"No problems found ({len(report.checks)} checks: {'; '.join(report.checks)}).")
+
+
+@app.command("restore")
+def db_restore(file: Annotated[Path, typer.Argument(metavar="FILE", help="A backup made by `coop db backup`.", dir_okay=False)]) -> None:
+    """Put a backup back. The file is checked first and the current database is backed up before it is replaced.
+
+    Example: coop db restore backups/coop-20220115-180000-manual.db
+    """
+    from coopprogram.services.setup import restore
+
+    result = restore(current.url, source=file)
+    if result.backup:
+        say(f"Backed up the database as it was to {result.backup}")
+    say(f"Restored {result.restored_from}" + (" and brought it up to date." if result.upgraded else "."))
 
 
 @app.command("upgrade")

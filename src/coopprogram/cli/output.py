@@ -151,6 +151,8 @@ def dash(value: object) -> str:
 
 def _parser(function):  # noqa: ANN001, ANN202
     def parse(text: str):  # noqa: ANN202
+        if not isinstance(text, str):  # a default value, already parsed
+            return text
         try:
             return function(text)
         except ValueError as error:

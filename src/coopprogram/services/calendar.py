@@ -95,6 +95,22 @@ def calendar_view(db: Session, *, phase: str | None = None, coop: str | None = N
     )
 
 
+def mark_exported(db: Session, view: CalendarView) -> None:
+    """Remember the highest SEQUENCE each session was sent out with (checked by `coop db check`).
+
+    The update time is left alone: exporting is not a change of the event, and the next export
+    must give the same bytes.
+    """
+    sent = {event.uid: event.sequence for event in view.sessions}
+    if not sent:
+        return
+    for session in db.exec(select(ProgramSession).where(ProgramSession.uid.in_(sent))).all():
+        if session.exported_sequence < sent[session.uid]:
+            session.exported_sequence = sent[session.uid]
+            db.add(session)
+    db.flush()
+
+
 # --- import ----------------------------------------------------------------------------------
 
 

@@ -59,7 +59,7 @@ def initialize(url: str, *, demo: bool, force: bool) -> InitResult:
     new_file = path is not None and not path.exists()
     try:
         database.create_database(url)
-        with database.unit_of_work(url, write=True) as db:
+        with database.unit_of_work(url, write=True, command="coop init") as db:
             summary = load_demo(db, folder=sample_data_dir()) if demo else None
             if not demo:
                 setup_program(db, spec=load_program_file(DEFAULTS_FILE))
@@ -92,7 +92,9 @@ def upgrade(url: str) -> UpgradeResult:
 def _backup(url: str, reason: str) -> Path | None:
     if sqlite_path(url) is None:
         return None
-    return database.backup_sqlite(url, database.automatic_backup_path(url, reason))
+    made = database.backup_sqlite(url, database.automatic_backup_path(url, reason))
+    database.prune_backups(url)
+    return made
 
 
 def backup(url: str, *, destination: Path | None) -> Path:
@@ -100,5 +102,32 @@ def backup(url: str, *, destination: Path | None) -> Path:
         raise DatabaseProblem(
             "`coop db backup` copies SQLite files; for a server database use its own dump tool (pg_dump)."
         )
-    target = destination.expanduser().absolute() if destination else database.automatic_backup_path(url, "manual")
-    return database.backup_sqlite(url, target)
+    if destination is not None:
+        return database.backup_sqlite(url, destination.expanduser().absolute())
+    return _backup(url, "manual")
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    restored_from: Path
+    backup: Path | None
+    upgraded: bool
+
+
+def restore(url: str, *, source: Path) -> RestoreResult:
+    """Put a backup back: checked first, the current database backed up, then replaced."""
+    path = sqlite_path(url)
+    if path is None:
+        raise DatabaseProblem("`coop db restore` puts back SQLite backups; for a server database use its own restore tool.")
+    source = source.expanduser().absolute()
+    if path.exists() and source.samefile(path):
+        raise DatabaseProblem(f"{source} is the database itself; choose a backup file.")
+    revision = database.inspect_backup(source)
+    backup = _backup(url, "before-restore") if path.exists() else None
+    if not path.exists():
+        database.create_private_file(path)
+    database.copy_into(source, url)
+    upgraded = revision != HEAD_REVISION
+    if upgraded:
+        database.upgrade_schema(url)
+    return RestoreResult(restored_from=source, backup=backup, upgraded=upgraded)

@@ -1,0 +1,135 @@
+"""`coop db check`: the database's own integrity (SQLite's checks) and the program's invariants:
+invoice totals equal their lines, issued invoices' hours are locked to them, invoice numbers
+run without gaps, billable hours stay within each contract's cap, one current response per
+co-op per version, and no session's SEQUENCE below what a calendar export already sent.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import text
+from sqlmodel import Session, func, select
+
+from coopprogram.models import Contract, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Phase, ProgramSession, TimeEntry, UnityDraft, UnityResponse
+from coopprogram.units import format_minutes, format_money
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    checks: list[str] = field(default_factory=list)  # what was checked
+    problems: list[str] = field(default_factory=list)  # what is wrong, one line each
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_database(db: Session) -> CheckReport:
+    report = CheckReport()
+    if db.get_bind().dialect.name == "sqlite":
+        _sqlite(db, report)
+    for name, check in (
+        ("invoice totals equal their lines", _invoice_totals),
+        ("issued invoices' hours are locked to them", _locked_entries),
+        ("invoice numbers run 1, 2, 3... without gaps", _numbering),
+        ("billable hours within each contract's cap", _caps),
+        ("one current response per co-op per version", _responses),
+        ("no session's SEQUENCE below what was exported", _sequences),
+    ):
+        report.checks.append(name)
+        check(db, report.problems)
+    return report
+
+
+def _sqlite(db: Session, report: CheckReport) -> None:
+    report.checks.append("SQLite integrity_check")
+    results = [row[0] for row in db.exec(text("PRAGMA integrity_check")).all()]
+    if results != ["ok"]:
+        report.problems += [f"SQLite integrity: {line}" for line in results]
+    report.checks.append("SQLite foreign_key_check")
+    for table, rowid, parent, _ in db.exec(text("PRAGMA foreign_key_check")).all():
+        report.problems.append(f"Foreign key: row {rowid} of {table} points to a missing {parent}.")
+
+
+def _invoice_totals(db: Session, problems: list[str]) -> None:
+    sums = {
+        invoice_id: (cents, minutes)
+        for invoice_id, cents, minutes in db.exec(
+            select(InvoiceLine.invoice_id, func.sum(InvoiceLine.amount_cents), func.sum(InvoiceLine.minutes)).group_by(InvoiceLine.invoice_id)
+        ).all()
+    }
+    for invoice in db.exec(select(Invoice)).all():
+        cents, minutes = sums.get(invoice.id, (0, 0))
+        name = invoice.number or f"draft {invoice.id}"
+        if (invoice.total_cents, invoice.total_minutes) != (cents or 0, minutes or 0):
+            problems.append(
+                f"Invoice {name}: its total {format_money(invoice.total_cents)} ({format_minutes(invoice.total_minutes)} h) "
+                f"differs from its lines {format_money(cents or 0)} ({format_minutes(minutes or 0)} h)."
+            )
+        if invoice.snapshot and json.loads(invoice.snapshot).get("total_cents") != invoice.total_cents:
+            problems.append(f"Invoice {name}: the figures frozen when it was issued no longer match its total.")
+
+
+def _locked_entries(db: Session, problems: list[str]) -> None:
+    rows = db.exec(
+        select(Invoice, InvoiceLine, TimeEntry)
+        .join(InvoiceLine, InvoiceLine.invoice_id == Invoice.id)
+        .outerjoin(TimeEntry, TimeEntry.id == InvoiceLine.time_entry_id)
+        .where(Invoice.status.in_([InvoiceStatus.ISSUED, InvoiceStatus.PAID]), Invoice.kind == InvoiceKind.INVOICE)
+    ).all()
+    for invoice, line, entry in rows:
+        if entry is None:
+            problems.append(f"Invoice {invoice.number}: line {line.position} bills a time entry that no longer exists.")
+        elif entry.invoice_id != invoice.id:
+            problems.append(f"Invoice {invoice.number}: entry {entry.id} is billed on it but no longer locked to it.")
+        elif (entry.minutes, entry.worked_on) != (line.minutes, line.worked_on):
+            problems.append(f"Invoice {invoice.number}: entry {entry.id} changed after the invoice was issued.")
+    void = db.exec(
+        select(TimeEntry.id, Invoice.number).join(Invoice, TimeEntry.invoice_id == Invoice.id).where(Invoice.status == InvoiceStatus.VOID)
+    ).all()
+    problems += [f"Entry {entry_id} is still held by void invoice {number}; it should be free for billing again." for entry_id, number in void]
+
+
+def _numbering(db: Session, problems: list[str]) -> None:
+    sequences = [s for s in db.exec(select(Invoice.sequence).where(Invoice.sequence.is_not(None)).order_by(Invoice.sequence)).all()]
+    expected = list(range(1, len(sequences) + 1))
+    if sequences != expected:
+        missing = sorted(set(range(1, (max(sequences) if sequences else 0) + 1)) - set(sequences))
+        problems.append(f"Invoice numbers have gaps or repeats: running numbers {sequences[:20]} (missing {missing[:20]}).")
+    unnumbered = db.exec(select(Invoice.id).where(Invoice.status != InvoiceStatus.DRAFT, Invoice.number.is_(None))).all()
+    problems += [f"Invoice {invoice_id} is issued but has no number." for invoice_id in unnumbered]
+
+
+def _caps(db: Session, problems: list[str]) -> None:
+    used = defaultdict(int)
+    for contract_id, minutes in db.exec(
+        select(TimeEntry.contract_id, func.sum(TimeEntry.minutes)).where(TimeEntry.billable.is_(True)).group_by(TimeEntry.contract_id)
+    ).all():
+        used[contract_id] = minutes or 0
+    for contract, phase in db.exec(select(Contract, Phase).join(Phase)).all():
+        if used[contract.id] > contract.hour_cap_minutes:
+            problems.append(
+                f"{phase.name}: {format_minutes(used[contract.id])} billable hours logged, over the cap of {format_minutes(contract.hour_cap_minutes)}."
+            )
+
+
+def _responses(db: Session, problems: list[str]) -> None:
+    rows = db.exec(
+        select(UnityDraft.version, UnityResponse.coop_id, func.count(UnityResponse.id))
+        .join(UnityDraft, UnityDraft.id == UnityResponse.draft_id)
+        .where(UnityResponse.current.is_(True))
+        .group_by(UnityDraft.version, UnityResponse.coop_id)
+        .having(func.count(UnityResponse.id) > 1)
+    ).all()
+    problems += [f"Points of unity version {version}: co-op {coop_id} has {count} current responses." for version, coop_id, count in rows]
+
+
+def _sequences(db: Session, problems: list[str]) -> None:
+    rows = db.exec(select(ProgramSession).where(ProgramSession.sequence < ProgramSession.exported_sequence)).all()
+    problems += [
+        f"Session {s.id}: its calendar SEQUENCE {s.sequence} is below the {s.exported_sequence} already exported; calendars would ignore its changes."
+        for s in rows
+    ]
