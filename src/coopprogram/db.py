@@ -64,7 +64,8 @@ def make_engine(url: str) -> Engine:
 
 
 def _translate(error: Exception, url: str) -> DatabaseProblem:
-    text = str(error).lower()
+    cause = str(getattr(error, "orig", None) or error)  # the driver's words, without SQLAlchemy's links
+    text = cause.lower()
     where = display_location(url)
     if "locked" in text or "busy" in text:
         return DatabaseProblem(
@@ -78,9 +79,12 @@ def _translate(error: Exception, url: str) -> DatabaseProblem:
         )
     if "readonly" in text or "read-only" in text:
         return DatabaseProblem(f"{where} is read-only; nothing was changed. Check the file's permissions.")
-    if "disk" in text and "full" in text:
-        return DatabaseProblem(f"The disk holding {where} is full; nothing was changed. Free some space and retry.")
-    return DatabaseProblem(f"The database at {where} could not be used: {error}. Nothing was changed.")
+    if "disk" in text and ("full" in text or "i/o" in text):
+        return DatabaseProblem(
+            f"Could not write to the disk holding {where} ({cause}): it may be full or failing. "
+            "Nothing was changed; free some space or check the disk, then run the command again."
+        )
+    return DatabaseProblem(f"The database at {where} could not be used ({cause}). Nothing was changed.")
 
 
 def stored_revision(connection: Connection) -> str | None:

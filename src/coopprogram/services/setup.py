@@ -120,9 +120,9 @@ def restore(url: str, *, source: Path) -> RestoreResult:
     if path is None:
         raise DatabaseProblem("`coop db restore` puts back SQLite backups; for a server database use its own restore tool.")
     source = source.expanduser().absolute()
+    revision = database.inspect_backup(source)
     if path.exists() and source.samefile(path):
         raise DatabaseProblem(f"{source} is the database itself; choose a backup file.")
-    revision = database.inspect_backup(source)
     backup = _backup(url, "before-restore") if path.exists() else None
     if not path.exists():
         database.create_private_file(path)

@@ -1,0 +1,150 @@
+"""Audit trail, db check, restore and backups, and what a damaged, foreign, read-only or full
+database does: a clear message, nothing overwritten."""
+
+import json
+import os
+import sqlite3
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+from coopprogram.config import resolve_database
+from coopprogram.db import unit_of_work
+from coopprogram.services.checks import check_database
+
+
+def _sql(path: Path, statement: str) -> None:
+    connection = sqlite3.connect(path)
+    connection.execute(statement)
+    connection.commit()
+    connection.close()
+
+
+def test_audit_shows_an_invoice_whole_history(coop, demo_url) -> None:
+    assert coop("invoices", "pay", "SEI-2022-003", "--on", "2022-01-30").exit_code == 0
+    rows = json.loads(coop("audit", "--entity", "invoice", "--id", "3", "--json").stdout)
+    assert [r["action"] for r in rows][0] == "create"
+    statuses = [r["changes"]["status"] for r in rows if "status" in r["changes"] and r["action"] == "update"]
+    assert statuses == [["draft", "issued"], ["issued", "paid"]]
+    assert rows[-1]["command"] == "coop invoices pay" and rows[-1]["actor"]
+
+
+def test_audit_masks_contacts_and_names_the_actor(coop, demo_url, monkeypatch) -> None:
+    monkeypatch.setenv("COOP_USER", "Marisol")
+    coop("coops", "edit", "voces", "--contact-phone", "978-555-9999", "--city", "Methuen")
+    [row] = json.loads(coop("audit", "--entity", "coop", "--id", "6", "--json").stdout)[-1:]
+    assert row["actor"] == "Marisol" and row["changes"]["city"] == ["Lowell", "Methuen"]
+    assert row["changes"]["contact_phone"] == ["(set)", "(set)"]
+    assert "555-9999" not in coop("audit").stdout and "978-555" not in json.dumps(json.loads(coop("audit", "--json", "--limit", "5000").stdout))
+
+
+def test_contract_amendments_are_in_the_audit(coop, demo_url) -> None:
+    coop("contract", "amend", "--cap", "110", "--reason", "Strategy sessions added")
+    rows = json.loads(coop("audit", "--entity", "contract", "--json").stdout)
+    assert any(r["entity"] == "contractamendment" and r["changes"]["reason"] == "Strategy sessions added" for r in rows)
+    assert any(r["entity"] == "contract" and r["changes"].get("hour_cap_minutes") == [6000, 6600] for r in rows)
+
+
+def test_db_check_on_a_sound_and_a_tampered_database(coop, demo_url, isolate: Path) -> None:
+    assert coop("db", "check").exit_code == 0
+    _sql(isolate, "UPDATE invoice SET total_cents = total_cents + 1 WHERE id = 2")
+    _sql(isolate, "UPDATE invoice SET sequence = 5, number = 'SEI-2022-005' WHERE id = 3")
+    _sql(isolate, "UPDATE unityresponse SET current = 1")
+    _sql(isolate, "UPDATE programsession SET exported_sequence = 4 WHERE id = 1")
+    result = coop("db", "check")
+    assert result.exit_code == 1
+    problems = result.stderr.strip().splitlines()
+    assert any("Invoice SEI-2021-002: its total $1,056.26" in p for p in problems)
+    assert any("gaps or repeats" in p and "missing [3, 4]" in p for p in problems)
+    assert any("co-op 6 has 2 current responses" in p for p in problems)
+    assert any("Session 1: its calendar SEQUENCE 0 is below the 4" in p for p in problems)
+
+
+def test_calendar_export_records_what_it_sent(coop, demo_url) -> None:
+    sessions = json.loads(coop("sessions", "list", "--json").stdout)
+    session_id = str(sessions[0]["id"])
+    coop("sessions", "edit", session_id, "--location", "Lawrence")
+    coop("calendar", "export", "-o", os.devnull)
+    with unit_of_work(resolve_database(None), write=False) as db:
+        from coopprogram.models import ProgramSession
+
+        row = db.get(ProgramSession, int(session_id))
+        assert (row.sequence, row.exported_sequence) == (1, 1)
+        assert check_database(db).ok
+
+
+def test_restore_checks_first_and_backs_up(coop, demo_url, isolate: Path, tmp_path: Path, unchanged) -> None:
+    saved = tmp_path / "saved.db"
+    coop("db", "backup", "-o", str(saved))
+    coop("coops", "add", "After The Backup", "--kind", "worker")
+    with unchanged(demo_url):
+        for bad, message in ((tmp_path / "nothing.db", "no file"), (Path(__file__), "not a coop database")):
+            refused = coop("db", "restore", str(bad))
+            assert refused.exit_code == 1 and message in refused.stderr, refused.stderr
+    restored = coop("db", "restore", str(saved))
+    assert restored.exit_code == 0 and "before-restore" in restored.stdout
+    assert "after-the-backup" not in coop("coops", "list").stdout
+    assert stat.S_IMODE(isolate.stat().st_mode) == 0o600
+    [before] = list((isolate.parent / "backups").glob("coop-*-before-restore.db"))
+    assert stat.S_IMODE(before.stat().st_mode) == 0o600
+    assert coop("db", "restore", str(before)).exit_code == 0
+    assert "After The Backup" in coop("coops", "list").stdout
+
+
+def test_backups_keep_the_last_ten(coop, demo_url, isolate: Path) -> None:
+    folder = isolate.parent / "backups"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    for n in range(12):
+        (folder / f"coop-2021010{n // 10}-00000{n % 10}-manual.db").write_bytes(b"")
+    (folder / "keep-me-forever.db").write_bytes(b"")
+    assert coop("db", "backup").exit_code == 0
+    names = sorted(p.name for p in folder.iterdir())
+    assert len([n for n in names if n.startswith("coop-")]) == 10 and "keep-me-forever.db" in names
+    assert "coop-20210100-000000-manual.db" not in names
+
+
+def _make_read_only(path: Path) -> list[str]:
+    """Read-only for whoever runs the test; for root (who writes through any mode) the file is
+    made immutable. Returns the command that undoes it."""
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "+i", str(path)], check=True)
+        return ["chattr", "-i", str(path)]
+    os.chmod(path, 0o444)
+    return ["chmod", "600", str(path)]
+
+
+def test_read_only_database_is_refused_clearly(coop, demo_url, isolate: Path) -> None:
+    before = isolate.read_bytes()
+    command = [sys.executable, "-m", "coopprogram", "coops", "add", "Blocked Co-op", "--kind", "worker"]
+    undo = _make_read_only(isolate)
+    try:
+        result = subprocess.run(command, env={**os.environ, "COOP_DB": str(isolate)}, capture_output=True, text=True)
+    finally:
+        subprocess.run(undo, check=True)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.startswith("Error: ") and len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+    assert isolate.read_bytes() == before
+
+
+def test_full_disk_is_refused_and_nothing_is_half_written(coop, demo_url, isolate: Path, tmp_path: Path) -> None:
+    rows = "\n".join(f"big-{n},Big Co-op {n},worker,existing,{'x' * 1500}" for n in range(400))
+    big = tmp_path / "big.csv"
+    big.write_text("slug,name,kind,stage,notes\n" + rows + "\n", encoding="utf-8")
+    limit = isolate.stat().st_size + 64 * 1024  # room for a little, not for 400 rows of notes
+    script = (
+        "import resource, signal, sys\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        f"resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))\n"
+        "from coopprogram.cli import main\n"
+        f"sys.argv = ['coop', 'coops', 'import', {str(big)!r}]\n"
+        "main()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], env={**os.environ, "COOP_DB": str(isolate)}, capture_output=True, text=True)
+    assert result.returncode == 1, result.stdout + result.stderr
+    error_lines = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(error_lines) == 1 and "Traceback" not in result.stderr
+    assert "Could not write to the disk" in error_lines[0] and "Nothing was changed" in error_lines[0]
+    assert "big-1" not in coop("coops", "list", "--all").stdout
+    assert coop("db", "check").exit_code == 0
