@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_DB := demo/coop.db
 DEMO_DATE := 2022-01-15
 
-.PHONY: demo test install clean
+.PHONY: demo test stress install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest -q
+
+# The concurrency, crash and fuzz tests at full length (minutes, not seconds).
+stress: install
+	COOP_STRESS=1 $(BIN)/python -m pytest -q -s tests/stress
 
 clean:
 	rm -rf $(VENV) demo .pytest_cache .hypothesis

@@ -78,3 +78,11 @@ def test_formatting() -> None:
 def test_a_fraction_of_a_minute_that_rounds_to_nothing_is_refused() -> None:
     with pytest.raises(ValueError, match="no time"):
         units.parse_hours("0.008")  # 0.48 minutes
+
+
+def test_spreadsheet_quoting_round_trips_the_tricky_cases() -> None:
+    from coopprogram.spreadsheet import neutralize, restore
+
+    for value, written in [("=SUM(A1)", "'=SUM(A1)"), ("'=", "''="), ("''+1", "'''+1"), ("'hello", "'hello"), ("-", "'-"), ("ok", "ok")]:
+        assert neutralize(value) == written
+        assert restore(written) == value
