@@ -63,6 +63,12 @@ def test_bad_input_is_one_line_and_changes_nothing(coop, demo_url, unchanged) ->
             assert result.stderr.startswith("Error: ")
 
 
+def test_contact_details_stay_out_of_error_messages(coop, demo_url) -> None:
+    result = coop("coops", "edit", "voces", "--contact-email", "sophal.at.voces")
+    assert result.exit_code == 1 and "not an email address" in result.stderr
+    assert "sophal" not in result.stderr
+
+
 def test_archive_and_undo(coop, demo_url) -> None:
     assert coop("coops", "archive", "harbor-food", "--on", "2022-02-01").exit_code == 0
     assert "Harbor Community Food Co-op" not in coop("coops", "list").stdout

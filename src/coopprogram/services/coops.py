@@ -134,7 +134,8 @@ def _choice(value: str, choices: type[CoopKind] | type[CoopStage], what: str) ->
 
 def _check_email(value: str) -> str:
     if value and ("@" not in value or " " in value or value.startswith("@") or value.endswith("@")):
-        raise InvalidInput(f"'{value}' is not an email address.")
+        # Personal data: the message says what is wrong without repeating the address.
+        raise InvalidInput("The contact email is not an email address: it needs one @ and no spaces.")
     return value
 
 
