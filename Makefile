@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_DB := demo/coop.db
 DEMO_DATE := 2022-01-15
 
-.PHONY: demo test stress install clean
+.PHONY: demo test stress bench install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest -q
+
+# Start-up and large-program timings against their targets (generates benchmarks/.data once).
+bench: install
+	$(BIN)/python benchmarks/bench.py
 
 # The concurrency, crash and fuzz tests at full length (minutes, not seconds).
 stress: install

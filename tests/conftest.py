@@ -32,7 +32,6 @@ def isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     from coopprogram.cli import output
 
     monkeypatch.setattr(output, "_console", None)
-    monkeypatch.setattr(output, "_error_console", None)
     return database
 
 

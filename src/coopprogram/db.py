@@ -36,6 +36,14 @@ class SchemaState(Enum):
     AHEAD = "ahead"  # made by a newer coop
 
 
+SQL_PARAMETERS = 900  # below SQLite's limit on bound parameters in one statement
+
+
+def in_chunks(ids: list[int]) -> list[list[int]]:
+    """Ids in slices small enough for one `IN (...)` each."""
+    return [ids[start:start + SQL_PARAMETERS] for start in range(0, len(ids), SQL_PARAMETERS)]
+
+
 def make_engine(url: str) -> Engine:
     from sqlalchemy import create_engine, event
 
@@ -110,11 +118,7 @@ def schema_state(url: str) -> SchemaState:
         raise _translate(error, url) from None
     finally:
         engine.dispose()
-    if revision is None:
-        return SchemaState.MISSING
-    if revision == HEAD_REVISION:
-        return SchemaState.CURRENT
-    return SchemaState.BEHIND if revision in _known_revisions() else SchemaState.AHEAD
+    return _state_of(revision)
 
 
 def _known_revisions() -> set[str]:
@@ -122,7 +126,18 @@ def _known_revisions() -> set[str]:
 
 
 def require_current_schema(url: str) -> None:
-    state = schema_state(url)
+    _refuse_unless_current(schema_state(url), url)
+
+
+def _state_of(revision: str | None) -> SchemaState:
+    if revision is None:
+        return SchemaState.MISSING
+    if revision == HEAD_REVISION:
+        return SchemaState.CURRENT
+    return SchemaState.BEHIND if revision in _known_revisions() else SchemaState.AHEAD
+
+
+def _refuse_unless_current(state: SchemaState, url: str) -> None:
     where = display_location(url)
     if state is SchemaState.MISSING:
         raise DatabaseProblem(
@@ -149,10 +164,18 @@ def unit_of_work(url: str, *, write: bool, command: str = "") -> Iterator[Sessio
 
     from coopprogram.audit import watch
 
-    require_current_schema(url)
+    path = sqlite_path(url)
+    if path is not None and not path.exists():  # never let SQLite create an empty file here
+        _refuse_unless_current(SchemaState.MISSING, url)
     engine = make_engine(url)
     try:
         with engine.connect() as connection:
+            # The schema check runs on the command's own connection (one engine, one connect),
+            # in a short read transaction of its own, ended before the unit of work begins.
+            connection.info[_WRITE_KEY] = False
+            revision = stored_revision(connection)
+            connection.rollback()
+            _refuse_unless_current(_state_of(revision), url)
             connection.info[_WRITE_KEY] = write
             with Session(bind=connection, expire_on_commit=False, autoflush=True) as db:
                 if write:

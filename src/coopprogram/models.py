@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from coopprogram.units import utc_now
@@ -197,6 +198,9 @@ class ContractAmendment(SQLModel, table=True):
 
 
 class TimeEntry(SQLModel, table=True):
+    # The cap check sums a contract's billable minutes on every log: read from the index alone.
+    __table_args__ = (Index("ix_timeentry_cap", "contract_id", "billable", "minutes"),)
+
     id: int | None = Field(default=None, primary_key=True)
     contract_id: int = Field(foreign_key="contract.id", index=True)
     worked_on: date = Field(index=True)

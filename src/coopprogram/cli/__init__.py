@@ -63,7 +63,7 @@ app = typer.Typer(
     cls=CoopGroup,
     help="Run a movement co-op pilot program: co-ops, phases, milestones, sessions, points of unity, the consultant's hours and invoices.",
     no_args_is_help=True,
-    rich_markup_mode="rich",
+    rich_markup_mode=None,  # plain help: see output.group
     pretty_exceptions_show_locals=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )

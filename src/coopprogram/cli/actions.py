@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import AsOf, JsonFlag, dash, emit_json, parse_date_option, say, show, table, today
+from coopprogram.cli.output import group, AsOf, JsonFlag, dash, emit_json, parse_date_option, say, show, table, today
 
-app = typer.Typer(help="Action items between meetings: add, list (overdue first), done.", no_args_is_help=True)
+app = group("Action items between meetings: add, list (overdue first), done.")
 
 
 @app.command("add")

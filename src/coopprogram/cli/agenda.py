@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, now, parse_count_option, say, show, table, write_bytes
+from coopprogram.cli.output import group, JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, now, parse_count_option, say, show, table, write_bytes
 
 if TYPE_CHECKING:
     from coopprogram.services.agenda import AgendaView
 
-app = typer.Typer(help="Session agendas: items with clock times, and the printable agenda.", no_args_is_help=True)
+app = group("Session agendas: items with clock times, and the printable agenda.")
 
 SessionId = Annotated[int, typer.Argument(metavar="SESSION", help="The session's number (`coop sessions list`).")]
 ItemId = Annotated[int, typer.Argument(metavar="ITEM", help="The item's number (`coop agenda show SESSION`).")]

@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import OutputFile, emit_bytes, say, write_bytes
+from coopprogram.cli.output import group, OutputFile, emit_bytes, say, write_bytes
 
-app = typer.Typer(help="The .ics calendar: export for the co-ops' calendars, import from other calendars.", no_args_is_help=True)
+app = group("The .ics calendar: export for the co-ops' calendars, import from other calendars.")
 
 
 @app.command("export")

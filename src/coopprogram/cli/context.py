@@ -48,9 +48,7 @@ def _command_path() -> str:
 
 
 def report_error(error: CoopError) -> None:
-    from coopprogram.cli.output import error_console
-
-    error_console().print(f"Error: {error.message}")
+    typer.echo(f"Error: {error.message}", err=True)
 
 
 def fail(message: str) -> typer.Exit:

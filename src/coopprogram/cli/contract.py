@@ -7,10 +7,10 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import JsonFlag, PhaseOption, emit_json, parse_cap_option, parse_money_option, say, today
+from coopprogram.cli.output import group, JsonFlag, PhaseOption, emit_json, parse_cap_option, parse_money_option, say, today
 from coopprogram.units import format_minutes, format_money, format_percent
 
-app = typer.Typer(help="The consultant's contract: hour cap, rate inside the band, amendments.", no_args_is_help=True)
+app = group("The consultant's contract: hour cap, rate inside the band, amendments.")
 
 Reason = Annotated[str, typer.Option(help="Why: kept with the change and shown on reports.")]
 Cap = Annotated[int | None, typer.Option("--cap", metavar="HOURS", parser=parse_cap_option, help="The new hour cap, e.g. 120.")]

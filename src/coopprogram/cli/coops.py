@@ -10,9 +10,9 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import JsonFlag, OutputFile, dash, emit_json, emit_text, parse_count_option, parse_date_option, say, show, table, today
+from coopprogram.cli.output import group, JsonFlag, OutputFile, dash, emit_json, emit_text, parse_count_option, parse_date_option, say, show, table, today
 
-app = typer.Typer(help="The pilot co-ops: list, show, add, edit, archive, import and export.", no_args_is_help=True)
+app = group("The pilot co-ops: list, show, add, edit, archive, import and export.")
 
 Slug = Annotated[str, typer.Argument(metavar="SLUG", help="The co-op's short name, e.g. casa-limpia (`coop coops list`).")]
 Kind = Annotated[str | None, typer.Option(help="worker, producer, consumer, housing or multi-stakeholder.")]
@@ -213,9 +213,7 @@ def _read_text(file: Path) -> str:
 
 
 def _stderr(line: str) -> None:
-    from coopprogram.cli.output import error_console
-
-    error_console().print(line)
+    typer.echo(line, err=True)
 
 
 @app.command("export")

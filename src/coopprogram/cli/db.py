@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import current
-from coopprogram.cli.output import OutputFile, say
+from coopprogram.cli.output import group, OutputFile, say
 
-app = typer.Typer(help="The database itself: its location, backups and upgrades.", no_args_is_help=True)
+app = group("The database itself: its location, backups and upgrades.")
 
 
 @app.command("path")
@@ -50,9 +50,7 @@ def db_check() -> None:
     with database(write=False) as db:
         report = check_database(db)
     for problem in report.problems:
-        from coopprogram.cli.output import error_console
-
-        error_console().print(f"Problem: {problem}")
+        typer.echo(f"Problem: {problem}", err=True)
     if not report.ok:
         raise typer.Exit(1)
     say(f"No problems found ({len(report.checks)} checks: {'; '.join(report.checks)}).")

@@ -9,11 +9,12 @@ import typer
 
 from coopprogram.cli.context import database
 from coopprogram.cli.output import (
+    group,
     CsvFlag, JsonFlag, dash, emit_json, emit_text, parse_date_option, parse_hours_option, parse_month_option, say, show, table, today, warn,
 )
 from coopprogram.units import HOURS_FORMS, format_minutes, month_bounds
 
-app = typer.Typer(help="The consultant's hours: log, list, edit, remove, summarize.", no_args_is_help=True)
+app = group("The consultant's hours: log, list, edit, remove, summarize.")
 
 HOURS_HELP = f"Time worked: {HOURS_FORMS}."
 EntryId = Annotated[int, typer.Argument(metavar="ID", help="The entry's number (`coop hours list`).")]

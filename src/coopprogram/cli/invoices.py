@@ -9,10 +9,10 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, parse_date_option, parse_month_option, say, show, table, today, write_bytes
+from coopprogram.cli.output import group, JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, parse_date_option, parse_month_option, say, show, table, today, write_bytes
 from coopprogram.units import format_minutes, format_money
 
-app = typer.Typer(help="Monthly invoices: draft, issue, pay, void, export.", no_args_is_help=True)
+app = group("Monthly invoices: draft, issue, pay, void, export.")
 
 Ref = Annotated[str, typer.Argument(metavar="REF", help="An issued invoice's number (SEI-2021-001) or a draft's id (`coop invoices list`).")]
 On = Annotated[date | None, typer.Option("--on", metavar="DATE", parser=parse_date_option, help="The day. Default: today.")]

@@ -2,7 +2,7 @@
 tables, JSON and CSV on stdout, files written with private modes, and the option
 types shared by every command (dates, months, hours, money).
 
-Imports only Typer and Rich: this module loads for `coop --help`.
+This module loads for `coop --help`: it imports Typer only; Rich loads when something prints.
 """
 
 from __future__ import annotations
@@ -11,40 +11,40 @@ import os
 import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich import box
-from rich.console import Console
-from rich.table import Table
 
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
 from coopprogram import units
 from coopprogram.errors import CoopError
 
 _console: Console | None = None
-_error_console: Console | None = None
+
+
+def group(help: str) -> typer.Typer:
+    """A command group. Help is plain text: Rich's markup machinery would double start-up time."""
+    return typer.Typer(help=help, no_args_is_help=True, rich_markup_mode=None)
 
 
 def console() -> Console:
     global _console
     if _console is None:
+        from rich.console import Console
+
         _console = Console(markup=False, highlight=False, emoji=False)
     return _console
 
 
-def error_console() -> Console:
-    global _error_console
-    if _error_console is None:
-        _error_console = Console(stderr=True, markup=False, highlight=False, emoji=False, soft_wrap=True)
-    return _error_console
-
-
 def say(message: str) -> None:
-    console().print(message, soft_wrap=True)
+    """One line for a person. Plain text: a command that prints no table never loads Rich."""
+    typer.echo(message)
 
 
 def warn(message: str) -> None:
-    error_console().print(f"Warning: {message}")
+    typer.echo(f"Warning: {message}", err=True)
 
 
 # The column that names the row keeps room to be read, however narrow the terminal.
@@ -54,6 +54,9 @@ _NUMERIC = {"Id", "#", "Members", "Days", "Hours"}
 
 
 def table(*columns: str, title: str | None = None) -> Table:
+    from rich import box
+    from rich.table import Table
+
     grid = Table(title=title, title_justify="left", header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
     for column in columns:
         grid.add_column(

@@ -8,10 +8,10 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import JsonFlag, dash, emit_json, parse_date_option, say, show, table
+from coopprogram.cli.output import group, JsonFlag, dash, emit_json, parse_date_option, say, show, table
 from coopprogram.units import format_minutes, format_money
 
-app = typer.Typer(help="The program's phases: dates, focus and the consultant's contract for each.", no_args_is_help=True)
+app = group("The program's phases: dates, focus and the consultant's contract for each.")
 
 PhaseArgument = Annotated[str, typer.Argument(metavar="PHASE", help="The phase: 1, 2, I, II or its name.")]
 

@@ -7,9 +7,9 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import JsonFlag, emit_json, say
+from coopprogram.cli.output import group, JsonFlag, emit_json, say
 
-app = typer.Typer(help="The program's own facts: name, organization, cohort, time zone.", no_args_is_help=True)
+app = group("The program's own facts: name, organization, cohort, time zone.")
 
 FIELD_HELP = "One of: name, organization, short-name, cohort, timezone, bill-to, invoice-pattern, payment-days, adoption-endorsements, adoption-max-blocks."
 

@@ -9,9 +9,9 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import AsOf, JsonFlag, dash, edit_text, emit_json, end_of, now, parse_count_option, parse_date_option, parse_start_option, say, show, table
+from coopprogram.cli.output import group, AsOf, JsonFlag, dash, edit_text, emit_json, end_of, now, parse_count_option, parse_date_option, parse_start_option, say, show, table
 
-app = typer.Typer(help="Sessions: schedule, list, show, edit, reschedule, cancel, close, attendance, notes.", no_args_is_help=True)
+app = group("Sessions: schedule, list, show, edit, reschedule, cancel, close, attendance, notes.")
 
 SessionId = Annotated[int, typer.Argument(metavar="ID", help="The session's number (`coop sessions list`).")]
 Start = Annotated[datetime, typer.Option("--start", metavar='"YYYY-MM-DD HH:MM"', parser=parse_start_option, help="Local time in the program's time zone.")]

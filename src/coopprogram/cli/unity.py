@@ -10,13 +10,14 @@ import typer
 
 from coopprogram.cli.context import database
 from coopprogram.cli.output import (
+    group,
     AsOf, JsonFlag, OutputFile, choose_format, dash, edit_text, emit_json, emit_text, parse_count_option, parse_date_option, say, show, table, today, write_bytes,
 )
 
 if TYPE_CHECKING:
     from coopprogram.services.unity import DiffView, TallyView
 
-app = typer.Typer(help="Points of unity: versioned drafts, comments, circulation, responses, tally, adoption, diff, export.", no_args_is_help=True)
+app = group("Points of unity: versioned drafts, comments, circulation, responses, tally, adoption, diff, export.")
 
 Version = Annotated[int, typer.Argument(metavar="VERSION", parser=parse_count_option, help="The version number (`coop unity list`).")]
 TextFile = Annotated[Path | None, typer.Option("--file", metavar="FILE.md", help="Read the text from a Markdown file (else your $EDITOR opens).", exists=True, dir_okay=False)]

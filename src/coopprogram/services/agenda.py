@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
+from coopprogram.db import in_chunks
 from coopprogram.errors import InvalidInput, NotFound
 from coopprogram.models import AgendaItem, AgendaKind, ProgramSession
 from coopprogram.services.program import get_program
@@ -53,17 +54,29 @@ def _items(db: Session, session_id: int) -> list[AgendaItem]:
 
 def agenda_for(db: Session, *, session_id: int) -> AgendaView:
     session = get_session(db, session_id)
-    clock = utc_to_local(session.starts_at, get_program(db).timezone)
-    start = clock
-    items = []
-    for item in _items(db, session.id):
-        items.append(AgendaItemView(item.id, item.position, item.title, item.minutes, item.lead, item.kind, clock))
-        clock += timedelta(minutes=item.minutes)
-    return AgendaView(session.id, session.title, session.minutes, start, items)
+    return _agenda(session, _items(db, session.id), get_program(db).timezone)
 
 
 def agendas_for(db: Session, session_ids: list[int]) -> dict[int, AgendaView]:
-    return {session_id: agenda_for(db, session_id=session_id) for session_id in session_ids}
+    """The agendas of many sessions in two queries (the calendar export asks for thousands)."""
+    zone = get_program(db).timezone
+    sessions = {}
+    for chunk in in_chunks(session_ids):
+        sessions.update({s.id: s for s in db.exec(select(ProgramSession).where(ProgramSession.id.in_(chunk))).all()})
+    items: dict[int, list[AgendaItem]] = {session_id: [] for session_id in sessions}
+    for chunk in in_chunks(list(sessions)):
+        for item in db.exec(select(AgendaItem).where(AgendaItem.session_id.in_(chunk)).order_by(AgendaItem.session_id, AgendaItem.position)).all():
+            items[item.session_id].append(item)
+    return {session_id: _agenda(session, items[session_id], zone) for session_id, session in sessions.items()}
+
+
+def _agenda(session: ProgramSession, items: list[AgendaItem], zone: str) -> AgendaView:
+    clock = start = utc_to_local(session.starts_at, zone)
+    views = []
+    for item in items:
+        views.append(AgendaItemView(item.id, item.position, item.title, item.minutes, item.lead, item.kind, clock))
+        clock += timedelta(minutes=item.minutes)
+    return AgendaView(session.id, session.title, session.minutes, start, views)
 
 
 def _kind(text: str) -> str:

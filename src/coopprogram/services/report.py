@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from coopprogram.models import Attendance, DraftStatus, MilestoneStatus, SessionStatus, UnityComment, UnityDraft
 from coopprogram.services.actions import ActionView, list_actions
@@ -124,7 +124,7 @@ def report(db: Session, *, phase: str | None, as_of: date) -> ReportView:
         to_close=[s for s in sessions if s.needs_closing],
         participation=_participation(db, [s for s in held if s.invitees], as_of),
         grid_sessions=[s for s in held if s.invitees],
-        unity=_unity(db, as_of),
+        unity=unity_state(db, as_of),
         money=money,
         burn=_burn(db, view, as_of) if money else [],
         amendments=[describe_amendment(a) for a in money.contract.amendments if a.old_cap_minutes] if money else [],
@@ -190,11 +190,12 @@ def _burn(db: Session, phase: PhaseView, as_of: date) -> list[BurnPoint]:
     return points
 
 
-def _unity(db: Session, as_of: date) -> UnityState | None:
+def unity_state(db: Session, as_of: date) -> UnityState | None:
+    """The latest version of the points of unity, its tally as of the day and the open comments."""
     latest = db.exec(select(UnityDraft).order_by(UnityDraft.version.desc())).first()
     if latest is None:
         return None
-    open_comments = len(db.exec(select(UnityComment.id).where(UnityComment.status == "open")).all())
+    open_comments = db.exec(select(func.count(UnityComment.id)).where(UnityComment.status == "open")).one()
     decided = latest.status in (DraftStatus.CIRCULATING, DraftStatus.ADOPTED)
     return UnityState(
         version=latest.version, status=latest.status, circulated_on=latest.circulated_on, adopted_on=latest.adopted_on,

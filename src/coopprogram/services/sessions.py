@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session, select
 
+from coopprogram.db import in_chunks
 from coopprogram.errors import Conflict, InvalidInput, NotFound
 from coopprogram.models import Attendance, Coop, Invitation, Phase, ProgramSession, SessionKind, SessionSeries, SessionStatus
 from coopprogram.services.coops import active_coops_on, get_coop
@@ -70,7 +71,8 @@ def _zone(db: Session) -> str:
     return get_program(db).timezone
 
 
-def _views(db: Session, sessions: list[ProgramSession], *, now: datetime) -> list[SessionView]:
+def session_views(db: Session, sessions: list[ProgramSession], *, now: datetime) -> list[SessionView]:
+    """Views of sessions with their kind, phase and invitees, in a fixed number of queries."""
     if not sessions:
         return []
     zone = _zone(db)
@@ -78,11 +80,13 @@ def _views(db: Session, sessions: list[ProgramSession], *, now: datetime) -> lis
     phases = {p.id: p.number for p in db.exec(select(Phase)).all()}
     ids = [s.id for s in sessions]
     invitees: dict[int, list[InviteeView]] = {session_id: [] for session_id in ids}
-    rows = db.exec(
-        select(Invitation, Coop).join(Coop, Invitation.coop_id == Coop.id).where(Invitation.session_id.in_(ids)).order_by(Coop.name)
-    ).all()
-    for invitation, coop in rows:
-        invitees[invitation.session_id].append(InviteeView(coop.slug, coop.name, invitation.attendance))
+    names = {coop.id: (coop.slug, coop.name) for coop in db.exec(select(Coop)).all()}
+    for chunk in in_chunks(ids):
+        for invitation in db.exec(select(Invitation).where(Invitation.session_id.in_(chunk))).all():
+            slug, name = names[invitation.coop_id]
+            invitees[invitation.session_id].append(InviteeView(slug, name, invitation.attendance))
+    for found in invitees.values():
+        found.sort(key=lambda invitee: invitee.name)
     views = []
     for s in sessions:
         starts_local = utc_to_local(s.starts_at, zone)
@@ -108,7 +112,7 @@ def get_session(db: Session, session_id: int) -> ProgramSession:
 
 
 def show_session(db: Session, *, session_id: int, now: datetime) -> SessionView:
-    return _views(db, [get_session(db, session_id)], now=now)[0]
+    return session_views(db, [get_session(db, session_id)], now=now)[0]
 
 
 def list_sessions(
@@ -122,7 +126,7 @@ def list_sessions(
     if coop is not None:
         invited = select(Invitation.session_id).where(Invitation.coop_id == get_coop(db, coop).id)
         query = query.where(ProgramSession.id.in_(invited))
-    return _views(db, list(db.exec(query).all()), now=now)
+    return session_views(db, list(db.exec(query).all()), now=now)
 
 
 def list_kinds(db: Session) -> list[SessionKind]:
@@ -262,7 +266,7 @@ def add_session(
             db.add(Invitation(session_id=session.id, coop_id=coop.id))
         created.append(session)
     db.flush()
-    return _views(db, created, now=now)
+    return session_views(db, created, now=now)
 
 
 def _targets(db: Session, session: ProgramSession, *, series: bool) -> list[ProgramSession]:
@@ -327,7 +331,7 @@ def edit_session(
         _touch(target, calendar_change=moved)
         db.add(target)
     db.flush()
-    return _views(db, targets, now=now)
+    return session_views(db, targets, now=now)
 
 
 def _set_invitees(db: Session, session: ProgramSession, coops: list[Coop]) -> None:
@@ -361,7 +365,7 @@ def reschedule_session(
         _touch(target, calendar_change=True)
         db.add(target)
     db.flush()
-    return _views(db, targets, now=now)
+    return session_views(db, targets, now=now)
 
 
 def cancel_session(db: Session, *, session_id: int, reason: str, now: datetime, series: bool = False) -> list[SessionView]:
@@ -377,7 +381,7 @@ def cancel_session(db: Session, *, session_id: int, reason: str, now: datetime, 
         _touch(target, calendar_change=True)
         db.add(target)
     db.flush()
-    return _views(db, targets, now=now)
+    return session_views(db, targets, now=now)
 
 
 def _check_started(session: ProgramSession, now: datetime) -> None:
@@ -396,7 +400,7 @@ def mark_held(db: Session, *, session_id: int, now: datetime) -> SessionView:
     _touch(session, calendar_change=False)
     db.add(session)
     db.flush()
-    return _views(db, [session], now=now)[0]
+    return session_views(db, [session], now=now)[0]
 
 
 def set_notes(db: Session, *, session_id: int, text: str, now: datetime) -> SessionView:
@@ -405,7 +409,7 @@ def set_notes(db: Session, *, session_id: int, text: str, now: datetime) -> Sess
     _touch(session, calendar_change=False)
     db.add(session)
     db.flush()
-    return _views(db, [session], now=now)[0]
+    return session_views(db, [session], now=now)[0]
 
 
 def record_attendance(
@@ -444,4 +448,4 @@ def record_attendance(
     _touch(session, calendar_change=False)
     db.add(session)
     db.flush()
-    return _views(db, [session], now=now)[0]
+    return session_views(db, [session], now=now)[0]

@@ -1,22 +1,32 @@
-"""Where the program stands on a given day: the phase and how far through it, the co-ops
-in the cohort, milestones done, overdue and next due, and the consultant's contract."""
+"""Where the program stands on a given day, for `coop status`: the phase and how far through
+it, the cohort, milestones, the cap used and the pace, the points of unity, co-ops not
+reached, sessions to close and the next ones, invoices awaiting payment.
+
+Run many times a day on databases that keep years of programs, it reads with aggregate
+queries and small limits, so its cost does not grow with the number of sessions or hours.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal
 
-from sqlmodel import Session
+from sqlmodel import Session, func, select
 
-from coopprogram.models import CoopStage, MilestoneStatus
-from coopprogram.services.contracts import ContractView
+from coopprogram.models import (
+    Attendance, Coop, CoopStage, Invitation, Invoice, InvoiceKind, InvoiceStatus, MilestoneStatus, Phase, ProgramSession, SessionStatus,
+    TimeEntry,
+)
+from coopprogram.services.contracts import ContractView, contract_for_phase
 from coopprogram.services.coops import active_coops_on
-from coopprogram.services.invoices import InvoiceSummary, list_invoices
+from coopprogram.services.invoices import InvoiceSummary
 from coopprogram.services.milestones import MilestoneView, list_milestones
 from coopprogram.services.phases import PhaseView, list_phases
 from coopprogram.services.program import ProgramView, program_view
-from coopprogram.services.report import report, unity_summary
-from coopprogram.services.sessions import SessionView
+from coopprogram.services.report import NOT_REACHED_DAYS, unity_state, unity_summary
+from coopprogram.services.sessions import SessionView, session_views
+from coopprogram.units import round_half_up
 
 NEXT_DUE_SHOWN = 3
 NEXT_SESSIONS_SHOWN = 3
@@ -65,15 +75,17 @@ def program_status(db: Session, *, as_of: date) -> StatusView:
     milestones = list_milestones(db, today=as_of)
     in_scope = [m for m in milestones if current is None or m.phase_number == current.number]
     open_milestones = [m for m in milestones if m.status != MilestoneStatus.DONE]
-    phase_report = report(db, phase=str(current.number), as_of=as_of) if current else None
-    money = phase_report.money if phase_report else None
+    elapsed = (as_of - current.starts_on).days + 1 if current else 0
+    contract = contract_for_phase(db, current.number) if current else None
+    used = _used_minutes(db, current, as_of) if contract else 0
+    end_of_day = datetime.combine(as_of, time.max, tzinfo=timezone.utc)
     return StatusView(
         as_of=as_of,
         program=program_view(db),
         phases=phases,
         current_phase=current,
         next_phase=upcoming,
-        elapsed_days=(as_of - current.starts_on).days + 1 if current else 0,
+        elapsed_days=elapsed,
         coops_active=len(coops),
         coops_existing=sum(1 for coop in coops if coop.stage == CoopStage.EXISTING),
         coops_budding=sum(1 for coop in coops if coop.stage == CoopStage.BUDDING),
@@ -83,22 +95,76 @@ def program_status(db: Session, *, as_of: date) -> StatusView:
         milestones_blocked=sum(1 for m in in_scope if m.status == MilestoneStatus.BLOCKED),
         overdue=[m for m in open_milestones if m.overdue],
         next_due=sorted((m for m in open_milestones if m.due_on >= as_of), key=lambda m: (m.due_on, m.id))[:NEXT_DUE_SHOWN],
-        contract=money.contract if money else None,
-        used_minutes=money.used_minutes if money else 0,
-        planned_minutes=money.planned_minutes if money else 0,
-        invoices_due=[i for i in list_invoices(db, today=as_of) if _unpaid_on(i, as_of)],
-        next_sessions=phase_report.upcoming[:NEXT_SESSIONS_SHOWN] if phase_report else [],
-        sessions_to_close=len(phase_report.to_close) if phase_report else 0,
-        not_reached=[row.coop for row in phase_report.not_reached] if phase_report else [],
-        unity_line=unity_summary(phase_report.unity) if phase_report else "",
+        contract=contract,
+        used_minutes=used,
+        planned_minutes=round_half_up(Decimal(contract.hour_cap_minutes) * elapsed / current.days) if contract else 0,
+        invoices_due=_invoices_due(db, as_of),
+        next_sessions=_next_sessions(db, current, as_of) if current else [],
+        sessions_to_close=_sessions_to_close(db, current, end_of_day) if current else 0,
+        not_reached=_not_reached(db, coops, as_of) if current else [],
+        unity_line=unity_summary(unity_state(db, as_of)) if current else "",
     )
 
 
-def _unpaid_on(invoice: InvoiceSummary, day: date) -> bool:
-    return (
-        invoice.kind == "invoice"
-        and invoice.issued_on is not None
-        and invoice.issued_on <= day
-        and invoice.status != "void"
-        and (invoice.paid_on is None or invoice.paid_on > day)
+def _used_minutes(db: Session, phase: PhaseView, as_of: date) -> int:
+    # The day decides the phase, so the phase's hours are those worked within its dates.
+    total = db.exec(
+        select(func.coalesce(func.sum(TimeEntry.minutes), 0)).where(
+            TimeEntry.billable.is_(True), TimeEntry.worked_on >= phase.starts_on, TimeEntry.worked_on <= min(as_of, phase.ends_on)
+        )
+    ).one()
+    return int(total)
+
+
+def _invoices_due(db: Session, as_of: date) -> list[InvoiceSummary]:
+    rows = db.exec(
+        select(Invoice)
+        .where(Invoice.kind == InvoiceKind.INVOICE, Invoice.status.in_([InvoiceStatus.ISSUED, InvoiceStatus.PAID]), Invoice.issued_on <= as_of)
+        .where((Invoice.paid_on.is_(None)) | (Invoice.paid_on > as_of))
+        .order_by(Invoice.sequence)
+    ).all()
+    return [
+        InvoiceSummary(r.number, r.kind, r.status, r.period, r.total_minutes, r.total_cents, r.issued_on, r.due_on, r.paid_on,
+                       r.due_on is not None and r.due_on < as_of)
+        for r in rows
+    ]
+
+
+def _phase_id(db: Session, phase: PhaseView) -> int:
+    return db.exec(select(Phase.id).where(Phase.number == phase.number)).one()
+
+
+def _next_sessions(db: Session, phase: PhaseView, as_of: date) -> list[SessionView]:
+    after = datetime.combine(as_of + timedelta(days=1), time.min, tzinfo=timezone.utc)
+    rows = db.exec(
+        select(ProgramSession)
+        .where(ProgramSession.status == SessionStatus.PLANNED, ProgramSession.starts_at >= after)
+        .order_by(ProgramSession.starts_at)
+        .limit(NEXT_SESSIONS_SHOWN)
+    ).all()
+    return session_views(db, list(rows), now=after)
+
+
+def _sessions_to_close(db: Session, phase: PhaseView, now: datetime) -> int:
+    # Planned sessions that started by now; those still running are not yet to close.
+    rows = db.exec(
+        select(ProgramSession.starts_at, ProgramSession.minutes).where(
+            ProgramSession.phase_id == _phase_id(db, phase), ProgramSession.status == SessionStatus.PLANNED, ProgramSession.starts_at <= now
+        )
+    ).all()
+    return sum(1 for starts_at, minutes in rows if starts_at + timedelta(minutes=minutes) <= now)
+
+
+def _not_reached(db: Session, coops, as_of: date) -> list[str]:  # noqa: ANN001 - CoopViews
+    since = datetime.combine(as_of - timedelta(days=NOT_REACHED_DAYS), time.min, tzinfo=timezone.utc)
+    until = datetime.combine(as_of, time.max, tzinfo=timezone.utc)
+    reached = set(
+        db.exec(
+            select(Coop.slug)
+            .join(Invitation, Invitation.coop_id == Coop.id)
+            .join(ProgramSession, ProgramSession.id == Invitation.session_id)
+            .where(Invitation.attendance == Attendance.ATTENDED, ProgramSession.starts_at >= since, ProgramSession.starts_at <= until)
+            .distinct()
+        ).all()
     )
+    return [coop.name for coop in sorted(coops, key=lambda c: c.name) if coop.slug not in reached]

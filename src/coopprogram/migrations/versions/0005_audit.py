@@ -1,4 +1,4 @@
-"""audit trail and the exported calendar sequence
+"""audit trail, the exported calendar sequence, and an index for the cap check
 
 Revision ID: 0005
 Revises: 0004
@@ -34,10 +34,11 @@ def upgrade() -> None:
 
     with op.batch_alter_table('programsession', schema=None) as batch_op:
         batch_op.add_column(sa.Column('exported_sequence', sa.Integer(), nullable=False, server_default='0'))
-
+    op.create_index('ix_timeentry_cap', 'timeentry', ['contract_id', 'billable', 'minutes'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index('ix_timeentry_cap', table_name='timeentry')
     with op.batch_alter_table('programsession', schema=None) as batch_op:
         batch_op.drop_column('exported_sequence')
 

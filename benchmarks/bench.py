@@ -1,0 +1,177 @@
+"""`make bench`: how fast coop starts and how it holds up on a large program.
+
+Whole commands run as separate processes (the median of several runs), each shown as a
+ratio against its floor measured in the same run: `coop --help` against `import typer`,
+`hours log` and `status` against `import sqlmodel`, and the same commands on the large
+program against the empty one. The heavy work is timed in a child process on the large
+program. Peak memory comes from the operating system (wait4). Results: a table on screen
+and benchmarks/results.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / ".data"
+LARGE = DATA / "large.db"
+RUNS = int(os.environ.get("BENCH_RUNS", "7"))
+PY = sys.executable
+AS_OF = "2021-06-15"  # mid-phase in the large program (phase 10 is 2021)
+
+
+def run(command: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Wall seconds and peak memory (MB) of one process."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(command)} failed: {process.stderr.read().decode()}")
+    return elapsed, usage.ru_maxrss // 1024
+
+
+def median_of(command: list[str], env: dict[str, str], runs: int = RUNS) -> tuple[float, int]:
+    results = [run(command, env) for _ in range(runs)]
+    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+
+
+def coop(*args: str) -> list[str]:
+    return [PY, "-m", "coopprogram", *args]
+
+
+def prepare(folder: Path) -> tuple[Path, Path]:
+    DATA.mkdir(exist_ok=True)
+    if not LARGE.exists():
+        print("Generating the large program (once; kept in benchmarks/.data)...", flush=True)
+        partial = DATA / "large.partial.db"
+        for leftover in DATA.glob("large.partial.db*"):
+            leftover.unlink()
+        subprocess.run([PY, str(HERE / "generate.py"), str(partial)], check=True)
+        partial.rename(LARGE)
+    empty = folder / "empty.db"
+    subprocess.run(coop("--db", str(empty), "init"), check=True, stdout=subprocess.DEVNULL)
+    large = folder / "large.db"
+    shutil.copy(LARGE, large)  # each run logs hours into its own copy
+    os.chmod(large, 0o600)
+    return empty, large
+
+
+INPROCESS = '''
+import json, sys, time
+from datetime import date
+from coopprogram.db import unit_of_work
+url, task = sys.argv[1], sys.argv[2]
+as_of = date.fromisoformat("{as_of}")
+def work():
+    if task == "report-md":
+        from coopprogram.services.report import report
+        from coopprogram.exporters.markdown import report_markdown
+        with unit_of_work(url, write=False) as db:
+            return report_markdown(report(db, phase=None, as_of=as_of))
+    if task == "report-pdf":
+        from coopprogram.services.report import report
+        from coopprogram.exporters.report import report_pdf
+        with unit_of_work(url, write=False) as db:
+            view = report(db, phase=None, as_of=as_of)
+        return report_pdf(view)
+    if task == "calendar":
+        from coopprogram.services.calendar import calendar_view
+        from coopprogram.exporters.ics import render_ics
+        with unit_of_work(url, write=False) as db:
+            return render_ics(calendar_view(db))
+    if task == "invoice-draft":
+        from coopprogram.services.invoices import draft_month
+        from coopprogram.services.hours import log_time
+        with unit_of_work(url, write=True) as db:
+            log_time(db, minutes=30, description="one more", on=date(2021, 12, 30), today=date.max)
+            draft_month(db, period="2021-12")
+            db.rollback()
+        return None
+    if task == "hours-summary":
+        from coopprogram.services.hours import list_entries, summarize
+        with unit_of_work(url, write=False) as db:
+            return summarize(list_entries(db), by="category")
+    if task == "db-check":
+        from coopprogram.services.checks import check_database
+        with unit_of_work(url, write=False) as db:
+            return check_database(db)
+times = []
+for _ in range({runs}):
+    started = time.perf_counter()
+    work()
+    times.append(time.perf_counter() - started)
+print(json.dumps(sorted(times)[len(times) // 2]))
+'''
+
+
+def inprocess(task: str, url: str) -> tuple[float, int]:
+    script = INPROCESS.format(as_of=AS_OF, runs=max(3, RUNS // 2))
+    process = subprocess.Popen([PY, "-c", script, url, task], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{task} failed: {process.stderr.read().decode()}")
+    return json.loads(process.stdout.read()), usage.ru_maxrss // 1024
+
+
+def main() -> int:
+    rows, ok = [], True
+    with tempfile.TemporaryDirectory() as folder:
+        empty, large = prepare(Path(folder))
+        env = {**os.environ, "COOP_USER": "bench"}
+        on = {name: {**env, "COOP_DB": str(path)} for name, path in (("empty", empty), ("large", large))}
+        typer_floor, _ = median_of([PY, "-c", "import typer"], env)
+        sqlmodel_floor, _ = median_of([PY, "-c", "import sqlmodel"], env)
+        help_time, help_mem = median_of(coop("--help"), env)
+        log = ["hours", "log", "0:15", "Benchmark entry", "--date", AS_OF, "--category", "documentation"]
+        status = ["status", "--as-of", AS_OF]
+        measured = {}
+        for name in ("empty", "large"):
+            measured[("log", name)] = median_of(coop(*log), on[name])
+            measured[("status", name)] = median_of(coop(*status), on[name])
+
+        def target(label: str, value: float, limit: float, unit: str, memory: int, detail: str) -> None:
+            nonlocal ok
+            passed = value <= limit
+            ok &= passed
+            rows.append({"measure": label, "value": round(value, 3), "target": limit, "unit": unit, "pass": passed, "peak_mb": memory, "detail": detail})
+
+        target("coop --help vs import typer", help_time / typer_floor, 1.3, "x", help_mem, f"{help_time * 1000:.0f} ms vs {typer_floor * 1000:.0f} ms")
+        for command in ("log", "status"):
+            empty_time, empty_mem = measured[(command, "empty")]
+            large_time, large_mem = measured[(command, "large")]
+            label = "hours log" if command == "log" else "status"
+            target(f"{label} (empty db) vs import sqlmodel", empty_time / sqlmodel_floor, 1.3, "x", empty_mem,
+                   f"{empty_time * 1000:.0f} ms vs {sqlmodel_floor * 1000:.0f} ms")
+            target(f"{label} large db vs empty db", large_time / empty_time, 1.1, "x", large_mem,
+                   f"{large_time * 1000:.0f} ms vs {empty_time * 1000:.0f} ms")
+        url = f"sqlite:///{large}"
+        for task, limit in (("report-md", 1.5), ("report-pdf", 3.0), ("calendar", 2.0), ("invoice-draft", 0.5), ("hours-summary", None), ("db-check", None)):
+            seconds, memory = inprocess(task, url)
+            if limit is None:
+                rows.append({"measure": f"{task} (large db)", "value": round(seconds, 3), "target": None, "unit": "s", "pass": None, "peak_mb": memory, "detail": ""})
+            else:
+                target(f"{task} (large db)", seconds, limit, "s", memory, "")
+        peak = max(row["peak_mb"] for row in rows)
+        target("peak memory", peak, 200, "MB", peak, "largest of all the runs above")
+    (HERE / "results.json").write_text(json.dumps({"runs": RUNS, "results": rows}, indent=2) + "\n", encoding="utf-8")
+    width = max(len(row["measure"]) for row in rows)
+    print(f"\n{'measure':<{width}}  {'value':>9}  {'target':>8}  {'peak MB':>7}  result")
+    for row in rows:
+        verdict = "-" if row["pass"] is None else ("pass" if row["pass"] else "FAIL")
+        limit = "" if row["target"] is None else f"{row['target']}{row['unit']}"
+        print(f"{row['measure']:<{width}}  {row['value']:>8}{row['unit']:<1}  {limit:>8}  {row['peak_mb']:>7}  {verdict}  {row['detail']}")
+    print(f"\nResults written to {HERE / 'results.json'}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
