@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 BUSY_TIMEOUT_MS = 15_000
+UPGRADE_LOCK = 7_024_911  # the advisory lock key that serializes `coop db upgrade` on PostgreSQL
 _WRITE_KEY = "coop_write"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -227,6 +228,9 @@ def upgrade_schema(url: str) -> None:
                 # Batch migrations rebuild tables; SQLite forbids switching this inside a transaction.
                 connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
             with connection.begin():
+                if connection.dialect.name == "postgresql":
+                    # Two people upgrading one server at once: the second waits, then finds it done.
+                    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({UPGRADE_LOCK})")
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
     except DBAPIError as error:

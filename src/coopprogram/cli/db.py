@@ -26,9 +26,9 @@ def db_path() -> None:
 
 @app.command("backup")
 def db_backup(output: OutputFile = None) -> None:
-    """Back up the database with SQLite's online backup (safe while others use it). The copy is private (0600).
+    """Back up the database into a private (0600) SQLite file, safe while others use it.
 
-    Default: a dated file in the `backups` folder beside the database, where the last 10 are kept.
+    A file is copied with SQLite's online backup; default: a dated file in the `backups` folder beside it, where the last 10 are kept. A server database is copied whole into a SQLite file (put it back with `coop db copy --to`).
 
     Example: coop db backup -o sei-2022-01-15.db
     """
@@ -36,6 +36,24 @@ def db_backup(output: OutputFile = None) -> None:
 
     path = backup(current.url, destination=output)
     say(f"Backed up the database to {path}")
+
+
+@app.command("copy")
+def db_copy(
+    to: Annotated[str, typer.Option("--to", metavar="PATH|URL", help="The database to copy into: a SQLite file or a postgresql+psycopg:// URL.")],
+    replace: Annotated[bool, typer.Option("--replace", help="Overwrite a target that already holds a program.")] = False,
+) -> None:
+    """Copy the whole program, history included, into another database (a file to a server, or back); counts are verified.
+
+    Example: coop db copy --to postgresql+psycopg://sei@db.example.org/coop
+    """
+    from coopprogram.config import resolve_database
+    from coopprogram.services.transfer import copy_database
+
+    result = copy_database(current.url, resolve_database(to), replace=replace)
+    for table, rows in result.counts:
+        say(f"{table:<20} {rows:>8}")
+    say(f"Copied {sum(rows for _, rows in result.counts)} rows from {result.source} to {result.target}; every table's count checked.")
 
 
 @app.command("check")

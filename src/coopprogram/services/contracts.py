@@ -207,7 +207,12 @@ def extend_contract(
 
 
 def check_cap(db: Session, contract: Contract, phase: Phase, *, adding: int) -> list[str]:
-    """Refuse billable time past the cap; return the warnings for thresholds this change crosses."""
+    """Refuse billable time past the cap; return the warnings for thresholds this change crosses.
+
+    On a server the contract's row is locked first, so two clients logging at once take turns
+    and cannot both pass the cap (SQLite's IMMEDIATE transactions already take turns).
+    """
+    db.exec(select(Contract.id).where(Contract.id == contract.id).with_for_update()).one()
     used = billable_minutes(db, contract.id)
     cap = contract.hour_cap_minutes
     after = used + adding

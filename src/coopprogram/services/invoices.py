@@ -292,6 +292,9 @@ def _document(db: Session, invoice: Invoice) -> InvoiceDocument:
 
 
 def _next_number(db: Session, program: Program, on: date) -> tuple[int, str]:
+    # Numbers come from one running sequence: on a server the program's row is locked so that
+    # two clients issuing at once take turns and no number is given twice or skipped.
+    db.exec(select(Program.id).where(Program.id == program.id).with_for_update()).one()
     last = db.exec(select(func.max(Invoice.sequence))).one()
     sequence = (last or 0) + 1
     return sequence, program.invoice_pattern.format(prefix=program.short_name, year=on.year, seq=sequence)

@@ -98,10 +98,21 @@ def _backup(url: str, reason: str) -> Path | None:
 
 
 def backup(url: str, *, destination: Path | None) -> Path:
+    """A consistent copy as a private SQLite file: SQLite's online backup for a file, a full
+    `db copy` for a server database (restore it with `coop db copy --to` back to the server)."""
     if sqlite_path(url) is None:
-        raise DatabaseProblem(
-            "`coop db backup` copies SQLite files; for a server database use its own dump tool (pg_dump)."
+        from coopprogram.config import default_database_path
+        from coopprogram.services.transfer import copy_database
+        from coopprogram.units import utc_now
+
+        target = destination.expanduser().absolute() if destination else (
+            default_database_path().parent / "backups" / f"server-{utc_now():%Y%m%d-%H%M%S}.db"
         )
+        if target.exists():
+            raise DatabaseProblem(f"{target} already exists; nothing was written. Choose another file name.")
+        database.make_private_directory(target.parent)
+        copy_database(url, "sqlite:///" + str(target))
+        return target
     if destination is not None:
         return database.backup_sqlite(url, destination.expanduser().absolute())
     return _backup(url, "manual")

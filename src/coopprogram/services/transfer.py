@@ -1,0 +1,82 @@
+"""Moving a whole program from one database to another (a SQLite file to a PostgreSQL server,
+or back), losslessly: every row of every table, the audit trail included, copied in one
+transaction on the target and counted on both sides before it is committed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, insert, select, text
+from sqlmodel import SQLModel
+
+import coopprogram.models  # noqa: F401 - the tables, on SQLModel.metadata
+from coopprogram import db as database
+from coopprogram.config import display_location, sqlite_path
+from coopprogram.errors import Conflict, DatabaseProblem
+
+BATCH = 1_000
+
+
+@dataclass(frozen=True)
+class CopyResult:
+    source: str
+    target: str
+    counts: list[tuple[str, int]]  # table, rows copied (equal on both sides)
+
+
+def _tables():
+    return [table for table in SQLModel.metadata.sorted_tables]
+
+
+def copy_database(source_url: str, target_url: str, *, replace: bool = False) -> CopyResult:
+    if database.schema_state(source_url) is not database.SchemaState.CURRENT:
+        database.require_current_schema(source_url)
+    if source_url == target_url:
+        raise Conflict("The source and the target are the same database; name another one with --to.")
+    database.create_database(target_url)  # a new SQLite file (0600) or the schema on an empty server database
+    database.require_current_schema(target_url)
+    source_engine, target_engine = database.make_engine(source_url), database.make_engine(target_url)
+    counts: list[tuple[str, int]] = []
+    try:
+        with source_engine.connect() as source, target_engine.connect() as target:
+            with target.begin():
+                if target.execute(select(func.count()).select_from(coopprogram.models.Program.__table__)).scalar():
+                    if not replace:
+                        raise Conflict(
+                            f"{display_location(target_url)} already holds a program; nothing was copied. "
+                            "Add --replace to overwrite it (take a backup of it first)."
+                        )
+                    for table in reversed(_tables()):
+                        target.execute(table.delete())
+                for table in _tables():
+                    key = list(table.primary_key.columns)
+                    rows = source.execute(select(table).order_by(*key)).mappings()
+                    copied = 0
+                    while batch := rows.fetchmany(BATCH):
+                        target.execute(insert(table), [dict(row) for row in batch])
+                        copied += len(batch)
+                    counts.append((table.name, copied))
+                for table in _tables():
+                    expected = source.execute(select(func.count()).select_from(table)).scalar()
+                    found = target.execute(select(func.count()).select_from(table)).scalar()
+                    if expected != found:
+                        raise DatabaseProblem(f"Copying {table.name} gave {found} rows instead of {expected}; nothing was copied.")
+                if target.dialect.name == "postgresql":
+                    _advance_sequences(target)
+    finally:
+        source_engine.dispose()
+        target_engine.dispose()
+    return CopyResult(display_location(source_url), display_location(target_url), counts)
+
+
+def _advance_sequences(connection) -> None:  # noqa: ANN001
+    """Rows came with their ids: move each id sequence past them so new rows get fresh ids."""
+    for table in _tables():
+        if "id" in table.columns:
+            connection.execute(
+                text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)")
+            )
+
+
+def is_server(url: str) -> bool:
+    return sqlite_path(url) is None
