@@ -22,8 +22,14 @@ demo: install
 	$(BIN)/coop --db $(DEMO_DB) init --demo
 	$(BIN)/coop --db $(DEMO_DB) status --as-of $(DEMO_DATE)
 
+# The whole suite on SQLite; then, when COOP_TEST_DATABASE_URL names a PostgreSQL server
+# (.ci/run sets it where one answers), the whole suite again on a fresh database there.
 test: install
-	$(BIN)/python -m pytest -q
+	env -u COOP_TEST_DATABASE_URL $(BIN)/python -m pytest -q
+	@if [ -n "$$COOP_TEST_DATABASE_URL" ]; then \
+		echo "== the same suite on PostgreSQL =="; \
+		$(BIN)/python -m pytest -q; \
+	fi
 
 # Start-up and large-program timings against their targets (generates benchmarks/.data once).
 bench: install

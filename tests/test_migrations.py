@@ -1,26 +1,40 @@
-"""The migrations build exactly the schema the models describe, and HEAD_REVISION is Alembic's head."""
+"""The migrations build exactly the schema the models describe, on the run's database (a
+SQLite file, or the PostgreSQL server), and HEAD_REVISION is Alembic's head."""
 
+import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import text
 from sqlmodel import SQLModel
 
 import coopprogram.models  # noqa: F401
-from coopprogram.db import MIGRATIONS_DIR, create_database, make_engine, stored_revision
+from coopprogram.config import resolve_database, sqlite_path
+from coopprogram.db import MIGRATIONS_DIR, create_database, create_private_file, make_engine, stored_revision, upgrade_schema
 from coopprogram.migrations import HEAD_REVISION
 
 
-def test_head_revision_constant_matches_alembic() -> None:
+@pytest.fixture
+def blank_url(isolate) -> str:
+    """An empty database of the run's kind: the (emptied) server database, or a new file."""
+    return resolve_database(None)
+
+
+def _alembic() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    assert ScriptDirectory.from_config(config).get_heads() == [HEAD_REVISION]
+    return config
 
 
-def test_blank_database_upgraded_to_head_equals_the_models(tmp_path) -> None:
-    url = f"sqlite:///{tmp_path / 'blank.db'}"
-    create_database(url)
-    engine = make_engine(url)
+def test_head_revision_constant_matches_alembic() -> None:
+    assert ScriptDirectory.from_config(_alembic()).get_heads() == [HEAD_REVISION]
+
+
+def test_blank_database_upgraded_to_head_equals_the_models(blank_url) -> None:
+    create_database(blank_url)
+    engine = make_engine(blank_url)
     with engine.connect() as connection:
         assert stored_revision(connection) == HEAD_REVISION
         context = MigrationContext.configure(connection, opts={"compare_type": True, "render_as_batch": True})
@@ -28,10 +42,10 @@ def test_blank_database_upgraded_to_head_equals_the_models(tmp_path) -> None:
     engine.dispose()
 
 
-def test_sqlite_runs_with_the_documented_settings(tmp_path) -> None:
-    url = f"sqlite:///{tmp_path / 'settings.db'}"
-    create_database(url)
-    engine = make_engine(url)
+@pytest.mark.sqlite_only
+def test_sqlite_runs_with_the_documented_settings(blank_url) -> None:
+    create_database(blank_url)
+    engine = make_engine(blank_url)
     with engine.connect() as connection:
         raw = connection.connection.driver_connection
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -41,17 +55,12 @@ def test_sqlite_runs_with_the_documented_settings(tmp_path) -> None:
     engine.dispose()
 
 
-def test_upgrading_a_foundation_database_seeds_the_categories(tmp_path) -> None:
-    from alembic import command
-    from sqlalchemy import text
-
-    from coopprogram.db import create_private_file, upgrade_schema
-
-    url = f"sqlite:///{tmp_path / 'old.db'}"
-    create_private_file(tmp_path / "old.db")
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    engine = make_engine(url)
+def test_upgrading_a_foundation_database_seeds_the_categories(blank_url) -> None:
+    path = sqlite_path(blank_url)
+    if path is not None:
+        create_private_file(path)
+    config = _alembic()
+    engine = make_engine(blank_url)
     with engine.connect() as connection, connection.begin():
         config.attributes["connection"] = connection
         command.upgrade(config, "0001")
@@ -61,15 +70,17 @@ def test_upgrading_a_foundation_database_seeds_the_categories(tmp_path) -> None:
                                 "(1, 1, 'Phase I', '2021-10-01', '2022-03-31', '', '2021-10-01'), "
                                 "(1, 2, 'Phase II', '2022-04-01', '2022-08-31', '', '2021-10-01')"))
     engine.dispose()
-    upgrade_schema(url)
-    engine = make_engine(url)
+    upgrade_schema(blank_url)
+    engine = make_engine(blank_url)
     with engine.connect() as connection:
         slugs = connection.execute(text("SELECT slug FROM category ORDER BY position")).scalars().all()
         defaults = connection.execute(text(
             "SELECT phase.number, category.slug FROM phase JOIN category ON category.id = phase.default_category_id ORDER BY phase.number"
         )).all()
-        program = connection.execute(text("SELECT invoice_pattern, payment_days FROM program")).one()
+        program = connection.execute(text("SELECT invoice_pattern, payment_days, uid FROM program")).one()
+        kinds = connection.execute(text("SELECT count(*) FROM sessionkind")).scalar()
     engine.dispose()
     assert slugs[:3] == ["visioning", "points-of-unity", "strategy"] and len(slugs) == 8
     assert [tuple(row) for row in defaults] == [(1, "visioning"), (2, "political-education")]
-    assert tuple(program) == ("{prefix}-{year}-{seq:03d}", 30)
+    assert tuple(program[:2]) == ("{prefix}-{year}-{seq:03d}", 30) and len(program[2]) == 36
+    assert kinds == 7

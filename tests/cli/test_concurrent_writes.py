@@ -27,7 +27,7 @@ def test_parallel_processes_adding_coops(coop, isolate) -> None:
         "        if done.code:\n"
         "            sys.exit(done.code)\n" % ADDS_EACH
     )
-    env = {**os.environ, "COOP_DB": str(isolate)}
+    env = dict(os.environ)  # COOP_DB: the test's database, a file or the server
     workers = [subprocess.Popen([sys.executable, "-c", script, str(n)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for n in range(WRITERS)]
     outcomes = [worker.communicate(timeout=120) for worker in workers]
     for worker, (_, stderr) in zip(workers, outcomes):

@@ -109,7 +109,7 @@ def test_two_processes_racing_for_the_last_hours(coop, isolate: Path) -> None:
         "sys.argv = ['coop', 'hours', 'log', '6', 'Race', '--date', '2021-10-12']\n"
         "main()\n"
     )
-    env = {**os.environ, "COOP_DB": str(isolate)}
+    env = dict(os.environ)  # COOP_DB: the test's database, a file or the server
     runs = [subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     results = [(run.wait(timeout=60), run.communicate()[1]) for run in runs]
     assert sorted(code for code, _ in results) == [0, 1]

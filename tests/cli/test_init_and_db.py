@@ -6,7 +6,11 @@ import sqlite3
 import stat
 from pathlib import Path
 
+import pytest
+
 from coopprogram.config import resolve_database
+
+pytestmark = pytest.mark.sqlite_only  # files, modes and SQLite backups; the server side is in test_postgres.py
 
 
 def _mode(path: Path) -> int:

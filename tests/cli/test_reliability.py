@@ -3,22 +3,26 @@ database does: a clear message, nothing overwritten."""
 
 import json
 import os
-import sqlite3
 import stat
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from coopprogram.config import resolve_database
 from coopprogram.db import unit_of_work
 from coopprogram.services.checks import check_database
 
 
-def _sql(path: Path, statement: str) -> None:
-    connection = sqlite3.connect(path)
-    connection.execute(statement)
-    connection.commit()
-    connection.close()
+def _sql(url: str, statement: str) -> None:
+    """Change the database behind coop's back, as a damaged file or a stray script would."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(statement))
+    engine.dispose()
 
 
 def test_audit_shows_an_invoice_whole_history(coop, demo_url) -> None:
@@ -46,12 +50,12 @@ def test_contract_amendments_are_in_the_audit(coop, demo_url) -> None:
     assert any(r["entity"] == "contract" and r["changes"].get("hour_cap_minutes") == [6000, 6600] for r in rows)
 
 
-def test_db_check_on_a_sound_and_a_tampered_database(coop, demo_url, isolate: Path) -> None:
+def test_db_check_on_a_sound_and_a_tampered_database(coop, demo_url) -> None:
     assert coop("db", "check").exit_code == 0
-    _sql(isolate, "UPDATE invoice SET total_cents = total_cents + 1 WHERE id = 2")
-    _sql(isolate, "UPDATE invoice SET sequence = 5, number = 'SEI-2022-005' WHERE id = 3")
-    _sql(isolate, "UPDATE unityresponse SET current = 1")
-    _sql(isolate, "UPDATE programsession SET exported_sequence = 4 WHERE id = 1")
+    _sql(demo_url, "UPDATE invoice SET total_cents = total_cents + 1 WHERE id = 2")
+    _sql(demo_url, "UPDATE invoice SET sequence = 5, number = 'SEI-2022-005' WHERE id = 3")
+    _sql(demo_url, "UPDATE unityresponse SET current = true")
+    _sql(demo_url, "UPDATE programsession SET exported_sequence = 4 WHERE id = 1")
     result = coop("db", "check")
     assert result.exit_code == 1
     problems = result.stderr.strip().splitlines()
@@ -74,6 +78,7 @@ def test_calendar_export_records_what_it_sent(coop, demo_url) -> None:
         assert check_database(db).ok
 
 
+@pytest.mark.sqlite_only
 def test_restore_checks_first_and_backs_up(coop, demo_url, isolate: Path, tmp_path: Path, unchanged) -> None:
     saved = tmp_path / "saved.db"
     coop("db", "backup", "-o", str(saved))
@@ -92,6 +97,7 @@ def test_restore_checks_first_and_backs_up(coop, demo_url, isolate: Path, tmp_pa
     assert "After The Backup" in coop("coops", "list").stdout
 
 
+@pytest.mark.sqlite_only
 def test_backups_keep_the_last_ten(coop, demo_url, isolate: Path) -> None:
     folder = isolate.parent / "backups"
     folder.mkdir(mode=0o700, exist_ok=True)
@@ -114,6 +120,7 @@ def _make_read_only(path: Path) -> list[str]:
     return ["chmod", "600", str(path)]
 
 
+@pytest.mark.sqlite_only
 def test_read_only_database_is_refused_clearly(coop, demo_url, isolate: Path) -> None:
     before = isolate.read_bytes()
     command = [sys.executable, "-m", "coopprogram", "coops", "add", "Blocked Co-op", "--kind", "worker"]
@@ -128,6 +135,7 @@ def test_read_only_database_is_refused_clearly(coop, demo_url, isolate: Path) ->
     assert isolate.read_bytes() == before
 
 
+@pytest.mark.sqlite_only
 def test_full_disk_is_refused_and_nothing_is_half_written(coop, demo_url, isolate: Path, tmp_path: Path) -> None:
     rows = "\n".join(f"big-{n},Big Co-op {n},worker,existing,{'x' * 1500}" for n in range(400))
     big = tmp_path / "big.csv"

@@ -28,7 +28,7 @@ def test_concurrent_writers(demo_url, isolate: Path, tmp_path: Path) -> None:
     with unit_of_work(demo_url, write=False) as db:
         entries_before = db.exec(select(func.count(TimeEntry.id))).one()
     results = tmp_path / "results.jsonl"
-    env = {**os.environ, "COOP_DB": str(isolate)}
+    env = dict(os.environ)  # COOP_DB: the test's database, a file or the server
     workers = [
         subprocess.Popen([sys.executable, str(WORKER), str(results), str(seed), str(COMMANDS_EACH), "mixed"], env=env)
         for seed in range(WORKERS)

@@ -26,7 +26,7 @@ KILLS = scale(6, 100)
 
 def test_killed_writers_leave_a_sound_database(demo_url, isolate: Path, tmp_path: Path) -> None:
     rng = random.Random(7)
-    env = {**os.environ, "COOP_DB": str(isolate)}
+    env = dict(os.environ)  # COOP_DB: the test's database, a file or the server
     with unit_of_work(demo_url, write=False) as db:
         entries_at_start = db.exec(select(func.count(TimeEntry.id))).one()
     for kill in range(KILLS):

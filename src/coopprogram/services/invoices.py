@@ -101,13 +101,23 @@ class InvoiceSummary:
 # --- finding ---------------------------------------------------------------------------------
 
 
-def get_invoice(db: Session, reference: str) -> Invoice:
+def get_invoice(db: Session, reference: str, *, lock: bool = False) -> Invoice:
+    """The invoice a REF names. With `lock`, its row is locked and read afresh, so a change that
+    depends on its state (issue, pay, void) cannot race another client's (on a server; SQLite's
+    IMMEDIATE transactions already take turns)."""
     ref = reference.strip()
-    invoice = db.exec(select(Invoice).where(func.upper(Invoice.number) == ref.upper())).first()
+
+    def fetch(condition):  # noqa: ANN001, ANN202
+        query = select(Invoice).where(condition)
+        if lock:
+            query = query.with_for_update().execution_options(populate_existing=True)
+        return db.exec(query).first()
+
+    invoice = fetch(func.upper(Invoice.number) == ref.upper())
     if invoice is None:
         draft_id = ref.lower().removeprefix("draft").strip().lstrip("#")
         if draft_id.isascii() and draft_id.isdigit():
-            invoice = db.get(Invoice, int(draft_id))
+            invoice = fetch(Invoice.id == int(draft_id))
             if invoice is not None and invoice.number is not None:
                 raise NotFound(f"'{reference}' is not a draft: that invoice is numbered {invoice.number}; use its number.")
     if invoice is None:
@@ -140,8 +150,12 @@ def draft_month(db: Session, *, period: str) -> list[Invoice]:
         raise InvalidInput(f"There are no unbilled billable hours in {period}; nothing to draft.")
     drafts = []
     for contract_id in sorted(pending):
+        # One client drafts a contract's month at a time (on a server; SQLite takes turns anyway).
+        db.exec(select(Contract.id).where(Contract.id == contract_id).with_for_update()).one()
         draft = db.exec(
-            select(Invoice).where(Invoice.contract_id == contract_id, Invoice.period == period, Invoice.status == InvoiceStatus.DRAFT)
+            select(Invoice)
+            .where(Invoice.contract_id == contract_id, Invoice.period == period, Invoice.status == InvoiceStatus.DRAFT)
+            .execution_options(populate_existing=True)
         ).first()
         if draft is None:
             draft = Invoice(contract_id=contract_id, period=period)
@@ -301,7 +315,7 @@ def _next_number(db: Session, program: Program, on: date) -> tuple[int, str]:
 
 
 def issue_invoice(db: Session, *, reference: str, on: date) -> InvoiceDocument:
-    invoice = get_invoice(db, reference)
+    invoice = get_invoice(db, reference, lock=True)
     if invoice.status != InvoiceStatus.DRAFT:
         raise Conflict(f"Invoice {invoice.number} was already issued on {invoice.issued_on}.")
     rebuild_draft(db, invoice)
@@ -325,7 +339,7 @@ def issue_invoice(db: Session, *, reference: str, on: date) -> InvoiceDocument:
 
 
 def pay_invoice(db: Session, *, reference: str, on: date) -> InvoiceDocument:
-    invoice = get_invoice(db, reference)
+    invoice = get_invoice(db, reference, lock=True)
     if invoice.kind == InvoiceKind.CREDIT_NOTE:
         raise InvalidInput(f"{invoice.number} is a credit note; it is not paid.")
     if invoice.status != InvoiceStatus.ISSUED:
@@ -344,7 +358,7 @@ def void_invoice(db: Session, *, reference: str, reason: str, on: date) -> tuple
 
     A draft is simply discarded. Returns (the voided invoice, its credit note), or (None, None) for a draft.
     """
-    invoice = get_invoice(db, reference)
+    invoice = get_invoice(db, reference, lock=True)
     reason = clean_text(reason, what="reason", limit=500)
     if invoice.kind == InvoiceKind.CREDIT_NOTE:
         raise Conflict(f"{invoice.number} is a credit note; it cannot be voided.")

@@ -280,7 +280,10 @@ def parse_decision(text: str) -> str:
 
 
 def respond(db: Session, *, version: int, coop: str, decision: str, on: date, reason: str = "") -> ResponseView:
-    draft = get_draft(db, version)
+    # The version's row is locked so that two responses for one co-op cannot both become current.
+    draft = db.exec(
+        select(UnityDraft).where(UnityDraft.version == version).with_for_update().execution_options(populate_existing=True)
+    ).first() or get_draft(db, version)
     if draft.status != DraftStatus.CIRCULATING:
         raise Conflict(f"Version {version} is {draft.status}; co-ops respond to a circulating version (`coop unity circulate {version}`).")
     member = get_coop(db, coop)
