@@ -25,7 +25,7 @@ DATA = HERE / ".data"
 LARGE = DATA / "large.db"
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
 PY = sys.executable
-AS_OF = "2021-06-15"  # mid-phase in the large program (phase 10 is 2021)
+AS_OF = "2021-11-15"  # inside a phase of both programs: the default one (Phase I) and the large one (phase 10 = 2021)
 
 
 def run(command: list[str], env: dict[str, str]) -> tuple[float, int]:
@@ -97,9 +97,9 @@ def work():
             db.rollback()
         return None
     if task == "hours-summary":
-        from coopprogram.services.hours import list_entries, summarize
+        from coopprogram.services.hours import daily_totals, summarize
         with unit_of_work(url, write=False) as db:
-            return summarize(list_entries(db), by="category")
+            return summarize(daily_totals(db), by="category")
     if task == "db-check":
         from coopprogram.services.checks import check_database
         with unit_of_work(url, write=False) as db:

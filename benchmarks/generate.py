@@ -83,8 +83,8 @@ def generate(path: Path) -> None:
                 hours.log_time(db, minutes=rng.choice([15, 30, 45, 60, 90]), description=f"Work item {phase}.{k}", on=day,
                                today=date.max, category=rng.choice(CATEGORIES), billable=rng.random() > 0.05)
         print(f"  hours of phase {phase}: {time.perf_counter() - started:.0f} s", flush=True)
-    with unit_of_work(url, write=True, command="bench generate") as db:
-        for phase in range(1, PHASES + 1):
+    for phase in range(1, PHASES + 1):  # a transaction per phase keeps the session's identity map small
+        with unit_of_work(url, write=True, command="bench generate") as db:
             year = FIRST_YEAR + phase - 1
             for month in range(1, 13):
                 period = f"{year}-{month:02d}"

@@ -109,9 +109,9 @@ def test_summary_and_list(session) -> None:
         _log(db, 45, on=date(2021, 11, 4), category="documentation")
         entries = hours.list_entries(db, start=date(2021, 11, 1), end=date(2021, 11, 30))
         assert [e.minutes for e in entries] == [30, 45]
-        rows = hours.summarize(hours.list_entries(db), by="category")
+        rows = hours.summarize(hours.daily_totals(db), by="category")
         assert [(r.key, r.minutes, r.billable_minutes, r.entries) for r in rows] == [("calendar", 120, 90, 2), ("documentation", 45, 45, 1)]
-        assert [(r.key, r.minutes) for r in hours.summarize(hours.list_entries(db), by="month")] == [("2021-10", 90), ("2021-11", 75)]
+        assert [(r.key, r.minutes) for r in hours.summarize(hours.daily_totals(db), by="month")] == [("2021-10", 90), ("2021-11", 75)]
         with pytest.raises(InvalidInput, match="group hours"):
             hours.summarize([], by="week")
 

@@ -139,10 +139,10 @@ def hours_summary(
 
     Example: coop hours summary --by month
     """
-    from coopprogram.services.hours import list_entries, summarize
+    from coopprogram.services.hours import daily_totals, summarize
 
     with database(write=False) as db:
-        rows = summarize(list_entries(db), by=by)
+        rows = summarize(daily_totals(db), by=by)
     if json:
         emit_json(rows)
         return

@@ -54,28 +54,32 @@ def _items(db: Session, session_id: int) -> list[AgendaItem]:
 
 def agenda_for(db: Session, *, session_id: int) -> AgendaView:
     session = get_session(db, session_id)
-    return _agenda(session, _items(db, session.id), get_program(db).timezone)
+    rows = db.exec(select(*_COLUMNS).where(AgendaItem.session_id == session.id).order_by(AgendaItem.position)).all()
+    return _agenda(session, [tuple(row) for row in rows], get_program(db).timezone)
 
 
-def agendas_for(db: Session, session_ids: list[int]) -> dict[int, AgendaView]:
-    """The agendas of many sessions in two queries (the calendar export asks for thousands)."""
+def agendas_for(db: Session, sessions: list) -> dict[int, AgendaView]:
+    """The agendas of many sessions (anything with id, title, starts_at and minutes: rows or
+    records), read as plain columns: the calendar export asks for thousands."""
     zone = get_program(db).timezone
-    sessions = {}
-    for chunk in in_chunks(session_ids):
-        sessions.update({s.id: s for s in db.exec(select(ProgramSession).where(ProgramSession.id.in_(chunk))).all()})
-    items: dict[int, list[AgendaItem]] = {session_id: [] for session_id in sessions}
-    for chunk in in_chunks(list(sessions)):
-        for item in db.exec(select(AgendaItem).where(AgendaItem.session_id.in_(chunk)).order_by(AgendaItem.session_id, AgendaItem.position)).all():
-            items[item.session_id].append(item)
-    return {session_id: _agenda(session, items[session_id], zone) for session_id, session in sessions.items()}
+    items: dict[int, list[tuple]] = {session.id: [] for session in sessions}
+    for chunk in in_chunks(list(items)):
+        rows = db.exec(select(AgendaItem.session_id, *_COLUMNS).where(AgendaItem.session_id.in_(chunk)).order_by(AgendaItem.session_id, AgendaItem.position))
+        for session_id, *row in rows:
+            items[session_id].append(tuple(row))
+    return {session.id: _agenda(session, items[session.id], zone) for session in sessions}
 
 
-def _agenda(session: ProgramSession, items: list[AgendaItem], zone: str) -> AgendaView:
+_COLUMNS = (AgendaItem.id, AgendaItem.position, AgendaItem.title, AgendaItem.minutes, AgendaItem.lead, AgendaItem.kind)
+
+
+def _agenda(session: ProgramSession, items: list[tuple], zone: str) -> AgendaView:
+    """Items as (id, position, title, minutes, lead, kind), each given its clock time."""
     clock = start = utc_to_local(session.starts_at, zone)
     views = []
-    for item in items:
-        views.append(AgendaItemView(item.id, item.position, item.title, item.minutes, item.lead, item.kind, clock))
-        clock += timedelta(minutes=item.minutes)
+    for item_id, position, title, minutes, lead, kind in items:
+        views.append(AgendaItemView(item_id, position, title, minutes, lead, kind, clock))
+        clock += timedelta(minutes=minutes)
     return AgendaView(session.id, session.title, session.minutes, start, views)
 
 

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from coopprogram.errors import NotFound
 from coopprogram.models import Contract, Invoice, InvoiceKind, InvoiceStatus, Phase
 from coopprogram.services.contracts import ContractView, contract_for_phase
-from coopprogram.services.hours import SummaryRow, list_entries, summarize
+from coopprogram.services.hours import SummaryRow, daily_totals, summarize
 from coopprogram.services.phases import PhaseView, get_phase, phase_on, to_view
 from coopprogram.units import amount_cents, round_half_up
 
@@ -70,8 +70,8 @@ def budget(db: Session, *, phase: str | None, as_of: date) -> BudgetView:
     if contract is None:
         raise NotFound(f"No consultant contract covers {view.name}; add one with `coop contract extend {view.number} ...`.")
     until = min(as_of, view.ends_on)
-    entries = [e for e in list_entries(db, start=view.starts_on, end=until) if e.phase_number == view.number]
-    used = sum(e.minutes for e in entries if e.billable)
+    totals = [t for t in daily_totals(db, start=view.starts_on, end=until) if t.phase_number == view.number]
+    used = sum(t.minutes for t in totals if t.billable)
     elapsed = max(0, min((as_of - view.starts_on).days + 1, view.days))
     planned = round_half_up(Decimal(contract.hour_cap_minutes) * elapsed / view.days)
     run_out = None
@@ -84,14 +84,14 @@ def budget(db: Session, *, phase: str | None, as_of: date) -> BudgetView:
         phase=view,
         contract=contract,
         used_minutes=used,
-        non_billable_minutes=sum(e.minutes for e in entries if not e.billable),
+        non_billable_minutes=sum(t.minutes for t in totals if not t.billable),
         elapsed_days=elapsed,
         planned_minutes=planned,
         billed_cents=billed,
         paid_cents=paid,
         run_out_on=run_out,
-        by_category=summarize(entries, by="category"),
-        by_month=summarize(entries, by="month"),
+        by_category=summarize(totals, by="category"),
+        by_month=summarize(totals, by="month"),
     )
 
 

@@ -14,11 +14,12 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlmodel import Session, select
 
 from coopprogram.errors import InvalidInput
-from coopprogram.models import Milestone, Phase, ProgramSession, SessionSeries, SessionStatus
+from coopprogram.models import Invitation, Milestone, Phase, ProgramSession, SessionKind, SessionSeries, SessionStatus
 from coopprogram.services.agenda import AgendaItemView, agendas_for
 from coopprogram.services.phases import get_phase, list_phases, phase_on
 from coopprogram.services.program import get_program
-from coopprogram.services.sessions import get_kind, list_sessions
+from coopprogram.services.coops import get_coop
+from coopprogram.services.sessions import get_kind
 from coopprogram.services.text import clean_text
 from coopprogram.units import local_to_utc, utc_now
 
@@ -68,11 +69,24 @@ def milestone_uid(program_uid: str, milestone_id: int) -> str:
 def calendar_view(db: Session, *, phase: str | None = None, coop: str | None = None, milestones: bool = True) -> CalendarView:
     program = get_program(db)
     phases = list_phases(db)
-    sessions = list_sessions(db, now=utc_now(), phase=phase, coop=coop)
-    agendas = agendas_for(db, [s.id for s in sessions])
+    # Sessions, their kinds and agendas in a fixed number of queries; a calendar never needs
+    # who was invited (the co-op feed is filtered in the query).
+    columns = (
+        ProgramSession.id, ProgramSession.uid, ProgramSession.sequence, ProgramSession.updated_at, ProgramSession.title,
+        ProgramSession.kind_id, ProgramSession.starts_at, ProgramSession.minutes, ProgramSession.location, ProgramSession.link,
+        ProgramSession.facilitator, ProgramSession.status, ProgramSession.cancel_reason,
+    )
+    query = select(*columns).order_by(ProgramSession.starts_at, ProgramSession.id)
+    if phase is not None:
+        query = query.where(ProgramSession.phase_id == get_phase(db, phase).id)
+    if coop is not None:
+        query = query.where(ProgramSession.id.in_(select(Invitation.session_id).where(Invitation.coop_id == get_coop(db, coop).id)))
+    sessions = list(db.exec(query).all())
+    kinds = {kind.id: kind.name for kind in db.exec(select(SessionKind)).all()}
+    agendas = agendas_for(db, sessions)
     events = [
         SessionEvent(
-            uid=s.uid, sequence=s.sequence, stamp=s.updated_at, title=s.title, kind_name=s.kind_name, starts_at=s.starts_at,
+            uid=s.uid, sequence=s.sequence, stamp=s.updated_at, title=s.title, kind_name=kinds[s.kind_id], starts_at=s.starts_at,
             ends_at=s.starts_at + timedelta(minutes=s.minutes), location=s.location, link=s.link, facilitator=s.facilitator,
             cancelled=s.status == SessionStatus.CANCELLED, cancel_reason=s.cancel_reason, agenda=agendas[s.id].items,
         )

@@ -61,32 +61,36 @@ def _invoice_totals(db: Session, problems: list[str]) -> None:
             select(InvoiceLine.invoice_id, func.sum(InvoiceLine.amount_cents), func.sum(InvoiceLine.minutes)).group_by(InvoiceLine.invoice_id)
         ).all()
     }
-    for invoice in db.exec(select(Invoice)).all():
-        cents, minutes = sums.get(invoice.id, (0, 0))
-        name = invoice.number or f"draft {invoice.id}"
-        if (invoice.total_cents, invoice.total_minutes) != (cents or 0, minutes or 0):
+    for invoice_id, number, total_cents, total_minutes, snapshot in db.exec(
+        select(Invoice.id, Invoice.number, Invoice.total_cents, Invoice.total_minutes, Invoice.snapshot)
+    ):
+        cents, minutes = sums.get(invoice_id, (0, 0))
+        name = number or f"draft {invoice_id}"
+        if (total_cents, total_minutes) != (cents or 0, minutes or 0):
             problems.append(
-                f"Invoice {name}: its total {format_money(invoice.total_cents)} ({format_minutes(invoice.total_minutes)} h) "
+                f"Invoice {name}: its total {format_money(total_cents)} ({format_minutes(total_minutes)} h) "
                 f"differs from its lines {format_money(cents or 0)} ({format_minutes(minutes or 0)} h)."
             )
-        if invoice.snapshot and json.loads(invoice.snapshot).get("total_cents") != invoice.total_cents:
+        if snapshot and json.loads(snapshot).get("total_cents") != total_cents:
             problems.append(f"Invoice {name}: the figures frozen when it was issued no longer match its total.")
 
 
 def _locked_entries(db: Session, problems: list[str]) -> None:
+    # Columns, not whole rows: an invoice's frozen snapshot would be read again for every line.
     rows = db.exec(
-        select(Invoice, InvoiceLine, TimeEntry)
+        select(Invoice.id, Invoice.number, InvoiceLine.position, InvoiceLine.minutes, InvoiceLine.worked_on,
+               TimeEntry.id, TimeEntry.invoice_id, TimeEntry.minutes, TimeEntry.worked_on)
         .join(InvoiceLine, InvoiceLine.invoice_id == Invoice.id)
         .outerjoin(TimeEntry, TimeEntry.id == InvoiceLine.time_entry_id)
         .where(Invoice.status.in_([InvoiceStatus.ISSUED, InvoiceStatus.PAID]), Invoice.kind == InvoiceKind.INVOICE)
-    ).all()
-    for invoice, line, entry in rows:
-        if entry is None:
-            problems.append(f"Invoice {invoice.number}: line {line.position} bills a time entry that no longer exists.")
-        elif entry.invoice_id != invoice.id:
-            problems.append(f"Invoice {invoice.number}: entry {entry.id} is billed on it but no longer locked to it.")
-        elif (entry.minutes, entry.worked_on) != (line.minutes, line.worked_on):
-            problems.append(f"Invoice {invoice.number}: entry {entry.id} changed after the invoice was issued.")
+    )
+    for invoice_id, number, position, minutes, worked_on, entry_id, entry_invoice, entry_minutes, entry_day in rows:
+        if entry_id is None:
+            problems.append(f"Invoice {number}: line {position} bills a time entry that no longer exists.")
+        elif entry_invoice != invoice_id:
+            problems.append(f"Invoice {number}: entry {entry_id} is billed on it but no longer locked to it.")
+        elif (entry_minutes, entry_day) != (minutes, worked_on):
+            problems.append(f"Invoice {number}: entry {entry_id} changed after the invoice was issued.")
     void = db.exec(
         select(TimeEntry.id, Invoice.number).join(Invoice, TimeEntry.invoice_id == Invoice.id).where(Invoice.status == InvoiceStatus.VOID)
     ).all()

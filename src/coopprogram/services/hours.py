@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from coopprogram.errors import Conflict, InvalidInput, NotFound
 from coopprogram.models import Category, Contract, Coop, Invoice, InvoiceStatus, Milestone, Phase, SessionKind, TimeEntry
@@ -225,13 +225,44 @@ def list_entries(db: Session, *, start: date | None = None, end: date | None = N
     return _views(db, list(db.exec(query).all()))
 
 
-def summarize(entries: list[EntryView], *, by: str) -> list[SummaryRow]:
+@dataclass(frozen=True)
+class DayTotal:
+    """The minutes logged on one day, in one category, under one phase, billable or not."""
+
+    worked_on: date
+    category: str
+    phase_number: int
+    billable: bool
+    minutes: int
+    entries: int
+
+
+def daily_totals(db: Session, *, start: date | None = None, end: date | None = None) -> list[DayTotal]:
+    """Hours summed by the database, one row per day and kind: a few thousand rows for years
+    of work, where listing the entries would build a view for every one of them."""
+    query = select(
+        TimeEntry.worked_on, TimeEntry.category_id, TimeEntry.contract_id, TimeEntry.billable,
+        func.sum(TimeEntry.minutes), func.count(TimeEntry.id),
+    ).group_by(TimeEntry.worked_on, TimeEntry.category_id, TimeEntry.contract_id, TimeEntry.billable)
+    if start is not None:
+        query = query.where(TimeEntry.worked_on >= start)
+    if end is not None:
+        query = query.where(TimeEntry.worked_on <= end)
+    categories = {c.id: c.slug for c in db.exec(select(Category)).all()}
+    phases = {p.id: p.number for p in db.exec(select(Phase)).all()}
+    contract_phase = {c.id: phases[c.phase_id] for c in db.exec(select(Contract)).all()}
+    rows = db.exec(query.order_by(TimeEntry.worked_on)).all()
+    return [DayTotal(day, categories[category], contract_phase[contract], billable, int(minutes), int(count))
+            for day, category, contract, billable, minutes, count in rows]
+
+
+def summarize(totals: list[DayTotal], *, by: str) -> list[SummaryRow]:
     if by not in SUMMARY_KEYS:
         raise InvalidInput(f"'{by}' is not a way to group hours: use one of {', '.join(SUMMARY_KEYS)}.")
-    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for entry in entries:
-        key = {"category": entry.category, "month": entry.worked_on.strftime("%Y-%m"), "phase": f"Phase {entry.phase_number}"}[by]
-        totals[key][0] += entry.minutes
-        totals[key][1] += entry.minutes if entry.billable else 0
-        totals[key][2] += 1
-    return [SummaryRow(key, *values) for key, values in sorted(totals.items())]
+    grouped: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for total in totals:
+        key = {"category": total.category, "month": total.worked_on.strftime("%Y-%m"), "phase": f"Phase {total.phase_number}"}[by]
+        grouped[key][0] += total.minutes
+        grouped[key][1] += total.minutes if total.billable else 0
+        grouped[key][2] += total.entries
+    return [SummaryRow(key, *values) for key, values in sorted(grouped.items())]

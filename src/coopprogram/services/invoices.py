@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
 
+from sqlalchemy.orm import defer
 from sqlmodel import Session, func, select
 
 from coopprogram.errors import Conflict, InvalidInput, NotFound
@@ -408,7 +409,9 @@ def void_invoice(db: Session, *, reference: str, reason: str, on: date) -> tuple
 
 
 def list_invoices(db: Session, *, today: date) -> list[InvoiceSummary]:
-    rows = db.exec(select(Invoice).order_by(Invoice.sequence.is_(None), Invoice.sequence, Invoice.id)).all()
+    rows = db.exec(
+        select(Invoice).options(defer(Invoice.snapshot)).order_by(Invoice.sequence.is_(None), Invoice.sequence, Invoice.id)
+    ).all()
     return [
         InvoiceSummary(
             reference=row.number or f"draft {row.id}", kind=row.kind, status=row.status, period=row.period,

@@ -15,7 +15,7 @@ from coopprogram.services.actions import ActionView, list_actions
 from coopprogram.services.budget import BudgetView, budget
 from coopprogram.services.contracts import describe_amendment
 from coopprogram.services.coops import active_coops_on
-from coopprogram.services.hours import list_entries
+from coopprogram.services.hours import daily_totals
 from coopprogram.services.invoices import InvoiceSummary, list_invoices
 from coopprogram.services.milestones import MilestoneView, list_milestones
 from coopprogram.services.phases import PhaseView, get_phase, phase_on, list_phases
@@ -178,13 +178,13 @@ def _burn(db: Session, phase: PhaseView, as_of: date) -> list[BurnPoint]:
     """Cumulative billable hours of the phase at the end of each day something was logged."""
     until = min(as_of, phase.ends_on)
     points, total = [BurnPoint(phase.starts_on, 0)], 0
-    for entry in list_entries(db, start=phase.starts_on, end=until):
-        if entry.billable and entry.phase_number == phase.number:
-            total += entry.minutes
-            if points[-1].day == entry.worked_on:
-                points[-1] = BurnPoint(entry.worked_on, total)
+    for day in daily_totals(db, start=phase.starts_on, end=until):
+        if day.billable and day.phase_number == phase.number:
+            total += day.minutes
+            if points[-1].day == day.worked_on:
+                points[-1] = BurnPoint(day.worked_on, total)
             else:
-                points.append(BurnPoint(entry.worked_on, total))
+                points.append(BurnPoint(day.worked_on, total))
     if until >= phase.starts_on and points[-1].day != until:
         points.append(BurnPoint(until, total))
     return points

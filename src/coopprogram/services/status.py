@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
+from sqlalchemy.orm import defer
 from sqlmodel import Session, func, select
 
 from coopprogram.models import (
@@ -119,6 +120,7 @@ def _used_minutes(db: Session, phase: PhaseView, as_of: date) -> int:
 def _invoices_due(db: Session, as_of: date) -> list[InvoiceSummary]:
     rows = db.exec(
         select(Invoice)
+        .options(defer(Invoice.snapshot))
         .where(Invoice.kind == InvoiceKind.INVOICE, Invoice.status.in_([InvoiceStatus.ISSUED, InvoiceStatus.PAID]), Invoice.issued_on <= as_of)
         .where((Invoice.paid_on.is_(None)) | (Invoice.paid_on > as_of))
         .order_by(Invoice.sequence)
