@@ -14,8 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _commands(group, path=("coop",)):
-    for name, command in sorted(group.commands.items()):
-        if hasattr(command, "commands"):
+    for name in group.list_commands(None):
+        command = group.get_command(None, name)
+        if hasattr(command, "list_commands"):
             yield from _commands(command, (*path, name))
         else:
             yield (*path, name), command
@@ -35,8 +36,8 @@ def test_every_command_has_help_with_an_example(path, command) -> None:
 
 def test_every_group_has_help() -> None:
     root = get_command(app)
-    for name, group in root.commands.items():
-        assert (group.help or "").strip(), name
+    for name in root.list_commands(None):
+        assert (root.get_command(None, name).help or "").strip(), name
 
 
 def _readme_commands() -> list[str]:

@@ -1,7 +1,8 @@
-"""The `coop` command: the root app, the global --db option, one sub-app per command group.
+"""The `coop` command: the root app, the global --db option, and the command groups.
 
-Only Typer and Rich load here, so `coop --help` and shell completion start fast; each
-command imports the services it uses inside its body.
+Start-up is part of the product: only Typer loads here. Each group's module is imported
+when that group is run (its name and one-line help are listed below, so `coop --help` and
+shell completion import none), and each command imports its services inside its body.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import typer
 from typer.core import TyperGroup
 
 from coopprogram import __version__
-from coopprogram.cli import actions, agenda, audit, budget, calendar, contract, coops, db, hours, init, invoices, milestones, phases, program, report, sessions, status, unity
 from coopprogram.cli.context import current, report_error
 from coopprogram.config import ENV_VAR
 from coopprogram.errors import CoopError
@@ -23,8 +23,56 @@ from coopprogram.errors import CoopError
 DEBUG_VAR = "COOP_DEBUG"
 
 
+# name: (module in coopprogram.cli, its Typer app or command function, the one-line help)
+COMMANDS = {
+    "init": ("init", "init_command", "Create the program database with its defaults, or with the sample program (--demo)."),
+    "status": ("status", "status_command", "Where the program stands: phase, cohort, milestones, hours, next sessions."),
+    "report": ("report", "report_command", "The phase status report, in the terminal, as Markdown or as a PDF to print."),
+    "program": ("program", "app", "The program's own facts: name, organization, cohort, time zone."),
+    "phases": ("phases", "app", "The program's phases: dates, focus and the consultant's contract for each."),
+    "coops": ("coops", "app", "The pilot co-ops: list, show, add, edit, archive, import and export."),
+    "milestones": ("milestones", "app", "Milestones per phase: due dates, status, overdue ones flagged."),
+    "sessions": ("sessions", "app", "Sessions: schedule, list, show, edit, reschedule, cancel, close, attendance, notes."),
+    "agenda": ("agenda", "app", "Session agendas: items with clock times, and the printable agenda."),
+    "actions": ("actions", "app", "Action items between meetings: add, list (overdue first), done."),
+    "calendar": ("calendar", "app", "The .ics calendar: export for the co-ops' calendars, import from other calendars."),
+    "unity": ("unity", "app", "Points of unity: drafts, comments, circulation, responses, tally, adoption, diff, export."),
+    "budget": ("budget", "budget_command", "Hours and dollars against the contract: pace, forecast, by category and month."),
+    "hours": ("hours", "app", "The consultant's hours: log, list, edit, remove, summarize."),
+    "contract": ("contract", "app", "The consultant's contract: hour cap, rate inside the band, amendments."),
+    "invoices": ("invoices", "app", "Monthly invoices: draft, issue, pay, void, export."),
+    "audit": ("audit", "audit_command", "Who changed what and when."),
+    "db": ("db", "app", "The database itself: its location, backups, checks, copies and upgrades."),
+}
+
+
 class CoopGroup(TyperGroup):
-    """Every refusal or usage error becomes one line on stderr: exit 1 or 2, no traceback."""
+    """The root group: loads a command group only when it is run, and turns every refusal or
+    usage error into one line on stderr (exit 1 or 2, no traceback)."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, name: str) -> Any:
+        if name not in COMMANDS:
+            return None
+        import importlib
+
+        from typer.main import get_command
+
+        module_name, attribute, _ = COMMANDS[name]
+        target = getattr(importlib.import_module(f"coopprogram.cli.{module_name}"), attribute)
+        if not isinstance(target, typer.Typer):
+            single = typer.Typer(rich_markup_mode=None, add_completion=False)
+            single.command(name)(target)
+            target = single
+        command = get_command(target)
+        command.name = name
+        return command
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, help_text) for name, (_, _, help_text) in COMMANDS.items()])
 
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
         if not standalone_mode:
@@ -90,24 +138,6 @@ def root(
     current.db_option = db_location
 
 
-app.command("init")(init.init_command)
-app.command("status")(status.status_command)
-app.command("report")(report.report_command)
-app.add_typer(program.app, name="program")
-app.add_typer(phases.app, name="phases")
-app.add_typer(coops.app, name="coops")
-app.add_typer(milestones.app, name="milestones")
-app.add_typer(sessions.app, name="sessions")
-app.add_typer(agenda.app, name="agenda")
-app.add_typer(actions.app, name="actions")
-app.add_typer(calendar.app, name="calendar")
-app.add_typer(unity.app, name="unity")
-app.command("budget")(budget.budget_command)
-app.add_typer(hours.app, name="hours")
-app.add_typer(contract.app, name="contract")
-app.add_typer(invoices.app, name="invoices")
-app.command("audit")(audit.audit_command)
-app.add_typer(db.app, name="db")
 
 
 def main() -> None:

@@ -26,7 +26,7 @@ _console: Console | None = None
 
 def group(help: str) -> typer.Typer:
     """A command group. Help is plain text: Rich's markup machinery would double start-up time."""
-    return typer.Typer(help=help, no_args_is_help=True, rich_markup_mode=None)
+    return typer.Typer(help=help, no_args_is_help=True, rich_markup_mode=None, add_completion=False)
 
 
 def console() -> Console:

@@ -25,6 +25,7 @@ from coopprogram.services.unity import TallyView, tally
 
 UPCOMING_DAYS = 30
 NOT_REACHED_DAYS = 60
+GRID_SESSIONS = 12  # the printed grid shows the latest sessions; the counts cover the whole phase
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class ParticipationRow:
     excused: int
     last_attended: date | None
     not_reached: bool  # no session attended in the last NOT_REACHED_DAYS days
-    marks: list[str]  # per held session of the phase, in order: attended, absent, excused, invited, or "" (not invited)
+    marks: list[str]  # per session of the grid (the latest held), in order: attended, absent, excused, invited, or "" (not invited)
 
     @property
     def share(self) -> int:
@@ -75,7 +76,7 @@ class ReportView:
     upcoming: list[SessionView]
     to_close: list[SessionView]
     participation: list[ParticipationRow]
-    grid_sessions: list[SessionView]  # held sessions co-ops were invited to: the participation grid's columns
+    grid_sessions: list[SessionView]  # the latest held sessions co-ops were invited to: the grid's columns
     unity: UnityState | None
     money: BudgetView | None
     burn: list[BurnPoint]
@@ -110,6 +111,7 @@ def report(db: Session, *, phase: str | None, as_of: date) -> ReportView:
     end_of_day = datetime.combine(as_of, time.max, tzinfo=timezone.utc)
     sessions = list_sessions(db, now=end_of_day, phase=str(view.number))
     held = [s for s in sessions if s.status == SessionStatus.HELD and s.starts_local.date() <= as_of]
+    open_to_coops = [s for s in held if s.invitees]
     money = _money(db, view, as_of)
     return ReportView(
         program=program.name,
@@ -122,8 +124,8 @@ def report(db: Session, *, phase: str | None, as_of: date) -> ReportView:
         cancelled=[s for s in sessions if s.status == SessionStatus.CANCELLED],
         upcoming=[s for s in sessions if s.status == SessionStatus.PLANNED and as_of < s.starts_local.date() <= as_of + timedelta(days=UPCOMING_DAYS)],
         to_close=[s for s in sessions if s.needs_closing],
-        participation=_participation(db, [s for s in held if s.invitees], as_of),
-        grid_sessions=[s for s in held if s.invitees],
+        participation=_participation(db, open_to_coops, as_of),
+        grid_sessions=open_to_coops[-GRID_SESSIONS:],
         unity=unity_state(db, as_of),
         money=money,
         burn=_burn(db, view, as_of) if money else [],
@@ -157,18 +159,15 @@ def _money(db: Session, phase: PhaseView, as_of: date) -> BudgetView | None:
 def _participation(db: Session, held: list[SessionView], as_of: date) -> list[ParticipationRow]:
     rows = []
     since = as_of - timedelta(days=NOT_REACHED_DAYS)
+    attendance = [{i.slug: i.attendance for i in session.invitees} for session in held]
     for coop in sorted(active_coops_on(db, as_of), key=lambda c: c.name):
-        marks, last = [], None
-        for session in held:
-            mark = next((i.attendance for i in session.invitees if i.slug == coop.slug), "")
-            marks.append(mark)
-            if mark == Attendance.ATTENDED:
-                last = session.starts_local.date()
+        marks = [by_coop.get(coop.slug, "") for by_coop in attendance]
+        last = next((held[n].starts_local.date() for n in range(len(held) - 1, -1, -1) if marks[n] == Attendance.ATTENDED), None)
         rows.append(
             ParticipationRow(
                 coop=coop.name, slug=coop.slug, invited=sum(1 for m in marks if m), attended=marks.count(Attendance.ATTENDED),
                 absent=marks.count(Attendance.ABSENT), excused=marks.count(Attendance.EXCUSED), last_attended=last,
-                not_reached=last is None or last < since, marks=marks,
+                not_reached=last is None or last < since, marks=marks[-GRID_SESSIONS:],
             )
         )
     return rows
