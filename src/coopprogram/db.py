@@ -97,11 +97,18 @@ def _translate(error: Exception, url: str) -> DatabaseProblem:
 
 
 def stored_revision(connection: Connection) -> str | None:
-    from sqlalchemy import inspect, text
+    """The schema revision, or None when the database has no coop tables yet. One plain query:
+    reflection would cost an import and more queries on every command."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
 
-    if not inspect(connection).has_table("alembic_version"):
+    try:
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except DBAPIError as error:
+        if "alembic_version" not in str(error.orig):  # not "no such table": a real problem
+            raise
+        connection.rollback()  # PostgreSQL refuses more statements in a failed transaction
         return None
-    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def schema_state(url: str) -> SchemaState:
