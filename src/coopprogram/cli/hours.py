@@ -24,8 +24,8 @@ SessionId = Annotated[int | None, typer.Option("--session", metavar="ID", help="
 
 @app.command("log")
 def hours_log(
-    hours: Annotated[int, typer.Argument(metavar="HOURS", parser=parse_hours_option, help=HOURS_HELP)],
-    description: Annotated[str, typer.Argument(help="What was done; it becomes the invoice line.")],
+    hours: Annotated[str, typer.Argument(metavar="HOURS", help=HOURS_HELP, show_default=False)],
+    description: Annotated[str, typer.Argument(metavar="DESCRIPTION", help="What was done; it becomes the invoice line.")],
     on: Annotated[date | None, typer.Option("--date", metavar="DATE", parser=parse_date_option, help="The day worked. Default: today.")] = None,
     category: Category = None,
     session: SessionId = None,
@@ -39,9 +39,10 @@ def hours_log(
     """
     from coopprogram.services.hours import log_time
 
+    minutes = parse_hours_option(hours)  # typed as text so help shows what a person writes
     with database(write=True) as db:
         result = log_time(
-            db, minutes=hours, description=description, on=on or today(), today=today(), category=category,
+            db, minutes=minutes, description=description, on=on or today(), today=today(), category=category,
             coop=coop, milestone_id=milestone, session_id=session, billable=not non_billable,
         )
     entry = result.entry
