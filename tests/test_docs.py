@@ -31,7 +31,7 @@ def test_every_command_has_help_with_an_example(path, command) -> None:
     assert help_text.strip(), f"{' '.join(path)} has no help"
     example = re.search(r"Example: (coop .+)", help_text)
     assert example, f"{' '.join(path)} has no example"
-    assert example.group(1).startswith(" ".join(path)) or path[1] in ("init", "status"), example.group(1)
+    assert example.group(1).startswith(" ".join(path) + " ") or example.group(1) == " ".join(path), example.group(1)
 
 
 def test_every_group_has_help() -> None:

@@ -173,6 +173,13 @@ def format_money(cents: int) -> str:
     return f"{sign}${dollars:,}.{rest:02d}"
 
 
+def format_pace(pace_minutes: int) -> str:
+    """`8:47 h behind an even pace`: hours used against an even spread of the cap over the phase."""
+    if pace_minutes == 0:
+        return "on an even pace"
+    return f"{format_minutes(abs(pace_minutes))} h {'ahead of' if pace_minutes > 0 else 'behind'} an even pace"
+
+
 def format_percent(part: int, whole: int) -> str:
     if whole <= 0:
         return "0%"

@@ -69,7 +69,7 @@ def test_demo_money_figures(coop, demo_url, tmp_path: Path) -> None:
     assert "Hours (Phase I): 50:00 of 100:00 used (50%) · 50:00 left · 8:47 h behind an even pace" in status
     assert "SEI-2022-003 $845.00 due 2022-02-02" in status
     shown = coop("budget", "--as-of", "2022-01-15").stdout
-    assert "behind plan by 8:47 h" in shown and "run out on 2022-05-02" in shown
+    assert "Pace: 8:47 h behind an even pace (an even pace would have used 58:47 by now)." in shown and "run out on 2022-05-02" in shown
 
 
 def test_invoice_exports(coop, demo_url, tmp_path: Path) -> None:

@@ -32,7 +32,7 @@ def test_markdown_report(coop, demo_url, tmp_path: Path) -> None:
     text = target.read_text(encoding="utf-8")
     assert text.startswith("# Movement Co-op Program pilot: Phase I status report")
     assert "| Green Hands Landscaping | 1 of 3 | 2 | 0 | 33% | 2021-12-09 |" in text
-    assert "| 2021-11-04 | Visioning session 1: our histories | 10 of 11 |" in text
+    assert "| 2021-11-04 | Visioning session 1: our histories | 10 of 11 co-ops |" in text
     assert "Invoices: 3 issued ($2,860.00 net of credit notes), 2 paid ($2,015.00), outstanding $845.00" in text
     assert not any(contact in text for contact in CONTACTS)
 

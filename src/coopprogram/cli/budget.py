@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from coopprogram.cli.context import database
 from coopprogram.cli.output import AsOf, JsonFlag, PhaseOption, bar, emit_json, say, show, table, today
-from coopprogram.units import format_minutes, format_money, format_percent
+from coopprogram.units import format_minutes, format_money, format_pace, format_percent
 
 if TYPE_CHECKING:
     from coopprogram.services.budget import BudgetView
@@ -51,13 +51,7 @@ def _print_budget(view: BudgetView) -> None:
         f"(the whole cap costs {format_money(low)}–{format_money(high)} across the band)")
     say(f"Invoiced: {format_money(view.billed_cents)} · paid: {format_money(view.paid_cents)}")
     say("")
-    pace = view.pace_minutes
-    if pace > 0:
-        say(f"Pace: ahead of plan by {format_minutes(pace)} h (an even pace would have used {format_minutes(view.planned_minutes)}).")
-    elif pace < 0:
-        say(f"Pace: behind plan by {format_minutes(-pace)} h (an even pace would have used {format_minutes(view.planned_minutes)}).")
-    else:
-        say("Pace: exactly on plan.")
+    say(f"Pace: {format_pace(view.pace_minutes)} (an even pace would have used {format_minutes(view.planned_minutes)} by now).")
     if view.run_out_on is None:
         say("No billable hours yet: nothing to forecast.")
     elif view.run_out_on <= phase.ends_on:

@@ -50,10 +50,3 @@ def _command_path() -> str:
 def report_error(error: CoopError) -> None:
     typer.echo(f"Error: {error.message}", err=True)
 
-
-def fail(message: str) -> typer.Exit:
-    """Print a refusal and return the Exit to raise: `raise fail("...")`."""
-    from coopprogram.errors import CoopError
-
-    report_error(CoopError(message))
-    return typer.Exit(1)

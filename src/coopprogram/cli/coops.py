@@ -192,8 +192,6 @@ def coops_import(file: Annotated[Path, typer.Argument(metavar="FILE.csv", help="
                 _stderr(line)
             else:
                 say(line)
-        if not report.rows:
-            raise InvalidInput(f"{file} has no rows under its header; nothing was imported.")
         if report.rejected:
             raise InvalidInput(
                 f"Nothing was imported: {len(report.rejected)} of {len(report.rows)} rows have errors (listed above). Fix them and import again."

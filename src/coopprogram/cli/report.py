@@ -8,7 +8,7 @@ import typer
 
 from coopprogram.cli.context import database
 from coopprogram.cli.output import AsOf, OutputFile, bar, choose_format, dash, emit_text, say, show, table, today, write_bytes
-from coopprogram.units import format_minutes, format_money, format_percent
+from coopprogram.units import format_minutes, format_money, format_pace, format_percent
 
 if TYPE_CHECKING:
     from coopprogram.services.report import ReportView
@@ -44,7 +44,7 @@ def report_command(
 
 
 def print_report(view: ReportView) -> None:
-    from coopprogram.exporters.markdown import unity_state_line
+    from coopprogram.services.report import unity_summary
 
     phase, money = view.phase, view.money
     say(f"{view.program} — {phase.name} status report, as of {view.as_of}")
@@ -54,7 +54,7 @@ def print_report(view: ReportView) -> None:
         say(f"Cap used  {bar(money.used_minutes, money.cap_minutes)} {format_minutes(money.used_minutes)} of {format_minutes(money.cap_minutes)} h "
             f"({format_percent(money.used_minutes, money.cap_minutes)})")
     say(f"Milestones: {view.milestones_done} of {len(view.milestones)} done, {len(view.overdue_milestones)} overdue")
-    say(f"Points of unity: {unity_state_line(view)}")
+    say(f"Points of unity: {unity_summary(view.unity)}")
 
     grid = table("Milestone", "Due", "Status", "Done", title="Milestones")
     for m in view.milestones:
@@ -85,9 +85,7 @@ def print_report(view: ReportView) -> None:
     if money is None:
         say(f"No consultant contract covers {phase.name}.")
     else:
-        pace = money.pace_minutes
-        say(f"Hours: {format_minutes(money.used_minutes)} used, {format_minutes(money.left_minutes)} left; "
-            + ("on plan" if pace == 0 else f"{format_minutes(abs(pace))} h {'ahead of' if pace > 0 else 'behind'} an even pace")
+        say(f"Hours: {format_minutes(money.used_minutes)} used, {format_minutes(money.left_minutes)} left; {format_pace(money.pace_minutes)}"
             + (f"; the cap runs out on {money.run_out_on} at this pace" if money.run_out_on else ""))
         for amendment in view.amendments:
             say(f"Contract amended {amendment}")
@@ -96,8 +94,7 @@ def print_report(view: ReportView) -> None:
         for r in money.by_month:
             grid.add_row(r.key, format_minutes(r.billable_minutes), bar(r.billable_minutes, total, width=20))
         show(grid)
-        outstanding = sum(i.total_cents for i in view.outstanding)
-        say(f"Invoiced {format_money(money.billed_cents)} · paid {format_money(money.paid_cents)} · outstanding {format_money(outstanding)}")
+        say(f"Invoiced {format_money(money.billed_cents)} · paid {format_money(money.paid_cents)} · outstanding {format_money(view.outstanding_cents)}")
 
     say("")
     say("Open action items:" if view.actions else "Open action items: none.")

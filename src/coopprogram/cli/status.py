@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from coopprogram.cli.context import database
 from coopprogram.cli.output import AsOf, JsonFlag, bar, emit_json, say, show, table, today
-from coopprogram.units import format_minutes, format_money, format_percent
+from coopprogram.units import format_minutes, format_money, format_pace, format_percent
 
 if TYPE_CHECKING:
     from coopprogram.services.status import StatusView
@@ -57,11 +57,10 @@ def _print_status(view: StatusView) -> None:
     if view.contract is not None:
         contract = view.contract
         cap = contract.hour_cap_minutes
-        pace = view.used_minutes - view.planned_minutes
-        pace_text = "on plan" if pace == 0 else f"{format_minutes(abs(pace))} h {'ahead of' if pace > 0 else 'behind'} an even pace"
         say(
             f"Hours ({view.current_phase.name}): {format_minutes(view.used_minutes)} of {format_minutes(cap)} used "
-            f"({format_percent(view.used_minutes, cap)}) · {format_minutes(cap - view.used_minutes)} left · {pace_text}"
+            f"({format_percent(view.used_minutes, cap)}) · {format_minutes(cap - view.used_minutes)} left · "
+            f"{format_pace(view.used_minutes - view.planned_minutes)}"
         )
         say(f"Rate: {format_money(contract.rate_cents)}/h (band {format_money(contract.rate_min_cents)}–{format_money(contract.rate_max_cents)})")
     if view.unity_line:

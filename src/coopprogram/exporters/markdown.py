@@ -13,7 +13,7 @@ from coopprogram.exporters.unity import UnityDocument
 from coopprogram.services.invoices import InvoiceDocument
 from coopprogram.services.report import NOT_REACHED_DAYS, UPCOMING_DAYS, ReportView, unity_summary
 from coopprogram.services.unity import DiffView, WordChange
-from coopprogram.units import format_hours_decimal, format_minutes, format_money, format_percent
+from coopprogram.units import format_hours_decimal, format_minutes, format_money, format_pace, format_percent
 
 # Characters that change meaning anywhere in a line (emphasis, code, links, tables, HTML);
 # the escaped text never starts a line, so list and heading markers need no escape.
@@ -134,7 +134,7 @@ def report_markdown(view: ReportView) -> str:
         add(f"- **Hours:** {format_minutes(view.money.used_minutes)} of {format_minutes(view.money.cap_minutes)} used "
             f"({_pct(view.money.used_minutes, view.money.cap_minutes)} of the cap)")
     add(f"- **Milestones:** {view.milestones_done} of {len(view.milestones)} done, {len(view.overdue_milestones)} overdue")
-    add(f"- **Points of unity:** {escape(unity_state_line(view))}")
+    add(f"- **Points of unity:** {escape(unity_summary(view.unity))}")
     add(f"- **Co-ops not reached in {NOT_REACHED_DAYS} days:** {len(view.not_reached)} of {len(view.participation)}")
     add("")
     add("## Milestones")
@@ -153,7 +153,7 @@ def report_markdown(view: ReportView) -> str:
         add("| Held | Session | Co-ops attending |")
         add("| --- | --- | ---: |")
         for s in view.held:
-            add(f"| {s.starts_local:%Y-%m-%d} | {escape(s.title)} | {_attending(s)} |")
+            add(f"| {s.starts_local:%Y-%m-%d} | {escape(s.title)} | {attending(s)} |")
         add("")
     for title, rows in (("Coming up", view.upcoming), ("Waiting to be closed", view.to_close), ("Cancelled", view.cancelled)):
         if rows:
@@ -169,7 +169,7 @@ def report_markdown(view: ReportView) -> str:
     add("")
     add("## Points of unity")
     add("")
-    add(escape(unity_state_line(view)))
+    add(escape(unity_summary(view.unity)))
     if view.unity and view.unity.tally:
         t = view.unity.tally
         add("")
@@ -186,8 +186,7 @@ def report_markdown(view: ReportView) -> str:
         add(f"No consultant contract covers {escape(phase.name)}.")
     else:
         m = view.money
-        pace = "on plan" if m.pace_minutes == 0 else f"{format_minutes(abs(m.pace_minutes))} h {'ahead of' if m.pace_minutes > 0 else 'behind'} an even pace"
-        add(f"- Cap: {format_minutes(m.cap_minutes)} h; used {format_minutes(m.used_minutes)}, left {format_minutes(m.left_minutes)}; {pace}")
+        add(f"- Cap: {format_minutes(m.cap_minutes)} h; used {format_minutes(m.used_minutes)}, left {format_minutes(m.left_minutes)}; {format_pace(m.pace_minutes)}")
         add(f"- Worked at {format_money(m.contract.rate_cents)}/h: {format_money(m.used_cents)}; left under the cap: {format_money(m.left_cents)}")
         if m.run_out_on:
             add(f"- At this pace the cap runs out on {m.run_out_on}" + (" (before the phase ends)" if m.run_out_on <= phase.ends_on else " (after the phase ends)"))
@@ -205,10 +204,9 @@ def report_markdown(view: ReportView) -> str:
             running += r.billable_minutes
             add(f"| {r.key} | {format_minutes(r.billable_minutes)} | {format_minutes(running)} |")
         add("")
-        outstanding = sum(i.total_cents for i in view.outstanding)
         overdue = [i for i in view.outstanding if i.due_on and i.due_on < view.as_of]
         add(f"Invoices: {len(view.invoices_with('issued')) + len(view.invoices_with('paid'))} issued ({format_money(m.billed_cents)} net of credit notes), "
-            f"{len(view.invoices_with('paid'))} paid ({format_money(m.paid_cents)}), outstanding {format_money(outstanding)}"
+            f"{len(view.invoices_with('paid'))} paid ({format_money(m.paid_cents)}), outstanding {format_money(view.outstanding_cents)}"
             + (f", overdue: {', '.join(i.reference for i in overdue)}" if overdue else ""))
     add("")
     add("## Open action items")
@@ -220,11 +218,8 @@ def report_markdown(view: ReportView) -> str:
     return "\n".join(out) + "\n"
 
 
-def _attending(session) -> str:  # noqa: ANN001 - a SessionView
+def attending(session) -> str:  # noqa: ANN001 - a SessionView
+    """`10 of 11 co-ops` at a session open to the co-ops, else its headcount."""
     if not session.invitees:
         return f"{session.headcount} people" if session.headcount else "–"
-    return f"{session.count('attended')} of {len(session.invitees)}"
-
-
-def unity_state_line(view: ReportView) -> str:
-    return unity_summary(view.unity)
+    return f"{session.count('attended')} of {len(session.invitees)} co-ops"

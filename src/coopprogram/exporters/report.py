@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from coopprogram.exporters.markdown import unity_state_line
+from coopprogram.exporters.markdown import attending
 from coopprogram.exporters.pdf import render_pdf
-from coopprogram.services.report import NOT_REACHED_DAYS, UPCOMING_DAYS, ReportView
-from coopprogram.units import format_minutes, format_money, format_percent
+from coopprogram.services.report import NOT_REACHED_DAYS, UPCOMING_DAYS, ReportView, unity_summary
+from coopprogram.units import format_minutes, format_money, format_pace, format_percent
 
 MARKS = {"attended": "●", "absent": "○", "excused": "E", "invited": "?", "": ""}
 
@@ -28,7 +28,7 @@ def report_data(view: ReportView) -> dict[str, Any]:
         "elapsed": f"day {view.elapsed_days} of {phase.days} ({format_percent(view.elapsed_days, phase.days)})",
         "elapsed_share": view.elapsed_days / phase.days if phase.days else 0,
         "milestones_line": f"{view.milestones_done} of {len(view.milestones)} done, {len(view.overdue_milestones)} overdue",
-        "unity_line": unity_state_line(view),
+        "unity_line": unity_summary(view.unity),
         "not_reached_line": f"{len(view.not_reached)} of {len(view.participation)} co-ops not reached in {NOT_REACHED_DAYS} days",
         "milestones": [
             {"title": m.title, "due": m.due_on.isoformat(), "status": m.status + (f" ({m.blocked_reason})" if m.blocked_reason else ""),
@@ -36,7 +36,7 @@ def report_data(view: ReportView) -> dict[str, Any]:
             for m in view.milestones
         ],
         "sessions_line": f"Held {len(view.held)} · cancelled {len(view.cancelled)} · next {UPCOMING_DAYS} days {len(view.upcoming)} · to close {len(view.to_close)}",
-        "held": [{"day": f"{s.starts_local:%Y-%m-%d}", "title": s.title, "attending": _attending(s)} for s in view.held],
+        "held": [{"day": f"{s.starts_local:%Y-%m-%d}", "title": s.title, "attending": attending(s)} for s in view.held],
         "upcoming": [f"{s.starts_local:%Y-%m-%d %H:%M} {s.title}" for s in view.upcoming],
         "to_close": [f"{s.starts_local:%Y-%m-%d %H:%M} {s.title}" for s in view.to_close],
         "cancelled": [f"{s.starts_local:%Y-%m-%d} {s.title}" + (f" ({s.cancel_reason})" if s.cancel_reason else "") for s in view.cancelled],
@@ -58,7 +58,7 @@ def report_data(view: ReportView) -> dict[str, Any]:
         data["money"] = {
             "hours_line": f"{format_minutes(money.used_minutes)} of {format_minutes(money.cap_minutes)} h ({format_percent(money.used_minutes, money.cap_minutes)})",
             "left": f"{format_minutes(money.left_minutes)} h left · {format_money(money.left_cents)} at {format_money(money.contract.rate_cents)}/h",
-            "pace": _pace(money.pace_minutes, money.planned_minutes),
+            "pace": f"{format_pace(money.pace_minutes).capitalize()} ({format_minutes(money.planned_minutes)} h planned by now).",
             "forecast": (f"At this pace the cap runs out on {money.run_out_on}" + (" — before the phase ends." if money.run_out_on <= phase.ends_on else ", after the phase ends."))
             if money.run_out_on else "No billable hours yet.",
             "by_category": [{"key": r.key, "hours": format_minutes(r.billable_minutes)} for r in money.by_category],
@@ -68,7 +68,7 @@ def report_data(view: ReportView) -> dict[str, Any]:
                  "due": i.due_on.isoformat() if i.due_on and i.kind == "invoice" else "", "overdue": i.overdue and i.due_on is not None and i.due_on < view.as_of}
                 for i in view.invoices
             ],
-            "invoiced": f"Invoiced {format_money(money.billed_cents)} · paid {format_money(money.paid_cents)} · outstanding {format_money(sum(i.total_cents for i in view.outstanding))}",
+            "invoiced": f"Invoiced {format_money(money.billed_cents)} · paid {format_money(money.paid_cents)} · outstanding {format_money(view.outstanding_cents)}",
             "amendments": view.amendments,
             "cap_minutes": money.cap_minutes,
             "burn": [{"offset": (p.day - phase.starts_on).days, "minutes": p.used_minutes} for p in view.burn],
@@ -78,19 +78,6 @@ def report_data(view: ReportView) -> dict[str, Any]:
             "last_day": phase.ends_on.isoformat(),
         }
     return data
-
-
-def _attending(session) -> str:  # noqa: ANN001 - a SessionView
-    if not session.invitees:
-        return f"{session.headcount} people" if session.headcount else "–"
-    return f"{session.count('attended')} of {len(session.invitees)} co-ops"
-
-
-def _pace(pace: int, planned: int) -> str:
-    if pace == 0:
-        return "Exactly on an even pace."
-    direction = "ahead of" if pace > 0 else "behind"
-    return f"{format_minutes(abs(pace))} h {direction} an even pace ({format_minutes(planned)} h planned by now)."
 
 
 def _tally(view: ReportView) -> dict[str, Any] | None:

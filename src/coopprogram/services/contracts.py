@@ -96,11 +96,6 @@ def _view(db: Session, contract: Contract, phase: Phase) -> ContractView:
     )
 
 
-def contract_views(db: Session) -> list[ContractView]:
-    rows = db.exec(select(Contract, Phase).join(Phase).order_by(Phase.number)).all()
-    return [_view(db, contract, phase) for contract, phase in rows]
-
-
 def contract_for_phase(db: Session, phase_number: int) -> ContractView | None:
     row = db.exec(select(Contract, Phase).join(Phase).where(Phase.number == phase_number)).first()
     return _view(db, *row) if row else None

@@ -297,7 +297,9 @@ def import_coops(db: Session, *, text: str) -> ImportReport:
         except InvalidInput as error:
             planned.append((ImportRow(line, slug, "rejected", error.message), {}))
     report = ImportReport(rows=[row for row, _ in planned])
-    if report.rejected or not report.rows:
+    if not report.rows:
+        raise InvalidInput("The file has no rows under its header; nothing was imported.")
+    if report.rejected:
         return report
     for row, values in planned:
         if row.action == "added":

@@ -22,8 +22,6 @@ from coopprogram.services.program import get_program
 from coopprogram.services.text import clean_text
 from coopprogram.units import amount_cents, month_bounds, utc_now
 
-LOCKED = (InvoiceStatus.ISSUED.value, InvoiceStatus.PAID.value)
-
 
 @dataclass(frozen=True)
 class LineView:
@@ -80,9 +78,6 @@ class InvoiceDocument:
     @property
     def left_minutes(self) -> int:
         return self.cap_minutes - self.used_minutes
-
-    def overdue_on(self, today: date) -> bool:
-        return self.status == InvoiceStatus.ISSUED and self.kind == InvoiceKind.INVOICE and self.due_on is not None and self.due_on < today
 
 
 @dataclass(frozen=True)
@@ -412,12 +407,15 @@ def list_invoices(db: Session, *, today: date) -> list[InvoiceSummary]:
     rows = db.exec(
         select(Invoice).options(defer(Invoice.snapshot)).order_by(Invoice.sequence.is_(None), Invoice.sequence, Invoice.id)
     ).all()
-    return [
-        InvoiceSummary(
-            reference=row.number or f"draft {row.id}", kind=row.kind, status=row.status, period=row.period,
-            total_minutes=row.total_minutes, total_cents=row.total_cents, issued_on=row.issued_on,
-            due_on=row.due_on, paid_on=row.paid_on,
-            overdue=row.status == InvoiceStatus.ISSUED and row.kind == InvoiceKind.INVOICE and row.due_on is not None and row.due_on < today,
-        )
-        for row in rows
-    ]
+    return [summary(row, today=today) for row in rows]
+
+
+def summary(invoice: Invoice, *, today: date) -> InvoiceSummary:
+    """One line of an invoice list; overdue: an invoice issued and unpaid past its due date."""
+    return InvoiceSummary(
+        reference=invoice.number or f"draft {invoice.id}", kind=invoice.kind, status=invoice.status, period=invoice.period,
+        total_minutes=invoice.total_minutes, total_cents=invoice.total_cents, issued_on=invoice.issued_on,
+        due_on=invoice.due_on, paid_on=invoice.paid_on,
+        overdue=invoice.status == InvoiceStatus.ISSUED and invoice.kind == InvoiceKind.INVOICE
+        and invoice.due_on is not None and invoice.due_on < today,
+    )

@@ -103,6 +103,10 @@ class ReportView:
     def outstanding(self) -> list[InvoiceSummary]:
         return [i for i in self.invoices if i.kind == "invoice" and i.status == "issued"]
 
+    @property
+    def outstanding_cents(self) -> int:
+        return sum(i.total_cents for i in self.outstanding)
+
 
 def report(db: Session, *, phase: str | None, as_of: date) -> ReportView:
     target = get_phase(db, phase) if phase else (phase_on(db, as_of) or _nearest_phase(db, as_of))

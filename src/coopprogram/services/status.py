@@ -8,7 +8,7 @@ queries and small limits, so its cost does not grow with the number of sessions 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
@@ -21,7 +21,7 @@ from coopprogram.models import (
 )
 from coopprogram.services.contracts import ContractView, contract_for_phase
 from coopprogram.services.coops import active_coops_on
-from coopprogram.services.invoices import InvoiceSummary
+from coopprogram.services.invoices import InvoiceSummary, summary
 from coopprogram.services.milestones import MilestoneView, list_milestones
 from coopprogram.services.phases import PhaseView, list_phases
 from coopprogram.services.program import ProgramView, program_view
@@ -125,11 +125,8 @@ def _invoices_due(db: Session, as_of: date) -> list[InvoiceSummary]:
         .where((Invoice.paid_on.is_(None)) | (Invoice.paid_on > as_of))
         .order_by(Invoice.sequence)
     ).all()
-    return [
-        InvoiceSummary(r.number, r.kind, r.status, r.period, r.total_minutes, r.total_cents, r.issued_on, r.due_on, r.paid_on,
-                       r.due_on is not None and r.due_on < as_of)
-        for r in rows
-    ]
+    # Unpaid as of the day: a payment recorded later does not count yet.
+    return [replace(summary(r, today=as_of), status=InvoiceStatus.ISSUED.value, overdue=r.due_on is not None and r.due_on < as_of) for r in rows]
 
 
 def _phase_id(db: Session, phase: PhaseView) -> int:

@@ -11,7 +11,7 @@ from sqlmodel import SQLModel
 
 import coopprogram.models  # noqa: F401 - the tables, on SQLModel.metadata
 from coopprogram import db as database
-from coopprogram.config import display_location, sqlite_path
+from coopprogram.config import display_location
 from coopprogram.errors import Conflict, DatabaseProblem
 
 BATCH = 1_000
@@ -77,6 +77,3 @@ def _advance_sequences(connection) -> None:  # noqa: ANN001
                 text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)")
             )
 
-
-def is_server(url: str) -> bool:
-    return sqlite_path(url) is None
