@@ -15,7 +15,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+# Byte-compile the package as a regular install does: the environment may forbid writing
+# bytecode (PYTHONDONTWRITEBYTECODE), and recompiling every module on each run slows start-up.
 install: $(VENV)/.installed
+	$(BIN)/python -m compileall -q src
 
 demo: install
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm

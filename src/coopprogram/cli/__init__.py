@@ -7,6 +7,7 @@ shell completion import none), and each command imports its services inside its 
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from typing import Annotated, Any
@@ -141,4 +142,11 @@ def root(
 
 
 def main() -> None:
-    app(prog_name="coop")
+    # Start-up makes many objects that live as long as the process (modules, table classes,
+    # compiled queries) and the cyclic collector would scan them again and again: it waits
+    # until the command opens its database (`context.database`), or until the command ends.
+    gc.disable()
+    try:
+        app(prog_name="coop")
+    finally:
+        gc.enable()

@@ -3,6 +3,7 @@ one line on stderr (exit code 1) that a CoopError becomes."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -35,8 +36,16 @@ def database(*, write: bool) -> Iterator[Session]:
     """The command's unit of work: committed once at the end when it writes, rolled back on error."""
     from coopprogram.db import unit_of_work
 
+    _resume_collector()
     with unit_of_work(current.url, write=write, command=_command_path()) as db:
         yield db
+
+
+def _resume_collector() -> None:
+    """Start-up is over (see `main`): what it made is set aside for good and collection resumes."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def _command_path() -> str:

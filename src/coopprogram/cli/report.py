@@ -44,7 +44,7 @@ def report_command(
 
 
 def print_report(view: ReportView) -> None:
-    from coopprogram.services.report import unity_summary
+    from coopprogram.services.unity import unity_summary
 
     phase, money = view.phase, view.money
     say(f"{view.program} — {phase.name} status report, as of {view.as_of}")

@@ -11,8 +11,9 @@ import re
 from coopprogram.exporters.agenda import AgendaDocument
 from coopprogram.exporters.unity import UnityDocument
 from coopprogram.services.invoices import InvoiceDocument
-from coopprogram.services.report import NOT_REACHED_DAYS, UPCOMING_DAYS, ReportView, unity_summary
-from coopprogram.services.unity import DiffView, WordChange
+from coopprogram.services.report import UPCOMING_DAYS, ReportView
+from coopprogram.services.sessions import NOT_REACHED_DAYS
+from coopprogram.services.unity import DiffView, WordChange, unity_summary
 from coopprogram.units import format_hours_decimal, format_minutes, format_money, format_pace, format_percent
 
 # Characters that change meaning anywhere in a line (emphasis, code, links, tables, HTML);

@@ -7,7 +7,9 @@ from typing import Any
 
 from coopprogram.exporters.markdown import attending
 from coopprogram.exporters.pdf import render_pdf
-from coopprogram.services.report import NOT_REACHED_DAYS, UPCOMING_DAYS, ReportView, unity_summary
+from coopprogram.services.report import UPCOMING_DAYS, ReportView
+from coopprogram.services.sessions import NOT_REACHED_DAYS
+from coopprogram.services.unity import unity_summary
 from coopprogram.units import format_minutes, format_money, format_pace, format_percent
 
 MARKS = {"attended": "●", "absent": "○", "excused": "E", "invited": "?", "": ""}

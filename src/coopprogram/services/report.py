@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session
 
-from coopprogram.models import Attendance, DraftStatus, MilestoneStatus, SessionStatus, UnityComment, UnityDraft
+from coopprogram.models import Attendance, MilestoneStatus, SessionStatus
 from coopprogram.services.actions import ActionView, list_actions
 from coopprogram.services.budget import BudgetView, budget
 from coopprogram.services.contracts import describe_amendment
@@ -20,11 +20,10 @@ from coopprogram.services.invoices import InvoiceSummary, list_invoices
 from coopprogram.services.milestones import MilestoneView, list_milestones
 from coopprogram.services.phases import PhaseView, get_phase, phase_on, list_phases
 from coopprogram.services.program import program_view
-from coopprogram.services.sessions import SessionView, list_sessions
-from coopprogram.services.unity import TallyView, tally
+from coopprogram.services.sessions import NOT_REACHED_DAYS, SessionView, list_sessions
+from coopprogram.services.unity import UnityState, unity_state
 
 UPCOMING_DAYS = 30
-NOT_REACHED_DAYS = 60
 GRID_SESSIONS = 12  # the printed grid shows the latest sessions; the counts cover the whole phase
 
 
@@ -50,17 +49,6 @@ class ParticipationRow:
 class BurnPoint:
     day: date
     used_minutes: int  # cumulative billable minutes at the end of the day
-
-
-@dataclass(frozen=True)
-class UnityState:
-    version: int
-    status: str
-    circulated_on: date | None
-    adopted_on: date | None
-    deadline: date | None
-    open_comments: int
-    tally: TallyView | None  # for a circulating or adopted version
 
 
 @dataclass(frozen=True)
@@ -191,31 +179,3 @@ def _burn(db: Session, phase: PhaseView, as_of: date) -> list[BurnPoint]:
     if until >= phase.starts_on and points[-1].day != until:
         points.append(BurnPoint(until, total))
     return points
-
-
-def unity_state(db: Session, as_of: date) -> UnityState | None:
-    """The latest version of the points of unity, its tally as of the day and the open comments."""
-    latest = db.exec(select(UnityDraft).order_by(UnityDraft.version.desc())).first()
-    if latest is None:
-        return None
-    open_comments = db.exec(select(func.count(UnityComment.id)).where(UnityComment.status == "open")).one()
-    decided = latest.status in (DraftStatus.CIRCULATING, DraftStatus.ADOPTED)
-    return UnityState(
-        version=latest.version, status=latest.status, circulated_on=latest.circulated_on, adopted_on=latest.adopted_on,
-        deadline=latest.deadline, open_comments=open_comments, tally=tally(db, version=latest.version, as_of=as_of) if decided else None,
-    )
-
-
-def unity_summary(unity: UnityState | None) -> str:
-    """`version 3, circulating since 2022-01-12, responses due ...; 8 endorse, ...; 1 open comment(s)`."""
-    if unity is None:
-        return "no draft yet"
-    line = f"version {unity.version}, {unity.status}"
-    if unity.adopted_on:
-        line += f" on {unity.adopted_on}"
-    elif unity.circulated_on:
-        line += f" since {unity.circulated_on}" + (f", responses due {unity.deadline}" if unity.deadline else "")
-    if unity.tally and unity.status == "circulating":
-        t = unity.tally
-        line += f"; {len(t.endorsed)} endorse, {len(t.stood_aside)} stand aside, {len(t.blocked)} block, {len(t.not_answered)} not answered"
-    return line + f"; {unity.open_comments} open comment(s)"

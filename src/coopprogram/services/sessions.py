@@ -25,6 +25,7 @@ from coopprogram.units import local_to_utc, utc_now, utc_to_local
 
 MAX_SESSION_MINUTES = 12 * 60
 MAX_OCCURRENCES = 200
+NOT_REACHED_DAYS = 60  # a co-op with no session attended in this many days is "not reached"
 
 
 @dataclass(frozen=True)

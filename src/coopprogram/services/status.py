@@ -25,8 +25,8 @@ from coopprogram.services.invoices import InvoiceSummary, summary
 from coopprogram.services.milestones import MilestoneView, list_milestones
 from coopprogram.services.phases import PhaseView, list_phases
 from coopprogram.services.program import ProgramView, program_view
-from coopprogram.services.report import NOT_REACHED_DAYS, unity_state, unity_summary
-from coopprogram.services.sessions import SessionView, session_views
+from coopprogram.services.sessions import NOT_REACHED_DAYS, SessionView, session_views
+from coopprogram.services.unity import unity_state, unity_summary
 from coopprogram.units import round_half_up
 
 NEXT_DUE_SHOWN = 3

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from coopprogram.errors import Conflict, InvalidInput, NotFound
 from coopprogram.models import Coop, CommentStatus, Decision, DraftStatus, UnityComment, UnityDraft, UnityResponse
@@ -424,3 +424,42 @@ def signatories(db: Session, *, version: int) -> list[ResponseView]:
         ).order_by(Coop.name)
     ).all()
     return [ResponseView(c.slug, c.name, r.decision, r.reason, r.responded_on, True) for r, c in rows]
+
+
+@dataclass(frozen=True)
+class UnityState:
+    version: int
+    status: str
+    circulated_on: date | None
+    adopted_on: date | None
+    deadline: date | None
+    open_comments: int
+    tally: TallyView | None  # for a circulating or adopted version
+
+
+def unity_state(db: Session, as_of: date) -> UnityState | None:
+    """The latest version of the points of unity, its tally as of the day and the open comments."""
+    latest = db.exec(select(UnityDraft).order_by(UnityDraft.version.desc())).first()
+    if latest is None:
+        return None
+    open_comments = db.exec(select(func.count(UnityComment.id)).where(UnityComment.status == "open")).one()
+    decided = latest.status in (DraftStatus.CIRCULATING, DraftStatus.ADOPTED)
+    return UnityState(
+        version=latest.version, status=latest.status, circulated_on=latest.circulated_on, adopted_on=latest.adopted_on,
+        deadline=latest.deadline, open_comments=open_comments, tally=tally(db, version=latest.version, as_of=as_of) if decided else None,
+    )
+
+
+def unity_summary(unity: UnityState | None) -> str:
+    """`version 3, circulating since 2022-01-12, responses due ...; 8 endorse, ...; 1 open comment(s)`."""
+    if unity is None:
+        return "no draft yet"
+    line = f"version {unity.version}, {unity.status}"
+    if unity.adopted_on:
+        line += f" on {unity.adopted_on}"
+    elif unity.circulated_on:
+        line += f" since {unity.circulated_on}" + (f", responses due {unity.deadline}" if unity.deadline else "")
+    if unity.tally and unity.status == "circulating":
+        t = unity.tally
+        line += f"; {len(t.endorsed)} endorse, {len(t.stood_aside)} stand aside, {len(t.blocked)} block, {len(t.not_answered)} not answered"
+    return line + f"; {unity.open_comments} open comment(s)"
