@@ -54,3 +54,9 @@ def test_readme_commands_run(coop, tmp_path, monkeypatch) -> None:
         args = shlex.split(line)[1:]
         result = coop(*args)
         assert result.exit_code == 0, f"{line}: {result.stderr}"
+
+
+def test_the_leads_guide_shows_the_real_dashboard(coop, demo_url) -> None:
+    guide = (ROOT / "docs" / "working-group-guide.md").read_text(encoding="utf-8")
+    shown = re.search(r"```\n(Movement Co-op Program pilot.*?)```\n", guide, re.S).group(1)
+    assert coop("status", "--as-of", "2022-01-15").stdout == shown

@@ -52,6 +52,16 @@ def test_status_dashboard(coop, demo_url) -> None:
     assert "Milestones (Phase I): 5 of 9 done · 0 in progress · 1 blocked · 1 overdue" in result.stdout
     assert "$65.00/h (band $50.00–$75.00)" in result.stdout
     assert "rosa@" not in result.stdout
+    lines = result.stdout.splitlines()
+    overdue = lines.index("Overdue milestones:")
+    assert lines[overdue + 1].startswith("  #6  2022-01-14  Point people and channels confirmed for every co-op (Phase I, blocked: ")
+    assert lines[lines.index("Next due:") + 1:] == [
+        "  #7  2022-02-28  Points of unity adopted by consent (Phase I, planned)",
+        "  #8  2022-03-18  Strategy sessions designed and held (Phase I, planned)",
+        "  #9  2022-03-31  Phase II plan presented to the working group (Phase I, planned)",
+    ]
+    phase_two = coop("status", "--as-of", "2022-04-01").stdout
+    assert "Earlier phases: 4 milestone(s) never marked done" in phase_two and "Overdue milestones:" not in phase_two
     data = json.loads(coop("status", "--as-of", "2022-01-15", "--json").stdout)
     assert data["elapsed_days"] == 107 and data["coops_active"] == 13
     assert "Not started: Phase I begins on 2021-10-01." in coop("status", "--as-of", "2021-09-01").stdout
@@ -73,3 +83,14 @@ def test_program_and_phases(coop) -> None:
     overlap = coop("phases", "edit", "I", "--ends", "2022-04-30")
     assert overlap.exit_code == 1 and "overlap" in overlap.stderr
     assert [p["name"] for p in json.loads(coop("phases", "list", "--json").stdout)] == ["Phase I", "Phase II"]
+
+
+def test_status_names_at_most_ten_co_ops_not_reached(coop, db_url) -> None:
+    for number in range(1, 13):
+        assert coop("coops", "add", f"Co-op {number:02d}", "--kind", "worker", "--joined", "2021-10-01").exit_code == 0
+    shown = coop("status", "--as-of", "2021-11-15").stdout
+    line = next(line for line in shown.splitlines() if line.startswith("Not reached in 60 days:"))
+    assert line == (
+        "Not reached in 60 days: Co-op 01, Co-op 02, Co-op 03, Co-op 04, Co-op 05, Co-op 06, Co-op 07, Co-op 08, "
+        "Co-op 09, Co-op 10 and 2 more (`coop report` lists them)"
+    )

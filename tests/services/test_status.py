@@ -38,6 +38,8 @@ def test_before_during_and_after(demo_url: str) -> None:
     assert before.milestones_total == 14
     phase_two = _status(demo_url, date(2022, 4, 1))
     assert (phase_two.current_phase.number, phase_two.elapsed_days, phase_two.milestones_total) == (2, 1, 5)
+    # Phase I closed with 4 of its 9 milestones open: counted apart, not listed as the new phase's overdue.
+    assert (phase_two.earlier_open, phase_two.overdue) == (4, [])
     after = _status(demo_url, date(2023, 1, 1))
     assert after.after_end and after.current_phase is None
     assert len(after.overdue) == 9  # every milestone not done by then: 14 less the 5 done

@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import AsOf, JsonFlag, bar, emit_json, say, show, table, today
+from coopprogram.cli.output import AsOf, JsonFlag, bar, emit_json, say, today
 from coopprogram.units import format_minutes, format_money, format_pace, format_percent
 
 if TYPE_CHECKING:
+    from coopprogram.services.milestones import MilestoneView
     from coopprogram.services.status import StatusView
+
+NAMES_SHOWN = 10  # co-ops named on the "not reached" line; `coop report` lists them all
 
 def status_command(as_of: AsOf = None, json: JsonFlag = False) -> None:
     """Where the program stands: the phase and how far through it, co-ops, milestones done, overdue and next due.
@@ -66,7 +69,11 @@ def _print_status(view: StatusView) -> None:
     if view.unity_line:
         say(f"Points of unity: {view.unity_line}")
     if view.not_reached:
-        say(f"Not reached in 60 days: {', '.join(view.not_reached)}")
+        from coopprogram.services.sessions import NOT_REACHED_DAYS
+
+        names = ", ".join(view.not_reached[:NAMES_SHOWN])
+        more = len(view.not_reached) - NAMES_SHOWN
+        say(f"Not reached in {NOT_REACHED_DAYS} days: {names}" + (f" and {more} more (`coop report` lists them)" if more > 0 else ""))
     if view.sessions_to_close:
         say(f"Sessions waiting to be closed: {view.sessions_to_close} (`coop sessions list` marks them NEEDS CLOSING)")
     for session in view.next_sessions:
@@ -74,15 +81,19 @@ def _print_status(view: StatusView) -> None:
     if view.invoices_due:
         due = ", ".join(f"{i.reference} {format_money(i.total_cents)} due {i.due_on}" + (" (OVERDUE)" if i.due_on < view.as_of else "") for i in view.invoices_due)
         say(f"Invoices awaiting payment: {due}")
-    if view.overdue:
-        grid = table("Id", "Overdue milestone", "Phase", "Due", "Status", title="Overdue")
-        for m in view.overdue:
-            grid.add_row(str(m.id), m.title, m.phase_name, str(m.due_on), m.status + (f": {m.blocked_reason}" if m.blocked_reason else ""))
-        say("")
-        show(grid)
-    if view.next_due:
-        grid = table("Id", "Next due", "Phase", "Due", "Status", title="Next due")
-        for m in view.next_due:
-            grid.add_row(str(m.id), m.title, m.phase_name, str(m.due_on), m.status)
-        say("")
-        show(grid)
+    if view.earlier_open:
+        say(f"Earlier phases: {view.earlier_open} milestone(s) never marked done (`coop milestones list` shows them)")
+    _milestone_lines("Overdue milestones:", view.overdue, show_reason=True)
+    _milestone_lines("Next due:", view.next_due)
+
+
+def _milestone_lines(heading: str, milestones: list[MilestoneView], *, show_reason: bool = False) -> None:
+    # Plain lines, not a table: the dashboard stays one quick screen without loading Rich.
+    if not milestones:
+        return
+    say("")
+    say(heading)
+    width = max(len(str(m.id)) for m in milestones)
+    for m in milestones:
+        state = m.status + (f": {m.blocked_reason}" if show_reason and m.blocked_reason else "")
+        say(f"  #{m.id:<{width}}  {m.due_on}  {m.title} ({m.phase_name}, {state})")

@@ -48,7 +48,8 @@ class StatusView:
     milestones_done: int
     milestones_in_progress: int
     milestones_blocked: int
-    overdue: list[MilestoneView]
+    overdue: list[MilestoneView]  # of the current phase, or of the whole program between phases
+    earlier_open: int  # milestones of earlier phases never marked done
     next_due: list[MilestoneView]
     contract: ContractView | None
     used_minutes: int  # billable hours of the current phase's contract worked by as_of
@@ -94,7 +95,8 @@ def program_status(db: Session, *, as_of: date) -> StatusView:
         milestones_done=sum(1 for m in in_scope if m.status == MilestoneStatus.DONE),
         milestones_in_progress=sum(1 for m in in_scope if m.status == MilestoneStatus.IN_PROGRESS),
         milestones_blocked=sum(1 for m in in_scope if m.status == MilestoneStatus.BLOCKED),
-        overdue=[m for m in open_milestones if m.overdue],
+        overdue=[m for m in in_scope if m.overdue],
+        earlier_open=sum(1 for m in open_milestones if current is not None and m.phase_number < current.number),
         next_due=sorted((m for m in open_milestones if m.due_on >= as_of), key=lambda m: (m.due_on, m.id))[:NEXT_DUE_SHOWN],
         contract=contract,
         used_minutes=used,
