@@ -10,6 +10,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import Index
+from pydantic import ConfigDict
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from coopprogram.units import utc_now
@@ -88,7 +89,14 @@ class InvoiceKind(StrEnum):
     CREDIT_NOTE = "credit-note"
 
 
-class Program(SQLModel, table=True):
+class Table(SQLModel):
+    """The base of every table. Pydantic builds a model's validators when one is first used,
+    which a table never does (SQLModel does not validate table models): start-up is faster."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class Program(Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     # The namespace of the program's calendar UIDs (milestones' are derived from it).
     uid: str = ""
@@ -109,7 +117,7 @@ class Program(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utc_now)
 
 
-class Phase(SQLModel, table=True):
+class Phase(Table, table=True):
     __table_args__ = (UniqueConstraint("program_id", "number"),)
 
     id: int | None = Field(default=None, primary_key=True)
@@ -123,7 +131,7 @@ class Phase(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utc_now)
 
 
-class Category(SQLModel, table=True):
+class Category(Table, table=True):
     """A line of the scope of work that hours are logged against; phase_number None: every phase."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -133,7 +141,7 @@ class Category(SQLModel, table=True):
     position: int = 0
 
 
-class Contract(SQLModel, table=True):
+class Contract(Table, table=True):
     """The consultant's engagement for one phase: an hour cap and a rate inside a band."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -148,7 +156,7 @@ class Contract(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utc_now)
 
 
-class Coop(SQLModel, table=True):
+class Coop(Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(unique=True)
     name: str
@@ -170,7 +178,7 @@ class Coop(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utc_now)
 
 
-class Milestone(SQLModel, table=True):
+class Milestone(Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     phase_id: int = Field(foreign_key="phase.id", index=True)
     title: str
@@ -185,7 +193,7 @@ class Milestone(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utc_now)
 
 
-class ContractAmendment(SQLModel, table=True):
+class ContractAmendment(Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     contract_id: int = Field(foreign_key="contract.id", index=True)
     made_on: date
@@ -197,7 +205,7 @@ class ContractAmendment(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utc_now)
 
 
-class TimeEntry(SQLModel, table=True):
+class TimeEntry(Table, table=True):
     # The cap check sums a contract's billable minutes on every log: read from the index alone.
     __table_args__ = (Index("ix_timeentry_cap", "contract_id", "billable", "minutes"),)
 
@@ -217,7 +225,7 @@ class TimeEntry(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utc_now)
 
 
-class Invoice(SQLModel, table=True):
+class Invoice(Table, table=True):
     """A monthly invoice or a credit note. Numbered only when issued; every printed figure is
     kept in `snapshot` (JSON) at that moment, so the document never changes afterwards."""
 
@@ -241,7 +249,7 @@ class Invoice(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utc_now)
 
 
-class InvoiceLine(SQLModel, table=True):
+class InvoiceLine(Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     invoice_id: int = Field(foreign_key="invoice.id", index=True)
     time_entry_id: int | None = Field(default=None, foreign_key="timeentry.id")
@@ -254,7 +262,7 @@ class InvoiceLine(SQLModel, table=True):
     amount_cents: int
 
 
-class SessionKind(SQLModel, table=True):
+class SessionKind(Table, table=True):
     """A kind of meeting (visioning, unity, strategy...), kept as program data; hours logged for
     a session of this kind go to `category_slug`."""
 
@@ -265,7 +273,7 @@ class SessionKind(SQLModel, table=True):
     position: int = 0
 
 
-class SessionSeries(SQLModel, table=True):
+class SessionSeries(Table, table=True):
     """A recurring meeting, expanded into single sessions that keep their own agenda and attendance."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -274,7 +282,7 @@ class SessionSeries(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utc_now)
 
 
-class ProgramSession(SQLModel, table=True):
+class ProgramSession(Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     uid: str = Field(unique=True)  # the calendar UID, never changed
     series_id: int | None = Field(default=None, foreign_key="sessionseries.id", index=True)
@@ -296,7 +304,7 @@ class ProgramSession(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utc_now)
 
 
-class Invitation(SQLModel, table=True):
+class Invitation(Table, table=True):
     __table_args__ = (UniqueConstraint("session_id", "coop_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
@@ -305,7 +313,7 @@ class Invitation(SQLModel, table=True):
     attendance: str = Attendance.INVITED.value
 
 
-class AgendaItem(SQLModel, table=True):
+class AgendaItem(Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     session_id: int = Field(foreign_key="programsession.id", index=True)
     position: int
@@ -315,7 +323,7 @@ class AgendaItem(SQLModel, table=True):
     kind: str = AgendaKind.DISCUSSION.value
 
 
-class ActionItem(SQLModel, table=True):
+class ActionItem(Table, table=True):
     """Communication between meetings: something someone will do, by a date."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -328,7 +336,7 @@ class ActionItem(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utc_now)
 
 
-class UnityDraft(SQLModel, table=True):
+class UnityDraft(Table, table=True):
     """One version of the points of unity: Markdown text (a preamble and a numbered list)."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -344,7 +352,7 @@ class UnityDraft(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utc_now)
 
 
-class UnityComment(SQLModel, table=True):
+class UnityComment(Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     draft_id: int = Field(foreign_key="unitydraft.id", index=True)
     coop_id: int | None = Field(default=None, foreign_key="coop.id")
@@ -357,7 +365,7 @@ class UnityComment(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utc_now)
 
 
-class UnityResponse(SQLModel, table=True):
+class UnityResponse(Table, table=True):
     """A co-op's decision on a circulating version. A change adds a row and retires the old
     one, so the history of who decided what stays."""
 
@@ -371,7 +379,7 @@ class UnityResponse(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utc_now)
 
 
-class AuditEntry(SQLModel, table=True):
+class AuditEntry(Table, table=True):
     """One change to one record: who, when, through which command, and the fields' values
     before and after (JSON). Contact details are recorded as changed, never with their values."""
 
