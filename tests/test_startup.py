@@ -1,8 +1,13 @@
 """`coop --help` and shell completion load no database or document library (DESIGN.md section 3)."""
 
+import gc
 import os
 import subprocess
 import sys
+
+import pytest
+
+from coopprogram.cli import main
 
 HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "icalendar", "typst", "dateutil")
 
@@ -27,3 +32,20 @@ def test_completion_imports_no_heavy_library() -> None:
     modules, result = _imported([], {"_COOP_COMPLETE": "complete_bash", "COMP_WORDS": "coop mile", "COMP_CWORD": "1"})
     assert result.stdout.split() == ["milestones"]
     assert not modules & set(HEAVY)
+
+
+def test_status_loads_only_what_it_shows(demo_url) -> None:
+    # The dashboard is run many times a day: no table library, no report, no documents.
+    modules, result = _imported(["status", "--as-of", "2022-01-15"], {"COOP_DB": demo_url})
+    assert result.returncode == 0 and "Overdue milestones:" in result.stdout
+    assert "sqlmodel" in modules
+    assert not modules & {"rich", "icalendar", "typst", "alembic", "dateutil"}
+    full = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
+    assert "coopprogram.services.report" not in full and "coopprogram.services.budget" not in full
+
+
+def test_the_collector_pause_ends_with_the_command(monkeypatch) -> None:
+    monkeypatch.setattr(sys, "argv", ["coop", "--version"])
+    with pytest.raises(SystemExit) as done:
+        main()
+    assert done.value.code == 0 and gc.isenabled()
