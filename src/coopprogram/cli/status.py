@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 NAMES_SHOWN = 10  # co-ops named on the "not reached" line; `coop report` lists them all
 
+
 def status_command(as_of: AsOf = None, json: JsonFlag = False) -> None:
     """Where the program stands: the phase and how far through it, co-ops, milestones done, overdue and next due.
 
