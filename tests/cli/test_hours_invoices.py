@@ -41,6 +41,7 @@ def test_hours_bad_input(coop, unchanged) -> None:
             (("hours", "log", "2", "x", "--date", "2021-09-30"), 1, "outside every phase"),
             (("hours", "log", "2", "x", "--date", "2021-10-12", "--coop", "casa"), 1, "no co-op 'casa'"),
             (("hours", "log", "2", "x", "--date", "2021-10-12", "--milestone", "9"), 1, "no milestone 9"),
+            (("hours", "log", "2", "x", "--date", "2021-10-12", "--session", "99", "--category", "documentation"), 1, "no session 99"),
             (("hours", "list", "--month", "2021-13"), 2, "not a month"),
             (("hours", "list", "--month", "2021-10", "--from", "2021-10-01"), 2, "not both"),
             (("contract", "amend", "--rate", "80", "--reason", "raise"), 1, "outside the band"),

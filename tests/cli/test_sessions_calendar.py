@@ -81,3 +81,14 @@ def test_actions(coop, demo_url) -> None:
     assert coop("actions", "done", "6", "--on", "2022-01-19").exit_code == 0
     again = coop("actions", "done", "6")
     assert again.exit_code == 1 and "already done on 2022-01-19" in again.stderr
+
+
+def test_text_files_that_cannot_be_read_are_refused_in_one_line(coop, demo_url, unchanged, tmp_path: Path) -> None:
+    latin = tmp_path / "notes.md"
+    latin.write_bytes("Réunion tenue à Lawrence".encode("latin-1"))
+    with unchanged(demo_url):
+        for args in (("sessions", "notes", "3", "--file", str(latin)), ("unity", "new", "--file", str(latin))):
+            refused = coop(*args)
+            assert refused.exit_code == 1, args
+            assert refused.stderr == f"Error: {latin} is not UTF-8 text. Save it as UTF-8 text and try again.\n"
+

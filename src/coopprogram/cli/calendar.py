@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import group, OutputFile, emit_bytes, say, write_bytes
+from coopprogram.cli.output import group, OutputFile, emit_bytes, read_bytes, say, write_bytes
 
 app = group("The .ics calendar: export for the co-ops' calendars, import from other calendars.")
 
@@ -50,7 +50,7 @@ def calendar_import(
     from coopprogram.services.calendar import import_calendar
 
     with database(write=True) as db:
-        report = import_calendar(db, data=file.read_bytes(), kind=kind)
+        report = import_calendar(db, data=read_bytes(file), kind=kind)
     for event in report.events:
         say(f"{event.starts or '?'}  {event.title}: {event.action}" + (f" ({event.detail})" if event.detail else ""))
     say(f"Imported {file}: {report.count('added')} added, {report.count('updated')} updated, {report.count('unchanged')} unchanged, "

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import group, JsonFlag, OutputFile, dash, emit_json, emit_text, parse_count_option, parse_date_option, say, show, table, today
+from coopprogram.cli.output import group, JsonFlag, OutputFile, dash, emit_json, emit_text, parse_count_option, parse_date_option, read_text, say, show, table, today
 
 app = group("The pilot co-ops: list, show, add, edit, archive, import and export.")
 
@@ -183,7 +183,7 @@ def coops_import(file: Annotated[Path, typer.Argument(metavar="FILE.csv", help="
     from coopprogram.errors import InvalidInput
     from coopprogram.services.coops import import_coops
 
-    text = _read_text(file)
+    text = read_text(file, save_as="'CSV UTF-8' from the spreadsheet")
     with database(write=True) as db:
         report = import_coops(db, text=text)
         for row in report.rows:
@@ -197,17 +197,6 @@ def coops_import(file: Annotated[Path, typer.Argument(metavar="FILE.csv", help="
                 f"Nothing was imported: {len(report.rejected)} of {len(report.rows)} rows have errors (listed above). Fix them and import again."
             )
     say(f"Imported {file}: {report.count('added')} added, {report.count('updated')} updated, {report.count('unchanged')} unchanged.")
-
-
-def _read_text(file: Path) -> str:
-    from coopprogram.errors import InvalidInput
-
-    try:
-        return file.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise InvalidInput(f"{file} is not UTF-8 text. Save it from the spreadsheet as 'CSV UTF-8' and try again.") from None
-    except OSError as error:
-        raise InvalidInput(f"{file} could not be read: {error.strerror}.") from None
 
 
 def _stderr(line: str) -> None:

@@ -121,6 +121,27 @@ def edit_text(initial: str, *, suffix: str = ".md") -> str | None:
     return None if text == initial else text
 
 
+def read_bytes(path: Path) -> bytes:
+    """A file the person named; an unreadable one is a one-line refusal."""
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise CoopError(f"{path} could not be read: {error.strerror}. Check the file name and its permissions.") from None
+
+
+def read_text(path: Path, *, save_as: str = "UTF-8 text") -> str:
+    """A text file the person named, as UTF-8 (a byte-order mark is dropped)."""
+    try:
+        return read_bytes(path).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CoopError(f"{path} is not UTF-8 text. Save it as {save_as} and try again.") from None
+
+
+def text_from(file: Path | None, initial: str) -> str | None:
+    """The text of `file`, else what the person writes in $EDITOR from `initial` (None: left unchanged)."""
+    return read_text(file) if file is not None else edit_text(initial)
+
+
 def emit_bytes(data: bytes) -> None:
     """Bytes to stdout unchanged (an .ics keeps its CRLF line ends)."""
     stream = typer.get_binary_stream("stdout")

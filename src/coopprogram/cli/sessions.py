@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import group, AsOf, JsonFlag, dash, edit_text, emit_json, end_of, now, parse_count_option, parse_date_option, parse_start_option, say, show, table
+from coopprogram.cli.output import group, AsOf, JsonFlag, dash, emit_json, end_of, now, parse_count_option, parse_date_option, parse_start_option, say, show, table, text_from
 
 app = group("Sessions: schedule, list, show, edit, reschedule, cancel, close, attendance, notes.")
 
@@ -223,15 +223,12 @@ def sessions_notes(
     """
     from coopprogram.services.sessions import set_notes, show_session
 
-    if file is not None:
-        text = file.read_text(encoding="utf-8")
-    else:
-        with database(write=False) as db:
-            current = show_session(db, session_id=session_id, now=now()).notes
-        text = edit_text(current or "")
-        if text is None:
-            say("The notes were not changed.")
-            return
+    with database(write=False) as db:
+        current = show_session(db, session_id=session_id, now=now()).notes
+    text = text_from(file, current or "")
+    if text is None:
+        say("The notes were not changed.")
+        return
     with database(write=True) as db:
         view = set_notes(db, session_id=session_id, text=text, now=now())
     say(f"Saved {len(view.notes)} characters of notes for session {view.id}.")

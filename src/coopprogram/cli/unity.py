@@ -11,7 +11,7 @@ import typer
 from coopprogram.cli.context import database
 from coopprogram.cli.output import (
     group,
-    AsOf, JsonFlag, OutputFile, choose_format, dash, edit_text, emit_json, emit_text, parse_count_option, parse_date_option, say, show, table, today, write_bytes,
+    AsOf, JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, parse_count_option, parse_date_option, say, show, table, text_from, today, write_bytes,
 )
 
 if TYPE_CHECKING:
@@ -22,12 +22,6 @@ app = group("Points of unity: versioned drafts, comments, circulation, responses
 Version = Annotated[int, typer.Argument(metavar="VERSION", parser=parse_count_option, help="The version number (`coop unity list`).")]
 TextFile = Annotated[Path | None, typer.Option("--file", metavar="FILE.md", help="Read the text from a Markdown file (else your $EDITOR opens).", exists=True, dir_okay=False)]
 On = Annotated[date | None, typer.Option("--on", metavar="DATE", parser=parse_date_option, help="The day. Default: today.")]
-
-
-def _text_from(file: Path | None, initial: str) -> str | None:
-    if file is not None:
-        return file.read_text(encoding="utf-8")
-    return edit_text(initial)
 
 
 @app.command("new")
@@ -43,7 +37,7 @@ def unity_new(
 
     with database(write=False) as db:
         initial = starting_text(db, version=from_version)
-    text = _text_from(file, initial)
+    text = text_from(file, initial)
     if text is None:
         say("The text was not changed; no new version was made.")
         return
@@ -62,7 +56,7 @@ def unity_edit(version: Version, file: TextFile = None) -> None:
 
     with database(write=False) as db:
         initial = editable_text(db, version=version)
-    text = _text_from(file, initial)
+    text = text_from(file, initial)
     if text is None:
         say("The text was not changed.")
         return

@@ -66,6 +66,14 @@ def check_rate_in_band(rate_cents: int, rate_min_cents: int, rate_max_cents: int
         )
 
 
+def lock_contract(db: Session, contract_id: int) -> Contract:
+    """The contract read afresh with its row locked (on a server): changes that depend on its
+    hours (logging against the cap, amending it, drafting a month) take turns. SQLite's
+    IMMEDIATE transactions already do."""
+    query = select(Contract).where(Contract.id == contract_id).with_for_update().execution_options(populate_existing=True)
+    return db.exec(query).one()
+
+
 def billable_minutes(db: Session, contract_id: int) -> int:
     total = db.exec(
         select(func.coalesce(func.sum(TimeEntry.minutes), 0)).where(
@@ -121,8 +129,13 @@ def contract_on(db: Session, day: date) -> tuple[Contract, Phase]:
     return get_contract(db, phase), phase
 
 
+def _chosen_phase(db: Session, phase: str | None, today: date) -> Phase:
+    """The phase named, else today's, else the latest with a contract."""
+    return get_phase(db, phase) if phase else (phase_on(db, today) or _latest_contract_phase(db))
+
+
 def show_contract(db: Session, *, phase: str | None, today: date) -> ContractView:
-    target = get_phase(db, phase) if phase else (phase_on(db, today) or _latest_contract_phase(db))
+    target = _chosen_phase(db, phase, today)
     return _view(db, get_contract(db, target), target)
 
 
@@ -136,11 +149,10 @@ def _latest_contract_phase(db: Session) -> Phase:
 def amend_contract(
     db: Session, *, phase: str | None, cap_minutes: int | None, rate_cents: int | None, reason: str, on: date
 ) -> ContractView:
-    view = show_contract(db, phase=phase, today=on)
-    target = get_phase(db, str(view.phase_number))
-    contract = get_contract(db, target)
     if cap_minutes is None and rate_cents is None:
         raise InvalidInput("Nothing to amend: give --cap HOURS, --rate DOLLARS or both.")
+    target = _chosen_phase(db, phase, on)
+    contract = lock_contract(db, get_contract(db, target).id)
     reason = clean_text(reason, what="reason", limit=500)
     new_cap = contract.hour_cap_minutes if cap_minutes is None else cap_minutes
     new_rate = contract.rate_cents if rate_cents is None else rate_cents
@@ -204,10 +216,9 @@ def extend_contract(
 def check_cap(db: Session, contract: Contract, phase: Phase, *, adding: int) -> list[str]:
     """Refuse billable time past the cap; return the warnings for thresholds this change crosses.
 
-    On a server the contract's row is locked first, so two clients logging at once take turns
-    and cannot both pass the cap (SQLite's IMMEDIATE transactions already take turns).
+    The contract is locked first, so two clients logging at once cannot both pass the cap.
     """
-    db.exec(select(Contract.id).where(Contract.id == contract.id).with_for_update()).one()
+    contract = lock_contract(db, contract.id)
     used = billable_minutes(db, contract.id)
     cap = contract.hour_cap_minutes
     after = used + adding

@@ -14,7 +14,7 @@ from datetime import date
 from sqlmodel import Session, func, select
 
 from coopprogram.errors import Conflict, InvalidInput, NotFound
-from coopprogram.models import Category, Contract, Coop, Invoice, InvoiceStatus, Milestone, Phase, SessionKind, TimeEntry
+from coopprogram.models import Category, Contract, Coop, Invoice, InvoiceStatus, Milestone, Phase, ProgramSession, SessionKind, TimeEntry
 from coopprogram.services.categories import categories_for_phase, category_for_entry
 from coopprogram.services.contracts import check_cap, contract_on
 from coopprogram.services.coops import get_coop
@@ -117,7 +117,8 @@ def log_time(
 ) -> LogResult:
     _check_day(on, today)
     contract, phase = contract_on(db, on)
-    chosen = category_for_entry(db, phase=phase, slug=category or _session_category(db, session_id, phase))
+    session = get_session(db, session_id) if session_id is not None else None
+    chosen = category_for_entry(db, phase=phase, slug=category or _session_category(db, session, phase))
     _check_milestone(db, milestone_id)
     coop_id = get_coop(db, coop).id if coop else None
     warnings = check_cap(db, contract, phase, adding=minutes) if billable else []
@@ -137,11 +138,11 @@ def log_time(
     return LogResult(entry=_views(db, [entry])[0], warnings=warnings)
 
 
-def _session_category(db: Session, session_id: int | None, phase: Phase) -> str | None:
+def _session_category(db: Session, session: ProgramSession | None, phase: Phase) -> str | None:
     """The category of the linked session's kind, when that category is used in the phase."""
-    if session_id is None:
+    if session is None:
         return None
-    kind = db.get(SessionKind, get_session(db, session_id).kind_id)
+    kind = db.get(SessionKind, session.kind_id)
     usable = {category.slug for category in categories_for_phase(db, phase)}
     return kind.category_slug if kind.category_slug in usable else None
 

@@ -17,7 +17,7 @@ from sqlmodel import Session, func, select
 
 from coopprogram.errors import Conflict, InvalidInput, NotFound
 from coopprogram.models import Category, Contract, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Phase, Program, TimeEntry
-from coopprogram.services.contracts import contract_for_phase, describe_amendment
+from coopprogram.services.contracts import contract_for_phase, describe_amendment, lock_contract
 from coopprogram.services.program import get_program
 from coopprogram.services.text import clean_text
 from coopprogram.units import amount_cents, month_bounds, utc_now
@@ -146,8 +146,7 @@ def draft_month(db: Session, *, period: str) -> list[Invoice]:
         raise InvalidInput(f"There are no unbilled billable hours in {period}; nothing to draft.")
     drafts = []
     for contract_id in sorted(pending):
-        # One client drafts a contract's month at a time (on a server; SQLite takes turns anyway).
-        db.exec(select(Contract.id).where(Contract.id == contract_id).with_for_update()).one()
+        lock_contract(db, contract_id)  # one client drafts a contract's month at a time
         draft = db.exec(
             select(Invoice)
             .where(Invoice.contract_id == contract_id, Invoice.period == period, Invoice.status == InvoiceStatus.DRAFT)
