@@ -52,3 +52,5 @@ def test_exports(coop, demo_url, tmp_path: Path) -> None:
     assert "**Point 7 (added):** **Care for each other" in diff
     data = json.loads(coop("unity", "tally", "3", "--json", "--as-of", "2022-01-15").stdout)
     assert (data["endorsements_needed"], len(data["endorsed"]), len(data["not_answered"])) == (9, 8, 4)
+    # Derived figures come with the JSON too: what stands between the version and adoption.
+    assert (data["rule_met"], data["missing"]) == (False, ["1 more endorsement(s): 8 of the 9 needed"])

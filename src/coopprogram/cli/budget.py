@@ -22,18 +22,9 @@ def budget_command(phase: PhaseOption = None, as_of: AsOf = None, json: JsonFlag
     with database(write=False) as db:
         view = budget(db, phase=phase, as_of=as_of or today())
     if json:
-        emit_json(_plain(view))
+        emit_json(view)
         return
     _print_budget(view)
-
-
-def _plain(view: BudgetView) -> dict:
-    from dataclasses import asdict
-
-    return asdict(view) | {
-        "left_minutes": view.left_minutes, "used_cents": view.used_cents, "left_cents": view.left_cents,
-        "cap_cents_range": list(view.cap_cents_range), "pace_minutes": view.pace_minutes,
-    }
 
 
 def _print_budget(view: BudgetView) -> None:
