@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import group, AsOf, JsonFlag, dash, emit_json, parse_date_option, say, show, table, today
+from coopprogram.cli.output import group, AsOf, JsonFlag, dash, emit_json, parse_date_option, say, show_table, today
 
 app = group("Action items between meetings: add, list (overdue first), done.")
 
@@ -44,14 +44,11 @@ def actions_list(open_only: Annotated[bool, typer.Option("--open", help="Only th
     if json:
         emit_json(views)
         return
-    if not views:
-        say("No action items. Add one with `coop actions add TITLE --owner NAME --due DATE`.")
-        return
-    grid = table("Id", "Action", "Owner", "Due", "Done")
-    for v in views:
-        due = f"{v.due_on} OVERDUE" if v.overdue else dash(v.due_on)
-        grid.add_row(str(v.id), v.title, dash(v.owner), due, dash(v.done_on))
-    show(grid)
+    show_table(
+        ("Id", "Action", "Owner", "Due", "Done"), views,
+        lambda v: (v.id, v.title, dash(v.owner), f"{v.due_on} OVERDUE" if v.overdue else dash(v.due_on), dash(v.done_on)),
+        empty="No action items. Add one with `coop actions add TITLE --owner NAME --due DATE`.",
+    )
 
 
 @app.command("done")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import group, JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, now, parse_count_option, say, show, table, write_bytes
+from coopprogram.cli.output import group, JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, now, parse_count_option, say, show_table, write_bytes
 
 if TYPE_CHECKING:
     from coopprogram.services.agenda import AgendaView
@@ -24,10 +24,10 @@ def print_agenda(view: AgendaView) -> None:
     if not view.items:
         say(f"No agenda yet. Add items with `coop agenda add {view.session_id} TITLE --minutes N`.")
         return
-    grid = table("Id", "Time", "Item", "Kind", "Lead", "Minutes", title=f"Agenda: {view.session_title}")
-    for item in view.items:
-        grid.add_row(str(item.id), f"{item.starts_local:%H:%M}", item.title, item.kind, dash(item.lead), str(item.minutes))
-    show(grid)
+    show_table(
+        ("Id", "Time", "Item", "Kind", "Lead", "Minutes"), view.items,
+        lambda item: (item.id, f"{item.starts_local:%H:%M}", item.title, item.kind, dash(item.lead), item.minutes), title=f"Agenda: {view.session_title}",
+    )
     if view.over_minutes:
         say(f"The agenda runs {view.over_minutes} minutes past the session's {view.session_minutes} minutes: shorten items or lengthen the session.")
     else:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import JsonFlag, emit_json, parse_count_option, parse_date_option, say, show, table
+from coopprogram.cli.output import JsonFlag, emit_json, parse_count_option, parse_date_option, show_table
 
 
 def audit_command(
@@ -29,13 +29,14 @@ def audit_command(
     if json:
         emit_json(rows)
         return
-    if not rows:
-        say("No changes recorded for that.")
-        return
-    grid = table("When (UTC)", "Who", "Command", "Change", "Fields")
-    for row in rows:
-        fields = "; ".join(
-            f"{name}: {value[0]} -> {value[1]}" if row.action == "update" else f"{name}: {value}" for name, value in row.changes.items()
-        )
-        grid.add_row(f"{row.at:%Y-%m-%d %H:%M:%S}", row.actor, row.command, f"{row.action} {row.entity} {row.entity_id or ''}".strip(), fields)
-    show(grid)
+    show_table(
+        ("When (UTC)", "Who", "Command", "Change", "Fields"), rows,
+        lambda row: (f"{row.at:%Y-%m-%d %H:%M:%S}", row.actor, row.command, f"{row.action} {row.entity} {row.entity_id or ''}".strip(), _fields(row)),
+        empty="No changes recorded for that.",
+    )
+
+
+def _fields(row) -> str:  # noqa: ANN001 - an AuditView
+    return "; ".join(
+        f"{name}: {value[0]} -> {value[1]}" if row.action == "update" else f"{name}: {value}" for name, value in row.changes.items()
+    )

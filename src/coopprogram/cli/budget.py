@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import AsOf, JsonFlag, PhaseOption, bar, emit_json, say, show, table, today
+from coopprogram.cli.output import AsOf, JsonFlag, PhaseOption, bar, emit_json, say, show_table, today
 from coopprogram.units import format_minutes, format_money, format_pace, format_percent
 
 if TYPE_CHECKING:
@@ -52,9 +52,10 @@ def _print_budget(view: BudgetView) -> None:
     for title, rows in (("By category", view.by_category), ("By month", view.by_month)):
         if not rows:
             continue
-        grid = table(title.removeprefix("By ").capitalize(), "Hours", "Share", "", title=title)
-        billable_total = sum(r.billable_minutes for r in rows) or 1
-        for row in rows:
-            grid.add_row(row.key, format_minutes(row.billable_minutes), format_percent(row.billable_minutes, billable_total), bar(row.billable_minutes, billable_total))
+        total = sum(r.billable_minutes for r in rows) or 1
         say("")
-        show(grid)
+        show_table(
+            (title.removeprefix("By ").capitalize(), "Hours", "Share", ""), rows,
+            lambda row: (row.key, format_minutes(row.billable_minutes), format_percent(row.billable_minutes, total), bar(row.billable_minutes, total)),
+            title=title,
+        )

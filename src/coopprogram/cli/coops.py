@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import group, JsonFlag, OutputFile, dash, emit_json, emit_text, parse_count_option, parse_date_option, read_text, say, show, table, today
+from coopprogram.cli.output import group, JsonFlag, OutputFile, dash, emit_json, emit_text, parse_count_option, parse_date_option, read_text, say, show_table, today
 
 app = group("The pilot co-ops: list, show, add, edit, archive, import and export.")
 
@@ -45,14 +45,13 @@ def coops_list(
     if json:
         emit_json([view.as_dict(include_contacts=False) for view in views])
         return
-    if not views:
-        say("No co-ops yet. Add one with `coop coops add NAME --kind worker` or `coop coops import FILE.csv`.")
-        return
-    grid = table("Slug", "Name", "Kind", "Stage", "City", "Members", "Joined", title=f"{len(views)} co-ops")
-    for view in views:
-        name = view.name if view.active else f"{view.name} (archived {view.archived_on})"
-        grid.add_row(view.slug, name, view.kind, view.stage, dash(view.city), dash(view.member_count), dash(view.joined_on))
-    show(grid)
+    show_table(
+        ("Slug", "Name", "Kind", "Stage", "City", "Members", "Joined"), views,
+        lambda view: (view.slug, view.name if view.active else f"{view.name} (archived {view.archived_on})", view.kind, view.stage,
+                      dash(view.city), dash(view.member_count), dash(view.joined_on)),
+        title=f"{len(views)} co-ops",
+        empty="No co-ops yet. Add one with `coop coops add NAME --kind worker` or `coop coops import FILE.csv`.",
+    )
 
 
 @app.command("show")

@@ -10,7 +10,7 @@ import typer
 from coopprogram.cli.context import database
 from coopprogram.cli.output import (
     group,
-    CsvFlag, JsonFlag, dash, emit_json, emit_text, parse_date_option, parse_hours_option, parse_month_option, say, show, table, today, warn,
+    CsvFlag, JsonFlag, dash, emit_json, emit_text, parse_date_option, parse_hours_option, parse_month_option, say, show, show_table, table, today, warn,
 )
 from coopprogram.units import HOURS_FORMS, format_minutes, month_bounds
 
@@ -82,15 +82,13 @@ def hours_list(
         columns = ["id", "worked_on", "minutes", "hours", "description", "category", "billable", "coop", "milestone_id", "session_id", "invoice"]
         emit_text(render_csv(columns, [plain(e) | {"hours": format_minutes(e.minutes)} for e in entries]))
         return
-    if not entries:
-        say("No time entries in that period.")
-        return
-    grid = table("Id", "Date", "Hours", "Description", "Category", "Billed on")
-    for e in entries:
-        billed = e.invoice if e.billable else "non-billable"
-        grid.add_row(str(e.id), str(e.worked_on), format_minutes(e.minutes), e.description, e.category, dash(billed))
-    show(grid)
-    say(f"{len(entries)} entries, {format_minutes(sum(e.minutes for e in entries))} h")
+    show_table(
+        ("Id", "Date", "Hours", "Description", "Category", "Billed on"), entries,
+        lambda e: (e.id, e.worked_on, format_minutes(e.minutes), e.description, e.category, dash(e.invoice if e.billable else "non-billable")),
+        empty="No time entries in that period.",
+    )
+    if entries:
+        say(f"{len(entries)} entries, {format_minutes(sum(e.minutes for e in entries))} h")
 
 
 @app.command("edit")
@@ -167,7 +165,4 @@ def hours_categories(json: JsonFlag = False) -> None:
     if json:
         emit_json(rows)
         return
-    grid = table("Slug", "Category", "Phase")
-    for row in rows:
-        grid.add_row(row.slug, row.name, f"Phase {row.phase_number} only" if row.phase_number else "all")
-    show(grid)
+    show_table(("Slug", "Category", "Phase"), rows, lambda row: (row.slug, row.name, f"Phase {row.phase_number} only" if row.phase_number else "all"))

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import group, JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, parse_date_option, parse_month_option, say, show, table, today, write_bytes
+from coopprogram.cli.output import group, JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, parse_date_option, parse_month_option, say, show, show_table, table, today, write_bytes
 from coopprogram.units import format_minutes, format_money
 
 app = group("Monthly invoices: draft, issue, pay, void, export.")
@@ -32,14 +32,12 @@ def invoices_list(json: JsonFlag = False) -> None:
     if json:
         emit_json(rows)
         return
-    if not rows:
-        say("No invoices yet. Draft one with `coop invoices draft YYYY-MM`.")
-        return
-    grid = table("Invoice", "Period", "Hours", "Total", "Status", "Issued", "Due")
-    for row in rows:
-        grid.add_row(row.reference, row.period, format_minutes(row.total_minutes), format_money(row.total_cents),
-                     _status(row), dash(row.issued_on), dash(row.due_on) if row.kind == "invoice" else "–")
-    show(grid)
+    show_table(
+        ("Invoice", "Period", "Hours", "Total", "Status", "Issued", "Due"), rows,
+        lambda row: (row.reference, row.period, format_minutes(row.total_minutes), format_money(row.total_cents), _status(row),
+                     dash(row.issued_on), dash(row.due_on if row.kind == "invoice" else None)),
+        empty="No invoices yet. Draft one with `coop invoices draft YYYY-MM`.",
+    )
 
 
 def _status(row) -> str:  # noqa: ANN001 - an InvoiceSummary
@@ -169,6 +167,4 @@ def invoices_export(
 
         emit_text(invoice_csv(doc), output=output)
     else:
-        from coopprogram.exporters.json import render_json
-
-        emit_text(render_json(doc), output=output)
+        emit_json(doc, output=output)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import group, AsOf, JsonFlag, dash, emit_json, parse_date_option, say, show, table, today
+from coopprogram.cli.output import group, AsOf, JsonFlag, dash, emit_json, parse_date_option, say, show_table, today
 
 app = group("Milestones per phase: due dates, status (planned, in-progress, done, blocked), overdue ones flagged.")
 
@@ -34,15 +34,12 @@ def milestones_list(
     if json:
         emit_json(views)
         return
-    if not views:
-        say("No milestones match. Add one with `coop milestones add TITLE --phase I --due DATE`.")
-        return
-    grid = table("Id", "Phase", "Milestone", "Due", "Status", "Done")
-    for m in views:
-        state = m.status + (f": {m.blocked_reason}" if m.blocked_reason else "")
-        due = f"{m.due_on} OVERDUE" if m.overdue else str(m.due_on)
-        grid.add_row(str(m.id), m.phase_name, m.title, due, state, dash(m.done_on))
-    show(grid)
+    show_table(
+        ("Id", "Phase", "Milestone", "Due", "Status", "Done"), views,
+        lambda m: (m.id, m.phase_name, m.title, f"{m.due_on} OVERDUE" if m.overdue else m.due_on,
+                   m.status + (f": {m.blocked_reason}" if m.blocked_reason else ""), dash(m.done_on)),
+        empty="No milestones match. Add one with `coop milestones add TITLE --phase I --due DATE`.",
+    )
 
 
 @app.command("show")

@@ -11,7 +11,8 @@ import os
 import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -22,6 +23,7 @@ from coopprogram import units
 from coopprogram.errors import CoopError
 
 _console: Console | None = None
+T = TypeVar("T")
 
 
 def group(help: str) -> typer.Typer:
@@ -48,7 +50,7 @@ def warn(message: str) -> None:
 
 
 # The column that names the row keeps room to be read, however narrow the terminal.
-_NAMING = {"Name", "Milestone", "Overdue milestone", "Next due", "Focus"}
+_NAMING = {"Name", "Milestone", "Focus"}
 _NAMING_MIN_WIDTH = 12
 _NUMERIC = {"Id", "#", "Members", "Days", "Hours"}
 
@@ -66,6 +68,19 @@ def table(*columns: str, title: str | None = None) -> Table:
             overflow="fold",
         )
     return grid
+
+
+def show_table(columns: Sequence[str], items: Iterable[T], cells: Callable[[T], Sequence[object]], *, title: str | None = None, empty: str = "") -> None:
+    """A table with a row of `cells(item)` for each item; with none, the `empty` sentence instead."""
+    items = list(items)
+    if not items:
+        if empty:
+            say(empty)
+        return
+    grid = table(*columns, title=title)
+    for item in items:
+        grid.add_row(*(str(cell) for cell in cells(item)))
+    show(grid)
 
 
 BAR_WIDTH = 30
@@ -157,10 +172,10 @@ def write_bytes(output: Path, data: bytes) -> None:
     say(f"Wrote {output}")
 
 
-def emit_json(value: Any) -> None:
+def emit_json(value: Any, *, output: Path | None = None) -> None:
     from coopprogram.exporters.json import render_json
 
-    emit_text(render_json(value))
+    emit_text(render_json(value), output=output)
 
 
 def dash(value: object) -> str:

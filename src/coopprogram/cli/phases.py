@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import group, JsonFlag, dash, emit_json, parse_date_option, say, show, table
+from coopprogram.cli.output import group, JsonFlag, dash, emit_json, parse_date_option, say, show_table
 from coopprogram.units import format_minutes, format_money
 
 app = group("The program's phases: dates, focus and the consultant's contract for each.")
@@ -29,10 +29,7 @@ def phases_list(json: JsonFlag = False) -> None:
     if json:
         emit_json(views)
         return
-    grid = table("#", "Phase", "Starts", "Ends", "Days", "Focus")
-    for phase in views:
-        grid.add_row(str(phase.number), phase.name, str(phase.starts_on), str(phase.ends_on), str(phase.days), dash(phase.focus))
-    show(grid)
+    show_table(("#", "Phase", "Starts", "Ends", "Days", "Focus"), views, lambda p: (p.number, p.name, p.starts_on, p.ends_on, p.days, dash(p.focus)))
 
 
 @app.command("show")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import AsOf, OutputFile, bar, choose_format, dash, emit_text, say, show, table, today, write_bytes
+from coopprogram.cli.output import AsOf, OutputFile, bar, choose_format, dash, emit_text, say, show_table, today, write_bytes
 from coopprogram.units import format_minutes, format_money, format_pace, format_percent
 
 if TYPE_CHECKING:
@@ -44,6 +44,7 @@ def report_command(
 
 
 def print_report(view: ReportView) -> None:
+    from coopprogram.services.report import UPCOMING_DAYS
     from coopprogram.services.unity import unity_summary
 
     phase, money = view.phase, view.money
@@ -56,24 +57,22 @@ def print_report(view: ReportView) -> None:
     say(f"Milestones: {view.milestones_done} of {len(view.milestones)} done, {len(view.overdue_milestones)} overdue")
     say(f"Points of unity: {unity_summary(view.unity)}")
 
-    grid = table("Milestone", "Due", "Status", "Done", title="Milestones")
-    for m in view.milestones:
-        grid.add_row(m.title, str(m.due_on), ("OVERDUE " if m.overdue else "") + m.status, dash(m.done_on))
     say("")
-    show(grid)
+    show_table(("Milestone", "Due", "Status", "Done"), view.milestones, lambda m: (m.title, m.due_on, ("OVERDUE " if m.overdue else "") + m.status, dash(m.done_on)), title="Milestones")
 
     say("")
-    say(f"Sessions: {len(view.held)} held, {len(view.cancelled)} cancelled, {len(view.upcoming)} in the next 30 days, {len(view.to_close)} waiting to be closed")
+    say(f"Sessions: {len(view.held)} held, {len(view.cancelled)} cancelled, {len(view.upcoming)} in the next {UPCOMING_DAYS} days, {len(view.to_close)} waiting to be closed")
     for s in view.to_close:
         say(f"  to close: {s.starts_local:%Y-%m-%d %H:%M} {s.title} (session {s.id})")
     for s in view.upcoming:
         say(f"  coming:   {s.starts_local:%Y-%m-%d %H:%M} {s.title}")
 
-    grid = table("Co-op", "Came", "Absent", "Excused", "Share", "Last", title="Participation (sessions open to the co-ops)")
-    for row in view.participation:
-        grid.add_row(row.coop + (" — NOT REACHED" if row.not_reached else ""), f"{row.attended}/{row.invited}", str(row.absent), str(row.excused), f"{row.share}%", dash(row.last_attended))
     say("")
-    show(grid)
+    show_table(
+        ("Co-op", "Came", "Absent", "Excused", "Share", "Last"), view.participation,
+        lambda row: (row.coop + (" — NOT REACHED" if row.not_reached else ""), f"{row.attended}/{row.invited}", row.absent, row.excused, f"{row.share}%", dash(row.last_attended)),
+        title="Participation (sessions open to the co-ops)",
+    )
 
     if view.unity and view.unity.tally:
         from coopprogram.cli.unity import print_tally
@@ -89,11 +88,8 @@ def print_report(view: ReportView) -> None:
             + (f"; the cap runs out on {money.run_out_on} at this pace" if money.run_out_on else ""))
         for amendment in view.amendments:
             say(f"Contract amended {amendment}")
-        grid = table("Month", "Hours", "", title="Hours by month")
         total = sum(r.billable_minutes for r in money.by_month) or 1
-        for r in money.by_month:
-            grid.add_row(r.key, format_minutes(r.billable_minutes), bar(r.billable_minutes, total, width=20))
-        show(grid)
+        show_table(("Month", "Hours", ""), money.by_month, lambda r: (r.key, format_minutes(r.billable_minutes), bar(r.billable_minutes, total, width=20)), title="Hours by month")
         say(f"Invoiced {format_money(money.billed_cents)} · paid {format_money(money.paid_cents)} · outstanding {format_money(view.outstanding_cents)}")
 
     say("")

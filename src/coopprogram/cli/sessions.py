@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import group, AsOf, JsonFlag, dash, emit_json, end_of, now, parse_count_option, parse_date_option, parse_start_option, say, show, table, text_from
+from coopprogram.cli.output import group, AsOf, JsonFlag, dash, emit_json, end_of, now, parse_count_option, parse_date_option, parse_start_option, say, show_table, text_from
 
 app = group("Sessions: schedule, list, show, edit, reschedule, cancel, close, attendance, notes.")
 
@@ -72,15 +72,12 @@ def sessions_list(
     if json:
         emit_json(views)
         return
-    if not views:
-        say("No sessions match. Schedule one with `coop sessions add TITLE --kind visioning --start ... --minutes 120`.")
-        return
-    grid = table("Id", "When", "Session", "Kind", "Status", "Attended")
-    for v in views:
-        status = "NEEDS CLOSING" if v.needs_closing else v.status
-        attended = f"{v.count('attended')}/{len(v.invitees)}" if v.invitees else dash(v.headcount)
-        grid.add_row(str(v.id), f"{v.starts_local:%Y-%m-%d %H:%M}", v.title, v.kind, status, attended)
-    show(grid)
+    show_table(
+        ("Id", "When", "Session", "Kind", "Status", "Attended"), views,
+        lambda v: (v.id, f"{v.starts_local:%Y-%m-%d %H:%M}", v.title, v.kind, "NEEDS CLOSING" if v.needs_closing else v.status,
+                   f"{v.count('attended')}/{len(v.invitees)}" if v.invitees else dash(v.headcount)),
+        empty="No sessions match. Schedule one with `coop sessions add TITLE --kind visioning --start ... --minutes 120`.",
+    )
 
 
 @app.command("show")
@@ -108,11 +105,7 @@ def sessions_show(session_id: SessionId, json: JsonFlag = False) -> None:
     from coopprogram.cli.agenda import print_agenda
 
     print_agenda(agenda)
-    if view.invitees:
-        grid = table("Co-op", "Attendance", title=f"Invited: {len(view.invitees)} co-ops")
-        for invitee in view.invitees:
-            grid.add_row(invitee.name, invitee.attendance)
-        show(grid)
+    show_table(("Co-op", "Attendance"), view.invitees, lambda invitee: (invitee.name, invitee.attendance), title=f"Invited: {len(view.invitees)} co-ops")
     if view.notes:
         say("Notes:")
         say(view.notes)

@@ -11,7 +11,7 @@ import typer
 from coopprogram.cli.context import database
 from coopprogram.cli.output import (
     group,
-    AsOf, JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, parse_count_option, parse_date_option, say, show, table, text_from, today, write_bytes,
+    AsOf, JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, parse_count_option, parse_date_option, say, show, show_table, text_from, today, write_bytes,
 )
 
 if TYPE_CHECKING:
@@ -78,14 +78,11 @@ def unity_list(json: JsonFlag = False) -> None:
     if json:
         emit_json(views)
         return
-    if not views:
-        say("No draft yet. Start one with `coop unity new --file draft.md`.")
-        return
-    grid = table("Version", "Status", "Points", "Comments open", "Circulated", "Deadline", "Adopted")
-    for v in views:
-        grid.add_row(str(v.version), v.status, str(len(v.points)), str(sum(c.status == "open" for c in v.comments)),
-                     dash(v.circulated_on), dash(v.deadline), dash(v.adopted_on))
-    show(grid)
+    show_table(
+        ("Version", "Status", "Points", "Comments open", "Circulated", "Deadline", "Adopted"), views,
+        lambda v: (v.version, v.status, len(v.points), sum(c.status == "open" for c in v.comments), dash(v.circulated_on), dash(v.deadline), dash(v.adopted_on)),
+        empty="No draft yet. Start one with `coop unity new --file draft.md`.",
+    )
 
 
 @app.command("show")

@@ -74,13 +74,12 @@ def lock_contract(db: Session, contract_id: int) -> Contract:
     return db.exec(query).one()
 
 
-def billable_minutes(db: Session, contract_id: int) -> int:
-    total = db.exec(
-        select(func.coalesce(func.sum(TimeEntry.minutes), 0)).where(
-            TimeEntry.contract_id == contract_id, TimeEntry.billable.is_(True)
-        )
-    ).one()
-    return int(total)
+def billable_minutes(db: Session, contract_id: int, *, through: date | None = None) -> int:
+    """The billable minutes logged against a contract, or those worked up to a day."""
+    query = select(func.coalesce(func.sum(TimeEntry.minutes), 0)).where(TimeEntry.contract_id == contract_id, TimeEntry.billable.is_(True))
+    if through is not None:
+        query = query.where(TimeEntry.worked_on <= through)
+    return int(db.exec(query).one())
 
 
 def _view(db: Session, contract: Contract, phase: Phase) -> ContractView:

@@ -18,7 +18,7 @@ from coopprogram.models import Category, Contract, Coop, Invoice, InvoiceStatus,
 from coopprogram.services.categories import categories_for_phase, category_for_entry
 from coopprogram.services.contracts import check_cap, contract_on
 from coopprogram.services.coops import get_coop
-from coopprogram.services.invoices import rebuild_draft
+from coopprogram.services.invoices import rebuild_draft, reference_of
 from coopprogram.services.sessions import get_session
 from coopprogram.services.text import clean_text
 from coopprogram.units import utc_now
@@ -56,21 +56,23 @@ class SummaryRow:
     entries: int
 
 
-def _invoice_label(invoice: Invoice | None) -> str | None:
-    if invoice is None:
-        return None
-    return invoice.number or f"draft {invoice.id}"
-
-
 def _is_locked(invoice: Invoice | None) -> bool:
     return invoice is not None and invoice.status in (InvoiceStatus.ISSUED, InvoiceStatus.PAID)
 
 
+def _category_slugs(db: Session) -> dict[int, str]:
+    return {c.id: c.slug for c in db.exec(select(Category)).all()}
+
+
+def _phase_of_contract(db: Session) -> dict[int, int]:
+    """Each contract's phase number."""
+    return dict(db.exec(select(Contract.id, Phase.number).join(Phase, Contract.phase_id == Phase.id)).all())
+
+
 def _views(db: Session, entries: list[TimeEntry]) -> list[EntryView]:
-    categories = {c.id: c.slug for c in db.exec(select(Category)).all()}
+    categories = _category_slugs(db)
     coops = {c.id: c.slug for c in db.exec(select(Coop)).all()}
-    phases = {p.id: p.number for p in db.exec(select(Phase)).all()}
-    contract_phase = {c.id: phases[c.phase_id] for c in db.exec(select(Contract)).all()}
+    contract_phase = _phase_of_contract(db)
     invoice_ids = {e.invoice_id for e in entries if e.invoice_id}
     invoices = {i.id: i for i in db.exec(select(Invoice).where(Invoice.id.in_(invoice_ids))).all()} if invoice_ids else {}
     return [
@@ -85,7 +87,7 @@ def _views(db: Session, entries: list[TimeEntry]) -> list[EntryView]:
             coop=coops.get(e.coop_id),
             milestone_id=e.milestone_id,
             session_id=e.session_id,
-            invoice=_invoice_label(invoices.get(e.invoice_id)),
+            invoice=reference_of(invoices[e.invoice_id]) if e.invoice_id else None,
             locked=_is_locked(invoices.get(e.invoice_id)),
         )
         for e in entries
@@ -249,9 +251,8 @@ def daily_totals(db: Session, *, start: date | None = None, end: date | None = N
         query = query.where(TimeEntry.worked_on >= start)
     if end is not None:
         query = query.where(TimeEntry.worked_on <= end)
-    categories = {c.id: c.slug for c in db.exec(select(Category)).all()}
-    phases = {p.id: p.number for p in db.exec(select(Phase)).all()}
-    contract_phase = {c.id: phases[c.phase_id] for c in db.exec(select(Contract)).all()}
+    categories = _category_slugs(db)
+    contract_phase = _phase_of_contract(db)
     rows = db.exec(query.order_by(TimeEntry.worked_on)).all()
     return [DayTotal(day, categories[category], contract_phase[contract], billable, int(minutes), int(count))
             for day, category, contract, billable, minutes, count in rows]

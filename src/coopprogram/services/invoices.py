@@ -17,7 +17,7 @@ from sqlmodel import Session, func, select
 
 from coopprogram.errors import Conflict, InvalidInput, NotFound
 from coopprogram.models import Category, Contract, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Phase, Program, TimeEntry
-from coopprogram.services.contracts import contract_for_phase, describe_amendment, lock_contract
+from coopprogram.services.contracts import billable_minutes, contract_for_phase, describe_amendment, lock_contract
 from coopprogram.services.program import get_program
 from coopprogram.services.text import clean_text
 from coopprogram.units import amount_cents, month_bounds, utc_now
@@ -97,6 +97,12 @@ class InvoiceSummary:
 # --- finding ---------------------------------------------------------------------------------
 
 
+def reference_of(invoice: Invoice) -> str:
+    """How an invoice is named: its number, or "draft N" before it is issued."""
+    return invoice.number or f"draft {invoice.id}"
+
+
+
 def get_invoice(db: Session, reference: str, *, lock: bool = False) -> Invoice:
     """The invoice a REF names. With `lock`, its row is locked and read afresh, so a change that
     depends on its state (issue, pay, void) cannot race another client's (on a server; SQLite's
@@ -167,12 +173,7 @@ def rebuild_draft(db: Session, draft: Invoice) -> None:
         raise Conflict(f"Invoice {draft.number} is {draft.status}; only drafts can be re-drafted.")
     start, end = month_bounds(draft.period)
     contract = db.get(Contract, draft.contract_id)
-    for line in db.exec(select(InvoiceLine).where(InvoiceLine.invoice_id == draft.id)).all():
-        db.delete(line)
-    for entry in db.exec(select(TimeEntry).where(TimeEntry.invoice_id == draft.id)).all():
-        entry.invoice_id = None
-        db.add(entry)
-    db.flush()
+    _clear_draft(db, draft)
     entries = db.exec(
         select(TimeEntry)
         .where(
@@ -204,6 +205,21 @@ def rebuild_draft(db: Session, draft: Invoice) -> None:
     db.flush()
 
 
+def _release_entries(db: Session, invoice: Invoice) -> None:
+    """The invoice's time entries become unbilled again."""
+    for entry in db.exec(select(TimeEntry).where(TimeEntry.invoice_id == invoice.id)).all():
+        entry.invoice_id = None
+        db.add(entry)
+
+
+def _clear_draft(db: Session, draft: Invoice) -> None:
+    """A draft without lines, its entries unbilled again."""
+    for line in db.exec(select(InvoiceLine).where(InvoiceLine.invoice_id == draft.id)).all():
+        db.delete(line)
+    _release_entries(db, draft)
+    db.flush()
+
+
 # --- documents -------------------------------------------------------------------------------
 
 
@@ -227,17 +243,11 @@ def _live_document(db: Session, invoice: Invoice) -> InvoiceDocument:
     phase = db.get(Phase, contract.phase_id)
     start, end = month_bounds(invoice.period)
     lines = _lines(db, invoice)
-    used = int(
-        db.exec(
-            select(func.coalesce(func.sum(TimeEntry.minutes), 0)).where(
-                TimeEntry.contract_id == contract.id, TimeEntry.billable.is_(True), TimeEntry.worked_on <= end
-            )
-        ).one()
-    )
+    used = billable_minutes(db, contract.id, through=end)
     amendments = [describe_amendment(a) for a in contract_for_phase(db, phase.number).amendments if a.old_cap_minutes]
     return InvoiceDocument(
         id=invoice.id,
-        reference=invoice.number or f"draft {invoice.id}",
+        reference=reference_of(invoice),
         number=invoice.number,
         kind=invoice.kind,
         status=invoice.status,
@@ -360,21 +370,14 @@ def void_invoice(db: Session, *, reference: str, reason: str, on: date) -> tuple
     if invoice.status == InvoiceStatus.VOID:
         raise Conflict(f"Invoice {invoice.number} was already voided on {invoice.voided_on}.")
     if invoice.status == InvoiceStatus.DRAFT:
-        for entry in db.exec(select(TimeEntry).where(TimeEntry.invoice_id == invoice.id)).all():
-            entry.invoice_id = None
-            db.add(entry)
-        for line in db.exec(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id)).all():
-            db.delete(line)
-        db.flush()
+        _clear_draft(db, invoice)
         db.delete(invoice)
         db.flush()
         return None, None
     if on < invoice.issued_on:
         raise InvalidInput(f"Invoice {invoice.number} was issued on {invoice.issued_on}; it cannot be voided before that.")
     original = _document(db, invoice)
-    for entry in db.exec(select(TimeEntry).where(TimeEntry.invoice_id == invoice.id)).all():
-        entry.invoice_id = None
-        db.add(entry)
+    _release_entries(db, invoice)
     invoice.status, invoice.voided_on, invoice.void_reason, invoice.updated_at = InvoiceStatus.VOID.value, on, reason, utc_now()
     db.add(invoice)
     program = get_program(db)
@@ -412,7 +415,7 @@ def list_invoices(db: Session, *, today: date) -> list[InvoiceSummary]:
 def summary(invoice: Invoice, *, today: date) -> InvoiceSummary:
     """One line of an invoice list; overdue: an invoice issued and unpaid past its due date."""
     return InvoiceSummary(
-        reference=invoice.number or f"draft {invoice.id}", kind=invoice.kind, status=invoice.status, period=invoice.period,
+        reference=reference_of(invoice), kind=invoice.kind, status=invoice.status, period=invoice.period,
         total_minutes=invoice.total_minutes, total_cents=invoice.total_cents, issued_on=invoice.issued_on,
         due_on=invoice.due_on, paid_on=invoice.paid_on,
         overdue=invoice.status == InvoiceStatus.ISSUED and invoice.kind == InvoiceKind.INVOICE

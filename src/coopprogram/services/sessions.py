@@ -159,6 +159,18 @@ def _check_link(link: str) -> str:
     return link
 
 
+def _checked_details(**given: object) -> dict[str, object]:
+    """The details given (those not None), checked and cleaned the same way for a new session and an edit."""
+    checks = {
+        "title": lambda value: clean_text(value, what="title", limit=200),
+        "minutes": _check_minutes,
+        "location": lambda value: clean_text(value, what="location", required=False, limit=300),
+        "link": _check_link,
+        "facilitator": lambda value: clean_text(value, what="facilitator", required=False, limit=200),
+    }
+    return {name: checks[name](value) for name, value in given.items() if value is not None}
+
+
 def _to_utc(local: datetime, zone: str) -> datetime:
     try:
         return local_to_utc(local, zone)
@@ -248,13 +260,7 @@ def add_session(
         series = SessionSeries(rule=repeat.strip().upper().removeprefix("RRULE:"), until=until)
         db.add(series)
         db.flush()
-    fields = dict(
-        title=clean_text(title, what="title", limit=200),
-        minutes=_check_minutes(minutes),
-        location=clean_text(location, what="location", required=False, limit=300),
-        link=_check_link(link),
-        facilitator=clean_text(facilitator, what="facilitator", required=False, limit=200),
-    )
+    fields = _checked_details(title=title, minutes=minutes, location=location, link=link, facilitator=facilitator)
     created = []
     for local in starts:
         session = ProgramSession(
@@ -308,19 +314,9 @@ def edit_session(
     session = get_session(db, session_id)
     if all(value is None for value in (title, kind, minutes, location, link, facilitator, invite)):
         raise InvalidInput("Nothing to change: give --title, --kind, --minutes, --location, --link, --facilitator or --invite.")
-    changes = {}
-    if title is not None:
-        changes["title"] = clean_text(title, what="title", limit=200)
+    changes = _checked_details(title=title, minutes=minutes, location=location, link=link, facilitator=facilitator)
     if kind is not None:
         changes["kind_id"] = get_kind(db, kind).id
-    if minutes is not None:
-        changes["minutes"] = _check_minutes(minutes)
-    if location is not None:
-        changes["location"] = clean_text(location, what="location", required=False, limit=300)
-    if link is not None:
-        changes["link"] = _check_link(link)
-    if facilitator is not None:
-        changes["facilitator"] = clean_text(facilitator, what="facilitator", required=False, limit=200)
     targets = _targets(db, session, series=series)
     zone = _zone(db)
     for target in targets:

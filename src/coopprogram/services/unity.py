@@ -146,22 +146,34 @@ def _comment_views(db: Session, drafts: dict[int, int]) -> list[CommentView]:
     ]
 
 
+def _views(db: Session, drafts: list[UnityDraft]) -> list[DraftView]:
+    """Views of versions with their comments, in a fixed number of queries."""
+    comments = _comment_views(db, {draft.id: draft.version for draft in drafts})
+    views = []
+    for draft in drafts:
+        parsed = parse_text(draft.text)
+        views.append(DraftView(
+            version=draft.version, based_on=draft.based_on, status=draft.status, title=parsed.title, preamble=parsed.preamble,
+            points=parsed.points, deadline=draft.deadline, circulated_on=draft.circulated_on, adopted_on=draft.adopted_on,
+            superseded_on=draft.superseded_on, comments=[c for c in comments if c.version == draft.version],
+        ))
+    return views
+
+
 def _view(db: Session, draft: UnityDraft) -> DraftView:
-    parsed = parse_text(draft.text)
-    return DraftView(
-        version=draft.version, based_on=draft.based_on, status=draft.status, title=parsed.title, preamble=parsed.preamble,
-        points=parsed.points, deadline=draft.deadline, circulated_on=draft.circulated_on, adopted_on=draft.adopted_on,
-        superseded_on=draft.superseded_on, comments=_comment_views(db, {draft.id: draft.version}),
-    )
+    return _views(db, [draft])[0]
 
 
 # --- drafts ----------------------------------------------------------------------------------
 
 
-def get_draft(db: Session, version: int | None = None) -> UnityDraft:
-    """A version, or the latest when none is named."""
+def get_draft(db: Session, version: int | None = None, *, lock: bool = False) -> UnityDraft:
+    """A version, or the latest when none is named. With `lock`, its row is locked and read
+    afresh (on a server), so changes that depend on it take turns."""
     query = select(UnityDraft)
     query = query.where(UnityDraft.version == version) if version is not None else query.order_by(UnityDraft.version.desc())
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
     draft = db.exec(query).first()
     if draft is None:
         if version is None:
@@ -175,7 +187,7 @@ def show_draft(db: Session, *, version: int | None = None) -> DraftView:
 
 
 def list_drafts(db: Session) -> list[DraftView]:
-    return [_view(db, draft) for draft in db.exec(select(UnityDraft).order_by(UnityDraft.version)).all()]
+    return _views(db, list(db.exec(select(UnityDraft).order_by(UnityDraft.version)).all()))
 
 
 def new_draft(db: Session, *, text: str) -> DraftView:
@@ -281,9 +293,7 @@ def parse_decision(text: str) -> str:
 
 def respond(db: Session, *, version: int, coop: str, decision: str, on: date, reason: str = "") -> ResponseView:
     # The version's row is locked so that two responses for one co-op cannot both become current.
-    draft = db.exec(
-        select(UnityDraft).where(UnityDraft.version == version).with_for_update().execution_options(populate_existing=True)
-    ).first() or get_draft(db, version)
+    draft = get_draft(db, version, lock=True)
     if draft.status != DraftStatus.CIRCULATING:
         raise Conflict(f"Version {version} is {draft.status}; co-ops respond to a circulating version (`coop unity circulate {version}`).")
     member = get_coop(db, coop)
