@@ -44,7 +44,29 @@ def test_status_loads_only_what_it_shows(demo_url) -> None:
     assert "coopprogram.services.report" not in full and "coopprogram.services.budget" not in full
 
 
-def test_the_collector_pause_ends_with_the_command(monkeypatch) -> None:
+def test_the_collector_waits_for_start_up_then_resumes(monkeypatch, demo_url) -> None:
+    from coopprogram import cli
+    from coopprogram.cli.context import current, database
+
+    seen = {}
+
+    def command(prog_name: str) -> None:
+        seen["during start-up"] = gc.isenabled()
+        with database(write=False):
+            seen["once the database is open"] = gc.isenabled()
+            seen["frozen"] = gc.get_freeze_count()
+
+    monkeypatch.setattr(current, "db_option", demo_url)
+    monkeypatch.setattr(cli, "app", command)
+    try:
+        cli.main()
+    finally:
+        gc.unfreeze()
+    assert seen["during start-up"] is False and seen["once the database is open"] is True and seen["frozen"] > 0
+    assert gc.isenabled()
+
+
+def test_the_collector_pause_ends_with_a_command_that_opens_no_database(monkeypatch) -> None:
     monkeypatch.setattr(sys, "argv", ["coop", "--version"])
     with pytest.raises(SystemExit) as done:
         main()

@@ -1,6 +1,6 @@
-"""The report, the calendar and the dashboard read in a fixed number of queries: more co-ops,
-sessions, invitations, agenda items and hours make the queries return more rows, never run
-more of them (no query per row)."""
+"""The report, the calendar, the dashboard and the list of versions read in a fixed number of
+queries: more co-ops, sessions, invitations, agenda items, hours, versions and comments make
+the queries return more rows, never run more of them (no query per row)."""
 
 import json
 from datetime import date
@@ -11,6 +11,7 @@ from coopprogram.db import unit_of_work
 from coopprogram.services.calendar import calendar_view
 from coopprogram.services.report import report
 from coopprogram.services.status import program_status
+from coopprogram.services.unity import list_drafts
 
 DAY = date(2022, 1, 15)
 
@@ -30,6 +31,7 @@ def _queries_per_view(url: str) -> dict[str, int]:
                 ("report", lambda: report(db, phase=None, as_of=DAY)),
                 ("calendar", lambda: calendar_view(db)),
                 ("status", lambda: program_status(db, as_of=DAY)),
+                ("versions", lambda: list_drafts(db)),
             ):
                 statements.clear()
                 build()
@@ -39,7 +41,7 @@ def _queries_per_view(url: str) -> dict[str, int]:
     return counts
 
 
-def test_views_do_not_query_per_row(coop, demo_url) -> None:
+def test_views_do_not_query_per_row(coop, demo_url, tmp_path) -> None:
     before = _queries_per_view(demo_url)
     for number in range(1, 6):
         assert coop("coops", "add", f"Query Co-op {number}", "--kind", "worker", "--joined", "2021-10-01").exit_code == 0
@@ -59,3 +61,11 @@ def test_views_do_not_query_per_row(coop, demo_url) -> None:
     after = _queries_per_view(demo_url)
     assert after == before
     assert all(count > 0 for count in after.values())
+    # Two more versions and a comment (a draft as the latest version changes what the report
+    # and the dashboard show, so only the list of versions is compared here).
+    text = tmp_path / "v4.md"
+    text.write_text("# Points of unity\n\nWhy.\n\n1. One.\n2. Two.\n", encoding="utf-8")
+    for _ in range(2):
+        assert coop("unity", "new", "--file", str(text)).exit_code == 0
+    assert coop("unity", "comment", "4", "Shorter, please", "--point", "1").exit_code == 0
+    assert _queries_per_view(demo_url)["versions"] == before["versions"]
