@@ -127,6 +127,22 @@ def test_import_expands_recurrences_and_reports_outside(demo_url) -> None:
     assert again.count("added") == 0 and again.count("unchanged") == 4
 
 
+def test_imported_session_belongs_to_the_phase_of_its_local_day(demo_url) -> None:
+    from coopprogram.db import unit_of_work
+
+    # 21:00 in Boston on 2022-03-31, Phase I's last day, is already 2022-04-01 in UTC.
+    ics = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+        "BEGIN:VEVENT\r\nUID:late-call@example.org\r\nDTSTAMP:20220101T000000Z\r\nSUMMARY:Late call\r\n"
+        "DTSTART:20220401T010000Z\r\nDTEND:20220401T020000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    ).encode()
+    with unit_of_work(demo_url, write=True) as db:
+        report = calendar.import_calendar(db, data=ics)
+        assert [(e.starts, e.action) for e in report.events] == [("2022-03-31 21:00", "added")]
+        [late] = [view for view in sessions.list_sessions(db, now=NOW) if view.title == "Late call"]
+        assert late.phase_number == 1
+
+
 def test_unreadable_file_is_refused(demo_url, unchanged) -> None:
     import pytest
 

@@ -19,9 +19,9 @@ from coopprogram.services.agenda import AgendaItemView, agendas_for
 from coopprogram.services.phases import get_phase, list_phases, phase_on
 from coopprogram.services.program import get_program
 from coopprogram.services.coops import get_coop
-from coopprogram.services.sessions import get_kind
+from coopprogram.services.sessions import MAX_SESSION_MINUTES, get_kind
 from coopprogram.services.text import clean_text
-from coopprogram.units import local_to_utc, utc_now
+from coopprogram.units import local_to_utc, utc_now, utc_to_local
 
 
 @dataclass(frozen=True)
@@ -185,7 +185,7 @@ def _import_event(db: Session, event, *, zone: str, kind_id: int, horizon: date)
         return [ImportedEvent(title, str(start_prop.dt), "skipped", "an all-day event is not a session")]
     end_prop, duration_prop = event.get("DTEND"), event.get("DURATION")
     end = _as_utc(end_prop.dt, zone) if end_prop is not None else (start + duration_prop.dt if duration_prop is not None else start + timedelta(hours=1))
-    minutes = max(1, min(int((end - start).total_seconds() // 60), 12 * 60))
+    minutes = max(1, min(int((end - start).total_seconds() // 60), MAX_SESSION_MINUTES))
     fields = dict(
         title=title,
         location=clean_text(str(event.get("LOCATION", "")), what="location", required=False, limit=300),
@@ -194,7 +194,7 @@ def _import_event(db: Session, event, *, zone: str, kind_id: int, horizon: date)
     )
     uid = str(event.get("UID", "")).strip() or str(uuid.uuid5(uuid.NAMESPACE_URL, f"{title}|{start.isoformat()}"))
     if event.get("RRULE") is None:
-        return [_upsert(db, uid=uid, start=start, minutes=minutes, kind_id=kind_id, series_id=None, **fields)]
+        return [_upsert(db, uid=uid, start=start, zone=zone, minutes=minutes, kind_id=kind_id, series_id=None, **fields)]
     return _import_series(db, event, uid=uid, start=start, minutes=minutes, kind_id=kind_id, horizon=horizon, zone=zone, fields=fields)
 
 
@@ -214,7 +214,7 @@ def _import_series(db: Session, event, *, uid: str, start: datetime, minutes: in
     results = []
     for occurrence in rules.between(local_start, until, inc=True)[:200]:
         occurrence_uid = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{uid}#{occurrence.astimezone(timezone.utc).isoformat()}"))
-        results.append(_upsert(db, uid=occurrence_uid, start=occurrence.astimezone(timezone.utc), minutes=minutes, kind_id=kind_id, series_id=series.id, **fields))
+        results.append(_upsert(db, uid=occurrence_uid, start=occurrence.astimezone(timezone.utc), zone=zone, minutes=minutes, kind_id=kind_id, series_id=series.id, **fields))
     return results
 
 
@@ -232,9 +232,12 @@ def _exdates(event) -> list:  # noqa: ANN001
     return [item.dt for group in groups for item in group.dts]
 
 
-def _upsert(db: Session, *, uid: str, start: datetime, minutes: int, kind_id: int, series_id: int | None, title: str, location: str, link: str, status: str | None) -> ImportedEvent:
-    local_label = start.isoformat(timespec="minutes")
-    phase = phase_on(db, start.date())
+def _upsert(
+    db: Session, *, uid: str, start: datetime, zone: str, minutes: int, kind_id: int, series_id: int | None, title: str, location: str, link: str, status: str | None,
+) -> ImportedEvent:
+    local = utc_to_local(start, zone)  # the program's day decides the phase, as when scheduling
+    local_label = f"{local:%Y-%m-%d %H:%M}"
+    phase = phase_on(db, local.date())
     if phase is None:
         return ImportedEvent(title, local_label, "outside", "outside every phase: not imported")
     session = db.exec(select(ProgramSession).where(ProgramSession.uid == uid)).first()
