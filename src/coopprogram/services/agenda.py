@@ -12,7 +12,7 @@ from coopprogram.db import in_chunks
 from coopprogram.errors import InvalidInput, NotFound
 from coopprogram.models import AgendaItem, AgendaKind, ProgramSession
 from coopprogram.services.program import get_program
-from coopprogram.services.sessions import get_session
+from coopprogram.services.sessions import MAX_SESSION_MINUTES, get_session
 from coopprogram.services.text import clean_text
 from coopprogram.units import utc_now, utc_to_local
 
@@ -91,8 +91,8 @@ def _kind(text: str) -> str:
 
 
 def _minutes(minutes: int) -> int:
-    if not 0 < minutes <= 12 * 60:
-        raise InvalidInput(f"An agenda item of {minutes} minutes is not possible: give 1 to 720.")
+    if not 0 < minutes <= MAX_SESSION_MINUTES:
+        raise InvalidInput(f"An agenda item of {minutes} minutes is not possible: give 1 to {MAX_SESSION_MINUTES}.")
     return minutes
 
 
