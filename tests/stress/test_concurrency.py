@@ -30,7 +30,7 @@ def test_concurrent_writers(demo_url, isolate: Path, tmp_path: Path) -> None:
     results = tmp_path / "results.jsonl"
     env = dict(os.environ)  # COOP_DB: the test's database, a file or the server
     workers = [
-        subprocess.Popen([sys.executable, str(WORKER), str(results), str(seed), str(COMMANDS_EACH), "mixed"], env=env)
+        subprocess.Popen([sys.executable, str(WORKER), str(results), str(seed), str(COMMANDS_EACH), "mixed"], env=env, stdout=subprocess.DEVNULL)
         for seed in range(WORKERS)
     ]
     for worker in workers:
