@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_DB := demo/coop.db
 DEMO_DATE := 2022-01-15
 
-.PHONY: demo test stress bench install clean
+.PHONY: demo test stress bench install reference clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ bench: install
 # The concurrency, crash and fuzz tests at full length (minutes, not seconds).
 stress: install
 	COOP_STRESS=1 $(BIN)/python -m pytest -q -s tests/stress
+
+# The command reference, docs/reference.md, from the commands' help (a test fails when it is stale).
+reference: install
+	$(BIN)/python scripts/reference.py
 
 clean:
 	rm -rf $(VENV) demo .pytest_cache .hypothesis
