@@ -1,4 +1,5 @@
-"""Writes docs/reference.md, the command reference, from the commands' own help text.
+"""Writes docs/reference.md, the command reference, from the commands' own help text, and
+with `--man FILE` the manual page coop(1) from the same text (`make dist` ships it).
 
 Run `make reference` after changing a command; `tests/test_docs.py` fails while the file in
 the repository differs from what this prints, so the reference cannot drift from `--help`.
@@ -46,7 +47,38 @@ def render() -> str:
     return "\n".join(sections)
 
 
+def _roff(text: str) -> str:
+    """Help text as roff lines: backslashes doubled, and no line may start a request."""
+    lines = text.replace("\\", "\\e").splitlines()
+    return "\n".join("\\&" + line if line.startswith((".", "'")) else line for line in lines)
+
+
+def render_man(version: str) -> str:
+    walked = list(_walk(get_command(app), None, "coop"))
+    _, root = walked[0]
+    page = [
+        f'.TH COOP 1 "" "coop {version}" "User Commands"',
+        ".SH NAME",
+        "coop \\- run a movement co-op pilot program",
+        ".SH SYNOPSIS",
+        ".B coop",
+        "[\\fIOPTIONS\\fR] \\fICOMMAND\\fR [\\fIARGS\\fR]...",
+        ".SH DESCRIPTION",
+        _roff(root.help or ""),
+        ".SH COMMANDS",
+    ]
+    for context, command in walked[1:]:
+        page += [f".SS {context.command_path}", ".nf", _roff(command.get_help(context).rstrip()), ".fi"]
+    page += [".SH FILES", "The database: \\fBcoop db path\\fR prints where it is; \\fBCOOP_DB\\fR or \\fB--db\\fR choose another.", ""]
+    return "\n".join(page)
+
+
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--man"]:
+        from coopprogram import __version__
+
+        Path(sys.argv[2]).write_text(render_man(__version__), encoding="utf-8")
+        sys.exit(0)
     text = render()
     if sys.argv[1:] == ["--check"]:
         sys.exit(0 if TARGET.read_text(encoding="utf-8") == text else 1)
