@@ -44,6 +44,7 @@ COMMANDS = {
     "invoices": ("invoices", "app", "Monthly invoices: draft, issue, pay, void, export."),
     "audit": ("audit", "audit_command", "Who changed what and when."),
     "db": ("db", "app", "The database itself: its location, backups, checks, copies and upgrades."),
+    "config": ("config", "app", "Your own settings: the database, your name in the audit trail."),
 }
 
 
