@@ -52,9 +52,24 @@ def _completer(query: str) -> Callable[[typer.Context, str], Completions]:
 
 
 coop_slugs = _completer("SELECT slug, name FROM coop WHERE archived_on IS NULL ORDER BY slug")
-session_ids = _completer(
-    "SELECT id, substr(starts_at, 1, 10) || ' ' || title FROM programsession ORDER BY starts_at DESC, id DESC LIMIT 200"
-)
+
+
+def session_ids(ctx: typer.Context, incomplete: str) -> Completions:
+    """The latest sessions first, each with its day and time in the program's time zone."""
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    rows = _rows(ctx, "SELECT timezone, '' FROM program")
+    zone = ZoneInfo(rows[0][0]) if rows else timezone.utc
+    sessions = _rows(ctx, "SELECT id, starts_at || '|' || title FROM programsession ORDER BY starts_at DESC, id DESC LIMIT 200")
+    completions = []
+    for session_id, described in sessions:
+        starts_at, title = described.split("|", 1)
+        local = datetime.fromisoformat(starts_at).replace(tzinfo=timezone.utc).astimezone(zone)
+        if session_id.startswith(incomplete):
+            completions.append((session_id, f"{local:%Y-%m-%d %H:%M} {title}"))
+    return completions
+
 invoice_refs = _completer(
     "SELECT coalesce(number, CAST(id AS TEXT)), period || ' ' || status FROM invoice ORDER BY id DESC LIMIT 200"
 )
