@@ -116,6 +116,10 @@ def _report_usage_error(error: typer.TyperException, args: list[str]) -> int:
     context = getattr(error, "ctx", None)
     command = context.command_path if context is not None else _command_path_in(args)
     message = error.format_message().strip()
+    option = getattr(error, "option_name", "") or ""
+    if option[1:].replace(".", "", 1).replace(":", "", 1).isdigit():  # -1, -2.5, -1:30: a negative number, not an option
+        typed = next((word for word in args if word.startswith(option)), option)  # -1:30, not the parser's -1
+        message = f"{typed} is a negative number: times and amounts must be more than zero"
     ending = "" if message.endswith((".", "?", "!")) else "."
     report_error(CoopError(f"{message}{ending} See `{command} --help`."))
     return getattr(error, "exit_code", 2)
