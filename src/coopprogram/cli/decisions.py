@@ -92,7 +92,7 @@ def decisions_list(json: JsonFlag = False) -> None:
     show_table(
         ("Decision", "Kind", "Title", "Version", "Status", "Circulated", "Deadline", "Decided by"), views,
         lambda d: (d.id, d.kind, d.title, dash(d.latest and d.latest.version), dash(d.latest and d.latest.status),
-                   dash(d.latest and d.latest.circulated_on), dash(d.latest and d.latest.deadline), ", ".join(d.voters) or "the cohort"),
+                   dash(d.latest and d.latest.circulated_on), dash(d.latest and d.latest.deadline), d.decided_by),
         empty="No decision yet. Propose one with `coop decisions propose TITLE --file text.md`.",
     )
 

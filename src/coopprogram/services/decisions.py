@@ -205,6 +205,12 @@ class DecisionView:
     versions: list[VersionView]
 
     @property
+    def decided_by(self) -> str:
+        return {Electorate.COOPS: f"{len(self.voters)} named co-ops", Electorate.MEMBERS: f"{len(self.voters)} working-group members"}.get(
+            self.electorate, "the cohort"
+        )
+
+    @property
     def latest(self) -> VersionView | None:
         return self.versions[-1] if self.versions else None
 
@@ -283,8 +289,8 @@ def electorate_on(db: Session, decision: Decision, day: date) -> list[tuple[str,
         return [(v.member, v.member) for v in _voters(db, decision)]
     active = active_coops_on(db, day)
     if decision.electorate == Electorate.COOPS:
-        named = {v.coop_id for v in _voters(db, decision)}
-        active = [c for c in active if c.id in named]
+        named = set(db.exec(select(Coop.slug).join(DecisionVoter, DecisionVoter.coop_id == Coop.id).where(DecisionVoter.decision_id == decision.id)).all())
+        active = [c for c in active if c.slug in named]
     return [(c.slug, c.name) for c in active]
 
 
@@ -464,8 +470,8 @@ def withdraw(db: Session, *, decision_id: int, version: int, reason: str, on: da
         raise Conflict(f"Version {version} is {row.status}; only a circulating version's round can be withdrawn.")
     last = _last_response_day(db, row)
     _check_day(on, today=today, what="The withdrawal", not_before=max(d for d in (row.circulated_on, last) if d), since="the round's last recorded day")
-    row.status, row.closed_on, row.updated_at = DraftStatus.WITHDRAWN.value, on, utc_now()
-    row.close_reason = clean_text(reason, what="reason", limit=1_000)
+    cleaned = clean_text(reason, what="reason", limit=1_000)
+    row.status, row.closed_on, row.close_reason, row.updated_at = DraftStatus.WITHDRAWN.value, on, cleaned, utc_now()
     db.add(row)
     db.flush()
     return version_view(db, row)
