@@ -1,22 +1,20 @@
 """The point-by-point difference between two versions of a decision's text: points unchanged
 (with their old and new numbers), moved, reworded (the words marked), added and removed.
-Fast on long texts: identical points are paired by their text, and a reworded point is looked
-for only among the few changed points near it."""
+Fast on long texts: the points are aligned by RapidFuzz (compiled), identical points elsewhere
+are paired by their text, and a reworded point is looked for only among the few changed points
+near it."""
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
-# How alike (difflib's ratio over words) a removed and an added point must be to count as one
-# point reworded: "Mutual aid: we share what we have..." and "Mutual aid: we share skills..." are 0.48.
+# How alike a removed and an added point must be to count as one point reworded: the share of
+# their words kept in order (2 x common / total). "Mutual aid: we share what we have..." and
+# "Mutual aid: we share skills..." are about 0.5.
 REWORDED_AT = 0.4
 # A reworded point is looked for among this many changed points on either side of its place,
 # which keeps two long drafts rewritten throughout from costing every pair of points.
-NEARBY = 12
-# The share of distinct words two points must have in common before they are compared in full:
-# well below REWORDED_AT, so that no rewording is missed for repeating a word.
-SHARED_WORDS = 0.25
+NEARBY = 6
 
 
 @dataclass(frozen=True)
@@ -42,51 +40,83 @@ class PointChange:
 
 
 def word_diff(old: str, new: str) -> list[WordChange]:
+    from rapidfuzz.distance import Indel
+
     a, b = old.split(), new.split()
     changes: list[WordChange] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
-        if op == "equal":
-            changes.append(WordChange("same", " ".join(a[i1:i2])))
-            continue
-        if i2 > i1:
-            changes.append(WordChange("removed", " ".join(a[i1:i2])))
-        if j2 > j1:
-            changes.append(WordChange("added", " ".join(b[j1:j2])))
+    removed: list[str] = []
+    added: list[str] = []
+
+    def flush() -> None:
+        if removed:
+            changes.append(WordChange("removed", " ".join(removed)))
+        if added:
+            changes.append(WordChange("added", " ".join(added)))
+        removed.clear()
+        added.clear()
+
+    for op in Indel.opcodes(a, b):
+        if op.tag == "equal":
+            flush()
+            changes.append(WordChange("same", " ".join(a[op.src_start:op.src_end])))
+        else:
+            removed += a[op.src_start:op.src_end]
+            added += b[op.dest_start:op.dest_end]
+    flush()
     return changes
 
 
 def _rewordings(before: list[str], after: list[str], removed: list[int], added: list[int]) -> list[tuple[int, int]]:
     """Pairs (old, new) of a removed and an added point similar enough to be one point reworded."""
+    from rapidfuzz.distance import Indel
+
     pairs: list[tuple[int, int]] = []
     taken: set[int] = set()
-    words = {j: after[j].split() for j in added}
-    vocabulary = {j: set(text) for j, text in words.items()}
+    # Each distinct word becomes one character, so that points compare as short strings (fast).
+    letters: dict[str, str] = {}
+    encode = lambda text: "".join(letters.setdefault(word, chr(0x10000 + len(letters))) for word in text.split())  # noqa: E731
+    words = {j: encode(after[j]) for j in added}
     for rank, i in enumerate(removed):
-        old = before[i].split()
-        distinct = set(old)
+        old = encode(before[i])
         best, best_j = REWORDED_AT, None
         for j in added[max(0, rank - NEARBY): rank + NEARBY + 1]:
-            # Points that share few words are told apart without the full (costly) comparison.
-            if j in taken or 2 * len(distinct & vocabulary[j]) < SHARED_WORDS * (len(distinct) + len(vocabulary[j])):
-                continue
-            score = difflib.SequenceMatcher(a=old, b=words[j], autojunk=False).ratio()
-            if score >= best:
-                best, best_j = score, j
+            if j not in taken:
+                # The share of words kept in order (2 x common / total); below the cutoff it reads 0.
+                score = Indel.normalized_similarity(old, words[j], score_cutoff=best)
+                if score >= best and score > 0:
+                    best, best_j = score, j
         if best_j is not None:
             taken.add(best_j)
             pairs.append((i, best_j))
     return pairs
 
 
+def _stretches(before: list[str], after: list[str]) -> tuple[list[tuple[int, int]], list[tuple[list[int], list[int]]]]:
+    """The points kept in order (old, new), and the changed stretches between them (removed, added)."""
+    from rapidfuzz.distance import Indel
+
+    kept: list[tuple[int, int]] = []
+    stretches: list[tuple[list[int], list[int]]] = []
+    removed: list[int] = []
+    added: list[int] = []
+    for op in Indel.opcodes(before, after):
+        if op.tag == "equal":
+            if removed or added:
+                stretches.append((removed, added))
+                removed, added = [], []
+            kept += zip(range(op.src_start, op.src_end), range(op.dest_start, op.dest_end))
+        else:
+            removed += range(op.src_start, op.src_end)
+            added += range(op.dest_start, op.dest_end)
+    if removed or added:
+        stretches.append((removed, added))
+    return kept, stretches
+
+
 def diff_points(before: list[str], after: list[str]) -> list[PointChange]:
     """Every point of both texts, in the new text's order (removed ones after their old neighbour)."""
-    changes: list[PointChange] = []
-    pending: list[tuple[list[int], list[int]]] = []  # the changed stretches: (removed, added)
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=before, b=after, autojunk=False).get_opcodes():
-        if op == "equal":
-            changes += [PointChange("unchanged", i + 1, j + 1, [WordChange("same", before[i])]) for i, j in zip(range(i1, i2), range(j1, j2))]
-        else:
-            pending.append((list(range(i1, i2)), list(range(j1, j2))))
+    kept, pending = _stretches(before, after)
+    changes = [PointChange("unchanged", i + 1, j + 1, [WordChange("same", before[i])]) for i, j in kept]
     # A point found unchanged elsewhere in the other text moved there.
     places: dict[str, list[int]] = {}
     for _, added in pending:
