@@ -1,13 +1,16 @@
 """The migrations build exactly the schema the models describe, on the run's database (a
 SQLite file, or the PostgreSQL server), and HEAD_REVISION is Alembic's head."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlmodel import SQLModel
 
 import coopprogram.models  # noqa: F401
@@ -26,6 +29,21 @@ def _alembic() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
+
+
+@contextmanager
+def _at_revision(url: str, revision: str) -> Iterator[Connection]:
+    """A new database migrated up to `revision`, open in a transaction for the test to fill."""
+    path = sqlite_path(url)
+    if path is not None:
+        create_private_file(path)
+    config = _alembic()
+    engine = make_engine(url)
+    with engine.connect() as connection, connection.begin():
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+        yield connection
+    engine.dispose()
 
 
 def test_head_revision_constant_matches_alembic() -> None:
@@ -56,20 +74,12 @@ def test_sqlite_runs_with_the_documented_settings(blank_url) -> None:
 
 
 def test_upgrading_a_foundation_database_seeds_the_categories(blank_url) -> None:
-    path = sqlite_path(blank_url)
-    if path is not None:
-        create_private_file(path)
-    config = _alembic()
-    engine = make_engine(blank_url)
-    with engine.connect() as connection, connection.begin():
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0001")
+    with _at_revision(blank_url, "0001") as connection:
         connection.execute(text("INSERT INTO program (id, name, organization, short_name, cohort, timezone, created_at, updated_at) "
                                 "VALUES (1, 'P', 'O', 'SEI', '', 'America/New_York', '2021-10-01', '2021-10-01')"))
         connection.execute(text("INSERT INTO phase (program_id, number, name, starts_on, ends_on, focus, updated_at) VALUES "
                                 "(1, 1, 'Phase I', '2021-10-01', '2022-03-31', '', '2021-10-01'), "
                                 "(1, 2, 'Phase II', '2022-04-01', '2022-08-31', '', '2021-10-01')"))
-    engine.dispose()
     upgrade_schema(blank_url)
     engine = make_engine(blank_url)
     with engine.connect() as connection:
@@ -115,14 +125,7 @@ COPIED_TO = {"unitydraft": ("decisionversion", "id, version, based_on, text, sta
 def test_points_of_unity_rows_are_copied_into_decisions_one_by_one(blank_url) -> None:
     """Every draft, comment and response of the points of unity, before 0009, is the same row
     (same id, same values) after it, under one decision; the audit trail follows the rows."""
-    path = sqlite_path(blank_url)
-    if path is not None:
-        create_private_file(path)
-    config = _alembic()
-    engine = make_engine(blank_url)
-    with engine.connect() as connection, connection.begin():
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0005")
+    with _at_revision(blank_url, "0005") as connection:
         for n in (1, 2):
             connection.execute(text(
                 "INSERT INTO coop (id, slug, name, kind, stage, sector, city, sponsor, focus_communities, contact_name, contact_email, "
@@ -137,7 +140,6 @@ def test_points_of_unity_rows_are_copied_into_decisions_one_by_one(blank_url) ->
                                 "VALUES ('2022-01-14 10:00:00', 'me', 'unity respond', 'create', 'unityresponse', 7, '{}')"))
         before = {table: [tuple(r) for r in connection.execute(text(f"SELECT {columns} FROM {table} ORDER BY id")).all()]
                   for table, (columns, _) in UNITY_ROWS.items()}
-    engine.dispose()
     upgrade_schema(blank_url)
     engine = make_engine(blank_url)
     with engine.connect() as connection, connection.begin():
