@@ -255,6 +255,8 @@ def test_adoption_before_the_cohort_joined_is_refused(session) -> None:
             add_coop(db, name=f"Coop {n}", kind="worker", slug=f"coop-{n}", joined_on=date(2021, 10, 1))
         unity.new_draft(db, text=TEXT)
         unity.circulate(db, version=1, on=date(2021, 9, 1))
+        with pytest.raises(InvalidInput, match="Coop 1 joined the cohort on 2021-10-01; a response from it cannot be dated 2021-09-15"):
+            unity.respond(db, version=1, coop="coop-1", decision="endorse", on=date(2021, 9, 15))
         with pytest.raises(Conflict, match="No one was in the electorate on 2021-09-30"):
             unity.adopt(db, version=1, on=date(2021, 9, 30))
         assert unity.tally(db, version=1, as_of=date(2021, 9, 30)).rule_met is False

@@ -536,6 +536,8 @@ def _voter(db: Session, decision: Decision, who: str, on: date) -> tuple[int | N
     member = get_coop(db, who)
     if member.archived_on is not None and member.archived_on <= on:
         raise InvalidInput(f"{member.name} was archived on {member.archived_on}; only co-ops in the cohort respond.")
+    if member.joined_on is not None and member.joined_on > on:
+        raise InvalidInput(f"{member.name} joined the cohort on {member.joined_on}; a response from it cannot be dated {on}.")
     if decision.electorate == Electorate.COOPS and member.id not in {v.coop_id for v in _voters(db, decision)}:
         raise InvalidInput(f"{member.name} is not among the co-ops deciding {_describe(decision)} (`coop decisions show {decision.id}`).")
     return member.id, "", member.slug, member.name
@@ -697,7 +699,8 @@ class DecisionState:
 
 
 def decision_states(db: Session, as_of: date, *, kind: str | None = None) -> list[DecisionState]:
-    """Every decision with a version by `as_of`, as it stood at the end of that day."""
+    """Every decision with a version by `as_of`, as it stood at the end of that day: its latest
+    round then (or its latest draft, before any round)."""
     query = select(DecisionVersion).order_by(DecisionVersion.decision_id, DecisionVersion.version)
     if kind is not None:
         query = query.join(Decision, Decision.id == DecisionVersion.decision_id).where(Decision.kind == kind)
@@ -705,9 +708,13 @@ def decision_states(db: Session, as_of: date, *, kind: str | None = None) -> lis
     existed: set[int] = set()
     for row in db.exec(query).all():
         status = status_on(row, as_of)
-        if status is not None:
+        if status is None:
+            continue
+        existed.add(row.id)
+        # The latest round by then speaks for the decision; a draft only while none has gone round.
+        earlier = latest.get(row.decision_id)
+        if earlier is None or status != DraftStatus.DRAFT or earlier[1] == DraftStatus.DRAFT:
             latest[row.decision_id] = (row, status)
-            existed.add(row.id)
     # Open comments on the versions that existed by then (a comment carries no day of its own).
     existing: dict[int, list[int]] = {}
     for comment_id, decision_id in db.exec(select(DecisionComment.id, DecisionVersion.decision_id).join(
