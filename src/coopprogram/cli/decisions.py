@@ -17,7 +17,9 @@ from coopprogram.cli.output import (
 )
 
 if TYPE_CHECKING:
-    from coopprogram.services.decisions import DiffView, TallyView, VersionView
+    from sqlmodel import Session
+
+    from coopprogram.services.decisions import DiffView, ResponseView, TallyView, VersionView
 
 app = group("Decisions by consent: propose, show, list, respond, tally, adopt, withdraw, export.")
 
@@ -27,7 +29,7 @@ On = Annotated[date | None, typer.Option("--on", metavar="DATE", parser=parse_da
 Deadline = Annotated[date | None, typer.Option("--deadline", metavar="DATE", parser=parse_date_option, help="When responses are due.")]
 
 
-def _version(db, decision: int, version: int | None) -> int:  # noqa: ANN001 - the unit of work
+def _version(db: Session, decision: int, version: int | None) -> int:
     from coopprogram.services.decisions import get_version
 
     return version if version is not None else get_version(db, decision_id=decision, version=None).version
@@ -227,7 +229,7 @@ def decisions_export(
         write_document(db, version_view(db, row), sign_on(db, decision_id=decision, version=row.version), chosen, output)
 
 
-def write_document(db, draft, signers, chosen: str, output: Path | None) -> None:  # noqa: ANN001 - unit of work and views
+def write_document(db: Session, draft: VersionView, signers: list[ResponseView], chosen: str, output: Path | None) -> None:
     """The document of one version, as Markdown (screen or file) or PDF (file)."""
     from coopprogram.exporters.unity import UnityDocument
     from coopprogram.services.program import program_view

@@ -101,8 +101,8 @@ def unity_diff_markdown(view: DiffView) -> str:
 
 
 def unity_markdown(doc: UnityDocument) -> str:
-    out = [f"# {escape(doc.title or 'Points of unity')}", "", f"*{escape(doc.program)} · version {doc.version} · {doc.status}"
-           + (f" · adopted {doc.adopted_on}" if doc.adopted_on else "") + "*", "", f"*{escape(doc.dates_line)}*", ""]
+    out = [f"# {escape(doc.title or 'Points of unity')}", "", f"*{escape(doc.program)} · version {doc.version} · {doc.status}*", "",
+           f"*{escape(doc.dates_line)}*", ""]
     if doc.preamble:
         out += [escape(paragraph) for paragraph in doc.preamble.split("\n\n")] + [""]
     out += [f"{number}. {escape(point)}" for number, point in enumerate(doc.points, start=1)]

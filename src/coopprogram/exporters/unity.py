@@ -21,7 +21,6 @@ class UnityDocument:
     points: list[str]
     circulated_on: date | None
     deadline: date | None
-    adopted_on: date | None
     round_end: str
     endorsed_by: list[str]
     stood_aside: list[str]  # "Name" or "Name: reason"
@@ -42,7 +41,7 @@ class UnityDocument:
         return cls(
             program=program, organization=organization, version=draft.version, status=draft.status,
             title=draft.title or draft.decision_title, preamble=draft.preamble, points=draft.points, circulated_on=draft.circulated_on,
-            deadline=draft.deadline, adopted_on=draft.adopted_on, round_end=draft.round_end,
+            deadline=draft.deadline, round_end=draft.round_end,
             endorsed_by=[s.coop_name for s in sign_on if s.decision == "endorse"],
             stood_aside=[s.coop_name + (f": {s.reason}" if s.share_reason and s.reason else "") for s in sign_on if s.decision == "stand-aside"],
         )
