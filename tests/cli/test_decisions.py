@@ -1,8 +1,11 @@
 """`coop decisions`, `coop unity withdraw` and `coop coops ledger` through the command line,
 on the sample program: a round that fails and goes again, and the documents."""
 
+import io
 import json
 from pathlib import Path
+
+from pypdf import PdfReader
 
 PLAN = "# Phase II plan\n\nWhat we do next.\n\n1. Political education monthly.\n2. Technical assistance by request.\n3. Strategy retreat in June.\n"
 
@@ -45,6 +48,12 @@ def test_a_decision_with_its_own_rule_and_electorate(coop, demo_url, tmp_path: P
     assert entries["sessions"] and all(s["day"] < "2022-03-01" for s in entries["sessions"])
     report = coop("report", "I", "--as-of", "2022-03-28", "--format", "md").stdout
     assert "## Decisions" in report and "### Phase II plan (decision 2)" in report and "version 1, adopted on 2022-03-28" in report
+    # The day before, the printed report shows the round still open, with the responses made by then.
+    pdf = tmp_path / "report.pdf"
+    assert coop("report", "I", "--as-of", "2022-03-27", "-o", str(pdf)).exit_code == 0
+    printed = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.read_bytes())).pages).split())
+    assert "Decisions" in printed and "Phase II plan (decision 2)" in printed
+    assert "version 1, circulating since 2022-03-10, responses due 2022-03-25 (past the deadline; the round stays open); 2 endorse, 1 stand aside" in printed
 
 
 def test_a_blocked_points_of_unity_round_is_withdrawn_and_goes_again(coop, demo_url, tmp_path: Path) -> None:
