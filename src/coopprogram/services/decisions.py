@@ -9,6 +9,7 @@ reads the facts' own dates, so a past day shows what stood then.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -69,6 +70,10 @@ def check_text(text: str) -> str:
 
 
 # --- views -----------------------------------------------------------------------------------
+
+
+def rule_text(fraction: str, max_blocks: int) -> str:
+    return f"no more than {max_blocks} block(s) and at least {fraction} endorsing"
 
 
 def status_on(version: DecisionVersion, day: date) -> str | None:
@@ -170,7 +175,7 @@ class TallyView:
 
     @property
     def rule(self) -> str:
-        return f"no more than {self.max_blocks} block(s) and at least {self.fraction} endorsing ({self.endorsements_needed} of {self.active})"
+        return f"{rule_text(self.fraction, self.max_blocks)} ({self.endorsements_needed} of {self.active})"
 
     @property
     def verdict(self) -> str:
@@ -308,7 +313,7 @@ def decision_view(db: Session, decision: Decision) -> DecisionView:
     rows = db.exec(select(DecisionVersion).where(DecisionVersion.decision_id == decision.id).order_by(DecisionVersion.version)).all()
     return DecisionView(
         id=decision.id, kind=decision.kind, title=decision.title,
-        rule=f"no more than {blocks} block(s) and at least {fraction} endorsing",
+        rule=rule_text(str(fraction), blocks),
         rule_is_default=decision.endorse_fraction is None and decision.max_blocks is None,
         electorate=decision.electorate, voters=[v.member or names.get(v.coop_id, "") for v in voters],
         supersedes=decision.supersedes_id, session=_session_label(db, decision.session_id),
@@ -340,7 +345,7 @@ def _electorate(db: Session, *, coops: list[str], members: list[str]) -> tuple[s
 
 def propose(
     db: Session, *, title: str, text: str, on: date, today: date | None = None, kind: str = "decision", deadline: date | None = None,
-    endorse_fraction: str | None = None, max_blocks: int | None = None, coops: list[str] = (), members: list[str] = (),
+    endorse_fraction: str | None = None, max_blocks: int | None = None, coops: Sequence[str] = (), members: Sequence[str] = (),
     supersedes: int | None = None, session_id: int | None = None,
 ) -> VersionView:
     """A new decision, its first version sent round on `on`."""
@@ -388,7 +393,8 @@ def get_version(db: Session, *, decision_id: int, version: int | None = None, lo
     if row is None:
         if version is None:
             raise NotFound(f"There is no version of {_describe(decision)} yet.")
-        raise NotFound(f"There is no {_describe(decision, version)}. `coop decisions show {decision_id}` lists its versions.")
+        listing = "coop unity list" if decision.kind == POINTS_OF_UNITY else f"coop decisions show {decision_id}"
+        raise NotFound(f"There is no {_describe(decision, version)}. `{listing}` lists its versions.")
     return row
 
 
