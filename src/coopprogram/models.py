@@ -63,9 +63,11 @@ class DraftStatus(StrEnum):
     CIRCULATING = "circulating"  # frozen, sent round for decision
     ADOPTED = "adopted"  # locked: the cohort's points of unity
     SUPERSEDED = "superseded"  # replaced by a later adopted version
+    WITHDRAWN = "withdrawn"  # its round ended without adoption, with a reason
+    REPLACED = "replaced"  # its round ended when a revised version was circulated
 
 
-class Decision(StrEnum):
+class Stance(StrEnum):
     ENDORSE = "endorse"
     STAND_ASIDE = "stand-aside"
     BLOCK = "block"
@@ -336,11 +338,46 @@ class ActionItem(Table, table=True):
     updated_at: datetime = Field(default_factory=utc_now)
 
 
-class UnityDraft(Table, table=True):
-    """One version of the points of unity: Markdown text (a preamble and a numbered list)."""
+class Electorate(StrEnum):
+    COHORT = "cohort"  # every co-op in the cohort on the day
+    COOPS = "coops"  # the co-ops named on the decision
+    MEMBERS = "members"  # the working-group members named on the decision
+
+
+class Decision(Table, table=True):
+    """Something the cohort or the working group decides by consent: the points of unity, the
+    Phase II plan, the program calendar, how funds are shared. Its text is versioned."""
 
     id: int | None = Field(default=None, primary_key=True)
-    version: int = Field(unique=True)
+    kind: str = Field(index=True)  # "points-of-unity" for the points of unity
+    title: str
+    # The adoption rule when it differs from the program's (None: the program's rule).
+    endorse_fraction: str | None = None
+    max_blocks: int | None = None
+    electorate: str = Electorate.COHORT.value
+    supersedes_id: int | None = Field(default=None, foreign_key="decision.id")
+    session_id: int | None = Field(default=None, foreign_key="programsession.id")
+    created_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now)
+
+
+class DecisionVoter(Table, table=True):
+    """One of those who decide, when a decision names them: a co-op or a working-group member."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    decision_id: int = Field(foreign_key="decision.id", index=True)
+    coop_id: int | None = Field(default=None, foreign_key="coop.id")
+    member: str = ""
+
+
+class DecisionVersion(Table, table=True):
+    """One version of a decision's text (Markdown: a preamble and a numbered list) and its round."""
+
+    __table_args__ = (UniqueConstraint("decision_id", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    decision_id: int = Field(foreign_key="decision.id", index=True)
+    version: int
     based_on: int | None = None  # the version it started from
     text: str
     status: str = Field(default=DraftStatus.DRAFT.value, index=True)
@@ -348,13 +385,17 @@ class UnityDraft(Table, table=True):
     circulated_on: date | None = None
     adopted_on: date | None = None
     superseded_on: date | None = None
+    # A round that ended without adoption: withdrawn (with the reason) or replaced by a later version.
+    closed_on: date | None = None
+    close_reason: str = ""
+    replaced_by: int | None = None
     created_at: datetime = Field(default_factory=utc_now)
     updated_at: datetime = Field(default_factory=utc_now)
 
 
-class UnityComment(Table, table=True):
+class DecisionComment(Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    draft_id: int = Field(foreign_key="unitydraft.id", index=True)
+    version_id: int = Field(foreign_key="decisionversion.id", index=True)
     coop_id: int | None = Field(default=None, foreign_key="coop.id")
     point: int | None = None  # None: about the whole text or the preamble
     text: str
@@ -365,15 +406,17 @@ class UnityComment(Table, table=True):
     updated_at: datetime = Field(default_factory=utc_now)
 
 
-class UnityResponse(Table, table=True):
-    """A co-op's decision on a circulating version. A change adds a row and retires the old
-    one, so the history of who decided what stays."""
+class DecisionResponse(Table, table=True):
+    """A co-op's (or a working-group member's) decision on a circulating version. A change adds
+    a row and retires the old one, so the history of who decided what stays."""
 
     id: int | None = Field(default=None, primary_key=True)
-    draft_id: int = Field(foreign_key="unitydraft.id", index=True)
-    coop_id: int = Field(foreign_key="coop.id", index=True)
+    version_id: int = Field(foreign_key="decisionversion.id", index=True)
+    coop_id: int | None = Field(default=None, foreign_key="coop.id", index=True)
+    member: str = ""
     decision: str
     reason: str = ""
+    share_reason: bool = False  # the co-op agreed to print its reason on the sign-on page
     responded_on: date
     current: bool = True
     created_at: datetime = Field(default_factory=utc_now)

@@ -89,6 +89,29 @@ def coops_show(slug: Slug, json: JsonFlag = False) -> None:
         say(f"{label + ':':<10}{dash(value)}")
 
 
+@app.command("ledger")
+def coops_ledger(slug: Slug, json: JsonFlag = False) -> None:
+    """Every decision round with this co-op's response, reason and date, and the sessions it attended.
+
+    Example: coop coops ledger casa-limpia
+    """
+    from coopprogram.services.ledger import ledger
+
+    with database(write=False) as db:
+        view = ledger(db, slug=slug)
+    if json:
+        emit_json(view)
+        return
+    show_table(
+        ("Decision", "Version", "Round", "Circulated", "Response", "On", "Reason"), view.decisions,
+        lambda d: (f"{d.decision_id} {d.title}", d.version, d.status, d.circulated_on, d.response or "not answered", dash(d.responded_on), d.reason),
+        title=f"{view.coop}: decisions", empty=f"{view.coop} has had no decision to answer yet.",
+    )
+    say("")
+    show_table(("Session", "Day", "Title"), view.sessions, lambda s: (s.id, s.day, s.title), title=f"{view.coop}: sessions attended",
+               empty=f"{view.coop} has no attendance recorded yet.")
+
+
 @app.command("add")
 def coops_add(
     name: Annotated[str, typer.Argument(help="The co-op's full name.")],

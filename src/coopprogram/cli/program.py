@@ -33,8 +33,8 @@ def program_show(json: JsonFlag = False) -> None:
     say(f"Time zone:    {view.timezone}")
     say(f"Bill to:      {view.bill_to or view.organization}")
     say(f"Invoices:     numbered {view.invoice_pattern}, due in {view.payment_days} days")
-    say(f"Adoption:     points of unity adopted with no more than {view.adoption_max_blocks} block(s) and endorsements "
-        f"from at least {view.adoption_endorse_fraction} of the active co-ops")
+    say(f"Adoption:     decisions (the points of unity among them) adopted with no more than {view.adoption_max_blocks} block(s) and "
+        f"endorsements from at least {view.adoption_endorse_fraction} of those who decide, unless a decision sets its own rule")
 
 
 @app.command("set")

@@ -13,7 +13,8 @@ from coopprogram.exporters.unity import UnityDocument
 from coopprogram.services.invoices import InvoiceDocument
 from coopprogram.services.report import UPCOMING_DAYS, ReportView
 from coopprogram.services.sessions import NOT_REACHED_DAYS
-from coopprogram.services.unity import DiffView, WordChange, unity_summary
+from coopprogram.services.decisions import DiffView, state_summary
+from coopprogram.services.textdiff import WordChange
 from coopprogram.units import format_hours_decimal, format_minutes, format_money, format_pace, format_percent
 
 # Characters that change meaning anywhere in a line (emphasis, code, links, tables, HTML);
@@ -93,27 +94,22 @@ def unity_diff_markdown(view: DiffView) -> str:
     if view.preamble is not None:
         out += ["**Preamble (reworded):** " + _words(view.preamble), ""]
     for change in view.points:
-        if change.kind == "unchanged":
-            continue
-        label = {
-            "added": f"Point {change.new_number} (added)",
-            "removed": f"Point {change.old_number} (removed)",
-            "reworded": f"Point {change.new_number} (reworded; was {change.old_number})",
-        }[change.kind]
-        out.append(f"- **{label}:** {_words(change.words)}")
-    unchanged = [str(c.new_number) for c in view.points if c.kind == "unchanged"]
-    out += ["", f"Unchanged: points {', '.join(unchanged)}." if unchanged else "Every point changed."]
+        if change.kind != "unchanged":
+            out.append(f"- **Point {change.label}:** {_words(change.words)}")
+    out += ["", view.unchanged_line]
     return "\n".join(out) + "\n"
 
 
 def unity_markdown(doc: UnityDocument) -> str:
-    out = [f"# {escape(doc.title or 'Points of unity')}", "", f"*{escape(doc.program)} · version {doc.version} · {doc.status}"
-           + (f" · adopted {doc.adopted_on}" if doc.adopted_on else "") + "*", ""]
+    out = [f"# {escape(doc.title or 'Points of unity')}", "", f"*{escape(doc.program)} · version {doc.version} · {doc.status}*", "",
+           f"*{escape(doc.dates_line)}*", ""]
     if doc.preamble:
         out += [escape(paragraph) for paragraph in doc.preamble.split("\n\n")] + [""]
     out += [f"{number}. {escape(point)}" for number, point in enumerate(doc.points, start=1)]
     out += ["", "## Endorsed by", ""]
-    out += [f"- {escape(name)}" for name in doc.endorsed_by] or ["No co-op has endorsed this version yet."]
+    out += [f"- {escape(name)}" for name in doc.endorsed_by] or ["No one has endorsed this version yet."]
+    if doc.stood_aside:
+        out += ["", "## Standing aside", ""] + [f"- {escape(entry)}" for entry in doc.stood_aside]
     return "\n".join(out) + "\n"
 
 
@@ -135,7 +131,7 @@ def report_markdown(view: ReportView) -> str:
         add(f"- **Hours:** {format_minutes(view.money.used_minutes)} of {format_minutes(view.money.cap_minutes)} used "
             f"({_pct(view.money.used_minutes, view.money.cap_minutes)} of the cap)")
     add(f"- **Milestones:** {view.milestones_done} of {len(view.milestones)} done, {len(view.overdue_milestones)} overdue")
-    add(f"- **Points of unity:** {escape(unity_summary(view.unity))}")
+    add(f"- **Points of unity:** {escape(state_summary(view.unity))}")
     add(f"- **Co-ops not reached in {NOT_REACHED_DAYS} days:** {len(view.not_reached)} of {len(view.participation)}")
     add("")
     add("## Milestones")
@@ -168,19 +164,24 @@ def report_markdown(view: ReportView) -> str:
         flag = " — **not reached**" if row.not_reached else ""
         add(f"| {escape(row.coop)}{flag} | {row.attended} of {row.invited} | {row.absent} | {row.excused} | {row.share}% | {row.last_attended or '–'} |")
     add("")
-    add("## Points of unity")
+    add("## Decisions")
     add("")
-    add(escape(unity_summary(view.unity)))
-    if view.unity and view.unity.tally:
-        t = view.unity.tally
+    if not view.decisions:
+        add("No decision had a version yet.")
         add("")
-        add(f"- Endorse ({len(t.endorsed)}): {escape(', '.join(r.coop_name for r in t.endorsed)) or '–'}")
-        add(f"- Stand aside ({len(t.stood_aside)}): {escape(', '.join(r.coop_name for r in t.stood_aside)) or '–'}")
-        add(f"- Block ({len(t.blocked)}): {escape(', '.join(r.coop_name for r in t.blocked)) or '–'}")
-        add(f"- Not answered ({len(t.not_answered)}): {escape(', '.join(t.not_answered)) or '–'}")
-        add(f"- Rule: no more than {t.max_blocks} block(s), at least {t.fraction} endorsing ({t.endorsements_needed} of {t.active}): "
-            + ("**met**" if t.rule_met else escape("not yet: " + "; ".join(t.missing))))
-    add("")
+    for decision in view.decisions:
+        add(f"### {escape(decision.title)} (decision {decision.id})")
+        add("")
+        add(escape(state_summary(decision)))
+        if decision.tally:
+            t = decision.tally
+            add("")
+            add(f"- Endorse ({len(t.endorsed)}): {escape(', '.join(r.coop_name for r in t.endorsed)) or '–'}")
+            add(f"- Stand aside ({len(t.stood_aside)}): {escape(', '.join(r.coop_name for r in t.stood_aside)) or '–'}")
+            add(f"- Block ({len(t.blocked)}): {escape(', '.join(r.coop_name for r in t.blocked)) or '–'}")
+            add(f"- Not answered ({len(t.not_answered)}): {escape(', '.join(t.not_answered)) or '–'}")
+            add(f"- Rule: {t.rule}: " + ("**met**" if t.rule_met else escape("not yet: " + "; ".join(t.missing))))
+        add("")
     add("## Hours and money")
     add("")
     if view.money is None:

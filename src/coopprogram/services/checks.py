@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import text
 from sqlmodel import Session, func, select
 
-from coopprogram.models import Contract, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Phase, ProgramSession, TimeEntry, UnityDraft, UnityResponse
+from coopprogram.models import Contract, DecisionResponse, DecisionVersion, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Phase, ProgramSession, TimeEntry
 from coopprogram.units import format_minutes, format_money
 
 
@@ -122,13 +122,16 @@ def _caps(db: Session, problems: list[str]) -> None:
 
 def _responses(db: Session, problems: list[str]) -> None:
     rows = db.exec(
-        select(UnityDraft.version, UnityResponse.coop_id, func.count(UnityResponse.id))
-        .join(UnityDraft, UnityDraft.id == UnityResponse.draft_id)
-        .where(UnityResponse.current.is_(True))
-        .group_by(UnityDraft.version, UnityResponse.coop_id)
-        .having(func.count(UnityResponse.id) > 1)
+        select(DecisionVersion.decision_id, DecisionVersion.version, DecisionResponse.coop_id, DecisionResponse.member, func.count(DecisionResponse.id))
+        .join(DecisionVersion, DecisionVersion.id == DecisionResponse.version_id)
+        .where(DecisionResponse.current.is_(True))
+        .group_by(DecisionVersion.decision_id, DecisionVersion.version, DecisionResponse.coop_id, DecisionResponse.member)
+        .having(func.count(DecisionResponse.id) > 1)
     ).all()
-    problems += [f"Points of unity version {version}: co-op {coop_id} has {count} current responses." for version, coop_id, count in rows]
+    problems += [
+        f"Decision {decision_id}, version {version}: {f'co-op {coop_id}' if coop_id else member} has {count} current responses."
+        for decision_id, version, coop_id, member, count in rows
+    ]
 
 
 def _sequences(db: Session, problems: list[str]) -> None:

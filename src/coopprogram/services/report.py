@@ -1,5 +1,5 @@
 """The phase status report the working-group leads print: one view of a phase on a day,
-built from the other services (milestones, sessions and attendance, points of unity,
+built from the other services (milestones, sessions and attendance, decisions by consent,
 hours and money, action items), ready for any exporter. Contact details never enter it.
 """
 
@@ -21,7 +21,7 @@ from coopprogram.services.milestones import MilestoneView, list_milestones
 from coopprogram.services.phases import PhaseView, get_phase, phase_on, list_phases
 from coopprogram.services.program import program_view
 from coopprogram.services.sessions import NOT_REACHED_DAYS, SessionView, list_sessions
-from coopprogram.services.unity import UnityState, unity_state
+from coopprogram.services.decisions import POINTS_OF_UNITY, DecisionState, decision_states
 
 UPCOMING_DAYS = 30
 GRID_SESSIONS = 12  # the printed grid shows the latest sessions; the counts cover the whole phase
@@ -65,12 +65,16 @@ class ReportView:
     to_close: list[SessionView]
     participation: list[ParticipationRow]
     grid_sessions: list[SessionView]  # the latest held sessions co-ops were invited to: the grid's columns
-    unity: UnityState | None
+    decisions: list[DecisionState]  # as they stood at the end of the day, the points of unity among them
     money: BudgetView | None
     burn: list[BurnPoint]
     amendments: list[str]
     invoices: list[InvoiceSummary]
     actions: list[ActionView]
+
+    @property
+    def unity(self) -> DecisionState | None:
+        return next((d for d in self.decisions if d.kind == POINTS_OF_UNITY), None)
 
     @property
     def milestones_done(self) -> int:
@@ -118,7 +122,7 @@ def report(db: Session, *, phase: str | None, as_of: date) -> ReportView:
         to_close=[s for s in sessions if s.needs_closing],
         participation=_participation(db, open_to_coops, as_of),
         grid_sessions=open_to_coops[-GRID_SESSIONS:],
-        unity=unity_state(db, as_of),
+        decisions=decision_states(db, as_of),
         money=money,
         burn=_burn(db, view, as_of) if money else [],
         amendments=[describe_amendment(a) for a in money.contract.amendments if a.old_cap_minutes] if money else [],
