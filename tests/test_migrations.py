@@ -123,7 +123,7 @@ COPIED_TO = {"unitydraft": ("decisionversion", "id, version, based_on, text, sta
 
 
 def test_points_of_unity_rows_are_copied_into_decisions_one_by_one(blank_url) -> None:
-    """Every draft, comment and response of the points of unity, before 0009, is the same row
+    """Every draft, comment and response of the points of unity, before 0006, is the same row
     (same id, same values) after it, under one decision; the audit trail follows the rows."""
     with _at_revision(blank_url, "0005") as connection:
         for n in (1, 2):

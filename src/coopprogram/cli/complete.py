@@ -1,5 +1,5 @@
 """Shell completion of values: co-op slugs, session ids with their titles, invoice references,
-points-of-unity versions, phases, hour categories and session kinds.
+points-of-unity versions, decisions, phases, hour categories and session kinds.
 
 Completion runs on every Tab, so it reads the SQLite file directly with the standard `sqlite3`
 module, read-only, and never imports SQLAlchemy or SQLModel. A database on a server completes
@@ -73,7 +73,11 @@ def session_ids(ctx: typer.Context, incomplete: str) -> Completions:
 invoice_refs = _completer(
     "SELECT coalesce(number, CAST(id AS TEXT)), period || ' ' || status FROM invoice ORDER BY id DESC LIMIT 200"
 )
-versions = _completer("SELECT version, status FROM unitydraft ORDER BY version DESC")
+versions = _completer(
+    "SELECT v.version, v.status FROM decisionversion v JOIN decision d ON d.id = v.decision_id "
+    "WHERE d.kind = 'points-of-unity' ORDER BY v.version DESC"
+)
+decisions = _completer("SELECT id, title FROM decision ORDER BY id DESC")
 phases = _completer("SELECT number, name FROM phase ORDER BY number")
 categories = _completer("SELECT slug, name FROM category ORDER BY slug")
 session_kinds = _completer("SELECT slug, name FROM sessionkind ORDER BY slug")

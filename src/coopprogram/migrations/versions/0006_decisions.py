@@ -3,7 +3,7 @@
 The three points-of-unity tables are copied row by row (same ids) into the decision tables,
 under one decision of kind "points-of-unity", and the audit trail's entries follow them.
 
-Revision ID: 0009
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-11-22
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = '0009'
+revision = '0006'
 down_revision = '0005'
 branch_labels = None
 depends_on = None
