@@ -41,7 +41,8 @@ COMMANDS = {
     "budget": ("budget", "budget_command", "Hours and dollars against the contract: pace, forecast, by category and month."),
     "hours": ("hours", "app", "The consultant's hours: log, list, edit, remove, summarize."),
     "contract": ("contract", "app", "The consultant's contract: hour cap, rate inside the band, amendments."),
-    "invoices": ("invoices", "app", "Monthly invoices: draft, issue, pay, void, export."),
+    "invoices": ("invoices", "app", "Monthly invoices: draft, issue, pay, void, export, payments received."),
+    "consultant": ("consultant", "app", "The consultant's profile: the payee every invoice names."),
     "audit": ("audit", "audit_command", "Who changed what and when."),
     "db": ("db", "app", "The database itself: its location, backups, checks, copies and upgrades."),
 }
