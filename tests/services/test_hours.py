@@ -57,7 +57,7 @@ def test_edits_count_by_difference(session) -> None:
         small = _log(db, 30)
         # 99:30 used; growing the 0:30 entry to 1:00 uses exactly the cap
         hours.edit_entry(db, entry_id=small.entry.id, today=TODAY, minutes=60)
-        with pytest.raises(Conflict, match="pass the Phase I cap"):
+        with pytest.raises(Conflict, match="Phase I cap of 100:00 hours is reached"):
             hours.edit_entry(db, entry_id=small.entry.id, today=TODAY, minutes=61)
         hours.edit_entry(db, entry_id=small.entry.id, today=TODAY, billable=False)
         assert billable_minutes(db, 1) == 99 * 60

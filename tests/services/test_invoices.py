@@ -18,17 +18,19 @@ def _log(db, minutes, on, description="Work"):
     return hours.log_time(db, minutes=minutes, description=description, on=on, today=TODAY).entry
 
 
-def test_rounding_half_up_per_line_then_summed(session) -> None:
+def test_entries_round_to_the_billing_increment_then_amounts_are_summed(session) -> None:
     with session() as db:
-        # At $65.00/h (the demo rate): 1 min = 108.333 c -> 108; 7 min = 758.333 -> 758; 59 min = 6391.67 -> 6392
-        amend_contract(db, phase="I", cap_minutes=None, rate_cents=6500, reason="Demo rate", on=TODAY, today=TODAY)
+        amend_contract(db, phase="I", cap_minutes=None, rate_cents=6500, reason="Demo rate", on=TODAY, today=TODAY,
+                       effective_on=date(2021, 10, 1))
+        # In steps of 6 minutes: 1 min bills one step (0.10 h, never nothing), 7 min 0.10 h, 59 min 1.00 h;
+        # at $65.00: $6.50 + $6.50 + $65.00 = $78.00 for 1.20 h.
         for minutes, day in ((1, 4), (7, 5), (59, 6)):
             _log(db, minutes, date(2021, 10, day))
         [draft] = invoices.draft_month(db, period="2021-10")
         doc = invoices.document(db, str(draft.id))
-    assert [line.amount_cents for line in doc.lines] == [108, 758, 6392]
-    assert doc.total_cents == 7258 == sum(line.amount_cents for line in doc.lines)
-    assert doc.total_minutes == 67
+    assert [(line.hours, line.amount_cents) for line in doc.lines] == [("0.10", 650), ("0.10", 650), ("1.00", 6500)]
+    assert doc.total_cents == 7800 == sum(line.amount_cents for line in doc.lines)
+    assert (doc.total_minutes, doc.total_hours) == (72, "1.20")
 
 
 def test_half_a_cent_rounds_up() -> None:
@@ -36,6 +38,13 @@ def test_half_a_cent_rounds_up() -> None:
 
     assert amount_cents(1, 6030) == 101  # 100.5 c
     assert amount_cents(1, 5970) == 100  # 99.5 c
+
+
+def test_billed_minutes_round_to_the_nearest_step_and_never_to_nothing() -> None:
+    from coopprogram.units import billed_minutes
+
+    assert [billed_minutes(m, 6) for m in (1, 2, 3, 7, 8, 9, 40, 44, 45, 60)] == [6, 6, 6, 6, 6, 12, 42, 42, 48, 60]
+    assert [billed_minutes(m, 15) for m in (7, 8, 45, 52, 53)] == [15, 15, 45, 45, 60]
 
 
 def test_numbers_are_gap_free_across_void_and_reissue(session) -> None:
