@@ -113,7 +113,7 @@ def test_a_mid_month_rate_applies_from_its_effective_day(session) -> None:
     assert_multiplies_out(november)
     assert october.total_cents == 6000 and december.total_cents == 6500
     # The amendment prints on the invoice of the month it takes effect in, and on no other.
-    assert november.amendments == ["from 2021-11-15: cap 100:00 -> 100:00 h, rate $60.00 -> $65.00 (Rate agreed; agreed 2021-11-20)"]
+    assert november.amendments == ["from 2021-11-15: rate $60.00 -> $65.00 (Rate agreed; agreed 2021-11-20)"]
     assert october.amendments == [] and december.amendments == []
     # The budget's "worked": each day at its rate (logged minutes): 60 + 40 + 7 min at $60 = $107.00,
     # 40 + 60 + 60 min at $65 = $173.33 (43.33 + 65 + 65); $280.33 in all.

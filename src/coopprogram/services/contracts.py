@@ -85,13 +85,15 @@ class ContractView:
 
 
 def describe_amendment(amendment: AmendmentView) -> str:
-    """`from 2022-02-01: cap 100:00 -> 120:00 h, rate $65.00 -> $65.00 (reason; agreed 2022-02-03)`, as
-    reports and invoices print it."""
+    """`from 2022-02-01: cap 100:00 -> 120:00 h (reason; agreed 2022-02-03)`, naming only what
+    changed, as reports and invoices print it."""
+    changed = []
+    if amendment.old_cap_minutes != amendment.new_cap_minutes:
+        changed.append(f"cap {format_minutes(amendment.old_cap_minutes)} -> {format_minutes(amendment.new_cap_minutes)} h")
+    if amendment.old_rate_cents != amendment.new_rate_cents:
+        changed.append(f"rate {format_money(amendment.old_rate_cents)} -> {format_money(amendment.new_rate_cents)}")
     agreed = f"; agreed {amendment.made_on}" if amendment.made_on != amendment.effective_on else ""
-    return (
-        f"from {amendment.effective_on}: cap {format_minutes(amendment.old_cap_minutes)} -> {format_minutes(amendment.new_cap_minutes)} h, "
-        f"rate {format_money(amendment.old_rate_cents)} -> {format_money(amendment.new_rate_cents)} ({amendment.reason}{agreed})"
-    )
+    return f"from {amendment.effective_on}: {', '.join(changed)} ({amendment.reason}{agreed})"
 
 
 def check_rate_in_band(rate_cents: int, rate_min_cents: int, rate_max_cents: int) -> None:
