@@ -78,10 +78,9 @@ class ContractView:
 
     @property
     def label(self) -> str:
-        """`Consultant contract, Phase I (2021-10-01 to 2022-03-31): cap 100:00 h, band $50.00-$75.00/h`."""
+        """`Consultant contract, Phase I (2021-10-01 to 2022-03-31), rate band $50.00-$75.00/h`."""
         span = f" ({self.starts_on} to {self.ends_on})" if self.starts_on else ""
-        return (f"Consultant contract, {self.phase_name}{span}: cap {format_minutes(self.hour_cap_minutes)} h, "
-                f"rate band {format_money(self.rate_min_cents)}-{format_money(self.rate_max_cents)}/h")
+        return f"Consultant contract, {self.phase_name}{span}, rate band {format_money(self.rate_min_cents)}-{format_money(self.rate_max_cents)}/h"
 
 
 def describe_amendment(amendment: AmendmentView) -> str:
