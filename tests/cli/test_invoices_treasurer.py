@@ -155,3 +155,14 @@ def test_bad_input_is_refused_and_changes_nothing(coop, db_url, unchanged) -> No
         ):
             result = coop(*args)
             assert result.exit_code == 1 and fragment in result.stderr, (args, result.stderr)
+
+
+def test_shortening_a_phase_names_the_entries_sessions_and_invoices_left_out(coop, demo_url, unchanged) -> None:
+    with unchanged(demo_url):
+        refused = coop("phases", "edit", "I", "--ends", "2021-11-30")
+    assert refused.exit_code == 1
+    message = refused.stderr
+    assert "Phase I from 2021-10-01 to 2021-11-30 would leave outside it:" in message
+    # sample_data/hours.csv: 12 entries from 2021-12-02 to 2022-01-12; December is billed on SEI-2022-003.
+    assert "12 time entries (2021-12-02 to 2022-01-12)" in message and "invoice(s) SEI-2022-003 for 2021-12" in message
+    assert re.search(r"\d+ session\(s\) \(2021-12-\d\d to 2022-03-\d\d\)", message), message
