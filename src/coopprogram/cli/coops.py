@@ -9,12 +9,13 @@ from typing import Annotated
 
 import typer
 
+from coopprogram.cli import complete
 from coopprogram.cli.context import database
 from coopprogram.cli.output import group, JsonFlag, OutputFile, dash, emit_json, emit_text, parse_count_option, parse_date_option, read_text, say, show_table, today
 
 app = group("The pilot co-ops: list, show, add, edit, archive, import and export.")
 
-Slug = Annotated[str, typer.Argument(metavar="SLUG", help="The co-op's short name, e.g. casa-limpia (`coop coops list`).")]
+Slug = Annotated[str, typer.Argument(metavar="SLUG", autocompletion=complete.coop_slugs, help="The co-op's short name, e.g. casa-limpia (`coop coops list`).")]
 Kind = Annotated[str | None, typer.Option(help="worker, producer, consumer, housing or multi-stakeholder.")]
 Stage = Annotated[str | None, typer.Option(help="existing or budding (forming).")]
 Sector = Annotated[str | None, typer.Option(help="What the co-op does, e.g. cleaning.")]

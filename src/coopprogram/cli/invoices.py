@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from coopprogram.cli import complete
 from coopprogram.cli.context import database
 from coopprogram.cli.output import (
     CsvFlag, JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, group, parse_count_option, parse_date_option,
@@ -18,7 +19,7 @@ from coopprogram.units import format_minutes, format_money
 
 app = group("Monthly invoices: draft, issue, pay, void, export, payments received.")
 
-Ref = Annotated[str, typer.Argument(metavar="REF", help="An issued invoice's number (SEI-2021-001) or a draft's id (`coop invoices list`).")]
+Ref = Annotated[str, typer.Argument(metavar="REF", autocompletion=complete.invoice_refs, help="An issued invoice's number (SEI-2021-001) or a draft's id (`coop invoices list`).")]
 On = Annotated[date | None, typer.Option("--on", metavar="DATE", parser=parse_date_option, help="The day it happened (not after today). Default: today.")]
 FORMATS = ("pdf", "md", "csv", "json")
 
