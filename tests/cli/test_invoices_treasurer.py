@@ -21,7 +21,6 @@ def _cents(text: str) -> int:
 
 
 def _setup(coop) -> None:
-    assert coop("init").exit_code == 0
     set_profile = coop(
         "consultant", "set", "--name", "Ana Lima", "--address", "12 Elm St, Lowell, MA 01852", "--email", "ana@example.org",
         "--tax-id", "12-3456789", "--payment", "Check payable to Ana Lima",

@@ -113,7 +113,7 @@ def invoices_show(ref: Ref, json: JsonFlag = False) -> None:
         say(f"How to pay: {doc.payee.payment}")
     for amendment in doc.amendments:
         say(f"Contract amended {amendment}")
-    say(f"Cap {format_minutes(doc.cap_minutes)} h: {format_minutes(doc.used_minutes)} used through {doc.period_label}, "
+    say(f"Cap {format_minutes(doc.cap_minutes)} h: {format_minutes(doc.used_minutes)} logged through {doc.period_label}, "
         f"{format_minutes(doc.left_minutes)} left.")
     if doc.status == "draft" and doc.payee is not None and doc.payee.missing:
         warn(f"The invoice does not yet say who is paid or how: `coop consultant set {' TEXT '.join(doc.payee.missing)} TEXT`.")

@@ -71,7 +71,7 @@ def invoice_markdown(doc: InvoiceDocument) -> str:
     out += [f"| {escape(s.category)} | {s.hours} | {format_money(s.amount_cents)} |" for s in doc.subtotals]
     out += [
         "",
-        f"Hours under the {escape(doc.phase_name)} cap: {format_minutes(doc.used_minutes)} used of {format_minutes(doc.cap_minutes)}, "
+        f"Hours under the {escape(doc.phase_name)} cap (as logged, to the minute): {format_minutes(doc.used_minutes)} used of {format_minutes(doc.cap_minutes)}, "
         f"{format_minutes(doc.left_minutes)} left (through {escape(doc.period_label)}).",
     ]
     if doc.amendments:
