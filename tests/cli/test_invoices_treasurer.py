@@ -70,6 +70,9 @@ def test_the_draft_message_adds_up(coop, db_url) -> None:
     data = json.loads(coop("invoices", "show", "1", "--json").stdout)
     assert data["total_cents"] == sum(line["amount_cents"] for line in data["lines"]) == 21666
     assert [line["hours"] for line in data["lines"]] == ["0.70", "0.10", "0.70", "0.10", "1.50"]
+    shown = coop("contract", "show").stdout
+    assert "Rate:  $73.33/h in force today" in shown
+    assert "Amended from 2021-11-15: rate $60.00 -> $73.33 (New scope; agreed 2021-11-20)" in shown
 
 
 def test_profile_is_kept_in_the_issued_snapshot(coop, db_url) -> None:

@@ -42,7 +42,9 @@ def contract_show(phase: PhaseOption = None, json: JsonFlag = False) -> None:
         say(f"  {view.consultant_address}")
     say(f"Cap:   {format_minutes(view.hour_cap_minutes)} h; {format_minutes(view.used_minutes)} used "
         f"({format_percent(view.used_minutes, view.hour_cap_minutes)}), {format_minutes(view.left_minutes)} left")
-    say(f"Rate:  {format_money(view.rate_cents)}/h, within the band {format_money(view.rate_min_cents)}–{format_money(view.rate_max_cents)}")
+    in_force = view.rate_on(today())
+    say(f"Rate:  {format_money(in_force)}/h in force today, within the band {format_money(view.rate_min_cents)}–{format_money(view.rate_max_cents)}"
+        + (f"; {format_money(view.rate_cents)}/h from {view.changes[-1].effective_on}" if in_force != view.rate_cents else ""))
     for amendment in view.amendments:
         say(f"Amended {describe_amendment(amendment)}")
 
