@@ -151,6 +151,7 @@ def test_bad_input_is_refused_and_changes_nothing(coop, db_url, unchanged) -> No
         for args, fragment in (
             (("consultant", "set", "--email", "not an address"), "is not an email address"),
             (("consultant", "set"), "Nothing to set"),
+            (("program", "set", "consultant", "Ana"), "set with `coop consultant set --name TEXT --payment TEXT`"),
             (("program", "set", "billing-increment", "7"), "is not a billing increment"),
             (("contract", "amend", "--rate", "70", "--effective", "2023-01-01", "--reason", "x"), "takes effect within Phase I"),
             (("invoices", "unpay", "SEI-2021-001", "--reason", "x"), "no invoice 'SEI-2021-001'"),

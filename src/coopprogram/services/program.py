@@ -139,6 +139,8 @@ def validate_billing_increment(text: str) -> int:
 
 def set_program_field(db: Session, *, field: str, value: str) -> ProgramView:
     column = SETTABLE_FIELDS.get(field)
+    if column is None and field.startswith("consultant"):
+        raise InvalidInput("The consultant's details are set with `coop consultant set --name TEXT --payment TEXT` (and --address, --email, --phone, --tax-id).")
     if column is None:
         raise InvalidInput(f"'{field}' cannot be set. Settable fields: {', '.join(SETTABLE_FIELDS)}.")
     program = get_program(db)
