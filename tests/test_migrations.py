@@ -161,3 +161,39 @@ def test_points_of_unity_rows_are_copied_into_decisions_one_by_one(blank_url) ->
         )).scalar()
         assert new_id == 5
     engine.dispose()
+
+
+def test_upgrading_to_0007_carries_payments_amendments_and_the_payee(demo_url) -> None:
+    """The demo at 0006 (its payments only a paid_on date) comes back with one payment row per
+    paid invoice, amendments in force from the day they were made, and the contract's consultant
+    as the payee."""
+    config = _alembic()
+    engine = make_engine(demo_url)
+    with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":  # tables are rebuilt, as `coop db upgrade` does it
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        transaction = connection.begin()
+        config.attributes["connection"] = connection
+        connection.execute(text("INSERT INTO contractamendment (contract_id, made_on, effective_on, reason, old_cap_minutes, "
+                                "new_cap_minutes, old_rate_cents, new_rate_cents, created_at) "
+                                "VALUES (1, '2022-01-10', '2022-01-10', 'More hours', 6000, 7200, 6500, 6500, '2022-01-10')"))
+        command.downgrade(config, "0006")
+        command.upgrade(config, "head")
+        transaction.commit()
+    with engine.connect() as connection:
+        payments = connection.execute(text(
+            "SELECT invoice.number, payment.amount_cents, payment.paid_on FROM payment JOIN invoice ON invoice.id = payment.invoice_id "
+            "ORDER BY payment.paid_on")).all()
+        effective = connection.execute(text("SELECT made_on, effective_on FROM contractamendment")).all()
+        payee = connection.execute(text("SELECT name, address FROM consultantprofile")).all()
+        increment = connection.execute(text("SELECT billing_increment_minutes FROM program")).scalar()
+    engine.dispose()
+    assert [(number, cents, str(day)) for number, cents, day in payments] == [
+        ("SEI-2021-001", 95875, "2021-11-19"), ("SEI-2021-002", 105625, "2021-12-22"),
+    ]
+    assert [(str(a), str(b)) for a, b in effective] == [("2022-01-10", "2022-01-10")]
+    assert [tuple(row) for row in payee] == [(
+        "Marisol Okafor-Reyes, Cooperative Movement Development Consultant",
+        "48 Brookside Avenue, Boston, MA 02130 · marisol.okafor-reyes@example.org",
+    )]
+    assert increment == 6  # the column's default: the demo's own 15 is a setting made after the upgrade

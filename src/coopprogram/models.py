@@ -111,6 +111,9 @@ class Program(Table, table=True):
     bill_to: str = ""
     invoice_pattern: str = "{prefix}-{year}-{seq:03d}"
     payment_days: int = 30
+    # Billable entries are rounded to this many minutes when drafted (a multiple of 3 that
+    # divides 60), so every line's hours print exactly and hours x rate = the printed amount.
+    billing_increment_minutes: int = 6
     # Adoption by consent: no more than `adoption_max_blocks` blocks, and endorsements from at
     # least `adoption_endorse_fraction` (e.g. "2/3") of the active co-ops.
     adoption_endorse_fraction: str = "2/3"
@@ -195,10 +198,26 @@ class Milestone(Table, table=True):
     updated_at: datetime = Field(default_factory=utc_now)
 
 
+class ConsultantProfile(Table, table=True):
+    """The payee printed on every invoice: one row, set with `coop consultant set`."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = ""
+    address: str = ""
+    email: str = ""
+    phone: str = ""
+    tax_id: str = ""
+    payment: str = ""  # how to pay: check payable to..., ACH details
+    updated_at: datetime = Field(default_factory=utc_now)
+
+
 class ContractAmendment(Table, table=True):
+    """A change of cap or rate, agreed on `made_on` and in force for work from `effective_on`."""
+
     id: int | None = Field(default=None, primary_key=True)
     contract_id: int = Field(foreign_key="contract.id", index=True)
     made_on: date
+    effective_on: date
     reason: str
     old_cap_minutes: int
     new_cap_minutes: int
@@ -243,7 +262,7 @@ class Invoice(Table, table=True):
     total_minutes: int = 0
     issued_on: date | None = None
     due_on: date | None = None
-    paid_on: date | None = None
+    paid_on: date | None = None  # the day it was paid in full (its payments are Payment rows)
     voided_on: date | None = None
     void_reason: str = ""
     snapshot: str = ""
@@ -259,9 +278,24 @@ class InvoiceLine(Table, table=True):
     worked_on: date
     description: str
     category: str
-    minutes: int
+    minutes: int  # the billed minutes: the entry's, rounded to the billing increment
     rate_cents: int
     amount_cents: int
+    logged_minutes: int | None = None  # the entry's own minutes when it was billed
+
+
+class Payment(Table, table=True):
+    """Money received against an invoice. A payment recorded by mistake is undone, not deleted:
+    `undone_on` and `undo_reason` keep the record."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    invoice_id: int = Field(foreign_key="invoice.id", index=True)
+    amount_cents: int
+    paid_on: date = Field(index=True)
+    note: str = ""
+    undone_on: date | None = None
+    undo_reason: str = ""
+    created_at: datetime = Field(default_factory=utc_now)
 
 
 class SessionKind(Table, table=True):

@@ -170,6 +170,16 @@ def amount_cents(minutes: int, rate_cents: int) -> int:
     return round_half_up(Decimal(minutes) * Decimal(rate_cents) / 60)
 
 
+BILLING_INCREMENTS = (3, 6, 12, 15, 30, 60)
+
+
+def billed_minutes(minutes: int, increment: int) -> int:
+    """The minutes an entry bills: rounded to the nearest `increment` (half up), and never
+    less than one increment, so no work bills as nothing."""
+    steps = round_half_up(Decimal(minutes) / increment)
+    return max(steps, 1) * increment
+
+
 def format_minutes(minutes: int) -> str:
     """`2:30` for two and a half hours; negative amounts keep their sign."""
     sign = "-" if minutes < 0 else ""
