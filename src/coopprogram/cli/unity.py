@@ -11,7 +11,7 @@ import typer
 from coopprogram.cli.context import database
 from coopprogram.cli.output import (
     group,
-    AsOf, JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, parse_count_option, parse_date_option, say, show, show_table, text_from, today, write_bytes,
+    AsOf, JsonFlag, OutputFile, ForceFlag, choose_format, dash, emit_json, emit_text, parse_count_option, parse_date_option, say, show, show_table, text_from, today, write_bytes,
 )
 
 if TYPE_CHECKING:
@@ -293,6 +293,7 @@ def unity_export(
     version: Version,
     format: Annotated[str, typer.Option("--format", "-f", help="md or pdf. Default: from the file name, else md.")] = "",
     output: OutputFile = None,
+    force: ForceFlag = False,
 ) -> None:
     """Write a version as a document with its status, date and the co-ops that endorsed it (the sign-on page).
 
@@ -309,8 +310,8 @@ def unity_export(
     if chosen == "pdf":
         from coopprogram.exporters.pdf import render_pdf
 
-        write_bytes(output, render_pdf("unity.typ", document))
+        write_bytes(output, render_pdf("unity.typ", document), force=force)
         return
     from coopprogram.exporters.markdown import unity_markdown
 
-    emit_text(unity_markdown(document), output=output)
+    emit_text(unity_markdown(document), output=output, force=force)
