@@ -73,7 +73,8 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-def _translate(error: Exception, url: str) -> CoopError:
+def translate(error: Exception, url: str) -> CoopError:
+    """A driver's error as a message a person can act on, with nothing it was writing in it."""
     cause = plain_cause(error)  # the driver's words: no SQL, no parameters, no password
     text = cause.lower()
     where = display_location(url)
@@ -134,7 +135,7 @@ def schema_state(url: str) -> SchemaState:
             connection.info[_WRITE_KEY] = False
             revision = stored_revision(connection)
     except DBAPIError as error:
-        raise _translate(error, url) from None
+        raise translate(error, url) from None
     finally:
         engine.dispose()
     return _state_of(revision)
@@ -205,7 +206,7 @@ def unit_of_work(url: str, *, write: bool, command: str = "") -> Iterator[Sessio
             # A reading unit ends when the connection closes: its transaction is rolled back
             # there, without expiring what was read.
     except DBAPIError as error:
-        raise _translate(error, url) from None
+        raise translate(error, url) from None
     finally:
         engine.dispose()
 
@@ -384,7 +385,7 @@ def upgrade_schema(url: str, *, revision: str = "head") -> None:
                 config.attributes["connection"] = connection
                 command.upgrade(config, revision)
     except DBAPIError as error:
-        raise _translate(error, url) from None
+        raise translate(error, url) from None
     finally:
         engine.dispose()
 
@@ -420,7 +421,7 @@ def copy_sqlite(source: Path, target: Path, *, url: str) -> None:
     try:
         source_connection.backup(target_connection)
     except sqlite3.Error as error:
-        raise _translate(error, url) from None
+        raise translate(error, url) from None
     finally:
         target_connection.close()
         source_connection.close()

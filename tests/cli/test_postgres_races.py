@@ -112,7 +112,7 @@ def test_a_deadlock_is_retried_once_then_reported_as_one(coop, demo_url, monkeyp
 
 
 def test_a_server_deadlock_becomes_that_message() -> None:
-    from coopprogram.db import _translate
+    from coopprogram.db import translate
     from coopprogram.errors import Deadlock
 
     class ServerError(Exception):
@@ -121,5 +121,5 @@ def test_a_server_deadlock_becomes_that_message() -> None:
     class Wrapped(Exception):
         orig = ServerError("deadlock detected\nDETAIL: Process 1 waits for ShareLock on transaction 2")
 
-    translated = _translate(Wrapped(), "postgresql+psycopg://sei:pw@127.0.0.1/coop")
+    translated = translate(Wrapped(), "postgresql+psycopg://sei:pw@127.0.0.1/coop")
     assert isinstance(translated, Deadlock) and "deadlock" in translated.message and "pw" not in translated.message
