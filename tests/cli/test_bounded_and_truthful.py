@@ -105,7 +105,7 @@ def test_a_bottomless_file_is_refused_before_the_write_lock(coop, write_lock_hel
 
 
 @pytest.mark.parametrize("text", ["# Not a heading", "- not a list", "+ not a list", "1. not a list", "2) not a list",
-                                  "--- not a rule", "***", "=== not an underline", "> not a quote", "    not code"])
+                                  "---", "- - -", "***", "> not a quote", "    not code"])
 def test_user_text_at_the_start_of_a_line_stays_text(text: str) -> None:
     from markdown_it import MarkdownIt
 

@@ -123,3 +123,12 @@ def test_a_server_deadlock_becomes_that_message() -> None:
 
     translated = translate(Wrapped(), "postgresql+psycopg://sei:pw@127.0.0.1/coop")
     assert isinstance(translated, Deadlock) and "deadlock" in translated.message and "pw" not in translated.message
+
+
+def test_removing_an_entry_on_a_draft_takes_it_off_the_draft(coop, demo_url) -> None:
+    logged = [coop("hours", "log", hours, "Draft line", "--date", "2022-03-02").stdout.split()[2].rstrip(":") for hours in ("15m", "45m")]
+    draft = coop("invoices", "draft", "2022-03").stdout.split()[1]
+    removed = coop("hours", "remove", logged[0])
+    assert removed.exit_code == 0, removed.stderr
+    document = json.loads(coop("invoices", "show", draft, "--json").stdout)
+    assert [line["minutes"] for line in document["lines"]] == [45] and document["total_minutes"] == 45

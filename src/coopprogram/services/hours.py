@@ -14,7 +14,7 @@ from datetime import date
 from sqlmodel import Session, func, select
 
 from coopprogram.errors import Conflict, InvalidInput, NotFound
-from coopprogram.models import Category, Contract, Coop, Invoice, InvoiceStatus, Milestone, Phase, ProgramSession, SessionKind, TimeEntry
+from coopprogram.models import Category, Contract, Coop, Invoice, InvoiceLine, InvoiceStatus, Milestone, Phase, ProgramSession, SessionKind, TimeEntry
 from coopprogram.services.categories import categories_for_phase, category_for_entry
 from coopprogram.services.contracts import check_cap, contract_on, lock_contract
 from coopprogram.services.coops import get_coop
@@ -216,13 +216,16 @@ def edit_entry(
 def remove_entry(db: Session, *, entry_id: int) -> EntryView:
     entry = _get_unlocked(db, entry_id)
     view = _views(db, [entry])[0]
-    draft_id = entry.invoice_id
-    entry.invoice_id = None
+    draft = db.get(Invoice, entry.invoice_id) if entry.invoice_id else None
+    # The draft's line goes with the entry, then the draft is made again without it: rebuilding
+    # first would bill the entry again and leave a line pointing at a removed entry.
+    for line in db.exec(select(InvoiceLine).where(InvoiceLine.time_entry_id == entry.id)).all():
+        db.delete(line)
     db.flush()
-    if draft_id:
-        rebuild_draft(db, db.get(Invoice, draft_id))
     db.delete(entry)
     db.flush()
+    if draft is not None:
+        rebuild_draft(db, draft)
     return view
 
 
