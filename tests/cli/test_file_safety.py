@@ -98,7 +98,7 @@ def test_db_check_reports_a_trigger(coop, demo_url, isolate: Path) -> None:
 
 # --- 2. folder names with #, ? and % -------------------------------------------------------
 
-PATH_SHAPES = ["SEI #2", "a%41", "why?", "50% off", "q?x=1&y=#2", "%2e%2e", "sp ace"]
+PATH_SHAPES = ["SEI #2", "a%41", "why?"]  # the three of the issue; tests/stress/test_files.py tries many more
 
 
 @pytest.mark.sqlite_only

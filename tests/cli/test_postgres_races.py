@@ -19,7 +19,8 @@ from coopprogram.config import resolve_database
 WORKER = Path(__file__).parent / "race_worker.py"
 # What a command may say when another one got there first: each is a sentence a person can act on.
 EXPECTED_REFUSALS = ("is billed on invoice", "There is no time entry", "was already issued", "no unbilled billable hours",
-                     "no hours left to bill", "is not a draft", "There is no invoice", "only drafts can be re-drafted")
+                     "no hours left to bill", "is not a draft", "There is no invoice", "only drafts can be re-drafted",
+                     "would pass the")
 RAW = ("unexpected problem", "deadlock", "foreign key", "violates", "Traceback", "could not be used", "[SQL", "parameters")
 
 
@@ -38,9 +39,11 @@ def run_race(coop, *, workers: int, rounds: int, entries: int) -> dict[str, int]
     for w in range(workers):
         plan = []
         for r in range(rounds):
-            entry = logged[(w * rounds + r) % len(logged)]
-            plan.append([["hours", "edit", str(entry), "--hours", "30m"], ["hours", "remove", str(entry)],
-                         ["invoices", "draft", "2022-03"], ["invoices", "issue", draft, "--on", "2022-04-01"]][(w + r) % 4])
+            n = w * rounds + r
+            edited, removed = logged[(2 * n) % len(logged)], logged[(2 * n + 1) % len(logged)]  # even entries edited, odd removed
+            plan.append([["hours", "edit", str(edited), "--hours", "30m"], ["hours", "remove", str(removed)],
+                         ["invoices", "draft", "2022-03"]][(w + r) % 3])
+        plan.append(["invoices", "issue", draft, "--on", "2022-04-01"])  # every worker ends racing to issue it
         plans.append(plan)
     processes = [
         subprocess.Popen([sys.executable, str(WORKER), json.dumps(plan)], env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -34,7 +34,7 @@ def crafted_statements(tables: list[str], columns: dict[str, list[str]]) -> list
     statements += [f"CREATE VIEW v_{table} AS SELECT * FROM {table}" for table in tables]
     statements += [f"CREATE INDEX ix_extra_{table} ON {table} ({columns[table][-1]})" for table in tables]
     statements += [f"ALTER TABLE {table} ADD COLUMN smuggled TEXT DEFAULT 'x'" for table in tables]
-    statements += ["CREATE TABLE exfil (value TEXT)", "CREATE TEMP TRIGGER nothing AFTER INSERT ON coop BEGIN SELECT 1; END"]
+    statements += ["CREATE TABLE exfil (value TEXT)", "CREATE TEMP TRIGGER passing AFTER INSERT ON coop BEGIN SELECT 1; END"]
     return statements
 
 
@@ -75,14 +75,14 @@ SHAPES = "#?%&=;@:+[]{}' \"!$,~é"
 
 def path_shapes(count: int) -> list[str]:
     rng = random.Random(17)
-    fixed = ["SEI #2", "a%41", "why?", "50% off", "%2e%2e", "x?mode=ro", "#", "%", "?"]
+    fixed = ["50% off", "x?mode=ro", "%2e%2e", "q?x=1&y=#2", "SEI #2", "a%41", "why?", "#", "%", "?", "sp ace"]
     made = ["".join(rng.choice(SHAPES + "ab") for _ in range(rng.randint(1, 12))).strip() or "%20" for _ in range(count)]
-    return list(dict.fromkeys(fixed + made))[: max(count, 4)]
+    return list(dict.fromkeys(fixed + made))[:count]
 
 
 @pytest.mark.sqlite_only
 def test_path_shapes(coop, tmp_path: Path) -> None:
-    shapes = path_shapes(scale(4, 60))
+    shapes = path_shapes(scale(2, 60))
     for n, shape in enumerate(shapes):
         home = tmp_path / f"{n}" / shape
         database = home / "coop.db"
@@ -102,7 +102,7 @@ def test_path_shapes(coop, tmp_path: Path) -> None:
 @pytest.mark.postgres_only
 def test_concurrent_postgres_writers(coop, demo_url) -> None:
     workers, rounds = scale(3, 8), scale(3, 25)
-    tally = _run_race()(coop, workers=workers, rounds=rounds, entries=scale(6, 20))
-    print(f"\nconcurrent PostgreSQL writers: {workers} x {rounds} operations: {tally['ok']} done, "
+    tally = _run_race()(coop, workers=workers, rounds=rounds, entries=scale(6, workers * rounds // 2))
+    print(f"\nconcurrent PostgreSQL writers: {workers} x {rounds + 1} operations: {tally['ok']} done, "
           f"{tally['refused']} refused with a reason, 0 lost, 0 raw errors")
 

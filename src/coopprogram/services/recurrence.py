@@ -18,7 +18,7 @@ from coopprogram.errors import InvalidInput
 # Processor seconds a rule may take to expand; a real meeting rule takes milliseconds, a rule
 # that never matches keeps dateutil busy for up to a minute. Processor time, not wall time:
 # a busy machine does not make a sound rule fail.
-CPU_BUDGET_SECONDS = 1.0
+CPU_BUDGET_SECONDS = 0.5
 _SUB_DAILY = re.compile(r"FREQ=(SECONDLY|MINUTELY|HOURLY)\b|BY(HOUR|MINUTE|SECOND)=", re.IGNORECASE)
 
 
