@@ -21,6 +21,7 @@ ACTOR_VAR = "COOP_USER"
 MASKED = {(Coop.__tablename__, name) for name in ("contact_name", "contact_email", "contact_phone")}
 SKIPPED_FIELDS = {"updated_at", "created_at"}
 _COMMAND_KEY = "coop_command"
+CHANGES_KEY = "coop_changes"  # (action, table, id) of every record the unit of work changed
 
 
 def actor() -> str:
@@ -96,6 +97,20 @@ def _after_flush(session: Session, _context: Any) -> None:
             })
     if rows:
         session.connection().execute(insert(AuditEntry), rows)
+        session.info.setdefault(CHANGES_KEY, []).extend((row["action"], row["entity"], row["entity_id"]) for row in rows)
+
+
+SHOWN_CHANGES = 5
+
+
+def describe_changes(changes: list[tuple[str, str, int | None]]) -> str:
+    """`created timeentry 42`: what a committed command changed, for a message that must say so."""
+    unique = list(dict.fromkeys(changes))
+    unique.sort(key=lambda change: ("create", "update", "delete").index(change[0]))
+    words = {"create": "created", "update": "updated", "delete": "removed"}
+    shown = [f"{words[action]} {entity} {entity_id}" for action, entity, entity_id in unique[:SHOWN_CHANGES]]
+    more = len(unique) - SHOWN_CHANGES
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
 def watch(session: Session, *, command: str = "") -> None:

@@ -1,5 +1,6 @@
 """Where the database lives: `--db`, else `COOP_DB`, else the `database` of your config file
-(`coop config`), else a file in the user data directory.
+(`coop config`), else a file in the user data directory; and how a location is shown to a
+person (one masking rule for every URL printed).
 
 Resolved at call time, never at import, so tests and scripts can point anywhere.
 """
@@ -7,11 +8,16 @@ Resolved at call time, never at import, so tests and scripts can point anywhere.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 ENV_VAR = "COOP_DB"
 APP_NAME = "coopprogram"
 DB_FILENAME = "coop.db"
+HIDDEN = "***"
+# Query parameters that carry a secret (`?password=...`, `?sslpassword=...`, `?token=...`).
+_SECRET_PARAMETER = re.compile(r"pass|pwd|secret|token|key", re.IGNORECASE)
+_URL_IN_TEXT = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"]+")
 
 
 def default_database_path() -> Path:
@@ -26,15 +32,78 @@ def resolve_database(option: str | None) -> str:
 
     target = option or os.environ.get(ENV_VAR) or read_config().get("database") or str(default_database_path())
     if "://" in target:
-        return target
-    return "sqlite:///" + str(Path(target).expanduser().absolute())
+        return _normalized_server_url(target)
+    return sqlite_url(Path(target).expanduser().absolute())
+
+
+def sqlite_url(path: Path) -> str:
+    """The SQLAlchemy URL of a SQLite file, its path escaped: a folder named `SEI #2`, `a%41` or
+    `why?` names that folder, never a URL fragment, an escape or a query."""
+    from sqlalchemy.engine import URL
+
+    return URL.create("sqlite", database=str(path)).render_as_string(hide_password=False)
 
 
 def sqlite_path(url: str) -> Path | None:
     """The file behind a SQLite URL, or None for any other database."""
-    if url.startswith("sqlite:///"):
-        return Path(url.removeprefix("sqlite:///"))
-    return None
+    if not url.startswith("sqlite:///"):
+        return None
+    from sqlalchemy.engine import make_url
+
+    return Path(make_url(url).database or "")
+
+
+def readonly_file_uri(path: Path) -> str:
+    """A `file:` URI that opens `path` read-only in sqlite3, whatever characters the path holds."""
+    from urllib.parse import quote
+
+    return f"file:{quote(str(path))}?mode=ro"
+
+
+def _normalized_server_url(url: str) -> str:
+    """A server URL whose password holds an unencoded `@` (`user:p@ss@host`) is read as people
+    mean it: everything before the last `@` is the user and password."""
+    from urllib.parse import parse_qsl, unquote, urlsplit
+
+    parts = urlsplit(url)
+    if parts.netloc.count("@") < 2:
+        return url
+    from sqlalchemy.engine import URL
+
+    return URL.create(
+        parts.scheme,
+        username=unquote(parts.username or "") or None,
+        password=unquote(parts.password or "") or None,
+        host=parts.hostname,
+        port=parts.port,
+        database=unquote(parts.path.lstrip("/")) or None,
+        query=dict(parse_qsl(parts.query)),
+    ).render_as_string(hide_password=False)
+
+
+def mask_url(url: str) -> str:
+    """A URL fit to print: its password (however written: `user:pw@`, an unencoded `@` inside it,
+    `?password=...`) replaced by ***. The one masking rule: every URL shown passes here."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return HIDDEN
+    userinfo, at, host = parts.netloc.rpartition("@")
+    if at and ":" in userinfo:
+        userinfo = f"{userinfo.split(':', 1)[0]}:{HIDDEN}"
+    netloc = f"{userinfo}@{host}" if at else host
+    query = "&".join(
+        f"{name}={HIDDEN}" if sep and _SECRET_PARAMETER.search(name) else f"{name}{sep}{value}"
+        for name, sep, value in (pair.partition("=") for pair in parts.query.split("&") if pair)
+    )
+    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+
+
+def mask_urls_in(text: str) -> str:
+    """Free text (a driver's message) with every URL in it masked."""
+    return _URL_IN_TEXT.sub(lambda match: mask_url(match.group(0)), text)
 
 
 def display_location(url: str) -> str:
@@ -42,6 +111,4 @@ def display_location(url: str) -> str:
     path = sqlite_path(url)
     if path is not None:
         return str(path)
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
+    return mask_url(url)

@@ -8,7 +8,9 @@ read-then-write never fails half-way because another terminal wrote first.
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,8 +18,8 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from coopprogram.config import display_location, sqlite_path
-from coopprogram.errors import DatabaseProblem
+from coopprogram.config import display_location, readonly_file_uri, sqlite_path, sqlite_url
+from coopprogram.errors import Conflict, CoopError, DatabaseProblem, Deadlock, plain_cause
 from coopprogram.migrations import HEAD_REVISION
 
 if TYPE_CHECKING:
@@ -72,10 +74,21 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-def _translate(error: Exception, url: str) -> DatabaseProblem:
-    cause = str(getattr(error, "orig", None) or error)  # the driver's words, without SQLAlchemy's links
+def translate(error: Exception, url: str) -> CoopError:
+    """A driver's error as a message a person can act on, with nothing it was writing in it."""
+    cause = plain_cause(error)  # the driver's words: no SQL, no parameters, no password
     text = cause.lower()
     where = display_location(url)
+    if getattr(getattr(error, "orig", None), "sqlstate", None) == "40P01" or "deadlock" in text:
+        return Deadlock(
+            "The database server stopped this command because another command was waiting on the same "
+            "records (a deadlock); nothing was changed. Run the command again."
+        )
+    if getattr(getattr(error, "orig", None), "sqlstate", None) == "23503":  # a foreign key, on a server
+        return Conflict(
+            "Another command changed the same records at the same moment; nothing was changed. "
+            "Run the command again."
+        )
     if "locked" in text or "busy" in text:
         return DatabaseProblem(
             "Another coop command is writing to the database right now; nothing was changed. "
@@ -123,7 +136,7 @@ def schema_state(url: str) -> SchemaState:
             connection.info[_WRITE_KEY] = False
             revision = stored_revision(connection)
     except DBAPIError as error:
-        raise _translate(error, url) from None
+        raise translate(error, url) from None
     finally:
         engine.dispose()
     return _state_of(revision)
@@ -194,7 +207,7 @@ def unit_of_work(url: str, *, write: bool, command: str = "") -> Iterator[Sessio
             # A reading unit ends when the connection closes: its transaction is rolled back
             # there, without expiring what was read.
     except DBAPIError as error:
-        raise _translate(error, url) from None
+        raise translate(error, url) from None
     finally:
         engine.dispose()
 
@@ -212,16 +225,149 @@ def make_private_directory(directory: Path) -> None:
         os.chmod(directory, 0o700)
 
 
+def claim_sqlite_file(path: Path) -> None:
+    """Make an existing file fit to hold the program before anything is written to it: never
+    through a symbolic link, never another application's SQLite file (or not SQLite at all),
+    and 0600 before the first row with contact details lands in it."""
+    if path.is_symlink():
+        raise Conflict(f"{path} is a symbolic link; coop keeps contact details only in a file it owns. Name the file itself.")
+    if not path.exists():
+        return
+    if not path.is_file():
+        raise Conflict(f"{path} is not a regular file; choose a file name for the database.")
+    objects = _objects_in(path)
+    revision = _revision_in(path)
+    if objects and revision is None:
+        raise Conflict(
+            f"{path} is a SQLite file of another application (it holds {len(objects)} tables and other objects that "
+            "coop did not create); nothing was written. Choose a new file name."
+        )
+    if revision is not None and revision in _known_revisions():
+        refuse_unexpected_objects(path, revision, what="nothing was changed")
+    descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    try:
+        os.fchmod(descriptor, 0o600)
+    finally:
+        os.close(descriptor)
+
+
+def _objects_in(path: Path) -> set[tuple[str, str, str]]:
+    """(type, name, definition) of every schema object in a SQLite file, but SQLite's own
+    bookkeeping; refused when the file is not a readable SQLite database."""
+    try:
+        connection = sqlite3.connect(readonly_file_uri(path), uri=True)
+        try:
+            rows = connection.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
+        finally:
+            connection.close()
+    except sqlite3.Error as error:
+        raise DatabaseProblem(f"{path} is not a SQLite database that coop can read ({error}); nothing was changed.") from None
+    return {(kind, name, _definition(sql)) for kind, name, sql in rows if not _internal(kind, name, sql)}
+
+
+def _internal(kind: str, name: str, sql: str | None) -> bool:
+    # Only what SQLite makes by itself: an index behind a UNIQUE constraint (it has no SQL)
+    # and its statistics and AUTOINCREMENT tables. A trigger or view is never internal.
+    return (kind == "index" and sql is None) or (kind == "table" and name in {"sqlite_sequence", "sqlite_stat1", "sqlite_stat4"})
+
+
+def _definition(sql: str | None) -> str:
+    """A definition compared by meaning: spacing and quoting aside, and a table's columns and
+    constraints as a set (batch migrations rebuild tables with their foreign keys in any order,
+    and may write a literal default in parentheses: DEFAULT ('') is DEFAULT '')."""
+    text = re.sub(r"DEFAULT \(('[^']*'|-?[0-9.]+)\)", r"DEFAULT \1", " ".join((sql or "").replace('"', "").split()))
+    head, opening, body = text.partition("(")
+    if not head.upper().startswith("CREATE TABLE") or not opening:
+        return text
+    parts, depth, current = [], 0, ""
+    for character in body.rstrip().removesuffix(")"):
+        depth += {"(": 1, ")": -1}.get(character, 0)
+        if character == "," and depth == 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += character
+    return f"{head}({', '.join(sorted([*parts, current.strip()]))})"
+
+
+@functools.cache
+def _expected_objects(revision: str) -> frozenset[tuple[str, str, str]]:
+    """The schema objects the migrations create up to `revision`: built once per process in a
+    scratch database, so the comparison can never drift from the migrations themselves."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        scratch = Path(folder) / "reference.db"
+        upgrade_schema(sqlite_url(scratch), revision=revision)
+        return frozenset(_objects_in(scratch))
+
+
+def unexpected_objects(path: Path, revision: str = HEAD_REVISION) -> list[str]:
+    """Every trigger, view, table or index in a SQLite file that coop's migrations (up to
+    `revision`) did not create, or whose definition differs from theirs; one line each."""
+    expected = {(kind, name): sql for kind, name, sql in _expected_objects(revision)}
+    found = {(kind, name): sql for kind, name, sql in _objects_in(path)}
+    problems = [
+        f"{kind} {name} that coop did not create" if (kind, name) not in expected else f"{kind} {name} whose definition coop did not write"
+        for (kind, name), sql in sorted(found.items())
+        if expected.get((kind, name)) != sql
+    ]
+    problems += [f"{kind} {name} is missing" for kind, name in sorted(set(expected) - set(found))]
+    return problems
+
+
+def server_unexpected_objects(connection: Connection) -> list[str]:
+    """The same check on PostgreSQL: triggers, views and tables in the schema that the
+    migrations did not create (coop creates tables only)."""
+    from sqlalchemy import text
+    from sqlmodel import SQLModel
+
+    import coopprogram.models  # noqa: F401 - the tables, on SQLModel.metadata
+
+    ours = set(SQLModel.metadata.tables) | {"alembic_version"}
+    rows = connection.execute(text(
+        "SELECT 'table', table_name FROM information_schema.tables "
+        "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' "
+        "UNION ALL SELECT 'view', table_name FROM information_schema.views WHERE table_schema = current_schema() "
+        "UNION ALL SELECT 'trigger', t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+        "WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace"
+    )).all()
+    return [f"{kind} {name} that coop did not create" for kind, name in sorted(rows) if kind != "table" or name not in ours]
+
+
+def refuse_unexpected_objects(path: Path, revision: str = HEAD_REVISION, *, what: str) -> None:
+    problems = unexpected_objects(path, revision)
+    if problems:
+        shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
+        raise DatabaseProblem(
+            f"{path} holds database objects coop did not create ({shown}); they could run hidden code in every "
+            f"command, so {what}. Use another backup, or ask for help to recover it."
+        )
+
+
 def create_database(url: str) -> None:
-    """A new, empty database at the head schema. The SQLite file is created 0600."""
+    """A new, empty database at the head schema. The SQLite file is created 0600; an existing
+    file is used only when it is empty or already coop's, with nothing coop did not create."""
     path = sqlite_path(url)
-    if path is not None and not path.exists():
-        create_private_file(path)
+    if path is not None:
+        claim_sqlite_file(path)
+        if not path.exists():
+            create_private_file(path)
     upgrade_schema(url)
 
 
-def upgrade_schema(url: str) -> None:
-    """Run Alembic's migrations up to head, in one transaction."""
+def _revision_in(path: Path) -> str | None:
+    connection = sqlite3.connect(readonly_file_uri(path), uri=True)
+    try:
+        return connection.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+    except (sqlite3.Error, TypeError):  # no such table, or no row in it
+        return None
+    finally:
+        connection.close()
+
+
+def upgrade_schema(url: str, *, revision: str = "head") -> None:
+    """Run Alembic's migrations up to `revision`, in one transaction."""
     from alembic import command
     from alembic.config import Config
     from sqlalchemy.exc import DBAPIError
@@ -239,15 +385,18 @@ def upgrade_schema(url: str) -> None:
                     # Two people upgrading one server at once: the second waits, then finds it done.
                     connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({UPGRADE_LOCK})")
                 config.attributes["connection"] = connection
-                command.upgrade(config, "head")
+                command.upgrade(config, revision)
     except DBAPIError as error:
-        raise _translate(error, url) from None
+        raise translate(error, url) from None
     finally:
         engine.dispose()
 
 
 def backup_sqlite(url: str, destination: Path) -> Path:
-    """A consistent copy through SQLite's online backup API (never a file copy), mode 0600."""
+    """A consistent copy through SQLite's online backup API (never a file copy), 0600 from its
+    first byte, written beside `destination` and renamed into place only when complete."""
+    from coopprogram.files import write_through_temporary
+
     source_path = sqlite_path(url)
     if source_path is None:
         raise DatabaseProblem(
@@ -255,45 +404,90 @@ def backup_sqlite(url: str, destination: Path) -> Path:
         )
     if not source_path.exists():
         raise DatabaseProblem(f"No database at {source_path} to back up. Run `coop init` first.")
-    if destination.exists():
+    if os.path.lexists(destination):
         raise DatabaseProblem(f"{destination} already exists; nothing was written. Choose another file name.")
-    create_private_file(destination)
-    source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-    target = sqlite3.connect(destination)
-    try:
-        source.backup(target)
-    except sqlite3.Error as error:
-        target.close()
-        destination.unlink(missing_ok=True)
-        raise _translate(error, url) from None
-    finally:
-        target.close()
-        source.close()
+    make_private_directory(destination.parent)
+
+    def fill(temporary: Path) -> None:
+        copy_sqlite(source_path, temporary, url=url)
+
+    write_through_temporary(destination, fill, replace=False, private=True)
     return destination
+
+
+def copy_sqlite(source: Path, target: Path, *, url: str) -> None:
+    """Every page of `source` into `target` in one step of SQLite's backup API: the target
+    changes whole (one transaction) or not at all."""
+    source_connection = sqlite3.connect(readonly_file_uri(source), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    target_connection = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        source_connection.backup(target_connection)
+    except sqlite3.Error as error:
+        raise translate(error, url) from None
+    finally:
+        target_connection.close()
+        source_connection.close()
 
 
 KEEP_BACKUPS = 10
 
 
-def prune_backups(url: str, *, keep: int = KEEP_BACKUPS) -> list[Path]:
-    """Delete all but the newest `keep` automatic backups in the backups folder; returns what went."""
-    path = sqlite_path(url)
-    folder = path.parent / "backups"
-    if path is None or not folder.is_dir():
+def _backup_folder(path: Path) -> Path:
+    return path.parent / "backups"
+
+
+def _manifest(path: Path) -> Path:
+    """The list of the automatic backups this database's commands made, one file name a line:
+    pruning deletes only these, never another database's backups or a file someone named."""
+    return _backup_folder(path) / f".{path.name}.automatic-backups"
+
+
+def _recorded(path: Path) -> list[str]:
+    try:
+        lines = _manifest(path).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
         return []
-    automatic = sorted(folder.glob(f"{path.stem}-[0-9]*-*.db"), key=lambda p: p.name)
-    doomed = automatic[: max(0, len(automatic) - keep)]
-    for old in doomed:
-        old.unlink(missing_ok=True)
-    return doomed
+    return list(dict.fromkeys(line for line in lines if line and "/" not in line))
+
+
+def record_backup(url: str, made: Path) -> None:
+    """Add an automatic backup to this database's list (after it is complete)."""
+    path = sqlite_path(url)
+    assert path is not None
+    _write_manifest(path, [*_recorded(path), made.name])
+
+
+def _write_manifest(path: Path, names: list[str]) -> None:
+    from coopprogram.files import write_file
+
+    write_file(_manifest(path), "".join(f"{name}\n" for name in names).encode("utf-8"), replace=True, private=True)
+
+
+def prune_backups(url: str, *, keep: int = KEEP_BACKUPS, spare: Path | None = None) -> list[Path]:
+    """Delete all but the newest `keep` of this database's own automatic backups (never `spare`,
+    the file being restored); returns what went."""
+    path = sqlite_path(url)
+    if path is None:
+        return []
+    folder = _backup_folder(path)
+    recorded = [name for name in _recorded(path) if (folder / name).is_file() and not (folder / name).is_symlink()]
+    spared = spare.name if spare is not None and spare.parent.resolve() == folder.resolve() else None
+    candidates = [name for name in recorded if name != spared]
+    doomed = candidates[: max(0, len(candidates) - keep)]
+    for name in doomed:
+        (folder / name).unlink(missing_ok=True)
+    if doomed or len(recorded) != len(_recorded(path)):
+        _write_manifest(path, [name for name in recorded if name not in doomed])
+    return [folder / name for name in doomed]
 
 
 def inspect_backup(file: Path) -> str:
-    """The schema revision of a file that is a sound coop database; refused otherwise, untouched."""
+    """The schema revision of a file that is a sound coop database, holding only what coop's
+    migrations create; refused otherwise, untouched."""
     if not file.is_file():
         raise DatabaseProblem(f"There is no file {file}.")
     try:
-        connection = sqlite3.connect(f"file:{file}?mode=ro", uri=True)
+        connection = sqlite3.connect(readonly_file_uri(file), uri=True)
         try:
             result = connection.execute("PRAGMA integrity_check").fetchone()[0]
             tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -309,22 +503,17 @@ def inspect_backup(file: Path) -> str:
         raise DatabaseProblem(f"{file} is not a coop program database; nothing was changed.")
     if revision not in _known_revisions():
         raise DatabaseProblem(f"{file} was made by a newer coop (schema {revision}); upgrade coopprogram to restore it.")
+    refuse_unexpected_objects(file, revision, what="it was not restored and nothing was changed")
     return revision
 
 
 def copy_into(source: Path, url: str) -> None:
     """Replace the database's content with the file's, through SQLite's backup API: the target
-    keeps its place and its private mode, and other connections see the new content."""
+    keeps its place and its private mode, other connections see the new content, and a failure
+    part-way leaves it as it was (the copy is one transaction)."""
     target_path = sqlite_path(url)
-    source_connection = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    target = sqlite3.connect(target_path, timeout=BUSY_TIMEOUT_MS / 1000)
-    try:
-        source_connection.backup(target)
-    except sqlite3.Error as error:
-        raise _translate(error, url) from None
-    finally:
-        target.close()
-        source_connection.close()
+    assert target_path is not None
+    copy_sqlite(source, target_path, url=url)
 
 
 def automatic_backup_path(url: str, reason: str) -> Path:
@@ -333,19 +522,19 @@ def automatic_backup_path(url: str, reason: str) -> Path:
 
     path = sqlite_path(url)
     assert path is not None
-    folder = path.parent / "backups"
+    folder = _backup_folder(path)
     make_private_directory(folder)
     stamp = utc_now().strftime("%Y%m%d-%H%M%S")
     candidate = folder / f"{path.stem}-{stamp}-{reason}.db"
     counter = 2
-    while candidate.exists():
+    while os.path.lexists(candidate):
         candidate = folder / f"{path.stem}-{stamp}-{reason}-{counter}.db"
         counter += 1
     return candidate
 
 
-def remove_sqlite_files(url: str) -> None:
-    path = sqlite_path(url)
+def remove_sqlite_files(url_or_path: str | Path) -> None:
+    path = url_or_path if isinstance(url_or_path, Path) else sqlite_path(url_or_path)
     assert path is not None
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)

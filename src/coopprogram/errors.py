@@ -30,3 +30,20 @@ class Conflict(CoopError):
 
 class DatabaseProblem(CoopError):
     """The database is missing, not set up, at another schema, busy or unreadable."""
+
+
+class Deadlock(DatabaseProblem):
+    """The server stopped this command because two commands were waiting on each other."""
+
+
+def plain_cause(error: BaseException) -> str:
+    """What went wrong in the driver's own first line: never the SQL, never its parameters
+    (a co-op's email, a phone number), never a server's DETAIL line, every URL masked."""
+    from coopprogram.config import mask_urls_in
+
+    cause = getattr(error, "orig", None) or error
+    primary = getattr(getattr(cause, "diag", None), "message_primary", None)  # psycopg: without DETAIL
+    text = primary or str(cause)
+    for marker in ("\n", "[SQL:", "[parameters:", "(Background on this error"):
+        text = text.split(marker, 1)[0]
+    return mask_urls_in(text).strip() or type(cause).__name__

@@ -7,6 +7,7 @@ shell completion import none), and each command imports its services inside its 
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
 import sys
@@ -18,7 +19,7 @@ from typer.core import TyperGroup
 from coopprogram import __version__
 from coopprogram.cli.context import current, report_error
 from coopprogram.config import ENV_VAR
-from coopprogram.errors import CoopError
+from coopprogram.errors import CoopError, Deadlock, plain_cause
 
 
 DEBUG_VAR = "COOP_DEBUG"
@@ -93,25 +94,75 @@ class CoopGroup(TyperGroup):
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        current.saved = None
         try:
-            result = super().main(args, prog_name or "coop", complete_var, False, **extra)
+            result = self._run_retrying_a_deadlock(args, prog_name or "coop", complete_var, **extra)
         except CoopError as error:
-            report_error(error)
+            report_error(_after_commit(error.message) if current.saved else error)
             sys.exit(1)
         except typer.TyperException as error:
             sys.exit(_report_usage_error(error, sys.argv[1:] if args is None else list(args)))
         except (typer.Abort, KeyboardInterrupt):
-            report_error(CoopError("Stopped before finishing; nothing was changed."))
+            report_error(_after_commit("it was stopped") if current.saved else CoopError("Stopped before finishing; nothing was changed."))
+            sys.exit(1)
+        except _OutputFailed as failure:  # stdout is a full disk or a closed pipe
+            _silence_stdout()
+            reason = failure.error.strerror or plain_cause(failure.error)
+            if current.saved:
+                report_error(_after_commit(f"its output could not be printed ({reason})"))
+            elif failure.error.errno != errno.EPIPE:  # a reader that stopped early (`| head`) needs no word
+                report_error(CoopError(f"The output could not be printed ({reason}); nothing was changed."))
             sys.exit(1)
         except Exception as error:  # a bug: the unit of work has rolled back, so say so in one line
             if os.environ.get(DEBUG_VAR):
                 raise
-            report_error(CoopError(
-                f"coop stopped on an unexpected problem ({type(error).__name__}: {error}); nothing was changed. "
-                f"Run it again with {DEBUG_VAR}=1 to see the details, and please report it."
+            problem = f"coop stopped on an unexpected problem ({type(error).__name__}: {plain_cause(error)})"
+            report_error(_after_commit(problem) if current.saved else CoopError(
+                f"{problem}; nothing was changed. Run it again with {DEBUG_VAR}=1 to see the details, and please report it."
             ))
             sys.exit(1)
         sys.exit(result if isinstance(result, int) else 0)
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OSError as error:
+            if error.errno in (errno.EPIPE, errno.ENOSPC, errno.EIO):
+                raise _OutputFailed(error) from error  # Typer would exit 1 on a closed pipe without a word
+            raise
+
+    def _run_retrying_a_deadlock(self, args: Any, prog_name: str, complete_var: str | None, **extra: Any) -> Any:
+        """A deadlock rolled the command back whole before it printed anything: it runs once more,
+        and a second deadlock is reported as one."""
+        try:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        except Deadlock:
+            if current.saved:
+                raise
+            return super().main(args, prog_name, complete_var, False, **extra)
+
+
+class _OutputFailed(Exception):
+    def __init__(self, error: OSError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _after_commit(problem: str) -> CoopError:
+    return CoopError(
+        f"The change was saved ({current.saved}), but then {problem}. Do not run the command again; "
+        "`coop audit` shows what was saved."
+    )
+
+
+def _silence_stdout() -> None:
+    """Nothing more can reach stdout; point it at /dev/null so the exit does not fail on it again."""
+    try:
+        descriptor = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(descriptor, sys.stdout.fileno())
+        os.close(descriptor)
+    except (OSError, ValueError):  # not a real file (a test's captured output)
+        pass
 
 
 def _report_usage_error(error: typer.TyperException, args: list[str]) -> int:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import group, JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, now, parse_count_option, say, show_table, write_bytes
+from coopprogram.cli.output import group, JsonFlag, OutputFile, ForceFlag, choose_format, dash, emit_json, emit_text, now, parse_count_option, say, show_table, write_bytes
 
 if TYPE_CHECKING:
     from coopprogram.services.agenda import AgendaView
@@ -120,6 +120,7 @@ def agenda_export(
     session: SessionId,
     format: Annotated[str, typer.Option("--format", "-f", help="md or pdf. Default: from the file name, else md.")] = "",
     output: OutputFile = None,
+    force: ForceFlag = False,
 ) -> None:
     """Write the printable agenda handed out at the meeting (Markdown or PDF).
 
@@ -138,8 +139,8 @@ def agenda_export(
     if chosen == "pdf":
         from coopprogram.exporters.pdf import render_pdf
 
-        write_bytes(output, render_pdf("agenda.typ", document))
+        write_bytes(output, render_pdf("agenda.typ", document), force=force)
         return
     from coopprogram.exporters.markdown import agenda_markdown
 
-    emit_text(agenda_markdown(document), output=output)
+    emit_text(agenda_markdown(document), output=output, force=force)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import group, OutputFile, emit_bytes, read_bytes, say, write_bytes
+from coopprogram.cli.output import group, OutputFile, ForceFlag, emit_bytes, read_bytes, say, write_bytes
 
 app = group("The .ics calendar: export for the co-ops' calendars, import from other calendars.")
 
@@ -16,6 +16,7 @@ app = group("The .ics calendar: export for the co-ops' calendars, import from ot
 @app.command("export")
 def calendar_export(
     output: OutputFile = None,
+    force: ForceFlag = False,
     phase: Annotated[str | None, typer.Option(help="Only this phase: 1, 2, I or II.")] = None,
     coop: Annotated[str | None, typer.Option(metavar="SLUG", help="One co-op's feed: the sessions it is invited to.")] = None,
     milestones: Annotated[bool, typer.Option("--milestones/--no-milestones", help="Include milestones as all-day events.")] = True,
@@ -34,7 +35,7 @@ def calendar_export(
     if output is None:
         emit_bytes(data)
         return
-    write_bytes(output, data)
+    write_bytes(output, data, force=force)
     say(f"{len(view.sessions)} sessions" + (f" and {len(view.milestones)} milestones" if milestones else "") + ".")
 
 
@@ -49,8 +50,9 @@ def calendar_import(
     """
     from coopprogram.services.calendar import import_calendar
 
+    data = read_bytes(file)  # read (and size-checked) before the write lock is taken
     with database(write=True) as db:
-        report = import_calendar(db, data=read_bytes(file), kind=kind)
+        report = import_calendar(db, data=data, kind=kind)
     for event in report.events:
         say(f"{event.starts or '?'}  {event.title}: {event.action}" + (f" ({event.detail})" if event.detail else ""))
     say(f"Imported {file}: {report.count('added')} added, {report.count('updated')} updated, {report.count('unchanged')} unchanged, "

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 @dataclass
 class CommandContext:
     db_option: str | None = None
+    saved: str | None = None  # set once the command's changes are committed: what they were
 
     @property
     def url(self) -> str:
@@ -36,9 +37,17 @@ def database(*, write: bool) -> Iterator[Session]:
     """The command's unit of work: committed once at the end when it writes, rolled back on error."""
     from coopprogram.db import unit_of_work
 
+    from coopprogram.audit import CHANGES_KEY, describe_changes
+
     _resume_collector()
+    changes = None
     with unit_of_work(current.url, write=write, command=_command_path()) as db:
         yield db
+        changes = db.info.get(CHANGES_KEY)
+    if write and changes:
+        # Committed: whatever fails from here (printing to a full disk, a closed pipe) must not
+        # be reported as "nothing was changed", or a retry would do it twice.
+        current.saved = describe_changes(changes)
 
 
 def _resume_collector() -> None:

@@ -11,7 +11,7 @@ import typer
 
 from coopprogram.cli import complete
 from coopprogram.cli.context import database
-from coopprogram.cli.output import group, JsonFlag, OutputFile, dash, emit_json, emit_text, parse_count_option, parse_date_option, read_text, say, show_table, today
+from coopprogram.cli.output import group, JsonFlag, OutputFile, ForceFlag, dash, emit_json, emit_text, parse_count_option, parse_date_option, read_text, say, show_table, today
 
 app = group("The pilot co-ops: list, show, add, edit, archive, import and export.")
 
@@ -229,6 +229,7 @@ def _stderr(line: str) -> None:
 @app.command("export")
 def coops_export(
     output: OutputFile = None,
+    force: ForceFlag = False,
     include_contacts: Annotated[bool, typer.Option("--include-contacts", help="Add contact names, emails and phones (personal data; the file is made private).")] = False,
 ) -> None:
     """Export every co-op as CSV for a spreadsheet (contacts left out unless asked for).
@@ -240,4 +241,4 @@ def coops_export(
 
     with database(write=False) as db:
         columns, rows = export_table(db, include_contacts=include_contacts)
-    emit_text(render_csv(columns, rows), output=output, private=include_contacts)
+    emit_text(render_csv(columns, rows), output=output, private=include_contacts, force=force)

@@ -58,7 +58,7 @@ def db_copy(
 
 @app.command("check")
 def db_check() -> None:
-    """Check the database: SQLite's integrity and foreign keys, and the program's own rules (invoice totals, numbering, caps...).
+    """Check the database: SQLite's integrity and foreign keys, any trigger, view or table coop did not create, and the program's own rules (invoice totals, numbering, caps...).
 
     Example: coop db check
     """
@@ -76,7 +76,7 @@ def db_check() -> None:
 
 @app.command("restore")
 def db_restore(file: Annotated[Path, typer.Argument(metavar="FILE", help="A backup made by `coop db backup`.", dir_okay=False)]) -> None:
-    """Put a backup back. The file is checked first and the current database is backed up before it is replaced.
+    """Put a backup back, all or nothing. The file is checked first (a damaged file, or one carrying triggers, views or tables coop did not create, is refused), brought up to date beside the database, and swapped in only then, after a backup of the current database.
 
     Example: coop db restore backups/coop-20220115-180000-manual.db
     """

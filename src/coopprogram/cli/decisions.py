@@ -12,7 +12,7 @@ import typer
 
 from coopprogram.cli.context import database
 from coopprogram.cli.output import (
-    AsOf, JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, group, parse_count_option, parse_date_option, read_text, say, show,
+    AsOf, ForceFlag, JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, group, parse_count_option, parse_date_option, read_text, say, show,
     show_table, today, write_bytes,
 )
 
@@ -216,6 +216,7 @@ def decisions_export(
     version: VersionOption = None,
     format: Annotated[str, typer.Option("--format", "-f", help="md or pdf. Default: from the file name, else md.")] = "",
     output: OutputFile = None,
+    force: ForceFlag = False,
 ) -> None:
     """Write a version as the document sent round: dates, deadline, text, and the sign-on page.
 
@@ -226,10 +227,10 @@ def decisions_export(
     chosen = choose_format(format, output, ("md", "pdf"))
     with database(write=False) as db:
         row = get_version(db, decision_id=decision, version=version)
-        write_document(db, version_view(db, row), sign_on(db, decision_id=decision, version=row.version), chosen, output)
+        write_document(db, version_view(db, row), sign_on(db, decision_id=decision, version=row.version), chosen, output, force=force)
 
 
-def write_document(db: Session, draft: VersionView, signers: list[ResponseView], chosen: str, output: Path | None) -> None:
+def write_document(db: Session, draft: VersionView, signers: list[ResponseView], chosen: str, output: Path | None, *, force: bool = False) -> None:
     """The document of one version, as Markdown (screen or file) or PDF (file)."""
     from coopprogram.exporters.unity import UnityDocument
     from coopprogram.services.program import program_view
@@ -239,11 +240,11 @@ def write_document(db: Session, draft: VersionView, signers: list[ResponseView],
     if chosen == "pdf":
         from coopprogram.exporters.pdf import render_pdf
 
-        write_bytes(output, render_pdf("unity.typ", document))
+        write_bytes(output, render_pdf("unity.typ", document), force=force)
         return
     from coopprogram.exporters.markdown import unity_markdown
 
-    emit_text(unity_markdown(document), output=output)
+    emit_text(unity_markdown(document), output=output, force=force)
 
 
 # --- shared with `coop unity` and `coop report` ----------------------------------------------------

@@ -12,7 +12,7 @@ import typer
 from coopprogram.cli import complete
 from coopprogram.cli.context import database
 from coopprogram.cli.output import (
-    CsvFlag, JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, group, parse_count_option, parse_date_option,
+    CsvFlag, ForceFlag, JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, group, parse_count_option, parse_date_option,
     parse_money_option, parse_month_option, say, show, show_table, table, today, warn, write_bytes,
 )
 from coopprogram.units import format_minutes, format_money
@@ -225,6 +225,7 @@ def invoices_export(
     ref: Ref,
     format: Annotated[str, typer.Option("--format", "-f", help="pdf, md, csv or json. Default: from the file name, else md.")] = "",
     output: OutputFile = None,
+    force: ForceFlag = False,
 ) -> None:
     """Write an invoice as PDF (for the treasurer), Markdown (for email), CSV or JSON (for the books).
 
@@ -238,15 +239,15 @@ def invoices_export(
     if chosen == "pdf":
         from coopprogram.exporters.pdf import render_pdf
 
-        write_bytes(output, render_pdf("invoice.typ", doc))
+        write_bytes(output, render_pdf("invoice.typ", doc), force=force)
         return
     if chosen == "md":
         from coopprogram.exporters.markdown import invoice_markdown
 
-        emit_text(invoice_markdown(doc), output=output)
+        emit_text(invoice_markdown(doc), output=output, force=force)
     elif chosen == "csv":
         from coopprogram.exporters.csv import invoice_csv
 
-        emit_text(invoice_csv(doc), output=output)
+        emit_text(invoice_csv(doc), output=output, force=force)
     else:
-        emit_json(doc, output=output)
+        emit_json(doc, output=output, force=force)

@@ -7,6 +7,7 @@ This module loads for `coop --help`: it imports Typer only; Rich loads when some
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from datetime import date, datetime, timezone
@@ -37,7 +38,13 @@ def console() -> Console:
     if _console is None:
         from rich.console import Console
 
-        _console = Console(markup=False, highlight=False, emoji=False)
+        class _Console(Console):
+            def on_broken_pipe(self) -> None:
+                # Rich would exit 1 without a word; the command must say whether its change was saved.
+                self.quiet = True
+                raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+        _console = _Console(markup=False, highlight=False, emoji=False)
     return _console
 
 
@@ -97,21 +104,13 @@ def show(renderable: Any) -> None:
     console().print(renderable)
 
 
-def emit_text(text: str, *, output: Path | None = None, private: bool = False) -> None:
-    """Text to stdout, or to a file; a file holding personal data is created 0600."""
+def emit_text(text: str, *, output: Path | None = None, private: bool = False, force: bool = False) -> None:
+    """Text to stdout, or to a file (see `write_bytes`)."""
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    try:
-        descriptor = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600 if private else 0o644)
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        if private:
-            os.chmod(output, 0o600)
-    except OSError as error:
-        raise CoopError(f"Could not write {output}: {error.strerror}. Choose another file.") from None
-    say(f"Wrote {output}")
+    write_bytes(output, text.encode("utf-8"), private=private, force=force)
 
 
 def edit_text(initial: str, *, suffix: str = ".md") -> str | None:
@@ -137,12 +136,21 @@ def edit_text(initial: str, *, suffix: str = ".md") -> str | None:
     return None if text == initial else text
 
 
-def read_bytes(path: Path) -> bytes:
-    """A file the person named; an unreadable one is a one-line refusal."""
+# A cohort CSV, a draft or a calendar is kilobytes; this bounds what a wrong file (/dev/zero,
+# a video) can cost before it is refused, and it is read before any write lock is taken.
+MAX_INPUT_BYTES = 5_000_000
+
+
+def read_bytes(path: Path, *, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """A file the person named, at most `limit` bytes; an unreadable or larger one is a one-line refusal."""
     try:
-        return path.read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
     except OSError as error:
         raise CoopError(f"{path} could not be read: {error.strerror}. Check the file name and its permissions.") from None
+    if len(data) > limit:
+        raise CoopError(f"{path} is too large for coop ({limit // 1_000_000} MB at most); nothing was read. Check that it is the right file.")
+    return data
 
 
 def read_text(path: Path, *, save_as: str = "UTF-8 text") -> str:
@@ -165,18 +173,19 @@ def emit_bytes(data: bytes) -> None:
     stream.flush()
 
 
-def write_bytes(output: Path, data: bytes) -> None:
-    try:
-        output.write_bytes(data)
-    except OSError as error:
-        raise CoopError(f"Could not write {output}: {error.strerror}. Choose another file.") from None
+def write_bytes(output: Path, data: bytes, *, private: bool = False, force: bool = False) -> None:
+    """The file every `-o FILE` writes: through a temporary file and a rename, an existing file
+    replaced only with `force`; a `private` one (contact details) 0600 and never through a link."""
+    from coopprogram.files import write_file
+
+    write_file(output.expanduser().absolute(), data, replace=force, private=private)
     say(f"Wrote {output}")
 
 
-def emit_json(value: Any, *, output: Path | None = None) -> None:
+def emit_json(value: Any, *, output: Path | None = None, force: bool = False) -> None:
     from coopprogram.exporters.json import render_json
 
-    emit_text(render_json(value), output=output)
+    emit_text(render_json(value), output=output, force=force)
 
 
 def dash(value: object) -> str:
@@ -216,6 +225,7 @@ AsOf = Annotated[
 ]
 CsvFlag = Annotated[bool, typer.Option("--csv", help="Print CSV for a spreadsheet instead of a table.")]
 PhaseOption = Annotated[str | None, typer.Option("--phase", autocompletion=complete.phases, help="The phase: 1, 2, I or II. Default: the phase of today (or of --as-of).")]
+ForceFlag = Annotated[bool, typer.Option("--force", help="Replace the -o FILE if it already exists.")]
 OutputFile = Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of the screen.", dir_okay=False)]
 
 

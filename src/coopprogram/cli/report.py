@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import AsOf, OutputFile, bar, choose_format, dash, emit_text, say, show_table, today, write_bytes
+from coopprogram.cli.output import AsOf, OutputFile, ForceFlag, bar, choose_format, dash, emit_text, say, show_table, today, write_bytes
 from coopprogram.units import format_minutes, format_money, format_pace, format_percent
 
 if TYPE_CHECKING:
@@ -21,6 +21,7 @@ def report_command(
     as_of: AsOf = None,
     format: Annotated[str, typer.Option("--format", "-f", help="text (the terminal), md or pdf. Default: from the file name, else text.")] = "",
     output: OutputFile = None,
+    force: ForceFlag = False,
 ) -> None:
     """The phase status report: milestones, sessions, participation, decisions (the points of unity among them), hours and money, action items.
 
@@ -34,11 +35,11 @@ def report_command(
     if chosen == "pdf":
         from coopprogram.exporters.report import report_pdf
 
-        write_bytes(output, report_pdf(view))
+        write_bytes(output, report_pdf(view), force=force)
     elif chosen == "md" or output is not None:  # text written to a file is the Markdown
         from coopprogram.exporters.markdown import report_markdown
 
-        emit_text(report_markdown(view), output=output)
+        emit_text(report_markdown(view), output=output, force=force)
     else:
         print_report(view)
 

@@ -42,8 +42,10 @@ def sessions_add(
 
     Example: coop sessions add "Working-group call" --kind working-group --start "2021-10-05 18:00" --minutes 60 --repeat "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU" --until 2022-03-29 --invite none
     """
-    from coopprogram.services.sessions import add_session
+    from coopprogram.services.sessions import add_session, expand_repeat
 
+    if repeat and until:
+        expand_repeat(repeat, start, until)  # a runaway rule is refused before the write lock
     with database(write=True) as db:
         views = add_session(db, title=title, kind=kind, start=start, minutes=minutes, now=now(), location=location, link=link,
                             facilitator=facilitator, invite=invite, phase=phase, repeat=repeat, until=until)

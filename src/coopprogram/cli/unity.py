@@ -11,7 +11,7 @@ import typer
 from coopprogram.cli.context import database
 from coopprogram.cli.output import (
     group,
-    AsOf, JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, parse_count_option, parse_date_option, say, show_table, text_from, today,
+    AsOf, JsonFlag, OutputFile, ForceFlag, choose_format, dash, emit_json, emit_text, parse_count_option, parse_date_option, say, show, show_table, text_from, today, write_bytes,
 )
 
 app = group("Points of unity: versioned drafts, comments, circulation, responses, tally, adoption, withdrawal, diff, export.")
@@ -272,6 +272,7 @@ def unity_export(
     version: Version,
     format: Annotated[str, typer.Option("--format", "-f", help="md or pdf. Default: from the file name, else md.")] = "",
     output: OutputFile = None,
+    force: ForceFlag = False,
 ) -> None:
     """Write a version as the document sent round: its dates and deadline, the text, and the sign-on page (endorsements, stand-asides).
 
@@ -283,4 +284,4 @@ def unity_export(
     chosen = choose_format(format, output, ("md", "pdf"))
     with database(write=False) as db:
         draft = show_draft(db, version=version)
-        write_document(db, draft, sign_on(db, version=version), chosen, output)
+        write_document(db, draft, sign_on(db, version=version), chosen, output, force=force)

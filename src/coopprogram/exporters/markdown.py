@@ -17,14 +17,18 @@ from coopprogram.services.decisions import DiffView, state_summary
 from coopprogram.services.textdiff import WordChange
 from coopprogram.units import format_minutes, format_money, format_pace, format_percent
 
-# Characters that change meaning anywhere in a line (emphasis, code, links, tables, HTML);
-# the escaped text never starts a line, so list and heading markers need no escape.
+# Characters that change meaning anywhere in a line (emphasis, code, links, tables, HTML).
 _SPECIAL = re.compile(r"([\\`*_{}\[\]!|<>~])")
+# And what changes a line's meaning at its start (a paragraph, a name after "1. "): a heading,
+# a list item (`-`, `+`, `1.`, `2)`), a rule (`---`) or a heading's underline (`===`).
+_LINE_START = re.compile(r"^(?:([#+=-])|(\d+)([.)]))")
 
 
 def escape(text: str) -> str:
-    """Markdown-inert text on one line: special characters backslashed, line breaks folded."""
-    return _SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    """Markdown-inert text on one line: special characters backslashed, line breaks folded, and
+    a marker at its start (heading, list, rule) backslashed too, wherever the text lands."""
+    inert = _SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    return _LINE_START.sub(lambda m: f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}", inert)
 
 
 def invoice_markdown(doc: InvoiceDocument) -> str:

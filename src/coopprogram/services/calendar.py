@@ -19,7 +19,8 @@ from coopprogram.services.agenda import AgendaItemView, agendas_for
 from coopprogram.services.phases import get_phase, list_phases, phase_on
 from coopprogram.services.program import get_program
 from coopprogram.services.coops import get_coop
-from coopprogram.services.sessions import MAX_SESSION_MINUTES, get_kind
+from coopprogram.services.recurrence import cpu_budget, occurrences_until, refuse_sub_daily
+from coopprogram.services.sessions import MAX_OCCURRENCES, MAX_SESSION_MINUTES, get_kind
 from coopprogram.services.text import clean_text
 from coopprogram.units import local_to_utc, utc_now, utc_to_local
 
@@ -202,6 +203,7 @@ def _import_series(db: Session, event, *, uid: str, start: datetime, minutes: in
     from dateutil.rrule import rruleset, rrulestr
 
     rule_text = event.get("RRULE").to_ical().decode()
+    refuse_sub_daily(rule_text, what=f"The event '{fields['title']}' in the file")
     local_start = start.astimezone(_tz(zone))
     rules = rruleset()
     rules.rrule(rrulestr(rule_text, dtstart=local_start))
@@ -212,7 +214,10 @@ def _import_series(db: Session, event, *, uid: str, start: datetime, minutes: in
     db.add(series)
     db.flush()
     results = []
-    for occurrence in rules.between(local_start, until, inc=True)[:200]:
+    message = f"The repeat rule of the event '{fields['title']}' takes too long to work out; nothing was imported. Fix or remove that event."
+    with cpu_budget(message):
+        starts = occurrences_until(rules.xafter(local_start, inc=True), until, limit=MAX_OCCURRENCES)
+    for occurrence in starts[:MAX_OCCURRENCES]:
         occurrence_uid = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{uid}#{occurrence.astimezone(timezone.utc).isoformat()}"))
         results.append(_upsert(db, uid=occurrence_uid, start=occurrence.astimezone(timezone.utc), zone=zone, minutes=minutes, kind_id=kind_id, series_id=series.id, **fields))
     return results

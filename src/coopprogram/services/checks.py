@@ -1,4 +1,5 @@
-"""`coop db check`: the database's own integrity (SQLite's checks) and the program's invariants:
+"""`coop db check`: the database's own integrity (SQLite's checks), no schema object coop did not
+create (a trigger or view in a restored file would run in every command), and the program's invariants:
 invoice totals equal their lines, issued invoices' hours are locked to them, invoice numbers
 run without gaps, billable hours stay within each contract's cap and its phase, paid invoices'
 payments add up, one current response per
@@ -34,6 +35,8 @@ def check_database(db: Session) -> CheckReport:
     report = CheckReport()
     if db.get_bind().dialect.name == "sqlite":
         _sqlite(db, report)
+    report.checks.append("only the tables coop's migrations create, and no trigger or view")
+    report.problems.extend(f"The database holds a {line}; it may run hidden code: restore a clean backup." for line in _foreign_objects(db))
     for name, check in (
         ("invoice totals equal their lines", _invoice_totals),
         ("issued invoices' hours are locked to them", _locked_entries),
@@ -57,6 +60,17 @@ def _sqlite(db: Session, report: CheckReport) -> None:
     report.checks.append("SQLite foreign_key_check")
     for table, rowid, parent, _ in db.exec(text("PRAGMA foreign_key_check")).all():
         report.problems.append(f"Foreign key: row {rowid} of {table} points to a missing {parent}.")
+
+
+def _foreign_objects(db: Session) -> list[str]:
+    from pathlib import Path
+
+    from coopprogram import db as database
+
+    connection = db.connection()
+    if connection.dialect.name == "sqlite":
+        return database.unexpected_objects(Path(connection.engine.url.database))
+    return database.server_unexpected_objects(connection)
 
 
 def _invoice_totals(db: Session, problems: list[str]) -> None:

@@ -111,7 +111,12 @@ def check_rate_in_band(rate_cents: int, rate_min_cents: int, rate_max_cents: int
 def lock_contract(db: Session, contract_id: int) -> Contract:
     """The contract read afresh with its row locked (on a server): changes that depend on its
     hours (logging against the cap, amending it, drafting a month) take turns. SQLite's
-    IMMEDIATE transactions already do."""
+    IMMEDIATE transactions already do.
+
+    The one lock order on a server, so two commands never wait on each other: the contract
+    first, then the invoice (draft or issued), then the program row (invoice numbers), then
+    time entries and invoice lines. Every change to an entry or an invoice starts here, so
+    an edit, a removal, a draft and an issue of the same month take turns on one row."""
     query = select(Contract).where(Contract.id == contract_id).with_for_update().execution_options(populate_existing=True)
     return db.exec(query).one()
 

@@ -16,7 +16,7 @@ from sqlmodel import Session, func, select
 from coopprogram.errors import Conflict, InvalidInput, NotFound
 from coopprogram.models import Category, Contract, Coop, Invoice, InvoiceStatus, Milestone, Phase, ProgramSession, SessionKind, TimeEntry
 from coopprogram.services.categories import categories_for_phase, category_for_entry
-from coopprogram.services.contracts import check_cap, contract_on
+from coopprogram.services.contracts import check_cap, contract_on, lock_contract
 from coopprogram.services.coops import get_coop
 from coopprogram.services.invoices import clear_draft, rebuild_draft, reference_of
 from coopprogram.services.sessions import get_session
@@ -150,16 +150,28 @@ def _session_category(db: Session, session: ProgramSession | None, phase: Phase)
 
 
 def _get_unlocked(db: Session, entry_id: int) -> TimeEntry:
+    """The entry, read afresh once its contract (and its draft) are locked, in the one lock order
+    (see contracts.lock_contract): an edit and a removal on one draft, or an edit racing the
+    draft's issue, take turns instead of deadlocking or billing an entry that is gone."""
     entry = db.get(TimeEntry, entry_id)
+    invoice = None
+    if entry is not None:
+        lock_contract(db, entry.contract_id)  # every writer of entries and drafts holds it first
+        entry = db.exec(_fresh(TimeEntry, entry_id)).first()
+        invoice = db.exec(_fresh(Invoice, entry.invoice_id)).first() if entry is not None and entry.invoice_id else None
     if entry is None:
         raise NotFound(f"There is no time entry {entry_id}. `coop hours list` shows their numbers.")
-    invoice = db.get(Invoice, entry.invoice_id) if entry.invoice_id else None
     if _is_locked(invoice):
         raise Conflict(
             f"Entry {entry_id} is billed on invoice {invoice.number} ({invoice.status}); it cannot change. "
             f"Void the invoice first (`coop invoices void {invoice.number} --reason TEXT`)."
         )
     return entry
+
+
+def _fresh(model, row_id: int):  # noqa: ANN001, ANN202
+    """A row read again from the database (not from what this command read before), locked."""
+    return select(model).where(model.id == row_id).with_for_update().execution_options(populate_existing=True)
 
 
 def edit_entry(

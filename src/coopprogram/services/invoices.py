@@ -185,10 +185,12 @@ def get_invoice(db: Session, reference: str, *, lock: bool = False) -> Invoice:
     ref = reference.strip()
 
     def fetch(condition):  # noqa: ANN001, ANN202
-        query = select(Invoice).where(condition)
-        if lock:
-            query = query.with_for_update().execution_options(populate_existing=True)
-        return db.exec(query).first()
+        found = db.exec(select(Invoice).where(condition)).first()
+        if found is None or not lock:
+            return found
+        lock_contract(db, found.contract_id)  # the lock order: contract, then invoice (see lock_contract)
+        locked = select(Invoice).where(Invoice.id == found.id).with_for_update().execution_options(populate_existing=True)
+        return db.exec(locked).first()
 
     invoice = fetch(func.upper(Invoice.number) == ref.upper())
     if invoice is None:

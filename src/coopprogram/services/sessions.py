@@ -20,6 +20,7 @@ from coopprogram.models import Attendance, Coop, Invitation, Phase, ProgramSessi
 from coopprogram.services.coops import active_coops_on, get_coop
 from coopprogram.services.phases import get_phase, phase_on
 from coopprogram.services.program import get_program
+from coopprogram.services.recurrence import cpu_budget, occurrences_until, refuse_sub_daily
 from coopprogram.services.text import clean_text
 from coopprogram.units import local_to_utc, utc_now, utc_to_local
 
@@ -205,10 +206,13 @@ def _invitees(db: Session, invite: str | None, *, on: date) -> list[Coop]:
     return coops
 
 
-def _expand(rule: str, start: datetime, until: date) -> list[datetime]:
+def expand_repeat(rule: str, start: datetime, until: date) -> list[datetime]:
+    """The starts of a recurring series, bounded (see services/recurrence); also called before the
+    write lock is taken, so a runaway rule never holds it."""
     from dateutil.rrule import rrulestr
 
     text = rule.strip().upper().removeprefix("RRULE:")
+    refuse_sub_daily(text, what=f"'{rule}'")
     if "UNTIL=" in text or "COUNT=" in text:
         raise InvalidInput("Give the last date with --until, not UNTIL or COUNT inside --repeat.")
     if until < start.date():
@@ -217,13 +221,11 @@ def _expand(rule: str, start: datetime, until: date) -> list[datetime]:
         recurrence = rrulestr(f"RRULE:{text}", dtstart=start)
     except (ValueError, TypeError):
         raise InvalidInput(f"'{rule}' is not a recurrence rule: e.g. FREQ=WEEKLY;INTERVAL=2;BYDAY=TU or FREQ=MONTHLY;BYDAY=1TH.") from None
-    occurrences = []
-    for occurrence in recurrence.xafter(start, inc=True):
-        if occurrence > datetime.combine(until, time.max):
-            break
-        occurrences.append(occurrence)
-        if len(occurrences) > MAX_OCCURRENCES:
-            raise InvalidInput(f"That rule makes more than {MAX_OCCURRENCES} sessions before {until}; choose an earlier --until.")
+    message = f"'{rule}' takes too long to work out: it may never give a date before {until}. Check its BYMONTH, BYMONTHDAY and BYSETPOS."
+    with cpu_budget(message):
+        occurrences = occurrences_until(recurrence.xafter(start, inc=True), datetime.combine(until, time.max), limit=MAX_OCCURRENCES)
+    if len(occurrences) > MAX_OCCURRENCES:
+        raise InvalidInput(f"That rule makes more than {MAX_OCCURRENCES} sessions before {until}; choose an earlier --until.")
     if not occurrences:
         raise InvalidInput(f"'{rule}' gives no session between {start.date()} and {until}.")
     return occurrences
@@ -254,7 +256,7 @@ def add_session(
     fixed_phase = get_phase(db, phase) if phase else None
     if (repeat is None) != (until is None):
         raise InvalidInput("A recurring meeting needs both --repeat RULE and --until DATE.")
-    starts = _expand(repeat, start, until) if repeat else [start]
+    starts = expand_repeat(repeat, start, until) if repeat else [start]
     series = None
     if repeat:
         series = SessionSeries(rule=repeat.strip().upper().removeprefix("RRULE:"), until=until)

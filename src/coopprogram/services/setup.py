@@ -6,12 +6,14 @@ command's transaction, so they take the database URL instead of a session.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from coopprogram import db as database
-from coopprogram.config import display_location, sqlite_path
-from coopprogram.errors import Conflict, DatabaseProblem
+from coopprogram.config import display_location, sqlite_path, sqlite_url
+from coopprogram.errors import Conflict, CoopError, DatabaseProblem
 from coopprogram.migrations import HEAD_REVISION
 from coopprogram.services.demo import DemoSummary, load_demo, sample_data_dir
 from coopprogram.services.program import DEFAULTS_FILE, has_program, load_program_file, setup_program
@@ -38,6 +40,9 @@ def initialize(url: str, *, demo: bool, force: bool) -> InitResult:
     backed up and replaced. A setup that fails leaves no new file behind.
     """
     location = display_location(url)
+    path = sqlite_path(url)
+    if path is not None:
+        database.claim_sqlite_file(path)  # not another application's file, nothing coop did not create
     state = database.schema_state(url)
     backup: Path | None = None
     upgraded = False
@@ -55,7 +60,6 @@ def initialize(url: str, *, demo: bool, force: bool) -> InitResult:
             raise Conflict("--force starts over only on a SQLite file; on a server, create a new empty database instead.")
         backup = _backup(url, "before-init")
         database.remove_sqlite_files(url)
-    path = sqlite_path(url)
     new_file = path is not None and not path.exists()
     try:
         database.create_database(url)
@@ -89,11 +93,15 @@ def upgrade(url: str) -> UpgradeResult:
     return UpgradeResult(upgraded=True, backup=backup, revision=HEAD_REVISION)
 
 
-def _backup(url: str, reason: str) -> Path | None:
+def _backup(url: str, reason: str, *, prune: bool = True) -> Path | None:
+    """An automatic backup, recorded as this database's own; the oldest ones beyond the kept
+    number are deleted only once it is complete."""
     if sqlite_path(url) is None:
         return None
     made = database.backup_sqlite(url, database.automatic_backup_path(url, reason))
-    database.prune_backups(url)
+    database.record_backup(url, made)
+    if prune:
+        database.prune_backups(url)
     return made
 
 
@@ -108,10 +116,10 @@ def backup(url: str, *, destination: Path | None) -> Path:
         target = destination.expanduser().absolute() if destination else (
             default_database_path().parent / "backups" / f"server-{utc_now():%Y%m%d-%H%M%S}.db"
         )
-        if target.exists():
+        if os.path.lexists(target):
             raise DatabaseProblem(f"{target} already exists; nothing was written. Choose another file name.")
         database.make_private_directory(target.parent)
-        copy_database(url, "sqlite:///" + str(target))
+        copy_database(url, sqlite_url(target))
         return target
     if destination is not None:
         return database.backup_sqlite(url, destination.expanduser().absolute())
@@ -126,7 +134,9 @@ class RestoreResult:
 
 
 def restore(url: str, *, source: Path) -> RestoreResult:
-    """Put a backup back: checked first, the current database backed up, then replaced."""
+    """Put a backup back, all or nothing: the file is checked, copied beside the database and
+    brought up to date there; only then is the database backed up and replaced, in one step.
+    Old automatic backups are pruned last, and never the one just restored."""
     path = sqlite_path(url)
     if path is None:
         raise DatabaseProblem("`coop db restore` puts back SQLite backups; for a server database use its own restore tool.")
@@ -134,11 +144,30 @@ def restore(url: str, *, source: Path) -> RestoreResult:
     revision = database.inspect_backup(source)
     if path.exists() and source.samefile(path):
         raise DatabaseProblem(f"{source} is the database itself; choose a backup file.")
-    backup = _backup(url, "before-restore") if path.exists() else None
-    if not path.exists():
-        database.create_private_file(path)
-    database.copy_into(source, url)
-    upgraded = revision != HEAD_REVISION
-    if upgraded:
-        database.upgrade_schema(url)
+    database.make_private_directory(path.parent)
+    with tempfile.TemporaryDirectory(dir=path.parent, prefix=".coop-restore-") as folder:
+        staged = Path(folder) / path.name
+        database.create_private_file(staged)
+        database.copy_sqlite(source, staged, url=sqlite_url(staged))
+        upgraded = revision != HEAD_REVISION
+        try:
+            if upgraded:
+                database.upgrade_schema(sqlite_url(staged))
+            database.refuse_unexpected_objects(staged, what="it was not restored")
+        except CoopError as error:
+            raise DatabaseProblem(
+                f"{source} could not be brought up to this coop's schema ({error.message}); "
+                "the database was not changed."
+            ) from None
+        backup = _backup(url, "before-restore", prune=False) if path.exists() else None
+        new_file = not path.exists()
+        if new_file:
+            database.create_private_file(path)
+        try:
+            database.copy_into(staged, url)
+        except BaseException:
+            if new_file:
+                database.remove_sqlite_files(path)
+            raise
+    database.prune_backups(url, spare=source)
     return RestoreResult(restored_from=source, backup=backup, upgraded=upgraded)

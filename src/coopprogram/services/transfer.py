@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, insert, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import SQLModel
 
 import coopprogram.models  # noqa: F401 - the tables, on SQLModel.metadata
@@ -63,6 +64,8 @@ def copy_database(source_url: str, target_url: str, *, replace: bool = False) ->
                         raise DatabaseProblem(f"Copying {table.name} gave {found} rows instead of {expected}; nothing was copied.")
                 if target.dialect.name == "postgresql":
                     _advance_sequences(target)
+    except DBAPIError as error:  # the driver's words only: its parameters would be every co-op's contacts
+        raise database.translate(error, target_url) from None
     finally:
         source_engine.dispose()
         target_engine.dispose()
