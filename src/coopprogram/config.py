@@ -42,3 +42,14 @@ def display_location(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)
+
+
+FILES_VAR = "COOP_FILES"
+
+
+def files_folder(url: str, name: str) -> Path:
+    """A private folder the program keeps files in (`outbox`, `materials`): beside a SQLite
+    database, else in COOP_FILES or the user data folder (a server database has no folder)."""
+    path = sqlite_path(url)
+    base = path.parent if path is not None else Path(os.environ.get(FILES_VAR) or default_database_path().parent).expanduser()
+    return base / name

@@ -36,6 +36,8 @@ COMMANDS = {
     "sessions": ("sessions", "app", "Sessions: schedule, list, show, edit, reschedule, cancel, close, attendance, notes."),
     "agenda": ("agenda", "app", "Session agendas: items with clock times, and the printable agenda."),
     "actions": ("actions", "app", "Action items between meetings: add, list (overdue first), done."),
+    "messages": ("messages", "app", "Messages to the co-ops: invitations, updates, reminders, follow-ups; compose, list, show, send."),
+    "materials": ("materials", "app", "The program's documents: handouts, slides, links; add, list, export, a session's packet."),
     "calendar": ("calendar", "app", "The .ics calendar: export for the co-ops' calendars, import from other calendars."),
     "unity": ("unity", "app", "Points of unity: drafts, comments, circulation, responses, tally, adoption, diff, export."),
     "budget": ("budget", "budget_command", "Hours and dollars against the contract: pace, forecast, by category and month."),

@@ -239,3 +239,29 @@ def choose_format(requested: str, output: Path | None, allowed: tuple[str, ...],
     if chosen == "pdf" and output is None:
         raise typer.BadParameter("a PDF goes to a file: add -o FILE.pdf", param_hint="--output")
     return chosen
+
+
+def write_private_file(path: Path, data: bytes) -> None:
+    """A new file readable by its owner only (0600 before the first byte), in a private (0700)
+    folder: written to a temporary name beside it and renamed, so it is never seen half-written.
+    Quiet: the command says what it wrote. An existing file is never replaced."""
+    import tempfile
+
+    from coopprogram.db import make_private_directory
+
+    try:
+        make_private_directory(path.parent)
+        if path.exists() or path.is_symlink():
+            raise CoopError(f"{path} already exists; nothing was written over it.")
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".coop-", suffix=".tmp")  # mode 0600
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, path)
+        except OSError:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError as error:
+        raise CoopError(f"Could not write {path}: {error.strerror}. Check the folder's space and permissions.") from None

@@ -11,7 +11,7 @@ from coopprogram.cli.output import group, JsonFlag, emit_json, say
 
 app = group("The program's own facts: name, organization, cohort, time zone.")
 
-FIELD_HELP = "One of: name, organization, short-name, cohort, timezone, bill-to, invoice-pattern, payment-days, adoption-endorsements, adoption-max-blocks."
+FIELD_HELP = "One of: name, organization, short-name, cohort, timezone, bill-to, invoice-pattern, payment-days, adoption-endorsements, adoption-max-blocks, mail-from, reminder-days."
 
 
 @app.command("show")
@@ -35,6 +35,8 @@ def program_show(json: JsonFlag = False) -> None:
     say(f"Invoices:     numbered {view.invoice_pattern}, due in {view.payment_days} days")
     say(f"Adoption:     points of unity adopted with no more than {view.adoption_max_blocks} block(s) and endorsements "
         f"from at least {view.adoption_endorse_fraction} of the active co-ops")
+    sender = view.mail_from or '(not set: coop program set mail-from "Name <address>")'
+    say(f"Messages:     from {sender}; reminders {view.reminder_days} day(s) before a session")
 
 
 @app.command("set")
