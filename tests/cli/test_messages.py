@@ -258,3 +258,33 @@ def test_compose_without_a_sender_says_how_to_set_one(coop, db_url) -> None:
     result = coop("messages", "compose")
     assert result.exit_code == 1
     assert "coop program set mail-from" in result.stderr
+
+
+def test_follow_up_carries_the_minutes_and_only_that_co_ops_action_items(coop, program, smtp, monkeypatch) -> None:
+    from datetime import datetime, timezone
+
+    from coopprogram.cli import output
+
+    # The session is closed the evening it ran, as the consultant would.
+    monkeypatch.setattr(output, "now", lambda: datetime(2022, 1, 21, 2, 0, tzinfo=timezone.utc))
+    import coopprogram.cli.sessions as sessions_cli
+
+    monkeypatch.setattr(sessions_cli, "now", output.now)
+    assert coop("sessions", "attend", "1", "casa-limpia", "voces", "--absent", "tierra-viva").exit_code == 0
+    assert coop("actions", "add", "Share the bookkeeping questions", "--owner", "Ana", "--due", "2022-01-28", "--session", "1", "--coop", "voces").exit_code == 0
+    assert coop("actions", "add", "Book the hall for February", "--owner", "Rosa", "--due", "2022-01-31", "--session", "1", "--coop", "casa-limpia").exit_code == 0
+    closed = coop("sessions", "close", "1", "--decision", "Circulate version 1 on February 1")
+    assert closed.exit_code == 0, closed.stderr
+    assert "3 follow-up" in coop("messages", "compose", "--as-of", "2022-01-21").stdout
+    coop("messages", "send", "--smtp", smtp.url)
+    follow_ups = {rcpts[0]: m.get_body(preferencelist=("plain",)).get_content() for rcpts, m in smtp.received if m["Subject"] == "Minutes: Points of unity workshop"}
+    assert len(follow_ups) == 3
+    to_voces = follow_ups["ana@voces.example.org"]
+    assert "1. Circulate version 1 on February 1" in to_voces
+    assert "- Attended: Casa Limpia, Voces" in to_voces and "- Absent: Tierra Viva" in to_voces
+    your_part = to_voces.split("Your co-op's action items:")[1]
+    assert "Share the bookkeeping questions — Ana, due 2022-01-28" in your_part
+    assert "Book the hall" not in your_part
+    assert "Your co-op has no open action items." in follow_ups["jean@tierraviva.example.org"]
+    for body in follow_ups.values():
+        assert "@" not in body.split("## Attendance")[1].split("## Decisions")[0]  # names only, never contacts
