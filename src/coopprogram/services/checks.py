@@ -1,7 +1,8 @@
 """`coop db check`: the database's own integrity (SQLite's checks) and the program's invariants:
 invoice totals equal their lines, issued invoices' hours are locked to them, invoice numbers
 run without gaps, billable hours stay within each contract's cap, one current response per
-co-op per version, and no session's SEQUENCE below what a calendar export already sent.
+co-op per version, no session's SEQUENCE below what a calendar export already sent, and every
+material's file present and unchanged (its SHA-256).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import text
 from sqlmodel import Session, func, select
@@ -27,7 +29,7 @@ class CheckReport:
         return not self.problems
 
 
-def check_database(db: Session) -> CheckReport:
+def check_database(db: Session, *, materials_folder: Path | None = None) -> CheckReport:
     report = CheckReport()
     if db.get_bind().dialect.name == "sqlite":
         _sqlite(db, report)
@@ -41,6 +43,11 @@ def check_database(db: Session) -> CheckReport:
     ):
         report.checks.append(name)
         check(db, report.problems)
+    if materials_folder is not None:
+        from coopprogram.services.materials import check_files
+
+        report.checks.append("every material's file present and unchanged")
+        report.problems.extend(check_files(db, folder=materials_folder))
     return report
 
 
