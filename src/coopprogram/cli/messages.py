@@ -26,11 +26,11 @@ def outbox() -> Path:
 
 def write_outbox(composed: list) -> None:
     """Each composed message as its .eml and, beside it, the .txt for WhatsApp or SMS."""
-    from coopprogram.exporters.messages import render_email, short_text
+    from coopprogram.exporters.messages import render_emails, short_text
 
     folder = outbox()
-    for message in composed:
-        write_private_file(folder / message.file_name, render_email(message))
+    for message, email in zip(composed, render_emails(composed), strict=True):
+        write_private_file(folder / message.file_name, email)
         write_private_file(folder / Path(message.file_name).with_suffix(".txt"), short_text(message).encode("utf-8"))
 
 
@@ -132,7 +132,9 @@ def messages_send(
     """Send every pending message over SMTP, each marked sent as soon as the server takes it.
     After a crash or a network error, run it again: it sends only what did not go.
 
-    Example: COOP_SMTP_PASSWORD=... coop messages send --smtp smtp://coop@mail.example.org:587
+    The password comes from the URL, COOP_SMTP_PASSWORD or ~/.netrc; it is never stored or printed.
+
+    Example: coop messages send --smtp smtp://coop@mail.example.org:587
     """
     from coopprogram.services.mailer import send_outbox, smtp_server
 

@@ -113,19 +113,19 @@ def short_text(message: OutgoingMessage) -> str:
     return "\n".join(out) + "\n"
 
 
-def itip_calendar(message: OutgoingMessage) -> bytes:
+def itip_calendar(message: OutgoingMessage, calendar=None) -> bytes:  # noqa: ANN001 - an icalendar Calendar
     """The session's calendar as the ics exporter writes it, made an iTIP request or cancellation
-    (RFC 5546): METHOD, the organizer, and the co-op's point person as the one ATTENDEE."""
-    from icalendar import Calendar, vCalAddress, vText
+    (RFC 5546): METHOD, the organizer, and the co-op's point person as the one ATTENDEE.
+    `calendar`: the session's calendar already read (messages about one session share it)."""
+    from icalendar import vCalAddress, vText
 
-    from coopprogram.exporters.ics import render_ics
-
-    calendar = Calendar.from_ical(render_ics(replace(message.calendar, milestones=[])))
+    calendar = calendar or _session_calendar(message)
     calendar["METHOD"] = vText(METHODS[message.kind])
     for event in calendar.walk("VEVENT"):
         organizer = vCalAddress(f"mailto:{message.sender_address}")
         organizer.params["CN"] = vText(message.sender_name)
         event["ORGANIZER"] = organizer
+        event.pop("ATTENDEE", None)
         if message.recipient.email:
             attendee = vCalAddress(f"mailto:{message.recipient.email}")
             attendee.params.update({"CN": vText(message.recipient.name or message.recipient.coop_name), "ROLE": "REQ-PARTICIPANT",
@@ -134,7 +134,31 @@ def itip_calendar(message: OutgoingMessage) -> bytes:
     return calendar.to_ical()
 
 
-def render_email(message: OutgoingMessage) -> bytes:
+def _session_calendar(message: OutgoingMessage):  # noqa: ANN202 - an icalendar Calendar
+    from icalendar import Calendar
+
+    from coopprogram.exporters.ics import render_ics
+
+    return Calendar.from_ical(render_ics(replace(message.calendar, milestones=[])))
+
+
+def render_emails(messages: list[OutgoingMessage]) -> list[bytes]:
+    """Each message as an email; a session's calendar is written once for all its messages."""
+    calendars: dict[tuple, object] = {}
+    emails = []
+    for message in messages:
+        calendar = None
+        if message.kind in METHODS and message.calendar is not None:
+            event = message.calendar.sessions[0]
+            key = (event.uid, event.sequence, message.kind)
+            if key not in calendars:
+                calendars[key] = _session_calendar(message)
+            calendar = calendars[key]
+        emails.append(render_email(message, calendar))
+    return emails
+
+
+def render_email(message: OutgoingMessage, calendar=None) -> bytes:  # noqa: ANN001 - see itip_calendar
     from email import policy
     from email.message import EmailMessage
     from email.utils import format_datetime, formataddr
@@ -150,7 +174,9 @@ def render_email(message: OutgoingMessage) -> bytes:
     if message.kind in METHODS and message.calendar is not None:
         method = METHODS[message.kind]
         email.add_attachment(
-            itip_calendar(message).decode("utf-8"), subtype="calendar", params={"method": method},
+            itip_calendar(message, calendar).decode("utf-8"), subtype="calendar", params={"method": method},
             filename="cancel.ics" if method == "CANCEL" else "invite.ics",
         )
-    return email.as_bytes(policy=policy.SMTP)  # CRLF line ends: what the wire and .eml readers expect
+    # CRLF line ends, as the wire and .eml readers expect; headers folded only past SMTP's own
+    # limit, since some clients show a subject folded after "Subject:" with a leading space.
+    return email.as_bytes(policy=policy.SMTP.clone(max_line_length=998))

@@ -149,11 +149,13 @@ class _Composer:
     now: datetime
     sender: str
     calendar: CalendarView
+    known: set[str]  # the keys of every message composed before
     composed: list[tuple[Message, Coop, SessionView | None]]
 
     def add(self, kind: MessageKind, key: str, coop: Coop, *, session: SessionView | None = None, version: int | None = None) -> None:
-        if self.db.exec(select(Message.id).where(Message.key == key)).first() is not None:
+        if key in self.known:
             return
+        self.known.add(key)
         token = uuid.uuid4().hex
         message = Message(
             key=key, kind=kind.value, coop_id=coop.id, session_id=session.id if session else None, draft_version=version,
@@ -175,7 +177,8 @@ def _supersede(db: Session, messages: list[Message]) -> None:
 def compose_due(db: Session, *, now: datetime) -> list[OutgoingMessage]:
     """Compose every message due at `now` that was not composed before; the messages written."""
     program = get_program(db)
-    composer = _Composer(db, now, _sender(db), calendar_view(db, milestones=False), [])
+    known = set(db.exec(select(Message.key)).all())
+    composer = _Composer(db, now, _sender(db), calendar_view(db, milestones=False), known, [])
     _session_messages(db, composer, reminder_days=program.reminder_days)
     _consent_reminders(db, composer, reminder_days=program.reminder_days)
     db.flush()
@@ -247,11 +250,14 @@ def _outgoing(db: Session, composer: _Composer) -> list[OutgoingMessage]:
     today = utc_to_local(composer.now, program.timezone).date()
     state = unity_state(db, today) if any(m.kind == MessageKind.CONSENT_REMINDER for m, _, _ in composer.composed) else None
     out = []
+    calendars: dict[str, CalendarView] = {}  # one per session, shared by its messages
     for message, coop, session in composer.composed:
         kind = MessageKind(message.kind)
         calendar = None
         if session is not None and kind in CALENDAR_KINDS | {MessageKind.CANCELLATION}:
-            calendar = replace(composer.calendar, sessions=[e for e in composer.calendar.sessions if e.uid == session.uid])
+            if session.uid not in calendars:
+                calendars[session.uid] = replace(composer.calendar, sessions=[e for e in composer.calendar.sessions if e.uid == session.uid])
+            calendar = calendars[session.uid]
         follow_up = kind == MessageKind.FOLLOW_UP
         out.append(OutgoingMessage(
             id=message.id, kind=message.kind, message_id=message.message_id, file_name=message.file_name, composed_at=message.composed_at,
