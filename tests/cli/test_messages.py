@@ -288,3 +288,64 @@ def test_follow_up_carries_the_minutes_and_only_that_co_ops_action_items(coop, p
     assert "Your co-op has no open action items." in follow_ups["jean@tierraviva.example.org"]
     for body in follow_ups.values():
         assert "@" not in body.split("## Attendance")[1].split("## Decisions")[0]  # names only, never contacts
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory):
+    """A self-signed certificate for 127.0.0.1, which the client is told to trust (SSL_CERT_FILE)."""
+    import subprocess
+
+    folder = tmp_path_factory.mktemp("tls")
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem")],
+        check=True, capture_output=True,
+    )
+    return folder / "cert.pem", folder / "key.pem"
+
+
+@pytest.mark.parametrize("scheme", ["smtp", "smtps"])
+def test_starttls_and_ssl_with_a_password_from_the_environment(coop, program, certificate, monkeypatch, scheme) -> None:
+    import ssl
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    cert, key = certificate
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    recorder, logins = Recorder(), []
+
+    def authenticate(server, session, envelope, mechanism, data):  # noqa: ANN001, ANN202
+        logins.append((data.login.decode(), data.password.decode(), server.transport.get_extra_info("ssl_object") is not None))
+        return AuthResult(success=True)
+
+    # Implicit TLS is invisible to aiosmtpd's AUTH check, which looks for STARTTLS; the transport shows it.
+    tls = {"tls_context": context, "require_starttls": True} if scheme == "smtp" else {"ssl_context": context, "auth_require_tls": False}
+    controller = Controller(recorder, hostname="127.0.0.1", port=_free_port(), authenticator=authenticate, **tls)
+    controller.start()
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    monkeypatch.setenv("COOP_SMTP_PASSWORD", "from-the-environment")
+    try:
+        coop("messages", "compose", "--as-of", AS_OF)
+        result = coop("messages", "send", "--smtp", f"{scheme}://coop@127.0.0.1:{controller.port}")
+    finally:
+        controller.stop()
+    assert result.exit_code == 0, result.stderr
+    assert logins == [("coop", "from-the-environment", True)]
+    assert len(recorder.received) == 3
+    assert "from-the-environment" not in result.stdout + result.stderr
+
+
+def test_a_co_op_without_an_email_gets_its_text_by_hand_and_is_not_sent(coop, program, smtp) -> None:
+    from coopprogram.config import files_folder
+
+    coop("coops", "add", "Pan y Rosas", "--kind", "worker", "--slug", "pan-y-rosas", "--contact-phone", "617-555-0199")
+    coop("sessions", "edit", "1", "--invite", "all")
+    composed = coop("messages", "compose", "--as-of", AS_OF)
+    assert "1 co-op(s) have no email address (Pan y Rosas): send their .txt by WhatsApp or SMS" in composed.stderr
+    [by_hand] = [v for v in _json_list(coop) if v["status"] == "by-hand"]
+    text = (files_folder(program, "outbox") / by_hand["file_name"]).with_suffix(".txt").read_text(encoding="utf-8")
+    assert text.startswith("SEI Movement Co-op Program pilot: Invitation: Points of unity workshop, Thu Jan 20, 2022, 18:00\n")
+    assert "Sent 3 message(s)" in coop("messages", "send", "--smtp", smtp.url).stdout
+    assert len(smtp.received) == 3
