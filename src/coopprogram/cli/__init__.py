@@ -33,7 +33,7 @@ COMMANDS = {
     "phases": ("phases", "app", "The program's phases: dates, focus and the consultant's contract for each."),
     "coops": ("coops", "app", "The pilot co-ops: list, show, add, edit, archive, import and export."),
     "milestones": ("milestones", "app", "Milestones per phase: due dates, status, overdue ones flagged."),
-    "sessions": ("sessions", "app", "Sessions: schedule, list, show, edit, reschedule, cancel, close, attendance, notes."),
+    "sessions": ("sessions", "app", "Sessions: schedule, list, show, edit, reschedule, cancel, close with minutes, attendance, notes."),
     "agenda": ("agenda", "app", "Session agendas: items with clock times, and the printable agenda."),
     "actions": ("actions", "app", "Action items between meetings: add, list (overdue first), done."),
     "messages": ("messages", "app", "Messages to the co-ops: invitations, updates, reminders, follow-ups; compose, list, show, send."),
