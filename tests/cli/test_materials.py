@@ -85,3 +85,12 @@ def test_the_packet_holds_the_agenda_materials_and_current_points_of_unity(coop,
     assert (folder / "materials" / f"{number}-reading-guide.md").read_bytes() == handout.read_bytes()
     again = coop("materials", "packet", "17", "-o", str(folder))
     assert again.exit_code == 1 and "already exists" in again.stderr
+
+
+def test_backup_says_which_folders_to_copy_with_it(coop, demo_url, tmp_path) -> None:
+    handout = tmp_path / "handout.md"
+    handout.write_text("# Our five values\n", encoding="utf-8")
+    coop("materials", "add", str(handout), "--session", "16")
+    result = coop("db", "backup", "-o", str(tmp_path / "backup.db"))
+    assert result.exit_code == 0, result.stderr
+    assert f"Also copy {_materials_folder(demo_url)} (1 files, the materials' files) with the backup" in result.stdout
