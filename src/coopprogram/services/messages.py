@@ -151,6 +151,7 @@ class _Composer:
     calendar: CalendarView
     known: set[str]  # the keys of every message composed before
     composed: list[tuple[Message, Coop, SessionView | None]]
+    consent_deadline: date | None = None
 
     def add(self, kind: MessageKind, key: str, coop: Coop, *, session: SessionView | None = None, version: int | None = None) -> None:
         if key in self.known:
@@ -235,6 +236,7 @@ def _consent_reminders(db: Session, composer: _Composer, *, reminder_days: int) 
         return
     if not state.deadline - timedelta(days=reminder_days) <= today <= state.deadline:
         return
+    composer.consent_deadline = state.deadline
     answered = {r.coop for r in state.tally.endorsed + state.tally.stood_aside + state.tally.blocked}
     for view in active_coops_on(db, today):
         if view.slug not in answered:
@@ -248,7 +250,6 @@ def _outgoing(db: Session, composer: _Composer) -> list[OutgoingMessage]:
 
     program = get_program(db)
     today = utc_to_local(composer.now, program.timezone).date()
-    state = unity_state(db, today) if any(m.kind == MessageKind.CONSENT_REMINDER for m, _, _ in composer.composed) else None
     out = []
     calendars: dict[str, CalendarView] = {}  # one per session, shared by its messages
     for message, coop, session in composer.composed:
@@ -266,7 +267,7 @@ def _outgoing(db: Session, composer: _Composer) -> list[OutgoingMessage]:
             session=session, calendar=calendar,
             minutes=minutes_view(db, session_id=session.id, now=composer.now) if follow_up else None,
             actions=actions_of(db, coop_id=coop.id, today=today) if follow_up else [],
-            draft_version=message.draft_version, deadline=state.deadline if state and message.draft_version else None,
+            draft_version=message.draft_version, deadline=composer.consent_deadline if message.draft_version else None,
         ))
     return out
 
