@@ -349,3 +349,18 @@ def test_a_co_op_without_an_email_gets_its_text_by_hand_and_is_not_sent(coop, pr
     assert text.startswith("SEI Movement Co-op Program pilot: Invitation: Points of unity workshop, Thu Jan 20, 2022, 18:00\n")
     assert "Sent 3 message(s)" in coop("messages", "send", "--smtp", smtp.url).stdout
     assert len(smtp.received) == 3
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("ftp://coop:pw-1@mail.example.org", "Error: 'ftp://coop:***@mail.example.org' is not a mail server address"),
+        ("coop:pw-1@mail.example.org", "Error: 'mail.example.org' is not a mail server address"),
+        ("smtp://coop:pw-1@mail.example.org:99999", "Error: 'smtp://coop:***@mail.example.org:99999' has a port that is not a number"),
+    ],
+)
+def test_a_wrong_server_address_is_refused_without_showing_the_password(coop, program, url, message) -> None:
+    coop("messages", "compose", "--as-of", AS_OF)
+    result = coop("messages", "send", "--smtp", url)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(message) and "pw-1" not in result.stderr

@@ -41,17 +41,28 @@ def smtp_server(option: str | None) -> SmtpServer:
     if not text:
         raise InvalidInput(f"Say which mail server sends: --smtp smtp://user@mail.example.org:587 (or set {URL_VAR}).")
     parts = urlsplit(text)
-    shown = display_location(text) if parts.hostname else text.split("@")[-1]
+    shown = _shown(text)
     if parts.scheme not in PORTS or not parts.hostname:
         raise InvalidInput(f"'{shown}' is not a mail server address: use smtp://user@host:587 (STARTTLS) or smtps://user@host:465 (SSL).")
     try:
         port = parts.port or PORTS[parts.scheme]
     except ValueError:
-        raise InvalidInput(f"'{shown}' has a port that is not a number.") from None
+        raise InvalidInput(f"'{shown}' has a port that is not a number from 1 to 65535.") from None
     user, password = unquote(parts.username or ""), unquote(parts.password or "") or os.environ.get(PASSWORD_VAR, "")
     if not password:
         user, password = _netrc(parts.hostname, user)
     return SmtpServer(parts.scheme, parts.hostname, port, user, password, shown)
+
+
+def _shown(text: str) -> str:
+    """The URL without its password (the program's one masking function), or, for one it cannot
+    read, only what follows the credentials."""
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return display_location(text)
+    except (ValueError, ArgumentError):
+        return text.rpartition("@")[2]
 
 
 def _netrc(host: str, user: str) -> tuple[str, str]:
