@@ -174,6 +174,21 @@ def test_consent_reminder_goes_only_to_co_ops_that_have_not_answered(coop, progr
     assert "2022-01-14" in message.get_body(preferencelist=("plain",)).get_content()
 
 
+def test_a_consent_reminder_is_not_sent_once_the_co_op_has_answered(coop, program, smtp, tmp_path) -> None:
+    draft = tmp_path / "v1.md"
+    draft.write_text("We hold these in common.\n\n1. Dignity at work.\n", encoding="utf-8")
+    coop("unity", "new", "--file", str(draft))
+    coop("unity", "circulate", "1", "--deadline", "2022-01-14", "--on", "2022-01-03")
+    coop("unity", "respond", "1", "voces", "endorse", "--on", "2022-01-05")
+    assert "2 consent-reminder" in coop("messages", "compose", "--as-of", "2022-01-13").stdout
+    # Tierra Viva answers before the reminders go out: its reminder must not reach it.
+    coop("unity", "respond", "1", "tierra-viva", "endorse", "--on", "2022-01-13")
+    sent = coop("messages", "send", "--smtp", smtp.url)
+    assert "Set aside 1 message(s)" in sent.stdout, sent.stderr
+    reminded = [rcpts[0] for rcpts, m in smtp.received if m["Subject"].startswith("Your decision")]
+    assert reminded == ["rosa@casalimpia.example.org"]
+
+
 def test_an_interrupted_send_resumes_without_duplicates(coop, program, smtp) -> None:
     coop("messages", "compose", "--as-of", AS_OF)
     smtp.refuse_number = 2

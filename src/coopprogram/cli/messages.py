@@ -140,6 +140,9 @@ def messages_send(
 
     server = smtp_server(smtp)
     report = send_outbox(current.url, server=server, outbox=outbox())
+    if report.stale:
+        say(f"Set aside {report.stale} message(s) that no longer hold (the session changed, or the co-op answered or left); "
+            "`coop messages compose` writes what is due now.")
     if not report.sent and not report.failed:
         say("No message is waiting to be sent.")
         return

@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 from coopprogram.config import display_location
 from coopprogram.db import unit_of_work
 from coopprogram.errors import CoopError, InvalidInput
-from coopprogram.services.messages import mark_failed, mark_sent, pending_messages
+from coopprogram.services.messages import mark_failed, mark_sent, pending_messages, supersede_stale
 from coopprogram.units import utc_now
 
 URL_VAR = "COOP_SMTP_URL"
@@ -113,6 +113,7 @@ class SendReport:
     sent: list[int] = field(default_factory=list)
     failed: list[tuple[int, str]] = field(default_factory=list)  # message, why (without the address)
     stopped: str = ""  # why the run stopped before the end, if it did
+    stale: int = 0  # pending messages set aside because they no longer said what is true
 
 
 def _addresses(data: bytes) -> tuple[str, str]:
@@ -128,13 +129,14 @@ def send_outbox(url: str, *, server: SmtpServer, outbox: Path) -> SendReport:
     or "try again later" (the rest would meet the same)."""
     import smtplib
 
-    with unit_of_work(url, write=False) as db:
+    with unit_of_work(url, write=True, command=COMMAND) as db:
+        stale = supersede_stale(db, now=utc_now())
         pending = pending_messages(db)
     sent: list[int] = []
     failed: list[tuple[int, str]] = []
     stopped = ""
     if not pending:
-        return SendReport()
+        return SendReport(stale=stale)
     client = _connect(server)
     try:
         for message in pending:
@@ -163,7 +165,7 @@ def send_outbox(url: str, *, server: SmtpServer, outbox: Path) -> SendReport:
             client.quit()
         except (OSError, smtplib.SMTPException):
             pass  # the connection is already gone; what was sent is recorded
-    return SendReport(sent, failed, stopped)
+    return SendReport(sent, failed, stopped, stale)
 
 
 def _code(error: Exception) -> int:

@@ -228,20 +228,66 @@ def _upcoming(composer: _Composer, session: SessionView, coop: Coop, before: lis
         composer.add(MessageKind.REMINDER, f"reminder/{session.uid}/{session.sequence}/{coop.id}", coop, session=session)
 
 
-def _consent_reminders(db: Session, composer: _Composer, *, reminder_days: int) -> None:
-    """Only the co-ops in the cohort that have not answered the circulating version, in the days before its deadline."""
-    today = utc_to_local(composer.now, get_program(db).timezone).date()
+@dataclass(frozen=True)
+class _ConsentRound:
+    version: int
+    deadline: date
+    unanswered: list[str]  # slugs of the co-ops in the cohort that have not answered
+
+
+def _consent_round(db: Session, today: date) -> _ConsentRound | None:
+    """The circulating version of the points of unity and who has not answered it, as of the day:
+    the one place messages ask the unity service."""
     state = unity_state(db, today)
     if state is None or state.status != "circulating" or state.deadline is None or state.tally is None:
-        return
-    if not state.deadline - timedelta(days=reminder_days) <= today <= state.deadline:
-        return
-    composer.consent_deadline = state.deadline
+        return None
     answered = {r.coop for r in state.tally.endorsed + state.tally.stood_aside + state.tally.blocked}
-    for view in active_coops_on(db, today):
-        if view.slug not in answered:
-            coop = db.exec(select(Coop).where(Coop.slug == view.slug)).one()
-            composer.add(MessageKind.CONSENT_REMINDER, f"consent-reminder/{state.version}/{coop.id}", coop, version=state.version)
+    unanswered = [view.slug for view in active_coops_on(db, today) if view.slug not in answered]
+    return _ConsentRound(state.version, state.deadline, unanswered)
+
+
+def _today(db: Session, now: datetime) -> date:
+    return utc_to_local(now, get_program(db).timezone).date()
+
+
+def _consent_reminders(db: Session, composer: _Composer, *, reminder_days: int) -> None:
+    """Only the co-ops in the cohort that have not answered the circulating version, in the days before its deadline."""
+    today = _today(db, composer.now)
+    round_ = _consent_round(db, today)
+    if round_ is None or not round_.deadline - timedelta(days=reminder_days) <= today <= round_.deadline:
+        return
+    composer.consent_deadline = round_.deadline
+    for slug in round_.unanswered:
+        coop = db.exec(select(Coop).where(Coop.slug == slug)).one()
+        composer.add(MessageKind.CONSENT_REMINDER, f"consent-reminder/{round_.version}/{coop.id}", coop, version=round_.version)
+
+
+def supersede_stale(db: Session, *, now: datetime) -> int:
+    """Before sending: a pending message that no longer says what is true is not sent (the session
+    moved or was cancelled since, the co-op was uninvited or left, or it answered the consent
+    round). How many were set aside."""
+    pending = list(db.exec(select(Message).where(Message.status == MessageStatus.PENDING)).all())
+    session_ids = {m.session_id for m in pending if m.session_id is not None}
+    current = {s.id: s for s in db.exec(select(ProgramSession).where(ProgramSession.id.in_(session_ids))).all()} if session_ids else {}
+    invited = {tuple(row) for row in db.exec(select(Invitation.session_id, Invitation.coop_id).where(Invitation.session_id.in_(session_ids)))} if session_ids else set()
+    archived = set(db.exec(select(Coop.id).where(Coop.archived_on.is_not(None))).all())
+    consent = [m for m in pending if m.kind == MessageKind.CONSENT_REMINDER]
+    round_ = _consent_round(db, _today(db, now)) if consent else None
+    still_unanswered = {(round_.version, coop_id) for coop_id in db.exec(select(Coop.id).where(Coop.slug.in_(round_.unanswered)))} if round_ else set()
+    stale = []
+    for message in pending:
+        if message.kind == MessageKind.CONSENT_REMINDER:
+            if (message.draft_version, message.coop_id) not in still_unanswered:
+                stale.append(message)
+        elif message.coop_id in archived or (message.session_id, message.coop_id) not in invited:
+            stale.append(message)
+        elif message.kind in CALENDAR_KINDS | {MessageKind.REMINDER}:
+            session = current[message.session_id]
+            if session.status == SessionStatus.CANCELLED or session.sequence != message.sequence:
+                stale.append(message)
+    _supersede(db, stale)
+    db.flush()
+    return len(stale)
 
 
 def _outgoing(db: Session, composer: _Composer) -> list[OutgoingMessage]:
@@ -249,7 +295,7 @@ def _outgoing(db: Session, composer: _Composer) -> list[OutgoingMessage]:
     from coopprogram.services.minutes import minutes_view
 
     program = get_program(db)
-    today = utc_to_local(composer.now, program.timezone).date()
+    today = _today(db, composer.now)
     out = []
     calendars: dict[str, CalendarView] = {}  # one per session, shared by its messages
     for message, coop, session in composer.composed:
