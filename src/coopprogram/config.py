@@ -86,6 +86,9 @@ def mask_url(url: str) -> str:
     `?password=...`) replaced by ***. The one masking rule: every URL shown passes here."""
     from urllib.parse import urlsplit, urlunsplit
 
+    if "://" not in url:  # typed without a scheme (user:pw@host): still never shown
+        credentials, at, rest = url.rpartition("@")
+        return f"{credentials.split(':', 1)[0]}:{HIDDEN}@{rest}" if at and ":" in credentials else url
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -112,3 +115,14 @@ def display_location(url: str) -> str:
     if path is not None:
         return str(path)
     return mask_url(url)
+
+
+FILES_VAR = "COOP_FILES"
+
+
+def files_folder(url: str, name: str) -> Path:
+    """A private folder the program keeps files in (`outbox`, `materials`): beside a SQLite
+    database, else in COOP_FILES or the user data folder (a server database has no folder)."""
+    path = sqlite_path(url)
+    base = path.parent if path is not None else Path(os.environ.get(FILES_VAR) or default_database_path().parent).expanduser()
+    return base / name

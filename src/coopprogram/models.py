@@ -118,6 +118,9 @@ class Program(Table, table=True):
     # least `adoption_endorse_fraction` (e.g. "2/3") of the active co-ops.
     adoption_endorse_fraction: str = "2/3"
     adoption_max_blocks: int = 0
+    # Messages to the co-ops: who they come from, and how many days before a session the reminder goes.
+    mail_from: str = ""
+    reminder_days: int = 2
     created_at: datetime = Field(default_factory=utc_now)
     updated_at: datetime = Field(default_factory=utc_now)
 
@@ -336,6 +339,9 @@ class ProgramSession(Table, table=True):
     headcount: int | None = None
     sequence: int = 0  # the calendar SEQUENCE: raised when time, place or status changes
     exported_sequence: int = 0  # the highest SEQUENCE a calendar export has sent out
+    # The minutes: what was decided (one decision a line), recorded when the session is closed.
+    decisions: str = ""
+    closed_at: datetime | None = None
     created_at: datetime = Field(default_factory=utc_now)
     updated_at: datetime = Field(default_factory=utc_now)
 
@@ -367,6 +373,7 @@ class ActionItem(Table, table=True):
     owner: str = ""
     due_on: date | None = Field(default=None, index=True)
     session_id: int | None = Field(default=None, foreign_key="programsession.id")
+    coop_id: int | None = Field(default=None, foreign_key="coop.id")  # the co-op that owns it, if one does
     done_on: date | None = None
     created_at: datetime = Field(default_factory=utc_now)
     updated_at: datetime = Field(default_factory=utc_now)
@@ -454,6 +461,60 @@ class DecisionResponse(Table, table=True):
     responded_on: date
     current: bool = True
     created_at: datetime = Field(default_factory=utc_now)
+
+
+class MessageKind(StrEnum):
+    INVITATION = "invitation"
+    UPDATE = "update"
+    CANCELLATION = "cancellation"
+    REMINDER = "reminder"
+    FOLLOW_UP = "follow-up"
+    CONSENT_REMINDER = "consent-reminder"
+
+
+class MessageStatus(StrEnum):
+    PENDING = "pending"  # composed, in the outbox, not sent yet
+    SENT = "sent"
+    BY_HAND = "by-hand"  # the co-op has no email address: its text goes by WhatsApp or SMS
+    SUPERSEDED = "superseded"  # replaced before it went (the session moved or was cancelled)
+
+
+class Message(Table, table=True):
+    """One message to one co-op. The email itself (with the address) is a file in the outbox;
+    this row keeps what it is about and whether it went, never a contact detail."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True)  # what it is for: composing the same message twice is refused
+    kind: str = Field(index=True)
+    coop_id: int = Field(foreign_key="coop.id", index=True)
+    session_id: int | None = Field(default=None, foreign_key="programsession.id", index=True)
+    draft_version: int | None = None  # a consent-round reminder's version of the points of unity
+    sequence: int = 0  # the session's calendar SEQUENCE the message carries
+    message_id: str = Field(unique=True)  # the RFC 5322 Message-ID, <...@...>
+    file_name: str  # the .eml in the outbox; the .txt for WhatsApp/SMS sits beside it
+    status: str = Field(default=MessageStatus.PENDING.value, index=True)
+    composed_at: datetime = Field(default_factory=utc_now)
+    sent_at: datetime | None = None
+    error: str = ""  # the last failed attempt, in words
+
+
+class Material(Table, table=True):
+    """A document of the program: a file kept in the private materials folder (by its SHA-256)
+    or a link."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str
+    file_name: str = ""  # the name it was added under; empty for a link
+    stored_name: str = ""  # its name in the materials folder
+    sha256: str = ""
+    size: int = 0
+    url: str = ""
+    session_id: int | None = Field(default=None, foreign_key="programsession.id", index=True)
+    phase_id: int | None = Field(default=None, foreign_key="phase.id")
+    lang: str = "en"
+    added_on: date
+    created_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now)
 
 
 class AuditEntry(Table, table=True):

@@ -19,15 +19,16 @@ def actions_add(
     owner: Annotated[str, typer.Option(help="Who does it.")] = "",
     due: Annotated[date | None, typer.Option(metavar="DATE", parser=parse_date_option, help="By when.")] = None,
     session: Annotated[int | None, typer.Option(metavar="ID", help="The session it came from.")] = None,
+    coop: Annotated[str | None, typer.Option(metavar="SLUG", help="The co-op that owns it: it is in that co-op's follow-up message.")] = None,
 ) -> None:
-    """Add an action item.
+    """Add an action item (with --session it is in that session's minutes).
 
-    Example: coop actions add "Send the draft to the Spanish interpreters" --owner Marisol --due 2022-01-07 --session 9
+    Example: coop actions add "Send the draft to the Spanish interpreters" --owner Marisol --due 2022-01-07 --session 9 --coop voces
     """
     from coopprogram.services.actions import add_action
 
     with database(write=True) as db:
-        view = add_action(db, title=title, today=today(), owner=owner, due_on=due, session_id=session)
+        view = add_action(db, title=title, today=today(), owner=owner, due_on=due, session_id=session, coop=coop)
     say(f"Added action {view.id}: {view.title}" + (f" (due {view.due_on})" if view.due_on else "") + ".")
 
 

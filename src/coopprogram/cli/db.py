@@ -36,6 +36,7 @@ def db_backup(output: OutputFile = None) -> None:
 
     path = backup(current.url, destination=output)
     say(f"Backed up the database to {path}")
+    _files_to_copy()
 
 
 @app.command("copy")
@@ -54,6 +55,19 @@ def db_copy(
     for table, rows in result.counts:
         say(f"{table:<20} {rows:>8}")
     say(f"Copied {sum(rows for _, rows in result.counts)} rows from {result.source} to {result.target}; every table's count checked.")
+    _files_to_copy(resolve_database(to))
+
+
+def _files_to_copy(target: str | None = None) -> None:
+    """The materials and the outbox are files beside the database, not in it: say what to copy."""
+    from coopprogram.config import files_folder
+
+    for name, what in (("materials", "the materials' files"), ("outbox", "the messages' emails")):
+        source = files_folder(current.url, name)
+        count = sum(1 for _ in source.iterdir()) if source.is_dir() else 0
+        if count:
+            where = f" to {files_folder(target, name)}" if target else " with the backup"
+            say(f"Also copy {source} ({count} files, {what}){where}: they are kept beside the database, not in it.")
 
 
 @app.command("check")
@@ -63,10 +77,11 @@ def db_check() -> None:
     Example: coop db check
     """
     from coopprogram.cli.context import database
+    from coopprogram.cli.materials import folder
     from coopprogram.services.checks import check_database
 
     with database(write=False) as db:
-        report = check_database(db)
+        report = check_database(db, materials_folder=folder())
     for problem in report.problems:
         typer.echo(f"Problem: {problem}", err=True)
     if not report.ok:

@@ -37,6 +37,19 @@ def init_command(
         demo = result.demo
         say(f"Loaded the sample program: {demo.coops} co-ops, {demo.milestones} milestones, {demo.sessions} sessions, "
             f"{demo.entries} time entries, {demo.invoices} invoices, {demo.unity_versions} versions of the points of unity.")
+        _demo_messages(demo.as_of)
         say("Try: coop status --as-of 2022-01-15")
     else:
         say("Next: add the cohort with `coop coops import FILE.csv` or `coop coops add NAME --kind worker`.")
+
+
+def _demo_messages(as_of) -> None:  # noqa: ANN001 - the demo's day
+    """The sample program's messages, written to the outbox like any composed message."""
+    from coopprogram.cli.context import database
+    from coopprogram.cli.messages import outbox, write_outbox
+    from coopprogram.services.demo import demo_messages
+
+    with database(write=True) as db:
+        composed = demo_messages(db, as_of=as_of)
+        write_outbox(composed)
+    say(f"Wrote its {len(composed)} messages to the co-ops to {outbox()} (`coop messages list`).")

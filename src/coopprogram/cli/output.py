@@ -250,3 +250,18 @@ def choose_format(requested: str, output: Path | None, allowed: tuple[str, ...],
     if chosen == "pdf" and output is None:
         raise typer.BadParameter("a PDF goes to a file: add -o FILE.pdf", param_hint="--output")
     return chosen
+
+
+def write_private_file(path: Path, data: bytes) -> None:
+    """A new file readable by its owner only, in a private (0700) folder the program keeps
+    (the outbox, the materials): written as every file is (`files.write_file`: 0600 from the
+    start, a temporary name and a rename), never over an existing one. Quiet: the command
+    says what it wrote."""
+    from coopprogram.db import make_private_directory
+    from coopprogram.files import write_file
+
+    try:
+        make_private_directory(path.parent)
+    except OSError as error:
+        raise CoopError(f"Could not make the folder {path.parent}: {error.strerror or error}. Nothing was written.") from None
+    write_file(path, data, replace=False, private=True)

@@ -11,7 +11,7 @@ from coopprogram.cli.output import group, JsonFlag, emit_json, say
 
 app = group("The program's own facts: name, organization, cohort, time zone.")
 
-FIELD_HELP = "One of: name, organization, short-name, cohort, timezone, bill-to, invoice-pattern, payment-days, billing-increment, adoption-endorsements, adoption-max-blocks."
+FIELD_HELP = "One of: name, organization, short-name, cohort, timezone, bill-to, invoice-pattern, payment-days, billing-increment, adoption-endorsements, adoption-max-blocks, mail-from, reminder-days."
 
 
 @app.command("show")
@@ -36,6 +36,8 @@ def program_show(json: JsonFlag = False) -> None:
         f"time billed in steps of {view.billing_increment_minutes} minutes")
     say(f"Adoption:     decisions (the points of unity among them) adopted with no more than {view.adoption_max_blocks} block(s) and "
         f"endorsements from at least {view.adoption_endorse_fraction} of those who decide, unless a decision sets its own rule")
+    sender = view.mail_from or '(not set: coop program set mail-from "Name <address>")'
+    say(f"Messages:     from {sender}; reminders {view.reminder_days} day(s) before a session")
 
 
 @app.command("set")

@@ -9,9 +9,9 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import group, AsOf, JsonFlag, dash, emit_json, end_of, now, parse_count_option, parse_date_option, parse_start_option, say, show_table, text_from
+from coopprogram.cli.output import group, AsOf, JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, end_of, now, parse_count_option, parse_date_option, parse_start_option, read_text, say, show_table, text_from, write_bytes
 
-app = group("Sessions: schedule, list, show, edit, reschedule, cancel, close, attendance, notes.")
+app = group("Sessions: schedule, list, show, edit, reschedule, cancel, close with minutes, attendance, notes.")
 
 SessionId = Annotated[int, typer.Argument(metavar="ID", help="The session's number (`coop sessions list`).")]
 Start = Annotated[datetime, typer.Option("--start", metavar='"YYYY-MM-DD HH:MM"', parser=parse_start_option, help="Local time in the program's time zone.")]
@@ -227,3 +227,50 @@ def sessions_notes(
     with database(write=True) as db:
         view = set_notes(db, session_id=session_id, text=text, now=now())
     say(f"Saved {len(view.notes)} characters of notes for session {view.id}.")
+
+
+@app.command("close")
+def sessions_close(
+    session_id: SessionId,
+    decision: Annotated[list[str] | None, typer.Option("--decision", metavar="TEXT", help="What was decided; repeat for each decision.")] = None,
+    notes_file: Annotated[Path | None, typer.Option("--notes-file", metavar="FILE", help="The notes, from a text or Markdown file.", exists=True, dir_okay=False)] = None,
+) -> None:
+    """Close a session that has happened: record its minutes (decisions and notes); it is marked held.
+    Record attendance with `coop sessions attend` and its action items with `coop actions add --session ID`;
+    `coop messages compose` then writes each invited co-op its follow-up.
+
+    Example: coop sessions close 3 --decision "Adopt the five values as the basis of the draft" --notes-file visioning-3.md
+    """
+    from coopprogram.services.minutes import close_session
+
+    notes = read_text(notes_file) if notes_file else None
+    with database(write=True) as db:
+        view = close_session(db, session_id=session_id, now=now(), decisions=decision or [], notes=notes)
+    say(f"Closed session {view.session.id} with {len(view.decisions)} decision(s) and {len(view.actions)} action item(s). "
+        f"Print the minutes with `coop sessions minutes {view.session.id}`.")
+
+
+@app.command("minutes")
+def sessions_minutes(
+    session_id: SessionId,
+    format: Annotated[str, typer.Option("--format", "-f", help="md or pdf. Default: from the file name, else md.")] = "",
+    output: OutputFile = None,
+) -> None:
+    """Print a session's minutes: the agenda as it ran, attendance by co-op, decisions, action items
+    with owners and dates, and the next session (no contact details).
+
+    Example: coop sessions minutes 3 -o visioning-3-minutes.pdf
+    """
+    from coopprogram.services.minutes import minutes_view
+
+    chosen = choose_format(format, output, ("md", "pdf"))
+    with database(write=False) as db:
+        view = minutes_view(db, session_id=session_id, now=now())
+    if chosen == "pdf":
+        from coopprogram.exporters.minutes import minutes_pdf
+
+        write_bytes(output, minutes_pdf(view))
+        return
+    from coopprogram.exporters.minutes import minutes_markdown
+
+    emit_text(minutes_markdown(view), output=output)

@@ -2,8 +2,8 @@
 create (a trigger or view in a restored file would run in every command), and the program's invariants:
 invoice totals equal their lines, issued invoices' hours are locked to them, invoice numbers
 run without gaps, billable hours stay within each contract's cap and its phase, paid invoices'
-payments add up, one current response per
-co-op per version, and no session's SEQUENCE below what a calendar export already sent.
+payments add up, one current response per co-op per version, no session's SEQUENCE below what
+a calendar export already sent, and every material's file present and unchanged (its SHA-256).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import text
 from sqlmodel import Session, func, select
@@ -31,7 +32,7 @@ class CheckReport:
         return not self.problems
 
 
-def check_database(db: Session) -> CheckReport:
+def check_database(db: Session, *, materials_folder: Path | None = None) -> CheckReport:
     report = CheckReport()
     if db.get_bind().dialect.name == "sqlite":
         _sqlite(db, report)
@@ -49,6 +50,11 @@ def check_database(db: Session) -> CheckReport:
     ):
         report.checks.append(name)
         check(db, report.problems)
+    if materials_folder is not None:
+        from coopprogram.services.materials import check_files
+
+        report.checks.append("every material's file present and unchanged")
+        report.problems.extend(check_files(db, folder=materials_folder))
     return report
 
 

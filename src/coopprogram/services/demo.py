@@ -1,21 +1,22 @@
 """The bundled sample program (`sample_data/`): a fictional cohort of thirteen co-ops, the
 Phase I and II milestones, the sessions with agendas, attendance and notes, action items,
 three versions of the points of unity with comments and a consent round on the third,
-the consultant's hours from October 2021 and the October to December invoices, loaded
+the consultant's hours from October 2021 and the October to December invoices, the minutes of
+the held visioning sessions, a few materials (links) and the messages sent to the co-ops, loaded
 through the same services a person uses, as things stood on the demo day."""
 
 from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from coopprogram.errors import InvalidInput
 from coopprogram.models import MilestoneStatus
-from coopprogram.services import actions, agenda, sessions, unity
+from coopprogram.services import actions, agenda, materials, minutes, sessions, unity
 from coopprogram.services import milestones as milestone_service
 from coopprogram.services.coops import import_coops
 from coopprogram.services.hours import log_time
@@ -32,6 +33,8 @@ SESSIONS_FILE = "sessions.csv"
 AGENDA_FILE = "agenda.csv"
 ATTENDANCE_FILE = "attendance.csv"
 ACTIONS_FILE = "actions.csv"
+MINUTES_FILE = "minutes.csv"
+MATERIALS_FILE = "materials.csv"
 UNITY_FOLDER = "unity"
 HOLIDAY_BREAK = date(2021, 12, 28)
 
@@ -44,6 +47,7 @@ class DemoSummary:
     invoices: int
     sessions: int
     unity_versions: int
+    as_of: date  # the day the sample program stands at
 
 
 def sample_data_dir() -> Path:
@@ -85,7 +89,7 @@ def load_demo(db: Session, *, folder: Path) -> DemoSummary:
     versions = _load_unity(db, folder / UNITY_FOLDER)
     return DemoSummary(
         coops=report.count("added"), milestones=len(milestones), entries=len(entries), invoices=len(invoices),
-        sessions=sessions, unity_versions=versions,
+        sessions=sessions, unity_versions=versions, as_of=as_of,
     )
 
 
@@ -137,11 +141,54 @@ def _load_sessions(db: Session, folder: Path, *, as_of: date) -> int:
     for row in _rows(folder / ACTIONS_FILE):
         action = actions.add_action(
             db, title=row["title"], today=as_of, owner=row["owner"], due_on=parse_date(row["due"]),
-            session_id=by_key[row["session"]][0].id if row["session"] else None,
+            session_id=by_key[row["session"]][0].id if row["session"] else None, coop=row["coop"] or None,
         )
         if row["done"]:
             actions.finish_action(db, action_id=action.id, on=parse_date(row["done"]), today=as_of)
+    _load_minutes(db, folder, by_key)
+    for row in _rows(folder / MATERIALS_FILE):
+        session = by_key[row["session"]][0]
+        materials.add_material(db, on=min(session.starts_local.date() - timedelta(days=1), as_of), url=row["url"], title=row["title"],
+                               session_id=session.id, lang=row["lang"])
     return sum(len(created) for created in by_key.values())
+
+
+def _load_minutes(db: Session, folder: Path, by_key: dict[str, list]) -> None:
+    """The held visioning sessions closed the evening they ran, with what they decided."""
+    decided: dict[str, list[str]] = {}
+    for row in _rows(folder / MINUTES_FILE):
+        decided.setdefault(row["session"], []).append(row["decision"])
+    for key, decisions in decided.items():
+        session = by_key[key][0]
+        closed = session.starts_at + timedelta(minutes=session.minutes + 90)
+        minutes.close_session(db, session_id=session.id, now=closed, decisions=decisions)
+
+
+def demo_messages(db: Session, *, as_of: date) -> list:
+    """The messages of the sample program: composed on the days the consultant would have (two
+    weeks before the first session, each reminder day, the day after each closing, the demo day), and
+    all but the demo day's sent. The composed messages, for the caller to write to the outbox."""
+    from coopprogram.models import ProgramSession
+    from coopprogram.services.messages import compose_due, mark_sent
+    from coopprogram.services.program import get_program
+    from coopprogram.units import utc_to_local
+
+    program = get_program(db)
+    rows = [s for s in db.exec(select(ProgramSession)).all() if s.status != "cancelled"]
+    starts = [utc_to_local(s.starts_at, program.timezone).date() for s in rows]
+    days = {min(starts) - timedelta(days=14), as_of}
+    days |= {day - timedelta(days=program.reminder_days) for day in starts}
+    days |= {utc_to_local(s.closed_at, program.timezone).date() + timedelta(days=1) for s in rows if s.closed_at}
+    composed = []
+    for day in sorted(d for d in days if d <= as_of):
+        evening = datetime.combine(day, time(23, 59), tzinfo=timezone.utc)
+        written = compose_due(db, now=evening)
+        if day < as_of:
+            for message in written:
+                if message.recipient.email:
+                    mark_sent(db, message_id=message.id, at=evening)
+        composed += written
+    return composed
 
 
 def _rows(path: Path) -> list[dict[str, str]]:

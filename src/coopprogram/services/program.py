@@ -34,6 +34,8 @@ SETTABLE_FIELDS = {
     "billing-increment": "billing_increment_minutes",
     "adoption-endorsements": "adoption_endorse_fraction",
     "adoption-max-blocks": "adoption_max_blocks",
+    "mail-from": "mail_from",
+    "reminder-days": "reminder_days",
 }
 
 
@@ -50,6 +52,8 @@ class ProgramView:
     billing_increment_minutes: int
     adoption_endorse_fraction: str
     adoption_max_blocks: int
+    mail_from: str
+    reminder_days: int
     created_at: datetime
     updated_at: datetime
 
@@ -83,6 +87,8 @@ def program_view(db: Session) -> ProgramView:
         billing_increment_minutes=program.billing_increment_minutes,
         adoption_endorse_fraction=program.adoption_endorse_fraction,
         adoption_max_blocks=program.adoption_max_blocks,
+        mail_from=program.mail_from,
+        reminder_days=program.reminder_days,
         created_at=program.created_at,
         updated_at=program.updated_at,
     )
@@ -137,6 +143,22 @@ def validate_billing_increment(text: str) -> int:
     return int(text)
 
 
+MAX_REMINDER_DAYS = 30
+
+
+def validate_sender(text: str) -> str:
+    """Who messages come from: `Name <address@example.org>` or a bare address."""
+    from email.utils import formataddr, parseaddr
+
+    name, address = parseaddr(text)
+    local, _, domain = address.partition("@")
+    if not text:
+        return ""
+    if not local or "." not in domain or " " in address:
+        raise InvalidInput(f"'{text}' is not an email sender: write it as \"SEI Co-op Working Group <coop@example.org>\".")
+    return formataddr((name, address))
+
+
 def set_program_field(db: Session, *, field: str, value: str) -> ProgramView:
     column = SETTABLE_FIELDS.get(field)
     if column is None and field.startswith("consultant"):
@@ -144,7 +166,7 @@ def set_program_field(db: Session, *, field: str, value: str) -> ProgramView:
     if column is None:
         raise InvalidInput(f"'{field}' cannot be set. Settable fields: {', '.join(SETTABLE_FIELDS)}.")
     program = get_program(db)
-    cleaned: str | int = clean_text(value, what=field, required=field not in ("cohort", "bill-to"))
+    cleaned: str | int = clean_text(value, what=field, required=field not in ("cohort", "bill-to", "mail-from"))
     if column == "timezone":
         validate_timezone(cleaned)
     elif column == "invoice_pattern":
@@ -154,6 +176,12 @@ def set_program_field(db: Session, *, field: str, value: str) -> ProgramView:
     elif column == "adoption_max_blocks":
         if not (cleaned.isascii() and cleaned.isdigit()):
             raise InvalidInput(f"'{value}' is not a number of blocks: give a whole number, 0 for none.")
+        cleaned = int(cleaned)
+    elif column == "mail_from":
+        cleaned = validate_sender(cleaned)
+    elif column == "reminder_days":
+        if not (cleaned.isascii() and cleaned.isdigit()) or not 0 <= int(cleaned) <= MAX_REMINDER_DAYS:
+            raise InvalidInput(f"'{value}' is not a number of days: give 0 to {MAX_REMINDER_DAYS} (days before a session its reminder goes).")
         cleaned = int(cleaned)
     elif column == "payment_days":
         if not (cleaned.isascii() and cleaned.isdigit()) or not 0 <= int(cleaned) <= 365:
@@ -197,6 +225,8 @@ def setup_program(db: Session, *, spec: dict[str, Any]) -> Program:
             billing_increment_minutes=validate_billing_increment(str(facts.get("billing_increment", 6))),
             adoption_endorse_fraction=validate_fraction(str(facts.get("adoption_endorsements", "2/3"))),
             adoption_max_blocks=int(facts.get("adoption_max_blocks", 0)),
+            mail_from=validate_sender(facts.get("mail_from", "")),
+            reminder_days=int(facts.get("reminder_days", 2)),
         )
         db.add(program)
         categories = {}

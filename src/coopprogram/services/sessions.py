@@ -293,7 +293,7 @@ def _targets(db: Session, session: ProgramSession, *, series: bool) -> list[Prog
     )
 
 
-def _touch(session: ProgramSession, *, calendar_change: bool) -> None:
+def touch(session: ProgramSession, *, calendar_change: bool) -> None:
     if calendar_change:
         session.sequence += 1
     session.updated_at = utc_now()
@@ -327,7 +327,7 @@ def edit_session(
             setattr(target, name, value)
         if invite is not None:
             _set_invitees(db, target, _invitees(db, invite, on=utc_to_local(target.starts_at, zone).date()))
-        _touch(target, calendar_change=moved)
+        touch(target, calendar_change=moved)
         db.add(target)
     db.flush()
     return session_views(db, targets, now=now)
@@ -361,7 +361,7 @@ def reschedule_session(
         target.starts_at = _to_utc(local, zone)
         if minutes is not None:
             target.minutes = _check_minutes(minutes)
-        _touch(target, calendar_change=True)
+        touch(target, calendar_change=True)
         db.add(target)
     db.flush()
     return session_views(db, targets, now=now)
@@ -377,13 +377,13 @@ def cancel_session(db: Session, *, session_id: int, reason: str, now: datetime, 
     for target in targets:
         target.status = SessionStatus.CANCELLED.value
         target.cancel_reason = clean_text(reason, what="reason", required=False, limit=500)
-        _touch(target, calendar_change=True)
+        touch(target, calendar_change=True)
         db.add(target)
     db.flush()
     return session_views(db, targets, now=now)
 
 
-def _check_started(session: ProgramSession, now: datetime) -> None:
+def check_started(session: ProgramSession, now: datetime) -> None:
     if session.status == SessionStatus.CANCELLED:
         raise Conflict(f"Session {session.id} was cancelled.")
     if session.starts_at > now:
@@ -392,11 +392,11 @@ def _check_started(session: ProgramSession, now: datetime) -> None:
 
 def mark_held(db: Session, *, session_id: int, now: datetime) -> SessionView:
     session = get_session(db, session_id)
-    _check_started(session, now)
+    check_started(session, now)
     if session.status == SessionStatus.HELD:
         raise Conflict(f"Session {session_id} is already marked held.")
     session.status = SessionStatus.HELD.value
-    _touch(session, calendar_change=False)
+    touch(session, calendar_change=False)
     db.add(session)
     db.flush()
     return session_views(db, [session], now=now)[0]
@@ -405,7 +405,7 @@ def mark_held(db: Session, *, session_id: int, now: datetime) -> SessionView:
 def set_notes(db: Session, *, session_id: int, text: str, now: datetime) -> SessionView:
     session = get_session(db, session_id)
     session.notes = clean_text(text, what="notes", required=False, multiline=True, limit=50_000)
-    _touch(session, calendar_change=False)
+    touch(session, calendar_change=False)
     db.add(session)
     db.flush()
     return session_views(db, [session], now=now)[0]
@@ -423,7 +423,7 @@ def record_attendance(
 ) -> SessionView:
     """Who came, per invited co-op; recording it marks the session held."""
     session = get_session(db, session_id)
-    _check_started(session, now)
+    check_started(session, now)
     marks = [(slug, Attendance.ATTENDED) for slug in attended] + [(slug, Attendance.ABSENT) for slug in absent] + [(slug, Attendance.EXCUSED) for slug in excused]
     if not marks and headcount is None:
         raise InvalidInput("Name the co-ops that came (and --absent/--excused ones), or give --headcount.")
@@ -444,7 +444,7 @@ def record_attendance(
             raise InvalidInput(f"A headcount of {headcount} is not possible.")
         session.headcount = headcount
     session.status = SessionStatus.HELD.value
-    _touch(session, calendar_change=False)
+    touch(session, calendar_change=False)
     db.add(session)
     db.flush()
     return session_views(db, [session], now=now)[0]

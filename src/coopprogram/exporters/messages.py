@@ -1,0 +1,182 @@
+"""Messages to the co-ops as RFC 5322 emails (the standard library's `email` package) with the
+session's calendar attached as an iTIP request or cancellation, and the short plain text for
+WhatsApp or SMS that sits beside each. The fixed words of each kind of message are in TEXTS.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from coopprogram.exporters.minutes import action_line, minutes_markdown, when
+from coopprogram.services.messages import OutgoingMessage
+
+
+@dataclass(frozen=True)
+class Words:
+    subject: str  # {title}, {when}, {program}, {version}
+    opening: str  # {coop}, {organization}, {title}, {days}, {version}, {deadline}
+    closing: str = ""
+
+
+# The fixed text of every kind of message, in one place (to be translated as a whole).
+TEXTS = {
+    "invitation": Words(
+        "Invitation: {title}, {when}",
+        "{organization} invites {coop} to {title}.",
+        "The invitation is attached (invite.ics): open it to put the session in your calendar.",
+    ),
+    "update": Words(
+        "Changed: {title}, now {when}",
+        "The session {title} has changed. Here are its details as they are now.",
+        "The updated invitation is attached (invite.ics): opening it updates the session in your calendar.",
+    ),
+    "cancellation": Words(
+        "Cancelled: {title}, {when}",
+        "The session {title} is cancelled.",
+        "The cancellation is attached (cancel.ics): opening it removes the session from your calendar.",
+    ),
+    "reminder": Words(
+        "Reminder: {title}, {when}",
+        "A reminder for {coop}: {title} is coming up.",
+        "If no one from your co-op can come, please let us know.",
+    ),
+    "follow-up": Words(
+        "Minutes: {title}",
+        "Thank you for being part of {title}. Here are the minutes, and what your co-op agreed to do.",
+    ),
+    "consent-reminder": Words(
+        "Your decision on the points of unity, version {version}",
+        "Version {version} of the points of unity is circulating, and we have not heard {coop}'s decision yet: "
+        "endorse, stand aside or block. Please answer by {deadline}.",
+        "If your co-op has questions about the text, reply to this message.",
+    ),
+}
+METHODS = {"invitation": "REQUEST", "update": "REQUEST", "cancellation": "CANCEL"}
+GREETING = "Hello {name},"
+YOUR_ACTIONS = "Your co-op's action items:"
+NO_ACTIONS = "Your co-op has no open action items."
+AGENDA = "Agenda:"
+WHERE, ONLINE, FACILITATOR, REASON = "Where: ", "Join online: ", "Facilitator: ", "Reason: "
+
+
+def _fields(message: OutgoingMessage) -> dict[str, str]:
+    session = message.session
+    return {
+        # The subject keeps to ASCII punctuation: mail clients fold encoded words unevenly.
+        "title": session.title if session else "", "when": f"{session.starts_local:%a %b %d, %Y, %H:%M}" if session else "", "coop": message.recipient.coop_name,
+        "organization": message.organization, "program": message.program_name, "version": str(message.draft_version or ""),
+        "deadline": str(message.deadline or "the deadline"),
+    }
+
+
+def subject(message: OutgoingMessage) -> str:
+    return TEXTS[message.kind].subject.format(**_fields(message))
+
+
+def _session_lines(message: OutgoingMessage) -> list[str]:
+    session = message.session
+    lines = [when(session)]
+    lines += [label + value for label, value in ((WHERE, session.location), (ONLINE, session.link), (FACILITATOR, session.facilitator)) if value]
+    if message.kind == "cancellation" and session.cancel_reason:
+        lines.append(REASON + session.cancel_reason)
+    return lines
+
+
+def body(message: OutgoingMessage) -> str:
+    words, fields = TEXTS[message.kind], _fields(message)
+    out = [GREETING.format(name=message.recipient.name or message.recipient.coop_name), "", words.opening.format(**fields), ""]
+    if message.session is not None and message.kind != "follow-up":
+        out += _session_lines(message)
+        agenda = message.calendar.sessions[0].agenda if message.calendar and message.calendar.sessions else []
+        if agenda and message.kind != "cancellation":
+            out += ["", AGENDA] + [f"{item.starts_local:%H:%M} {item.title}" for item in agenda]
+        out.append("")
+    if message.kind == "follow-up":
+        out += [minutes_markdown(message.minutes).rstrip(), "", YOUR_ACTIONS if message.actions else NO_ACTIONS]
+        out += [action_line(action, str) for action in message.actions]
+        out.append("")
+    if words.closing:
+        out += [words.closing, ""]
+    out += ["—", message.sender_name, message.program_name]
+    return "\n".join(out) + "\n"
+
+
+def short_text(message: OutgoingMessage) -> str:
+    """The message for WhatsApp or SMS: the subject and what to do, no attachment."""
+    out = [f"{message.program_name}: {subject(message)}"]
+    if message.session is not None and message.kind != "follow-up":
+        out += _session_lines(message)[1:]
+    elif message.kind == "consent-reminder":
+        out.append(TEXTS[message.kind].opening.format(**_fields(message)))
+    if message.kind == "follow-up" and message.actions:
+        out += [YOUR_ACTIONS] + [action_line(action, str) for action in message.actions]
+    return "\n".join(out) + "\n"
+
+
+def itip_calendar(message: OutgoingMessage, calendar=None) -> bytes:  # noqa: ANN001 - an icalendar Calendar
+    """The session's calendar as the ics exporter writes it, made an iTIP request or cancellation
+    (RFC 5546): METHOD, the organizer, and the co-op's point person as the one ATTENDEE.
+    `calendar`: the session's calendar already read (messages about one session share it)."""
+    from icalendar import vCalAddress, vText
+
+    calendar = calendar or _session_calendar(message)
+    calendar["METHOD"] = vText(METHODS[message.kind])
+    for event in calendar.walk("VEVENT"):
+        organizer = vCalAddress(f"mailto:{message.sender_address}")
+        organizer.params["CN"] = vText(message.sender_name)
+        event["ORGANIZER"] = organizer
+        event.pop("ATTENDEE", None)
+        if message.recipient.email:
+            attendee = vCalAddress(f"mailto:{message.recipient.email}")
+            attendee.params.update({"CN": vText(message.recipient.name or message.recipient.coop_name), "ROLE": "REQ-PARTICIPANT",
+                                    "PARTSTAT": "NEEDS-ACTION", "RSVP": "TRUE"})
+            event["ATTENDEE"] = attendee
+    return calendar.to_ical()
+
+
+def _session_calendar(message: OutgoingMessage):  # noqa: ANN202 - an icalendar Calendar
+    from icalendar import Calendar
+
+    from coopprogram.exporters.ics import render_ics
+
+    return Calendar.from_ical(render_ics(replace(message.calendar, milestones=[])))
+
+
+def render_emails(messages: list[OutgoingMessage]) -> list[bytes]:
+    """Each message as an email; a session's calendar is written once for all its messages."""
+    calendars: dict[tuple, object] = {}
+    emails = []
+    for message in messages:
+        calendar = None
+        if message.kind in METHODS and message.calendar is not None:
+            event = message.calendar.sessions[0]
+            key = (event.uid, event.sequence, message.kind)
+            if key not in calendars:
+                calendars[key] = _session_calendar(message)
+            calendar = calendars[key]
+        emails.append(render_email(message, calendar))
+    return emails
+
+
+def render_email(message: OutgoingMessage, calendar=None) -> bytes:  # noqa: ANN001 - see itip_calendar
+    from email import policy
+    from email.message import EmailMessage
+    from email.utils import format_datetime, formataddr
+
+    email = EmailMessage()
+    email["From"] = message.sender
+    if message.recipient.email:  # without one, the message goes by hand (WhatsApp, SMS) from its .txt
+        email["To"] = formataddr((message.recipient.name or message.recipient.coop_name, message.recipient.email))
+    email["Subject"] = subject(message)
+    email["Date"] = format_datetime(message.composed_at)
+    email["Message-ID"] = message.message_id
+    email.set_content(body(message))
+    if message.kind in METHODS and message.calendar is not None:
+        method = METHODS[message.kind]
+        email.add_attachment(
+            itip_calendar(message, calendar).decode("utf-8"), subtype="calendar", params={"method": method},
+            filename="cancel.ics" if method == "CANCEL" else "invite.ics",
+        )
+    # CRLF line ends, as the wire and .eml readers expect; headers folded only past SMTP's own
+    # limit, since some clients show a subject folded after "Subject:" with a leading space.
+    return email.as_bytes(policy=policy.SMTP.clone(max_line_length=998))

@@ -1,0 +1,34 @@
+"""A session's packet: the files that go in it (agenda, points of unity, an index listing the
+materials and links), as names and bytes; the caller adds the materials' own files."""
+
+from __future__ import annotations
+
+import re
+
+from coopprogram.exporters.markdown import escape, unity_markdown
+from coopprogram.exporters.unity import UnityDocument
+
+
+def safe_name(name: str) -> str:
+    """A file name any system accepts: letters, digits, dot, dash and underscore."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.") or "file"
+
+
+def material_path(view) -> str:  # noqa: ANN001 - a MaterialView
+    return f"materials/{view.id}-{safe_name(view.file_name)}"
+
+
+def packet_files(agenda_md: str, title: str, materials: list, unity: UnityDocument | None) -> list[tuple[str, bytes]]:
+    index = [f"# Packet: {escape(title)}", "", "- agenda.md: the agenda"]
+    files = [("agenda.md", agenda_md.encode("utf-8"))]
+    if unity is not None:
+        name = f"points-of-unity-v{unity.version}.md"
+        files.append((name, unity_markdown(unity).encode("utf-8")))
+        index.append(f"- {name}: the points of unity, version {unity.version} ({unity.status})")
+    for view in materials:
+        if view.is_link:
+            index.append(f"- {escape(view.title)} ({view.lang}): {view.url}")
+        else:
+            index.append(f"- {material_path(view)}: {escape(view.title)} ({view.lang})")
+    files.insert(0, ("README.md", ("\n".join(index) + "\n").encode("utf-8")))
+    return files

@@ -1,0 +1,174 @@
+"""Sending the outbox over SMTP (smtplib; STARTTLS or SSL). The server comes from `--smtp URL`
+or COOP_SMTP_URL (smtp://user@host:587, smtps://user@host:465); the password from that URL,
+COOP_SMTP_PASSWORD or ~/.netrc, never stored and never printed. Each message is marked sent
+in its own transaction the moment the server accepts it, so a run cut short by a crash or a
+network error is simply run again: it sends only what did not go.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from coopprogram.config import mask_url
+from coopprogram.db import unit_of_work
+from coopprogram.errors import CoopError, InvalidInput
+from coopprogram.services.messages import mark_failed, mark_sent, pending_messages, supersede_stale
+from coopprogram.units import utc_now
+
+URL_VAR = "COOP_SMTP_URL"
+PASSWORD_VAR = "COOP_SMTP_PASSWORD"
+PORTS = {"smtp": 587, "smtps": 465}
+LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+TIMEOUT_SECONDS = 30
+COMMAND = "coop messages send"
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    scheme: str
+    host: str
+    port: int
+    user: str
+    password: str = field(repr=False)
+    shown: str  # the URL without its password, for messages
+
+
+def smtp_server(option: str | None) -> SmtpServer:
+    text = (option or os.environ.get(URL_VAR, "")).strip()
+    if not text:
+        raise InvalidInput(f"Say which mail server sends: --smtp smtp://user@mail.example.org:587 (or set {URL_VAR}).")
+    parts = urlsplit(text)
+    shown = mask_url(text)
+    if parts.scheme not in PORTS or not parts.hostname:
+        raise InvalidInput(f"'{shown}' is not a mail server address: use smtp://user@host:587 (STARTTLS) or smtps://user@host:465 (SSL).")
+    try:
+        port = parts.port or PORTS[parts.scheme]
+    except ValueError:
+        raise InvalidInput(f"'{shown}' has a port that is not a number from 1 to 65535.") from None
+    user, password = unquote(parts.username or ""), unquote(parts.password or "") or os.environ.get(PASSWORD_VAR, "")
+    if not password:
+        user, password = _netrc(parts.hostname, user)
+    return SmtpServer(parts.scheme, parts.hostname, port, user, password, shown)
+
+
+def _netrc(host: str, user: str) -> tuple[str, str]:
+    import netrc
+
+    try:
+        found = netrc.netrc().authenticators(host)
+    except (OSError, netrc.NetrcParseError):  # no ~/.netrc, or one that cannot be read: no password
+        return user, ""
+    if found is None or (user and found[0] and found[0] != user):
+        return user, ""
+    return user or found[0] or "", found[2] or ""
+
+
+def _connect(server: SmtpServer):  # noqa: ANN202 - an smtplib.SMTP
+    import smtplib
+    import ssl
+
+    if server.user and not server.password:
+        raise InvalidInput(f"No password for {server.shown}: set {PASSWORD_VAR}, or add the server to ~/.netrc.")
+    context = ssl.create_default_context()
+    try:
+        if server.scheme == "smtps":
+            client = smtplib.SMTP_SSL(server.host, server.port, timeout=TIMEOUT_SECONDS, context=context)
+        else:
+            client = smtplib.SMTP(server.host, server.port, timeout=TIMEOUT_SECONDS)
+            client.ehlo()
+            if client.has_extn("starttls"):
+                client.starttls(context=context)
+                client.ehlo()
+            elif server.host not in LOOPBACK:  # a relay on this machine may speak plainly; nothing else may
+                client.quit()
+                raise CoopError(f"{server.shown} does not offer STARTTLS, so the password and messages would travel unencrypted; "
+                                "nothing was sent. Use smtps://host:465 or a server that offers STARTTLS.")
+        if server.user:
+            client.login(server.user, server.password)
+    except smtplib.SMTPAuthenticationError:
+        raise CoopError(f"{server.shown} refused the user name or password; nothing was sent. Check them and run the command again.") from None
+    except (OSError, smtplib.SMTPException) as error:
+        reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
+        raise CoopError(f"Could not reach the mail server {server.shown} ({reason}); nothing was sent. "
+                        "Check the address and port, then run the command again.") from None
+    return client
+
+
+@dataclass(frozen=True)
+class SendReport:
+    sent: list[int] = field(default_factory=list)
+    failed: list[tuple[int, str]] = field(default_factory=list)  # message, why (without the address)
+    stopped: str = ""  # why the run stopped before the end, if it did
+    stale: int = 0  # pending messages set aside because they no longer said what is true
+
+
+def _addresses(data: bytes) -> tuple[str, str]:
+    from email import message_from_bytes, policy
+
+    email = message_from_bytes(data, policy=policy.default)
+    to = email["To"].addresses[0].addr_spec if email["To"] else ""
+    return email["From"].addresses[0].addr_spec, to
+
+
+def send_outbox(url: str, *, server: SmtpServer, outbox: Path) -> SendReport:
+    """Send every pending message, one transaction each; stop at the first connection failure
+    or "try again later" (the rest would meet the same)."""
+    import smtplib
+
+    with unit_of_work(url, write=True, command=COMMAND) as db:
+        stale = supersede_stale(db, now=utc_now())
+        pending = pending_messages(db)
+    sent: list[int] = []
+    failed: list[tuple[int, str]] = []
+    stopped = ""
+    if not pending:
+        return SendReport(stale=stale)
+    client = _connect(server)
+    try:
+        for message in pending:
+            try:
+                data = (outbox / message.file_name).read_bytes()
+            except OSError as error:
+                failed.append((message.id, f"its file {message.file_name} could not be read ({error.strerror})"))
+                continue
+            sender, to = _addresses(data)
+            try:
+                client.sendmail(sender, [to], data)
+            except (OSError, smtplib.SMTPException) as error:
+                why = _masked(error, to)
+                _record_failure(url, message.id, why)
+                failed.append((message.id, why))
+                permanent = isinstance(error, (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused)) and _code(error) >= 500
+                if not permanent:
+                    stopped = why
+                    break
+                continue
+            with unit_of_work(url, write=True, command=COMMAND) as db:
+                mark_sent(db, message_id=message.id, at=utc_now())
+            sent.append(message.id)
+    finally:
+        try:
+            client.quit()
+        except (OSError, smtplib.SMTPException):
+            pass  # the connection is already gone; what was sent is recorded
+    return SendReport(sent, failed, stopped, stale)
+
+
+def _code(error: Exception) -> int:
+    """The server's reply code; for refused recipients, the first one's."""
+    if hasattr(error, "smtp_code"):
+        return error.smtp_code
+    return min(code for code, _ in error.recipients.values())
+
+
+def _masked(error: Exception, address: str) -> str:
+    text = str(error) or type(error).__name__
+    return text.replace(address, "(the co-op's address)") if address else text
+
+
+def _record_failure(url: str, message_id: int, why: str) -> None:
+    with unit_of_work(url, write=True, command=COMMAND) as db:
+        mark_failed(db, message_id=message_id, error=why)
