@@ -186,6 +186,11 @@ def format_percent(part: int, whole: int) -> str:
     return f"{round_half_up(Decimal(part) * 100 / Decimal(whole))}%"
 
 
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """`1 endorsement`, `2 endorsements`: the count with the word in the right form."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
 def utc_now() -> datetime:
     """The current time in UTC, as every stored timestamp is."""
     return datetime.now(timezone.utc)

@@ -130,13 +130,14 @@ def milestones_done(milestone_id: MilestoneId, on: On = None) -> None:
 def milestones_block(
     milestone_id: MilestoneId,
     reason: Annotated[str, typer.Option(help="What stands in the way.")],
+    on: On = None,
 ) -> None:
-    """Mark a milestone blocked, with the reason.
+    """Mark a milestone blocked, with the reason (and the day, for reports as of a past day).
 
     Example: coop milestones block 6 --reason "Two co-ops have not named a point person"
     """
     from coopprogram.services.milestones import block_milestone
 
     with database(write=True) as db:
-        m = block_milestone(db, milestone_id=milestone_id, reason=reason, today=today())
+        m = block_milestone(db, milestone_id=milestone_id, reason=reason, on=on or today(), today=today())
     say(f"Milestone {m.id} is blocked: {m.blocked_reason}.")

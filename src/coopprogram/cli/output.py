@@ -226,11 +226,6 @@ def now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def end_of(day: date) -> datetime:
-    """The last moment of a day, for `--as-of` on things that happen at a time of day."""
-    return datetime.combine(day, datetime.max.time(), tzinfo=timezone.utc)
-
-
 def choose_format(requested: str, output: Path | None, allowed: tuple[str, ...], *, default: str = "md") -> str:
     """The --format asked for, else the output file's extension, else `default`; PDF only to a file."""
     chosen = (requested or (output.suffix.lstrip(".").lower() if output else "") or default).lower().replace("markdown", "md")

@@ -27,13 +27,15 @@ def program_show(json: JsonFlag = False) -> None:
     if json:
         emit_json(view)
         return
+    from coopprogram.services.unity import blocks_allowed
+
     say(f"Program:      {view.name}")
     say(f"Organization: {view.organization} ({view.short_name})")
     say(f"Cohort:       {view.cohort}")
     say(f"Time zone:    {view.timezone}")
     say(f"Bill to:      {view.bill_to or view.organization}")
     say(f"Invoices:     numbered {view.invoice_pattern}, due in {view.payment_days} days")
-    say(f"Adoption:     points of unity adopted with no more than {view.adoption_max_blocks} block(s) and endorsements "
+    say(f"Adoption:     points of unity adopted with {blocks_allowed(view.adoption_max_blocks)} and endorsements "
         f"from at least {view.adoption_endorse_fraction} of the active co-ops")
 
 

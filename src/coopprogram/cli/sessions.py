@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import group, AsOf, JsonFlag, dash, emit_json, end_of, now, parse_count_option, parse_date_option, parse_start_option, say, show_table, text_from
+from coopprogram.units import plural
+from coopprogram.cli.output import group, AsOf, JsonFlag, dash, emit_json, now, parse_count_option, parse_date_option, parse_start_option, say, show_table, text_from
 
 app = group("Sessions: schedule, list, show, edit, reschedule, cancel, close, attendance, notes.")
 
@@ -63,12 +64,14 @@ def sessions_list(
 ) -> None:
     """List sessions in time order; past sessions neither held nor cancelled are marked for closing.
 
+    With --as-of, each session is shown as it stood at the end of that day.
+
     Example: coop sessions list --phase I --coop casa-limpia
     """
-    from coopprogram.services.sessions import list_sessions
+    from coopprogram.services.sessions import end_of, list_sessions
 
     with database(write=False) as db:
-        views = list_sessions(db, now=end_of(as_of) if as_of else now(), phase=phase, upcoming=upcoming, coop=coop)
+        views = list_sessions(db, now=end_of(db, as_of) if as_of else now(), phase=phase, upcoming=upcoming, coop=coop)
     if json:
         emit_json(views)
         return
@@ -132,7 +135,7 @@ def sessions_edit(
     with database(write=True) as db:
         views = edit_session(db, session_id=session_id, now=now(), series=series, title=title, kind=kind, minutes=minutes,
                              location=location, link=link, facilitator=facilitator, invite=invite)
-    say(f"Updated {len(views)} session(s): " + ", ".join(str(v.id) for v in views) + ".")
+    say(f"Updated {plural(len(views), 'session')}: " + ", ".join(str(v.id) for v in views) + ".")
 
 
 @app.command("reschedule")
@@ -154,11 +157,18 @@ def sessions_reschedule(
         say(f"Moved {_line(view)}.")
 
 
+ClosedOn = Annotated[
+    date | None,
+    typer.Option("--on", metavar="DATE", parser=parse_date_option, help="The day it happened, for reports as of a past day. Default: today."),
+]
+
+
 @app.command("cancel")
 def sessions_cancel(
     session_id: SessionId,
     reason: Annotated[str, typer.Option(help="Why; shown to the co-ops' calendars.")] = "",
     series: Series = False,
+    on: ClosedOn = None,
 ) -> None:
     """Cancel a session (or the rest of its series); calendars that imported it show it cancelled.
 
@@ -167,20 +177,20 @@ def sessions_cancel(
     from coopprogram.services.sessions import cancel_session
 
     with database(write=True) as db:
-        views = cancel_session(db, session_id=session_id, reason=reason, now=now(), series=series)
-    say(f"Cancelled {len(views)} session(s): " + ", ".join(str(v.id) for v in views) + ".")
+        views = cancel_session(db, session_id=session_id, reason=reason, now=now(), series=series, on=on)
+    say(f"Cancelled {plural(len(views), 'session')}: " + ", ".join(str(v.id) for v in views) + ".")
 
 
 @app.command("held")
-def sessions_held(session_id: SessionId) -> None:
+def sessions_held(session_id: SessionId, on: ClosedOn = None) -> None:
     """Mark a past session as held.
 
-    Example: coop sessions held 3
+    Example: coop sessions held 3 --on 2021-11-04
     """
     from coopprogram.services.sessions import mark_held
 
     with database(write=True) as db:
-        view = mark_held(db, session_id=session_id, now=now())
+        view = mark_held(db, session_id=session_id, now=now(), on=on)
     say(f"Session {view.id} is marked held.")
 
 
@@ -191,6 +201,7 @@ def sessions_attend(
     absent: Slugs = None,
     excused: Slugs = None,
     headcount: Annotated[int | None, typer.Option(metavar="N", parser=parse_count_option, help="How many people came.")] = None,
+    on: ClosedOn = None,
 ) -> None:
     """Record which invited co-ops came (and which were absent or excused); the session is marked held.
 
@@ -200,7 +211,7 @@ def sessions_attend(
 
     with database(write=True) as db:
         view = record_attendance(db, session_id=session_id, now=now(), attended=slugs or [], absent=absent or [],
-                                 excused=excused or [], headcount=headcount)
+                                 excused=excused or [], headcount=headcount, on=on)
     say(f"Session {view.id}: {view.count('attended')} attended, {view.count('absent')} absent, {view.count('excused')} excused, "
         f"{view.count('invited')} not recorded, of {len(view.invitees)} invited.")
 

@@ -256,12 +256,14 @@ def unity_tally(version: Version, as_of: AsOf = None, json: JsonFlag = False) ->
 
 
 def print_tally(view: TallyView) -> None:
+    from coopprogram.services.unity import blocks_allowed
+
     say(f"Version {view.version} ({view.status}) as of {view.as_of}: {view.active} active co-ops")
     for label, rows in (("Endorse", view.endorsed), ("Stand aside", view.stood_aside), ("Block", view.blocked)):
         names = ", ".join(r.coop_name + (f" ({r.reason})" if r.reason else "") for r in rows)
         say(f"{label} ({len(rows)}): {names or '–'}")
     say(f"Not answered ({len(view.not_answered)}): {', '.join(view.not_answered) or '–'}")
-    say(f"Rule: no more than {view.max_blocks} block(s) and at least {view.fraction} endorsing ({view.endorsements_needed} of {view.active}).")
+    say(f"Rule: {blocks_allowed(view.max_blocks)} and at least {view.fraction} endorsing ({view.endorsements_needed} of {view.active}).")
     if view.rule_met:
         say(f"The rule is met: version {view.version} can be adopted (`coop unity adopt {view.version}`).")
     else:

@@ -11,9 +11,9 @@ import re
 from coopprogram.exporters.agenda import AgendaDocument
 from coopprogram.exporters.unity import UnityDocument
 from coopprogram.services.invoices import InvoiceDocument
-from coopprogram.services.report import UPCOMING_DAYS, ReportView
+from coopprogram.services.report import UPCOMING_DAYS, ReportView, format_share
 from coopprogram.services.sessions import NOT_REACHED_DAYS
-from coopprogram.services.unity import DiffView, WordChange, unity_summary
+from coopprogram.services.unity import DiffView, WordChange, blocks_allowed, unity_summary
 from coopprogram.units import format_hours_decimal, format_minutes, format_money, format_pace, format_percent
 
 # Characters that change meaning anywhere in a line (emphasis, code, links, tables, HTML);
@@ -137,7 +137,14 @@ def report_markdown(view: ReportView) -> str:
     add(f"- **Milestones:** {view.milestones_done} of {len(view.milestones)} done, {len(view.overdue_milestones)} overdue")
     add(f"- **Points of unity:** {escape(unity_summary(view.unity))}")
     add(f"- **Co-ops not reached in {NOT_REACHED_DAYS} days:** {len(view.not_reached)} of {len(view.participation)}")
+    if view.unity_overdue:
+        add(f"- **Consent round overdue:** {escape(view.unity_overdue)}")
     add("")
+    if view.carry_over and view.carry_over.lines:
+        add(f"## Left open from {escape(view.carry_over.phase_name)}")
+        add("")
+        out.extend(f"- {escape(line)}" for line in view.carry_over.lines)
+        add("")
     add("## Milestones")
     add("")
     add("| Milestone | Due | Status | Done |")
@@ -162,11 +169,15 @@ def report_markdown(view: ReportView) -> str:
             add("")
     add("## Participation")
     add("")
-    add("| Co-op | Attended | Absent | Excused | Share | Last session |")
-    add("| --- | ---: | ---: | ---: | ---: | --- |")
+    earlier = f" {escape(view.previous_phase)} |" if view.previous_phase else ""
+    add("Excused absences do not count against a co-op's share; – : no session open to it has been held yet.")
+    add("")
+    add("| Co-op | Attended | Absent | Excused | Share | Last session |" + earlier)
+    add("| --- | ---: | ---: | ---: | ---: | --- |" + (" ---: |" if earlier else ""))
     for row in view.participation:
         flag = " — **not reached**" if row.not_reached else ""
-        add(f"| {escape(row.coop)}{flag} | {row.attended} of {row.invited} | {row.absent} | {row.excused} | {row.share}% | {row.last_attended or '–'} |")
+        add(f"| {escape(row.coop)}{flag} | {row.attended} of {row.invited} | {row.absent} | {row.excused} | {format_share(row.share)} | {row.last_attended or '–'} |"
+            + (f" {format_share(row.earlier_share)} |" if earlier else ""))
     add("")
     add("## Points of unity")
     add("")
@@ -178,7 +189,7 @@ def report_markdown(view: ReportView) -> str:
         add(f"- Stand aside ({len(t.stood_aside)}): {escape(', '.join(r.coop_name for r in t.stood_aside)) or '–'}")
         add(f"- Block ({len(t.blocked)}): {escape(', '.join(r.coop_name for r in t.blocked)) or '–'}")
         add(f"- Not answered ({len(t.not_answered)}): {escape(', '.join(t.not_answered)) or '–'}")
-        add(f"- Rule: no more than {t.max_blocks} block(s), at least {t.fraction} endorsing ({t.endorsements_needed} of {t.active}): "
+        add(f"- Rule: {blocks_allowed(t.max_blocks)}, at least {t.fraction} endorsing ({t.endorsements_needed} of {t.active}): "
             + ("**met**" if t.rule_met else escape("not yet: " + "; ".join(t.missing))))
     add("")
     add("## Hours and money")

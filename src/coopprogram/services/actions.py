@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from coopprogram.errors import Conflict, NotFound
 from coopprogram.models import ActionItem
+from coopprogram.services.as_of import happened, not_yet
 from coopprogram.services.sessions import get_session
 from coopprogram.services.text import clean_text
 from coopprogram.units import utc_now
@@ -26,8 +27,10 @@ class ActionView:
 
 
 def _view(item: ActionItem, today: date) -> ActionView:
-    overdue = item.done_on is None and item.due_on is not None and item.due_on < today
-    return ActionView(item.id, item.title, item.owner, item.due_on, item.session_id, item.done_on, overdue)
+    """The item as it stood at the end of `today` (see services.as_of)."""
+    done_on = item.done_on if happened(item.done_on, today) else None
+    overdue = done_on is None and item.due_on is not None and item.due_on < today
+    return ActionView(item.id, item.title, item.owner, item.due_on, item.session_id, done_on, overdue)
 
 
 def add_action(db: Session, *, title: str, today: date, owner: str = "", due_on: date | None = None, session_id: int | None = None) -> ActionView:
@@ -46,7 +49,7 @@ def list_actions(db: Session, *, today: date, open_only: bool = False) -> list[A
     """Overdue first, then by due date (undated last)."""
     query = select(ActionItem)
     if open_only:
-        query = query.where(ActionItem.done_on.is_(None))
+        query = query.where(not_yet(ActionItem.done_on, today))
     views = [_view(item, today) for item in db.exec(query).all()]
     return sorted(views, key=lambda v: (v.done_on is not None, not v.overdue, v.due_on or date.max, v.id))
 
@@ -60,4 +63,4 @@ def finish_action(db: Session, *, action_id: int, on: date, today: date) -> Acti
     item.done_on, item.updated_at = on, utc_now()
     db.add(item)
     db.flush()
-    return _view(item, today)
+    return _view(item, max(today, on))  # the change shows even when dated ahead

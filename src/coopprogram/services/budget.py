@@ -11,8 +11,10 @@ from sqlmodel import Session, select
 
 from coopprogram.errors import NotFound
 from coopprogram.models import Contract, Invoice, InvoiceKind, InvoiceStatus, Phase
+from coopprogram.services.as_of import happened_by, invoice_status
 from coopprogram.services.contracts import ContractView, contract_for_phase
 from coopprogram.services.hours import SummaryRow, daily_totals, summarize
+from coopprogram.services.program import get_program
 from coopprogram.services.phases import PhaseView, get_phase, phase_on, to_view
 from coopprogram.units import amount_cents, round_half_up
 
@@ -100,11 +102,12 @@ def _invoiced(db: Session, phase_number: int, as_of: date) -> tuple[int, int]:
         select(Invoice)
         .join(Contract, Invoice.contract_id == Contract.id)
         .join(Phase, Contract.phase_id == Phase.id)
-        .where(Phase.number == phase_number, Invoice.issued_on.is_not(None), Invoice.issued_on <= as_of)
+        .where(Phase.number == phase_number, happened_by(Invoice.issued_on, as_of))
     )
     billed = paid = 0
+    zone = get_program(db).timezone
     for invoice in db.exec(numbered).all():
         billed += invoice.total_cents
-        if invoice.kind == InvoiceKind.INVOICE and invoice.status == InvoiceStatus.PAID and invoice.paid_on <= as_of:
+        if invoice.kind == InvoiceKind.INVOICE and invoice_status(invoice, as_of, zone) == InvoiceStatus.PAID:
             paid += invoice.total_cents
     return billed, paid

@@ -17,6 +17,7 @@ from sqlmodel import Session, func, select
 
 from coopprogram.errors import Conflict, InvalidInput, NotFound
 from coopprogram.models import Category, Contract, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Phase, Program, TimeEntry
+from coopprogram.services.as_of import invoice_status
 from coopprogram.services.contracts import billable_minutes, contract_for_phase, describe_amendment, lock_contract
 from coopprogram.services.program import get_program
 from coopprogram.services.text import clean_text
@@ -406,18 +407,26 @@ def void_invoice(db: Session, *, reference: str, reason: str, on: date) -> tuple
 
 
 def list_invoices(db: Session, *, today: date) -> list[InvoiceSummary]:
+    """Invoices and credit notes as they stood at the end of `today` (see services.as_of)."""
+    zone = get_program(db).timezone
     rows = db.exec(
         select(Invoice).options(defer(Invoice.snapshot)).order_by(Invoice.sequence.is_(None), Invoice.sequence, Invoice.id)
     ).all()
-    return [summary(row, today=today) for row in rows]
+    return [found for row in rows if (found := summary(row, today=today, zone=zone)) is not None]
 
 
-def summary(invoice: Invoice, *, today: date) -> InvoiceSummary:
-    """One line of an invoice list; overdue: an invoice issued and unpaid past its due date."""
+def summary(invoice: Invoice, *, today: date, zone: str) -> InvoiceSummary | None:
+    """One line of an invoice list as of `today`, or None if it did not exist yet; overdue: an
+    invoice issued and unpaid past its due date."""
+    status = invoice_status(invoice, today, zone)
+    if status is None:
+        return None
     return InvoiceSummary(
-        reference=reference_of(invoice), kind=invoice.kind, status=invoice.status, period=invoice.period,
-        total_minutes=invoice.total_minutes, total_cents=invoice.total_cents, issued_on=invoice.issued_on,
-        due_on=invoice.due_on, paid_on=invoice.paid_on,
-        overdue=invoice.status == InvoiceStatus.ISSUED and invoice.kind == InvoiceKind.INVOICE
+        reference=reference_of(invoice) if status != InvoiceStatus.DRAFT else f"draft {invoice.id}", kind=invoice.kind,
+        status=status, period=invoice.period, total_minutes=invoice.total_minutes, total_cents=invoice.total_cents,
+        issued_on=invoice.issued_on if status != InvoiceStatus.DRAFT else None,
+        due_on=invoice.due_on if status != InvoiceStatus.DRAFT else None,
+        paid_on=invoice.paid_on if status == InvoiceStatus.PAID else None,
+        overdue=status == InvoiceStatus.ISSUED and invoice.kind == InvoiceKind.INVOICE
         and invoice.due_on is not None and invoice.due_on < today,
     )

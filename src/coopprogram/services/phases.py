@@ -12,7 +12,7 @@ from sqlmodel import Session, func, select
 from coopprogram.errors import InvalidInput, NotFound
 from coopprogram.models import Milestone, Phase
 from coopprogram.services.text import clean_text
-from coopprogram.units import utc_now
+from coopprogram.units import plural, utc_now
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
 _PHASE_REF = re.compile(r"^(?:phase[\s-]*)?([0-9]+|[ivx]+)$")
@@ -121,7 +121,7 @@ def edit_phase(
     ).one()
     if outside:
         raise InvalidInput(
-            f"{outside} milestone(s) of {phase.name} would fall outside {phase.starts_on} to {phase.ends_on}. "
+            f"{plural(outside, 'milestone')} of {phase.name} would fall outside {phase.starts_on} to {phase.ends_on}. "
             "Move their due dates first (`coop milestones edit ID --due DATE`)."
         )
     return to_view(phase)

@@ -16,11 +16,12 @@ from sqlmodel import Session, func, select
 
 from coopprogram.errors import Conflict, InvalidInput, NotFound
 from coopprogram.models import Coop, CommentStatus, Decision, DraftStatus, UnityComment, UnityDraft, UnityResponse
+from coopprogram.services.as_of import draft_status
 from coopprogram.services.coops import active_coops_on, get_coop
 from coopprogram.services.milestones import finish_milestone
 from coopprogram.services.program import get_program
 from coopprogram.services.text import clean_text
-from coopprogram.units import utc_now
+from coopprogram.units import plural, utc_now
 
 _POINT = re.compile(r"^\s*(\d+)[.)]\s+(.*)$")
 DECISIONS = [d.value for d in Decision]
@@ -128,11 +129,16 @@ class TallyView:
         reasons = []
         if len(self.blocked) > self.max_blocks:
             names = ", ".join(r.coop_name for r in self.blocked)
-            reasons.append(f"{len(self.blocked)} block(s) ({names}); the rule allows {self.max_blocks}")
+            reasons.append(f"{plural(len(self.blocked), 'block')} ({names}); {blocks_allowed(self.max_blocks)}")
         short = self.endorsements_needed - len(self.endorsed)
         if short > 0:
-            reasons.append(f"{short} more endorsement(s): {len(self.endorsed)} of the {self.endorsements_needed} needed")
+            reasons.append(f"{short} more {'endorsement' if short == 1 else 'endorsements'}: {len(self.endorsed)} of the {self.endorsements_needed} needed")
         return reasons
+
+
+def blocks_allowed(max_blocks: int) -> str:
+    """The blocks part of the adoption rule, in words."""
+    return "no blocks allowed" if max_blocks == 0 else f"no more than {plural(max_blocks, 'block')}"
 
 
 def _comment_views(db: Session, drafts: dict[int, int]) -> list[CommentView]:
@@ -448,20 +454,25 @@ class UnityState:
 
 
 def unity_state(db: Session, as_of: date) -> UnityState | None:
-    """The latest version of the points of unity, its tally as of the day and the open comments."""
-    latest = db.exec(select(UnityDraft).order_by(UnityDraft.version.desc())).first()
+    """The latest version of the points of unity written by the day, as it stood then (services.as_of),
+    its tally as of the day and the open comments."""
+    zone = get_program(db).timezone
+    dated = ((draft, draft_status(draft, as_of, zone)) for draft in db.exec(select(UnityDraft).order_by(UnityDraft.version.desc())).all())
+    latest, status = next(((draft, status) for draft, status in dated if status is not None), (None, None))
     if latest is None:
         return None
     open_comments = db.exec(select(func.count(UnityComment.id)).where(UnityComment.status == "open")).one()
-    decided = latest.status in (DraftStatus.CIRCULATING, DraftStatus.ADOPTED)
+    decided = status in (DraftStatus.CIRCULATING, DraftStatus.ADOPTED)
     return UnityState(
-        version=latest.version, status=latest.status, circulated_on=latest.circulated_on, adopted_on=latest.adopted_on,
-        deadline=latest.deadline, open_comments=open_comments, tally=tally(db, version=latest.version, as_of=as_of) if decided else None,
+        version=latest.version, status=status, circulated_on=latest.circulated_on if decided else None,
+        adopted_on=latest.adopted_on if status == DraftStatus.ADOPTED else None,
+        deadline=latest.deadline if decided else None, open_comments=open_comments,
+        tally=tally(db, version=latest.version, as_of=as_of) if decided else None,
     )
 
 
 def unity_summary(unity: UnityState | None) -> str:
-    """`version 3, circulating since 2022-01-12, responses due ...; 8 endorse, ...; 1 open comment(s)`."""
+    """`version 3, circulating since 2022-01-12, responses due ...; 8 endorse, ...; 1 open comment`."""
     if unity is None:
         return "no draft yet"
     line = f"version {unity.version}, {unity.status}"
@@ -472,4 +483,4 @@ def unity_summary(unity: UnityState | None) -> str:
     if unity.tally and unity.status == "circulating":
         t = unity.tally
         line += f"; {len(t.endorsed)} endorse, {len(t.stood_aside)} stand aside, {len(t.blocked)} block, {len(t.not_answered)} not answered"
-    return line + f"; {unity.open_comments} open comment(s)"
+    return line + f"; {plural(unity.open_comments, 'open comment')}"
