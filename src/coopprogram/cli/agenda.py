@@ -14,8 +14,8 @@ if TYPE_CHECKING:
 
 app = group("Session agendas: items with clock times, and the printable agenda.")
 
-SessionId = Annotated[int, typer.Argument(metavar="SESSION", help="The session's number (`coop sessions list`).")]
-ItemId = Annotated[int, typer.Argument(metavar="ITEM", help="The item's number (`coop agenda show SESSION`).")]
+SessionId = Annotated[int, typer.Argument(metavar="SESSION", parser=parse_count_option, help="The session's number (`coop sessions list`).")]
+ItemId = Annotated[int, typer.Argument(metavar="ITEM", parser=parse_count_option, help="The item's number (`coop agenda show SESSION`).")]
 Minutes = Annotated[int, typer.Option(metavar="N", parser=parse_count_option, help="Length in minutes.")]
 KIND_HELP = "opening, discussion, decision, presentation, break or closing."
 

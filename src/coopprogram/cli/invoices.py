@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import group, JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, parse_date_option, parse_month_option, say, show, show_table, table, today, write_bytes
+from coopprogram.cli.output import group, AsOf, JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, parse_date_option, parse_month_option, say, show, show_table, table, today, write_bytes
 from coopprogram.units import format_minutes, format_money
 
 app = group("Monthly invoices: draft, issue, pay, void, export.")
@@ -20,15 +20,17 @@ FORMATS = ("pdf", "md", "csv", "json")
 
 
 @app.command("list")
-def invoices_list(json: JsonFlag = False) -> None:
+def invoices_list(as_of: AsOf = None, json: JsonFlag = False) -> None:
     """List invoices and credit notes with their status; unpaid ones past due are flagged.
 
-    Example: coop invoices list
+    With --as-of, each as it stood at the end of that day (paid only from the day it was paid).
+
+    Example: coop invoices list --as-of 2021-12-15
     """
     from coopprogram.services.invoices import list_invoices
 
     with database(write=False) as db:
-        rows = list_invoices(db, today=today())
+        rows = list_invoices(db, today=as_of or today())
     if json:
         emit_json(rows)
         return

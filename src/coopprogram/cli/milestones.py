@@ -8,11 +8,11 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import group, AsOf, JsonFlag, dash, emit_json, parse_date_option, say, show_table, today
+from coopprogram.cli.output import parse_count_option, group, AsOf, JsonFlag, dash, emit_json, parse_date_option, say, show_table, today
 
 app = group("Milestones per phase: due dates, status (planned, in-progress, done, blocked), overdue ones flagged.")
 
-MilestoneId = Annotated[int, typer.Argument(metavar="ID", help="The milestone's number (`coop milestones list`).")]
+MilestoneId = Annotated[int, typer.Argument(metavar="ID", parser=parse_count_option, help="The milestone's number (`coop milestones list`).")]
 On = Annotated[date | None, typer.Option("--on", metavar="DATE", parser=parse_date_option, help="The day it happened. Default: today.")]
 
 

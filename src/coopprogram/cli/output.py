@@ -136,12 +136,21 @@ def edit_text(initial: str, *, suffix: str = ".md") -> str | None:
     return None if text == initial else text
 
 
+MAX_INPUT_BYTES = 50 * 1024 * 1024  # far above any cohort, calendar or draft; a device like /dev/zero never ends
+
+
 def read_bytes(path: Path) -> bytes:
-    """A file the person named; an unreadable one is a one-line refusal."""
+    """A file the person named; an unreadable, endless or huge one is a one-line refusal."""
     try:
-        return path.read_bytes()
+        if path.exists() and not path.is_file():
+            raise CoopError(f"{path} is not a regular file (a folder or a device); give the path of a file.")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_INPUT_BYTES + 1)
     except OSError as error:
         raise CoopError(f"{path} could not be read: {error.strerror}. Check the file name and its permissions.") from None
+    if len(data) > MAX_INPUT_BYTES:
+        raise CoopError(f"{path} is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB; is it the right file?")
+    return data
 
 
 def read_text(path: Path, *, save_as: str = "UTF-8 text") -> str:

@@ -14,7 +14,7 @@ from coopprogram.cli.output import group, AsOf, JsonFlag, dash, emit_json, now, 
 
 app = group("Sessions: schedule, list, show, edit, reschedule, cancel, close, attendance, notes.")
 
-SessionId = Annotated[int, typer.Argument(metavar="ID", help="The session's number (`coop sessions list`).")]
+SessionId = Annotated[int, typer.Argument(metavar="ID", parser=parse_count_option, help="The session's number (`coop sessions list`).")]
 Start = Annotated[datetime, typer.Option("--start", metavar='"YYYY-MM-DD HH:MM"', parser=parse_start_option, help="Local time in the program's time zone.")]
 Series = Annotated[bool, typer.Option("--series", help="Apply to this session and the rest of its series.")]
 Invite = Annotated[str | None, typer.Option("--invite", metavar="all|none|SLUG,...", help="Which co-ops are invited. Default: all active co-ops.")]

@@ -276,7 +276,7 @@ def print_tally(view: TallyView) -> None:
 @app.command("adopt")
 def unity_adopt(
     version: Version,
-    milestone: Annotated[int | None, typer.Option(metavar="ID", help="A milestone to mark done with the adoption.")] = None,
+    milestone: Annotated[int | None, typer.Option(metavar="ID", parser=parse_count_option, help="A milestone to mark done with the adoption.")] = None,
     on: On = None,
 ) -> None:
     """Adopt a circulating version when the rule holds; it is locked and the previous one superseded.
