@@ -78,6 +78,7 @@ class CoopGroup(TyperGroup):
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        _refuse_undecodable_arguments(list(args) if args is not None else sys.argv[1:])
         try:
             result = super().main(args, prog_name or "coop", complete_var, False, **extra)
         except CoopError as error:
@@ -150,10 +151,10 @@ def _readable_output() -> None:
             stream.reconfigure(errors="replace")
 
 
-def _refuse_undecodable_arguments() -> None:
+def _refuse_undecodable_arguments(arguments: list[str]) -> None:
     """Bytes that are not UTF-8 in an argument (a file name from another system, a broken paste)
     reach Python as lone surrogates that no database or file can store: refused up front."""
-    for position, argument in enumerate(sys.argv[1:], start=1):
+    for position, argument in enumerate(arguments, start=1):
         try:
             argument.encode("utf-8")
         except UnicodeEncodeError:
@@ -168,7 +169,6 @@ def main() -> None:
     # until the command opens its database (`context.database`), or until the command ends.
     gc.disable()
     _readable_output()
-    _refuse_undecodable_arguments()
     try:
         app(prog_name="coop")
     finally:
