@@ -79,3 +79,30 @@ def test_phase_two_report_starts_from_phase_one(coop, demo_url) -> None:
     # Green Hands came to 1 of the 3 visioning sessions, absent from 2: 33% in Phase I; nothing held yet in Phase II
     green = next(line for line in text.splitlines() if line.strip().startswith("Green Hands"))
     assert green.split()[-1] == "33%" and " – " in green
+
+
+def _pdf_text_and_fonts(path: Path) -> tuple[str, set[str]]:
+    pages = PdfReader(io.BytesIO(path.read_bytes())).pages
+    fonts = {str(font.get_object()["/BaseFont"]).split("+")[-1] for page in pages for font in page["/Resources"]["/Font"].values()}
+    return " ".join(" ".join(page.extract_text() for page in pages).split()), fonts
+
+
+def test_pdf_prints_cjk_and_emoji_with_the_shipped_fallback(coop, demo_url, tmp_path: Path) -> None:
+    assert coop("coops", "edit", "casa-limpia", "--name", "Casa Limpia 清洁合作社 🌱").exit_code == 0
+    target = tmp_path / "report.pdf"
+    assert coop("report", "--as-of", "2022-01-15", "-o", str(target)).exit_code == 0
+    text, fonts = _pdf_text_and_fonts(target)
+    assert "Casa Limpia 清洁合作社 🌱" in text
+    # the CJK characters come from Unifont and the emoji from Unifont Upper, both shipped in the package
+    assert {"Unifont-Identity-H", "UnifontUpper-Identity-H"} <= fonts
+
+
+def test_pdf_has_no_table_with_only_a_header(coop, demo_url, tmp_path: Path) -> None:
+    """Phase II on 2022-04-15: no session held, no hours, no invoice: sentences instead of empty tables."""
+    target = tmp_path / "phase-2.pdf"
+    assert coop("report", "II", "--as-of", "2022-04-15", "-o", str(target)).exit_code == 0
+    text, _ = _pdf_text_and_fonts(target)
+    assert "Sessions held" not in text and "Held Session Attending" not in text
+    assert "No session open to the co-ops has been held in this phase yet." in text
+    assert "Left open from Phase I" in text and "1 invoice unpaid: SEI-2022-003 due 2022-02-02" in text
+    assert "past its deadline (2022-01-28)" in text

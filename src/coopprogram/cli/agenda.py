@@ -28,8 +28,8 @@ def print_agenda(view: AgendaView) -> None:
         ("Id", "Time", "Item", "Kind", "Lead", "Minutes"), view.items,
         lambda item: (item.id, f"{item.starts_local:%H:%M}", item.title, item.kind, dash(item.lead), item.minutes), title=f"Agenda: {view.session_title}",
     )
-    if view.over_minutes:
-        say(f"The agenda runs {view.over_minutes} minutes past the session's {view.session_minutes} minutes: shorten items or lengthen the session.")
+    if view.overrun:
+        say(view.overrun)
     else:
         say(f"{view.total_minutes} of {view.session_minutes} minutes planned.")
 

@@ -79,6 +79,8 @@ def agenda_markdown(doc: AgendaDocument) -> str:
             out.append(f"  \n{label}: {escape(value)}")
     out += ["", "| Time | Item | Lead | Minutes |", "| --- | --- | --- | ---: |"]
     out += [f"| {item.starts_local:%H:%M} | {escape(item.title)} | {escape(item.lead)} | {item.minutes} |" for item in doc.items]
+    if doc.overrun:
+        out += ["", f"**{escape(doc.overrun)}**"]
     return "\n".join(out) + "\n"
 
 
