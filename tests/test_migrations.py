@@ -84,3 +84,64 @@ def test_upgrading_a_foundation_database_seeds_the_categories(blank_url) -> None
     assert [tuple(row) for row in defaults] == [(1, "visioning"), (2, "political-education")]
     assert tuple(program[:2]) == ("{prefix}-{year}-{seq:03d}", 30) and len(program[2]) == 36
     assert kinds == 7
+
+
+def test_dated_facts_filled_from_the_audit_trail(blank_url) -> None:
+    """0008 dates each cancelled or held session and blocked milestone by the audit entry that
+    recorded the change (its day in the program's time zone), else by the day it last changed."""
+    from datetime import date, datetime, timezone
+
+    def utc(*parts: int) -> datetime:
+        return datetime(*parts, tzinfo=timezone.utc)
+
+    path = sqlite_path(blank_url)
+    if path is not None:
+        create_private_file(path)
+    config = _alembic()
+    engine = make_engine(blank_url)
+    with engine.connect() as connection, connection.begin():
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0005")
+        connection.execute(text("INSERT INTO program (id, name, organization, short_name, cohort, timezone, bill_to, invoice_pattern, payment_days, "
+                                "adoption_endorse_fraction, adoption_max_blocks, uid, created_at, updated_at) VALUES (1, 'P', 'O', 'SEI', '', "
+                                "'America/New_York', '', '{seq}', 30, '2/3', 0, 'u', :at, :at)"), {"at": utc(2021, 10, 1)})
+        connection.execute(text("INSERT INTO phase (id, program_id, number, name, starts_on, ends_on, focus, updated_at) "
+                                "VALUES (1, 1, 1, 'Phase I', :starts, :ends, '', :at)"), {"starts": date(2021, 10, 1), "ends": date(2022, 3, 31), "at": utc(2021, 10, 1)})
+        connection.execute(text("INSERT INTO sessionkind (id, slug, name, category_slug, position) VALUES (1, 'visioning', 'Visioning', '', 0)"))
+        kind = 1
+        for session_id, status, updated in ((1, "cancelled", utc(2022, 1, 15, 12)), (2, "held", utc(2022, 1, 15, 12)), (3, "held", utc(2022, 1, 15, 12)), (4, "planned", utc(2022, 1, 15, 12))):
+            connection.execute(text(
+                "INSERT INTO programsession (id, uid, kind_id, phase_id, title, starts_at, minutes, location, link, facilitator, status, cancel_reason, "
+                "notes, sequence, exported_sequence, created_at, updated_at) VALUES (:id, :uid, :kind, 1, 'S', :starts, 60, '', '', '', :status, '', '', 0, 0, :at, :at)"
+            ), {"id": session_id, "uid": f"s{session_id}", "kind": kind, "starts": utc(2021, 11, 4, 22), "status": status, "at": updated})
+        connection.execute(text("INSERT INTO milestone (id, phase_id, title, description, due_on, status, calendar_sequence, blocked_reason, created_at, updated_at) "
+                                "VALUES (1, 1, 'M', '', :due, 'blocked', 0, 'why', :at, :at)"), {"due": date(2022, 1, 14), "at": utc(2022, 1, 15, 12)})
+        trail = [
+            # cancelled at 18:30 in New York on 12-14 (23:30 UTC)
+            ("programsession", 1, utc(2021, 12, 14, 23, 30), '{"status": ["planned", "cancelled"]}'),
+            # closed at 22:00 in New York on 11-04: already 11-05 in UTC
+            ("programsession", 2, utc(2021, 11, 5, 3), '{"notes": ["", "x"]}'),
+            ("programsession", 2, utc(2021, 11, 5, 3), '{"status": ["planned", "held"]}'),
+            ("milestone", 1, utc(2022, 1, 10, 15), '{"status": ["in-progress", "blocked"], "blocked_reason": ["", "why"]}'),
+        ]
+        for entity, entity_id, at, changes in trail:
+            connection.execute(text("INSERT INTO auditentry (at, actor, command, action, entity, entity_id, changes) "
+                                    "VALUES (:at, 'me', 'coop', 'update', :entity, :id, :changes)"), {"at": at, "entity": entity, "id": entity_id, "changes": changes})
+    engine.dispose()
+    upgrade_schema(blank_url)
+    engine = make_engine(blank_url)
+    with engine.connect() as connection:
+        sessions = connection.execute(text("SELECT id, cancelled_on, held_on FROM programsession ORDER BY id")).all()
+        blocked = connection.execute(text("SELECT blocked_on FROM milestone")).scalar()
+    engine.dispose()
+
+    def day(value: object) -> date | None:
+        return None if value is None else (value if isinstance(value, date) else date.fromisoformat(str(value)))
+
+    assert [(row[0], day(row[1]), day(row[2])) for row in sessions] == [
+        (1, date(2021, 12, 14), None),
+        (2, None, date(2021, 11, 4)),
+        (3, None, date(2022, 1, 15)),  # no entry in the trail: the day it last changed
+        (4, None, None),
+    ]
+    assert day(blocked) == date(2022, 1, 10)
