@@ -12,7 +12,7 @@ from sqlmodel import Session, func, select
 from coopprogram.errors import InvalidInput, NotFound
 from coopprogram.models import Milestone, Phase
 from coopprogram.services.text import clean_text
-from coopprogram.units import plural, utc_now
+from coopprogram.units import check_supported, plural, utc_now
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
 _PHASE_REF = re.compile(r"^(?:phase[\s-]*)?([0-9]+|[ivx]+)$")
@@ -76,9 +76,15 @@ def phase_on(db: Session, day: date) -> Phase | None:
 
 
 def check_phase_calendar(db: Session) -> None:
-    """Each phase ends after it starts and before the next one starts."""
+    """Each phase lies in the supported dates, ends after it starts and before the next one starts
+    (a program file's dates come here without passing a date option)."""
     phases = _all_phases(db)
     for phase in phases:
+        for day in (phase.starts_on, phase.ends_on):
+            try:
+                check_supported(day)
+            except ValueError as error:
+                raise InvalidInput(f"{phase.name}: {error}.") from None
         if phase.ends_on < phase.starts_on:
             raise InvalidInput(f"{phase.name} would end ({phase.ends_on}) before it starts ({phase.starts_on}).")
     for earlier, later in zip(phases, phases[1:]):
