@@ -1,13 +1,16 @@
 """The migrations build exactly the schema the models describe, on the run's database (a
 SQLite file, or the PostgreSQL server), and HEAD_REVISION is Alembic's head."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlmodel import SQLModel
 
 import coopprogram.models  # noqa: F401
@@ -55,21 +58,28 @@ def test_sqlite_runs_with_the_documented_settings(blank_url) -> None:
     engine.dispose()
 
 
-def test_upgrading_a_foundation_database_seeds_the_categories(blank_url) -> None:
-    path = sqlite_path(blank_url)
+@contextmanager
+def _database_at(url: str, revision: str) -> Iterator[Connection]:
+    """A database migrated only up to `revision`, open in a transaction to put old rows in."""
+    path = sqlite_path(url)
     if path is not None:
         create_private_file(path)
     config = _alembic()
-    engine = make_engine(blank_url)
+    engine = make_engine(url)
     with engine.connect() as connection, connection.begin():
         config.attributes["connection"] = connection
-        command.upgrade(config, "0001")
+        command.upgrade(config, revision)
+        yield connection
+    engine.dispose()
+
+
+def test_upgrading_a_foundation_database_seeds_the_categories(blank_url) -> None:
+    with _database_at(blank_url, "0001") as connection:
         connection.execute(text("INSERT INTO program (id, name, organization, short_name, cohort, timezone, created_at, updated_at) "
                                 "VALUES (1, 'P', 'O', 'SEI', '', 'America/New_York', '2021-10-01', '2021-10-01')"))
         connection.execute(text("INSERT INTO phase (program_id, number, name, starts_on, ends_on, focus, updated_at) VALUES "
                                 "(1, 1, 'Phase I', '2021-10-01', '2022-03-31', '', '2021-10-01'), "
                                 "(1, 2, 'Phase II', '2022-04-01', '2022-08-31', '', '2021-10-01')"))
-    engine.dispose()
     upgrade_schema(blank_url)
     engine = make_engine(blank_url)
     with engine.connect() as connection:
@@ -94,14 +104,7 @@ def test_dated_facts_filled_from_the_audit_trail(blank_url) -> None:
     def utc(*parts: int) -> datetime:
         return datetime(*parts, tzinfo=timezone.utc)
 
-    path = sqlite_path(blank_url)
-    if path is not None:
-        create_private_file(path)
-    config = _alembic()
-    engine = make_engine(blank_url)
-    with engine.connect() as connection, connection.begin():
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0005")
+    with _database_at(blank_url, "0005") as connection:
         connection.execute(text("INSERT INTO program (id, name, organization, short_name, cohort, timezone, bill_to, invoice_pattern, payment_days, "
                                 "adoption_endorse_fraction, adoption_max_blocks, uid, created_at, updated_at) VALUES (1, 'P', 'O', 'SEI', '', "
                                 "'America/New_York', '', '{seq}', 30, '2/3', 0, 'u', :at, :at)"), {"at": utc(2021, 10, 1)})
@@ -127,7 +130,6 @@ def test_dated_facts_filled_from_the_audit_trail(blank_url) -> None:
         for entity, entity_id, at, changes in trail:
             connection.execute(text("INSERT INTO auditentry (at, actor, command, action, entity, entity_id, changes) "
                                     "VALUES (:at, 'me', 'coop', 'update', :entity, :id, :changes)"), {"at": at, "entity": entity, "id": entity_id, "changes": changes})
-    engine.dispose()
     upgrade_schema(blank_url)
     engine = make_engine(blank_url)
     with engine.connect() as connection:

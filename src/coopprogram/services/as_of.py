@@ -44,23 +44,24 @@ def local_day(instant: datetime, zone: str) -> date:
     return instant.astimezone(ZoneInfo(zone)).date()
 
 
+def _latest(day: date, dated: tuple[tuple[date | None, str], ...], otherwise: str | None) -> str | None:
+    """The first state (they are listed from the one that comes last) whose day has come by `day`."""
+    return next((state for on, state in dated if happened(on, day)), otherwise)
+
+
 def milestone_status(milestone: Milestone, day: date) -> str:
-    if happened(milestone.done_on, day):
-        return MilestoneStatus.DONE.value
-    if happened(milestone.blocked_on, day):
-        return MilestoneStatus.BLOCKED.value
-    if happened(milestone.started_on, day):
-        return MilestoneStatus.IN_PROGRESS.value
-    return MilestoneStatus.PLANNED.value
+    return _latest(day, (
+        (milestone.done_on, MilestoneStatus.DONE.value),
+        (milestone.blocked_on, MilestoneStatus.BLOCKED.value),
+        (milestone.started_on, MilestoneStatus.IN_PROGRESS.value),
+    ), MilestoneStatus.PLANNED.value)
 
 
 def session_status(session: ProgramSession, day: date) -> str:
     """Cancelled or held (closed) only from the day that was recorded; planned before."""
-    if happened(session.cancelled_on, day):
-        return SessionStatus.CANCELLED.value
-    if happened(session.held_on, day):
-        return SessionStatus.HELD.value
-    return SessionStatus.PLANNED.value
+    return _latest(day, (
+        (session.cancelled_on, SessionStatus.CANCELLED.value), (session.held_on, SessionStatus.HELD.value),
+    ), SessionStatus.PLANNED.value)
 
 
 def session_planned_clause(day: date) -> Any:
@@ -90,12 +91,8 @@ def invoice_status(invoice: Invoice, day: date, zone: str) -> str | None:
 
 def draft_status(draft: UnityDraft, day: date, zone: str) -> str | None:
     """A version of the points of unity at the end of `day`, or None when it was not written yet."""
-    if happened(draft.superseded_on, day):
-        return DraftStatus.SUPERSEDED.value
-    if happened(draft.adopted_on, day):
-        return DraftStatus.ADOPTED.value
-    if happened(draft.circulated_on, day):
-        return DraftStatus.CIRCULATING.value
-    if draft.created_at is not None and happened(local_day(draft.created_at, zone), day):
-        return DraftStatus.DRAFT.value
-    return None
+    written = local_day(draft.created_at, zone) if draft.created_at is not None else None
+    return _latest(day, (
+        (draft.superseded_on, DraftStatus.SUPERSEDED.value), (draft.adopted_on, DraftStatus.ADOPTED.value),
+        (draft.circulated_on, DraftStatus.CIRCULATING.value), (written, DraftStatus.DRAFT.value),
+    ), None)
