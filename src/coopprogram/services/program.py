@@ -122,7 +122,7 @@ def validate_invoice_pattern(pattern: str) -> str:
     numbers only as plain digits (no attributes, no other formats), checked when it is set."""
     from string import Formatter
 
-    usage = f"use {{prefix}}, {{year}} and {{seq}}, e.g. {{prefix}}-{{year}}-{{seq:03d}}"
+    usage = "use {prefix}, {year} and {seq}, e.g. {prefix}-{year}-{seq:03d}"
     try:
         fields = [(name, spec, conversion) for _, name, spec, conversion in Formatter().parse(pattern) if name is not None]
     except ValueError:

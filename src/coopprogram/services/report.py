@@ -6,7 +6,7 @@ hours and money, action items), ready for any exporter. Contact details never en
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlmodel import Session
 
@@ -156,7 +156,8 @@ def report(db: Session, *, phase: str | None, as_of: date) -> ReportView:
     money = _money(db, view, as_of)
     invoices = list_invoices(db, today=as_of)
     unity = unity_state(db, as_of)
-    earlier = _participation(db, _open_to_coops(_held(list_sessions(db, now=end, phase=str(previous.number)), as_of)), as_of) if previous else []
+    earlier_sessions = list_sessions(db, now=end, phase=str(previous.number)) if previous else []
+    earlier = _participation(db, _open_to_coops(_held(earlier_sessions, as_of)), as_of) if previous else []
     return ReportView(
         program=program.name,
         organization=program.organization,
@@ -176,7 +177,7 @@ def report(db: Session, *, phase: str | None, as_of: date) -> ReportView:
         amendments=[describe_amendment(a) for a in money.contract.amendments if a.old_cap_minutes] if money else [],
         invoices=[i for i in invoices if i.issued_on is not None and _in_phase(i.period, view)],
         actions=list_actions(db, today=as_of, open_only=True),
-        carry_over=_carry_over(db, previous, as_of, end, invoices, unity) if previous and as_of >= view.starts_on else None,
+        carry_over=_carry_over(db, previous, as_of, earlier_sessions, invoices, unity) if previous and as_of >= view.starts_on else None,
         previous_phase=previous.name if previous else None,
     )
 
@@ -190,13 +191,13 @@ def _open_to_coops(held: list[SessionView]) -> list[SessionView]:
 
 
 def _carry_over(
-    db: Session, previous: PhaseView, as_of: date, end: datetime, invoices: list[InvoiceSummary], unity: UnityState | None
+    db: Session, previous: PhaseView, as_of: date, sessions: list[SessionView], invoices: list[InvoiceSummary], unity: UnityState | None
 ) -> CarryOver:
     open_round = unity is not None and unity.status == DraftStatus.CIRCULATING and unity.circulated_on <= previous.ends_on
     return CarryOver(
         phase_name=previous.name,
         milestones=[m for m in list_milestones(db, today=as_of, phase=str(previous.number)) if m.status != MilestoneStatus.DONE],
-        sessions_to_close=[s for s in list_sessions(db, now=end, phase=str(previous.number)) if s.needs_closing],
+        sessions_to_close=[s for s in sessions if s.needs_closing],
         unpaid=[i for i in invoices if i.kind == "invoice" and i.status == "issued" and _in_phase(i.period, previous)],
         unity_round=unity.version if open_round else None,
     )

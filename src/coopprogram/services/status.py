@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlmodel import Session, case, func, select
 
 from coopprogram.models import (
-    Attendance, Coop, CoopStage, Invitation, Invoice, InvoiceKind, InvoiceStatus, MilestoneStatus, Phase, ProgramSession, SessionStatus,
+    Attendance, Coop, CoopStage, Invitation, InvoiceKind, InvoiceStatus, MilestoneStatus, Phase, ProgramSession,
     TimeEntry,
 )
 from coopprogram.services.as_of import end_of_day, local_day, session_held_clause, session_planned_clause
