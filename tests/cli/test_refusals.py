@@ -24,6 +24,7 @@ REFUSED = [
     (["program", "set", "invoice-pattern", "{seq:0999999999d}"], "is not an invoice number pattern"),
     (["program", "set", "invoice-pattern", "{prefix}-{year}"], "must contain {seq}"),
     (["program", "set", "invoice-pattern", "{prefix}" * 20 + "{seq}"], "too long"),
+    (["program", "set", "adoption-max-blocks", "99999999999999999999"], "is not a number of blocks"),
     (["coops", "import", "/dev/zero"], "is not a regular file"),
     (["coops", "show", "casa\udcff"], "is not UTF-8 text"),
 ]

@@ -113,6 +113,7 @@ def validate_fraction(text: str) -> str:
     return f"{share.numerator}/{share.denominator}"
 
 
+MAX_BLOCKS = 1000  # more than any cohort: "any number of blocks"
 INVOICE_FIELDS = ("prefix", "year", "seq")
 _NUMBER_SPEC = re.compile(r"^0?[1-9]?d?$")  # {seq}, {seq:03d}, {year:04}: a plain number, at most 9 digits wide
 
@@ -150,8 +151,8 @@ def set_program_field(db: Session, *, field: str, value: str) -> ProgramView:
     elif column == "adoption_endorse_fraction":
         cleaned = validate_fraction(cleaned)
     elif column == "adoption_max_blocks":
-        if not (cleaned.isascii() and cleaned.isdigit()):
-            raise InvalidInput(f"'{value}' is not a number of blocks: give a whole number, 0 for none.")
+        if not (cleaned.isascii() and cleaned.isdigit()) or len(cleaned) > 4 or int(cleaned) > MAX_BLOCKS:
+            raise InvalidInput(f"'{value}' is not a number of blocks: give a whole number from 0 (none allowed) to {MAX_BLOCKS}.")
         cleaned = int(cleaned)
     elif column == "payment_days":
         if not (cleaned.isascii() and cleaned.isdigit()) or not 0 <= int(cleaned) <= 365:
