@@ -24,17 +24,32 @@ WORKER = Path(__file__).with_name("worker.py")
 KILLS = scale(6, 100)
 
 
+def _lines(results: Path) -> int:
+    return len(results.read_text(encoding="utf-8").splitlines()) if results.exists() else 0
+
+
+def _wait_for_writes(results: Path, done_before: int) -> None:
+    """Until the worker has finished its first command (at most a minute): start-up time varies
+    with the machine's load, and a worker killed before it writes tests nothing."""
+    for _ in range(600):
+        if _lines(results) > done_before:
+            return
+        time.sleep(0.1)
+
+
 def test_killed_writers_leave_a_sound_database(demo_url, isolate: Path, tmp_path: Path) -> None:
     rng = random.Random(7)
     env = dict(os.environ)  # COOP_DB: the test's database, a file or the server
     with unit_of_work(demo_url, write=False) as db:
         entries_at_start = db.exec(select(func.count(TimeEntry.id))).one()
     for kill in range(KILLS):
+        done_before = _lines(tmp_path / "results.jsonl")
         worker = subprocess.Popen(
             [sys.executable, str(WORKER), str(tmp_path / "results.jsonl"), str(1000 + kill), "400", "writes"],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
-        time.sleep(rng.uniform(1.0, 2.5))  # start-up takes about a second: kill somewhere in the writes
+        _wait_for_writes(tmp_path / "results.jsonl", done_before)
+        time.sleep(rng.uniform(0.0, 1.0))  # then kill somewhere in the writes, however slow the start-up was
         worker.send_signal(signal.SIGKILL)
         worker.wait()
         with unit_of_work(resolve_database(None), write=False) as db:
