@@ -106,3 +106,5 @@ def test_pdf_has_no_table_with_only_a_header(coop, demo_url, tmp_path: Path) -> 
     assert "No session open to the co-ops has been held in this phase yet." in text
     assert "Left open from Phase I" in text and "1 invoice unpaid: SEI-2022-003 due 2022-02-02" in text
     assert "past its deadline (2022-01-28)" in text
+    # the starting point: Green Hands came to 1 of the 3 visioning sessions of Phase I
+    assert "The starting point: each co-op’s share in Phase I" in text and "Green Hands Landscaping 33%" in text
