@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_DB := demo/coop.db
 DEMO_DATE := 2022-01-15
 
-.PHONY: demo test stress bench install clean
+.PHONY: demo test stress bench install reference dist clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,5 +42,17 @@ bench: install
 stress: install
 	COOP_STRESS=1 $(BIN)/python -m pytest -q -s tests/stress
 
+# The command reference, docs/reference.md, from the commands' help (a test fails when it is stale).
+reference: install
+	$(BIN)/python scripts/reference.py
+
+# The wheel and the source archive, and the manual page coop.1, in dist/ (see the README's
+# "Installing from a wheel"): the wheel carries templates, migrations and the sample program.
+dist: install
+	rm -rf dist
+	$(BIN)/python -m build --no-isolation --outdir dist .
+	$(BIN)/python scripts/reference.py --man dist/coop.1
+	@ls -1 dist
+
 clean:
-	rm -rf $(VENV) demo .pytest_cache .hypothesis
+	rm -rf $(VENV) demo dist .pytest_cache .hypothesis

@@ -87,6 +87,9 @@ def isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server_url: str | N
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home" / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / "config"))
+    for variable in ("COOP_CONFIG", "COOP_USER"):
+        monkeypatch.delenv(variable, raising=False)
     from coopprogram.cli import output
 
     monkeypatch.setattr(output, "_console", None)

@@ -60,3 +60,14 @@ def test_the_leads_guide_shows_the_real_dashboard(coop, demo_url) -> None:
     guide = (ROOT / "docs" / "working-group-guide.md").read_text(encoding="utf-8")
     shown = re.search(r"```\n(Movement Co-op Program pilot.*?)```\n", guide, re.S).group(1)
     assert coop("status", "--as-of", "2022-01-15").stdout == shown
+
+
+def test_the_command_reference_is_up_to_date() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("reference", ROOT / "scripts" / "reference.py")
+    reference = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(reference)
+    written = (ROOT / "docs" / "reference.md").read_text(encoding="utf-8")
+    assert written == reference.render(), "docs/reference.md is out of date: run `make reference` and commit it"
+    assert all(f"`{' '.join(path)}`" in written for path, _ in ALL_COMMANDS)

@@ -1,6 +1,7 @@
 """The migrations build exactly the schema the models describe, on the run's database (a
 SQLite file, or the PostgreSQL server), and HEAD_REVISION is Alembic's head."""
 
+
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -31,6 +32,21 @@ def _alembic() -> Config:
     return config
 
 
+@contextmanager
+def _at_revision(url: str, revision: str) -> Iterator[Connection]:
+    """A new database migrated up to `revision`, open in a transaction for the test to fill."""
+    path = sqlite_path(url)
+    if path is not None:
+        create_private_file(path)
+    config = _alembic()
+    engine = make_engine(url)
+    with engine.connect() as connection, connection.begin():
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+        yield connection
+    engine.dispose()
+
+
 def test_head_revision_constant_matches_alembic() -> None:
     assert ScriptDirectory.from_config(_alembic()).get_heads() == [HEAD_REVISION]
 
@@ -58,23 +74,8 @@ def test_sqlite_runs_with_the_documented_settings(blank_url) -> None:
     engine.dispose()
 
 
-@contextmanager
-def _database_at(url: str, revision: str) -> Iterator[Connection]:
-    """A database migrated only up to `revision`, open in a transaction to put old rows in."""
-    path = sqlite_path(url)
-    if path is not None:
-        create_private_file(path)
-    config = _alembic()
-    engine = make_engine(url)
-    with engine.connect() as connection, connection.begin():
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
-        yield connection
-    engine.dispose()
-
-
 def test_upgrading_a_foundation_database_seeds_the_categories(blank_url) -> None:
-    with _database_at(blank_url, "0001") as connection:
+    with _at_revision(blank_url, "0001") as connection:
         connection.execute(text("INSERT INTO program (id, name, organization, short_name, cohort, timezone, created_at, updated_at) "
                                 "VALUES (1, 'P', 'O', 'SEI', '', 'America/New_York', '2021-10-01', '2021-10-01')"))
         connection.execute(text("INSERT INTO phase (program_id, number, name, starts_on, ends_on, focus, updated_at) VALUES "
@@ -104,7 +105,7 @@ def test_dated_facts_filled_from_the_audit_trail(blank_url) -> None:
     def utc(*parts: int) -> datetime:
         return datetime(*parts, tzinfo=timezone.utc)
 
-    with _database_at(blank_url, "0005") as connection:
+    with _at_revision(blank_url, "0005") as connection:
         connection.execute(text("INSERT INTO program (id, name, organization, short_name, cohort, timezone, bill_to, invoice_pattern, payment_days, "
                                 "adoption_endorse_fraction, adoption_max_blocks, uid, created_at, updated_at) VALUES (1, 'P', 'O', 'SEI', '', "
                                 "'America/New_York', '', '{seq}', 30, '2/3', 0, 'u', :at, :at)"), {"at": utc(2021, 10, 1)})

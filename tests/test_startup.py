@@ -34,6 +34,44 @@ def test_completion_imports_no_heavy_library() -> None:
     assert not modules & set(HEAVY)
 
 
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("coops show ca", ["casa-limpia"]),
+        ("coops edit v", ["voces"]),
+        ("invoices show SEI-2021", ["SEI-2021-001", "SEI-2021-002"]),
+        ("invoices pay SEI-2022", ["SEI-2022-003"]),
+        ("budget --phase ", ["1", "2"]),
+        ("phases show ", ["1", "2"]),
+    ],
+)
+def test_completion_offers_the_programs_values_without_a_database_library(demo_url, isolate, words, expected) -> None:
+    # Values come from the file through the standard sqlite3 module: still no SQLAlchemy.
+    line = f"coop --db {isolate} {words}"
+    modules, result = _imported([], {"_COOP_COMPLETE": "complete_bash", "COMP_WORDS": line, "COMP_CWORD": str(len(line.split()) - (0 if line.endswith(" ") else 1))})
+    assert sorted(result.stdout.split()) == expected, result.stderr[-500:]
+    assert not modules & set(HEAVY)
+
+
+def test_completion_functions_list_values_with_their_descriptions(demo_url, isolate) -> None:
+    import typer
+    from typer.main import get_command
+
+    from coopprogram.cli import app, complete
+
+    ctx = typer.Context(get_command(app))
+    ctx.params = {"db_location": demo_url}
+    if demo_url.startswith("sqlite"):
+        assert ("casa-limpia", "Casa Limpia Cleaning Cooperative") in complete.coop_slugs(ctx, "")
+        # The day and time in the program's time zone (stored in UTC: 22:00 the same day).
+        assert complete.session_ids(ctx, "14") == [("14", "2021-11-04 18:00 Visioning session 1: our histories")]
+        assert complete.versions(ctx, "") == [("3", "circulating"), ("2", "draft"), ("1", "draft")]
+        assert [value for value, _ in complete.categories(ctx, "")][:2] == ["calendar", "communication"]
+    else:  # a server database completes no values: connecting on every Tab would be slow
+        assert complete.session_ids(ctx, "") == []
+
+
 def test_status_loads_only_what_it_shows(demo_url) -> None:
     # The dashboard is run many times a day: no table library, no report, no documents.
     modules, result = _imported(["status", "--as-of", "2022-01-15"], {"COOP_DB": demo_url})

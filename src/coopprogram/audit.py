@@ -24,8 +24,10 @@ _COMMAND_KEY = "coop_command"
 
 
 def actor() -> str:
-    """The configured name (COOP_USER), else the operating-system user."""
-    configured = os.environ.get(ACTOR_VAR, "").strip()
+    """The configured name (COOP_USER, else `user` in the config file), else the operating-system user."""
+    from coopprogram.userconfig import read_config
+
+    configured = os.environ.get(ACTOR_VAR, "").strip() or read_config().get("user", "")
     if configured:
         return configured[:100]
     try:

@@ -1,4 +1,5 @@
-"""Where the database lives: `--db`, else `COOP_DB`, else a file in the user data directory.
+"""Where the database lives: `--db`, else `COOP_DB`, else the `database` of your config file
+(`coop config`), else a file in the user data directory.
 
 Resolved at call time, never at import, so tests and scripts can point anywhere.
 """
@@ -21,7 +22,9 @@ def default_database_path() -> Path:
 
 def resolve_database(option: str | None) -> str:
     """The database the command uses, as a SQLAlchemy URL."""
-    target = option or os.environ.get(ENV_VAR) or str(default_database_path())
+    from coopprogram.userconfig import read_config
+
+    target = option or os.environ.get(ENV_VAR) or read_config().get("database") or str(default_database_path())
     if "://" in target:
         return target
     return "sqlite:///" + str(Path(target).expanduser().absolute())

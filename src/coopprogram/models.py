@@ -63,9 +63,11 @@ class DraftStatus(StrEnum):
     CIRCULATING = "circulating"  # frozen, sent round for decision
     ADOPTED = "adopted"  # locked: the cohort's points of unity
     SUPERSEDED = "superseded"  # replaced by a later adopted version
+    WITHDRAWN = "withdrawn"  # its round ended without adoption, with a reason
+    REPLACED = "replaced"  # its round ended when a revised version was circulated
 
 
-class Decision(StrEnum):
+class Stance(StrEnum):
     ENDORSE = "endorse"
     STAND_ASIDE = "stand-aside"
     BLOCK = "block"
@@ -109,6 +111,9 @@ class Program(Table, table=True):
     bill_to: str = ""
     invoice_pattern: str = "{prefix}-{year}-{seq:03d}"
     payment_days: int = 30
+    # Billable entries are rounded to this many minutes when drafted (a multiple of 3 that
+    # divides 60), so every line's hours print exactly and hours x rate = the printed amount.
+    billing_increment_minutes: int = 6
     # Adoption by consent: no more than `adoption_max_blocks` blocks, and endorsements from at
     # least `adoption_endorse_fraction` (e.g. "2/3") of the active co-ops.
     adoption_endorse_fraction: str = "2/3"
@@ -194,10 +199,26 @@ class Milestone(Table, table=True):
     updated_at: datetime = Field(default_factory=utc_now)
 
 
+class ConsultantProfile(Table, table=True):
+    """The payee printed on every invoice: one row, set with `coop consultant set`."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = ""
+    address: str = ""
+    email: str = ""
+    phone: str = ""
+    tax_id: str = ""
+    payment: str = ""  # how to pay: check payable to..., ACH details
+    updated_at: datetime = Field(default_factory=utc_now)
+
+
 class ContractAmendment(Table, table=True):
+    """A change of cap or rate, agreed on `made_on` and in force for work from `effective_on`."""
+
     id: int | None = Field(default=None, primary_key=True)
     contract_id: int = Field(foreign_key="contract.id", index=True)
     made_on: date
+    effective_on: date
     reason: str
     old_cap_minutes: int
     new_cap_minutes: int
@@ -242,7 +263,7 @@ class Invoice(Table, table=True):
     total_minutes: int = 0
     issued_on: date | None = None
     due_on: date | None = None
-    paid_on: date | None = None
+    paid_on: date | None = None  # the day it was paid in full (its payments are Payment rows)
     voided_on: date | None = None
     void_reason: str = ""
     snapshot: str = ""
@@ -258,9 +279,24 @@ class InvoiceLine(Table, table=True):
     worked_on: date
     description: str
     category: str
-    minutes: int
+    minutes: int  # the billed minutes: the entry's, rounded to the billing increment
     rate_cents: int
     amount_cents: int
+    logged_minutes: int | None = None  # the entry's own minutes when it was billed
+
+
+class Payment(Table, table=True):
+    """Money received against an invoice. A payment recorded by mistake is undone, not deleted:
+    `undone_on` and `undo_reason` keep the record."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    invoice_id: int = Field(foreign_key="invoice.id", index=True)
+    amount_cents: int
+    paid_on: date = Field(index=True)
+    note: str = ""
+    undone_on: date | None = None
+    undo_reason: str = ""
+    created_at: datetime = Field(default_factory=utc_now)
 
 
 class SessionKind(Table, table=True):
@@ -340,11 +376,46 @@ class ActionItem(Table, table=True):
     updated_at: datetime = Field(default_factory=utc_now)
 
 
-class UnityDraft(Table, table=True):
-    """One version of the points of unity: Markdown text (a preamble and a numbered list)."""
+class Electorate(StrEnum):
+    COHORT = "cohort"  # every co-op in the cohort on the day
+    COOPS = "coops"  # the co-ops named on the decision
+    MEMBERS = "members"  # the working-group members named on the decision
+
+
+class Decision(Table, table=True):
+    """Something the cohort or the working group decides by consent: the points of unity, the
+    Phase II plan, the program calendar, how funds are shared. Its text is versioned."""
 
     id: int | None = Field(default=None, primary_key=True)
-    version: int = Field(unique=True)
+    kind: str = Field(index=True)  # "points-of-unity" for the points of unity
+    title: str
+    # The adoption rule when it differs from the program's (None: the program's rule).
+    endorse_fraction: str | None = None
+    max_blocks: int | None = None
+    electorate: str = Electorate.COHORT.value
+    supersedes_id: int | None = Field(default=None, foreign_key="decision.id")
+    session_id: int | None = Field(default=None, foreign_key="programsession.id")
+    created_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now)
+
+
+class DecisionVoter(Table, table=True):
+    """One of those who decide, when a decision names them: a co-op or a working-group member."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    decision_id: int = Field(foreign_key="decision.id", index=True)
+    coop_id: int | None = Field(default=None, foreign_key="coop.id")
+    member: str = ""
+
+
+class DecisionVersion(Table, table=True):
+    """One version of a decision's text (Markdown: a preamble and a numbered list) and its round."""
+
+    __table_args__ = (UniqueConstraint("decision_id", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    decision_id: int = Field(foreign_key="decision.id", index=True)
+    version: int
     based_on: int | None = None  # the version it started from
     text: str
     status: str = Field(default=DraftStatus.DRAFT.value, index=True)
@@ -352,13 +423,17 @@ class UnityDraft(Table, table=True):
     circulated_on: date | None = None
     adopted_on: date | None = None
     superseded_on: date | None = None
+    # A round that ended without adoption: withdrawn (with the reason) or replaced by a later version.
+    closed_on: date | None = None
+    close_reason: str = ""
+    replaced_by: int | None = None
     created_at: datetime = Field(default_factory=utc_now)
     updated_at: datetime = Field(default_factory=utc_now)
 
 
-class UnityComment(Table, table=True):
+class DecisionComment(Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    draft_id: int = Field(foreign_key="unitydraft.id", index=True)
+    version_id: int = Field(foreign_key="decisionversion.id", index=True)
     coop_id: int | None = Field(default=None, foreign_key="coop.id")
     point: int | None = None  # None: about the whole text or the preamble
     text: str
@@ -369,15 +444,17 @@ class UnityComment(Table, table=True):
     updated_at: datetime = Field(default_factory=utc_now)
 
 
-class UnityResponse(Table, table=True):
-    """A co-op's decision on a circulating version. A change adds a row and retires the old
-    one, so the history of who decided what stays."""
+class DecisionResponse(Table, table=True):
+    """A co-op's (or a working-group member's) decision on a circulating version. A change adds
+    a row and retires the old one, so the history of who decided what stays."""
 
     id: int | None = Field(default=None, primary_key=True)
-    draft_id: int = Field(foreign_key="unitydraft.id", index=True)
-    coop_id: int = Field(foreign_key="coop.id", index=True)
+    version_id: int = Field(foreign_key="decisionversion.id", index=True)
+    coop_id: int | None = Field(default=None, foreign_key="coop.id", index=True)
+    member: str = ""
     decision: str
     reason: str = ""
+    share_reason: bool = False  # the co-op agreed to print its reason on the sign-on page
     responded_on: date
     current: bool = True
     created_at: datetime = Field(default_factory=utc_now)

@@ -17,12 +17,20 @@ MAX_ENTRY_MINUTES = 24 * 60
 FIRST_SUPPORTED_DAY = date(2000, 1, 1)
 LAST_SUPPORTED_DAY = date(2099, 12, 31)
 MAX_NUMBER = 2_147_483_647  # the largest whole number a database column holds on every server
-HOURS_FORMS = "2.5, 2:30, 2h30m, 2h or 45m"
+HOURS_FORMS = "2.5, 2,5, 2:30, 2h30, 2.5h, 2h, 45m or 45 min"
 DATE_FORMS = "YYYY-MM-DD, today or yesterday"
 
 _DECIMAL = re.compile(r"^[0-9]+(\.[0-9]+)?$|^\.[0-9]+$")
 _CLOCK = re.compile(r"^([0-9]+):([0-5][0-9])$")
-_UNITS = re.compile(r"^(?:([0-9]+)h)?(?:([0-9]+)m)?$")
+_HOUR_WORDS = "(?:h|hr|hrs|hour|hours)"
+_MINUTE_WORDS = "(?:m|min|mins|minute|minutes)"
+# 2h, 2.5h, 2h30, 2h30m, 2 hours 30 min; minutes after hours run 0-59, and a fraction of an hour
+# is not followed by minutes (1.5h30 says two things at once).
+_HOURS_AND_MINUTES = re.compile(rf"^([0-9]+){_HOUR_WORDS}(?:([0-9]+){_MINUTE_WORDS}?)?$|^([0-9]*\.[0-9]+){_HOUR_WORDS}$")
+_MINUTES = re.compile(rf"^([0-9]+){_MINUTE_WORDS}$")
+# A decimal comma (1,5) as many locales write it: one or two decimals only, so that 1,500 (a
+# thousands separator?) stays refused as ambiguous.
+_DECIMAL_COMMA = re.compile(r"^([0-9]+),([0-9]{1,2})(?![0-9])")
 _ISO_DATE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
 _MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")
 _LOCAL_DATETIME = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})[ T]([0-9]{2}):([0-9]{2})$")
@@ -35,7 +43,7 @@ def round_half_up(value: Decimal) -> int:
 
 def _duration_minutes(text: str) -> int:
     """Minutes in a duration written in one of HOURS_FORMS (ASCII digits only)."""
-    raw = text.strip().lower().replace(" ", "")
+    raw = _DECIMAL_COMMA.sub(r"\1.\2", text.strip().lower().replace(" ", ""))
     if not raw.isascii():
         raise ValueError(f"'{text}' is not a duration: use {HOURS_FORMS}")
     if _DECIMAL.match(raw):
@@ -45,19 +53,27 @@ def _duration_minutes(text: str) -> int:
             raise ValueError(f"'{text}' is not a duration: use {HOURS_FORMS}") from None
     if clock := _CLOCK.match(raw):
         return int(clock[1]) * 60 + int(clock[2])
-    units = _UNITS.match(raw)
-    if raw and units and (units[1] or units[2]):
-        return int(units[1] or 0) * 60 + int(units[2] or 0)
+    if minutes := _MINUTES.match(raw):
+        return int(minutes[1])
+    if parts := _HOURS_AND_MINUTES.match(raw):
+        if parts[3] is not None:
+            return round_half_up(Decimal(parts[3]) * 60)
+        if parts[2] is not None and int(parts[2]) > 59:
+            raise ValueError(f"'{text}' has {parts[2]} minutes after the hours: write them as hours, e.g. {int(parts[1]) + int(parts[2]) // 60}h{int(parts[2]) % 60:02d}")
+        return int(parts[1]) * 60 + int(parts[2] or 0)
     raise ValueError(f"'{text}' is not a duration: use {HOURS_FORMS}")
 
 
 def parse_hours(text: str, *, maximum: int = MAX_ENTRY_MINUTES) -> int:
     """Minutes worked, more than zero and at most `maximum` (24 hours for one entry)."""
+    if text.strip().startswith("-"):
+        raise ValueError(f"'{text}' is negative: give the time worked, more than zero ({HOURS_FORMS})")
     minutes = _duration_minutes(text)
     if minutes <= 0:
         raise ValueError(f"'{text}' is no time at all: give more than zero ({HOURS_FORMS})")
     if minutes > maximum:
-        raise ValueError(f"'{text}' is more than {format_minutes(maximum)} hours")
+        minutes_hint = f" (for minutes, write {text.strip()}m)" if text.strip().isdigit() and int(text) <= maximum else ""
+        raise ValueError(f"'{text}' is more than {format_minutes(maximum)} hours{minutes_hint}")
     return minutes
 
 
@@ -170,6 +186,16 @@ def parse_count(text: str, *, what: str = "number") -> int:
 def amount_cents(minutes: int, rate_cents: int) -> int:
     """What `minutes` of work cost at an hourly rate: rounded half up to the cent."""
     return round_half_up(Decimal(minutes) * Decimal(rate_cents) / 60)
+
+
+BILLING_INCREMENTS = (3, 6, 12, 15, 30, 60)
+
+
+def billed_minutes(minutes: int, increment: int) -> int:
+    """The minutes an entry bills: rounded to the nearest `increment` (half up), and never
+    less than one increment, so no work bills as nothing."""
+    steps = round_half_up(Decimal(minutes) / increment)
+    return max(steps, 1) * increment
 
 
 def format_minutes(minutes: int) -> str:

@@ -92,9 +92,9 @@ def test_invoice_exports(coop, demo_url, tmp_path: Path) -> None:
 
 def test_monthly_routine(coop, demo_url) -> None:
     drafted = coop("invoices", "draft", "2022-01")
-    assert "Draft 4 for January 2022 (Phase I): 4 lines, 6:00 h, $390.00." in drafted.stdout
+    assert "Draft 4 for January 2022 (Phase I): 4 lines, 6.00 h, $390.00." in drafted.stdout
     issued = coop("invoices", "issue", "4", "--on", "2022-02-01")
-    assert "Issued invoice SEI-2022-004: $390.00 for January 2022, due 2022-03-03." in issued.stdout
+    assert "Issued invoice SEI-2022-004: $390.00 for January 2022; Net 30, due 2022-03-03." in issued.stdout
     assert coop("invoices", "pay", "SEI-2022-003", "--on", "2022-01-28").exit_code == 0
     voided = coop("invoices", "void", "SEI-2022-004", "--reason", "Wrong month", "--on", "2022-02-02")
     assert "credit note SEI-2022-005 cancels $390.00" in voided.stdout

@@ -54,7 +54,7 @@ def test_db_check_on_a_sound_and_a_tampered_database(coop, demo_url) -> None:
     assert coop("db", "check").exit_code == 0
     _sql(demo_url, "UPDATE invoice SET total_cents = total_cents + 1 WHERE id = 2")
     _sql(demo_url, "UPDATE invoice SET sequence = 5, number = 'SEI-2022-005' WHERE id = 3")
-    _sql(demo_url, "UPDATE unityresponse SET current = true")
+    _sql(demo_url, "UPDATE decisionresponse SET current = true")
     _sql(demo_url, "UPDATE programsession SET exported_sequence = 4 WHERE id = 1")
     result = coop("db", "check")
     assert result.exit_code == 1

@@ -75,7 +75,7 @@ def test_phase_two_report_starts_from_phase_one(coop, demo_url) -> None:
     # the Phase I sessions planned after the demo day were never closed: 10 of them
     assert "10 sessions never closed" in text
     assert "The consent round on version 3 of the points of unity is still open" in text
-    assert "past its deadline (2022-01-28)" in text
+    assert "responses due 2022-01-28 (past the deadline; the round stays open)" in text
     # Green Hands came to 1 of the 3 visioning sessions, absent from 2: 33% in Phase I; nothing held yet in Phase II
     green = next(line for line in text.splitlines() if line.strip().startswith("Green Hands"))
     assert green.split()[-1] == "33%" and " – " in green
@@ -105,6 +105,6 @@ def test_pdf_has_no_table_with_only_a_header(coop, demo_url, tmp_path: Path) -> 
     assert "Sessions held" not in text and "Held Session Attending" not in text
     assert "No session open to the co-ops has been held in this phase yet." in text
     assert "Left open from Phase I" in text and "1 invoice unpaid: SEI-2022-003 due 2022-02-02" in text
-    assert "past its deadline (2022-01-28)" in text
+    assert "responses due 2022-01-28 (past the deadline; the round stays open)" in text
     # the starting point: Green Hands came to 1 of the 3 visioning sessions of Phase I
     assert "The starting point: each co-op’s share in Phase I" in text and "Green Hands Landscaping 33%" in text

@@ -39,14 +39,22 @@ def test_new_version_from_file_and_show(coop, demo_url, tmp_path: Path) -> None:
 def test_exports(coop, demo_url, tmp_path: Path) -> None:
     markdown = coop("unity", "export", "3").stdout
     assert "*Movement Co-op Program pilot · version 3 · circulating*" in markdown
+    assert "*Circulated 2022-01-12 · responses due by 2022-01-28*" in markdown
     assert "7. Care for each other" in markdown
-    endorsers = markdown.split("## Endorsed by")[1]
+    endorsers, standing_aside = markdown.split("## Endorsed by")[1].split("## Standing aside")
     assert endorsers.count("\n- ") == 8 and "Building Power" not in endorsers
+    # A stand-aside is on the sign-on page; its reason only when the co-op agreed to share it.
+    assert standing_aside.strip() == "- Building Power Construction Co-op"
+    shared = coop("unity", "respond", "3", "building-power", "stand-aside", "--reason", "We would name wage-setting", "--share-reason", "--on", "2022-01-16")
+    assert shared.exit_code == 0, shared.stderr
+    assert coop("unity", "export", "3").stdout.endswith("## Standing aside\n\n- Building Power Construction Co-op: We would name wage-setting\n")
     pdf = tmp_path / "pou.pdf"
     assert coop("unity", "export", "3", "-o", str(pdf)).exit_code == 0
     pages = PdfReader(io.BytesIO(pdf.read_bytes())).pages
     text = " ".join(" ".join(page.extract_text() for page in pages).split())
     assert len(pages) == 2 and "Endorsed by" in text and "Casa Limpia Cleaning Cooperative" in text
+    assert "Circulated 2022-01-12 · responses due by 2022-01-28" in text
+    assert "Standing aside" in text and "Building Power Construction Co-op: We would name wage-setting" in text
     assert "CIRCULATING: not yet adopted" in text and "Version 3" in text
     diff = coop("unity", "diff", "2", "3", "--markdown").stdout
     assert "**Point 7 (added):** **Care for each other" in diff

@@ -33,7 +33,7 @@ def test_exactly_the_cap_is_accepted_and_one_minute_more_refused(session) -> Non
     with session() as db:
         _fill(db, 100 * 60)
         assert billable_minutes(db, 1) == 6000
-    with session() as db, pytest.raises(Conflict, match=r"100:00 used, 0:00 left"):
+    with session() as db, pytest.raises(Conflict, match=r"cap of 100:00 hours is reached \(100:00 used\): no billable hours are left. Log this as --non-billable, or amend the contract"):
         _log(db, 1)
     with session() as db:
         result = _log(db, 60, billable=False)
@@ -57,7 +57,7 @@ def test_edits_count_by_difference(session) -> None:
         small = _log(db, 30)
         # 99:30 used; growing the 0:30 entry to 1:00 uses exactly the cap
         hours.edit_entry(db, entry_id=small.entry.id, today=TODAY, minutes=60)
-        with pytest.raises(Conflict, match="pass the Phase I cap"):
+        with pytest.raises(Conflict, match="Phase I cap of 100:00 hours is reached"):
             hours.edit_entry(db, entry_id=small.entry.id, today=TODAY, minutes=61)
         hours.edit_entry(db, entry_id=small.entry.id, today=TODAY, billable=False)
         assert billable_minutes(db, 1) == 99 * 60
@@ -69,10 +69,10 @@ def test_amending_the_cap_lets_more_in(session) -> None:
     with session() as db:
         _fill(db, 100 * 60)
         with pytest.raises(InvalidInput, match=r"outside the band \$50.00-\$75.00"):
-            amend_contract(db, phase="I", cap_minutes=None, rate_cents=7600, reason="raise", on=TODAY)
+            amend_contract(db, phase="I", cap_minutes=None, rate_cents=7600, reason="raise", on=TODAY, today=TODAY)
         with pytest.raises(Conflict, match="cannot go below"):
-            amend_contract(db, phase="I", cap_minutes=90 * 60, rate_cents=None, reason="cut", on=TODAY)
-        view = amend_contract(db, phase="I", cap_minutes=110 * 60, rate_cents=7500, reason="Approved by the working group", on=TODAY)
+            amend_contract(db, phase="I", cap_minutes=90 * 60, rate_cents=None, reason="cut", on=TODAY, today=TODAY)
+        view = amend_contract(db, phase="I", cap_minutes=110 * 60, rate_cents=7500, reason="Approved by the working group", on=TODAY, today=TODAY)
         assert (view.hour_cap_minutes, view.rate_cents, view.amendments[0].reason) == (6600, 7500, "Approved by the working group")
         _log(db, 60, on=date(2021, 11, 1))
 

@@ -25,7 +25,7 @@ def test_defaults_are_the_sei_program(session) -> None:
     assert contract.phase_id == rows[0].id
     assert contract.hour_cap_minutes == 100 * 60
     assert (contract.rate_min_cents, contract.rate_max_cents) == (5000, 7500)
-    assert 5000 <= contract.rate_cents <= 7500
+    assert contract.rate_cents == 6000  # defaults.toml: $60 an hour
 
 
 @pytest.mark.parametrize("reference", ["1", "I", "i", "Phase I", "phase-1", "phase 1"])

@@ -165,6 +165,113 @@ def test_only_a_circulating_version_is_adopted_or_answered(session) -> None:
         with pytest.raises(Conflict, match="co-ops respond to a circulating version"):
             unity.respond(db, version=1, coop="coop-01", decision="endorse", on=DAY)
         unity.circulate(db, version=1, on=DAY)
+        with pytest.raises(Conflict, match="Version 1 is already circulating; a version is sent round once"):
+            unity.circulate(db, version=1, on=DAY)
+
+
+def test_withdraw_then_recirculate_keeps_the_responses(session) -> None:
+    with session() as db:
+        slugs = _circulating(db, 3)
+        unity.respond(db, version=1, coop=slugs[0], decision="block", on=DAY, reason="Point 2 leaves out our members")
+        unity.respond(db, version=1, coop=slugs[1], decision="endorse", on=DAY)
+        with pytest.raises(InvalidInput, match="Withdrawal|withdrawal cannot be dated 2022-01-19"):
+            unity.withdraw(db, version=1, reason="revising", on=date(2022, 1, 19))
+        with pytest.raises(InvalidInput, match="reason"):
+            unity.withdraw(db, version=1, reason=" ", on=date(2022, 1, 21))
+        withdrawn = unity.withdraw(db, version=1, reason="One block on point 2; revising it", on=date(2022, 1, 21))
+        assert (withdrawn.status, withdrawn.closed_on, withdrawn.round_end) == (
+            "withdrawn", date(2022, 1, 21), "withdrawn on 2022-01-21: One block on point 2; revising it")
+        with pytest.raises(Conflict, match="round closed on 2022-01-21"):
+            unity.respond(db, version=1, coop=slugs[2], decision="endorse", on=date(2022, 1, 21))
+        # The closed round's tally stays readable, on any later day, with the responses it had.
+        closed = unity.tally(db, version=1, as_of=date(2022, 6, 1))
+        assert (closed.status, [r.coop for r in closed.blocked], [r.coop for r in closed.endorsed]) == ("withdrawn", [slugs[0]], [slugs[1]])
+        assert closed.round_end.startswith("withdrawn on 2022-01-21") and not closed.overdue
+        # As of a day inside the round, it was still open.
+        assert unity.tally(db, version=1, as_of=DAY).status == "circulating"
+
+        unity.new_draft(db, text=TEXT.replace("Democratic governance.", "Democratic governance, with every member heard."))
+        unity.circulate(db, version=2, on=date(2022, 1, 24))
+        _respond_all_to(db, 2, slugs, on=date(2022, 1, 25))
+        adopted = unity.adopt(db, version=2, on=date(2022, 1, 26))
+        assert adopted.status == "adopted"
+        assert [(r.coop, r.decision) for r in unity.tally(db, version=1, as_of=date(2022, 1, 26)).history] == [
+            (slugs[0], "block"), (slugs[1], "endorse")]
+
+
+def _respond_all_to(db, version, slugs, *, on, decision="endorse"):
+    for slug in slugs:
+        unity.respond(db, version=version, coop=slug, decision=decision, on=on)
+
+
+def test_circulating_a_revised_version_replaces_the_open_round(session) -> None:
+    with session() as db:
+        slugs = _circulating(db, 3)
+        unity.respond(db, version=1, coop=slugs[0], decision="block", on=date(2022, 1, 22), reason="No")
+        unity.new_draft(db, text=TEXT + "4. A fourth point.\n")
+        with pytest.raises(InvalidInput, match="before its last response"):
+            unity.circulate(db, version=2, on=date(2022, 1, 21))
+        unity.circulate(db, version=2, on=date(2022, 1, 23), deadline=date(2022, 2, 1))
+        first = unity.show_draft(db, version=1)
+        assert (first.status, first.replaced_by, first.closed_on) == ("replaced", 2, date(2022, 1, 23))
+        assert first.round_end == "not adopted, replaced by version 2 on 2022-01-23"
+        with pytest.raises(Conflict, match="only a circulating version can be adopted"):
+            unity.adopt(db, version=1, on=date(2022, 1, 23))
+        assert [r.decision for r in unity.tally(db, version=1, as_of=date(2022, 2, 1)).blocked] == ["block"]
+        # The new round starts empty; the deadline passing flags it but does not close it.
+        late = unity.tally(db, version=2, as_of=date(2022, 2, 2))
+        assert (late.status, late.overdue, late.blocked, len(late.not_answered)) == ("circulating", True, [], 3)
+        _respond_all_to(db, 2, slugs, on=date(2022, 2, 3))
+        assert unity.adopt(db, version=2, on=date(2022, 2, 3)).adopted_on == date(2022, 2, 3)
+
+
+def test_dates_are_honest(session) -> None:
+    today = date(2022, 2, 1)
+    with session() as db:
+        slugs = _circulating(db, 3)
+        with pytest.raises(InvalidInput, match="before version 1 was circulated"):
+            unity.respond(db, version=1, coop=slugs[0], decision="endorse", on=date(2022, 1, 19), today=today)
+        with pytest.raises(InvalidInput, match="after today"):
+            unity.respond(db, version=1, coop=slugs[0], decision="endorse", on=date(2022, 2, 2), today=today)
+        _respond_all(db, slugs)
+        with pytest.raises(InvalidInput, match="An adoption cannot be dated 2022-01-19, before version 1 was circulated"):
+            unity.adopt(db, version=1, on=date(2022, 1, 19), today=today)
+        with pytest.raises(InvalidInput, match="after today"):
+            unity.adopt(db, version=1, on=date(2022, 2, 2), today=today)
+        with pytest.raises(InvalidInput, match="There was no round on version 1 yet on 2022-01-19: it was circulated on 2022-01-20"):
+            unity.tally(db, version=1, as_of=date(2022, 1, 19))
+        with pytest.raises(InvalidInput, match="after today"):
+            unity.withdraw(db, version=1, reason="x", on=date(2022, 2, 2), today=today)
         unity.new_draft(db, text=TEXT)
-        with pytest.raises(Conflict, match="Version 1 is circulating already"):
-            unity.circulate(db, version=2, on=DAY)
+        with pytest.raises(InvalidInput, match="after today"):
+            unity.circulate(db, version=2, on=date(2022, 2, 2), today=today)
+        with pytest.raises(InvalidInput, match="has not been sent round"):
+            unity.tally(db, version=2, as_of=today)
+
+
+def test_adoption_before_the_cohort_joined_is_refused(session) -> None:
+    with session() as db:
+        for n in (1, 2):
+            add_coop(db, name=f"Coop {n}", kind="worker", slug=f"coop-{n}", joined_on=date(2021, 10, 1))
+        unity.new_draft(db, text=TEXT)
+        unity.circulate(db, version=1, on=date(2021, 9, 1))
+        with pytest.raises(InvalidInput, match="Coop 1 joined the cohort on 2021-10-01; a response from it cannot be dated 2021-09-15"):
+            unity.respond(db, version=1, coop="coop-1", decision="endorse", on=date(2021, 9, 15))
+        with pytest.raises(Conflict, match="No one was in the electorate on 2021-09-30"):
+            unity.adopt(db, version=1, on=date(2021, 9, 30))
+        assert unity.tally(db, version=1, as_of=date(2021, 9, 30)).rule_met is False
+
+
+def test_diff_recognises_moved_points(session) -> None:
+    points = [f"Point about topic {n} and nothing else" for n in range(1, 9)]
+    with session() as db:
+        unity.new_draft(db, text="# P\n\n" + "".join(f"{n}. {p}\n" for n, p in enumerate(points, 1)))
+        moved = points[:1] + points[6:7] + points[1:6] + points[7:]  # point 7 moved to 2
+        unity.new_draft(db, text="# P\n\n" + "".join(f"{n}. {p}\n" for n, p in enumerate(moved, 1)))
+        view = unity.diff(db, old=1, new=2)
+        assert [(c.kind, c.old_number, c.new_number) for c in view.points] == [
+            ("unchanged", 1, 1), ("moved", 7, 2), ("unchanged", 2, 3), ("unchanged", 3, 4), ("unchanged", 4, 5),
+            ("unchanged", 5, 6), ("unchanged", 6, 7), ("unchanged", 8, 8),
+        ]
+        assert view.points[1].label == "2 (moved from 7)"
+        assert view.unchanged_line == "Unchanged: points 1, 3 (was 2), 4 (was 3), 5 (was 4), 6 (was 5), 7 (was 6), 8."

@@ -1,5 +1,7 @@
 """A worker process for the stress tests: runs `coop` commands in a loop, in-process, and
 appends one JSON line per command (its arguments, exit code and stderr) to a results file.
+After each command that succeeded it prints `committed GROUP VERB` on stdout (flushed): the
+change is in the database by then, so a test can kill the worker only once it has written.
 
 Usage: python worker.py RESULTS.jsonl SEED COUNT MODE   (MODE: mixed or writes)
 """
@@ -50,3 +52,5 @@ if __name__ == "__main__":
             code, out, err = run(args)
             results.write(json.dumps({"args": args, "code": code, "stdout": out, "stderr": err}) + "\n")
             results.flush()
+            if code == 0:
+                print("committed", *args[:2], flush=True)

@@ -37,13 +37,16 @@ COMMANDS = {
     "agenda": ("agenda", "app", "Session agendas: items with clock times, and the printable agenda."),
     "actions": ("actions", "app", "Action items between meetings: add, list (overdue first), done."),
     "calendar": ("calendar", "app", "The .ics calendar: export for the co-ops' calendars, import from other calendars."),
-    "unity": ("unity", "app", "Points of unity: drafts, comments, circulation, responses, tally, adoption, diff, export."),
+    "unity": ("unity", "app", "Points of unity: drafts, comments, circulation, responses, tally, adoption, withdrawal, diff, export."),
+    "decisions": ("decisions", "app", "Decisions by consent beyond the points of unity: propose, respond, tally, adopt, withdraw, export."),
     "budget": ("budget", "budget_command", "Hours and dollars against the contract: pace, forecast, by category and month."),
     "hours": ("hours", "app", "The consultant's hours: log, list, edit, remove, summarize."),
     "contract": ("contract", "app", "The consultant's contract: hour cap, rate inside the band, amendments."),
-    "invoices": ("invoices", "app", "Monthly invoices: draft, issue, pay, void, export."),
+    "invoices": ("invoices", "app", "Monthly invoices: draft, issue, pay, void, export, payments received."),
+    "consultant": ("consultant", "app", "The consultant's profile: the payee every invoice names."),
     "audit": ("audit", "audit_command", "Who changed what and when."),
     "db": ("db", "app", "The database itself: its location, backups, checks, copies and upgrades."),
+    "config": ("config", "app", "Your own settings: the database, your name in the audit trail."),
 }
 
 
@@ -53,6 +56,18 @@ class CoopGroup(TyperGroup):
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(COMMANDS)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        # Typer suggests among the commands it has loaded, and this group loads none up front.
+        try:
+            return super().resolve_command(ctx, args)
+        except typer.TyperException as error:
+            import difflib
+
+            nearest = difflib.get_close_matches(args[0], COMMANDS, n=1) if args else []
+            if nearest and "Did you mean" not in error.message:
+                error.message = f"{error.message.rstrip('.')}. Did you mean '{nearest[0]}'?"
+            raise
 
     def get_command(self, ctx: Any, name: str) -> Any:
         if name not in COMMANDS:
@@ -85,7 +100,7 @@ class CoopGroup(TyperGroup):
             report_error(error)
             sys.exit(1)
         except typer.TyperException as error:
-            sys.exit(_report_usage_error(error))
+            sys.exit(_report_usage_error(error, sys.argv[1:] if args is None else list(args)))
         except (typer.Abort, KeyboardInterrupt):
             report_error(CoopError("Stopped before finishing; nothing was changed."))
             sys.exit(1)
@@ -100,12 +115,36 @@ class CoopGroup(TyperGroup):
         sys.exit(result if isinstance(result, int) else 0)
 
 
-def _report_usage_error(error: typer.TyperException) -> int:
-    command = getattr(getattr(error, "ctx", None), "command_path", "coop")
+def _report_usage_error(error: typer.TyperException, args: list[str]) -> int:
+    context = getattr(error, "ctx", None)
+    command = context.command_path if context is not None else _command_path_in(args)
     message = error.format_message().strip()
+    option = getattr(error, "option_name", "") or ""
+    if option[1:].replace(".", "", 1).replace(":", "", 1).isdigit():  # -1, -2.5, -1:30: a negative number, not an option
+        typed = next((word for word in args if word.startswith(option)), option)  # -1:30, not the parser's -1
+        message = f"{typed} is a negative number: times and amounts must be more than zero"
     ending = "" if message.endswith((".", "?", "!")) else "."
     report_error(CoopError(f"{message}{ending} See `{command} --help`."))
     return getattr(error, "exit_code", 2)
+
+
+def _command_path_in(args: list[str]) -> str:
+    """`coop hours log` for `--db x hours log 1 --date`: the command the words name, for an error
+    the parser raised before it knew which command it was parsing (an option missing its value)."""
+    from typer.main import get_command
+
+    path, command, words = ["coop"], get_command(app), iter(args)
+    for word in words:
+        if word == "--db":
+            next(words, None)
+        elif word.startswith("-") or not hasattr(command, "get_command"):
+            continue
+        elif (child := command.get_command(None, word)) is not None:
+            path.append(word)
+            command = child
+        else:
+            break
+    return " ".join(path)
 
 
 app = typer.Typer(

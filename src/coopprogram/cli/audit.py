@@ -13,7 +13,7 @@ from coopprogram.cli.output import JsonFlag, emit_json, parse_count_option, pars
 
 def audit_command(
     since: Annotated[date | None, typer.Option(metavar="DATE", parser=parse_date_option, help="Only changes from this day on.")] = None,
-    entity: Annotated[str | None, typer.Option(help="program, coop, milestone, hours, contract, invoice, session, action or unity.")] = None,
+    entity: Annotated[str | None, typer.Option(help="program, coop, milestone, hours, contract, invoice, session, action, unity or decision.")] = None,
     entity_id: Annotated[int | None, typer.Option("--id", metavar="N", parser=parse_count_option, help="One record's whole history (with --entity).")] = None,
     limit: Annotated[int, typer.Option(metavar="N", parser=parse_count_option, help="At most this many, the latest.")] = 500,
     json: JsonFlag = False,

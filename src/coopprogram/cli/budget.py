@@ -38,8 +38,8 @@ def _print_budget(view: BudgetView) -> None:
     if view.non_billable_minutes:
         say(f"        plus {format_minutes(view.non_billable_minutes)} h non-billable")
     say("")
-    say(f"Dollars at {format_money(contract.rate_cents)}/h: {format_money(view.used_cents)} worked, {format_money(view.left_cents)} left "
-        f"(the whole cap costs {format_money(low)}–{format_money(high)} across the band)")
+    say(f"Dollars: {format_money(view.worked_cents)} worked at the rates in force; {format_money(view.left_cents)} left "
+        f"at {format_money(contract.rate_cents)}/h (the whole cap costs {format_money(low)}–{format_money(high)} across the band)")
     say(f"Invoiced: {format_money(view.billed_cents)} · paid: {format_money(view.paid_cents)}")
     say("")
     say(f"Pace: {format_pace(view.pace_minutes)} (an even pace would have used {format_minutes(view.planned_minutes)} by now).")

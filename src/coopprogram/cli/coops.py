@@ -9,12 +9,13 @@ from typing import Annotated
 
 import typer
 
+from coopprogram.cli import complete
 from coopprogram.cli.context import database
 from coopprogram.cli.output import group, JsonFlag, OutputFile, dash, emit_json, emit_text, parse_count_option, parse_date_option, read_text, say, show_table, today
 
 app = group("The pilot co-ops: list, show, add, edit, archive, import and export.")
 
-Slug = Annotated[str, typer.Argument(metavar="SLUG", help="The co-op's short name, e.g. casa-limpia (`coop coops list`).")]
+Slug = Annotated[str, typer.Argument(metavar="SLUG", autocompletion=complete.coop_slugs, help="The co-op's short name, e.g. casa-limpia (`coop coops list`).")]
 Kind = Annotated[str | None, typer.Option(help="worker, producer, consumer, housing or multi-stakeholder.")]
 Stage = Annotated[str | None, typer.Option(help="existing or budding (forming).")]
 Sector = Annotated[str | None, typer.Option(help="What the co-op does, e.g. cleaning.")]
@@ -86,6 +87,29 @@ def coops_show(slug: Slug, json: JsonFlag = False) -> None:
     ]
     for label, value in rows:
         say(f"{label + ':':<10}{dash(value)}")
+
+
+@app.command("ledger")
+def coops_ledger(slug: Slug, json: JsonFlag = False) -> None:
+    """Every decision round with this co-op's response, reason and date, and the sessions it attended.
+
+    Example: coop coops ledger casa-limpia
+    """
+    from coopprogram.services.ledger import ledger
+
+    with database(write=False) as db:
+        view = ledger(db, slug=slug)
+    if json:
+        emit_json(view)
+        return
+    show_table(
+        ("Decision", "Version", "Round", "Circulated", "Response", "On", "Reason"), view.decisions,
+        lambda d: (f"{d.decision_id} {d.title}", d.version, d.status, d.circulated_on, d.response or "not answered", dash(d.responded_on), d.reason),
+        title=f"{view.coop}: decisions", empty=f"{view.coop} has had no decision to answer yet.",
+    )
+    say("")
+    show_table(("Session", "Day", "Title"), view.sessions, lambda s: (s.id, s.day, s.title), title=f"{view.coop}: sessions attended",
+               empty=f"{view.coop} has no attendance recorded yet.")
 
 
 @app.command("add")

@@ -1,5 +1,6 @@
-"""`coop invoices`: monthly drafts, issue with the next number, payment, void with a credit
-note, and the documents (PDF, Markdown, CSV, JSON)."""
+"""`coop invoices`: monthly drafts, issue with the next number, payments (whole or partial,
+undone when recorded by mistake), void with a credit note, the payments received in a year,
+and the documents (PDF, Markdown, CSV, JSON)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,18 @@ from typing import Annotated
 
 import typer
 
+from coopprogram.cli import complete
 from coopprogram.cli.context import database
-from coopprogram.cli.output import group, AsOf, JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, parse_date_option, parse_month_option, say, show, show_table, table, today, write_bytes
+from coopprogram.cli.output import (
+    AsOf, CsvFlag, JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, group, parse_count_option, parse_date_option,
+    parse_money_option, parse_month_option, say, show, show_table, table, today, warn, write_bytes,
+)
 from coopprogram.units import format_minutes, format_money
 
-app = group("Monthly invoices: draft, issue, pay, void, export.")
+app = group("Monthly invoices: draft, issue, pay, void, export, payments received.")
 
-Ref = Annotated[str, typer.Argument(metavar="REF", help="An issued invoice's number (SEI-2021-001) or a draft's id (`coop invoices list`).")]
-On = Annotated[date | None, typer.Option("--on", metavar="DATE", parser=parse_date_option, help="The day. Default: today.")]
+Ref = Annotated[str, typer.Argument(metavar="REF", autocompletion=complete.invoice_refs, help="An issued invoice's number (SEI-2021-001) or a draft's id (`coop invoices list`).")]
+On = Annotated[date | None, typer.Option("--on", metavar="DATE", parser=parse_date_option, help="The day it happened (not after today). Default: today.")]
 FORMATS = ("pdf", "md", "csv", "json")
 
 
@@ -47,6 +52,8 @@ def _status(row) -> str:  # noqa: ANN001 - an InvoiceSummary
         return "credit note"
     if row.paid_on:
         return f"paid {row.paid_on}"
+    if row.paid_cents and row.status == "issued":
+        return ("OVERDUE, " if row.overdue else "") + f"{format_money(row.total_cents - row.paid_cents)} due"
     return "OVERDUE" if row.overdue else row.status
 
 
@@ -62,13 +69,13 @@ def invoices_draft(month: Annotated[str, typer.Argument(metavar="YYYY-MM", parse
         drafts = [document(db, str(invoice.id)) for invoice in draft_month(db, period=month)]
     for doc in drafts:
         say(f"Draft {doc.id} for {doc.period_label} ({doc.phase_name}): {len(doc.lines)} lines, "
-            f"{format_minutes(doc.total_minutes)} h, {format_money(doc.total_cents)}.")
+            f"{doc.total_hours} h, {format_money(doc.total_cents)}.")
         say(f"Check it with `coop invoices show {doc.id}`, then `coop invoices issue {doc.id}`.")
 
 
 @app.command("show")
 def invoices_show(ref: Ref, json: JsonFlag = False) -> None:
-    """Show an invoice with its lines, subtotals and the cap.
+    """Show an invoice as it prints: payee, lines (hours x rate = amount), total, amount due, payments, the cap.
 
     Example: coop invoices show SEI-2021-002
     """
@@ -81,59 +88,134 @@ def invoices_show(ref: Ref, json: JsonFlag = False) -> None:
         return
     title = "Credit note" if doc.kind == "credit-note" else "Invoice"
     say(f"{title} {doc.reference} · {doc.status} · {doc.period_label} · {doc.phase_name}")
+    if doc.changes:
+        warn(f"This draft is out of date ({doc.changes}). Draft it again with `coop invoices draft {doc.period}` before issuing.")
     if doc.issued_on:
-        say(f"Issued {doc.issued_on}" + (f", due {doc.due_on}" if doc.kind == "invoice" else "") + (f", paid {doc.paid_on}" if doc.paid_on else ""))
+        say(f"Issued {doc.issued_on}" + (f"; {doc.payment_terms}" if doc.kind == "invoice" else "") + (f"; paid in full {doc.paid_on}" if doc.paid_on else ""))
     if doc.voided_on:
         say(f"Voided {doc.voided_on}: {doc.void_reason} (credit note {dash(doc.credited_by)})")
     if doc.credit_for:
         say(f"Cancels invoice {doc.credit_for}")
-    say(f"From {doc.consultant} to {doc.bill_to}")
-    grid = table("Date", "Description", "Category", "Hours", "Amount")
+    say(f"From {' · '.join(doc.from_lines)}")
+    say(f"To {doc.bill_to}")
+    if doc.contract_label:
+        say(f"Under the {doc.contract_label}")
+    grid = table("Date", "Description", "Category", "Hours", "Rate", "Amount")
     for line in doc.lines:
-        grid.add_row(str(line.worked_on), line.description, line.category, format_minutes(line.minutes), format_money(line.amount_cents))
-    grid.add_row("", "Total", "", format_minutes(doc.total_minutes), format_money(doc.total_cents))
+        grid.add_row(str(line.worked_on), line.description, line.category, line.hours, format_money(line.rate_cents), format_money(line.amount_cents))
+    grid.add_row("", "Total", "", doc.total_hours, "", format_money(doc.total_cents))
     show(grid)
-    say(f"Rate {format_money(doc.rate_cents)}/h. Cap {format_minutes(doc.cap_minutes)} h: "
-        f"{format_minutes(doc.used_minutes)} used through {doc.period_label}, {format_minutes(doc.left_minutes)} left.")
+    for payment in doc.payments:
+        undone = f" (undone {payment.undone_on}: {payment.undo_reason})" if payment.undone_on else ""
+        say(f"Payment {payment.id}: {format_money(payment.amount_cents)} received {payment.paid_on}{undone}")
+    if doc.kind == "invoice" and doc.status != "void":
+        say(f"Amount due: {format_money(doc.amount_due_cents)}")
+    say(doc.billing_rule)
+    if doc.payee is not None and doc.payee.payment:
+        say(f"How to pay: {doc.payee.payment}")
+    for amendment in doc.amendments:
+        say(f"Contract amended {amendment}")
+    say(f"Cap {format_minutes(doc.cap_minutes)} h: {format_minutes(doc.used_minutes)} logged through {doc.period_label}, "
+        f"{format_minutes(doc.left_minutes)} left.")
+    if doc.status == "draft" and doc.payee is not None and doc.payee.missing:
+        warn(f"The invoice does not yet say who is paid or how: `coop consultant set {' TEXT '.join(doc.payee.missing)} TEXT`.")
 
 
 @app.command("issue")
 def invoices_issue(ref: Ref, on: On = None) -> None:
-    """Issue a draft: it gets the next number and a due date, and its hours are locked.
+    """Issue a draft exactly as `show` prints it: it gets the next number and a due date, and its
+    hours are locked. A draft that changed since it was drafted is refused until drafted again.
 
     Example: coop invoices issue 3 --on 2021-12-01
     """
     from coopprogram.services.invoices import issue_invoice
 
     with database(write=True) as db:
-        doc = issue_invoice(db, reference=ref, on=on or today())
-    say(f"Issued invoice {doc.number}: {format_money(doc.total_cents)} for {doc.period_label}, due {doc.due_on}.")
+        doc = issue_invoice(db, reference=ref, on=on or today(), today=today())
+    say(f"Issued invoice {doc.number}: {format_money(doc.total_cents)} for {doc.period_label}; {doc.payment_terms}.")
     say(f"Export it with `coop invoices export {doc.number} -o {doc.number}.pdf`.")
 
 
 @app.command("pay")
-def invoices_pay(ref: Ref, on: On = None) -> None:
-    """Record that an issued invoice was paid.
+def invoices_pay(
+    ref: Ref,
+    on: On = None,
+    amount: Annotated[int | None, typer.Option("--amount", metavar="DOLLARS", parser=parse_money_option,
+                                               help="The amount received, if not the whole balance due.")] = None,
+    note: Annotated[str, typer.Option("--note", help="e.g. the check number.")] = "",
+) -> None:
+    """Record money received on an issued invoice: the whole balance, or part of it with --amount.
 
-    Example: coop invoices pay SEI-2021-001 --on 2021-11-20
+    Example: coop invoices pay SEI-2021-001 --amount 500 --on 2021-11-20 --note "Check 1042"
     """
     from coopprogram.services.invoices import pay_invoice
 
     with database(write=True) as db:
-        doc = pay_invoice(db, reference=ref, on=on or today())
-    say(f"Invoice {doc.number} paid on {doc.paid_on}.")
+        doc, payment = pay_invoice(db, reference=ref, on=on or today(), today=today(), amount_cents=amount, note=note)
+    say(f"Payment {payment.id}: {format_money(payment.amount_cents)} received on {payment.paid_on} for invoice {doc.number}.")
+    say(f"Paid in full on {doc.paid_on}." if doc.paid_on else f"Balance due: {format_money(doc.amount_due_cents)}.")
+
+
+@app.command("unpay")
+def invoices_unpay(
+    ref: Ref,
+    reason: Annotated[str, typer.Option(help="Why the payment is undone (kept with it).")],
+    payment: Annotated[int | None, typer.Option("--payment", metavar="ID", parser=parse_count_option,
+                                                help="Which payment (`coop invoices show REF` lists them). Default: the latest.")] = None,
+    on: On = None,
+) -> None:
+    """Undo a payment recorded by mistake; it stays on record as undone, and the balance is due again.
+
+    Example: coop invoices unpay SEI-2021-001 --reason "Recorded on the wrong invoice"
+    """
+    from coopprogram.services.invoices import undo_payment
+
+    with database(write=True) as db:
+        doc, undone = undo_payment(db, reference=ref, reason=reason, on=on or today(), today=today(), payment_id=payment)
+    say(f"Undid payment {undone.id} ({format_money(undone.amount_cents)} on {undone.paid_on}) on invoice {doc.number}. "
+        f"Balance due: {format_money(doc.amount_due_cents)}.")
+
+
+@app.command("payments")
+def invoices_payments(
+    year: Annotated[int | None, typer.Option("--year", metavar="YYYY", parser=parse_count_option, help="The calendar year. Default: this year.")] = None,
+    json: JsonFlag = False,
+    csv: CsvFlag = False,
+) -> None:
+    """The payments received in a calendar year, by the day they arrived, with the year's total (for taxes).
+
+    Example: coop invoices payments --year 2021
+    """
+    from coopprogram.services.invoices import payments_received
+
+    with database(write=False) as db:
+        report = payments_received(db, year=year or today().year)
+    if json:
+        emit_json(report)
+        return
+    if csv:
+        from coopprogram.exporters.csv import render_csv
+
+        emit_text(render_csv(("paid_on", "invoice", "amount_cents", "note"), [vars(p) for p in report.payments]))
+        return
+    show_table(
+        ("Received", "Invoice", "Amount", "Note"), report.payments,
+        lambda p: (p.paid_on, p.invoice, format_money(p.amount_cents), p.note),
+        title=f"Payments received in {report.year}", empty=f"No payments received in {report.year}.",
+    )
+    say(f"Total received in {report.year}: {format_money(report.total_cents)}")
 
 
 @app.command("void")
 def invoices_void(ref: Ref, reason: Annotated[str, typer.Option(help="Why it is voided; printed on the credit note.")], on: On = None) -> None:
-    """Void an issued invoice: it keeps its number, a credit note cancels it, its hours can be billed again. A draft is discarded.
+    """Void an issued, unpaid invoice: it keeps its number, a credit note cancels it, its hours can be billed again. A draft is discarded.
 
     Example: coop invoices void SEI-2021-002 --reason "Wrong rate; re-billed on SEI-2022-004"
     """
     from coopprogram.services.invoices import void_invoice
 
     with database(write=True) as db:
-        voided, credit = void_invoice(db, reference=ref, reason=reason, on=on or today())
+        voided, credit = void_invoice(db, reference=ref, reason=reason, on=on or today(), today=today())
     if voided is None:
         say(f"Discarded draft {ref}; its hours are unbilled again.")
         return

@@ -19,6 +19,7 @@ import typer
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
+from coopprogram.cli import complete
 from coopprogram import units
 from coopprogram.errors import CoopError
 
@@ -223,7 +224,7 @@ AsOf = Annotated[
     typer.Option("--as-of", metavar="DATE", parser=parse_date_option, help="The day to look from (YYYY-MM-DD, today, yesterday). Default: today."),
 ]
 CsvFlag = Annotated[bool, typer.Option("--csv", help="Print CSV for a spreadsheet instead of a table.")]
-PhaseOption = Annotated[str | None, typer.Option("--phase", help="The phase: 1, 2, I or II. Default: the phase of today (or of --as-of).")]
+PhaseOption = Annotated[str | None, typer.Option("--phase", autocompletion=complete.phases, help="The phase: 1, 2, I or II. Default: the phase of today (or of --as-of).")]
 OutputFile = Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of the screen.", dir_okay=False)]
 
 

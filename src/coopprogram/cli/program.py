@@ -11,7 +11,7 @@ from coopprogram.cli.output import group, JsonFlag, emit_json, say
 
 app = group("The program's own facts: name, organization, cohort, time zone.")
 
-FIELD_HELP = "One of: name, organization, short-name, cohort, timezone, bill-to, invoice-pattern, payment-days, adoption-endorsements, adoption-max-blocks."
+FIELD_HELP = "One of: name, organization, short-name, cohort, timezone, bill-to, invoice-pattern, payment-days, billing-increment, adoption-endorsements, adoption-max-blocks."
 
 
 @app.command("show")
@@ -27,16 +27,17 @@ def program_show(json: JsonFlag = False) -> None:
     if json:
         emit_json(view)
         return
-    from coopprogram.services.unity import blocks_allowed
+    from coopprogram.services.decisions import blocks_allowed
 
     say(f"Program:      {view.name}")
     say(f"Organization: {view.organization} ({view.short_name})")
     say(f"Cohort:       {view.cohort}")
     say(f"Time zone:    {view.timezone}")
     say(f"Bill to:      {view.bill_to or view.organization}")
-    say(f"Invoices:     numbered {view.invoice_pattern}, due in {view.payment_days} days")
-    say(f"Adoption:     points of unity adopted with {blocks_allowed(view.adoption_max_blocks)} and endorsements "
-        f"from at least {view.adoption_endorse_fraction} of the active co-ops")
+    say(f"Invoices:     numbered {view.invoice_pattern}, due in {view.payment_days} days, "
+        f"time billed in steps of {view.billing_increment_minutes} minutes")
+    say(f"Adoption:     decisions (the points of unity among them) adopted with {blocks_allowed(view.adoption_max_blocks)} and "
+        f"endorsements from at least {view.adoption_endorse_fraction} of those who decide, unless a decision sets its own rule")
 
 
 @app.command("set")

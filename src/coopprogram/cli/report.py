@@ -22,7 +22,7 @@ def report_command(
     format: Annotated[str, typer.Option("--format", "-f", help="text (the terminal), md or pdf. Default: from the file name, else text.")] = "",
     output: OutputFile = None,
 ) -> None:
-    """The phase status report: milestones, sessions, participation, points of unity, hours and money, action items.
+    """The phase status report: milestones, sessions, participation, decisions (the points of unity among them), hours and money, action items.
 
     Example: coop report I --as-of 2022-01-15 -o phase-1-report.pdf
     """
@@ -45,7 +45,7 @@ def report_command(
 
 def print_report(view: ReportView) -> None:
     from coopprogram.services.report import UPCOMING_DAYS, format_share
-    from coopprogram.services.unity import unity_summary
+    from coopprogram.services.decisions import state_summary
 
     phase, money = view.phase, view.money
     say(f"{view.program} — {phase.name} status report, as of {view.as_of}")
@@ -55,9 +55,7 @@ def print_report(view: ReportView) -> None:
         say(f"Cap used  {bar(money.used_minutes, money.cap_minutes)} {format_minutes(money.used_minutes)} of {format_minutes(money.cap_minutes)} h "
             f"({format_percent(money.used_minutes, money.cap_minutes)})")
     say(f"Milestones: {view.milestones_done} of {len(view.milestones)} done, {len(view.overdue_milestones)} overdue")
-    say(f"Points of unity: {unity_summary(view.unity)}")
-    if view.unity_overdue:
-        say(f"  {view.unity_overdue}")
+    say(f"Points of unity: {state_summary(view.unity)}")
     if view.carry_over and view.carry_over.lines:
         say("")
         say(f"Left open from {view.carry_over.phase_name}:")
@@ -83,11 +81,14 @@ def print_report(view: ReportView) -> None:
         title="Participation (sessions open to the co-ops; excused absences do not count against the share)",
     )
 
-    if view.unity and view.unity.tally:
-        from coopprogram.cli.unity import print_tally
+    if view.decisions:
+        from coopprogram.cli.decisions import print_tally
 
-        say("")
-        print_tally(view.unity.tally)
+        for decision in view.decisions:
+            say("")
+            say(f"Decision {decision.id}, {decision.title}: {state_summary(decision)}")
+            if decision.tally:
+                print_tally(decision.tally)
 
     say("")
     if money is None:

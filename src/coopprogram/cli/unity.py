@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from coopprogram.cli.context import database
 from coopprogram.cli.output import (
     group,
-    AsOf, JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, parse_count_option, parse_date_option, say, show, show_table, text_from, today, write_bytes,
+    AsOf, JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, parse_count_option, parse_date_option, say, show_table, text_from, today,
 )
 
-if TYPE_CHECKING:
-    from coopprogram.services.unity import DiffView, TallyView
-
-app = group("Points of unity: versioned drafts, comments, circulation, responses, tally, adoption, diff, export.")
+app = group("Points of unity: versioned drafts, comments, circulation, responses, tally, adoption, withdrawal, diff, export.")
 
 Version = Annotated[int, typer.Argument(metavar="VERSION", parser=parse_count_option, help="The version number (`coop unity list`).")]
 TextFile = Annotated[Path | None, typer.Option("--file", metavar="FILE.md", help="Read the text from a Markdown file (else your $EDITOR opens).", exists=True, dir_okay=False)]
@@ -101,6 +98,8 @@ def unity_show(version: Annotated[int | None, typer.Argument(metavar="[VERSION]"
     say(f"{view.title or 'Points of unity'} · version {view.version} · {view.status}" + (f" · adopted {view.adopted_on}" if view.adopted_on else ""))
     if view.deadline:
         say(f"Responses due by {view.deadline}")
+    if view.round_end and not view.adopted_on:
+        say(f"Round closed: {view.round_end}")
     say("")
     if view.preamble:
         say(view.preamble)
@@ -124,7 +123,7 @@ def unity_diff(
     new: Annotated[int, typer.Argument(metavar="VERSION", parser=parse_count_option, help="The later version.")],
     markdown: Annotated[bool, typer.Option("--markdown", help="Print Markdown (to paste into an email) instead of marked text.")] = False,
 ) -> None:
-    """What changed between two versions, point by point: added, removed, reworded with the words marked.
+    """What changed between two versions, point by point: added, removed, moved, reworded with the words marked.
 
     Example: coop unity diff 2 3
     """
@@ -137,35 +136,9 @@ def unity_diff(
 
         emit_text(unity_diff_markdown(view))
         return
-    _print_diff(view)
+    from coopprogram.cli.decisions import print_diff
 
-
-def _print_diff(view: DiffView) -> None:
-    from rich.text import Text
-
-    def words(changes) -> Text:  # noqa: ANN001
-        line = Text()
-        for change in changes:
-            if change.kind == "removed":
-                line.append(f"[-{change.text}-]", style="red strike")
-            elif change.kind == "added":
-                line.append(f"{{+{change.text}+}}", style="green bold")
-            else:
-                line.append(change.text)
-            line.append(" ")
-        return line
-
-    say(f"Points of unity: version {view.old_version} -> version {view.new_version}   ([-removed-] {{+added+}})")
-    if view.preamble is not None:
-        show(Text("Preamble: ") + words(view.preamble))
-    for change in view.points:
-        if change.kind == "unchanged":
-            continue
-        label = {"added": f"{change.new_number} (added)", "removed": f"{change.old_number} (removed)",
-                 "reworded": f"{change.new_number} (reworded; was {change.old_number})"}[change.kind]
-        show(Text(f"Point {label}: ") + words(change.words))
-    unchanged = [str(c.new_number) for c in view.points if c.kind == "unchanged"]
-    say(f"Unchanged: points {', '.join(unchanged)}." if unchanged else "Every point changed.")
+    print_diff(view, "Points of unity")
 
 
 @app.command("comment")
@@ -209,15 +182,34 @@ def unity_circulate(
     deadline: Annotated[date | None, typer.Option(metavar="DATE", parser=parse_date_option, help="When responses are due.")] = None,
     on: On = None,
 ) -> None:
-    """Freeze a version's text and send it round for each co-op's decision.
+    """Freeze a version's text and send it round; a round still open on an earlier version closes as replaced by it.
 
     Example: coop unity circulate 3 --deadline 2022-02-18
     """
-    from coopprogram.services.unity import circulate
+    from coopprogram.services.unity import circulate, list_drafts
 
     with database(write=True) as db:
-        view = circulate(db, version=version, on=on or today(), deadline=deadline)
-    say(f"Version {view.version} is circulating; its text is frozen." + (f" Responses are due by {view.deadline}." if view.deadline else ""))
+        view = circulate(db, version=version, on=on or today(), deadline=deadline, today=today())
+        replaced = [v.version for v in list_drafts(db) if v.replaced_by == view.version]
+    say(f"Version {view.version} is circulating; its text is frozen." + (f" Responses are due by {view.deadline}." if view.deadline else "")
+        + "".join(f" Version {n}'s round is closed: not adopted, replaced by version {view.version}; its responses are kept." for n in replaced))
+
+
+@app.command("withdraw")
+def unity_withdraw(
+    version: Version,
+    reason: Annotated[str, typer.Option(help="Why the round ends without adoption.")] = ...,  # type: ignore[assignment]
+    on: On = None,
+) -> None:
+    """End a version's round without adoption; its responses are kept and a revised version can go round.
+
+    Example: coop unity withdraw 3 --reason "Two blocks on point 4; the working group will revise it"
+    """
+    from coopprogram.services.unity import withdraw
+
+    with database(write=True) as db:
+        view = withdraw(db, version=version, reason=reason, on=on or today(), today=today())
+    say(f"Version {view.version}: {view.round_end}. Revise it with `coop unity new --from {view.version}` and circulate the new version.")
 
 
 @app.command("respond")
@@ -226,6 +218,7 @@ def unity_respond(
     slug: Annotated[str, typer.Argument(metavar="SLUG", help="The co-op.")],
     decision: Annotated[str, typer.Argument(metavar="endorse|stand-aside|block", help="Its decision.")],
     reason: Annotated[str, typer.Option(help="Why (needed for a block).")] = "",
+    share_reason: Annotated[bool, typer.Option("--share-reason", help="The co-op agrees to print its reason for standing aside on the sign-on page.")] = False,
     on: On = None,
 ) -> None:
     """Record a co-op's decision on a circulating version; a change is kept as history.
@@ -235,7 +228,7 @@ def unity_respond(
     from coopprogram.services.unity import respond
 
     with database(write=True) as db:
-        view = respond(db, version=version, coop=slug, decision=decision, reason=reason, on=on or today())
+        view = respond(db, version=version, coop=slug, decision=decision, reason=reason, share_reason=share_reason, on=on or today(), today=today())
     say(f"{view.coop_name}: {view.decision} on version {version} ({view.responded_on}).")
 
 
@@ -252,31 +245,15 @@ def unity_tally(version: Version, as_of: AsOf = None, json: JsonFlag = False) ->
     if json:
         emit_json(view)
         return
+    from coopprogram.cli.decisions import print_tally
+
     print_tally(view)
-
-
-def print_tally(view: TallyView) -> None:
-    from coopprogram.services.unity import blocks_allowed
-
-    say(f"Version {view.version} ({view.status}) as of {view.as_of}: {view.active} active co-ops")
-    for label, rows in (("Endorse", view.endorsed), ("Stand aside", view.stood_aside), ("Block", view.blocked)):
-        names = ", ".join(r.coop_name + (f" ({r.reason})" if r.reason else "") for r in rows)
-        say(f"{label} ({len(rows)}): {names or '–'}")
-    say(f"Not answered ({len(view.not_answered)}): {', '.join(view.not_answered) or '–'}")
-    say(f"Rule: {blocks_allowed(view.max_blocks)} and at least {view.fraction} endorsing ({view.endorsements_needed} of {view.active}).")
-    if view.rule_met:
-        say(f"The rule is met: version {view.version} can be adopted (`coop unity adopt {view.version}`).")
-    else:
-        say("Not yet: " + "; ".join(view.missing) + ".")
-    changed = [r for r in view.history if not r.current]
-    if changed:
-        say("Changed responses: " + "; ".join(f"{r.coop_name} was {r.decision} on {r.responded_on}" for r in changed))
 
 
 @app.command("adopt")
 def unity_adopt(
     version: Version,
-    milestone: Annotated[int | None, typer.Option(metavar="ID", parser=parse_count_option, help="A milestone to mark done with the adoption.")] = None,
+    milestone: Annotated[int | None, typer.Option(metavar="ID", help="A milestone to mark done with the adoption.")] = None,
     on: On = None,
 ) -> None:
     """Adopt a circulating version when the rule holds; it is locked and the previous one superseded.
@@ -286,7 +263,7 @@ def unity_adopt(
     from coopprogram.services.unity import adopt
 
     with database(write=True) as db:
-        view = adopt(db, version=version, on=on or today(), milestone_id=milestone)
+        view = adopt(db, version=version, on=on or today(), milestone_id=milestone, today=today())
     say(f"Version {view.version} adopted on {view.adopted_on}; its text is locked." + (f" Milestone {milestone} is done." if milestone else ""))
 
 
@@ -296,23 +273,14 @@ def unity_export(
     format: Annotated[str, typer.Option("--format", "-f", help="md or pdf. Default: from the file name, else md.")] = "",
     output: OutputFile = None,
 ) -> None:
-    """Write a version as a document with its status, date and the co-ops that endorsed it (the sign-on page).
+    """Write a version as the document sent round: its dates and deadline, the text, and the sign-on page (endorsements, stand-asides).
 
     Example: coop unity export 3 -o points-of-unity-v3.pdf
     """
-    from coopprogram.exporters.unity import UnityDocument
-    from coopprogram.services.program import program_view
-    from coopprogram.services.unity import show_draft, signatories
+    from coopprogram.cli.decisions import write_document
+    from coopprogram.services.unity import show_draft, sign_on
 
     chosen = choose_format(format, output, ("md", "pdf"))
     with database(write=False) as db:
-        program = program_view(db)
-        document = UnityDocument.of(program.name, program.organization, show_draft(db, version=version), signatories(db, version=version))
-    if chosen == "pdf":
-        from coopprogram.exporters.pdf import render_pdf
-
-        write_bytes(output, render_pdf("unity.typ", document))
-        return
-    from coopprogram.exporters.markdown import unity_markdown
-
-    emit_text(unity_markdown(document), output=output)
+        draft = show_draft(db, version=version)
+        write_document(db, draft, sign_on(db, version=version), chosen, output)

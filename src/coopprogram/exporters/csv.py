@@ -29,14 +29,12 @@ def _cell(value: Any) -> str:
 
 def invoice_csv(doc) -> str:  # noqa: ANN001 - an InvoiceDocument
     """One row per line, with the invoice's number and period on each, for the books."""
-    from coopprogram.units import format_hours_decimal
-
     columns = ["invoice", "kind", "status", "period", "date", "description", "category", "minutes", "hours", "rate_cents", "amount_cents"]
     rows = [
         {
             "invoice": doc.reference, "kind": doc.kind, "status": doc.status, "period": doc.period, "date": line.worked_on,
             "description": line.description, "category": line.category, "minutes": line.minutes,
-            "hours": format_hours_decimal(line.minutes), "rate_cents": line.rate_cents, "amount_cents": line.amount_cents,
+            "hours": line.hours, "rate_cents": line.rate_cents, "amount_cents": line.amount_cents,
         }
         for line in doc.lines
     ]

@@ -13,8 +13,9 @@ from coopprogram.exporters.unity import UnityDocument
 from coopprogram.services.invoices import InvoiceDocument
 from coopprogram.services.report import UPCOMING_DAYS, ReportView, format_share
 from coopprogram.services.sessions import NOT_REACHED_DAYS
-from coopprogram.services.unity import DiffView, WordChange, blocks_allowed, unity_summary
-from coopprogram.units import format_hours_decimal, format_minutes, format_money, format_pace, format_percent
+from coopprogram.services.decisions import DiffView, state_summary
+from coopprogram.services.textdiff import WordChange
+from coopprogram.units import format_minutes, format_money, format_pace, format_percent
 
 # Characters that change meaning anywhere in a line (emphasis, code, links, tables, HTML);
 # the escaped text never starts a line, so list and heading markers need no escape.
@@ -29,12 +30,14 @@ def escape(text: str) -> str:
 def invoice_markdown(doc: InvoiceDocument) -> str:
     title = "Credit note" if doc.kind == "credit-note" else "Invoice"
     out = [f"# {title} {escape(doc.reference)}", ""]
+    if doc.changes:
+        out += [f"**Out of date:** {escape(doc.changes)}. Draft it again before issuing.", ""]
     facts = [
         ("Status", doc.status),
         ("Period", doc.period_label),
         ("Issued", doc.issued_on),
-        ("Due", doc.due_on if doc.kind == "invoice" else None),
-        ("Paid", doc.paid_on),
+        ("Terms", doc.payment_terms if doc.kind == "invoice" else None),
+        ("Paid in full", doc.paid_on),
         ("Voided", f"{doc.voided_on} ({doc.void_reason})" if doc.voided_on else None),
         ("Credits invoice", doc.credit_for),
         ("Cancelled by credit note", doc.credited_by),
@@ -42,31 +45,38 @@ def invoice_markdown(doc: InvoiceDocument) -> str:
     out += [f"- **{label}:** {escape(value)}" for label, value in facts if value]
     out += [
         "",
-        f"**From:** {escape(doc.consultant)}" + (f"  \n{escape(doc.consultant_address)}" if doc.consultant_address else ""),
+        "**From:** " + "  \n".join(escape(line) for line in doc.from_lines),
         "",
         f"**Bill to:** {escape(doc.bill_to)}",
         "",
-        f"**For:** {escape(doc.program)}, {escape(doc.phase_name)}; rate {format_money(doc.rate_cents)} an hour "
-        f"(contract band {format_money(doc.rate_min_cents)}–{format_money(doc.rate_max_cents)})",
+        f"**For:** {escape(doc.program)}, {escape(doc.phase_name)}" + (f"; under the {escape(doc.contract_label)}" if doc.contract_label else ""),
         "",
         "| Date | Description | Category | Hours | Rate | Amount |",
         "| --- | --- | --- | ---: | ---: | ---: |",
     ]
     out += [
-        f"| {line.worked_on} | {escape(line.description)} | {escape(line.category)} | {format_hours_decimal(line.minutes)} | "
+        f"| {line.worked_on} | {escape(line.description)} | {escape(line.category)} | {line.hours} | "
         f"{format_money(line.rate_cents)} | {format_money(line.amount_cents)} |"
         for line in doc.lines
     ]
-    out += [f"| | **Total** | | **{format_hours_decimal(doc.total_minutes)}** | | **{format_money(doc.total_cents)}** |", ""]
+    out += [f"| | **Total** | | **{doc.total_hours}** | | **{format_money(doc.total_cents)}** |", ""]
+    for payment in doc.payments:
+        undone = f" (undone {payment.undone_on}: {escape(payment.undo_reason)})" if payment.undone_on else ""
+        out.append(f"- Payment received {payment.paid_on}: {format_money(payment.amount_cents)}{undone}")
+    if doc.kind == "invoice" and doc.status != "void":
+        out += ["", f"**Amount due: {format_money(doc.amount_due_cents)}**", ""]
+    if doc.payee is not None and doc.payee.payment:
+        out += [f"**How to pay:** {escape(doc.payee.payment)}", ""]
+    out += [escape(doc.billing_rule), ""]
     out += ["## By category", "", "| Category | Hours | Amount |", "| --- | ---: | ---: |"]
-    out += [f"| {escape(s.category)} | {format_hours_decimal(s.minutes)} | {format_money(s.amount_cents)} |" for s in doc.subtotals]
+    out += [f"| {escape(s.category)} | {s.hours} | {format_money(s.amount_cents)} |" for s in doc.subtotals]
     out += [
         "",
-        f"Hours under the {escape(doc.phase_name)} cap: {format_minutes(doc.used_minutes)} used of {format_minutes(doc.cap_minutes)}, "
+        f"Hours under the {escape(doc.phase_name)} cap (as logged, to the minute): {format_minutes(doc.used_minutes)} used of {format_minutes(doc.cap_minutes)}, "
         f"{format_minutes(doc.left_minutes)} left (through {escape(doc.period_label)}).",
     ]
     if doc.amendments:
-        out += ["", "Contract amendments:", ""] + [f"- {escape(a)}" for a in doc.amendments]
+        out += ["", "Contract amendments in this period:", ""] + [f"- {escape(a)}" for a in doc.amendments]
     return "\n".join(out) + "\n"
 
 
@@ -95,27 +105,22 @@ def unity_diff_markdown(view: DiffView) -> str:
     if view.preamble is not None:
         out += ["**Preamble (reworded):** " + _words(view.preamble), ""]
     for change in view.points:
-        if change.kind == "unchanged":
-            continue
-        label = {
-            "added": f"Point {change.new_number} (added)",
-            "removed": f"Point {change.old_number} (removed)",
-            "reworded": f"Point {change.new_number} (reworded; was {change.old_number})",
-        }[change.kind]
-        out.append(f"- **{label}:** {_words(change.words)}")
-    unchanged = [str(c.new_number) for c in view.points if c.kind == "unchanged"]
-    out += ["", f"Unchanged: points {', '.join(unchanged)}." if unchanged else "Every point changed."]
+        if change.kind != "unchanged":
+            out.append(f"- **Point {change.label}:** {_words(change.words)}")
+    out += ["", view.unchanged_line]
     return "\n".join(out) + "\n"
 
 
 def unity_markdown(doc: UnityDocument) -> str:
-    out = [f"# {escape(doc.title or 'Points of unity')}", "", f"*{escape(doc.program)} · version {doc.version} · {doc.status}"
-           + (f" · adopted {doc.adopted_on}" if doc.adopted_on else "") + "*", ""]
+    out = [f"# {escape(doc.title or 'Points of unity')}", "", f"*{escape(doc.program)} · version {doc.version} · {doc.status}*", "",
+           f"*{escape(doc.dates_line)}*", ""]
     if doc.preamble:
         out += [escape(paragraph) for paragraph in doc.preamble.split("\n\n")] + [""]
     out += [f"{number}. {escape(point)}" for number, point in enumerate(doc.points, start=1)]
     out += ["", "## Endorsed by", ""]
-    out += [f"- {escape(name)}" for name in doc.endorsed_by] or ["No co-op has endorsed this version yet."]
+    out += [f"- {escape(name)}" for name in doc.endorsed_by] or ["No one has endorsed this version yet."]
+    if doc.stood_aside:
+        out += ["", "## Standing aside", ""] + [f"- {escape(entry)}" for entry in doc.stood_aside]
     return "\n".join(out) + "\n"
 
 
@@ -137,10 +142,8 @@ def report_markdown(view: ReportView) -> str:
         add(f"- **Hours:** {format_minutes(view.money.used_minutes)} of {format_minutes(view.money.cap_minutes)} used "
             f"({_pct(view.money.used_minutes, view.money.cap_minutes)} of the cap)")
     add(f"- **Milestones:** {view.milestones_done} of {len(view.milestones)} done, {len(view.overdue_milestones)} overdue")
-    add(f"- **Points of unity:** {escape(unity_summary(view.unity))}")
+    add(f"- **Points of unity:** {escape(state_summary(view.unity))}")
     add(f"- **Co-ops not reached in {NOT_REACHED_DAYS} days:** {len(view.not_reached)} of {len(view.participation)}")
-    if view.unity_overdue:
-        add(f"- **Consent round overdue:** {escape(view.unity_overdue)}")
     add("")
     if view.carry_over and view.carry_over.lines:
         add(f"## Left open from {escape(view.carry_over.phase_name)}")
@@ -181,19 +184,24 @@ def report_markdown(view: ReportView) -> str:
         add(f"| {escape(row.coop)}{flag} | {row.attended} of {row.invited} | {row.absent} | {row.excused} | {format_share(row.share)} | {row.last_attended or '–'} |"
             + (f" {format_share(row.earlier_share)} |" if earlier else ""))
     add("")
-    add("## Points of unity")
+    add("## Decisions")
     add("")
-    add(escape(unity_summary(view.unity)))
-    if view.unity and view.unity.tally:
-        t = view.unity.tally
+    if not view.decisions:
+        add("No decision had a version yet.")
         add("")
-        add(f"- Endorse ({len(t.endorsed)}): {escape(', '.join(r.coop_name for r in t.endorsed)) or '–'}")
-        add(f"- Stand aside ({len(t.stood_aside)}): {escape(', '.join(r.coop_name for r in t.stood_aside)) or '–'}")
-        add(f"- Block ({len(t.blocked)}): {escape(', '.join(r.coop_name for r in t.blocked)) or '–'}")
-        add(f"- Not answered ({len(t.not_answered)}): {escape(', '.join(t.not_answered)) or '–'}")
-        add(f"- Rule: {blocks_allowed(t.max_blocks)}, at least {t.fraction} endorsing ({t.endorsements_needed} of {t.active}): "
-            + ("**met**" if t.rule_met else escape("not yet: " + "; ".join(t.missing))))
-    add("")
+    for decision in view.decisions:
+        add(f"### {escape(decision.title)} (decision {decision.id})")
+        add("")
+        add(escape(state_summary(decision)))
+        if decision.tally:
+            t = decision.tally
+            add("")
+            add(f"- Endorse ({len(t.endorsed)}): {escape(', '.join(r.coop_name for r in t.endorsed)) or '–'}")
+            add(f"- Stand aside ({len(t.stood_aside)}): {escape(', '.join(r.coop_name for r in t.stood_aside)) or '–'}")
+            add(f"- Block ({len(t.blocked)}): {escape(', '.join(r.coop_name for r in t.blocked)) or '–'}")
+            add(f"- Not answered ({len(t.not_answered)}): {escape(', '.join(t.not_answered)) or '–'}")
+            add(f"- Rule: {t.rule}: " + ("**met**" if t.rule_met else escape("not yet: " + "; ".join(t.missing))))
+        add("")
     add("## Hours and money")
     add("")
     if view.money is None:
@@ -201,7 +209,7 @@ def report_markdown(view: ReportView) -> str:
     else:
         m = view.money
         add(f"- Cap: {format_minutes(m.cap_minutes)} h; used {format_minutes(m.used_minutes)}, left {format_minutes(m.left_minutes)}; {format_pace(m.pace_minutes)}")
-        add(f"- Worked at {format_money(m.contract.rate_cents)}/h: {format_money(m.used_cents)}; left under the cap: {format_money(m.left_cents)}")
+        add(f"- Worked: {format_money(m.worked_cents)} at the rates in force; left under the cap: {format_money(m.left_cents)} at {format_money(m.contract.rate_cents)}/h")
         if m.run_out_on:
             add(f"- At this pace the cap runs out on {m.run_out_on}" + (" (before the phase ends)" if m.run_out_on <= phase.ends_on else " (after the phase ends)"))
         for amendment in view.amendments:

@@ -13,12 +13,16 @@ from coopprogram.exporters.json import plain
 
 
 def render_pdf(template: str, data: Any) -> bytes:
+    """The template filled with `data`; `sys.inputs.generator` names this program and its
+    version, for the PDF's metadata."""
     import typst
+
+    from coopprogram import __version__
 
     source = files("coopprogram.templates").joinpath(template)
     return typst.compile(
         str(source),
-        sys_inputs={"data": json.dumps(plain(data), ensure_ascii=False)},
+        sys_inputs={"data": json.dumps(plain(data), ensure_ascii=False), "generator": f"coopprogram {__version__}"},
         font_paths=[str(files("coopprogram.fonts"))],
         ignore_system_fonts=True,
     )

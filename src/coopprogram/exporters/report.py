@@ -9,7 +9,7 @@ from coopprogram.exporters.markdown import attending
 from coopprogram.exporters.pdf import render_pdf
 from coopprogram.services.report import UPCOMING_DAYS, ReportView, format_share
 from coopprogram.services.sessions import NOT_REACHED_DAYS
-from coopprogram.services.unity import blocks_allowed, unity_summary
+from coopprogram.services.decisions import TallyView, state_summary
 from coopprogram.units import format_minutes, format_money, format_pace, format_percent
 
 MARKS = {"attended": "●", "absent": "○", "excused": "E", "invited": "?", "": ""}
@@ -30,8 +30,7 @@ def report_data(view: ReportView) -> dict[str, Any]:
         "elapsed": f"day {view.elapsed_days} of {phase.days} ({format_percent(view.elapsed_days, phase.days)})",
         "elapsed_share": view.elapsed_days / phase.days if phase.days else 0,
         "milestones_line": f"{view.milestones_done} of {len(view.milestones)} done, {len(view.overdue_milestones)} overdue",
-        "unity_line": unity_summary(view.unity),
-        "unity_overdue": view.unity_overdue,
+        "unity_line": state_summary(view.unity),
         "carry_over": {"phase": view.carry_over.phase_name, "lines": view.carry_over.lines} if view.carry_over and view.carry_over.lines else None,
         "previous_phase": view.previous_phase or "",
         "not_reached_line": f"{len(view.not_reached)} of {len(view.participation)} co-ops not reached in {NOT_REACHED_DAYS} days",
@@ -53,7 +52,9 @@ def report_data(view: ReportView) -> dict[str, Any]:
              "last": r.last_attended.isoformat() if r.last_attended else "–", "not_reached": r.not_reached}
             for r in view.participation
         ],
-        "unity_tally": _tally(view),
+        "decisions": [
+            {"title": f"{d.title} (decision {d.id})", "line": state_summary(d), "tally": _tally(d.tally) if d.tally else None} for d in view.decisions
+        ],
         "money": None,
         "actions": [
             {"title": a.title, "owner": a.owner, "due": a.due_on.isoformat() if a.due_on else "", "overdue": a.overdue} for a in view.actions
@@ -86,15 +87,12 @@ def report_data(view: ReportView) -> dict[str, Any]:
     return data
 
 
-def _tally(view: ReportView) -> dict[str, Any] | None:
-    if view.unity is None or view.unity.tally is None:
-        return None
-    t = view.unity.tally
+def _tally(t: TallyView) -> dict[str, Any]:
     return {
         "endorse": [r.coop_name for r in t.endorsed],
         "stand_aside": [r.coop_name for r in t.stood_aside],
         "block": [f"{r.coop_name} ({r.reason})" for r in t.blocked],
         "not_answered": t.not_answered,
-        "rule": f"{blocks_allowed(t.max_blocks).capitalize()}, at least {t.fraction} endorsing ({t.endorsements_needed} of {t.active})",
-        "verdict": "The rule is met." if t.rule_met else "Not yet: " + "; ".join(t.missing) + ".",
+        "rule": t.rule[0].upper() + t.rule[1:],
+        "verdict": t.verdict,
     }

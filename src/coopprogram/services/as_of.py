@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import and_, or_
 
-from coopprogram.models import DraftStatus, Invoice, InvoiceStatus, Milestone, MilestoneStatus, ProgramSession, SessionStatus, UnityDraft
+from coopprogram.models import Invoice, InvoiceStatus, Milestone, MilestoneStatus, ProgramSession, SessionStatus
 
 
 def happened(on: date | None, day: date) -> bool:
@@ -88,11 +88,3 @@ def invoice_status(invoice: Invoice, day: date, zone: str) -> str | None:
         return InvoiceStatus.DRAFT.value
     return None
 
-
-def draft_status(draft: UnityDraft, day: date, zone: str) -> str | None:
-    """A version of the points of unity at the end of `day`, or None when it was not written yet."""
-    written = local_day(draft.created_at, zone) if draft.created_at is not None else None
-    return _latest(day, (
-        (draft.superseded_on, DraftStatus.SUPERSEDED.value), (draft.adopted_on, DraftStatus.ADOPTED.value),
-        (draft.circulated_on, DraftStatus.CIRCULATING.value), (written, DraftStatus.DRAFT.value),
-    ), None)

@@ -22,7 +22,8 @@ ENTITIES = {
     "invoice": ["invoice", "invoiceline"],
     "session": ["programsession", "sessionseries", "invitation", "agendaitem"],
     "action": ["actionitem"],
-    "unity": ["unitydraft", "unitycomment", "unityresponse"],
+    "unity": ["decisionversion", "decisioncomment", "decisionresponse", "decision", "decisionvoter"],
+    "decision": ["decision", "decisionversion", "decisioncomment", "decisionresponse", "decisionvoter"],
 }
 
 

@@ -10,11 +10,11 @@ from decimal import Decimal
 from sqlmodel import Session, select
 
 from coopprogram.errors import NotFound
-from coopprogram.models import Contract, Invoice, InvoiceKind, InvoiceStatus, Phase
-from coopprogram.services.as_of import happened_by, invoice_status
+from coopprogram.models import Contract, Invoice, Phase
+from coopprogram.services.as_of import happened_by
 from coopprogram.services.contracts import ContractView, contract_for_phase
 from coopprogram.services.hours import SummaryRow, daily_totals, summarize
-from coopprogram.services.program import get_program
+from coopprogram.services.invoices import paid_through
 from coopprogram.services.phases import PhaseView, get_phase, phase_on, to_view
 from coopprogram.units import amount_cents, round_half_up
 
@@ -29,7 +29,8 @@ class BudgetView:
     elapsed_days: int
     planned_minutes: int  # where an even pace would be by as_of
     billed_cents: int  # issued and paid invoices, less credit notes
-    paid_cents: int
+    paid_cents: int  # payments received up to as_of
+    worked_cents: int  # the billable hours up to as_of, each day at the rate in force that day
     run_out_on: date | None  # when the cap is reached at the pace so far; None if no hours yet
     by_category: list[SummaryRow]
     by_month: list[SummaryRow]
@@ -44,10 +45,11 @@ class BudgetView:
 
     @property
     def used_cents(self) -> int:
-        return amount_cents(self.used_minutes, self.contract.rate_cents)
+        return self.worked_cents
 
     @property
     def left_cents(self) -> int:
+        """The hours left, at the latest rate agreed."""
         return amount_cents(self.left_minutes, self.contract.rate_cents)
 
     @property
@@ -91,6 +93,7 @@ def budget(db: Session, *, phase: str | None, as_of: date) -> BudgetView:
         planned_minutes=planned,
         billed_cents=billed,
         paid_cents=paid,
+        worked_cents=sum(amount_cents(t.minutes, contract.rate_on(t.worked_on)) for t in totals if t.billable),
         run_out_on=run_out,
         by_category=summarize(totals, by="category"),
         by_month=summarize(totals, by="month"),
@@ -104,10 +107,6 @@ def _invoiced(db: Session, phase_number: int, as_of: date) -> tuple[int, int]:
         .join(Phase, Contract.phase_id == Phase.id)
         .where(Phase.number == phase_number, happened_by(Invoice.issued_on, as_of))
     )
-    billed = paid = 0
-    zone = get_program(db).timezone
-    for invoice in db.exec(numbered).all():
-        billed += invoice.total_cents
-        if invoice.kind == InvoiceKind.INVOICE and invoice_status(invoice, as_of, zone) == InvoiceStatus.PAID:
-            paid += invoice.total_cents
-    return billed, paid
+    invoices = db.exec(numbered).all()
+    received = paid_through(db, day=as_of, invoice_ids=[invoice.id for invoice in invoices])
+    return sum(invoice.total_cents for invoice in invoices), sum(received.values())

@@ -1,6 +1,7 @@
 """`coop db check`: the database's own integrity (SQLite's checks) and the program's invariants:
 invoice totals equal their lines, issued invoices' hours are locked to them, invoice numbers
-run without gaps, billable hours stay within each contract's cap, one current response per
+run without gaps, billable hours stay within each contract's cap and its phase, paid invoices'
+payments add up, one current response per
 co-op per version, and no session's SEQUENCE below what a calendar export already sent.
 """
 
@@ -13,7 +14,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import text
 from sqlmodel import Session, func, select
 
-from coopprogram.models import Contract, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Phase, ProgramSession, TimeEntry, UnityDraft, UnityResponse
+from coopprogram.models import (
+    Contract, DecisionResponse, DecisionVersion, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Payment, Phase, ProgramSession, TimeEntry,
+)
 from coopprogram.units import format_minutes, format_money
 
 
@@ -36,6 +39,8 @@ def check_database(db: Session) -> CheckReport:
         ("issued invoices' hours are locked to them", _locked_entries),
         ("invoice numbers run 1, 2, 3... without gaps", _numbering),
         ("billable hours within each contract's cap", _caps),
+        ("every time entry within its contract's phase", _entries_in_phase),
+        ("paid invoices' payments add up to their totals", _payments),
         ("one current response per co-op per version", _responses),
         ("no session's SEQUENCE below what was exported", _sequences),
     ):
@@ -78,7 +83,7 @@ def _invoice_totals(db: Session, problems: list[str]) -> None:
 def _locked_entries(db: Session, problems: list[str]) -> None:
     # Columns, not whole rows: an invoice's frozen snapshot would be read again for every line.
     rows = db.exec(
-        select(Invoice.id, Invoice.number, InvoiceLine.position, InvoiceLine.minutes, InvoiceLine.worked_on,
+        select(Invoice.id, Invoice.number, InvoiceLine.position, func.coalesce(InvoiceLine.logged_minutes, InvoiceLine.minutes), InvoiceLine.worked_on,
                TimeEntry.id, TimeEntry.invoice_id, TimeEntry.minutes, TimeEntry.worked_on)
         .join(InvoiceLine, InvoiceLine.invoice_id == Invoice.id)
         .outerjoin(TimeEntry, TimeEntry.id == InvoiceLine.time_entry_id)
@@ -120,15 +125,46 @@ def _caps(db: Session, problems: list[str]) -> None:
             )
 
 
+def _entries_in_phase(db: Session, problems: list[str]) -> None:
+    rows = db.exec(
+        select(TimeEntry.id, TimeEntry.worked_on, Phase.name, Phase.starts_on, Phase.ends_on)
+        .join(Contract, TimeEntry.contract_id == Contract.id)
+        .join(Phase, Contract.phase_id == Phase.id)
+        .where((TimeEntry.worked_on < Phase.starts_on) | (TimeEntry.worked_on > Phase.ends_on))
+        .order_by(TimeEntry.worked_on)
+    ).all()
+    problems += [
+        f"Entry {entry_id} ({worked_on}) is logged under the {name} contract but falls outside {name} ({starts} to {ends}); "
+        "correct its date or the phase's dates."
+        for entry_id, worked_on, name, starts, ends in rows
+    ]
+
+
+def _payments(db: Session, problems: list[str]) -> None:
+    paid = dict(db.exec(
+        select(Payment.invoice_id, func.sum(Payment.amount_cents)).where(Payment.undone_on.is_(None)).group_by(Payment.invoice_id)
+    ).all())
+    for invoice_id, number, status, total in db.exec(
+        select(Invoice.id, Invoice.number, Invoice.status, Invoice.total_cents).where(Invoice.kind == InvoiceKind.INVOICE)
+    ).all():
+        received = int(paid.get(invoice_id) or 0)
+        settled = total > 0 and received == total
+        if received > total or (status == InvoiceStatus.PAID) != settled:
+            problems.append(f"Invoice {number}: {status}, but its payments come to {format_money(received)} of {format_money(total)}.")
+
+
 def _responses(db: Session, problems: list[str]) -> None:
     rows = db.exec(
-        select(UnityDraft.version, UnityResponse.coop_id, func.count(UnityResponse.id))
-        .join(UnityDraft, UnityDraft.id == UnityResponse.draft_id)
-        .where(UnityResponse.current.is_(True))
-        .group_by(UnityDraft.version, UnityResponse.coop_id)
-        .having(func.count(UnityResponse.id) > 1)
+        select(DecisionVersion.decision_id, DecisionVersion.version, DecisionResponse.coop_id, DecisionResponse.member, func.count(DecisionResponse.id))
+        .join(DecisionVersion, DecisionVersion.id == DecisionResponse.version_id)
+        .where(DecisionResponse.current.is_(True))
+        .group_by(DecisionVersion.decision_id, DecisionVersion.version, DecisionResponse.coop_id, DecisionResponse.member)
+        .having(func.count(DecisionResponse.id) > 1)
     ).all()
-    problems += [f"Points of unity version {version}: co-op {coop_id} has {count} current responses." for version, coop_id, count in rows]
+    problems += [
+        f"Decision {decision_id}, version {version}: {f'co-op {coop_id}' if coop_id else member} has {count} current responses."
+        for decision_id, version, coop_id, member, count in rows
+    ]
 
 
 def _sequences(db: Session, problems: list[str]) -> None:

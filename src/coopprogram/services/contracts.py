@@ -9,7 +9,7 @@ from datetime import date
 from sqlmodel import Session, func, select
 
 from coopprogram.errors import Conflict, InvalidInput, NotFound
-from coopprogram.models import Contract, ContractAmendment, Phase, TimeEntry
+from coopprogram.models import Contract, ContractAmendment, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Phase, TimeEntry
 from coopprogram.services.phases import get_phase, phase_on
 from coopprogram.services.text import clean_text
 from coopprogram.units import format_minutes, format_money, format_percent, utc_now
@@ -19,12 +19,18 @@ CAP_WARNINGS = (50, 80, 90)
 
 @dataclass(frozen=True)
 class AmendmentView:
-    made_on: date
+    made_on: date  # the day it was agreed
+    effective_on: date  # the first work day it applies to
     reason: str
     old_cap_minutes: int
     new_cap_minutes: int
     old_rate_cents: int
     new_rate_cents: int
+
+    @property
+    def extension(self) -> bool:
+        """The record of the contract's creation by `contract extend` (it had no earlier terms)."""
+        return self.old_cap_minutes == 0
 
 
 @dataclass(frozen=True)
@@ -38,19 +44,55 @@ class ContractView:
     rate_min_cents: int
     rate_max_cents: int
     used_minutes: int  # billable minutes logged against the contract
-    amendments: list[AmendmentView]
+    amendments: list[AmendmentView]  # in the order they take effect
+    starts_on: date | None = None  # the phase's span
+    ends_on: date | None = None
 
     @property
     def left_minutes(self) -> int:
         return self.hour_cap_minutes - self.used_minutes
 
+    @property
+    def changes(self) -> list[AmendmentView]:
+        """The amendments that changed earlier terms (not the record of an extension)."""
+        return [a for a in self.amendments if not a.extension]
+
+    def terms_on(self, day: date) -> tuple[int, int]:
+        """(cap minutes, rate cents) in force for work done on `day`. Amendments take effect in
+        order (a new one never before the last), so the terms before the first are its old ones."""
+        changes = self.changes
+        if not changes:
+            return self.hour_cap_minutes, self.rate_cents
+        cap, rate = changes[0].old_cap_minutes, changes[0].old_rate_cents
+        for amendment in changes:
+            if amendment.effective_on <= day:
+                cap, rate = amendment.new_cap_minutes, amendment.new_rate_cents
+        return cap, rate
+
+    def rate_on(self, day: date) -> int:
+        return self.terms_on(day)[1]
+
+    def amendments_between(self, start: date, end: date) -> list[AmendmentView]:
+        """The changes that take effect within a period (what an invoice for it prints)."""
+        return [a for a in self.changes if start <= a.effective_on <= end]
+
+    @property
+    def label(self) -> str:
+        """`Consultant contract, Phase I (2021-10-01 to 2022-03-31), rate band $50.00-$75.00/h`."""
+        span = f" ({self.starts_on} to {self.ends_on})" if self.starts_on else ""
+        return f"Consultant contract, {self.phase_name}{span}, rate band {format_money(self.rate_min_cents)}-{format_money(self.rate_max_cents)}/h"
+
 
 def describe_amendment(amendment: AmendmentView) -> str:
-    """`2022-02-01: cap 100:00 -> 120:00 h, rate $65.00 -> $65.00 (reason)`, as reports print it."""
-    return (
-        f"{amendment.made_on}: cap {format_minutes(amendment.old_cap_minutes)} -> {format_minutes(amendment.new_cap_minutes)} h, "
-        f"rate {format_money(amendment.old_rate_cents)} -> {format_money(amendment.new_rate_cents)} ({amendment.reason})"
-    )
+    """`from 2022-02-01: cap 100:00 -> 120:00 h (reason; agreed 2022-02-03)`, naming only what
+    changed, as reports and invoices print it."""
+    changed = []
+    if amendment.old_cap_minutes != amendment.new_cap_minutes:
+        changed.append(f"cap {format_minutes(amendment.old_cap_minutes)} -> {format_minutes(amendment.new_cap_minutes)} h")
+    if amendment.old_rate_cents != amendment.new_rate_cents:
+        changed.append(f"rate {format_money(amendment.old_rate_cents)} -> {format_money(amendment.new_rate_cents)}")
+    agreed = f"; agreed {amendment.made_on}" if amendment.made_on != amendment.effective_on else ""
+    return f"from {amendment.effective_on}: {', '.join(changed)} ({amendment.reason}{agreed})"
 
 
 def check_rate_in_band(rate_cents: int, rate_min_cents: int, rate_max_cents: int) -> None:
@@ -84,7 +126,9 @@ def billable_minutes(db: Session, contract_id: int, *, through: date | None = No
 
 def _view(db: Session, contract: Contract, phase: Phase) -> ContractView:
     amendments = db.exec(
-        select(ContractAmendment).where(ContractAmendment.contract_id == contract.id).order_by(ContractAmendment.id)
+        select(ContractAmendment)
+        .where(ContractAmendment.contract_id == contract.id)
+        .order_by(ContractAmendment.effective_on, ContractAmendment.id)
     ).all()
     return ContractView(
         phase_number=phase.number,
@@ -97,10 +141,18 @@ def _view(db: Session, contract: Contract, phase: Phase) -> ContractView:
         rate_max_cents=contract.rate_max_cents,
         used_minutes=billable_minutes(db, contract.id),
         amendments=[
-            AmendmentView(a.made_on, a.reason, a.old_cap_minutes, a.new_cap_minutes, a.old_rate_cents, a.new_rate_cents)
+            AmendmentView(a.made_on, a.effective_on, a.reason, a.old_cap_minutes, a.new_cap_minutes, a.old_rate_cents, a.new_rate_cents)
             for a in amendments
         ],
+        starts_on=phase.starts_on,
+        ends_on=phase.ends_on,
     )
+
+
+def contract_view(db: Session, contract_id: int) -> ContractView:
+    """A contract with its terms over time, by its id."""
+    contract, phase = db.exec(select(Contract, Phase).join(Phase).where(Contract.id == contract_id)).one()
+    return _view(db, contract, phase)
 
 
 def contract_for_phase(db: Session, phase_number: int) -> ContractView | None:
@@ -146,13 +198,37 @@ def _latest_contract_phase(db: Session) -> Phase:
 
 
 def amend_contract(
-    db: Session, *, phase: str | None, cap_minutes: int | None, rate_cents: int | None, reason: str, on: date
+    db: Session,
+    *,
+    phase: str | None,
+    cap_minutes: int | None,
+    rate_cents: int | None,
+    reason: str,
+    on: date,
+    today: date,
+    effective_on: date | None = None,
 ) -> ContractView:
+    """Record a change of cap or rate agreed on `on`, in force for work from `effective_on`
+    (default: `on`, or the phase's nearest day when `on` is outside it)."""
     if cap_minutes is None and rate_cents is None:
         raise InvalidInput("Nothing to amend: give --cap HOURS, --rate DOLLARS or both.")
+    if on > today:
+        raise InvalidInput(f"{on} is in the future; record an amendment on or after the day it is agreed (--on).")
     target = _chosen_phase(db, phase, on)
     contract = lock_contract(db, get_contract(db, target).id)
     reason = clean_text(reason, what="reason", limit=500)
+    effective = effective_on or min(max(on, target.starts_on), target.ends_on)
+    if not target.starts_on <= effective <= target.ends_on:
+        raise InvalidInput(
+            f"An amendment of the {target.name} contract takes effect within {target.name} "
+            f"({target.starts_on} to {target.ends_on}); {effective} is outside it."
+        )
+    current = _view(db, contract, target)
+    if current.changes and effective < current.changes[-1].effective_on:
+        raise InvalidInput(
+            f"The last amendment takes effect on {current.changes[-1].effective_on}; a new one cannot take effect "
+            "before it. Give --effective on or after that day."
+        )
     new_cap = contract.hour_cap_minutes if cap_minutes is None else cap_minutes
     new_rate = contract.rate_cents if rate_cents is None else rate_cents
     check_rate_in_band(new_rate, contract.rate_min_cents, contract.rate_max_cents)
@@ -163,10 +239,13 @@ def amend_contract(
         )
     if new_cap == contract.hour_cap_minutes and new_rate == contract.rate_cents:
         raise InvalidInput("The cap and the rate are already those values; nothing to amend.")
+    if new_rate != contract.rate_cents:
+        _refuse_repricing_issued_work(db, contract.id, effective)
     db.add(
         ContractAmendment(
             contract_id=contract.id,
             made_on=on,
+            effective_on=effective,
             reason=reason,
             old_cap_minutes=contract.hour_cap_minutes,
             new_cap_minutes=new_cap,
@@ -178,6 +257,28 @@ def amend_contract(
     db.add(contract)
     db.flush()
     return _view(db, contract, target)
+
+
+def _refuse_repricing_issued_work(db: Session, contract_id: int, effective: date) -> None:
+    """An issued invoice never changes: a new rate cannot reach back over work it billed."""
+    row = db.exec(
+        select(Invoice.number, func.max(InvoiceLine.worked_on))
+        .join(InvoiceLine, InvoiceLine.invoice_id == Invoice.id)
+        .where(
+            Invoice.contract_id == contract_id,
+            Invoice.kind == InvoiceKind.INVOICE,
+            Invoice.status.in_([InvoiceStatus.ISSUED, InvoiceStatus.PAID]),
+            InvoiceLine.worked_on >= effective,
+        )
+        .group_by(Invoice.number)
+        .order_by(func.max(InvoiceLine.worked_on).desc())
+    ).first()
+    if row is not None:
+        number, last_day = row
+        raise Conflict(
+            f"Work up to {last_day} is billed on issued invoice {number} at the old rate; a rate effective {effective} "
+            f"would change it. Make it effective after {last_day}, or void {number} first and bill that work again."
+        )
 
 
 def extend_contract(
@@ -204,7 +305,7 @@ def extend_contract(
     db.flush()
     db.add(
         ContractAmendment(
-            contract_id=contract.id, made_on=on, reason=clean_text(reason, what="reason", limit=500),
+            contract_id=contract.id, made_on=on, effective_on=target.starts_on, reason=clean_text(reason, what="reason", limit=500),
             old_cap_minutes=0, new_cap_minutes=cap_minutes, old_rate_cents=0, new_rate_cents=rate_cents,
         )
     )
@@ -222,12 +323,23 @@ def check_cap(db: Session, contract: Contract, phase: Phase, *, adding: int) -> 
     cap = contract.hour_cap_minutes
     after = used + adding
     if adding > 0 and after > cap:
-        left = max(cap - used, 0)
+        if used >= cap:
+            raise Conflict(
+                f"The {phase.name} cap of {format_minutes(cap)} hours is reached ({format_minutes(used)} used): no billable "
+                "hours are left. Log this as --non-billable, or amend the contract first "
+                "(`coop contract amend --cap HOURS --reason TEXT`)."
+            )
+        left = cap - used
         raise Conflict(
             f"That would pass the {phase.name} cap of {format_minutes(cap)} hours: {format_minutes(used)} used, "
             f"{format_minutes(left)} left. Log at most {format_minutes(left)}, mark it --non-billable, "
             "or amend the contract (`coop contract amend --cap HOURS --reason TEXT`)."
         )
+    if adding > 0 and after == cap:
+        return [
+            f"The {phase.name} cap is now fully used: {format_minutes(after)} of {format_minutes(cap)} hours. Further work "
+            "is logged --non-billable, unless the contract is amended (`coop contract amend --cap HOURS --reason TEXT`)."
+        ]
     crossed = [threshold for threshold in CAP_WARNINGS if used * 100 < threshold * cap <= after * 100]
     if not crossed:
         return []

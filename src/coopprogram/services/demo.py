@@ -77,9 +77,11 @@ def load_demo(db: Session, *, folder: Path) -> DemoSummary:
     invoices = _rows(folder / INVOICES_FILE)
     for row in invoices:
         for draft in draft_month(db, period=row["period"]):
-            issued = issue_invoice(db, reference=str(draft.id), on=parse_date(row["issued_on"]))
+            issued_on = parse_date(row["issued_on"])
+            issued = issue_invoice(db, reference=str(draft.id), on=issued_on, today=issued_on)
             if row["paid_on"]:
-                pay_invoice(db, reference=issued.number, on=parse_date(row["paid_on"]))
+                paid_on = parse_date(row["paid_on"])
+                pay_invoice(db, reference=issued.number, on=paid_on, today=paid_on)
     sessions = _load_sessions(db, folder, as_of=as_of)
     versions = _load_unity(db, folder / UNITY_FOLDER)
     return DemoSummary(

@@ -18,7 +18,7 @@ from coopprogram.models import Category, Contract, Coop, Invoice, InvoiceStatus,
 from coopprogram.services.categories import categories_for_phase, category_for_entry
 from coopprogram.services.contracts import check_cap, contract_on
 from coopprogram.services.coops import get_coop
-from coopprogram.services.invoices import rebuild_draft, reference_of
+from coopprogram.services.invoices import clear_draft, rebuild_draft, reference_of
 from coopprogram.services.sessions import get_session
 from coopprogram.services.text import clean_text
 from coopprogram.units import utc_now
@@ -204,13 +204,13 @@ def edit_entry(
 def remove_entry(db: Session, *, entry_id: int) -> EntryView:
     entry = _get_unlocked(db, entry_id)
     view = _views(db, [entry])[0]
-    draft_id = entry.invoice_id
-    entry.invoice_id = None
-    db.flush()
-    if draft_id:
-        rebuild_draft(db, db.get(Invoice, draft_id))
+    draft = db.get(Invoice, entry.invoice_id) if entry.invoice_id else None
+    if draft is not None:
+        clear_draft(db, draft)  # its lines point at the entry: they go first
     db.delete(entry)
     db.flush()
+    if draft is not None:
+        rebuild_draft(db, draft)
     return view
 
 

@@ -9,19 +9,20 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, timedelta
 
 from sqlalchemy.orm import defer
 from sqlmodel import Session, func, select
 
 from coopprogram.errors import Conflict, InvalidInput, NotFound
-from coopprogram.models import Category, Contract, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Phase, Program, TimeEntry
+from coopprogram.models import Category, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Payment, Program, TimeEntry
 from coopprogram.services.as_of import invoice_status
-from coopprogram.services.contracts import billable_minutes, contract_for_phase, describe_amendment, lock_contract
+from coopprogram.services.consultant import PayeeView, payee
+from coopprogram.services.contracts import billable_minutes, contract_view, describe_amendment, lock_contract
 from coopprogram.services.program import get_program
 from coopprogram.services.text import clean_text
-from coopprogram.units import amount_cents, month_bounds, utc_now
+from coopprogram.units import amount_cents, billed_minutes, format_hours_decimal, format_money, month_bounds, utc_now
 
 
 @dataclass(frozen=True)
@@ -29,9 +30,13 @@ class LineView:
     worked_on: date
     description: str
     category: str
-    minutes: int
-    rate_cents: int
-    amount_cents: int
+    minutes: int  # billed: the entry's minutes rounded to the billing increment
+    rate_cents: int  # the contract's rate in force on the day worked
+    amount_cents: int  # hours x rate, rounded half up to the cent
+
+    @property
+    def hours(self) -> str:
+        return format_hours_decimal(self.minutes)
 
 
 @dataclass(frozen=True)
@@ -40,10 +45,26 @@ class SubtotalView:
     minutes: int
     amount_cents: int
 
+    @property
+    def hours(self) -> str:
+        return format_hours_decimal(self.minutes)
+
+
+@dataclass(frozen=True)
+class PaymentView:
+    id: int
+    invoice: str
+    paid_on: date
+    amount_cents: int
+    note: str = ""
+    undone_on: date | None = None
+    undo_reason: str = ""
+
 
 @dataclass(frozen=True)
 class InvoiceDocument:
-    """Everything an invoice prints. For an issued one this is read from its snapshot."""
+    """Everything an invoice prints. For an issued one this is read from its snapshot; its
+    payments (and a draft's pending changes) are read live."""
 
     id: int
     reference: str  # the number, or "draft N"
@@ -55,10 +76,10 @@ class InvoiceDocument:
     program: str
     organization: str
     bill_to: str
-    consultant: str
+    consultant: str  # the contract's name for the consultant (a role, before a profile was set)
     consultant_address: str
     phase_name: str
-    rate_cents: int
+    rate_cents: int  # in force on the period's last day; each line carries its own
     rate_min_cents: int
     rate_max_cents: int
     lines: list[LineView]
@@ -69,16 +90,57 @@ class InvoiceDocument:
     used_minutes: int  # billable hours of the contract through the end of the period
     issued_on: date | None = None
     due_on: date | None = None
-    paid_on: date | None = None
+    paid_on: date | None = None  # the day it was paid in full
     voided_on: date | None = None
     void_reason: str = ""
     credit_for: str | None = None
     credited_by: str | None = None
-    amendments: list[str] = field(default_factory=list)
+    amendments: list[str] = field(default_factory=list)  # those taking effect within the period
+    payee: PayeeView | None = None  # None on invoices issued before the profile existed
+    contract_label: str = ""
+    payment_days: int = 30
+    billing_increment_minutes: int = 0  # 0: entries were billed as logged
+    paid_cents: int = 0
+    payments: list[PaymentView] = field(default_factory=list)
+    changes: str = ""  # a draft's entries or rates changed since it was drafted: how
 
     @property
     def left_minutes(self) -> int:
         return self.cap_minutes - self.used_minutes
+
+    @property
+    def total_hours(self) -> str:
+        return format_hours_decimal(self.total_minutes)
+
+    @property
+    def amount_due_cents(self) -> int:
+        """What is still to be paid: nothing on a credit note or a void invoice."""
+        if self.kind != InvoiceKind.INVOICE or self.status == InvoiceStatus.VOID:
+            return 0
+        return self.total_cents - self.paid_cents
+
+    @property
+    def payment_terms(self) -> str:
+        """`Net 30, due 2021-12-01`, or `Due on receipt` for a term of 0 days."""
+        terms = f"Net {self.payment_days}" if self.payment_days else "Due on receipt"
+        return f"{terms}, due {self.due_on}" if self.due_on and self.payment_days else terms
+
+    @property
+    def from_lines(self) -> list[str]:
+        """The From block: the payee's name and how to reach them."""
+        if self.payee is None or not self.payee.name:
+            return [line for line in (self.consultant, self.consultant_address) if line]
+        p = self.payee
+        return [line for line in (p.name, p.address, p.email, p.phone, f"Tax ID: {p.tax_id}" if p.tax_id else "") if line]
+
+    @property
+    def billing_rule(self) -> str:
+        """The sentence that lets a treasurer redo the arithmetic."""
+        if not self.billing_increment_minutes:
+            return "Hours are billed as logged; each amount is hours x rate, rounded to the cent."
+        step = format_hours_decimal(self.billing_increment_minutes)
+        return (f"Time is billed in steps of {step} h ({self.billing_increment_minutes} minutes), each entry rounded to the nearest step; "
+                "each amount is hours x rate, rounded to the cent, and the total is the sum of the amounts.")
 
 
 @dataclass(frozen=True)
@@ -93,6 +155,19 @@ class InvoiceSummary:
     due_on: date | None
     paid_on: date | None
     overdue: bool
+    paid_cents: int = 0
+
+
+@dataclass(frozen=True)
+class PaymentsReport:
+    """The money received in a calendar year, by the day it arrived (what the consultant's taxes need)."""
+
+    year: int
+    payments: list[PaymentView]
+
+    @property
+    def total_cents(self) -> int:
+        return sum(p.amount_cents for p in self.payments)
 
 
 # --- finding ---------------------------------------------------------------------------------
@@ -168,13 +243,26 @@ def draft_month(db: Session, *, period: str) -> list[Invoice]:
     return drafts
 
 
-def rebuild_draft(db: Session, draft: Invoice) -> None:
-    """The draft's lines made again from the month's unbilled billable entries, at the contract's rate."""
-    if draft.status != InvoiceStatus.DRAFT:
-        raise Conflict(f"Invoice {draft.number} is {draft.status}; only drafts can be re-drafted.")
+@dataclass(frozen=True)
+class _Bill:
+    """One entry as the draft would bill it now."""
+
+    entry_id: int
+    worked_on: date
+    description: str
+    category: str
+    minutes: int
+    rate_cents: int
+    amount_cents: int
+    logged_minutes: int
+
+
+def _bills(db: Session, draft: Invoice) -> list[_Bill]:
+    """The month's billable entries not billed elsewhere, each rounded to the billing increment
+    and priced at the rate in force on the day it was worked."""
     start, end = month_bounds(draft.period)
-    contract = db.get(Contract, draft.contract_id)
-    _clear_draft(db, draft)
+    contract = contract_view(db, draft.contract_id)
+    increment = get_program(db).billing_increment_minutes
     entries = db.exec(
         select(TimeEntry)
         .where(
@@ -182,30 +270,67 @@ def rebuild_draft(db: Session, draft: Invoice) -> None:
             TimeEntry.worked_on >= start,
             TimeEntry.worked_on <= end,
             TimeEntry.billable.is_(True),
-            TimeEntry.invoice_id.is_(None),
+            TimeEntry.invoice_id.is_(None) | (TimeEntry.invoice_id == draft.id),
         )
         .order_by(TimeEntry.worked_on, TimeEntry.id)
     ).all()
     names = {c.id: c.name for c in db.exec(select(Category)).all()}
-    total_minutes = total_cents = 0
-    for position, entry in enumerate(entries, start=1):
-        amount = amount_cents(entry.minutes, contract.rate_cents)
-        db.add(
-            InvoiceLine(
-                invoice_id=draft.id, time_entry_id=entry.id, position=position, worked_on=entry.worked_on,
-                description=entry.description, category=names[entry.category_id], minutes=entry.minutes,
-                rate_cents=contract.rate_cents, amount_cents=amount,
-            )
-        )
+    bills = []
+    for entry in entries:
+        minutes, rate = billed_minutes(entry.minutes, increment), contract.rate_on(entry.worked_on)
+        bills.append(_Bill(entry.id, entry.worked_on, entry.description, names[entry.category_id], minutes, rate,
+                           amount_cents(minutes, rate), entry.minutes))
+    return bills
+
+
+def rebuild_draft(db: Session, draft: Invoice) -> None:
+    """The draft's lines made again from the month's unbilled billable entries."""
+    if draft.status != InvoiceStatus.DRAFT:
+        raise Conflict(f"Invoice {draft.number} is {draft.status}; only drafts can be re-drafted.")
+    bills = _bills(db, draft)
+    clear_draft(db, draft)
+    for position, bill in enumerate(bills, start=1):
+        db.add(InvoiceLine(
+            invoice_id=draft.id, time_entry_id=bill.entry_id, position=position, worked_on=bill.worked_on,
+            description=bill.description, category=bill.category, minutes=bill.minutes, rate_cents=bill.rate_cents,
+            amount_cents=bill.amount_cents, logged_minutes=bill.logged_minutes,
+        ))
+        entry = db.get(TimeEntry, bill.entry_id)
         entry.invoice_id = draft.id
         db.add(entry)
-        total_minutes += entry.minutes
-        total_cents += amount
-    draft.total_minutes, draft.total_cents, draft.updated_at = total_minutes, total_cents, utc_now()
+    draft.total_minutes = sum(bill.minutes for bill in bills)
+    draft.total_cents = sum(bill.amount_cents for bill in bills)
+    draft.updated_at = utc_now()
     db.add(draft)
     db.flush()
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word.replace('entry', 'entrie')}s"
+
+
+def draft_changes(db: Session, draft: Invoice) -> str:
+    """How a draft differs from what drafting it again would give (entries logged, edited or
+    removed, a rate amended, the billing increment changed); "" when it is up to date."""
+    stored = {
+        line.time_entry_id: (line.worked_on, line.description, line.category, line.minutes, line.rate_cents, line.amount_cents)
+        for line in db.exec(select(InvoiceLine).where(InvoiceLine.invoice_id == draft.id)).all()
+    }
+    bills = _bills(db, draft)
+    fresh = {b.entry_id: (b.worked_on, b.description, b.category, b.minutes, b.rate_cents, b.amount_cents) for b in bills}
+    if stored == fresh:
+        return ""
+    added, removed = fresh.keys() - stored.keys(), stored.keys() - fresh.keys()
+    common = fresh.keys() & stored.keys()
+    repriced = [key for key in common if stored[key][4] != fresh[key][4]]
+    changed = [key for key in common if stored[key] != fresh[key] and key not in repriced]
+    parts = [
+        f"{_plural(len(keys), 'entry')} {what}"
+        for keys, what in ((added, "added"), (removed, "removed"), (changed, "changed"), (repriced, "at a new rate"))
+        if keys
+    ]
+    new_total = sum(b.amount_cents for b in bills)
+    return f"{', '.join(parts)}; total {format_money(draft.total_cents)} -> {format_money(new_total)}"
 def _release_entries(db: Session, invoice: Invoice) -> None:
     """The invoice's time entries become unbilled again."""
     for entry in db.exec(select(TimeEntry).where(TimeEntry.invoice_id == invoice.id)).all():
@@ -213,7 +338,7 @@ def _release_entries(db: Session, invoice: Invoice) -> None:
         db.add(entry)
 
 
-def _clear_draft(db: Session, draft: Invoice) -> None:
+def clear_draft(db: Session, draft: Invoice) -> None:
     """A draft without lines, its entries unbilled again."""
     for line in db.exec(select(InvoiceLine).where(InvoiceLine.invoice_id == draft.id)).all():
         db.delete(line)
@@ -240,12 +365,10 @@ def subtotals(lines: list[LineView]) -> list[SubtotalView]:
 
 def _live_document(db: Session, invoice: Invoice) -> InvoiceDocument:
     program: Program = get_program(db)
-    contract = db.get(Contract, invoice.contract_id)
-    phase = db.get(Phase, contract.phase_id)
+    contract = contract_view(db, invoice.contract_id)
     start, end = month_bounds(invoice.period)
     lines = _lines(db, invoice)
-    used = billable_minutes(db, contract.id, through=end)
-    amendments = [describe_amendment(a) for a in contract_for_phase(db, phase.number).amendments if a.old_cap_minutes]
+    cap, rate = contract.terms_on(end)
     return InvoiceDocument(
         id=invoice.id,
         reference=reference_of(invoice),
@@ -259,24 +382,34 @@ def _live_document(db: Session, invoice: Invoice) -> InvoiceDocument:
         bill_to=program.bill_to or program.organization,
         consultant=contract.consultant,
         consultant_address=contract.consultant_address,
-        phase_name=phase.name,
-        rate_cents=contract.rate_cents,
+        phase_name=contract.phase_name,
+        rate_cents=rate,
         rate_min_cents=contract.rate_min_cents,
         rate_max_cents=contract.rate_max_cents,
         lines=lines,
         subtotals=subtotals(lines),
         total_minutes=sum(line.minutes for line in lines),
         total_cents=sum(line.amount_cents for line in lines),
-        cap_minutes=contract.hour_cap_minutes,
-        used_minutes=used,
-        amendments=amendments,
+        cap_minutes=cap,
+        used_minutes=billable_minutes(db, contract_id=invoice.contract_id, through=end),
+        issued_on=invoice.issued_on,
+        due_on=invoice.due_on,
+        amendments=[describe_amendment(a) for a in contract.amendments_between(start, end)],
+        payee=payee(db),
+        contract_label=contract.label,
+        payment_days=program.payment_days,
+        billing_increment_minutes=program.billing_increment_minutes,
+        changes=draft_changes(db, invoice) if invoice.status == InvoiceStatus.DRAFT else "",
     )
 
 
 def _from_snapshot(invoice: Invoice) -> InvoiceDocument:
     data = json.loads(invoice.snapshot)
+    known = {f.name for f in fields(InvoiceDocument)}
+    data = {key: value for key, value in data.items() if key in known}
     data["lines"] = [LineView(**{**line, "worked_on": date.fromisoformat(line["worked_on"])}) for line in data["lines"]]
     data["subtotals"] = [SubtotalView(**item) for item in data["subtotals"]]
+    data["payee"] = PayeeView(**data["payee"]) if data.get("payee") else None
     for name in ("issued_on", "due_on", "paid_on", "voided_on"):
         data[name] = date.fromisoformat(data[name]) if data.get(name) else None
     return InvoiceDocument(**data)
@@ -285,7 +418,8 @@ def _from_snapshot(invoice: Invoice) -> InvoiceDocument:
 def _snapshot(document: InvoiceDocument) -> str:
     from coopprogram.exporters.json import plain
 
-    return json.dumps(plain(asdict(document)), sort_keys=True)
+    frozen = replace(document, payments=[], paid_cents=0, changes="")
+    return json.dumps(plain(asdict(frozen)), sort_keys=True)
 
 
 def document(db: Session, reference: str) -> InvoiceDocument:
@@ -294,10 +428,12 @@ def document(db: Session, reference: str) -> InvoiceDocument:
 
 
 def _document(db: Session, invoice: Invoice) -> InvoiceDocument:
+    payments = _payments(db, invoice.id)
+    paid = sum(p.amount_cents for p in payments if p.undone_on is None)
     if not invoice.snapshot:
-        return _live_document(db, invoice)
+        return replace(_live_document(db, invoice), payments=payments, paid_cents=paid)
     credited_by = db.exec(select(Invoice.number).where(Invoice.credit_for_id == invoice.id)).first()
-    # The figures are frozen; only what happened since (payment, void) is read live.
+    # The figures are frozen; only what happened since (payments, void) is read live.
     return replace(
         _from_snapshot(invoice),
         status=invoice.status,
@@ -305,64 +441,181 @@ def _document(db: Session, invoice: Invoice) -> InvoiceDocument:
         voided_on=invoice.voided_on,
         void_reason=invoice.void_reason,
         credited_by=credited_by,
+        payments=payments,
+        paid_cents=paid,
     )
 
 
 # --- issue, pay, void ------------------------------------------------------------------------
 
 
+def _check_not_future(on: date, today: date, *, what: str) -> None:
+    if on > today:
+        raise InvalidInput(f"{on} is in the future (today is {today}); {what} on or before today.")
+
+
 def _next_number(db: Session, program: Program, on: date) -> tuple[int, str]:
     # Numbers come from one running sequence: on a server the program's row is locked so that
     # two clients issuing at once take turns and no number is given twice or skipped.
     db.exec(select(Program.id).where(Program.id == program.id).with_for_update()).one()
-    last = db.exec(select(func.max(Invoice.sequence))).one()
-    sequence = (last or 0) + 1
+    last = db.exec(select(Invoice).where(Invoice.sequence.is_not(None)).order_by(Invoice.sequence.desc())).first()
+    # A later number never carries an earlier date, so the books read in order either way.
+    if last is not None and on < last.issued_on:
+        raise InvalidInput(
+            f"{last.number} was issued on {last.issued_on}; a later number cannot be dated before it. "
+            f"Give --on {last.issued_on} or later."
+        )
+    sequence = (last.sequence if last else 0) + 1
     return sequence, program.invoice_pattern.format(prefix=program.short_name, year=on.year, seq=sequence)
 
 
-def issue_invoice(db: Session, *, reference: str, on: date) -> InvoiceDocument:
+def issue_invoice(db: Session, *, reference: str, on: date, today: date) -> InvoiceDocument:
+    """Number a draft exactly as it stands (as `show` printed it). A draft whose entries or
+    rates changed since it was drafted is refused, saying how, until it is drafted again."""
     invoice = get_invoice(db, reference, lock=True)
     if invoice.status != InvoiceStatus.DRAFT:
         raise Conflict(f"Invoice {invoice.number} was already issued on {invoice.issued_on}.")
-    rebuild_draft(db, invoice)
+    lock_contract(db, invoice.contract_id)
+    changes = draft_changes(db, invoice)
+    if changes:
+        raise Conflict(
+            f"Draft {invoice.id} changed since it was drafted ({changes}); nothing was issued. Draft it again with "
+            f"`coop invoices draft {invoice.period}`, check it with `coop invoices show {invoice.id}`, then issue it."
+        )
     if not invoice.total_minutes:
         raise InvalidInput(f"Draft {invoice.id} has no hours left to bill; nothing was issued.")
     _, end = month_bounds(invoice.period)
     if on < end:
         raise InvalidInput(f"An invoice for {invoice.period} can be issued from {end} on, once the month's work is done.")
+    _check_not_future(on, today, what="issue it")
     program = get_program(db)
     invoice.sequence, invoice.number = _next_number(db, program, on)
     invoice.status, invoice.issued_on = InvoiceStatus.ISSUED.value, on
     invoice.due_on = on + timedelta(days=program.payment_days)
     db.add(invoice)
     db.flush()
-    frozen = _live_document(db, invoice)
-    invoice.snapshot = _snapshot(replace(frozen, issued_on=on, due_on=invoice.due_on))
+    invoice.snapshot = _snapshot(_live_document(db, invoice))
     invoice.updated_at = utc_now()
     db.add(invoice)
     db.flush()
     return _document(db, invoice)
 
 
-def pay_invoice(db: Session, *, reference: str, on: date) -> InvoiceDocument:
+# --- payments --------------------------------------------------------------------------------
+
+
+def _payments(db: Session, invoice_id: int) -> list[PaymentView]:
+    rows = db.exec(
+        select(Payment, Invoice.number).join(Invoice, Payment.invoice_id == Invoice.id)
+        .where(Payment.invoice_id == invoice_id).order_by(Payment.paid_on, Payment.id)
+    ).all()
+    return [_payment_view(row, number) for row, number in rows]
+
+
+def _payment_view(row: Payment, number: str | None) -> PaymentView:
+    return PaymentView(row.id, number or "", row.paid_on, row.amount_cents, row.note, row.undone_on, row.undo_reason)
+
+
+def paid_through(db: Session, *, day: date | None = None, invoice_ids: list[int] | None = None) -> dict[int, int]:
+    """What was paid on each invoice up to the end of `day` (every day when None), in cents, by
+    invoice id. A payment undone as a mistake never counts. The one rule as-of views use."""
+    query = select(Payment.invoice_id, func.sum(Payment.amount_cents)).where(Payment.undone_on.is_(None))
+    if day is not None:
+        query = query.where(Payment.paid_on <= day)
+    if invoice_ids is not None:
+        query = query.where(Payment.invoice_id.in_(invoice_ids))
+    return {invoice_id: int(cents) for invoice_id, cents in db.exec(query.group_by(Payment.invoice_id)).all()}
+
+
+def pay_invoice(
+    db: Session, *, reference: str, on: date, today: date, amount_cents: int | None = None, note: str = ""
+) -> tuple[InvoiceDocument, PaymentView]:
+    """Record money received on an issued invoice: the whole balance, or part of it. Paid in
+    full, the invoice is `paid` on the day of the payment that settled it."""
     invoice = get_invoice(db, reference, lock=True)
     if invoice.kind == InvoiceKind.CREDIT_NOTE:
         raise InvalidInput(f"{invoice.number} is a credit note; it is not paid.")
     if invoice.status != InvoiceStatus.ISSUED:
-        state = {"draft": "still a draft: issue it first", "paid": f"already paid on {invoice.paid_on}", "void": "void"}[invoice.status]
+        state = {"draft": "still a draft: issue it first", "paid": f"already paid in full on {invoice.paid_on}", "void": "void"}[invoice.status]
         raise Conflict(f"Invoice {invoice.number or invoice.id} is {state}.")
     if on < invoice.issued_on:
         raise InvalidInput(f"Invoice {invoice.number} was issued on {invoice.issued_on}; it cannot be paid before that.")
-    invoice.status, invoice.paid_on, invoice.updated_at = InvoiceStatus.PAID.value, on, utc_now()
+    _check_not_future(on, today, what="record a payment once it is received")
+    paid = paid_through(db, invoice_ids=[invoice.id]).get(invoice.id, 0)
+    balance = invoice.total_cents - paid
+    amount = balance if amount_cents is None else amount_cents
+    if amount <= 0:
+        raise InvalidInput("A payment is more than $0.00; give the amount received with --amount.")
+    if amount > balance:
+        raise InvalidInput(
+            f"{format_money(amount)} is more than the balance due on {invoice.number}, {format_money(balance)}; "
+            "record at most the balance."
+        )
+    payment = Payment(invoice_id=invoice.id, amount_cents=amount, paid_on=on, note=clean_text(note, what="note", required=False, limit=200))
+    db.add(payment)
+    db.flush()
+    _settle(db, invoice)
+    return _document(db, invoice), _payment_view(payment, invoice.number)
+
+
+def _settle(db: Session, invoice: Invoice) -> None:
+    """The invoice's status and paid_on from its payments: paid in full on the latest payment's day."""
+    live = [p for p in _payments(db, invoice.id) if p.undone_on is None]
+    if sum(p.amount_cents for p in live) >= invoice.total_cents:
+        invoice.status, invoice.paid_on = InvoiceStatus.PAID.value, max(p.paid_on for p in live)
+    else:
+        invoice.status, invoice.paid_on = InvoiceStatus.ISSUED.value, None
+    invoice.updated_at = utc_now()
     db.add(invoice)
     db.flush()
-    return _document(db, invoice)
 
 
-def void_invoice(db: Session, *, reference: str, reason: str, on: date) -> tuple[InvoiceDocument | None, InvoiceDocument | None]:
+def undo_payment(
+    db: Session, *, reference: str, reason: str, on: date, today: date, payment_id: int | None = None
+) -> tuple[InvoiceDocument, PaymentView]:
+    """Undo a payment recorded by mistake (the latest, or the one named): it stays on record
+    as undone, with the day and the reason, and the balance is due again."""
+    invoice = get_invoice(db, reference, lock=True)
+    reason = clean_text(reason, what="reason", limit=500)
+    _check_not_future(on, today, what="undo it")
+    live = [p for p in _payments(db, invoice.id) if p.undone_on is None]
+    if not live:
+        raise Conflict(f"No payment is recorded on {reference_of(invoice)}; nothing to undo.")
+    if payment_id is None:
+        target = max(live, key=lambda p: p.id)
+    else:
+        matches = [p for p in live if p.id == payment_id]
+        if not matches:
+            known = ", ".join(str(p.id) for p in live)
+            raise NotFound(f"Payment {payment_id} is not a standing payment on {invoice.number}; its payments are {known}.")
+        target = matches[0]
+    row = db.get(Payment, target.id)
+    row.undone_on, row.undo_reason = on, reason
+    db.add(row)
+    db.flush()
+    _settle(db, invoice)
+    return _document(db, invoice), _payment_view(row, invoice.number)
+
+
+def payments_received(db: Session, *, year: int) -> PaymentsReport:
+    rows = db.exec(
+        select(Payment, Invoice.number).join(Invoice, Payment.invoice_id == Invoice.id)
+        .where(Payment.undone_on.is_(None), Payment.paid_on >= date(year, 1, 1), Payment.paid_on <= date(year, 12, 31))
+        .order_by(Payment.paid_on, Payment.id)
+    ).all()
+    return PaymentsReport(year=year, payments=[_payment_view(row, number) for row, number in rows])
+
+
+# --- void ------------------------------------------------------------------------------------
+
+
+def void_invoice(
+    db: Session, *, reference: str, reason: str, on: date, today: date
+) -> tuple[InvoiceDocument | None, InvoiceDocument | None]:
     """Void an issued invoice: it keeps its number, a credit note cancels it, its hours are free again.
 
-    A draft is simply discarded. Returns (the voided invoice, its credit note), or (None, None) for a draft.
+    A draft is simply discarded. An invoice with money received is refused: the payment would
+    be lost. Returns (the voided invoice, its credit note), or (None, None) for a draft.
     """
     invoice = get_invoice(db, reference, lock=True)
     reason = clean_text(reason, what="reason", limit=500)
@@ -371,18 +624,27 @@ def void_invoice(db: Session, *, reference: str, reason: str, on: date) -> tuple
     if invoice.status == InvoiceStatus.VOID:
         raise Conflict(f"Invoice {invoice.number} was already voided on {invoice.voided_on}.")
     if invoice.status == InvoiceStatus.DRAFT:
-        _clear_draft(db, invoice)
+        clear_draft(db, invoice)
         db.delete(invoice)
         db.flush()
         return None, None
+    received = [p for p in _payments(db, invoice.id) if p.undone_on is None]
+    if received:
+        listed = ", ".join(f"{format_money(p.amount_cents)} on {p.paid_on}" for p in received)
+        raise Conflict(
+            f"Invoice {invoice.number} has payments recorded ({listed}); voiding it would lose them. If a payment was "
+            f"recorded by mistake, undo it first (`coop invoices unpay {invoice.number} --reason TEXT`); if the money "
+            "was received, keep the invoice and settle any difference on the next one."
+        )
     if on < invoice.issued_on:
         raise InvalidInput(f"Invoice {invoice.number} was issued on {invoice.issued_on}; it cannot be voided before that.")
+    _check_not_future(on, today, what="void it")
     original = _document(db, invoice)
+    program = get_program(db)
+    sequence, number = _next_number(db, program, on)
     _release_entries(db, invoice)
     invoice.status, invoice.voided_on, invoice.void_reason, invoice.updated_at = InvoiceStatus.VOID.value, on, reason, utc_now()
     db.add(invoice)
-    program = get_program(db)
-    sequence, number = _next_number(db, program, on)
     credit = Invoice(
         contract_id=invoice.contract_id, kind=InvoiceKind.CREDIT_NOTE.value, period=invoice.period,
         status=InvoiceStatus.ISSUED.value, sequence=sequence, number=number, credit_for_id=invoice.id,
@@ -412,12 +674,13 @@ def list_invoices(db: Session, *, today: date) -> list[InvoiceSummary]:
     rows = db.exec(
         select(Invoice).options(defer(Invoice.snapshot)).order_by(Invoice.sequence.is_(None), Invoice.sequence, Invoice.id)
     ).all()
-    return [found for row in rows if (found := summary(row, today=today, zone=zone)) is not None]
+    paid = paid_through(db, day=today)
+    return [found for row in rows if (found := summary(row, today=today, zone=zone, paid_cents=paid.get(row.id, 0))) is not None]
 
 
-def summary(invoice: Invoice, *, today: date, zone: str) -> InvoiceSummary | None:
-    """One line of an invoice list as of `today`, or None if it did not exist yet; overdue: an
-    invoice issued and unpaid past its due date."""
+def summary(invoice: Invoice, *, today: date, zone: str, paid_cents: int = 0) -> InvoiceSummary | None:
+    """One line of an invoice list as of `today` (`paid_cents`: received by then), or None if it did
+    not exist yet; overdue: an invoice issued and not paid in full past its due date."""
     status = invoice_status(invoice, today, zone)
     if status is None:
         return None
@@ -429,4 +692,5 @@ def summary(invoice: Invoice, *, today: date, zone: str) -> InvoiceSummary | Non
         paid_on=invoice.paid_on if status == InvoiceStatus.PAID else None,
         overdue=status == InvoiceStatus.ISSUED and invoice.kind == InvoiceKind.INVOICE
         and invoice.due_on is not None and invoice.due_on < today,
+        paid_cents=paid_cents,
     )

@@ -10,9 +10,9 @@ from datetime import date
 from sqlmodel import Session, func, select
 
 from coopprogram.errors import InvalidInput, NotFound
-from coopprogram.models import Milestone, Phase
+from coopprogram.models import Contract, Invoice, InvoiceKind, InvoiceStatus, Milestone, Phase, Program, ProgramSession, TimeEntry
 from coopprogram.services.text import clean_text
-from coopprogram.units import check_supported, plural, utc_now
+from coopprogram.units import check_supported, plural, utc_now, utc_to_local
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
 _PHASE_REF = re.compile(r"^(?:phase[\s-]*)?([0-9]+|[ivx]+)$")
@@ -95,6 +95,47 @@ def check_phase_calendar(db: Session) -> None:
             )
 
 
+def _span(days: list[date]) -> str:
+    first, last = min(days), max(days)
+    return f"{first}" if first == last else f"{first} to {last}"
+
+
+def _refuse_orphans(db: Session, phase: Phase) -> None:
+    """A phase's new dates must still hold the time logged under its contract, its sessions and
+    the months its invoices bill: nothing billed or held may be left outside every phase."""
+    start, end = phase.starts_on, phase.ends_on
+    days = db.exec(
+        select(TimeEntry.worked_on).join(Contract, TimeEntry.contract_id == Contract.id)
+        .where(Contract.phase_id == phase.id, (TimeEntry.worked_on < start) | (TimeEntry.worked_on > end))
+    ).all()
+    zone = db.exec(select(Program.timezone)).first() or "UTC"
+    session_days = [
+        utc_to_local(starts_at, zone).date()
+        for starts_at in db.exec(select(ProgramSession.starts_at).where(ProgramSession.phase_id == phase.id)).all()
+    ]
+    session_days = [day for day in session_days if not start <= day <= end]
+    invoices = [
+        (reference or f"draft {invoice_id}", period)
+        for invoice_id, reference, period in db.exec(
+            select(Invoice.id, Invoice.number, Invoice.period).join(Contract, Invoice.contract_id == Contract.id)
+            .where(Contract.phase_id == phase.id, Invoice.kind == InvoiceKind.INVOICE, Invoice.status != InvoiceStatus.VOID)
+        ).all()
+        if not (start.strftime("%Y-%m") <= period <= end.strftime("%Y-%m"))
+    ]
+    left = []
+    if days:
+        left.append(f"{len(days)} time entr{'y' if len(days) == 1 else 'ies'} ({_span(days)})")
+    if session_days:
+        left.append(f"{plural(len(session_days), 'session')} ({_span(session_days)})")
+    if invoices:
+        left.append(f"{'invoice' if len(invoices) == 1 else 'invoices'} {', '.join(f'{ref} for {period}' for ref, period in invoices)}")
+    if left:
+        raise InvalidInput(
+            f"{phase.name} from {start} to {end} would leave outside it: {'; '.join(left)}. "
+            "Choose dates that still hold them, or move those entries and sessions first."
+        )
+
+
 def edit_phase(
     db: Session,
     *,
@@ -119,6 +160,7 @@ def edit_phase(
     db.add(phase)
     db.flush()
     check_phase_calendar(db)
+    _refuse_orphans(db, phase)
     outside = db.exec(
         select(func.count(Milestone.id)).where(
             Milestone.phase_id == phase.id,

@@ -14,11 +14,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlmodel import Session, select
 
 from coopprogram.errors import Conflict, InvalidInput, NotFound
-from coopprogram.models import Category, Contract, Phase, Program, SessionKind
+from coopprogram.models import Category, ConsultantProfile, Contract, Phase, Program, SessionKind
 from coopprogram.services.contracts import check_rate_in_band
 from coopprogram.services.phases import check_phase_calendar
 from coopprogram.services.text import check_slug, clean_text
-from coopprogram.units import MAX_NUMBER, parse_cap, parse_money, utc_now
+from coopprogram.units import BILLING_INCREMENTS, MAX_NUMBER, parse_cap, parse_money, utc_now
 
 DEFAULTS_FILE = Path(__file__).resolve().parent.parent / "defaults.toml"
 
@@ -32,6 +32,7 @@ SETTABLE_FIELDS = {
     "bill-to": "bill_to",
     "invoice-pattern": "invoice_pattern",
     "payment-days": "payment_days",
+    "billing-increment": "billing_increment_minutes",
     "adoption-endorsements": "adoption_endorse_fraction",
     "adoption-max-blocks": "adoption_max_blocks",
 }
@@ -47,6 +48,7 @@ class ProgramView:
     bill_to: str
     invoice_pattern: str
     payment_days: int
+    billing_increment_minutes: int
     adoption_endorse_fraction: str
     adoption_max_blocks: int
     created_at: datetime
@@ -79,6 +81,7 @@ def program_view(db: Session) -> ProgramView:
         bill_to=program.bill_to,
         invoice_pattern=program.invoice_pattern,
         payment_days=program.payment_days,
+        billing_increment_minutes=program.billing_increment_minutes,
         adoption_endorse_fraction=program.adoption_endorse_fraction,
         adoption_max_blocks=program.adoption_max_blocks,
         created_at=program.created_at,
@@ -138,8 +141,18 @@ def validate_invoice_pattern(pattern: str) -> str:
     return pattern
 
 
+def validate_billing_increment(text: str) -> int:
+    """Minutes each billable entry is rounded to: one that prints as exact hundredths of an hour."""
+    allowed = ", ".join(str(step) for step in BILLING_INCREMENTS)
+    if not (text.isascii() and text.isdigit()) or int(text) not in BILLING_INCREMENTS:
+        raise InvalidInput(f"'{text}' is not a billing increment: give minutes, one of {allowed} (6 = tenths of an hour).")
+    return int(text)
+
+
 def set_program_field(db: Session, *, field: str, value: str) -> ProgramView:
     column = SETTABLE_FIELDS.get(field)
+    if column is None and field.startswith("consultant"):
+        raise InvalidInput("The consultant's details are set with `coop consultant set --name TEXT --payment TEXT` (and --address, --email, --phone, --tax-id).")
     if column is None:
         raise InvalidInput(f"'{field}' cannot be set. Settable fields: {', '.join(SETTABLE_FIELDS)}.")
     program = get_program(db)
@@ -158,11 +171,23 @@ def set_program_field(db: Session, *, field: str, value: str) -> ProgramView:
         if not (cleaned.isascii() and cleaned.isdigit()) or not 0 <= int(cleaned) <= 365:
             raise InvalidInput(f"'{value}' is not a payment term: give a number of days from 0 to 365.")
         cleaned = int(cleaned)
+    elif column == "billing_increment_minutes":
+        cleaned = validate_billing_increment(cleaned)
     setattr(program, column, cleaned)
     program.updated_at = utc_now()
     db.add(program)
     db.flush()
     return program_view(db)
+
+
+def _payee(spec: dict[str, Any]) -> ConsultantProfile:
+    """The program file's [consultant] payee, else the first contract's consultant."""
+    given = spec.get("consultant") or {}
+    contracts = spec.get("contracts") or [{}]
+    name = given.get("name") or contracts[0].get("consultant", "")
+    address = given.get("address") or contracts[0].get("consultant_address", "")
+    values = {"name": name, "address": address, **{key: given.get(key, "") for key in ("email", "phone", "tax_id", "payment")}}
+    return ConsultantProfile(**{key: clean_text(value, what=f"consultant {key}", required=False) for key, value in values.items()})
 
 
 def setup_program(db: Session, *, spec: dict[str, Any]) -> Program:
@@ -181,6 +206,7 @@ def setup_program(db: Session, *, spec: dict[str, Any]) -> Program:
             bill_to=clean_text(facts.get("bill_to", ""), what="bill to", required=False),
             invoice_pattern=validate_invoice_pattern(facts.get("invoice_pattern", Program.model_fields["invoice_pattern"].default)),
             payment_days=int(facts.get("payment_days", 30)),
+            billing_increment_minutes=validate_billing_increment(str(facts.get("billing_increment", 6))),
             adoption_endorse_fraction=validate_fraction(str(facts.get("adoption_endorsements", "2/3"))),
             adoption_max_blocks=int(facts.get("adoption_max_blocks", 0)),
         )
@@ -233,6 +259,7 @@ def setup_program(db: Session, *, spec: dict[str, Any]) -> Program:
             )
             check_rate_in_band(contract.rate_cents, contract.rate_min_cents, contract.rate_max_cents)
             db.add(contract)
+        db.add(_payee(spec))
     except (KeyError, TypeError, ValueError) as error:
         raise InvalidInput(f"The program file is incomplete or malformed ({error}); nothing was written.") from None
     db.flush()

@@ -1,5 +1,5 @@
 """The phase status report the working-group leads print: one view of a phase on a day,
-built from the other services (milestones, sessions and attendance, points of unity,
+built from the other services (milestones, sessions and attendance, decisions by consent,
 hours and money, action items), ready for any exporter. Contact details never enter it.
 """
 
@@ -20,8 +20,8 @@ from coopprogram.services.invoices import InvoiceSummary, list_invoices
 from coopprogram.services.milestones import MilestoneView, list_milestones
 from coopprogram.services.phases import PhaseView, get_phase, phase_on, list_phases
 from coopprogram.services.program import program_view
+from coopprogram.services.decisions import POINTS_OF_UNITY, DecisionState, decision_states
 from coopprogram.services.sessions import SessionView, end_of, is_not_reached, list_sessions
-from coopprogram.services.unity import UnityState, unity_state
 from coopprogram.units import plural
 
 UPCOMING_DAYS = 30
@@ -102,7 +102,7 @@ class ReportView:
     to_close: list[SessionView]
     participation: list[ParticipationRow]
     grid_sessions: list[SessionView]  # the latest held sessions co-ops were invited to: the grid's columns
-    unity: UnityState | None
+    decisions: list[DecisionState]  # as they stood at the end of the day, the points of unity among them
     money: BudgetView | None
     burn: list[BurnPoint]
     amendments: list[str]
@@ -112,12 +112,8 @@ class ReportView:
     previous_phase: str | None = None  # its name: participation there is this phase's starting point
 
     @property
-    def unity_overdue(self) -> str:
-        """A warning when a consent round is still circulating after its deadline, else ""."""
-        u = self.unity
-        if u is None or u.status != DraftStatus.CIRCULATING or u.deadline is None or u.deadline >= self.as_of:
-            return ""
-        return f"The consent round on version {u.version} is past its deadline ({u.deadline}): decide whether to extend it or close it."
+    def unity(self) -> DecisionState | None:
+        return next((d for d in self.decisions if d.kind == POINTS_OF_UNITY), None)
 
     @property
     def milestones_done(self) -> int:
@@ -155,7 +151,8 @@ def report(db: Session, *, phase: str | None, as_of: date) -> ReportView:
     held = _held(sessions, as_of)
     money = _money(db, view, as_of)
     invoices = list_invoices(db, today=as_of)
-    unity = unity_state(db, as_of)
+    decisions = decision_states(db, as_of)
+    unity = next((d for d in decisions if d.kind == POINTS_OF_UNITY), None)
     earlier_sessions = list_sessions(db, now=end, phase=str(previous.number)) if previous else []
     earlier = _participation(db, _open_to_coops(_held(earlier_sessions, as_of)), as_of) if previous else []
     return ReportView(
@@ -171,7 +168,7 @@ def report(db: Session, *, phase: str | None, as_of: date) -> ReportView:
         to_close=[s for s in sessions if s.needs_closing],
         participation=_participation(db, _open_to_coops(held), as_of, earlier={row.slug: row.share for row in earlier}),
         grid_sessions=_open_to_coops(held)[-GRID_SESSIONS:],
-        unity=unity,
+        decisions=decisions,
         money=money,
         burn=_burn(db, view, as_of) if money else [],
         amendments=[describe_amendment(a) for a in money.contract.amendments if a.old_cap_minutes] if money else [],
@@ -191,7 +188,7 @@ def _open_to_coops(held: list[SessionView]) -> list[SessionView]:
 
 
 def _carry_over(
-    db: Session, previous: PhaseView, as_of: date, sessions: list[SessionView], invoices: list[InvoiceSummary], unity: UnityState | None
+    db: Session, previous: PhaseView, as_of: date, sessions: list[SessionView], invoices: list[InvoiceSummary], unity: DecisionState | None
 ) -> CarryOver:
     open_round = unity is not None and unity.status == DraftStatus.CIRCULATING and unity.circulated_on <= previous.ends_on
     return CarryOver(

@@ -5,7 +5,7 @@ day, in the program's time zone, the change was recorded); a row the trail does 
 takes the day it was last changed, the latest day the fact can have happened.
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0007
 Create Date: 2026-11-22
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0008'
-down_revision = '0005'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,61 @@
+"""`coop consultant`: the payee printed on every invoice (name, address, email, phone, tax ID,
+payment instructions)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from coopprogram.cli.context import database
+from coopprogram.cli.output import JsonFlag, emit_json, group, say, warn
+
+app = group("The consultant's profile: the payee every invoice names.")
+
+
+def _option(name: str, help: str):  # noqa: ANN202
+    return Annotated[str | None, typer.Option(name, metavar="TEXT", help=help)]
+
+
+def _print(view) -> None:  # noqa: ANN001 - a PayeeView
+    for label, value in (("Name", view.name), ("Address", view.address), ("Email", view.email), ("Phone", view.phone),
+                         ("Tax ID", view.tax_id), ("Payment", view.payment)):
+        say(f"{label + ':':<9}{value or '–'}")
+    if view.missing:
+        warn(f"Invoices need {' and '.join(view.missing)} before a treasurer can pay them: `coop consultant set {view.missing[0]} TEXT`.")
+
+
+@app.command("show")
+def consultant_show(json: JsonFlag = False) -> None:
+    """Show the payee printed on invoices.
+
+    Example: coop consultant show
+    """
+    from coopprogram.services.consultant import payee
+
+    with database(write=False) as db:
+        view = payee(db)
+    if json:
+        emit_json(view)
+        return
+    _print(view)
+
+
+@app.command("set")
+def consultant_set(
+    name: _option("--name", "Your name as the treasurer pays it.") = None,
+    address: _option("--address", "Your mailing address (one line; commas are fine).") = None,
+    email: _option("--email", "Where the treasurer writes about payment.") = None,
+    phone: _option("--phone", "A phone number.") = None,
+    tax_id: _option("--tax-id", "A tax ID (EIN or SSN last digits) if the organization needs it; \"\" to clear.") = None,
+    payment: _option("--payment", "How to pay you: a check's payee and address, or ACH details.") = None,
+) -> None:
+    """Set any of the payee's details; the ones not given stay as they are. Issued invoices keep the details they were issued with.
+
+    Example: coop consultant set --name "Marisol Okafor-Reyes" --payment "Check payable to Marisol Okafor-Reyes"
+    """
+    from coopprogram.services.consultant import set_profile
+
+    with database(write=True) as db:
+        view = set_profile(db, name=name, address=address, email=email, phone=phone, tax_id=tax_id, payment=payment)
+    _print(view)

@@ -1,0 +1,171 @@
+"""Invoices through the command line as a treasurer receives them: the payee from the
+consultant's profile, the PDF read back with every line checked by multiplication, partial
+payments and the year's payments received, amendments with an effective day, entries removed
+from drafts, phase edits that would orphan billed time, and what `db check` reports."""
+
+import io
+import json
+import re
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from coopprogram import __version__
+
+LINE = re.compile(r"(\d{4}-\d{2}-\d{2}) .+? (\d+\.\d{2}) \$(\d[\d,]*\.\d{2}) \$(\d[\d,]*\.\d{2})")
+
+
+def _cents(text: str) -> int:
+    return int(text.replace(",", "").replace(".", ""))
+
+
+def _setup(coop) -> None:
+    set_profile = coop(
+        "consultant", "set", "--name", "Ana Lima", "--address", "12 Elm St, Lowell, MA 01852", "--email", "ana@example.org",
+        "--tax-id", "12-3456789", "--payment", "Check payable to Ana Lima",
+    )
+    assert set_profile.exit_code == 0 and set_profile.stderr == ""
+    # $73.33 an hour from 2021-11-15, agreed on the 20th; $60.00 before.
+    amended = coop("contract", "amend", "--rate", "73.33", "--effective", "2021-11-15", "--on", "2021-11-20", "--reason", "New scope")
+    assert "Phase I contract amended from 2021-11-15: cap 100:00 h, rate $73.33/h." in amended.stdout
+    for hours, day, text in (("40m", "2021-11-03", "Prep"), ("7m", "2021-11-12", "Call"), ("40m", "2021-11-15", "Session"),
+                             ("7m", "2021-11-16", "Email"), ("1:30", "2021-11-30", "Notes")):
+        assert coop("hours", "log", hours, text, "--date", day).exit_code == 0
+
+
+def test_the_pdf_reads_back_with_every_line_multiplying_out(coop, db_url, tmp_path: Path) -> None:
+    _setup(coop)
+    # 0.70 h x $60.00 = $42.00; 0.10 h x $60.00 = $6.00; 0.70 h x $73.33 = $51.331 -> $51.33;
+    # 0.10 h x $73.33 = $7.333 -> $7.33; 1.50 h x $73.33 = $109.995 -> $110.00. Total 3.10 h, $216.66.
+    assert "Draft 1 for November 2021 (Phase I): 5 lines, 3.10 h, $216.66." in coop("invoices", "draft", "2021-11").stdout
+    issued = coop("invoices", "issue", "1", "--on", "2021-12-01")
+    assert issued.exit_code == 0, issued.stderr
+    pdf_path = tmp_path / "invoice.pdf"
+    assert coop("invoices", "export", "SEI-2021-001", "-o", str(pdf_path)).exit_code == 0
+    reader = PdfReader(io.BytesIO(pdf_path.read_bytes()))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    lines = LINE.findall(text.split("Hours Rate Amount", 1)[1])
+    assert [(day, hours, rate, amount) for day, hours, rate, amount in lines] == [
+        ("2021-11-03", "0.70", "60.00", "42.00"), ("2021-11-12", "0.10", "60.00", "6.00"),
+        ("2021-11-15", "0.70", "73.33", "51.33"), ("2021-11-16", "0.10", "73.33", "7.33"),
+        ("2021-11-30", "1.50", "73.33", "110.00"),
+    ]
+    for _, hours, rate, amount in lines:
+        assert (Decimal(hours) * Decimal(rate)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) == Decimal(amount)
+    total = sum(_cents(amount) for *_, amount in lines)
+    assert total == 21666 and "Total 3.10 $216.66" in text
+    assert sum(Decimal(hours) for _, hours, *_ in lines) == Decimal("3.10")
+    for expected in ("Ana Lima", "12 Elm St, Lowell, MA 01852", "ana@example.org", "Tax ID: 12-3456789", "Check payable to Ana Lima",
+                     "Amount due $216.66", "Net 30, due 2021-12-31", "Consultant contract, Phase I (2021-10-01 to 2022-03-31)",
+                     "from 2021-11-15: rate $60.00 -> $73.33 (New scope; agreed 2021-11-20)"):
+        assert expected in text, expected
+    assert f"coopprogram {__version__}" in reader.metadata["/Keywords"]
+    assert reader.metadata["/Author"] == "Ana Lima"
+
+
+def test_the_draft_message_adds_up(coop, db_url) -> None:
+    _setup(coop)
+    assert coop("invoices", "draft", "2021-11").exit_code == 0
+    data = json.loads(coop("invoices", "show", "1", "--json").stdout)
+    assert data["total_cents"] == sum(line["amount_cents"] for line in data["lines"]) == 21666
+    assert [line["hours"] for line in data["lines"]] == ["0.70", "0.10", "0.70", "0.10", "1.50"]
+    shown = coop("contract", "show").stdout
+    assert "Rate:  $73.33/h in force today" in shown
+    assert "Amended from 2021-11-15: rate $60.00 -> $73.33 (New scope; agreed 2021-11-20)" in shown
+
+
+def test_profile_is_kept_in_the_issued_snapshot(coop, db_url) -> None:
+    _setup(coop)
+    coop("invoices", "draft", "2021-11")
+    coop("invoices", "issue", "1", "--on", "2021-12-01")
+    assert coop("consultant", "set", "--name", "Ana Lima-Souza").exit_code == 0
+    assert "Name:    Ana Lima-Souza" in coop("consultant", "show").stdout
+    shown = coop("invoices", "show", "SEI-2021-001").stdout
+    assert "From Ana Lima · 12 Elm St" in shown and "Lima-Souza" not in shown
+    markdown = coop("invoices", "export", "SEI-2021-001", "-f", "md").stdout
+    assert "**Amount due: $216.66**" in markdown and "**How to pay:** Check payable to Ana Lima" in markdown
+
+
+def test_payments_partial_undo_and_the_year(coop, db_url) -> None:
+    _setup(coop)
+    coop("invoices", "draft", "2021-11")
+    coop("invoices", "issue", "1", "--on", "2021-12-01")
+    first = coop("invoices", "pay", "SEI-2021-001", "--amount", "100", "--on", "2021-12-20", "--note", "Check 1042")
+    assert "Balance due: $116.66." in first.stdout
+    assert "$116.66 due" in coop("invoices", "list").stdout
+    second = coop("invoices", "pay", "SEI-2021-001", "--on", "2022-01-05")
+    assert "$116.66 received on 2022-01-05" in second.stdout and "Paid in full on 2022-01-05." in second.stdout
+    year_2021 = coop("invoices", "payments", "--year", "2021")
+    assert "Total received in 2021: $100.00" in year_2021.stdout and "Check 1042" in year_2021.stdout
+    assert "Total received in 2022: $116.66" in coop("invoices", "payments", "--year", "2022").stdout
+    refused = coop("invoices", "void", "SEI-2021-001", "--reason", "Wrong")
+    assert refused.exit_code == 1 and "voiding it would lose them" in refused.stderr
+    undone = coop("invoices", "unpay", "SEI-2021-001", "--reason", "Entered twice", "--on", "2022-01-06")
+    assert "Balance due: $116.66." in undone.stdout
+    assert "Total received in 2022: $0.00" in coop("invoices", "payments", "--year", "2022").stdout
+    csv = coop("invoices", "payments", "--year", "2021", "--csv").stdout.splitlines()
+    assert csv == ["paid_on,invoice,amount_cents,note", "2021-12-20,SEI-2021-001,10000,Check 1042"]
+    too_much = coop("invoices", "pay", "SEI-2021-001", "--amount", "200", "--on", "2022-01-07")
+    assert too_much.exit_code == 1 and "more than the balance due on SEI-2021-001, $116.66" in too_much.stderr
+
+
+def test_removing_an_entry_from_a_draft(coop, db_url) -> None:
+    assert coop("hours", "log", "1", "Kept", "--date", "2021-10-04").exit_code == 0
+    assert coop("hours", "log", "2", "Removed", "--date", "2021-10-05").exit_code == 0
+    coop("invoices", "draft", "2021-10")
+    removed = coop("hours", "remove", "2")
+    assert removed.exit_code == 0, removed.stderr
+    data = json.loads(coop("invoices", "show", "1", "--json").stdout)
+    assert [line["description"] for line in data["lines"]] == ["Kept"] and data["total_cents"] == 6000
+
+
+def test_phase_edits_cannot_orphan_billed_time_and_db_check_finds_strays(coop, db_url) -> None:
+    assert coop("hours", "log", "1", "Late work", "--date", "2022-03-20").exit_code == 0
+    refused = coop("phases", "edit", "I", "--ends", "2022-03-15")
+    assert refused.exit_code == 1
+    assert "Phase I from 2021-10-01 to 2022-03-15 would leave outside it: 1 time entry (2022-03-20)" in refused.stderr
+    assert coop("db", "check").exit_code == 0
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(db_url)
+    with engine.begin() as connection:  # a stray that only a direct write could make
+        connection.execute(text("UPDATE timeentry SET worked_on = '2022-04-02'"))
+    engine.dispose()
+    check = coop("db", "check")
+    assert check.exit_code == 1
+    assert "Entry 1 (2022-04-02) is logged under the Phase I contract but falls outside Phase I (2021-10-01 to 2022-03-31)" in check.stdout + check.stderr
+
+
+def test_cap_messages(coop, db_url) -> None:
+    assert coop("contract", "amend", "--cap", "2", "--reason", "Small pilot", "--on", "2021-10-01").exit_code == 0
+    full = coop("hours", "log", "2", "Session", "--date", "2021-10-04")
+    assert "The Phase I cap is now fully used: 2:00 of 2:00 hours" in full.stdout + full.stderr
+    refused = coop("hours", "log", "1", "More", "--date", "2021-10-05")
+    assert refused.exit_code == 1 and "cap of 2:00 hours is reached" in refused.stderr and "Log at most 0:00" not in refused.stderr
+    assert coop("hours", "log", "1", "More", "--date", "2021-10-05", "--non-billable").exit_code == 0
+
+
+def test_bad_input_is_refused_and_changes_nothing(coop, db_url, unchanged) -> None:
+    with unchanged(db_url):
+        for args, fragment in (
+            (("consultant", "set", "--email", "not an address"), "is not an email address"),
+            (("consultant", "set"), "Nothing to set"),
+            (("program", "set", "consultant", "Ana"), "set with `coop consultant set --name TEXT --payment TEXT`"),
+            (("program", "set", "billing-increment", "7"), "is not a billing increment"),
+            (("contract", "amend", "--rate", "70", "--effective", "2023-01-01", "--reason", "x"), "takes effect within Phase I"),
+            (("invoices", "unpay", "SEI-2021-001", "--reason", "x"), "no invoice 'SEI-2021-001'"),
+        ):
+            result = coop(*args)
+            assert result.exit_code == 1 and fragment in result.stderr, (args, result.stderr)
+
+
+def test_shortening_a_phase_names_the_entries_sessions_and_invoices_left_out(coop, demo_url, unchanged) -> None:
+    with unchanged(demo_url):
+        refused = coop("phases", "edit", "I", "--ends", "2021-11-30")
+    assert refused.exit_code == 1
+    message = refused.stderr
+    assert "Phase I from 2021-10-01 to 2021-11-30 would leave outside it:" in message
+    # sample_data/hours.csv: 12 entries from 2021-12-02 to 2022-01-12; December is billed on SEI-2022-003.
+    assert "12 time entries (2021-12-02 to 2022-01-12)" in message and "invoice SEI-2022-003 for 2021-12" in message
+    assert re.search(r"\d+ sessions \(2021-12-\d\d to 2022-03-\d\d\)", message), message
