@@ -97,3 +97,16 @@ def test_participation_on_a_past_day(demo_url) -> None:
     assert end_november["green-hands"].not_reached
     # Harbor Food: came to visioning 1, excused from 2: 1 of 1 counted
     assert (end_november["harbor-food"].excused, end_november["harbor-food"].share) == (1, 100)
+
+
+def test_a_part_payment_counts_from_its_day(demo_url) -> None:
+    from coopprogram.services.invoices import pay_invoice
+
+    with unit_of_work(demo_url, write=True) as db:
+        pay_invoice(db, reference="SEI-2022-003", on=date(2022, 1, 20), today=date(2022, 1, 20), amount_cents=30000)
+    with unit_of_work(demo_url, write=False) as db:
+        before = report(db, phase=None, as_of=date(2022, 1, 15))
+        after = report(db, phase=None, as_of=date(2022, 1, 25))
+    # SEI-2022-003: $845.00, $300.00 of it paid on 01-20
+    assert (before.outstanding_cents, after.outstanding_cents) == (84500, 54500)
+    assert [i.reference for i in after.outstanding] == ["SEI-2022-003"]

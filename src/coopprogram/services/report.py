@@ -136,7 +136,8 @@ class ReportView:
 
     @property
     def outstanding_cents(self) -> int:
-        return sum(i.total_cents for i in self.outstanding)
+        """What was still owed at the end of the day: each unpaid invoice less what had been paid on it by then."""
+        return sum(i.total_cents - i.paid_cents for i in self.outstanding)
 
 
 def report(db: Session, *, phase: str | None, as_of: date) -> ReportView:
