@@ -196,6 +196,7 @@ class Milestone(Table, table=True):
     calendar_sequence: int = 0  # raised when its title, date or status changes
     started_on: date | None = None
     done_on: date | None = None
+    blocked_on: date | None = None  # cleared when work starts again
     blocked_reason: str = ""
     created_at: datetime = Field(default_factory=utc_now)
     updated_at: datetime = Field(default_factory=utc_now)
@@ -334,6 +335,9 @@ class ProgramSession(Table, table=True):
     link: str = ""
     facilitator: str = ""
     status: str = Field(default=SessionStatus.PLANNED.value, index=True)
+    # The local days it was cancelled and closed (marked held): what a view as of a past day goes by.
+    cancelled_on: date | None = None
+    held_on: date | None = None
     cancel_reason: str = ""
     notes: str = ""
     headcount: int | None = None

@@ -12,6 +12,11 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 MAX_ENTRY_MINUTES = 24 * 60
+# The one range of days the program works with (a phase, a session, an invoice, --as-of...):
+# every date a person types passes `check_supported`, so nothing later meets a year 0 or 9999.
+FIRST_SUPPORTED_DAY = date(2000, 1, 1)
+LAST_SUPPORTED_DAY = date(2099, 12, 31)
+MAX_NUMBER = 2_147_483_647  # the largest whole number a database column holds on every server
 HOURS_FORMS = "2.5, 2,5, 2:30, 2h30, 2.5h, 2h, 45m or 45 min"
 DATE_FORMS = "YYYY-MM-DD, today or yesterday"
 
@@ -77,20 +82,28 @@ def parse_cap(text: str) -> int:
     return parse_hours(text, maximum=10_000 * 60)
 
 
+def check_supported(day: date) -> date:
+    """The day itself, when inside the supported range; else a ValueError saying the range."""
+    if not FIRST_SUPPORTED_DAY <= day <= LAST_SUPPORTED_DAY:
+        raise ValueError(f"{day.isoformat()} is outside the dates coop works with ({FIRST_SUPPORTED_DAY.year} to {LAST_SUPPORTED_DAY.year}); give a day in that range")
+    return day
+
+
 def parse_date(text: str, *, today: date | None = None) -> date:
     raw = text.strip().lower()
     today = today or date.today()
     if raw == "today":
-        return today
+        return check_supported(today)
     if raw == "yesterday":
-        return today - timedelta(days=1)
+        return check_supported(today - timedelta(days=1))
     match = _ISO_DATE.match(raw)
     if not match:
         raise ValueError(f"'{text}' is not a date: use {DATE_FORMS}")
     try:
-        return date(int(match[1]), int(match[2]), int(match[3]))
+        day = date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
         raise ValueError(f"'{text}' is not a day of the calendar") from None
+    return check_supported(day)
 
 
 def parse_local_datetime(text: str) -> datetime:
@@ -138,6 +151,8 @@ def parse_month(text: str) -> tuple[int, int]:
     match = _MONTH.match(text.strip())
     if not match or not 1 <= int(match[2]) <= 12:
         raise ValueError(f"'{text}' is not a month: use YYYY-MM, e.g. 2021-11")
+    if not FIRST_SUPPORTED_DAY.year <= int(match[1]) <= LAST_SUPPORTED_DAY.year:
+        raise ValueError(f"'{text}' is outside the dates coop works with ({FIRST_SUPPORTED_DAY.year} to {LAST_SUPPORTED_DAY.year})")
     return int(match[1]), int(match[2])
 
 
@@ -159,9 +174,12 @@ def parse_money(text: str) -> int:
 
 
 def parse_count(text: str, *, what: str = "number") -> int:
+    """A whole number from 0 to MAX_NUMBER (ids, positions, minutes, headcounts)."""
     raw = text.strip()
     if not (raw.isascii() and raw.isdigit()):
         raise ValueError(f"'{text}' is not a whole {what} (0 or more, digits only)")
+    if len(raw) > len(str(MAX_NUMBER)) or int(raw) > MAX_NUMBER:
+        raise ValueError(f"'{text}' is too large: no {what} here is above {MAX_NUMBER:,}")
     return int(raw)
 
 
@@ -210,6 +228,11 @@ def format_percent(part: int, whole: int) -> str:
     if whole <= 0:
         return "0%"
     return f"{round_half_up(Decimal(part) * 100 / Decimal(whole))}%"
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """`1 endorsement`, `2 endorsements`: the count with the word in the right form."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
 def utc_now() -> datetime:

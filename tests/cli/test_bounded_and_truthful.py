@@ -86,9 +86,14 @@ def test_a_runaway_recurrence_rule_is_refused_before_the_write_lock(coop, write_
 
 
 @pytest.mark.parametrize("command", [("coops", "import"), ("calendar", "import"), ("unity", "new", "--file")])
-def test_a_bottomless_file_is_refused_before_the_write_lock(coop, write_lock_held, command: tuple[str, ...], monkeypatch) -> None:
+def test_a_bottomless_file_is_refused_before_the_write_lock(coop, write_lock_held, command: tuple[str, ...], monkeypatch, tmp_path) -> None:
     monkeypatch.setattr("coopprogram.db.BUSY_TIMEOUT_MS", 300)
     refused = coop(*command, "/dev/zero")
+    assert refused.exit_code == 1 and "is not a regular file (a folder or a device)" in refused.stderr, refused.stderr
+    huge = tmp_path / "huge.csv"
+    with huge.open("wb") as handle:
+        handle.truncate(6_000_000)  # a regular file over the 5 MB limit (sparse: costs no disk)
+    refused = coop(*command, str(huge))
     assert refused.exit_code == 1 and "too large" in refused.stderr, refused.stderr
 
 

@@ -18,7 +18,7 @@ def test_a_decision_with_its_own_rule_and_electorate(coop, demo_url, tmp_path: P
     assert proposed.exit_code == 0, proposed.stderr
     assert "Decision 2 (Phase II plan): version 1 sent round on 2022-03-10, responses due by 2022-03-25." in proposed.stdout
     shown = coop("decisions", "show", "2").stdout
-    assert "Rule: no more than 0 block(s) and at least 3/4 endorsing (this decision's own)" in shown
+    assert "Rule: no blocks allowed and at least 3/4 endorsing (this decision's own)" in shown
     assert "From session #16 Visioning session 3: the economy we want (2021-12-09)" in shown
     refused = coop("decisions", "respond", "2", "pan-y-rosas", "endorse", "--on", "2022-03-11")
     assert refused.exit_code == 1 and "Pan y Rosas Bakery Cooperative is not among the co-ops deciding" in refused.stderr
@@ -26,7 +26,7 @@ def test_a_decision_with_its_own_rule_and_electorate(coop, demo_url, tmp_path: P
         assert coop("decisions", "respond", "2", slug, "endorse", "--on", day).exit_code == 0
     late = coop("decisions", "tally", "2", "--as-of", "2022-03-26").stdout
     assert "The deadline (2022-03-25) has passed; the round stays open" in late
-    assert "Rule: no more than 0 block(s) and at least 3/4 endorsing (3 of 4)." in late and "Not yet: 1 more endorsement(s): 2 of the 3 needed." in late
+    assert "Rule: no blocks allowed and at least 3/4 endorsing (3 of 4)." in late and "Not yet: 1 more endorsement: 2 of the 3 needed." in late
     early = coop("decisions", "tally", "2", "--as-of", "2022-03-09")
     assert early.exit_code == 1 and "There was no round on version 1 yet on 2022-03-09: it was circulated on 2022-03-10." in early.stderr
     assert coop("decisions", "respond", "2", "tierra-viva", "stand-aside", "--reason", "No capacity in June", "--share-reason", "--on", "2022-03-27").exit_code == 0

@@ -111,7 +111,7 @@ def test_moving_then_cancelling_sends_an_update_then_a_cancellation(coop, progra
     coop("messages", "send", "--smtp", smtp.url)
     assert coop("sessions", "reschedule", "1", "--start", "2022-01-27 18:00").exit_code == 0
     assert "3 update" in coop("messages", "compose", "--as-of", AS_OF).stdout
-    coop("sessions", "cancel", "1", "--reason", "Snow storm")
+    coop("sessions", "cancel", "1", "--reason", "Snow storm", "--on", AS_OF)
     assert "3 cancellation" in coop("messages", "compose", "--as-of", AS_OF).stdout
     # The update was never sent before the cancellation: it is superseded, not sent late.
     sent = coop("messages", "send", "--smtp", smtp.url)

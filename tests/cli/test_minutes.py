@@ -39,3 +39,19 @@ def test_a_cancelled_session_cannot_be_closed(coop, demo_url, unchanged) -> None
         result = coop("sessions", "close", "7", "--decision", "Nothing: it did not meet")
     assert result.exit_code == 1
     assert result.stderr == "Error: Session 7 was cancelled.\n"
+
+
+def test_closing_dates_the_session_held_for_views_of_past_days(coop, demo_url) -> None:
+    # Session 17 (2022-01-20) waits to be closed; its minutes are recorded a day later, on the 21st.
+    assert coop("sessions", "close", "17", "--decision", "Version 3 goes round", "--on", "2022-01-21").exit_code == 0
+
+    def status_on(day: str) -> str:
+        import json
+
+        [row] = [s for s in json.loads(coop("sessions", "list", "--as-of", day, "--json").stdout) if s["id"] == 17]
+        return row["status"]
+
+    assert status_on("2022-01-20") == "planned"  # met, but not closed yet on that day
+    assert status_on("2022-01-21") == "held"
+    refused = coop("sessions", "close", "18", "--on", "2022-01-01")
+    assert refused.exit_code == 1 and "cannot be closed before that" in refused.stderr

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 def test_sample_round_and_adoption(coop, demo_url) -> None:
     tally = coop("unity", "tally", "3", "--as-of", "2022-01-15").stdout
     assert "Endorse (8):" in tally and "Stand aside (1): Building Power" in tally
-    assert "Not yet: 1 more endorsement(s): 8 of the 9 needed." in tally
+    assert "Not yet: 1 more endorsement: 8 of the 9 needed." in tally
     assert "Voces Language Justice Cooperative was block on 2022-01-13" in tally
     refused = coop("unity", "adopt", "3", "--on", "2022-01-15")
     assert refused.exit_code == 1 and "cannot be adopted yet" in refused.stderr
@@ -61,4 +61,4 @@ def test_exports(coop, demo_url, tmp_path: Path) -> None:
     data = json.loads(coop("unity", "tally", "3", "--json", "--as-of", "2022-01-15").stdout)
     assert (data["endorsements_needed"], len(data["endorsed"]), len(data["not_answered"])) == (9, 8, 4)
     # Derived figures come with the JSON too: what stands between the version and adoption.
-    assert (data["rule_met"], data["missing"]) == (False, ["1 more endorsement(s): 8 of the 9 needed"])
+    assert (data["rule_met"], data["missing"]) == (False, ["1 more endorsement: 8 of the 9 needed"])

@@ -30,7 +30,7 @@ def test_three_quarters_of_named_coops(session) -> None:
                                  endorse_fraction="3/4", coops=named)
         decision_id = view.decision_id
         shown = decisions.show_decision(db, decision_id=decision_id)
-        assert (shown.rule, shown.rule_is_default, shown.decided_by) == ("no more than 0 block(s) and at least 3/4 endorsing", False, "4 named co-ops")
+        assert (shown.rule, shown.rule_is_default, shown.decided_by) == ("no blocks allowed and at least 3/4 endorsing", False, "4 named co-ops")
         with pytest.raises(InvalidInput, match="Coop 05 is not among the co-ops deciding"):
             decisions.respond(db, decision_id=decision_id, version=1, voter=slugs[4], decision="endorse", on=date(2022, 3, 11))
         for slug in named[:2]:

@@ -25,7 +25,7 @@ def test_lifecycle(session) -> None:
         assert m.status == "planned"
         m = ms.start_milestone(db, milestone_id=m.id, on=date(2022, 1, 3), today=TODAY)
         assert (m.status, m.started_on) == ("in-progress", date(2022, 1, 3))
-        m = ms.block_milestone(db, milestone_id=m.id, reason="Waiting on two co-ops", today=TODAY)
+        m = ms.block_milestone(db, milestone_id=m.id, reason="Waiting on two co-ops", on=TODAY, today=TODAY)
         assert (m.status, m.blocked_reason) == ("blocked", "Waiting on two co-ops")
         m = ms.start_milestone(db, milestone_id=m.id, on=date(2022, 1, 20), today=TODAY)
         assert (m.status, m.blocked_reason, m.started_on) == ("in-progress", "", date(2022, 1, 3))
@@ -34,7 +34,7 @@ def test_lifecycle(session) -> None:
         for change in (
             lambda: ms.finish_milestone(db, milestone_id=m.id, on=TODAY, today=TODAY),
             lambda: ms.start_milestone(db, milestone_id=m.id, on=TODAY, today=TODAY),
-            lambda: ms.block_milestone(db, milestone_id=m.id, reason="x", today=TODAY),
+            lambda: ms.block_milestone(db, milestone_id=m.id, reason="x", on=TODAY, today=TODAY),
         ):
             with pytest.raises(Conflict, match="already done on 2022-02-25"):
                 change()
@@ -44,7 +44,7 @@ def test_block_needs_a_reason_and_done_cannot_precede_start(session) -> None:
     with session() as db:
         m = _add(db)
         with pytest.raises(InvalidInput, match="reason cannot be empty"):
-            ms.block_milestone(db, milestone_id=m.id, reason="  ", today=TODAY)
+            ms.block_milestone(db, milestone_id=m.id, reason="  ", on=TODAY, today=TODAY)
         ms.start_milestone(db, milestone_id=m.id, on=date(2022, 1, 10), today=TODAY)
         with pytest.raises(InvalidInput, match="cannot be done before"):
             ms.finish_milestone(db, milestone_id=m.id, on=date(2022, 1, 9), today=TODAY)

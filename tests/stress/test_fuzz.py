@@ -20,6 +20,10 @@ NASTY = [
     "=cmd|' /C calc'!A0", "+1+1", "@SUM(1)", "-2+3", "<script>alert(1)</script>", "*bold* _x_ [link](http://x)", "#(1+1) $x$ #let x = 1",
     "BEGIN:VEVENT\r\nSUMMARY:x", "a" * 3000, "../../etc/passwd", "%s%n%x", "{prefix}", "{seq:999999d}", "casa-limpia", "voces",
     "SEI-2021-001", "1", "2:30", "25", "2h90m", "I", "III", "visioning", "block", "endorse",
+    # the shapes people found: days and months outside the supported range, settings that would break
+    # a later command, devices and folders given as files, text that is not UTF-8
+    "0001-01-01", "9999-12-31", "1999-12-31", "2100-01-01", "0000-01", "9999-12", "America", "Europe/Nowhere",
+    "{seq.real.foo}", "{seq:.0e}", "{seq[0]}", "{seq!r}", "{other}", "{", "/dev/zero", "/", ".", "casa\udcff", "\udcfe\udcff",
 ]
 text = st.one_of(st.sampled_from(NASTY), st.text(max_size=40))
 TEMPLATES = [
@@ -51,6 +55,16 @@ TEMPLATES = [
     ["calendar", "export", "--coop", 0],
     ["audit", "--entity", 0, "--since", 1],
     ["budget", "--phase", 0, "--as-of", 1],
+    ["hours", "remove", 0],
+    ["program", "set", "timezone", 0],
+    ["program", "set", "invoice-pattern", 0],
+    ["coops", "import", 0],
+    ["status", "--as-of", 0],
+    ["milestones", "list", "--as-of", 0, "--status", 1],
+    ["sessions", "list", "--as-of", 0],
+    ["sessions", "held", 0, "--on", 1],
+    ["invoices", "list", "--as-of", 0],
+    ["unity", "tally", 0, "--as-of", 1],
 ]
 
 

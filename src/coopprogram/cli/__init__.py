@@ -97,6 +97,7 @@ class CoopGroup(TyperGroup):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         current.saved = None
+        _refuse_undecodable_arguments(list(args) if args is not None else sys.argv[1:])
         try:
             result = self._run_retrying_a_deadlock(args, prog_name or "coop", complete_var, **extra)
         except CoopError as error:
@@ -233,11 +234,33 @@ def root(
 
 
 
+def _readable_output() -> None:
+    """A terminal that cannot show a character (PYTHONIOENCODING=ascii, a Latin-1 console) gets "?"
+    in its place instead of a stop halfway through the output."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", "") or "").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+
+
+def _refuse_undecodable_arguments(arguments: list[str]) -> None:
+    """Bytes that are not UTF-8 in an argument (a file name from another system, a broken paste)
+    reach Python as lone surrogates that no database or file can store: refused up front."""
+    for position, argument in enumerate(arguments, start=1):
+        try:
+            argument.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = argument.encode("utf-8", "replace").decode("utf-8")
+            report_error(CoopError(f"Argument {position} ('{shown}') is not UTF-8 text; retype it, or rename the file it names."))
+            sys.exit(2)
+
+
 def main() -> None:
     # Start-up makes many objects that live as long as the process (modules, table classes,
     # compiled queries) and the cyclic collector would scan them again and again: it waits
     # until the command opens its database (`context.database`), or until the command ends.
     gc.disable()
+    _readable_output()
     try:
         app(prog_name="coop")
     finally:

@@ -14,8 +14,8 @@ if TYPE_CHECKING:
 
 app = group("Session agendas: items with clock times, and the printable agenda.")
 
-SessionId = Annotated[int, typer.Argument(metavar="SESSION", help="The session's number (`coop sessions list`).")]
-ItemId = Annotated[int, typer.Argument(metavar="ITEM", help="The item's number (`coop agenda show SESSION`).")]
+SessionId = Annotated[int, typer.Argument(metavar="SESSION", parser=parse_count_option, help="The session's number (`coop sessions list`).")]
+ItemId = Annotated[int, typer.Argument(metavar="ITEM", parser=parse_count_option, help="The item's number (`coop agenda show SESSION`).")]
 Minutes = Annotated[int, typer.Option(metavar="N", parser=parse_count_option, help="Length in minutes.")]
 KIND_HELP = "opening, discussion, decision, presentation, break or closing."
 
@@ -28,8 +28,8 @@ def print_agenda(view: AgendaView) -> None:
         ("Id", "Time", "Item", "Kind", "Lead", "Minutes"), view.items,
         lambda item: (item.id, f"{item.starts_local:%H:%M}", item.title, item.kind, dash(item.lead), item.minutes), title=f"Agenda: {view.session_title}",
     )
-    if view.over_minutes:
-        say(f"The agenda runs {view.over_minutes} minutes past the session's {view.session_minutes} minutes: shorten items or lengthen the session.")
+    if view.overrun:
+        say(view.overrun)
     else:
         say(f"{view.total_minutes} of {view.session_minutes} minutes planned.")
 

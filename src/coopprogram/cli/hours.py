@@ -9,7 +9,7 @@ import typer
 
 from coopprogram.cli.context import database
 from coopprogram.cli.output import (
-    group,
+    group, parse_count_option,
     CsvFlag, JsonFlag, dash, emit_json, emit_text, parse_date_option, parse_hours_option, parse_month_option, say, show, show_table, table, today, warn,
 )
 from coopprogram.units import HOURS_FORMS, format_minutes, month_bounds
@@ -17,9 +17,9 @@ from coopprogram.units import HOURS_FORMS, format_minutes, month_bounds
 app = group("The consultant's hours: log, list, edit, remove, summarize.")
 
 HOURS_HELP = f"Time worked: {HOURS_FORMS}."
-EntryId = Annotated[int, typer.Argument(metavar="ID", help="The entry's number (`coop hours list`).")]
+EntryId = Annotated[int, typer.Argument(metavar="ID", parser=parse_count_option, help="The entry's number (`coop hours list`).")]
 Category = Annotated[str | None, typer.Option(help="A category slug (`coop hours categories`). Default: the linked session's kind, else the phase's default.")]
-SessionId = Annotated[int | None, typer.Option("--session", metavar="ID", help="The session this time was for (`coop sessions list`).")]
+SessionId = Annotated[int | None, typer.Option("--session", metavar="ID", parser=parse_count_option, help="The session this time was for (`coop sessions list`).")]
 
 
 @app.command("log")
@@ -29,7 +29,7 @@ def hours_log(
     on: Annotated[date | None, typer.Option("--date", metavar="DATE", parser=parse_date_option, help="The day worked. Default: today.")] = None,
     category: Category = None,
     session: SessionId = None,
-    milestone: Annotated[int | None, typer.Option(metavar="ID", help="The milestone this time served.")] = None,
+    milestone: Annotated[int | None, typer.Option(metavar="ID", parser=parse_count_option, help="The milestone this time served.")] = None,
     coop: Annotated[str | None, typer.Option(metavar="SLUG", help="The co-op this time was for.")] = None,
     non_billable: Annotated[bool, typer.Option("--non-billable", help="Record the time without billing it or counting it against the cap.")] = False,
 ) -> None:

@@ -12,7 +12,7 @@ import typer
 from coopprogram.cli import complete
 from coopprogram.cli.context import database
 from coopprogram.cli.output import (
-    CsvFlag, ForceFlag, JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, group, parse_count_option, parse_date_option,
+    AsOf, CsvFlag, ForceFlag, JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, group, parse_count_option, parse_date_option,
     parse_money_option, parse_month_option, say, show, show_table, table, today, warn, write_bytes,
 )
 from coopprogram.units import format_minutes, format_money
@@ -25,15 +25,17 @@ FORMATS = ("pdf", "md", "csv", "json")
 
 
 @app.command("list")
-def invoices_list(json: JsonFlag = False) -> None:
+def invoices_list(as_of: AsOf = None, json: JsonFlag = False) -> None:
     """List invoices and credit notes with their status; unpaid ones past due are flagged.
 
-    Example: coop invoices list
+    With --as-of, each as it stood at the end of that day (paid only from the day it was paid).
+
+    Example: coop invoices list --as-of 2021-12-15
     """
     from coopprogram.services.invoices import list_invoices
 
     with database(write=False) as db:
-        rows = list_invoices(db, today=today())
+        rows = list_invoices(db, today=as_of or today())
     if json:
         emit_json(rows)
         return

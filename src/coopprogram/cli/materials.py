@@ -9,8 +9,12 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import current, database
-from coopprogram.cli.output import JsonFlag, OutputFile, dash, emit_json, group, now, read_bytes, say, show_table, today, write_private_file
+from coopprogram.cli.output import ForceFlag, JsonFlag, OutputFile, dash, emit_json, group, now, read_bytes, say, show_table, today, write_private_file
 from coopprogram.errors import CoopError
+
+# Slides, handouts and scans are far larger than the program's own input files (5 MB), but a
+# material is read whole, so a wrong file (a video, a device) is still refused.
+MAX_MATERIAL_BYTES = 200_000_000
 
 app = group("The program's documents: handouts, slides, links; add, list, export, a session's packet.")
 
@@ -43,7 +47,7 @@ def materials_add(
     from coopprogram.services.materials import add_material
 
     is_link = source.startswith(("https://", "http://"))
-    data = None if is_link else read_bytes(Path(source))
+    data = None if is_link else read_bytes(Path(source), limit=MAX_MATERIAL_BYTES)
     with database(write=True) as db:
         view = add_material(db, on=today(), data=data, file_name=source if not is_link else "", url=source if is_link else None,
                             title=title, session_id=session, phase=phase, lang=lang)
@@ -127,7 +131,7 @@ def _checked_bytes(view) -> bytes:  # noqa: ANN001 - a MaterialView
 
 
 @app.command("export")
-def materials_export(material_id: MaterialId, output: OutputFile = None) -> None:
+def materials_export(material_id: MaterialId, output: OutputFile = None, force: ForceFlag = False) -> None:
     """Write a material's file out (checked against its SHA-256 first); a link is printed.
 
     Example: coop materials export 2 -o slides.pdf
@@ -144,7 +148,7 @@ def materials_export(material_id: MaterialId, output: OutputFile = None) -> None
     if output is None:
         emit_bytes(data)
     else:
-        write_bytes(output, data)
+        write_bytes(output, data, force=force)
 
 
 @app.command("packet")

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import current, database
-from coopprogram.cli.output import AsOf, JsonFlag, dash, emit_json, end_of, group, now, say, show_table, warn, write_private_file
+from coopprogram.cli.output import AsOf, JsonFlag, dash, emit_json, group, now, say, show_table, warn, write_private_file
 
 app = group("Messages to the co-ops: invitations, updates, reminders, follow-ups; compose, list, show, send.")
 
@@ -49,9 +49,10 @@ def messages_compose(as_of: AsOf = None) -> None:
     Example: coop messages compose
     """
     from coopprogram.services.messages import compose_due
+    from coopprogram.services.sessions import end_of
 
     with database(write=True) as db:
-        composed = compose_due(db, now=end_of(as_of) if as_of else now())
+        composed = compose_due(db, now=end_of(db, as_of) if as_of else now())
         write_outbox(composed)
     if not composed:
         say("No message is due; nothing was composed.")

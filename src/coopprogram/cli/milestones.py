@@ -8,11 +8,11 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import group, AsOf, JsonFlag, dash, emit_json, parse_date_option, say, show_table, today
+from coopprogram.cli.output import parse_count_option, group, AsOf, JsonFlag, dash, emit_json, parse_date_option, say, show_table, today
 
 app = group("Milestones per phase: due dates, status (planned, in-progress, done, blocked), overdue ones flagged.")
 
-MilestoneId = Annotated[int, typer.Argument(metavar="ID", help="The milestone's number (`coop milestones list`).")]
+MilestoneId = Annotated[int, typer.Argument(metavar="ID", parser=parse_count_option, help="The milestone's number (`coop milestones list`).")]
 On = Annotated[date | None, typer.Option("--on", metavar="DATE", parser=parse_date_option, help="The day it happened. Default: today.")]
 
 
@@ -130,13 +130,14 @@ def milestones_done(milestone_id: MilestoneId, on: On = None) -> None:
 def milestones_block(
     milestone_id: MilestoneId,
     reason: Annotated[str, typer.Option(help="What stands in the way.")],
+    on: On = None,
 ) -> None:
-    """Mark a milestone blocked, with the reason.
+    """Mark a milestone blocked, with the reason (and the day, for reports as of a past day).
 
     Example: coop milestones block 6 --reason "Two co-ops have not named a point person"
     """
     from coopprogram.services.milestones import block_milestone
 
     with database(write=True) as db:
-        m = block_milestone(db, milestone_id=milestone_id, reason=reason, today=today())
+        m = block_milestone(db, milestone_id=milestone_id, reason=reason, on=on or today(), today=today())
     say(f"Milestone {m.id} is blocked: {m.blocked_reason}.")

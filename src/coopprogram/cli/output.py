@@ -142,8 +142,11 @@ MAX_INPUT_BYTES = 5_000_000
 
 
 def read_bytes(path: Path, *, limit: int = MAX_INPUT_BYTES) -> bytes:
-    """A file the person named, at most `limit` bytes; an unreadable or larger one is a one-line refusal."""
+    """A file the person named, at most `limit` bytes; an unreadable, endless or larger one (a
+    folder, a device such as /dev/zero) is a one-line refusal."""
     try:
+        if path.exists() and not path.is_file():
+            raise CoopError(f"{path} is not a regular file (a folder or a device); give the path of a file.")
         with open(path, "rb") as handle:
             data = handle.read(limit + 1)
     except OSError as error:
@@ -235,11 +238,6 @@ def today() -> date:
 
 def now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def end_of(day: date) -> datetime:
-    """The last moment of a day, for `--as-of` on things that happen at a time of day."""
-    return datetime.combine(day, datetime.max.time(), tzinfo=timezone.utc)
 
 
 def choose_format(requested: str, output: Path | None, allowed: tuple[str, ...], *, default: str = "md") -> str:

@@ -27,6 +27,8 @@ def program_show(json: JsonFlag = False) -> None:
     if json:
         emit_json(view)
         return
+    from coopprogram.services.decisions import blocks_allowed
+
     say(f"Program:      {view.name}")
     say(f"Organization: {view.organization} ({view.short_name})")
     say(f"Cohort:       {view.cohort}")
@@ -34,7 +36,7 @@ def program_show(json: JsonFlag = False) -> None:
     say(f"Bill to:      {view.bill_to or view.organization}")
     say(f"Invoices:     numbered {view.invoice_pattern}, due in {view.payment_days} days, "
         f"time billed in steps of {view.billing_increment_minutes} minutes")
-    say(f"Adoption:     decisions (the points of unity among them) adopted with no more than {view.adoption_max_blocks} block(s) and "
+    say(f"Adoption:     decisions (the points of unity among them) adopted with {blocks_allowed(view.adoption_max_blocks)} and "
         f"endorsements from at least {view.adoption_endorse_fraction} of those who decide, unless a decision sets its own rule")
     sender = view.mail_from or '(not set: coop program set mail-from "Name <address>")'
     say(f"Messages:     from {sender}; reminders {view.reminder_days} day(s) before a session")

@@ -45,7 +45,7 @@ def report_command(
 
 
 def print_report(view: ReportView) -> None:
-    from coopprogram.services.report import UPCOMING_DAYS
+    from coopprogram.services.report import UPCOMING_DAYS, format_share
     from coopprogram.services.decisions import state_summary
 
     phase, money = view.phase, view.money
@@ -57,6 +57,11 @@ def print_report(view: ReportView) -> None:
             f"({format_percent(money.used_minutes, money.cap_minutes)})")
     say(f"Milestones: {view.milestones_done} of {len(view.milestones)} done, {len(view.overdue_milestones)} overdue")
     say(f"Points of unity: {state_summary(view.unity)}")
+    if view.carry_over and view.carry_over.lines:
+        say("")
+        say(f"Left open from {view.carry_over.phase_name}:")
+        for line in view.carry_over.lines:
+            say(f"  {line}")
 
     say("")
     show_table(("Milestone", "Due", "Status", "Done"), view.milestones, lambda m: (m.title, m.due_on, ("OVERDUE " if m.overdue else "") + m.status, dash(m.done_on)), title="Milestones")
@@ -69,10 +74,12 @@ def print_report(view: ReportView) -> None:
         say(f"  coming:   {s.starts_local:%Y-%m-%d %H:%M} {s.title}")
 
     say("")
+    earlier = (view.previous_phase,) if view.previous_phase else ()
     show_table(
-        ("Co-op", "Came", "Absent", "Excused", "Share", "Last"), view.participation,
-        lambda row: (row.coop + (" — NOT REACHED" if row.not_reached else ""), f"{row.attended}/{row.invited}", row.absent, row.excused, f"{row.share}%", dash(row.last_attended)),
-        title="Participation (sessions open to the co-ops)",
+        ("Co-op", "Came", "Absent", "Excused", "Share", "Last", *earlier), view.participation,
+        lambda row: (row.coop + (" — NOT REACHED" if row.not_reached else ""), f"{row.attended}/{row.invited}", row.absent, row.excused,
+                     format_share(row.share), dash(row.last_attended), *([format_share(row.earlier_share)] if earlier else [])),
+        title="Participation (sessions open to the co-ops; excused absences do not count against the share)",
     )
 
     if view.decisions:

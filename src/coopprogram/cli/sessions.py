@@ -9,11 +9,12 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import group, AsOf, JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, end_of, now, parse_count_option, parse_date_option, parse_start_option, read_text, say, show_table, text_from, write_bytes
+from coopprogram.units import plural
+from coopprogram.cli.output import group, AsOf, ForceFlag, JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, now, parse_count_option, parse_date_option, parse_start_option, read_text, say, show_table, text_from, write_bytes
 
 app = group("Sessions: schedule, list, show, edit, reschedule, cancel, close with minutes, attendance, notes.")
 
-SessionId = Annotated[int, typer.Argument(metavar="ID", help="The session's number (`coop sessions list`).")]
+SessionId = Annotated[int, typer.Argument(metavar="ID", parser=parse_count_option, help="The session's number (`coop sessions list`).")]
 Start = Annotated[datetime, typer.Option("--start", metavar='"YYYY-MM-DD HH:MM"', parser=parse_start_option, help="Local time in the program's time zone.")]
 Series = Annotated[bool, typer.Option("--series", help="Apply to this session and the rest of its series.")]
 Invite = Annotated[str | None, typer.Option("--invite", metavar="all|none|SLUG,...", help="Which co-ops are invited. Default: all active co-ops.")]
@@ -65,12 +66,14 @@ def sessions_list(
 ) -> None:
     """List sessions in time order; past sessions neither held nor cancelled are marked for closing.
 
+    With --as-of, each session is shown as it stood at the end of that day.
+
     Example: coop sessions list --phase I --coop casa-limpia
     """
-    from coopprogram.services.sessions import list_sessions
+    from coopprogram.services.sessions import end_of, list_sessions
 
     with database(write=False) as db:
-        views = list_sessions(db, now=end_of(as_of) if as_of else now(), phase=phase, upcoming=upcoming, coop=coop)
+        views = list_sessions(db, now=end_of(db, as_of) if as_of else now(), phase=phase, upcoming=upcoming, coop=coop)
     if json:
         emit_json(views)
         return
@@ -134,7 +137,7 @@ def sessions_edit(
     with database(write=True) as db:
         views = edit_session(db, session_id=session_id, now=now(), series=series, title=title, kind=kind, minutes=minutes,
                              location=location, link=link, facilitator=facilitator, invite=invite)
-    say(f"Updated {len(views)} session(s): " + ", ".join(str(v.id) for v in views) + ".")
+    say(f"Updated {plural(len(views), 'session')}: " + ", ".join(str(v.id) for v in views) + ".")
 
 
 @app.command("reschedule")
@@ -156,11 +159,18 @@ def sessions_reschedule(
         say(f"Moved {_line(view)}.")
 
 
+ClosedOn = Annotated[
+    date | None,
+    typer.Option("--on", metavar="DATE", parser=parse_date_option, help="The day it happened, for reports as of a past day. Default: today."),
+]
+
+
 @app.command("cancel")
 def sessions_cancel(
     session_id: SessionId,
     reason: Annotated[str, typer.Option(help="Why; shown to the co-ops' calendars.")] = "",
     series: Series = False,
+    on: ClosedOn = None,
 ) -> None:
     """Cancel a session (or the rest of its series); calendars that imported it show it cancelled.
 
@@ -169,20 +179,20 @@ def sessions_cancel(
     from coopprogram.services.sessions import cancel_session
 
     with database(write=True) as db:
-        views = cancel_session(db, session_id=session_id, reason=reason, now=now(), series=series)
-    say(f"Cancelled {len(views)} session(s): " + ", ".join(str(v.id) for v in views) + ".")
+        views = cancel_session(db, session_id=session_id, reason=reason, now=now(), series=series, on=on)
+    say(f"Cancelled {plural(len(views), 'session')}: " + ", ".join(str(v.id) for v in views) + ".")
 
 
 @app.command("held")
-def sessions_held(session_id: SessionId) -> None:
+def sessions_held(session_id: SessionId, on: ClosedOn = None) -> None:
     """Mark a past session as held.
 
-    Example: coop sessions held 3
+    Example: coop sessions held 3 --on 2021-11-04
     """
     from coopprogram.services.sessions import mark_held
 
     with database(write=True) as db:
-        view = mark_held(db, session_id=session_id, now=now())
+        view = mark_held(db, session_id=session_id, now=now(), on=on)
     say(f"Session {view.id} is marked held.")
 
 
@@ -193,6 +203,7 @@ def sessions_attend(
     absent: Slugs = None,
     excused: Slugs = None,
     headcount: Annotated[int | None, typer.Option(metavar="N", parser=parse_count_option, help="How many people came.")] = None,
+    on: ClosedOn = None,
 ) -> None:
     """Record which invited co-ops came (and which were absent or excused); the session is marked held.
 
@@ -202,7 +213,7 @@ def sessions_attend(
 
     with database(write=True) as db:
         view = record_attendance(db, session_id=session_id, now=now(), attended=slugs or [], absent=absent or [],
-                                 excused=excused or [], headcount=headcount)
+                                 excused=excused or [], headcount=headcount, on=on)
     say(f"Session {view.id}: {view.count('attended')} attended, {view.count('absent')} absent, {view.count('excused')} excused, "
         f"{view.count('invited')} not recorded, of {len(view.invitees)} invited.")
 
@@ -234,6 +245,7 @@ def sessions_close(
     session_id: SessionId,
     decision: Annotated[list[str] | None, typer.Option("--decision", metavar="TEXT", help="What was decided; repeat for each decision.")] = None,
     notes_file: Annotated[Path | None, typer.Option("--notes-file", metavar="FILE", help="The notes, from a text or Markdown file.", exists=True, dir_okay=False)] = None,
+    on: ClosedOn = None,
 ) -> None:
     """Close a session that has happened: record its minutes (decisions and notes); it is marked held.
     Record attendance with `coop sessions attend` and its action items with `coop actions add --session ID`;
@@ -245,7 +257,7 @@ def sessions_close(
 
     notes = read_text(notes_file) if notes_file else None
     with database(write=True) as db:
-        view = close_session(db, session_id=session_id, now=now(), decisions=decision or [], notes=notes)
+        view = close_session(db, session_id=session_id, now=now(), on=on, decisions=decision or [], notes=notes)
     say(f"Closed session {view.session.id} with {len(view.decisions)} decision(s) and {len(view.actions)} action item(s). "
         f"Print the minutes with `coop sessions minutes {view.session.id}`.")
 
@@ -255,6 +267,7 @@ def sessions_minutes(
     session_id: SessionId,
     format: Annotated[str, typer.Option("--format", "-f", help="md or pdf. Default: from the file name, else md.")] = "",
     output: OutputFile = None,
+    force: ForceFlag = False,
 ) -> None:
     """Print a session's minutes: the agenda as it ran, attendance by co-op, decisions, action items
     with owners and dates, and the next session (no contact details).
@@ -269,8 +282,8 @@ def sessions_minutes(
     if chosen == "pdf":
         from coopprogram.exporters.minutes import minutes_pdf
 
-        write_bytes(output, minutes_pdf(view))
+        write_bytes(output, minutes_pdf(view), force=force)
         return
     from coopprogram.exporters.minutes import minutes_markdown
 
-    emit_text(minutes_markdown(view), output=output)
+    emit_text(minutes_markdown(view), output=output, force=force)

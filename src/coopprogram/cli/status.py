@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from coopprogram.cli.context import database
 from coopprogram.cli.output import AsOf, JsonFlag, bar, emit_json, say, today
-from coopprogram.units import format_minutes, format_money, format_pace, format_percent
+from coopprogram.units import format_minutes, format_money, format_pace, format_percent, plural
 
 if TYPE_CHECKING:
     from coopprogram.services.milestones import MilestoneView
@@ -83,7 +83,7 @@ def _print_status(view: StatusView) -> None:
         due = ", ".join(f"{i.reference} {format_money(i.total_cents)} due {i.due_on}" + (" (OVERDUE)" if i.due_on < view.as_of else "") for i in view.invoices_due)
         say(f"Invoices awaiting payment: {due}")
     if view.earlier_open:
-        say(f"Earlier phases: {view.earlier_open} milestone(s) never marked done (`coop milestones list` shows them)")
+        say(f"Earlier phases: {plural(view.earlier_open, 'milestone')} never marked done (`coop milestones list` shows them)")
     _milestone_lines("Overdue milestones:", view.overdue, show_reason=True)
     _milestone_lines("Next due:", view.next_due)
 

@@ -24,6 +24,7 @@ class AgendaDocument:
     total_minutes: int
     session_minutes: int
     over_minutes: int
+    overrun: str  # the warning when the agenda runs past the session, as the terminal shows it
 
     @classmethod
     def of(cls, session: SessionView, agenda: AgendaView) -> AgendaDocument:
@@ -31,5 +32,5 @@ class AgendaDocument:
             title=session.title, kind_name=session.kind_name, starts_local=session.starts_local, ends_local=session.ends_local,
             timezone=session.timezone, location=session.location, link=session.link, facilitator=session.facilitator,
             status=session.status, items=agenda.items, total_minutes=agenda.total_minutes,
-            session_minutes=agenda.session_minutes, over_minutes=agenda.over_minutes,
+            session_minutes=agenda.session_minutes, over_minutes=agenda.over_minutes, overrun=agenda.overrun,
         )

@@ -11,7 +11,7 @@ import re
 from coopprogram.exporters.agenda import AgendaDocument
 from coopprogram.exporters.unity import UnityDocument
 from coopprogram.services.invoices import InvoiceDocument
-from coopprogram.services.report import UPCOMING_DAYS, ReportView
+from coopprogram.services.report import UPCOMING_DAYS, ReportView, format_share
 from coopprogram.services.sessions import NOT_REACHED_DAYS
 from coopprogram.services.decisions import DiffView, state_summary
 from coopprogram.services.textdiff import WordChange
@@ -93,6 +93,8 @@ def agenda_markdown(doc: AgendaDocument) -> str:
             out.append(f"  \n{label}: {escape(value)}")
     out += ["", "| Time | Item | Lead | Minutes |", "| --- | --- | --- | ---: |"]
     out += [f"| {item.starts_local:%H:%M} | {escape(item.title)} | {escape(item.lead)} | {item.minutes} |" for item in doc.items]
+    if doc.overrun:
+        out += ["", f"**{escape(doc.overrun)}**"]
     return "\n".join(out) + "\n"
 
 
@@ -147,6 +149,11 @@ def report_markdown(view: ReportView) -> str:
     add(f"- **Points of unity:** {escape(state_summary(view.unity))}")
     add(f"- **Co-ops not reached in {NOT_REACHED_DAYS} days:** {len(view.not_reached)} of {len(view.participation)}")
     add("")
+    if view.carry_over and view.carry_over.lines:
+        add(f"## Left open from {escape(view.carry_over.phase_name)}")
+        add("")
+        out.extend(f"- {escape(line)}" for line in view.carry_over.lines)
+        add("")
     add("## Milestones")
     add("")
     add("| Milestone | Due | Status | Done |")
@@ -171,11 +178,15 @@ def report_markdown(view: ReportView) -> str:
             add("")
     add("## Participation")
     add("")
-    add("| Co-op | Attended | Absent | Excused | Share | Last session |")
-    add("| --- | ---: | ---: | ---: | ---: | --- |")
+    earlier = f" {escape(view.previous_phase)} |" if view.previous_phase else ""
+    add("Excused absences do not count against a co-op's share; – : no session open to it has been held yet.")
+    add("")
+    add("| Co-op | Attended | Absent | Excused | Share | Last session |" + earlier)
+    add("| --- | ---: | ---: | ---: | ---: | --- |" + (" ---: |" if earlier else ""))
     for row in view.participation:
         flag = " — **not reached**" if row.not_reached else ""
-        add(f"| {escape(row.coop)}{flag} | {row.attended} of {row.invited} | {row.absent} | {row.excused} | {row.share}% | {row.last_attended or '–'} |")
+        add(f"| {escape(row.coop)}{flag} | {row.attended} of {row.invited} | {row.absent} | {row.excused} | {format_share(row.share)} | {row.last_attended or '–'} |"
+            + (f" {format_share(row.earlier_share)} |" if earlier else ""))
     add("")
     add("## Decisions")
     add("")

@@ -1,5 +1,7 @@
-"""PDF documents through Typst templates shipped in `templates/`, with Typst's bundled
-fonts only, so the same data gives the same document on any machine, offline."""
+"""PDF documents through Typst templates shipped in `templates/`, with Typst's bundled fonts
+and the fallback fonts shipped in `fonts/` (GNU Unifont: CJK, emoji and the scripts the bundled
+fonts lack) and no system font, so the same data gives the same document on any machine, offline.
+The templates name the fallbacks after their main font: ("Libertinus Serif", "Unifont", "Unifont Upper")."""
 
 from __future__ import annotations
 
@@ -21,5 +23,6 @@ def render_pdf(template: str, data: Any) -> bytes:
     return typst.compile(
         str(source),
         sys_inputs={"data": json.dumps(plain(data), ensure_ascii=False), "generator": f"coopprogram {__version__}"},
+        font_paths=[str(files("coopprogram.fonts"))],
         ignore_system_fonts=True,
     )

@@ -7,7 +7,7 @@ from typing import Any
 
 from coopprogram.exporters.markdown import attending
 from coopprogram.exporters.pdf import render_pdf
-from coopprogram.services.report import UPCOMING_DAYS, ReportView
+from coopprogram.services.report import UPCOMING_DAYS, ReportView, format_share
 from coopprogram.services.sessions import NOT_REACHED_DAYS
 from coopprogram.services.decisions import TallyView, state_summary
 from coopprogram.units import format_minutes, format_money, format_pace, format_percent
@@ -31,6 +31,8 @@ def report_data(view: ReportView) -> dict[str, Any]:
         "elapsed_share": view.elapsed_days / phase.days if phase.days else 0,
         "milestones_line": f"{view.milestones_done} of {len(view.milestones)} done, {len(view.overdue_milestones)} overdue",
         "unity_line": state_summary(view.unity),
+        "carry_over": {"phase": view.carry_over.phase_name, "lines": view.carry_over.lines} if view.carry_over and view.carry_over.lines else None,
+        "previous_phase": view.previous_phase or "",
         "not_reached_line": f"{len(view.not_reached)} of {len(view.participation)} co-ops not reached in {NOT_REACHED_DAYS} days",
         "milestones": [
             {"title": m.title, "due": m.due_on.isoformat(), "status": m.status + (f" ({m.blocked_reason})" if m.blocked_reason else ""),
@@ -45,7 +47,8 @@ def report_data(view: ReportView) -> dict[str, Any]:
         "grid_columns": [f"{s.starts_local:%m/%d}" for s in view.grid_sessions],
         "grid_titles": [f"{s.starts_local:%m/%d} {s.title}" for s in view.grid_sessions],
         "participation": [
-            {"coop": r.coop, "marks": [MARKS[m] for m in r.marks], "attended": f"{r.attended}/{r.invited}", "share": f"{r.share}%",
+            {"coop": r.coop, "marks": [MARKS[m] for m in r.marks], "attended": f"{r.attended}/{r.invited}", "share": format_share(r.share),
+             "earlier": format_share(r.earlier_share),
              "last": r.last_attended.isoformat() if r.last_attended else "–", "not_reached": r.not_reached}
             for r in view.participation
         ],

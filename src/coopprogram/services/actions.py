@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from coopprogram.errors import Conflict, NotFound
 from coopprogram.models import ActionItem, Coop
+from coopprogram.services.as_of import happened, not_yet
 from coopprogram.services.coops import get_coop
 from coopprogram.services.sessions import get_session
 from coopprogram.services.text import clean_text
@@ -28,8 +29,10 @@ class ActionView:
 
 
 def _view(item: ActionItem, today: date, coop: str = "") -> ActionView:
-    overdue = item.done_on is None and item.due_on is not None and item.due_on < today
-    return ActionView(item.id, item.title, item.owner, item.due_on, item.session_id, item.done_on, overdue, coop)
+    """The item as it stood at the end of `today` (see services.as_of)."""
+    done_on = item.done_on if happened(item.done_on, today) else None
+    overdue = done_on is None and item.due_on is not None and item.due_on < today
+    return ActionView(item.id, item.title, item.owner, item.due_on, item.session_id, done_on, overdue, coop)
 
 
 def add_action(
@@ -57,7 +60,7 @@ def _views(db: Session, query, today: date) -> list[ActionView]:  # noqa: ANN001
 def list_actions(db: Session, *, today: date, open_only: bool = False) -> list[ActionView]:
     query = select(ActionItem)
     if open_only:
-        query = query.where(ActionItem.done_on.is_(None))
+        query = query.where(not_yet(ActionItem.done_on, today))
     return _views(db, query, today)
 
 
@@ -80,4 +83,4 @@ def finish_action(db: Session, *, action_id: int, on: date, today: date) -> Acti
     item.done_on, item.updated_at = on, utc_now()
     db.add(item)
     db.flush()
-    return _views(db, select(ActionItem).where(ActionItem.id == item.id), today)[0]
+    return _views(db, select(ActionItem).where(ActionItem.id == item.id), max(today, on))[0]  # the change shows even when dated ahead

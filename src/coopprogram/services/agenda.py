@@ -14,7 +14,7 @@ from coopprogram.models import AgendaItem, AgendaKind, ProgramSession
 from coopprogram.services.program import get_program
 from coopprogram.services.sessions import MAX_SESSION_MINUTES, get_session
 from coopprogram.services.text import clean_text
-from coopprogram.units import utc_now, utc_to_local
+from coopprogram.units import plural, utc_now, utc_to_local
 
 KINDS = [kind.value for kind in AgendaKind]
 
@@ -46,6 +46,14 @@ class AgendaView:
     def over_minutes(self) -> int:
         """How far the agenda runs past the session's end (0 when it fits)."""
         return max(0, self.total_minutes - self.session_minutes)
+
+    @property
+    def overrun(self) -> str:
+        """The warning an agenda longer than its session carries in every format; "" when it fits."""
+        if not self.over_minutes:
+            return ""
+        return (f"The agenda runs {plural(self.over_minutes, 'minute')} past the session's {self.session_minutes} minutes: "
+                "shorten items or lengthen the session.")
 
 
 def _items(db: Session, session_id: int) -> list[AgendaItem]:

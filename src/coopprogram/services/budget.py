@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from coopprogram.errors import NotFound
 from coopprogram.models import Contract, Invoice, Phase
+from coopprogram.services.as_of import happened_by
 from coopprogram.services.contracts import ContractView, contract_for_phase
 from coopprogram.services.hours import SummaryRow, daily_totals, summarize
 from coopprogram.services.invoices import paid_through
@@ -104,7 +105,7 @@ def _invoiced(db: Session, phase_number: int, as_of: date) -> tuple[int, int]:
         select(Invoice)
         .join(Contract, Invoice.contract_id == Contract.id)
         .join(Phase, Contract.phase_id == Phase.id)
-        .where(Phase.number == phase_number, Invoice.issued_on.is_not(None), Invoice.issued_on <= as_of)
+        .where(Phase.number == phase_number, happened_by(Invoice.issued_on, as_of))
     )
     invoices = db.exec(numbered).all()
     received = paid_through(db, day=as_of, invoice_ids=[invoice.id for invoice in invoices])

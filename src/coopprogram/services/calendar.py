@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from coopprogram.errors import InvalidInput
 from coopprogram.models import Invitation, Milestone, Phase, ProgramSession, SessionKind, SessionSeries, SessionStatus
+from coopprogram.services.as_of import local_day
 from coopprogram.services.agenda import AgendaItemView, agendas_for
 from coopprogram.services.phases import get_phase, list_phases, phase_on
 from coopprogram.services.program import get_program
@@ -250,6 +251,7 @@ def _upsert(
         db.add(ProgramSession(
             uid=uid, series_id=series_id, kind_id=kind_id, phase_id=phase.id, title=title, starts_at=start, minutes=minutes,
             location=location, link=link, status=status or SessionStatus.PLANNED.value,
+            cancelled_on=local_day(utc_now(), zone) if status == SessionStatus.CANCELLED else None,
         ))
         return ImportedEvent(title, local_label, "added")
     changes = {"title": title, "starts_at": start, "minutes": minutes, "location": location, "link": link, "phase_id": phase.id}
@@ -260,6 +262,8 @@ def _upsert(
         return ImportedEvent(title, local_label, "unchanged")
     for name in changed:
         setattr(session, name, changes[name])
+    if "status" in changed:  # cancelled by this import: dated today, for views as of a past day
+        session.cancelled_on = local_day(utc_now(), zone)
     session.sequence += 1
     session.updated_at = utc_now()
     db.add(session)

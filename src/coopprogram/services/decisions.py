@@ -26,7 +26,7 @@ from coopprogram.services.milestones import finish_milestone
 from coopprogram.services.program import get_program, validate_fraction
 from coopprogram.services.text import clean_text
 from coopprogram.services.textdiff import PointChange, WordChange, diff_points, word_diff
-from coopprogram.units import utc_now
+from coopprogram.units import plural, utc_now
 
 POINTS_OF_UNITY = "points-of-unity"
 STANCES = [s.value for s in Stance]
@@ -72,8 +72,13 @@ def check_text(text: str) -> str:
 # --- views -----------------------------------------------------------------------------------
 
 
+def blocks_allowed(max_blocks: int) -> str:
+    """The blocks part of an adoption rule, in words."""
+    return "no blocks allowed" if max_blocks == 0 else f"no more than {plural(max_blocks, 'block')}"
+
+
 def rule_text(fraction: str, max_blocks: int) -> str:
-    return f"no more than {max_blocks} block(s) and at least {fraction} endorsing"
+    return f"{blocks_allowed(max_blocks)} and at least {fraction} endorsing"
 
 
 def status_on(version: DecisionVersion, day: date) -> str | None:
@@ -189,10 +194,10 @@ class TallyView:
             reasons.append(f"no one was in the electorate on {self.as_of}")
         if len(self.blocked) > self.max_blocks:
             names = ", ".join(r.coop_name for r in self.blocked)
-            reasons.append(f"{len(self.blocked)} block(s) ({names}); the rule allows {self.max_blocks}")
+            reasons.append(f"{plural(len(self.blocked), 'block')} ({names}); {blocks_allowed(self.max_blocks)}")
         short = self.endorsements_needed - len(self.endorsed)
         if short > 0:
-            reasons.append(f"{short} more endorsement(s): {len(self.endorsed)} of the {self.endorsements_needed} needed")
+            reasons.append(f"{short} more {'endorsement' if short == 1 else 'endorsements'}: {len(self.endorsed)} of the {self.endorsements_needed} needed")
         return reasons
 
 
@@ -744,7 +749,7 @@ def decision_states(db: Session, as_of: date, *, kind: str | None = None) -> lis
 
 
 def state_summary(state: DecisionState | None) -> str:
-    """`version 3, circulating since 2022-01-12, responses due ...; 8 endorse, ...; 1 open comment(s)`."""
+    """`version 3, circulating since 2022-01-12, responses due ...; 8 endorse, ...; 1 open comment`."""
     if state is None:
         return "no draft yet"
     line = f"version {state.version}, {state.status}"
@@ -759,4 +764,4 @@ def state_summary(state: DecisionState | None) -> str:
     if state.tally and state.status == OPEN:
         t = state.tally
         line += f"; {len(t.endorsed)} endorse, {len(t.stood_aside)} stand aside, {len(t.blocked)} block, {len(t.not_answered)} not answered"
-    return line + f"; {state.open_comments} open comment(s)"
+    return line + f"; {plural(state.open_comments, 'open comment')}"

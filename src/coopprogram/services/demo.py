@@ -37,6 +37,7 @@ MINUTES_FILE = "minutes.csv"
 MATERIALS_FILE = "materials.csv"
 UNITY_FOLDER = "unity"
 HOLIDAY_BREAK = date(2021, 12, 28)
+HOLIDAY_BREAK_DECIDED = date(2021, 12, 14)  # the working-group call before it
 
 
 @dataclass(frozen=True)
@@ -129,15 +130,16 @@ def _load_sessions(db: Session, folder: Path, *, as_of: date) -> int:
         agenda.add_item(db, session_id=by_key[row["session"]][0].id, title=row["title"], minutes=int(row["minutes"]), lead=row["lead"], kind=row["kind"])
     for row in _rows(folder / ATTENDANCE_FILE):
         headcount = next(int(r["headcount"]) for r in _rows(folder / SESSIONS_FILE) if r["key"] == row["session"])
+        session = by_key[row["session"]][0]
         sessions.record_attendance(
-            db, session_id=by_key[row["session"]][0].id, now=evening, attended=row["attended"].split(),
-            absent=row["absent"].split(), excused=row["excused"].split(), headcount=headcount,
+            db, session_id=session.id, now=evening, attended=row["attended"].split(),
+            absent=row["absent"].split(), excused=row["excused"].split(), headcount=headcount, on=session.starts_local.date(),
         )
     for call in by_key["wg"]:
         if call.starts_local.date() == HOLIDAY_BREAK:
-            sessions.cancel_session(db, session_id=call.id, reason="Holiday break", now=evening)
-        elif call.starts_local.date() <= as_of:
-            sessions.mark_held(db, session_id=call.id, now=evening)
+            sessions.cancel_session(db, session_id=call.id, reason="Holiday break", now=evening, on=HOLIDAY_BREAK_DECIDED)
+        elif call.starts_local.date() <= as_of:  # each call closed the evening it was held
+            sessions.mark_held(db, session_id=call.id, now=evening, on=call.starts_local.date())
     for row in _rows(folder / ACTIONS_FILE):
         action = actions.add_action(
             db, title=row["title"], today=as_of, owner=row["owner"], due_on=parse_date(row["due"]),
@@ -207,4 +209,4 @@ def _load_milestone(db: Session, row: dict[str, str]) -> None:
     if status == MilestoneStatus.DONE:
         milestone_service.finish_milestone(db, milestone_id=view.id, on=parse_date(row["done_on"]), today=due_on)
     elif status == MilestoneStatus.BLOCKED:
-        milestone_service.block_milestone(db, milestone_id=view.id, reason=row["blocked_reason"], today=due_on)
+        milestone_service.block_milestone(db, milestone_id=view.id, reason=row["blocked_reason"], on=parse_date(row["blocked_on"]), today=due_on)

@@ -17,6 +17,7 @@ from sqlmodel import Session, func, select
 
 from coopprogram.errors import Conflict, InvalidInput, NotFound
 from coopprogram.models import Category, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Payment, Program, TimeEntry
+from coopprogram.services.as_of import invoice_status
 from coopprogram.services.consultant import PayeeView, payee
 from coopprogram.services.contracts import billable_minutes, contract_view, describe_amendment, lock_contract
 from coopprogram.services.program import get_program
@@ -670,20 +671,28 @@ def void_invoice(
 
 
 def list_invoices(db: Session, *, today: date) -> list[InvoiceSummary]:
+    """Invoices and credit notes as they stood at the end of `today` (see services.as_of)."""
+    zone = get_program(db).timezone
     rows = db.exec(
         select(Invoice).options(defer(Invoice.snapshot)).order_by(Invoice.sequence.is_(None), Invoice.sequence, Invoice.id)
     ).all()
-    paid = paid_through(db)
-    return [summary(row, today=today, paid_cents=paid.get(row.id, 0)) for row in rows]
+    paid = paid_through(db, day=today)
+    return [found for row in rows if (found := summary(row, today=today, zone=zone, paid_cents=paid.get(row.id, 0))) is not None]
 
 
-def summary(invoice: Invoice, *, today: date, paid_cents: int = 0) -> InvoiceSummary:
-    """One line of an invoice list; overdue: an invoice issued and not paid in full past its due date."""
+def summary(invoice: Invoice, *, today: date, zone: str, paid_cents: int = 0) -> InvoiceSummary | None:
+    """One line of an invoice list as of `today` (`paid_cents`: received by then), or None if it did
+    not exist yet; overdue: an invoice issued and not paid in full past its due date."""
+    status = invoice_status(invoice, today, zone)
+    if status is None:
+        return None
     return InvoiceSummary(
-        reference=reference_of(invoice), kind=invoice.kind, status=invoice.status, period=invoice.period,
-        total_minutes=invoice.total_minutes, total_cents=invoice.total_cents, issued_on=invoice.issued_on,
-        due_on=invoice.due_on, paid_on=invoice.paid_on,
-        overdue=invoice.status == InvoiceStatus.ISSUED and invoice.kind == InvoiceKind.INVOICE
+        reference=reference_of(invoice) if status != InvoiceStatus.DRAFT else f"draft {invoice.id}", kind=invoice.kind,
+        status=status, period=invoice.period, total_minutes=invoice.total_minutes, total_cents=invoice.total_cents,
+        issued_on=invoice.issued_on if status != InvoiceStatus.DRAFT else None,
+        due_on=invoice.due_on if status != InvoiceStatus.DRAFT else None,
+        paid_on=invoice.paid_on if status == InvoiceStatus.PAID else None,
+        overdue=status == InvoiceStatus.ISSUED and invoice.kind == InvoiceKind.INVOICE
         and invoice.due_on is not None and invoice.due_on < today,
         paid_cents=paid_cents,
     )

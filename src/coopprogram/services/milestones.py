@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from coopprogram.errors import Conflict, InvalidInput, NotFound
 from coopprogram.models import Milestone, MilestoneStatus, Phase
+from coopprogram.services.as_of import happened, milestone_status
 from coopprogram.services.phases import get_phase
 from coopprogram.services.text import clean_text
 from coopprogram.units import utc_now
@@ -33,6 +34,8 @@ class MilestoneView:
 
 
 def to_view(milestone: Milestone, phase: Phase, *, today: date) -> MilestoneView:
+    """The milestone as it stood at the end of `today` (see services.as_of)."""
+    status = milestone_status(milestone, today)
     return MilestoneView(
         id=milestone.id,
         phase_number=phase.number,
@@ -40,11 +43,11 @@ def to_view(milestone: Milestone, phase: Phase, *, today: date) -> MilestoneView
         title=milestone.title,
         description=milestone.description,
         due_on=milestone.due_on,
-        status=milestone.status,
-        started_on=milestone.started_on,
-        done_on=milestone.done_on,
-        blocked_reason=milestone.blocked_reason,
-        overdue=milestone.status != MilestoneStatus.DONE and milestone.due_on < today,
+        status=status,
+        started_on=milestone.started_on if happened(milestone.started_on, today) else None,
+        done_on=milestone.done_on if status == MilestoneStatus.DONE else None,
+        blocked_reason=milestone.blocked_reason if status == MilestoneStatus.BLOCKED else "",
+        overdue=status != MilestoneStatus.DONE and milestone.due_on < today,
     )
 
 
@@ -61,9 +64,9 @@ def list_milestones(
     query = select(Milestone, Phase).join(Phase).order_by(Phase.number, Milestone.due_on, Milestone.id)
     if phase is not None:
         query = query.where(Milestone.phase_id == get_phase(db, phase).id)
-    if status is not None:
-        query = query.where(Milestone.status == parse_status(status))
-    return [to_view(milestone, row_phase, today=today) for milestone, row_phase in db.exec(query).all()]
+    wanted = parse_status(status) if status is not None else None
+    views = [to_view(milestone, row_phase, today=today) for milestone, row_phase in db.exec(query).all()]
+    return [view for view in views if wanted is None or view.status == wanted]
 
 
 def _get(db: Session, milestone_id: int) -> tuple[Milestone, Phase]:
@@ -147,8 +150,8 @@ def start_milestone(db: Session, *, milestone_id: int, on: date, today: date) ->
         raise Conflict(f"Milestone {milestone.id} is already in progress (since {milestone.started_on}).")
     milestone.status = MilestoneStatus.IN_PROGRESS.value
     milestone.started_on = milestone.started_on or on
-    milestone.blocked_reason = ""
-    return _save(db, milestone, phase, today=today)
+    milestone.blocked_reason, milestone.blocked_on = "", None
+    return _save(db, milestone, phase, today=max(today, on))  # the change shows even when dated ahead
 
 
 def finish_milestone(db: Session, *, milestone_id: int, on: date, today: date) -> MilestoneView:
@@ -159,12 +162,15 @@ def finish_milestone(db: Session, *, milestone_id: int, on: date, today: date) -
     milestone.status = MilestoneStatus.DONE.value
     milestone.done_on = on
     milestone.blocked_reason = ""
-    return _save(db, milestone, phase, today=today)
+    return _save(db, milestone, phase, today=max(today, on))  # the change shows even when dated ahead
 
 
-def block_milestone(db: Session, *, milestone_id: int, reason: str, today: date) -> MilestoneView:
+def block_milestone(db: Session, *, milestone_id: int, reason: str, on: date, today: date) -> MilestoneView:
     milestone, phase = _get(db, milestone_id)
     _refuse_if_done(milestone)
+    if milestone.started_on and on < milestone.started_on:
+        raise InvalidInput(f"Milestone {milestone.id} started on {milestone.started_on}; it cannot be blocked before that.")
     milestone.status = MilestoneStatus.BLOCKED.value
+    milestone.blocked_on = on
     milestone.blocked_reason = clean_text(reason, what="reason", limit=500)
-    return _save(db, milestone, phase, today=today)
+    return _save(db, milestone, phase, today=max(today, on))  # the change shows even when dated ahead

@@ -5,7 +5,7 @@ decisions, the action items with owners and dates, and the next session."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Session, select
 
@@ -13,7 +13,7 @@ from coopprogram.errors import InvalidInput
 from coopprogram.models import Invitation, ProgramSession, SessionStatus
 from coopprogram.services.actions import ActionView, session_actions
 from coopprogram.services.agenda import AgendaView, agenda_for
-from coopprogram.services.sessions import SessionView, check_started, get_session, session_views, touch
+from coopprogram.services.sessions import SessionView, check_started, get_session, record_held, session_views, touch
 from coopprogram.services.text import clean_text
 from coopprogram.units import utc_to_local
 
@@ -65,9 +65,12 @@ def minutes_view(db: Session, *, session_id: int, now: datetime) -> MinutesView:
     )
 
 
-def close_session(db: Session, *, session_id: int, now: datetime, decisions: list[str] = (), notes: str | None = None) -> MinutesView:
-    """Record the minutes of a session that has happened; it is marked held. Closing it again
-    replaces the decisions (and the notes, when given) and keeps the first closing time."""
+def close_session(
+    db: Session, *, session_id: int, now: datetime, on: date | None = None, decisions: list[str] = (), notes: str | None = None
+) -> MinutesView:
+    """Record the minutes of a session that has happened; it is marked held on `on` (default: the
+    local day of `now`). Closing it again replaces the decisions (and the notes, when given) and
+    keeps the first closing time and day."""
     session = get_session(db, session_id)
     check_started(session, now)
     cleaned = [clean_text(text, what="decision", limit=1000) for text in decisions]
@@ -76,7 +79,7 @@ def close_session(db: Session, *, session_id: int, now: datetime, decisions: lis
     session.decisions = "\n".join(cleaned)
     if notes is not None:
         session.notes = clean_text(notes, what="notes", required=False, multiline=True, limit=50_000)
-    session.status = SessionStatus.HELD.value
+    record_held(db, session, now=now, on=on)
     if session.closed_at is None:
         session.closed_at = now
     touch(session, calendar_change=False)

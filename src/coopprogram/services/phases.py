@@ -12,7 +12,7 @@ from sqlmodel import Session, func, select
 from coopprogram.errors import InvalidInput, NotFound
 from coopprogram.models import Contract, Invoice, InvoiceKind, InvoiceStatus, Milestone, Phase, Program, ProgramSession, TimeEntry
 from coopprogram.services.text import clean_text
-from coopprogram.units import utc_now, utc_to_local
+from coopprogram.units import check_supported, plural, utc_now, utc_to_local
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
 _PHASE_REF = re.compile(r"^(?:phase[\s-]*)?([0-9]+|[ivx]+)$")
@@ -76,9 +76,15 @@ def phase_on(db: Session, day: date) -> Phase | None:
 
 
 def check_phase_calendar(db: Session) -> None:
-    """Each phase ends after it starts and before the next one starts."""
+    """Each phase lies in the supported dates, ends after it starts and before the next one starts
+    (a program file's dates come here without passing a date option)."""
     phases = _all_phases(db)
     for phase in phases:
+        for day in (phase.starts_on, phase.ends_on):
+            try:
+                check_supported(day)
+            except ValueError as error:
+                raise InvalidInput(f"{phase.name}: {error}.") from None
         if phase.ends_on < phase.starts_on:
             raise InvalidInput(f"{phase.name} would end ({phase.ends_on}) before it starts ({phase.starts_on}).")
     for earlier, later in zip(phases, phases[1:]):
@@ -120,9 +126,9 @@ def _refuse_orphans(db: Session, phase: Phase) -> None:
     if days:
         left.append(f"{len(days)} time entr{'y' if len(days) == 1 else 'ies'} ({_span(days)})")
     if session_days:
-        left.append(f"{len(session_days)} session(s) ({_span(session_days)})")
+        left.append(f"{plural(len(session_days), 'session')} ({_span(session_days)})")
     if invoices:
-        left.append(f"invoice(s) {', '.join(f'{ref} for {period}' for ref, period in invoices)}")
+        left.append(f"{'invoice' if len(invoices) == 1 else 'invoices'} {', '.join(f'{ref} for {period}' for ref, period in invoices)}")
     if left:
         raise InvalidInput(
             f"{phase.name} from {start} to {end} would leave outside it: {'; '.join(left)}. "
@@ -163,7 +169,7 @@ def edit_phase(
     ).one()
     if outside:
         raise InvalidInput(
-            f"{outside} milestone(s) of {phase.name} would fall outside {phase.starts_on} to {phase.ends_on}. "
+            f"{plural(outside, 'milestone')} of {phase.name} would fall outside {phase.starts_on} to {phase.ends_on}. "
             "Move their due dates first (`coop milestones edit ID --due DATE`)."
         )
     return to_view(phase)

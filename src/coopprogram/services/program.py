@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 import uuid
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from coopprogram.models import Category, ConsultantProfile, Contract, Phase, Pro
 from coopprogram.services.contracts import check_rate_in_band
 from coopprogram.services.phases import check_phase_calendar
 from coopprogram.services.text import check_slug, clean_text
-from coopprogram.units import BILLING_INCREMENTS, parse_cap, parse_money, utc_now
+from coopprogram.units import BILLING_INCREMENTS, MAX_NUMBER, parse_cap, parse_money, utc_now
 
 DEFAULTS_FILE = Path(__file__).resolve().parent.parent / "defaults.toml"
 
@@ -101,7 +102,7 @@ def has_program(db: Session) -> bool:
 def validate_timezone(name: str) -> str:
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder of zones, such as "America"
         raise InvalidInput(
             f"'{name}' is not a time zone name. Use an IANA name such as America/New_York."
         ) from None
@@ -121,17 +122,28 @@ def validate_fraction(text: str) -> str:
     return f"{share.numerator}/{share.denominator}"
 
 
+MAX_BLOCKS = 1000  # more than any cohort: "any number of blocks"
+INVOICE_FIELDS = ("prefix", "year", "seq")
+_NUMBER_SPEC = re.compile(r"^0?[1-9]?d?$")  # {seq}, {seq:03d}, {year:04}: a plain number, at most 9 digits wide
+
+
 def validate_invoice_pattern(pattern: str) -> str:
-    """The pattern must make distinct numbers: it has to use {seq}; {prefix} and {year} may appear."""
+    """The pattern must make distinct, short numbers: it uses {seq}; {prefix} and {year} may appear,
+    numbers only as plain digits (no attributes, no other formats), checked when it is set."""
+    from string import Formatter
+
+    usage = "use {prefix}, {year} and {seq}, e.g. {prefix}-{year}-{seq:03d}"
     try:
-        sample = pattern.format(prefix="SEI", year=2021, seq=1)
-        other = pattern.format(prefix="SEI", year=2021, seq=2)
-    except (KeyError, IndexError, ValueError):
-        raise InvalidInput(
-            f"'{pattern}' is not an invoice number pattern: use {{prefix}}, {{year}} and {{seq}}, e.g. {{prefix}}-{{year}}-{{seq:03d}}."
-        ) from None
-    if sample == other:
+        fields = [(name, spec, conversion) for _, name, spec, conversion in Formatter().parse(pattern) if name is not None]
+    except ValueError:
+        raise InvalidInput(f"'{pattern}' is not an invoice number pattern: {usage}.") from None
+    for name, spec, conversion in fields:
+        if name not in INVOICE_FIELDS or conversion is not None or (spec and (name == "prefix" or not _NUMBER_SPEC.match(spec))):
+            raise InvalidInput(f"'{pattern}' is not an invoice number pattern: {usage} (numbers as plain digits, e.g. {{seq:03d}}).")
+    if "seq" not in (name for name, _, _ in fields):
         raise InvalidInput(f"The pattern '{pattern}' must contain {{seq}}, the running number, so each invoice gets its own.")
+    if len(pattern.format(prefix="SEI", year=2099, seq=MAX_NUMBER)) > 60:
+        raise InvalidInput(f"The pattern '{pattern}' makes invoice numbers too long; keep them under 60 characters.")
     return pattern
 
 
@@ -174,8 +186,8 @@ def set_program_field(db: Session, *, field: str, value: str) -> ProgramView:
     elif column == "adoption_endorse_fraction":
         cleaned = validate_fraction(cleaned)
     elif column == "adoption_max_blocks":
-        if not (cleaned.isascii() and cleaned.isdigit()):
-            raise InvalidInput(f"'{value}' is not a number of blocks: give a whole number, 0 for none.")
+        if not (cleaned.isascii() and cleaned.isdigit()) or len(cleaned) > 4 or int(cleaned) > MAX_BLOCKS:
+            raise InvalidInput(f"'{value}' is not a number of blocks: give a whole number from 0 (none allowed) to {MAX_BLOCKS}.")
         cleaned = int(cleaned)
     elif column == "mail_from":
         cleaned = validate_sender(cleaned)

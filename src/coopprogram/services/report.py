@@ -6,11 +6,11 @@ hours and money, action items), ready for any exporter. Contact details never en
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, timedelta
 
 from sqlmodel import Session
 
-from coopprogram.models import Attendance, MilestoneStatus, SessionStatus
+from coopprogram.models import Attendance, DraftStatus, MilestoneStatus, SessionStatus
 from coopprogram.services.actions import ActionView, list_actions
 from coopprogram.services.budget import BudgetView, budget
 from coopprogram.services.contracts import describe_amendment
@@ -20,8 +20,9 @@ from coopprogram.services.invoices import InvoiceSummary, list_invoices
 from coopprogram.services.milestones import MilestoneView, list_milestones
 from coopprogram.services.phases import PhaseView, get_phase, phase_on, list_phases
 from coopprogram.services.program import program_view
-from coopprogram.services.sessions import NOT_REACHED_DAYS, SessionView, list_sessions
 from coopprogram.services.decisions import POINTS_OF_UNITY, DecisionState, decision_states
+from coopprogram.services.sessions import SessionView, end_of, is_not_reached, list_sessions
+from coopprogram.units import plural
 
 UPCOMING_DAYS = 30
 GRID_SESSIONS = 12  # the printed grid shows the latest sessions; the counts cover the whole phase
@@ -36,13 +37,49 @@ class ParticipationRow:
     absent: int
     excused: int
     last_attended: date | None
-    not_reached: bool  # no session attended in the last NOT_REACHED_DAYS days
+    not_reached: bool  # see sessions.is_not_reached
     marks: list[str]  # per session of the grid (the latest held), in order: attended, absent, excused, invited, or "" (not invited)
+    earlier_share: int | None = None  # its share in the previous phase (the starting point of this one)
 
     @property
-    def share(self) -> int:
-        """Percent of the held sessions it was invited to that it attended."""
-        return 0 if not self.invited else (self.attended * 200 + self.invited) // (self.invited * 2)
+    def share(self) -> int | None:
+        """Percent of the held sessions it was invited to that it attended, excused absences left
+        out; None while no such session has been held ("–")."""
+        return share_of(self.attended, self.invited - self.excused)
+
+
+def share_of(attended: int, counted: int) -> int | None:
+    return None if counted <= 0 else (attended * 200 + counted) // (counted * 2)
+
+
+def format_share(share: int | None) -> str:
+    return "–" if share is None else f"{share}%"
+
+
+@dataclass(frozen=True)
+class CarryOver:
+    """What the previous phase left open as of the report's day."""
+
+    phase_name: str
+    milestones: list[MilestoneView]
+    sessions_to_close: list[SessionView]
+    unpaid: list[InvoiceSummary]
+    unity_round: int | None  # a version of the points of unity circulated then and still not adopted
+
+    @property
+    def lines(self) -> list[str]:
+        """One sentence per kind of thing left open, for every format of the report."""
+        found = []
+        if self.milestones:
+            found.append(f"{plural(len(self.milestones), 'milestone')} not done: " + "; ".join(f"{m.title} (due {m.due_on})" for m in self.milestones))
+        if self.sessions_to_close:
+            found.append(f"{plural(len(self.sessions_to_close), 'session')} never closed: "
+                         + "; ".join(f"{s.starts_local:%Y-%m-%d} {s.title}" for s in self.sessions_to_close))
+        if self.unpaid:
+            found.append(f"{plural(len(self.unpaid), 'invoice')} unpaid: " + "; ".join(f"{i.reference} due {i.due_on}" for i in self.unpaid))
+        if self.unity_round:
+            found.append(f"The consent round on version {self.unity_round} of the points of unity is still open")
+        return found
 
 
 @dataclass(frozen=True)
@@ -71,6 +108,8 @@ class ReportView:
     amendments: list[str]
     invoices: list[InvoiceSummary]
     actions: list[ActionView]
+    carry_over: CarryOver | None = None  # what the previous phase left open
+    previous_phase: str | None = None  # its name: participation there is this phase's starting point
 
     @property
     def unity(self) -> DecisionState | None:
@@ -97,18 +136,26 @@ class ReportView:
 
     @property
     def outstanding_cents(self) -> int:
-        return sum(i.total_cents for i in self.outstanding)
+        """What was still owed at the end of the day: each unpaid invoice less what had been paid on it by then."""
+        return sum(i.total_cents - i.paid_cents for i in self.outstanding)
 
 
 def report(db: Session, *, phase: str | None, as_of: date) -> ReportView:
+    """The report as things stood at the end of `as_of` (see services.as_of)."""
     target = get_phase(db, phase) if phase else (phase_on(db, as_of) or _nearest_phase(db, as_of))
-    view = next(p for p in list_phases(db) if p.number == target.number)
+    phases = list_phases(db)
+    view = next(p for p in phases if p.number == target.number)
+    previous = next((p for p in reversed(phases) if p.number < view.number), None)
     program = program_view(db)
-    end_of_day = datetime.combine(as_of, time.max, tzinfo=timezone.utc)
-    sessions = list_sessions(db, now=end_of_day, phase=str(view.number))
-    held = [s for s in sessions if s.status == SessionStatus.HELD and s.starts_local.date() <= as_of]
-    open_to_coops = [s for s in held if s.invitees]
+    end = end_of(db, as_of)
+    sessions = list_sessions(db, now=end, phase=str(view.number))
+    held = _held(sessions, as_of)
     money = _money(db, view, as_of)
+    invoices = list_invoices(db, today=as_of)
+    decisions = decision_states(db, as_of)
+    unity = next((d for d in decisions if d.kind == POINTS_OF_UNITY), None)
+    earlier_sessions = list_sessions(db, now=end, phase=str(previous.number)) if previous else []
+    earlier = _participation(db, _open_to_coops(_held(earlier_sessions, as_of)), as_of) if previous else []
     return ReportView(
         program=program.name,
         organization=program.organization,
@@ -120,14 +167,37 @@ def report(db: Session, *, phase: str | None, as_of: date) -> ReportView:
         cancelled=[s for s in sessions if s.status == SessionStatus.CANCELLED],
         upcoming=[s for s in sessions if s.status == SessionStatus.PLANNED and as_of < s.starts_local.date() <= as_of + timedelta(days=UPCOMING_DAYS)],
         to_close=[s for s in sessions if s.needs_closing],
-        participation=_participation(db, open_to_coops, as_of),
-        grid_sessions=open_to_coops[-GRID_SESSIONS:],
-        decisions=decision_states(db, as_of),
+        participation=_participation(db, _open_to_coops(held), as_of, earlier={row.slug: row.share for row in earlier}),
+        grid_sessions=_open_to_coops(held)[-GRID_SESSIONS:],
+        decisions=decisions,
         money=money,
         burn=_burn(db, view, as_of) if money else [],
         amendments=[describe_amendment(a) for a in money.contract.amendments if a.old_cap_minutes] if money else [],
-        invoices=[i for i in list_invoices(db, today=as_of) if i.issued_on is not None and i.issued_on <= as_of and _in_phase(i.period, view)],
-        actions=[a for a in list_actions(db, today=as_of, open_only=True)],
+        invoices=[i for i in invoices if i.issued_on is not None and _in_phase(i.period, view)],
+        actions=list_actions(db, today=as_of, open_only=True),
+        carry_over=_carry_over(db, previous, as_of, earlier_sessions, invoices, unity) if previous and as_of >= view.starts_on else None,
+        previous_phase=previous.name if previous else None,
+    )
+
+
+def _held(sessions: list[SessionView], as_of: date) -> list[SessionView]:
+    return [s for s in sessions if s.status == SessionStatus.HELD and s.starts_local.date() <= as_of]
+
+
+def _open_to_coops(held: list[SessionView]) -> list[SessionView]:
+    return [s for s in held if s.invitees]
+
+
+def _carry_over(
+    db: Session, previous: PhaseView, as_of: date, sessions: list[SessionView], invoices: list[InvoiceSummary], unity: DecisionState | None
+) -> CarryOver:
+    open_round = unity is not None and unity.status == DraftStatus.CIRCULATING and unity.circulated_on <= previous.ends_on
+    return CarryOver(
+        phase_name=previous.name,
+        milestones=[m for m in list_milestones(db, today=as_of, phase=str(previous.number)) if m.status != MilestoneStatus.DONE],
+        sessions_to_close=[s for s in sessions if s.needs_closing],
+        unpaid=[i for i in invoices if i.kind == "invoice" and i.status == "issued" and _in_phase(i.period, previous)],
+        unity_round=unity.version if open_round else None,
     )
 
 
@@ -152,18 +222,19 @@ def _money(db: Session, phase: PhaseView, as_of: date) -> BudgetView | None:
         return None
 
 
-def _participation(db: Session, held: list[SessionView], as_of: date) -> list[ParticipationRow]:
+def _participation(db: Session, held: list[SessionView], as_of: date, *, earlier: dict[str, int | None] | None = None) -> list[ParticipationRow]:
     rows = []
-    since = as_of - timedelta(days=NOT_REACHED_DAYS)
     attendance = [{i.slug: i.attendance for i in session.invitees} for session in held]
     for coop in sorted(active_coops_on(db, as_of), key=lambda c: c.name):
         marks = [by_coop.get(coop.slug, "") for by_coop in attendance]
         last = next((held[n].starts_local.date() for n in range(len(held) - 1, -1, -1) if marks[n] == Attendance.ATTENDED), None)
+        invited = sum(1 for m in marks if m)
         rows.append(
             ParticipationRow(
-                coop=coop.name, slug=coop.slug, invited=sum(1 for m in marks if m), attended=marks.count(Attendance.ATTENDED),
+                coop=coop.name, slug=coop.slug, invited=invited, attended=marks.count(Attendance.ATTENDED),
                 absent=marks.count(Attendance.ABSENT), excused=marks.count(Attendance.EXCUSED), last_attended=last,
-                not_reached=last is None or last < since, marks=marks[-GRID_SESSIONS:],
+                not_reached=is_not_reached(joined_on=coop.joined_on, invited=invited, last_attended=last, as_of=as_of),
+                marks=marks[-GRID_SESSIONS:], earlier_share=(earlier or {}).get(coop.slug),
             )
         )
     return rows

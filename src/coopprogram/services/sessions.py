@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from coopprogram.db import in_chunks
 from coopprogram.errors import Conflict, InvalidInput, NotFound
 from coopprogram.models import Attendance, Coop, Invitation, Phase, ProgramSession, SessionKind, SessionSeries, SessionStatus
+from coopprogram.services.as_of import end_of_day, local_day, not_yet, session_status
 from coopprogram.services.coops import active_coops_on, get_coop
 from coopprogram.services.phases import get_phase, phase_on
 from coopprogram.services.program import get_program
@@ -61,9 +62,20 @@ class SessionView:
     invitees: list[InviteeView]
     needs_closing: bool
     updated_at: datetime
+    cancelled_on: date | None = None
+    held_on: date | None = None  # the day it was closed
 
     def count(self, attendance: str) -> int:
         return sum(1 for invitee in self.invitees if invitee.attendance == attendance)
+
+
+def is_not_reached(*, joined_on: date | None, invited: int, last_attended: date | None, as_of: date) -> bool:
+    """No session attended in NOT_REACHED_DAYS days, for a co-op in the cohort that long and invited
+    to at least one held session (with none yet open to it, there is nothing to miss)."""
+    since = as_of - timedelta(days=NOT_REACHED_DAYS)
+    if not invited or (joined_on is not None and joined_on > since):
+        return False
+    return last_attended is None or last_attended < since
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -90,17 +102,25 @@ def session_views(db: Session, sessions: list[ProgramSession], *, now: datetime)
     for found in invitees.values():
         found.sort(key=lambda invitee: invitee.name)
     views = []
+    day = local_day(now, zone)
     for s in sessions:
         starts_local = utc_to_local(s.starts_at, zone)
         ends_at = s.starts_at + timedelta(minutes=s.minutes)
+        status = session_status(s, day)
+        # Attendance is recorded when a session is closed: before that day it was not known.
+        found = invitees[s.id] if status == SessionStatus.HELD else [
+            InviteeView(i.slug, i.name, Attendance.INVITED.value) for i in invitees[s.id]
+        ]
         views.append(
             SessionView(
                 id=s.id, uid=s.uid, title=s.title, kind=kinds[s.kind_id].slug, kind_name=kinds[s.kind_id].name,
                 phase_number=phases[s.phase_id], starts_local=starts_local, ends_local=utc_to_local(ends_at, zone),
                 starts_at=s.starts_at, minutes=s.minutes, timezone=zone, location=s.location, link=s.link,
-                facilitator=s.facilitator, status=s.status, cancel_reason=s.cancel_reason, notes=s.notes,
-                headcount=s.headcount, sequence=s.sequence, series_id=s.series_id, invitees=invitees[s.id],
-                needs_closing=s.status == SessionStatus.PLANNED and ends_at <= now, updated_at=s.updated_at,
+                facilitator=s.facilitator, status=status, cancel_reason=s.cancel_reason if status == SessionStatus.CANCELLED else "",
+                notes=s.notes, headcount=s.headcount if status == SessionStatus.HELD else None, sequence=s.sequence,
+                series_id=s.series_id, invitees=found, needs_closing=status == SessionStatus.PLANNED and ends_at <= now,
+                updated_at=s.updated_at, cancelled_on=s.cancelled_on if status == SessionStatus.CANCELLED else None,
+                held_on=s.held_on if status == SessionStatus.HELD else None,
             )
         )
     return views
@@ -117,14 +137,20 @@ def show_session(db: Session, *, session_id: int, now: datetime) -> SessionView:
     return session_views(db, [get_session(db, session_id)], now=now)[0]
 
 
+def end_of(db: Session, day: date) -> datetime:
+    """The last instant of a day in the program's time zone: the `now` of a view as of that day."""
+    return end_of_day(day, _zone(db))
+
+
 def list_sessions(
     db: Session, *, now: datetime, phase: str | None = None, upcoming: bool = False, coop: str | None = None
 ) -> list[SessionView]:
+    """Sessions as they stood at `now` (see services.as_of)."""
     query = select(ProgramSession).order_by(ProgramSession.starts_at, ProgramSession.id)
     if phase is not None:
         query = query.where(ProgramSession.phase_id == get_phase(db, phase).id)
     if upcoming:
-        query = query.where(ProgramSession.starts_at >= now, ProgramSession.status != SessionStatus.CANCELLED)
+        query = query.where(ProgramSession.starts_at >= now, not_yet(ProgramSession.cancelled_on, local_day(now, _zone(db))))
     if coop is not None:
         invited = select(Invitation.session_id).where(Invitation.coop_id == get_coop(db, coop).id)
         query = query.where(ProgramSession.id.in_(invited))
@@ -367,7 +393,10 @@ def reschedule_session(
     return session_views(db, targets, now=now)
 
 
-def cancel_session(db: Session, *, session_id: int, reason: str, now: datetime, series: bool = False) -> list[SessionView]:
+def cancel_session(
+    db: Session, *, session_id: int, reason: str, now: datetime, series: bool = False, on: date | None = None
+) -> list[SessionView]:
+    """Cancel a session (or the rest of its series), on `on` (default: the local day of `now`)."""
     session = get_session(db, session_id)
     targets = [t for t in _targets(db, session, series=series) if t.status != SessionStatus.CANCELLED]
     if not targets:
@@ -376,6 +405,7 @@ def cancel_session(db: Session, *, session_id: int, reason: str, now: datetime, 
         raise Conflict(f"Session {session_id} was already held; it cannot be cancelled.")
     for target in targets:
         target.status = SessionStatus.CANCELLED.value
+        target.cancelled_on = on or local_day(now, _zone(db))
         target.cancel_reason = clean_text(reason, what="reason", required=False, limit=500)
         touch(target, calendar_change=True)
         db.add(target)
@@ -390,12 +420,22 @@ def check_started(session: ProgramSession, now: datetime) -> None:
         raise InvalidInput(f"Session {session.id} has not happened yet; close it and record attendance once it has.")
 
 
-def mark_held(db: Session, *, session_id: int, now: datetime) -> SessionView:
+def record_held(db: Session, session: ProgramSession, *, now: datetime, on: date | None) -> None:
+    """Mark it held on `on` (default: the local day of `now`); a session stays closed on the day it first was."""
+    zone = _zone(db)
+    day = on or local_day(now, zone)
+    if day < utc_to_local(session.starts_at, zone).date():
+        raise InvalidInput(f"Session {session.id} starts on {utc_to_local(session.starts_at, zone):%Y-%m-%d}; it cannot be closed before that.")
+    session.status = SessionStatus.HELD.value
+    session.held_on = session.held_on or day
+
+
+def mark_held(db: Session, *, session_id: int, now: datetime, on: date | None = None) -> SessionView:
     session = get_session(db, session_id)
     check_started(session, now)
     if session.status == SessionStatus.HELD:
         raise Conflict(f"Session {session_id} is already marked held.")
-    session.status = SessionStatus.HELD.value
+    record_held(db, session, now=now, on=on)
     touch(session, calendar_change=False)
     db.add(session)
     db.flush()
@@ -420,8 +460,9 @@ def record_attendance(
     absent: list[str] = (),
     excused: list[str] = (),
     headcount: int | None = None,
+    on: date | None = None,
 ) -> SessionView:
-    """Who came, per invited co-op; recording it marks the session held."""
+    """Who came, per invited co-op; recording it marks the session held (closed on `on`)."""
     session = get_session(db, session_id)
     check_started(session, now)
     marks = [(slug, Attendance.ATTENDED) for slug in attended] + [(slug, Attendance.ABSENT) for slug in absent] + [(slug, Attendance.EXCUSED) for slug in excused]
@@ -443,7 +484,7 @@ def record_attendance(
         if headcount < 0 or headcount > 10_000:
             raise InvalidInput(f"A headcount of {headcount} is not possible.")
         session.headcount = headcount
-    session.status = SessionStatus.HELD.value
+    record_held(db, session, now=now, on=on)
     touch(session, calendar_change=False)
     db.add(session)
     db.flush()

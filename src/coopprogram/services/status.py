@@ -8,24 +8,24 @@ queries and small limits, so its cost does not grow with the number of sessions 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta, timezone
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy.orm import defer
-from sqlmodel import Session, func, select
+from sqlmodel import Session, case, func, select
 
 from coopprogram.models import (
-    Attendance, Coop, CoopStage, Invitation, Invoice, InvoiceKind, InvoiceStatus, MilestoneStatus, Phase, ProgramSession, SessionStatus,
+    Attendance, Coop, CoopStage, Invitation, InvoiceKind, InvoiceStatus, MilestoneStatus, Phase, ProgramSession,
     TimeEntry,
 )
+from coopprogram.services.as_of import end_of_day, local_day, session_held_clause, session_planned_clause
 from coopprogram.services.contracts import ContractView, contract_for_phase
 from coopprogram.services.coops import active_coops_on
-from coopprogram.services.invoices import InvoiceSummary, summary
+from coopprogram.services.invoices import InvoiceSummary, list_invoices
 from coopprogram.services.milestones import MilestoneView, list_milestones
 from coopprogram.services.phases import PhaseView, list_phases
 from coopprogram.services.program import ProgramView, program_view
-from coopprogram.services.sessions import NOT_REACHED_DAYS, SessionView, session_views
+from coopprogram.services.sessions import SessionView, is_not_reached, session_views
 from coopprogram.services.unity import unity_state, unity_summary
 from coopprogram.units import round_half_up
 
@@ -80,10 +80,11 @@ def program_status(db: Session, *, as_of: date) -> StatusView:
     elapsed = (as_of - current.starts_on).days + 1 if current else 0
     contract = contract_for_phase(db, current.number) if current else None
     used = _used_minutes(db, current, as_of) if contract else 0
-    end_of_day = datetime.combine(as_of, time.max, tzinfo=timezone.utc)
+    program = program_view(db)
+    end = end_of_day(as_of, program.timezone)
     return StatusView(
         as_of=as_of,
-        program=program_view(db),
+        program=program,
         phases=phases,
         current_phase=current,
         next_phase=upcoming,
@@ -102,9 +103,9 @@ def program_status(db: Session, *, as_of: date) -> StatusView:
         used_minutes=used,
         planned_minutes=round_half_up(Decimal(contract.hour_cap_minutes) * elapsed / current.days) if contract else 0,
         invoices_due=_invoices_due(db, as_of),
-        next_sessions=_next_sessions(db, current, as_of) if current else [],
-        sessions_to_close=_sessions_to_close(db, current, end_of_day) if current else 0,
-        not_reached=_not_reached(db, coops, as_of) if current else [],
+        next_sessions=_next_sessions(db, current, as_of, end) if current else [],
+        sessions_to_close=_sessions_to_close(db, current, as_of, end) if current else 0,
+        not_reached=_not_reached(db, coops, as_of, program.timezone) if current else [],
         unity_line=unity_summary(unity_state(db, as_of)) if current else "",
     )
 
@@ -120,52 +121,46 @@ def _used_minutes(db: Session, phase: PhaseView, as_of: date) -> int:
 
 
 def _invoices_due(db: Session, as_of: date) -> list[InvoiceSummary]:
-    rows = db.exec(
-        select(Invoice)
-        .options(defer(Invoice.snapshot))
-        .where(Invoice.kind == InvoiceKind.INVOICE, Invoice.status.in_([InvoiceStatus.ISSUED, InvoiceStatus.PAID]), Invoice.issued_on <= as_of)
-        .where((Invoice.paid_on.is_(None)) | (Invoice.paid_on > as_of))
-        .order_by(Invoice.sequence)
-    ).all()
-    # Unpaid as of the day: a payment recorded later does not count yet.
-    return [replace(summary(r, today=as_of), status=InvoiceStatus.ISSUED.value, overdue=r.due_on is not None and r.due_on < as_of) for r in rows]
+    return [i for i in list_invoices(db, today=as_of) if i.kind == InvoiceKind.INVOICE and i.status == InvoiceStatus.ISSUED]
 
 
 def _phase_id(db: Session, phase: PhaseView) -> int:
     return db.exec(select(Phase.id).where(Phase.number == phase.number)).one()
 
 
-def _next_sessions(db: Session, phase: PhaseView, as_of: date) -> list[SessionView]:
-    after = datetime.combine(as_of + timedelta(days=1), time.min, tzinfo=timezone.utc)
+def _next_sessions(db: Session, phase: PhaseView, as_of: date, end: datetime) -> list[SessionView]:
     rows = db.exec(
         select(ProgramSession)
-        .where(ProgramSession.status == SessionStatus.PLANNED, ProgramSession.starts_at >= after)
+        .where(session_planned_clause(as_of), ProgramSession.starts_at > end)
         .order_by(ProgramSession.starts_at)
         .limit(NEXT_SESSIONS_SHOWN)
     ).all()
-    return session_views(db, list(rows), now=after)
+    return session_views(db, list(rows), now=end)
 
 
-def _sessions_to_close(db: Session, phase: PhaseView, now: datetime) -> int:
-    # Planned sessions that started by now; those still running are not yet to close.
+def _sessions_to_close(db: Session, phase: PhaseView, as_of: date, end: datetime) -> int:
+    # Planned (as of the day) sessions that started by its end; those still running are not yet to close.
     rows = db.exec(
         select(ProgramSession.starts_at, ProgramSession.minutes).where(
-            ProgramSession.phase_id == _phase_id(db, phase), ProgramSession.status == SessionStatus.PLANNED, ProgramSession.starts_at <= now
+            ProgramSession.phase_id == _phase_id(db, phase), session_planned_clause(as_of), ProgramSession.starts_at <= end
         )
     ).all()
-    return sum(1 for starts_at, minutes in rows if starts_at + timedelta(minutes=minutes) <= now)
+    return sum(1 for starts_at, minutes in rows if starts_at + timedelta(minutes=minutes) <= end)
 
 
-def _not_reached(db: Session, coops, as_of: date) -> list[str]:  # noqa: ANN001 - CoopViews
-    since = datetime.combine(as_of - timedelta(days=NOT_REACHED_DAYS), time.min, tzinfo=timezone.utc)
-    until = datetime.combine(as_of, time.max, tzinfo=timezone.utc)
-    reached = set(
-        db.exec(
-            select(Coop.slug)
-            .join(Invitation, Invitation.coop_id == Coop.id)
-            .join(ProgramSession, ProgramSession.id == Invitation.session_id)
-            .where(Invitation.attendance == Attendance.ATTENDED, ProgramSession.starts_at >= since, ProgramSession.starts_at <= until)
-            .distinct()
-        ).all()
-    )
-    return [coop.name for coop in sorted(coops, key=lambda c: c.name) if coop.slug not in reached]
+def _not_reached(db: Session, coops, as_of: date, zone: str) -> list[str]:  # noqa: ANN001 - CoopViews
+    """Names of the co-ops `is_not_reached` picks, from one aggregate over the sessions held by the day."""
+    attended_at = case((Invitation.attendance == Attendance.ATTENDED, ProgramSession.starts_at))
+    rows = db.exec(
+        select(Invitation.coop_id, func.count(), func.max(attended_at))
+        .join(ProgramSession, ProgramSession.id == Invitation.session_id)
+        .where(session_held_clause(as_of))
+        .group_by(Invitation.coop_id)
+    ).all()
+    seen = {coop_id: (count, local_day(last, zone) if last else None) for coop_id, count, last in rows}
+    ids = dict(db.exec(select(Coop.slug, Coop.id)).all())
+    return [
+        coop.name for coop in sorted(coops, key=lambda c: c.name)
+        if is_not_reached(joined_on=coop.joined_on, invited=seen.get(ids[coop.slug], (0, None))[0],
+                          last_attended=seen.get(ids[coop.slug], (0, None))[1], as_of=as_of)
+    ]
