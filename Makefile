@@ -15,9 +15,15 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+# Calendar clients' parsers the tests read exports with (ical.js, pinned in package-lock.json);
+# only where node is installed: the tests that need it say so and run where it is.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "node/npm not found: the ical.js calendar test will be skipped"; fi
+
 # Byte-compile the package as a regular install does: the environment may forbid writing
 # bytecode (PYTHONDONTWRITEBYTECODE), and recompiling every module on each run slows start-up.
-install: $(VENV)/.installed
+install: $(VENV)/.installed node_modules/.installed
 	$(BIN)/python -m compileall -q src
 
 demo: install
@@ -43,4 +49,4 @@ stress: install
 	COOP_STRESS=1 $(BIN)/python -m pytest -q -s tests/stress
 
 clean:
-	rm -rf $(VENV) demo .pytest_cache .hypothesis
+	rm -rf $(VENV) node_modules demo .pytest_cache .hypothesis

@@ -6,7 +6,7 @@ from datetime import date, datetime, timezone
 import vobject
 
 from coopprogram.exporters.ics import render_ics
-from coopprogram.services import calendar, sessions
+from coopprogram.services import calendar, calendar_import, sessions
 from coopprogram.units import parse_local_datetime
 
 NOW = datetime(2022, 8, 31, tzinfo=timezone.utc)
@@ -97,11 +97,11 @@ def test_import_round_trip_updates_instead_of_duplicating(demo_url) -> None:
 
     exported = _export(demo_url, milestones=False)
     with unit_of_work(demo_url, write=True) as db:
-        report = calendar.import_calendar(db, data=exported)
+        report = calendar_import.import_calendar(db, data=exported)
     assert report.count("unchanged") == 21 and report.count("added") == 0
     moved = exported.replace(b"DTSTART;TZID=America/New_York:20220303T180000", b"DTSTART;TZID=America/New_York:20220303T183000")
     with unit_of_work(demo_url, write=True) as db:
-        report = calendar.import_calendar(db, data=moved)
+        report = calendar_import.import_calendar(db, data=moved)
         assert report.count("updated") == 1
         assert len(sessions.list_sessions(db, now=NOW)) == 21
 
@@ -118,12 +118,12 @@ def test_import_expands_recurrences_and_reports_outside(demo_url) -> None:
         "DTSTART:20221001T160000Z\r\nDTEND:20221001T170000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
     ).encode()
     with unit_of_work(demo_url, write=True) as db:
-        report = calendar.import_calendar(db, data=ics, kind="technical-assistance")
+        report = calendar_import.import_calendar(db, data=ics, kind="technical-assistance")
     added = [e.starts[:10] for e in report.events if e.action == "added"]
     assert added == ["2022-08-01", "2022-08-08", "2022-08-22", "2022-08-29"]
     assert [(e.title, e.action) for e in report.events if e.action == "outside"] == [("After the pilot", "outside")]
     with unit_of_work(demo_url, write=True) as db:
-        again = calendar.import_calendar(db, data=ics, kind="technical-assistance")
+        again = calendar_import.import_calendar(db, data=ics, kind="technical-assistance")
     assert again.count("added") == 0 and again.count("unchanged") == 4
 
 
@@ -137,7 +137,7 @@ def test_imported_session_belongs_to_the_phase_of_its_local_day(demo_url) -> Non
         "DTSTART:20220401T010000Z\r\nDTEND:20220401T020000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
     ).encode()
     with unit_of_work(demo_url, write=True) as db:
-        report = calendar.import_calendar(db, data=ics)
+        report = calendar_import.import_calendar(db, data=ics)
         assert [(e.starts, e.action) for e in report.events] == [("2022-03-31 21:00", "added")]
         [late] = [view for view in sessions.list_sessions(db, now=NOW) if view.title == "Late call"]
         assert late.phase_number == 1
@@ -151,4 +151,4 @@ def test_unreadable_file_is_refused(demo_url, unchanged) -> None:
 
     with unchanged(demo_url), pytest.raises(InvalidInput, match="not a calendar"):
         with unit_of_work(demo_url, write=True) as db:
-            calendar.import_calendar(db, data=b"this is not a calendar")
+            calendar_import.import_calendar(db, data=b"this is not a calendar")

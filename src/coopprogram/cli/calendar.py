@@ -42,16 +42,22 @@ def calendar_export(
 def calendar_import(
     file: Annotated[Path, typer.Argument(metavar="FILE.ics", help="A calendar file.", exists=True, dir_okay=False)],
     kind: Annotated[str, typer.Option(help="The kind given to new sessions.")] = "working-group",
+    force: Annotated[bool, typer.Option("--force", help="Also move or cancel sessions already held.")] = False,
 ) -> None:
     """Bring in sessions scheduled in another calendar, matched by UID (updated, not duplicated).
 
+    An event older than the session here (a lower SEQUENCE) is skipped; a held session is changed
+    only with --force. Every change made to what the file says is listed under its event.
+
     Example: coop calendar import google-export.ics --kind strategy
     """
-    from coopprogram.services.calendar import import_calendar
+    from coopprogram.services.calendar_import import import_calendar
 
     with database(write=True) as db:
-        report = import_calendar(db, data=read_bytes(file), kind=kind)
+        report = import_calendar(db, data=read_bytes(file), kind=kind, force=force)
     for event in report.events:
         say(f"{event.starts or '?'}  {event.title}: {event.action}" + (f" ({event.detail})" if event.detail else ""))
+        for note in event.notes:
+            say(f"    note: {note}")
     say(f"Imported {file}: {report.count('added')} added, {report.count('updated')} updated, {report.count('unchanged')} unchanged, "
         f"{report.count('outside')} outside every phase, {report.count('skipped')} skipped.")

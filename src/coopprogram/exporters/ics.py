@@ -1,12 +1,14 @@
 """The program calendar as iCalendar (RFC 5545) bytes, written by the icalendar library.
 
 The same CalendarView always gives the same bytes: no clock is read here, DTSTAMP is the
-event's stored update time, and the VTIMEZONE covers the program's fixed span of years.
+event's stored update time, and the VTIMEZONE (exporters/vtimezone) covers the program's years.
+An end that falls in the hour the clocks repeat is written in UTC, so every client (and a
+re-import) reads the session's stored length.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from coopprogram.services.calendar import CalendarView, SessionEvent
@@ -29,10 +31,20 @@ def session_description(event: SessionEvent) -> str:
     return "\n".join(lines)
 
 
+def _end(instant: datetime, zone: ZoneInfo) -> datetime:
+    """The end on the local clock, unless that clock time happens twice (then in UTC, which is never ambiguous)."""
+    local = instant.astimezone(zone)
+    if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
+        return instant.astimezone(timezone.utc)
+    return local
+
+
 def render_ics(view: CalendarView) -> bytes:
     # Properties are set through icalendar's own value types rather than `add()`, which looks
     # each type up again on every call: a third of the time on thousands of events, same bytes.
-    from icalendar import Calendar, Event, Timezone, vCategory, vDDDTypes, vInt, vText, vUri
+    from icalendar import Calendar, Event, vCategory, vDDDTypes, vInt, vText, vUri
+
+    from coopprogram.exporters.vtimezone import vtimezone
 
     zone = ZoneInfo(view.timezone)
     calendar = Calendar()
@@ -42,17 +54,19 @@ def render_ics(view: CalendarView) -> bytes:
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", view.name)
     calendar.add("x-wr-timezone", view.timezone)
-    calendar.add_component(
-        Timezone.from_tzid(view.timezone, first_date=date(view.first_day.year, 1, 1), last_date=date(view.last_day.year + 1, 12, 31))
-    )
+    if view.refresh_minutes:  # a subscribed feed: how often clients should fetch it again
+        calendar["REFRESH-INTERVAL"] = vDDDTypes(timedelta(minutes=view.refresh_minutes))
+        calendar["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"
+        calendar["X-PUBLISHED-TTL"] = vDDDTypes(timedelta(minutes=view.refresh_minutes))
+    calendar.add_component(vtimezone(view.timezone, view.first_day.year, view.last_day.year + 1))
     for item in view.sessions:
         event = Event()
         event["UID"] = vText(item.uid)
         event["DTSTAMP"] = vDDDTypes(item.stamp.replace(microsecond=0))
         event["SEQUENCE"] = vInt(item.sequence)
-        event["SUMMARY"] = vText(item.title)
+        event["SUMMARY"] = vText(f"Cancelled: {item.title}" if item.cancelled else item.title)  # for clients that ignore STATUS
         event["DTSTART"] = vDDDTypes(item.starts_at.astimezone(zone))
-        event["DTEND"] = vDDDTypes(item.ends_at.astimezone(zone))
+        event["DTEND"] = vDDDTypes(_end(item.ends_at, zone))
         if item.location:
             event["LOCATION"] = vText(item.location)
         if item.link:

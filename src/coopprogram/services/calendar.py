@@ -1,5 +1,5 @@
-"""The program calendar: sessions and milestones as calendar events (for the .ics export),
-and sessions scheduled elsewhere coming in from an .ics file, matched by UID.
+"""The program calendar: sessions and milestones as calendar events, for the .ics export, the
+published feeds and the CalDAV sync (the import is in calendar_import).
 
 Event identity never changes (a session's stored UID; a milestone's UID derived from the
 program's), and every change a calendar must notice raises the SEQUENCE.
@@ -8,20 +8,16 @@ program's), and every change a calendar must notice raises the SEQUENCE.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, select
 
-from coopprogram.errors import InvalidInput
-from coopprogram.models import Invitation, Milestone, Phase, ProgramSession, SessionKind, SessionSeries, SessionStatus
+from coopprogram.models import Invitation, Milestone, Phase, ProgramSession, SessionKind, SessionStatus
 from coopprogram.services.agenda import AgendaItemView, agendas_for
-from coopprogram.services.phases import get_phase, list_phases, phase_on
+from coopprogram.services.phases import get_phase, list_phases
 from coopprogram.services.program import get_program
 from coopprogram.services.coops import get_coop
-from coopprogram.services.sessions import MAX_SESSION_MINUTES, get_kind
-from coopprogram.services.text import clean_text
-from coopprogram.units import local_to_utc, utc_now, utc_to_local
 
 
 @dataclass(frozen=True)
@@ -60,6 +56,7 @@ class CalendarView:
     last_day: date
     sessions: list[SessionEvent]
     milestones: list[MilestoneEvent]
+    refresh_minutes: int = 0  # for a published feed: how often subscribed clients fetch it
 
 
 def milestone_uid(program_uid: str, milestone_id: int) -> str:
@@ -123,139 +120,3 @@ def mark_exported(db: Session, view: CalendarView) -> None:
             session.exported_sequence = sent[session.uid]
             db.add(session)
     db.flush()
-
-
-# --- import ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ImportedEvent:
-    title: str
-    starts: str
-    action: str  # added, updated, unchanged, outside, skipped
-    detail: str = ""
-
-
-@dataclass(frozen=True)
-class CalendarImport:
-    events: list[ImportedEvent] = field(default_factory=list)
-
-    def count(self, action: str) -> int:
-        return sum(1 for event in self.events if event.action == action)
-
-
-def import_calendar(db: Session, *, data: bytes, kind: str = "working-group") -> CalendarImport:
-    """Sessions from an .ics file: matched by UID (updated, never duplicated), recurring events
-    expanded within the phases, events outside every phase reported and left out."""
-    from icalendar import Calendar
-
-    try:
-        calendar = Calendar.from_ical(data)
-    except (ValueError, IndexError, KeyError) as error:
-        raise InvalidInput(f"The file is not a calendar (.ics) that can be read ({error}); nothing was imported.") from None
-    zone = get_program(db).timezone
-    session_kind = get_kind(db, kind)
-    phases = list_phases(db)
-    horizon = max((p.ends_on for p in phases), default=date.today())
-    results: list[ImportedEvent] = []
-    for component in calendar.walk("VEVENT"):
-        results.extend(_import_event(db, component, zone=zone, kind_id=session_kind.id, horizon=horizon))
-    db.flush()
-    return CalendarImport(results)
-
-
-def _as_utc(value: object, zone: str) -> datetime | None:
-    if isinstance(value, datetime):
-        if value.tzinfo is None:  # floating time: read it in the program's time zone
-            return local_to_utc(value, zone)
-        return value.astimezone(timezone.utc)
-    return None
-
-
-def _import_event(db: Session, event, *, zone: str, kind_id: int, horizon: date) -> list[ImportedEvent]:  # noqa: ANN001
-    title = clean_text(str(event.get("SUMMARY", "")) or "Untitled session", what="title", limit=200)
-    start_prop = event.get("DTSTART")
-    if start_prop is None:
-        return [ImportedEvent(title, "", "skipped", "no start time")]
-    try:
-        start = _as_utc(start_prop.dt, zone)
-    except ValueError as error:
-        return [ImportedEvent(title, str(start_prop.dt), "skipped", str(error))]
-    if start is None:
-        return [ImportedEvent(title, str(start_prop.dt), "skipped", "an all-day event is not a session")]
-    end_prop, duration_prop = event.get("DTEND"), event.get("DURATION")
-    end = _as_utc(end_prop.dt, zone) if end_prop is not None else (start + duration_prop.dt if duration_prop is not None else start + timedelta(hours=1))
-    minutes = max(1, min(int((end - start).total_seconds() // 60), MAX_SESSION_MINUTES))
-    fields = dict(
-        title=title,
-        location=clean_text(str(event.get("LOCATION", "")), what="location", required=False, limit=300),
-        link=str(event.get("URL", "")).strip()[:500],
-        status=SessionStatus.CANCELLED.value if str(event.get("STATUS", "")).upper() == "CANCELLED" else None,
-    )
-    uid = str(event.get("UID", "")).strip() or str(uuid.uuid5(uuid.NAMESPACE_URL, f"{title}|{start.isoformat()}"))
-    if event.get("RRULE") is None:
-        return [_upsert(db, uid=uid, start=start, zone=zone, minutes=minutes, kind_id=kind_id, series_id=None, **fields)]
-    return _import_series(db, event, uid=uid, start=start, minutes=minutes, kind_id=kind_id, horizon=horizon, zone=zone, fields=fields)
-
-
-def _import_series(db: Session, event, *, uid: str, start: datetime, minutes: int, kind_id: int, horizon: date, zone: str, fields: dict) -> list[ImportedEvent]:  # noqa: ANN001
-    from dateutil.rrule import rruleset, rrulestr
-
-    rule_text = event.get("RRULE").to_ical().decode()
-    local_start = start.astimezone(_tz(zone))
-    rules = rruleset()
-    rules.rrule(rrulestr(rule_text, dtstart=local_start))
-    for exdate in _exdates(event):
-        rules.exdate(exdate.astimezone(_tz(zone)) if isinstance(exdate, datetime) else exdate)
-    until = datetime.combine(horizon, time.max, tzinfo=_tz(zone))
-    series = SessionSeries(rule=rule_text.split(";UNTIL=")[0], until=horizon)
-    db.add(series)
-    db.flush()
-    results = []
-    for occurrence in rules.between(local_start, until, inc=True)[:200]:
-        occurrence_uid = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{uid}#{occurrence.astimezone(timezone.utc).isoformat()}"))
-        results.append(_upsert(db, uid=occurrence_uid, start=occurrence.astimezone(timezone.utc), zone=zone, minutes=minutes, kind_id=kind_id, series_id=series.id, **fields))
-    return results
-
-
-def _tz(zone: str):  # noqa: ANN202
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(zone)
-
-
-def _exdates(event) -> list:  # noqa: ANN001
-    found = event.get("EXDATE")
-    if found is None:
-        return []
-    groups = found if isinstance(found, list) else [found]
-    return [item.dt for group in groups for item in group.dts]
-
-
-def _upsert(
-    db: Session, *, uid: str, start: datetime, zone: str, minutes: int, kind_id: int, series_id: int | None, title: str, location: str, link: str, status: str | None,
-) -> ImportedEvent:
-    local = utc_to_local(start, zone)  # the program's day decides the phase, as when scheduling
-    local_label = f"{local:%Y-%m-%d %H:%M}"
-    phase = phase_on(db, local.date())
-    if phase is None:
-        return ImportedEvent(title, local_label, "outside", "outside every phase: not imported")
-    session = db.exec(select(ProgramSession).where(ProgramSession.uid == uid)).first()
-    if session is None:
-        db.add(ProgramSession(
-            uid=uid, series_id=series_id, kind_id=kind_id, phase_id=phase.id, title=title, starts_at=start, minutes=minutes,
-            location=location, link=link, status=status or SessionStatus.PLANNED.value,
-        ))
-        return ImportedEvent(title, local_label, "added")
-    changes = {"title": title, "starts_at": start, "minutes": minutes, "location": location, "link": link, "phase_id": phase.id}
-    if status:
-        changes["status"] = status
-    changed = [name for name, value in changes.items() if getattr(session, name) != value]
-    if not changed:
-        return ImportedEvent(title, local_label, "unchanged")
-    for name in changed:
-        setattr(session, name, changes[name])
-    session.sequence += 1
-    session.updated_at = utc_now()
-    db.add(session)
-    return ImportedEvent(title, local_label, "updated", ", ".join(changed))

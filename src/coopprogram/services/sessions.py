@@ -60,6 +60,7 @@ class SessionView:
     invitees: list[InviteeView]
     needs_closing: bool
     updated_at: datetime
+    time_span: str  # "18:00–19:30"; with the zone's abbreviations when the clocks change in between
 
     def count(self, attendance: str) -> int:
         return sum(1 for invitee in self.invitees if invitee.attendance == attendance)
@@ -70,6 +71,17 @@ class SessionView:
 
 def _zone(db: Session) -> str:
     return get_program(db).timezone
+
+
+def time_span(starts_at: datetime, ends_at: datetime, zone: str) -> str:
+    """Start and end on the local clock; when the clocks change during the session (00:30 EDT–01:30 EST
+    is two hours) each time carries its abbreviation, so the end is not misread."""
+    from zoneinfo import ZoneInfo
+
+    start, end = starts_at.astimezone(ZoneInfo(zone)), ends_at.astimezone(ZoneInfo(zone))
+    if start.utcoffset() == end.utcoffset():
+        return f"{start:%H:%M}–{end:%H:%M}"
+    return f"{start:%H:%M %Z}–{end:%H:%M %Z}"
 
 
 def session_views(db: Session, sessions: list[ProgramSession], *, now: datetime) -> list[SessionView]:
@@ -100,6 +112,7 @@ def session_views(db: Session, sessions: list[ProgramSession], *, now: datetime)
                 facilitator=s.facilitator, status=s.status, cancel_reason=s.cancel_reason, notes=s.notes,
                 headcount=s.headcount, sequence=s.sequence, series_id=s.series_id, invitees=invitees[s.id],
                 needs_closing=s.status == SessionStatus.PLANNED and ends_at <= now, updated_at=s.updated_at,
+                time_span=time_span(s.starts_at, ends_at, zone),
             )
         )
     return views
@@ -152,7 +165,7 @@ def _check_minutes(minutes: int) -> int:
     return minutes
 
 
-def _check_link(link: str) -> str:
+def check_link(link: str) -> str:
     link = clean_text(link, what="link", required=False, limit=500)
     if link and (not link.startswith(("https://", "http://")) or " " in link):
         raise InvalidInput(f"'{link}' is not a web link: give the full address, starting with https://.")
@@ -165,7 +178,7 @@ def _checked_details(**given: object) -> dict[str, object]:
         "title": lambda value: clean_text(value, what="title", limit=200),
         "minutes": _check_minutes,
         "location": lambda value: clean_text(value, what="location", required=False, limit=300),
-        "link": _check_link,
+        "link": check_link,
         "facilitator": lambda value: clean_text(value, what="facilitator", required=False, limit=200),
     }
     return {name: checks[name](value) for name, value in given.items() if value is not None}
