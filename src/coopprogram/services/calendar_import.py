@@ -124,12 +124,16 @@ def _import_series(context: _Context, calendar, uid: str, components: list) -> l
     from icalendar import Calendar
 
     master = next(c for c in components if "RRULE" in c or "RDATE" in c)
-    for rule in master.get("RRULE") if isinstance(master.get("RRULE"), list) else [master.get("RRULE")] if "RRULE" in master else []:
-        frequency = (rule.get("FREQ") or [""])[0]
-        if frequency in _TOO_FREQUENT or any(len(rule.get(part, [])) > 1 for part in ("BYHOUR", "BYMINUTE", "BYSECOND")):
+    for rule in _listed(master, "RRULE"):
+        try:
+            frequency = (rule.get("FREQ") or [""])[0]
+            several_a_day = any(len(rule.get(part, [])) > 1 for part in ("BYHOUR", "BYMINUTE", "BYSECOND"))
+        except Exception as error:  # noqa: BLE001 - icalendar reports a broken RRULE when it is first read
+            raise _Skip(f"its repeat rule cannot be read ({str(error).split(': ', 1)[-1][:200]}); correct it in the calendar it came from") from None
+        if frequency in _TOO_FREQUENT or several_a_day:
             raise _Skip(f"its rule repeats within a day ({rule.to_ical().decode()}); a session series meets at most once a day")
     for name in ("EXDATE", "RDATE"):
-        for group in master.get(name) if isinstance(master.get(name), list) else [master.get(name)] if name in master else []:
+        for group in _listed(master, name):
             if any(not isinstance(value.dt, datetime) for value in group.dts):
                 raise _Skip(f"its {name} gives a day without a time; give each date with the meeting's time")
     if not isinstance(master.decoded("DTSTART", None), datetime):
@@ -155,6 +159,12 @@ def _import_series(context: _Context, calendar, uid: str, components: list) -> l
         context.db.flush()
         series_id = series.id
     return [_apply(context, occurrence, uid=occurrence_uid, series_id=series_id) for occurrence, occurrence_uid in zip(occurrences, uids)]
+
+
+def _listed(event, name: str) -> list:  # noqa: ANN001
+    """A property that may appear several times, always as a list."""
+    found = event.get(name)
+    return [] if found is None else found if isinstance(found, list) else [found]
 
 
 def _occurrence_uid(uid: str, occurrence) -> str:  # noqa: ANN001
