@@ -18,9 +18,14 @@ def calendar_export(
     output: OutputFile = None,
     phase: Annotated[str | None, typer.Option(help="Only this phase: 1, 2, I or II.")] = None,
     coop: Annotated[str | None, typer.Option(metavar="SLUG", help="One co-op's feed: the sessions it is invited to.")] = None,
-    milestones: Annotated[bool, typer.Option("--milestones/--no-milestones", help="Include milestones as all-day events.")] = True,
+    milestones: Annotated[
+        bool | None, typer.Option("--milestones/--no-milestones", help="Include milestones as all-day events (default: yes, but not in a co-op's feed).")
+    ] = None,
 ) -> None:
-    """Write the calendar (.ics) for Google Calendar, Outlook, Apple Calendar or Thunderbird; re-importing updates events.
+    """Write the calendar (.ics) once, for Google Calendar, Outlook, Apple Calendar or Thunderbird.
+
+    A file imported into a calendar is a copy: to keep calendars up to date, use
+    `coop calendar publish` (subscription links) or `coop calendar sync` (CalDAV).
 
     Example: coop calendar export -o sei-program.ics --phase I
     """
@@ -35,7 +40,7 @@ def calendar_export(
         emit_bytes(data)
         return
     write_bytes(output, data)
-    say(f"{len(view.sessions)} sessions" + (f" and {len(view.milestones)} milestones" if milestones else "") + ".")
+    say(f"{len(view.sessions)} sessions" + (f" and {len(view.milestones)} milestones" if view.milestones else "") + ".")
 
 
 @app.command("import")

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, select
 
-from coopprogram.models import Invitation, Milestone, Phase, ProgramSession, SessionKind, SessionStatus
+from coopprogram.models import Invitation, Milestone, WithdrawnInvitation, Phase, ProgramSession, SessionKind, SessionStatus
 from coopprogram.services.agenda import AgendaItemView, agendas_for
 from coopprogram.services.phases import get_phase, list_phases
 from coopprogram.services.program import get_program
@@ -63,9 +63,16 @@ def milestone_uid(program_uid: str, milestone_id: int) -> str:
     return str(uuid.uuid5(uuid.UUID(program_uid), f"milestone/{milestone_id}"))
 
 
-def calendar_view(db: Session, *, phase: str | None = None, coop: str | None = None, milestones: bool = True) -> CalendarView:
+def calendar_view(
+    db: Session, *, phase: str | None = None, coop: str | None = None, milestones: bool | None = None, refresh_minutes: int = 0
+) -> CalendarView:
+    """The whole program's calendar, or one co-op's feed: the sessions it is invited to, and those it
+    was taken off (cancelled for it). Milestones are internal: in a co-op's feed only when asked."""
     program = get_program(db)
     phases = list_phases(db)
+    chosen = get_coop(db, coop) if coop is not None else None
+    if milestones is None:
+        milestones = chosen is None
     # Sessions, their kinds and agendas in a fixed number of queries; a calendar never needs
     # who was invited (the co-op feed is filtered in the query).
     columns = (
@@ -76,8 +83,11 @@ def calendar_view(db: Session, *, phase: str | None = None, coop: str | None = N
     query = select(*columns).order_by(ProgramSession.starts_at, ProgramSession.id)
     if phase is not None:
         query = query.where(ProgramSession.phase_id == get_phase(db, phase).id)
-    if coop is not None:
-        query = query.where(ProgramSession.id.in_(select(Invitation.session_id).where(Invitation.coop_id == get_coop(db, coop).id)))
+    withdrawn: set[int] = set()
+    if chosen is not None:
+        invited = select(Invitation.session_id).where(Invitation.coop_id == chosen.id)
+        withdrawn = set(db.exec(select(WithdrawnInvitation.session_id).where(WithdrawnInvitation.coop_id == chosen.id)).all())
+        query = query.where(ProgramSession.id.in_(invited) | ProgramSession.id.in_(select(WithdrawnInvitation.session_id).where(WithdrawnInvitation.coop_id == chosen.id)))
     sessions = list(db.exec(query).all())
     kinds = {kind.id: kind.name for kind in db.exec(select(SessionKind)).all()}
     agendas = agendas_for(db, sessions)
@@ -85,7 +95,8 @@ def calendar_view(db: Session, *, phase: str | None = None, coop: str | None = N
         SessionEvent(
             uid=s.uid, sequence=s.sequence, stamp=s.updated_at, title=s.title, kind_name=kinds[s.kind_id], starts_at=s.starts_at,
             ends_at=s.starts_at + timedelta(minutes=s.minutes), location=s.location, link=s.link, facilitator=s.facilitator,
-            cancelled=s.status == SessionStatus.CANCELLED, cancel_reason=s.cancel_reason, agenda=agendas[s.id].items,
+            cancelled=s.status == SessionStatus.CANCELLED or s.id in withdrawn,
+            cancel_reason=f"{chosen.name} is no longer invited" if s.id in withdrawn else s.cancel_reason, agenda=agendas[s.id].items,
         )
         for s in sessions
     ]
@@ -100,9 +111,10 @@ def calendar_view(db: Session, *, phase: str | None = None, coop: str | None = N
         ]
     starts = [p.starts_on for p in phases] or [date.today()]
     ends = [p.ends_on for p in phases] or [date.today()]
+    name = f"{program.short_name} {program.name}" + (f" – {chosen.name}" if chosen is not None else "")
     return CalendarView(
-        name=f"{program.short_name} {program.name}", timezone=program.timezone, first_day=min(starts), last_day=max(ends),
-        sessions=events, milestones=days,
+        name=name, timezone=program.timezone, first_day=min(starts), last_day=max(ends),
+        sessions=events, milestones=days, refresh_minutes=refresh_minutes,
     )
 
 

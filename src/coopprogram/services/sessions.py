@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from coopprogram.db import in_chunks
 from coopprogram.errors import Conflict, InvalidInput, NotFound
-from coopprogram.models import Attendance, Coop, Invitation, Phase, ProgramSession, SessionKind, SessionSeries, SessionStatus
+from coopprogram.models import Attendance, Coop, Invitation, Phase, ProgramSession, SessionKind, SessionSeries, SessionStatus, WithdrawnInvitation
 from coopprogram.services.coops import active_coops_on, get_coop
 from coopprogram.services.phases import get_phase, phase_on
 from coopprogram.services.program import get_program
@@ -333,27 +333,36 @@ def edit_session(
     targets = _targets(db, session, series=series)
     zone = _zone(db)
     for target in targets:
-        moved = any(getattr(target, name) != value for name, value in changes.items() if name in ("minutes", "location", "link"))
+        # Every detail here shows in the calendar event (title, length, place, link, facilitator, kind).
+        shown = any(getattr(target, name) != value for name, value in changes.items())
         for name, value in changes.items():
             setattr(target, name, value)
         if invite is not None:
-            _set_invitees(db, target, _invitees(db, invite, on=utc_to_local(target.starts_at, zone).date()))
-        _touch(target, calendar_change=moved)
+            shown |= _set_invitees(db, target, _invitees(db, invite, on=utc_to_local(target.starts_at, zone).date()))
+        _touch(target, calendar_change=shown)
         db.add(target)
     db.flush()
     return session_views(db, targets, now=now)
 
 
-def _set_invitees(db: Session, session: ProgramSession, coops: list[Coop]) -> None:
+def _set_invitees(db: Session, session: ProgramSession, coops: list[Coop]) -> bool:
+    """Invite exactly `coops`; a co-op taken off keeps a withdrawal, so its feed shows the event cancelled.
+    True when the invitations changed."""
     wanted = {coop.id for coop in coops}
     current = {i.coop_id: i for i in db.exec(select(Invitation).where(Invitation.session_id == session.id)).all()}
+    withdrawn = {w.coop_id: w for w in db.exec(select(WithdrawnInvitation).where(WithdrawnInvitation.session_id == session.id)).all()}
     for coop_id, invitation in current.items():
         if coop_id not in wanted:
             if invitation.attendance != Attendance.INVITED:
                 raise Conflict(f"Attendance is already recorded for a co-op you would uninvite from session {session.id}.")
             db.delete(invitation)
+            db.add(WithdrawnInvitation(session_id=session.id, coop_id=coop_id))
     for coop_id in wanted - current.keys():
+        if coop_id in withdrawn:
+            db.delete(withdrawn[coop_id])
         db.add(Invitation(session_id=session.id, coop_id=coop_id))
+    db.flush()
+    return wanted != current.keys()
 
 
 def reschedule_session(
