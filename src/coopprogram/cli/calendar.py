@@ -8,9 +8,10 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import database
+from coopprogram.errors import CoopError
 from coopprogram.cli.output import group, OutputFile, emit_bytes, read_bytes, say, write_bytes
 
-app = group("The .ics calendar: export for the co-ops' calendars, import from other calendars.")
+app = group("The .ics calendar: publish feeds the co-ops subscribe to, sync to a CalDAV calendar, export and import files.")
 
 
 @app.command("export")
@@ -66,3 +67,57 @@ def calendar_import(
             say(f"    note: {note}")
     say(f"Imported {file}: {report.count('added')} added, {report.count('updated')} updated, {report.count('unchanged')} unchanged, "
         f"{report.count('outside')} outside every phase, {report.count('skipped')} skipped.")
+
+
+@app.command("publish")
+def calendar_publish(
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="A folder served on the web, or a synced folder (Nextcloud, Dropbox...).", file_okay=False)],
+    base_url: Annotated[str, typer.Option(metavar="URL", help="The web address of DIR, to print full subscription links.")] = "",
+    rotate: Annotated[str | None, typer.Option(metavar="SLUG|all", help="Give a co-op's feed (or every feed) a new secret name first; old links stop working.")] = None,
+) -> None:
+    """Write the program's calendar and one per co-op, to subscribe to: calendars then update themselves.
+
+    Each co-op's file has a secret name (kept in the database); the links page, also under a
+    secret name, lists the link to send each co-op. Publishing again rewrites only the files
+    that changed and removes files left by rotated names.
+
+    Example: coop calendar publish /var/www/calendars --base-url https://sei.example.org/calendars
+    """
+    from coopprogram.exporters.feeds import PLACEHOLDER, links_page
+    from coopprogram.exporters.ics import EventCache, render_ics
+    from coopprogram.services.calendar_publish import PUBLISHED_NAME, publication, rotate_secrets
+    from coopprogram.services.sessions import check_link
+
+    if base_url:
+        base_url = check_link(base_url)
+    with database(write=True) as db:
+        rotated = rotate_secrets(db, slug=rotate) if rotate else []
+        published = publication(db)
+    cache = EventCache()
+    files = {feed.file_name: render_ics(feed.view, cache=cache) for feed in published.feeds}
+    files[published.links_file] = links_page(published, base_url).encode()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not (folder / "index.html").exists():  # a web server must not list the secret names
+            files["index.html"] = PLACEHOLDER.encode()
+        changed = [name for name, data in files.items() if not _holds(folder / name, data)]
+        stale = [path for path in folder.iterdir() if PUBLISHED_NAME.match(path.name) and path.name not in files]
+        for path in stale:
+            path.unlink()
+    except OSError as error:
+        raise CoopError(f"Could not publish to {folder}: {error.strerror}. Choose a folder you can write to.") from None
+    for name in changed:
+        write_bytes(folder / name, files[name])
+    if rotated:
+        say(f"New links for: {', '.join(rotated)}. Send them the new links; the old ones no longer work.")
+    say(f"Published {len(published.feeds)} calendars to {folder}: {len(changed)} written, {len(files) - len(changed)} unchanged, "
+        f"{len(stale)} old files removed.")
+    say(f"The link for each co-op: {folder / published.links_file}")
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether the file already holds exactly these bytes (then it is left alone: clients see no change)."""
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except FileNotFoundError:
+        return False

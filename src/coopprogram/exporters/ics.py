@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from coopprogram.services.calendar import CalendarView, SessionEvent
+from coopprogram.services.calendar import CalendarView, MilestoneEvent, SessionEvent
 
 PRODID = "-//coopprogram//coop program calendar//EN"
 
@@ -39,51 +39,89 @@ def _end(instant: datetime, zone: ZoneInfo) -> datetime:
     return local
 
 
-def render_ics(view: CalendarView) -> bytes:
+def _session_event(item: SessionEvent, zone: ZoneInfo) -> bytes:
     # Properties are set through icalendar's own value types rather than `add()`, which looks
     # each type up again on every call: a third of the time on thousands of events, same bytes.
-    from icalendar import Calendar, Event, vCategory, vDDDTypes, vInt, vText, vUri
+    from icalendar import Event, vCategory, vDDDTypes, vInt, vText, vUri
+
+    event = Event()
+    event["UID"] = vText(item.uid)
+    event["DTSTAMP"] = vDDDTypes(item.stamp.replace(microsecond=0))
+    event["SEQUENCE"] = vInt(item.sequence)
+    event["SUMMARY"] = vText(f"Cancelled: {item.title}" if item.cancelled else item.title)  # for clients that ignore STATUS
+    event["DTSTART"] = vDDDTypes(item.starts_at.astimezone(zone))
+    event["DTEND"] = vDDDTypes(_end(item.ends_at, zone))
+    if item.location:
+        event["LOCATION"] = vText(item.location)
+    if item.link:
+        event["URL"] = vUri(item.link)
+    event["DESCRIPTION"] = vText(session_description(item))
+    event["CATEGORIES"] = vCategory([item.kind_name])
+    event["STATUS"] = vText("CANCELLED" if item.cancelled else "CONFIRMED")
+    return event.to_ical()
+
+
+def _milestone_event(item: MilestoneEvent) -> bytes:
+    from icalendar import Event, vDDDTypes, vInt, vText
+
+    event = Event()
+    event["UID"] = vText(item.uid)
+    event["DTSTAMP"] = vDDDTypes(item.stamp.replace(microsecond=0))
+    event["SEQUENCE"] = vInt(item.sequence)
+    event["SUMMARY"] = vText(f"Milestone due: {item.title}" + (" (done)" if item.done else ""))
+    event["DTSTART"] = vDDDTypes(item.day)
+    event["DTEND"] = vDDDTypes(item.day + timedelta(days=1))  # all-day: the end is exclusive
+    event["DESCRIPTION"] = vText(f"{item.phase_name} milestone")
+    event["TRANSP"] = vText("TRANSPARENT")  # a due date does not make anyone busy
+    return event.to_ical()
+
+
+def _head(view: CalendarView, *, name: bool = True) -> bytes:
+    """The calendar's properties and its VTIMEZONE: everything before the events."""
+    from icalendar import Calendar, vDDDTypes
 
     from coopprogram.exporters.vtimezone import vtimezone
 
-    zone = ZoneInfo(view.timezone)
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", view.name)
-    calendar.add("x-wr-timezone", view.timezone)
+    if name:  # a whole calendar; a single event stored on a CalDAV server carries no METHOD or name
+        calendar.add("method", "PUBLISH")
+        calendar.add("x-wr-calname", view.name)
+        calendar.add("x-wr-timezone", view.timezone)
     if view.refresh_minutes:  # a subscribed feed: how often clients should fetch it again
         calendar["REFRESH-INTERVAL"] = vDDDTypes(timedelta(minutes=view.refresh_minutes))
         calendar["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"
         calendar["X-PUBLISHED-TTL"] = vDDDTypes(timedelta(minutes=view.refresh_minutes))
     calendar.add_component(vtimezone(view.timezone, view.first_day.year, view.last_day.year + 1))
-    for item in view.sessions:
-        event = Event()
-        event["UID"] = vText(item.uid)
-        event["DTSTAMP"] = vDDDTypes(item.stamp.replace(microsecond=0))
-        event["SEQUENCE"] = vInt(item.sequence)
-        event["SUMMARY"] = vText(f"Cancelled: {item.title}" if item.cancelled else item.title)  # for clients that ignore STATUS
-        event["DTSTART"] = vDDDTypes(item.starts_at.astimezone(zone))
-        event["DTEND"] = vDDDTypes(_end(item.ends_at, zone))
-        if item.location:
-            event["LOCATION"] = vText(item.location)
-        if item.link:
-            event["URL"] = vUri(item.link)
-        event["DESCRIPTION"] = vText(session_description(item))
-        event["CATEGORIES"] = vCategory([item.kind_name])
-        event["STATUS"] = vText("CANCELLED" if item.cancelled else "CONFIRMED")
-        calendar.add_component(event)
-    for item in view.milestones:
-        event = Event()
-        event["UID"] = vText(item.uid)
-        event["DTSTAMP"] = vDDDTypes(item.stamp.replace(microsecond=0))
-        event["SEQUENCE"] = vInt(item.sequence)
-        event["SUMMARY"] = vText(f"Milestone due: {item.title}" + (" (done)" if item.done else ""))
-        event["DTSTART"] = vDDDTypes(item.day)
-        event["DTEND"] = vDDDTypes(item.day + timedelta(days=1))  # all-day: the end is exclusive
-        event["DESCRIPTION"] = vText(f"{item.phase_name} milestone")
-        event["TRANSP"] = vText("TRANSPARENT")  # a due date does not make anyone busy
-        calendar.add_component(event)
-    return calendar.to_ical()
+    return calendar.to_ical().removesuffix(_END)
+
+
+_END = b"END:VCALENDAR\r\n"
+
+
+class EventCache:
+    """Each event's bytes, rendered once however many feeds carry it (the publish writes one feed per co-op)."""
+
+    def __init__(self) -> None:
+        self._rendered: dict[int, tuple[object, bytes]] = {}
+
+    def session(self, item: SessionEvent, zone: ZoneInfo) -> bytes:
+        found = self._rendered.get(id(item))
+        if found is None or found[0] is not item:
+            found = (item, _session_event(item, zone))
+            self._rendered[id(item)] = found
+        return found[1]
+
+
+def render_ics(view: CalendarView, *, cache: EventCache | None = None) -> bytes:
+    zone = ZoneInfo(view.timezone)
+    cache = cache or EventCache()
+    events = [cache.session(item, zone) for item in view.sessions] + [_milestone_event(item) for item in view.milestones]
+    return _head(view) + b"".join(events) + _END
+
+
+def render_event(view: CalendarView, item: SessionEvent) -> bytes:
+    """One session as a calendar object of its own (with its VTIMEZONE), as CalDAV servers store events."""
+    return _head(view, name=False) + _session_event(item, ZoneInfo(view.timezone)) + _END

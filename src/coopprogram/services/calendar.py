@@ -8,7 +8,8 @@ program's), and every change a calendar must notice raises the SEQUENCE.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, select
@@ -66,15 +67,14 @@ def milestone_uid(program_uid: str, milestone_id: int) -> str:
 def calendar_view(
     db: Session, *, phase: str | None = None, coop: str | None = None, milestones: bool | None = None, refresh_minutes: int = 0
 ) -> CalendarView:
-    """The whole program's calendar, or one co-op's feed: the sessions it is invited to, and those it
-    was taken off (cancelled for it). Milestones are internal: in a co-op's feed only when asked."""
+    """The whole program's calendar, or one co-op's feed (see coop_feed). Milestones are internal:
+    in a co-op's feed only when asked."""
     program = get_program(db)
     phases = list_phases(db)
     chosen = get_coop(db, coop) if coop is not None else None
     if milestones is None:
         milestones = chosen is None
-    # Sessions, their kinds and agendas in a fixed number of queries; a calendar never needs
-    # who was invited (the co-op feed is filtered in the query).
+    # Sessions, their kinds and agendas in a fixed number of queries.
     columns = (
         ProgramSession.id, ProgramSession.uid, ProgramSession.sequence, ProgramSession.updated_at, ProgramSession.title,
         ProgramSession.kind_id, ProgramSession.starts_at, ProgramSession.minutes, ProgramSession.location, ProgramSession.link,
@@ -83,11 +83,11 @@ def calendar_view(
     query = select(*columns).order_by(ProgramSession.starts_at, ProgramSession.id)
     if phase is not None:
         query = query.where(ProgramSession.phase_id == get_phase(db, phase).id)
-    withdrawn: set[int] = set()
     if chosen is not None:
-        invited = select(Invitation.session_id).where(Invitation.coop_id == chosen.id)
-        withdrawn = set(db.exec(select(WithdrawnInvitation.session_id).where(WithdrawnInvitation.coop_id == chosen.id)).all())
-        query = query.where(ProgramSession.id.in_(invited) | ProgramSession.id.in_(select(WithdrawnInvitation.session_id).where(WithdrawnInvitation.coop_id == chosen.id)))
+        query = query.where(
+            ProgramSession.id.in_(select(Invitation.session_id).where(Invitation.coop_id == chosen.id))
+            | ProgramSession.id.in_(select(WithdrawnInvitation.session_id).where(WithdrawnInvitation.coop_id == chosen.id))
+        )
     sessions = list(db.exec(query).all())
     kinds = {kind.id: kind.name for kind in db.exec(select(SessionKind)).all()}
     agendas = agendas_for(db, sessions)
@@ -95,8 +95,7 @@ def calendar_view(
         SessionEvent(
             uid=s.uid, sequence=s.sequence, stamp=s.updated_at, title=s.title, kind_name=kinds[s.kind_id], starts_at=s.starts_at,
             ends_at=s.starts_at + timedelta(minutes=s.minutes), location=s.location, link=s.link, facilitator=s.facilitator,
-            cancelled=s.status == SessionStatus.CANCELLED or s.id in withdrawn,
-            cancel_reason=f"{chosen.name} is no longer invited" if s.id in withdrawn else s.cancel_reason, agenda=agendas[s.id].items,
+            cancelled=s.status == SessionStatus.CANCELLED, cancel_reason=s.cancel_reason, agenda=agendas[s.id].items,
         )
         for s in sessions
     ]
@@ -111,11 +110,37 @@ def calendar_view(
         ]
     starts = [p.starts_on for p in phases] or [date.today()]
     ends = [p.ends_on for p in phases] or [date.today()]
-    name = f"{program.short_name} {program.name}" + (f" – {chosen.name}" if chosen is not None else "")
-    return CalendarView(
-        name=name, timezone=program.timezone, first_day=min(starts), last_day=max(ends),
+    view = CalendarView(
+        name=f"{program.short_name} {program.name}", timezone=program.timezone, first_day=min(starts), last_day=max(ends),
         sessions=events, milestones=days, refresh_minutes=refresh_minutes,
     )
+    if chosen is None:
+        return view
+    invited, withdrawn = invitation_uids(db, coop_id=chosen.id)
+    return coop_feed(view, coop_name=chosen.name, invited=invited[chosen.id], withdrawn=withdrawn[chosen.id], milestones=milestones)
+
+
+def invitation_uids(db: Session, *, coop_id: int | None = None) -> tuple[defaultdict[int, set[str]], defaultdict[int, set[str]]]:
+    """Per co-op id, the UIDs of the sessions it is invited to, and of those it was taken off."""
+    found: tuple[defaultdict[int, set[str]], defaultdict[int, set[str]]] = (defaultdict(set), defaultdict(set))
+    for table, into in ((Invitation, found[0]), (WithdrawnInvitation, found[1])):
+        query = select(table.coop_id, ProgramSession.uid).join(ProgramSession, ProgramSession.id == table.session_id)
+        if coop_id is not None:
+            query = query.where(table.coop_id == coop_id)
+        for coop, uid in db.exec(query).all():
+            into[coop].add(uid)
+    return found
+
+
+def coop_feed(whole: CalendarView, *, coop_name: str, invited: set[str], withdrawn: set[str], milestones: bool = False) -> CalendarView:
+    """One co-op's calendar out of the whole program's: its sessions, and those it was taken off
+    shown cancelled (a UID that disappears leaves a stale event in its members' calendars)."""
+    events = [
+        replace(event, cancelled=True, cancel_reason=f"{coop_name} is no longer invited") if event.uid in withdrawn and event.uid not in invited else event
+        for event in whole.sessions
+        if event.uid in invited or event.uid in withdrawn
+    ]
+    return replace(whole, name=f"{whole.name} – {coop_name}", sessions=events, milestones=whole.milestones if milestones else [])
 
 
 def mark_exported(db: Session, view: CalendarView) -> None:
