@@ -121,3 +121,36 @@ def _holds(path: Path, data: bytes) -> bool:
         return path.stat().st_size == len(data) and path.read_bytes() == data
     except FileNotFoundError:
         return False
+
+
+@app.command("sync")
+def calendar_sync(
+    url: Annotated[str, typer.Argument(metavar="URL", help="The CalDAV address of a calendar (Nextcloud: the calendar's 'Copy private link').")],
+    coop: Annotated[str | None, typer.Option(metavar="SLUG", help="Only the sessions of this co-op's feed.")] = None,
+    phase: Annotated[str | None, typer.Option(help="Only this phase: 1, 2, I or II.")] = None,
+) -> None:
+    """Push the sessions to a CalDAV calendar: new ones created, changed ones updated, cancelled ones marked so.
+
+    Events are matched by UID, so nothing is ever duplicated, and an unchanged calendar is left
+    alone. The user name and password come from the URL, COOP_CALDAV_USER and
+    COOP_CALDAV_PASSWORD, or ~/.netrc; they are never printed.
+
+    Example: COOP_CALDAV_USER=maria coop calendar sync https://cloud.example.org/remote.php/dav/calendars/maria/sei-program/
+    """
+    from coopprogram.exporters.ics import render_events
+    from coopprogram.services.calendar import calendar_view, mark_exported
+    from coopprogram.services.calendar_sync import Outgoing, sync_calendar, target
+
+    target(url)  # a bad address is refused before the database is read
+    with database(write=False) as db:
+        view = calendar_view(db, phase=phase, coop=coop, milestones=False)
+    data = render_events(view)
+    outgoing = [Outgoing(e.uid, e.sequence, e.stamp.replace(microsecond=0), e.title, e.cancelled, data[e.uid]) for e in view.sessions]
+    report = sync_calendar(url, events=outgoing)
+    with database(write=True) as db:
+        mark_exported(db, view)
+    for event in report.events:
+        if event.action != "unchanged":
+            say(f"{event.title}: {event.action}" + (f" ({event.detail})" if event.detail else ""))
+    say(f"Synced {report.location}: {report.count('created')} created, {report.count('updated')} updated, "
+        f"{report.count('cancelled')} cancelled, {report.count('unchanged')} unchanged, {report.count('skipped')} skipped.")

@@ -122,6 +122,7 @@ def render_ics(view: CalendarView, *, cache: EventCache | None = None) -> bytes:
     return _head(view) + b"".join(events) + _END
 
 
-def render_event(view: CalendarView, item: SessionEvent) -> bytes:
-    """One session as a calendar object of its own (with its VTIMEZONE), as CalDAV servers store events."""
-    return _head(view, name=False) + _session_event(item, ZoneInfo(view.timezone)) + _END
+def render_events(view: CalendarView) -> dict[str, bytes]:
+    """Each session as a calendar object of its own (with the VTIMEZONE), as CalDAV servers store events; by UID."""
+    head, zone = _head(view, name=False), ZoneInfo(view.timezone)
+    return {item.uid: head + _session_event(item, zone) + _END for item in view.sessions}
