@@ -135,7 +135,7 @@ def calendar_sync(
     alone. The user name and password come from the URL, COOP_CALDAV_USER and
     COOP_CALDAV_PASSWORD, or ~/.netrc; they are never printed.
 
-    Example: COOP_CALDAV_USER=maria coop calendar sync https://cloud.example.org/remote.php/dav/calendars/maria/sei-program/
+    Example: coop calendar sync https://cloud.example.org/remote.php/dav/calendars/maria/sei-program/
     """
     from coopprogram.exporters.ics import render_events
     from coopprogram.services.calendar import calendar_view, mark_exported
