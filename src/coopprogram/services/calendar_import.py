@@ -154,7 +154,8 @@ def _import_series(context: _Context, calendar, uid: str, components: list) -> l
     known = context.db.exec(select(ProgramSession.series_id).where(ProgramSession.uid.in_(uids), ProgramSession.series_id.is_not(None))).first()
     series_id = known
     if series_id is None and occurrences:
-        series = SessionSeries(rule=master["RRULE"].to_ical().decode().split(";UNTIL=")[0] if "RRULE" in master else "RDATE", until=context.window[1].date())
+        rules = _listed(master, "RRULE")
+        series = SessionSeries(rule=rules[0].to_ical().decode().split(";UNTIL=")[0] if rules else "RDATE", until=context.window[1].date())
         context.db.add(series)
         context.db.flush()
         series_id = series.id
