@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_DB := demo/coop.db
 DEMO_DATE := 2022-01-15
 
-.PHONY: demo test stress bench install clean
+.PHONY: demo test stress bench bench-calendar install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ test: install
 # Start-up and large-program timings against their targets (generates benchmarks/.data once).
 bench: install
 	$(BIN)/python benchmarks/bench.py
+
+# Only the calendar measurements (publish, unchanged CalDAV sync), on a sessions-only program
+# made in a few minutes when the large one is not there; merged into benchmarks/results.json.
+bench-calendar: install
+	$(BIN)/python benchmarks/bench.py --calendar
 
 # The concurrency, crash and fuzz tests at full length (minutes, not seconds).
 stress: install

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "clients"))
+from radicale_server import make_calendar, radicale as running_radicale  # noqa: E402
 
 USER, PASSWORD = "alice", "s3cret-pass"
 
@@ -22,43 +23,14 @@ USER, PASSWORD = "alice", "s3cret-pass"
 def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """The server's base address and its storage folder."""
     folder = tmp_path_factory.mktemp("radicale")
-    (folder / "users").write_text(f"{USER}:{PASSWORD}\n")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "radicale", "--config", "", "--server-hosts", f"127.0.0.1:{port}",
-         "--storage-filesystem-folder", str(folder / "storage"), "--auth-type", "htpasswd",
-         "--auth-htpasswd-filename", str(folder / "users"), "--auth-htpasswd-encryption", "plain"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    try:
-        for _ in range(200):  # up to 20 s for the server to listen
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-                break
-            except OSError:
-                if server.poll() is not None:
-                    pytest.fail(f"Radicale did not start: {server.stderr.read().decode()[-500:]}")
-                time.sleep(0.1)
-        else:
-            pytest.fail("Radicale did not start listening within 20 s")
-        yield f"http://127.0.0.1:{port}", folder / "storage"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with running_radicale(folder, user=USER, password=PASSWORD) as base:
+        yield base, folder / "storage"
 
 
 @pytest.fixture
 def calendar_url(radicale, request) -> str:  # noqa: ANN001
     """A new, empty calendar on the server for this test."""
-    import caldav
-
-    base, _ = radicale
-    name = request.node.name.replace("_", "-")[:40]
-    with caldav.DAVClient(url=f"{base}/", username=USER, password=PASSWORD) as client:
-        client.principal().make_calendar(name=name, cal_id=name)
-    return f"{base}/{USER}/{name}/"
+    return make_calendar(radicale[0], user=USER, password=PASSWORD, name=request.node.name.replace("_", "-")[:40])
 
 
 def server_copy(url: str) -> dict[str, object]:
