@@ -109,10 +109,13 @@ def test_moved_occurrence_updates_that_session_and_reimport_adds_no_series(demo_
         ("UID:x\nSUMMARY:Every second\nDTSTART:20220502T120000Z\nDTEND:20220502T130000Z\nRRULE:FREQ=SECONDLY", "repeats within a day"),
         ("UID:x\nSUMMARY:Every minute\nDTSTART:20220502T120000Z\nDTEND:20220502T130000Z\nRRULE:FREQ=MINUTELY;COUNT=100000000", "repeats within a day"),
         ("UID:x\nSUMMARY:Daily forever\nDTSTART:20211001T120000Z\nDTEND:20211001T130000Z\nRRULE:FREQ=DAILY", "repeats 335 times"),
-        ("UID:x\nSUMMARY:Bad day\nDTSTART:20220502T120000Z\nDTEND:20220502T130000Z\nRRULE:FREQ=WEEKLY;BYDAY=XX", "repeat rule cannot be read"),
+        ("UID:x\nSUMMARY:Bad day\nDTSTART:20220502T120000Z\nDTEND:20220502T130000Z\nRRULE:FREQ=WEEKLY;BYDAY=XX", "its RRULE cannot be read ('FREQ=WEEKLY;BYDAY=XX')"),
         ("UID:x\nSUMMARY:Day end\nDTSTART:20220502T120000Z\nDTEND;VALUE=DATE:20220503", "DTEND is a day without a time"),
         ("UID:x\nSUMMARY:Day exdate\nDTSTART:20220502T120000Z\nDTEND:20220502T130000Z\nRRULE:FREQ=WEEKLY;COUNT=3\nEXDATE;VALUE=DATE:20220509", "EXDATE gives a day without a time"),
         ("UID:x\nSUMMARY:All day\nDTSTART;VALUE=DATE:20220502", "all-day event is not a session"),
+        ("UID:x\nSUMMARY:Bad length\nDTSTART:20220502T120000Z\nDURATION:bogus", "its DURATION cannot be read ('bogus')"),
+        ("UID:x\nSUMMARY:Backwards\nDTSTART:20220502T120000Z\nDURATION:-PT1H", "ends before it starts"),
+        ("UID:x\nSUMMARY:Bad version\nDTSTART:20220502T120000Z\nDURATION:PT1H\nSEQUENCE:abc", "its SEQUENCE cannot be read"),
     ],
 )
 def test_bad_shapes_give_one_clear_line(demo_url, event: str, words: str) -> None:

@@ -9,10 +9,10 @@ says (a clamped length, an unknown time zone, a time the clocks skip) is reporte
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
-from itertools import groupby
 
 from sqlmodel import Session, select
 
@@ -85,13 +85,15 @@ def import_calendar(db: Session, *, data: bytes, kind: str = "working-group", fo
         datetime.combine(max(p.ends_on for p in phases) + timedelta(days=1), time.min, zone).astimezone(timezone.utc),
     )
     context = _Context(db, program.timezone, get_kind(db, kind).id, window, force, file_notes)
-    events = [e for e in calendar.walk("VEVENT")]
-    by_uid = groupby(sorted(events, key=_uid_of), key=_uid_of)
+    by_uid: dict[str, list] = {}  # in the file's order
+    for event in calendar.walk("VEVENT"):
+        by_uid.setdefault(_uid_of(event), []).append(event)
     results: list[ImportedEvent] = []
-    for uid, group in by_uid:
-        components = list(group)
+    for uid, components in by_uid.items():
         title = _title_of(components[0])
         try:
+            for component in components:
+                _check_readable(component)
             if any("RRULE" in c or "RDATE" in c for c in components):
                 results += _import_series(context, calendar, uid, components)
             else:
@@ -102,12 +104,31 @@ def import_calendar(db: Session, *, data: bytes, kind: str = "working-group", fo
     return CalendarImport(results)
 
 
+def _check_readable(event) -> None:  # noqa: ANN001
+    """icalendar keeps a value it cannot parse as a broken property; say which, before reading any."""
+    from icalendar.prop import vBroken
+
+    for name, value in event.property_items(recursive=False, sorted=False):
+        if isinstance(value, vBroken):
+            shown = str(value)[:60]  # vBroken is the text as written
+            raise _Skip(f"its {name} cannot be read ('{_printable(shown)}'); correct it in the calendar it came from")
+    try:
+        int(str(event.get("SEQUENCE", 0)))
+    except ValueError:
+        raise _Skip("its SEQUENCE is not a whole number; correct it in the calendar it came from") from None
+
+
+def _printable(text: str) -> str:
+    """Text from the file with its control characters removed (they would act on the terminal)."""
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cc")
+
+
 def _uid_of(event) -> str:  # noqa: ANN001
     return str(event.get("UID", "")).strip()
 
 
 def _title_of(event) -> str:  # noqa: ANN001
-    return str(event.get("SUMMARY", "")).strip()[:200] or "Untitled session"
+    return _printable(str(event.get("SUMMARY", ""))).strip()[:200] or "Untitled session"
 
 
 def _import_single(context: _Context, uid: str, event) -> ImportedEvent:  # noqa: ANN001
@@ -184,7 +205,7 @@ def _instant(event, name: str, zone: str, notes: list[str]) -> datetime:  # noqa
     prop = event.get(name)
     value = prop.dt
     if not isinstance(value, datetime):
-        raise _Skip(f"its {name} is a day without a time; an all-day event is not a session" if name == "DTSTART"
+        raise _Skip("an all-day event is not a session" if name == "DTSTART"
                     else f"its {name} is a day without a time while it starts at a time; give the end with its time")
     if value.tzinfo is None:
         tzid = prop.params.get("TZID")
@@ -201,6 +222,8 @@ def _instant(event, name: str, zone: str, notes: list[str]) -> datetime:  # noqa
 def _apply(context: _Context, event, *, uid: str, series_id: int | None) -> ImportedEvent:  # noqa: ANN001
     notes = list(context.file_notes)
     title = _title_of(event)
+    if title != str(event.get("SUMMARY", "")).strip()[:200] and "SUMMARY" in event:
+        notes.append("control characters were removed from the title")
     cancelled = str(event.get("STATUS", "")).upper() == "CANCELLED"
     if cancelled and title.startswith(CANCELLED_PREFIX):
         title = title.removeprefix(CANCELLED_PREFIX)
@@ -218,10 +241,11 @@ def _apply(context: _Context, event, *, uid: str, series_id: int | None) -> Impo
         end = start + timedelta(hours=1)
         notes.append("no end time: one hour long")
     minutes = int((end - start).total_seconds() // 60)
-    if not 0 < minutes <= MAX_SESSION_MINUTES:
-        clamped = max(1, min(minutes, MAX_SESSION_MINUTES))
-        notes.append(f"{minutes} minutes long: stored as {clamped}")
-        minutes = clamped
+    if minutes <= 0:
+        raise _Skip("it ends before it starts (or as it starts); give it an end after its start")
+    if minutes > MAX_SESSION_MINUTES:
+        notes.append(f"{minutes} minutes long: stored as {MAX_SESSION_MINUTES}")
+        minutes = MAX_SESSION_MINUTES
     link = str(event.get("URL", "")).strip()
     if link:
         try:
