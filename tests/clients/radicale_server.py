@@ -26,7 +26,8 @@ def radicale(folder: Path, *, user: str, password: str) -> Iterator[str]:
     server = subprocess.Popen(
         [sys.executable, "-m", "radicale", "--config", "", "--server-hosts", f"127.0.0.1:{port}",
          "--storage-filesystem-folder", str(folder / "storage"), "--auth-type", "htpasswd",
-         "--auth-htpasswd-filename", str(folder / "users"), "--auth-htpasswd-encryption", "plain"],
+         "--auth-htpasswd-filename", str(folder / "users"), "--auth-htpasswd-encryption", "plain",
+         "--auth-delay", "0"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     try:
