@@ -21,14 +21,16 @@ def free_port() -> int:
 @contextmanager
 def radicale(folder: Path, *, user: str, password: str) -> Iterator[str]:
     """The server's base address; its calendars are stored under folder/storage."""
+    folder.mkdir(parents=True, exist_ok=True)
     (folder / "users").write_text(f"{user}:{password}\n")
     port = free_port()
+    log = (folder / "radicale.log").open("wb")  # a pipe nobody reads would fill up and stop the server
     server = subprocess.Popen(
         [sys.executable, "-m", "radicale", "--config", "", "--server-hosts", f"127.0.0.1:{port}",
          "--storage-filesystem-folder", str(folder / "storage"), "--auth-type", "htpasswd",
          "--auth-htpasswd-filename", str(folder / "users"), "--auth-htpasswd-encryption", "plain",
          "--auth-delay", "0"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL, stderr=log,
     )
     try:
         for _ in range(200):
@@ -37,14 +39,19 @@ def radicale(folder: Path, *, user: str, password: str) -> Iterator[str]:
                 break
             except OSError:
                 if server.poll() is not None:
-                    raise RuntimeError(f"Radicale did not start: {server.stderr.read().decode()[-500:]}") from None
+                    raise RuntimeError(f"Radicale did not start: {(folder / 'radicale.log').read_text()[-500:]}") from None
                 time.sleep(0.1)
         else:
             raise RuntimeError("Radicale did not start listening within 20 s")
         yield f"http://127.0.0.1:{port}"
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # busy with a long request: stop it outright
+            server.kill()
+            server.wait(timeout=10)
+        log.close()
 
 
 def make_calendar(base: str, *, user: str, password: str, name: str) -> str:

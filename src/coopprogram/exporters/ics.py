@@ -9,6 +9,7 @@ re-import) reads the session's stored length.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from coopprogram.services.calendar import CalendarView, MilestoneEvent, SessionEvent
@@ -80,8 +81,6 @@ def _head(view: CalendarView, *, name: bool = True) -> bytes:
     """The calendar's properties and its VTIMEZONE: everything before the events."""
     from icalendar import Calendar, vDDDTypes
 
-    from coopprogram.exporters.vtimezone import vtimezone
-
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -94,8 +93,15 @@ def _head(view: CalendarView, *, name: bool = True) -> bytes:
         calendar["REFRESH-INTERVAL"] = vDDDTypes(timedelta(minutes=view.refresh_minutes))
         calendar["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"
         calendar["X-PUBLISHED-TTL"] = vDDDTypes(timedelta(minutes=view.refresh_minutes))
-    calendar.add_component(vtimezone(view.timezone, view.first_day.year, view.last_day.year + 1))
-    return calendar.to_ical().removesuffix(_END)
+    return calendar.to_ical().removesuffix(_END) + _vtimezone(view.timezone, view.first_day.year, view.last_day.year + 1)
+
+
+@lru_cache(maxsize=8)
+def _vtimezone(zone: str, first_year: int, last_year: int) -> bytes:
+    """Derived once per zone and span: a publish writes the same definition into every feed."""
+    from coopprogram.exporters.vtimezone import vtimezone
+
+    return vtimezone(zone, first_year, last_year).to_ical()
 
 
 _END = b"END:VCALENDAR\r\n"

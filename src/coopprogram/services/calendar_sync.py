@@ -110,7 +110,8 @@ def sync_calendar(url: str, *, events: list[Outgoing]) -> SyncReport:
         raise CoopError(f"There is no calendar at {where.shown}; copy the calendar's CalDAV address from your server.") from None
     except Exception as error:  # noqa: BLE001 - the client wraps its HTTP library's errors in several ways
         if _unreachable(error):
-            raise CoopError(f"Could not reach the CalDAV server at {where.shown}; check the address and your connection.") from None
+            raise CoopError(f"Could not reach the CalDAV server at {where.shown}, or it did not answer in time; "
+                            "check the address and your connection, and run the sync again.") from None
         if isinstance(error, (dav_error.DAVError, OSError)):
             raise CoopError(f"The CalDAV server at {where.shown} did not accept the sync ({_first_line(error)}); "
                             f"{len(results)} events were done before it stopped. Run the sync again once it is fixed.") from None
