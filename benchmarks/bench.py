@@ -51,19 +51,22 @@ def coop(*args: str) -> list[str]:
     return [PY, "-m", "coopprogram", *args]
 
 
+def generated(target: Path, what: str, *options: str) -> Path:
+    """The generated database `target`, made once by generate.py (kept in benchmarks/.data)."""
+    DATA.mkdir(exist_ok=True)
+    if not target.exists():
+        print(f"Generating {what} (once; kept in benchmarks/.data)...", flush=True)
+        partial = target.with_suffix(".partial.db")
+        for leftover in DATA.glob(f"{partial.name}*"):
+            leftover.unlink()
+        subprocess.run([PY, str(HERE / "generate.py"), *options, str(partial)], check=True)
+        partial.rename(target)
+    return target
+
+
 def calendar_database(folder: Path) -> Path:
     """A copy of the large program if it exists, else of the sessions-only one (made once, a few minutes)."""
-    source = LARGE
-    if not LARGE.exists():
-        DATA.mkdir(exist_ok=True)
-        if not CALENDAR.exists():
-            print("Generating the program's sessions (once; kept in benchmarks/.data)...", flush=True)
-            partial = DATA / "calendar.partial.db"
-            for leftover in DATA.glob("calendar.partial.db*"):
-                leftover.unlink()
-            subprocess.run([PY, str(HERE / "generate.py"), "--calendar-only", str(partial)], check=True)
-            partial.rename(CALENDAR)
-        source = CALENDAR
+    source = LARGE if LARGE.exists() else generated(CALENDAR, "the program's sessions", "--calendar-only")
     copy = folder / "calendar.db"
     shutil.copy(source, copy)
     os.chmod(copy, 0o600)
@@ -115,14 +118,7 @@ def _row(label: str, value: float, limit: float | None, unit: str, memory: int, 
 
 
 def prepare(folder: Path) -> tuple[Path, Path]:
-    DATA.mkdir(exist_ok=True)
-    if not LARGE.exists():
-        print("Generating the large program (once; kept in benchmarks/.data)...", flush=True)
-        partial = DATA / "large.partial.db"
-        for leftover in DATA.glob("large.partial.db*"):
-            leftover.unlink()
-        subprocess.run([PY, str(HERE / "generate.py"), str(partial)], check=True)
-        partial.rename(LARGE)
+    generated(LARGE, "the large program")
     empty = folder / "empty.db"
     subprocess.run(coop("--db", str(empty), "init"), check=True, stdout=subprocess.DEVNULL)
     large = folder / "large.db"
