@@ -125,6 +125,13 @@ def test_bad_shapes_give_one_clear_line(demo_url, event: str, words: str) -> Non
     assert not stored(demo_url, uid="x")
 
 
+def test_a_series_refused_half_way_leaves_no_session(demo_url) -> None:
+    moved = MOVED.replace("SUMMARY:TA office hours (moved)", "SUMMARY:TA office hours (moved)\nLOCATION:Room\x07 4")
+    report = run(demo_url, ics(SERIES, moved))
+    assert [(e.action, "control characters" in e.detail) for e in report.events] == [("skipped", True)]
+    assert not stored(demo_url, title="TA office hours")
+
+
 def test_every_change_is_reported_per_event(demo_url) -> None:
     report = run(demo_url, ics(
         "UID:long\nSUMMARY:Retreat\nDTSTART:20220502T120000Z\nDTEND:20220503T120000Z",

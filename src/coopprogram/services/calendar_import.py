@@ -92,12 +92,14 @@ def import_calendar(db: Session, *, data: bytes, kind: str = "working-group", fo
     for uid, components in by_uid.items():
         title = _title_of(components[0])
         try:
-            for component in components:
-                _check_readable(component)
-            if any("RRULE" in c or "RDATE" in c for c in components):
-                results += _import_series(context, calendar, uid, components)
-            else:
-                results += [_import_single(context, uid, c) for c in components]
+            with db.begin_nested():  # an event refused half-way leaves none of its sessions behind
+                for component in components:
+                    _check_readable(component)
+                if any("RRULE" in c or "RDATE" in c for c in components):
+                    done = _import_series(context, calendar, uid, components)
+                else:
+                    done = [_import_single(context, uid, c) for c in components]
+            results += done
         except (_Skip, CoopError) as why:
             results.append(ImportedEvent(title, "", "skipped", str(why)))
     db.flush()
@@ -112,10 +114,6 @@ def _check_readable(event) -> None:  # noqa: ANN001
         if isinstance(value, vBroken):
             shown = str(value)[:60]  # vBroken is the text as written
             raise _Skip(f"its {name} cannot be read ('{_printable(shown)}'); correct it in the calendar it came from")
-    try:
-        int(str(event.get("SEQUENCE", 0)))
-    except ValueError:
-        raise _Skip("its SEQUENCE is not a whole number; correct it in the calendar it came from") from None
 
 
 def _printable(text: str) -> str:
