@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_DB := demo/coop.db
 DEMO_DATE := 2022-01-15
 
-.PHONY: demo test stress bench install reference dist clean
+.PHONY: demo test stress bench bench-calendar install reference dist clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,9 +15,15 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+# Calendar clients' parsers the tests read exports with (ical.js, pinned in package-lock.json);
+# only where node is installed: the tests that need it say so and run where it is.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "node/npm not found: the ical.js calendar test will be skipped"; fi
+
 # Byte-compile the package as a regular install does: the environment may forbid writing
 # bytecode (PYTHONDONTWRITEBYTECODE), and recompiling every module on each run slows start-up.
-install: $(VENV)/.installed
+install: $(VENV)/.installed node_modules/.installed
 	$(BIN)/python -m compileall -q src
 
 demo: install
@@ -38,6 +44,11 @@ test: install
 bench: install
 	$(BIN)/python benchmarks/bench.py
 
+# Only the calendar measurements (publish, unchanged CalDAV sync), on a sessions-only program
+# made in a few minutes when the large one is not there; merged into benchmarks/results.json.
+bench-calendar: install
+	$(BIN)/python benchmarks/bench.py --calendar
+
 # The concurrency, crash and fuzz tests at full length (minutes, not seconds).
 stress: install
 	COOP_STRESS=1 $(BIN)/python -m pytest -q -s tests/stress
@@ -55,4 +66,4 @@ dist: install
 	@ls -1 dist
 
 clean:
-	rm -rf $(VENV) demo dist .pytest_cache .hypothesis
+	rm -rf $(VENV) node_modules demo dist .pytest_cache .hypothesis

@@ -14,11 +14,12 @@ from typing import Any
 from sqlalchemy import event, inspect, insert
 from sqlalchemy.orm import Session
 
-from coopprogram.models import AuditEntry, Coop
+from coopprogram.models import AuditEntry, Coop, Program
 from coopprogram.units import utc_now
 
 ACTOR_VAR = "COOP_USER"
-MASKED = {(Coop.__tablename__, name) for name in ("contact_name", "contact_email", "contact_phone")}
+# Contact details, and the secret names of published calendars (the audit must not hand them out).
+MASKED = {(Coop.__tablename__, name) for name in ("contact_name", "contact_email", "contact_phone", "feed_secret")} | {(Program.__tablename__, "feed_secret")}
 SKIPPED_FIELDS = {"updated_at", "created_at"}
 _COMMAND_KEY = "coop_command"
 CHANGES_KEY = "coop_changes"  # (action, table, id) of every record the unit of work changed

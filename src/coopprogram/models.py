@@ -102,6 +102,8 @@ class Program(Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     # The namespace of the program's calendar UIDs (milestones' are derived from it).
     uid: str = ""
+    # The secret part of the whole program's published calendar and links page (`coop calendar publish`).
+    feed_secret: str = ""
     name: str
     organization: str
     short_name: str
@@ -182,6 +184,8 @@ class Coop(Table, table=True):
     contact_phone: str = ""
     notes: str = ""
     archived_on: date | None = None
+    # The secret part of the co-op's published calendar file name (`coop calendar publish`); rotatable.
+    feed_secret: str = ""
     created_at: datetime = Field(default_factory=utc_now)
     updated_at: datetime = Field(default_factory=utc_now)
 
@@ -341,7 +345,7 @@ class ProgramSession(Table, table=True):
     cancel_reason: str = ""
     notes: str = ""
     headcount: int | None = None
-    sequence: int = 0  # the calendar SEQUENCE: raised when time, place or status changes
+    sequence: int = 0  # the calendar SEQUENCE: raised when anything a calendar shows changes
     exported_sequence: int = 0  # the highest SEQUENCE a calendar export has sent out
     # The minutes: what was decided (one decision a line), recorded when the session is closed.
     decisions: str = ""
@@ -357,6 +361,17 @@ class Invitation(Table, table=True):
     session_id: int = Field(foreign_key="programsession.id", index=True)
     coop_id: int = Field(foreign_key="coop.id", index=True)
     attendance: str = Attendance.INVITED.value
+
+
+class WithdrawnInvitation(Table, table=True):
+    """A co-op taken off a session's invitations: its calendar feed keeps the event, cancelled."""
+
+    __table_args__ = (UniqueConstraint("session_id", "coop_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="programsession.id", index=True)
+    coop_id: int = Field(foreign_key="coop.id", index=True)
+    withdrawn_at: datetime = Field(default_factory=utc_now)
 
 
 class AgendaItem(Table, table=True):

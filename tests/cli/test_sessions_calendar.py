@@ -86,6 +86,25 @@ def test_calendar_export_file_and_import(coop, demo_url, tmp_path: Path) -> None
     assert refused.exit_code == 1 and "not a calendar" in refused.stderr
 
 
+def test_calendar_import_lists_what_it_changed_and_held_needs_force(coop, demo_url, tmp_path: Path) -> None:
+    exported = tmp_path / "sei.ics"
+    coop("calendar", "export", "-o", str(exported))
+    held = coop("sessions", "show", "14").stdout.splitlines()[0]  # Visioning session 1, held
+    assert "held" in held
+    text = exported.read_text().replace("America/New_York:20211104T", "America/New_York:20211105T")  # a day later
+    text = text.replace("URL:https://meet.example.org/sei-visioning", "URL:file:///etc/passwd", 1)
+    moved = tmp_path / "moved.ics"
+    moved.write_text(text)
+    refused = coop("calendar", "import", str(moved))
+    assert refused.exit_code == 0
+    line = next(l for l in refused.stdout.splitlines() if l.startswith("2021-11-05 18:00"))
+    assert "skipped" in line and "--force" in line
+    assert "    note: its link is not an http(s) web address: left out" in refused.stdout
+    assert coop("sessions", "show", "14").stdout.splitlines()[0] == held
+    forced = coop("calendar", "import", str(moved), "--force")
+    assert "Fri 2021-11-05 18:00" in coop("sessions", "show", "14").stdout and "1 updated" in forced.stdout
+
+
 def test_actions(coop, demo_url) -> None:
     added = coop("actions", "add", "Share the needs map", "--owner", "Rosa", "--due", "2022-01-20")
     assert added.exit_code == 0 and "Added action 6" in added.stdout

@@ -6,7 +6,7 @@ from datetime import date, datetime, timezone
 import vobject
 
 from coopprogram.exporters.ics import render_ics
-from coopprogram.services import calendar, sessions
+from coopprogram.services import calendar, calendar_import, sessions
 from coopprogram.units import parse_local_datetime
 
 NOW = datetime(2022, 8, 31, tzinfo=timezone.utc)
@@ -44,7 +44,7 @@ def test_session_event_fields(demo_url) -> None:
     assert event.dtstart.value == datetime(2021, 11, 4, 18, 0, tzinfo=event.dtstart.value.tzinfo)
     assert event.dtstart.value.utcoffset().total_seconds() == -4 * 3600
     assert event.dtend.value - event.dtstart.value == (view.ends_local - view.starts_local)
-    assert event.status.value == "CONFIRMED" and event.sequence.value == "0"
+    assert event.status.value == "CONFIRMED" and event.sequence.value == "1"  # its agenda was written after it was scheduled
     assert "18:00 Welcome and community agreements (Marisol Okafor-Reyes)" in event.description.value
     assert "Join online: https://meet.example.org/sei-visioning" in event.description.value
 
@@ -97,11 +97,11 @@ def test_import_round_trip_updates_instead_of_duplicating(demo_url) -> None:
 
     exported = _export(demo_url, milestones=False)
     with unit_of_work(demo_url, write=True) as db:
-        report = calendar.import_calendar(db, data=exported)
+        report = calendar_import.import_calendar(db, data=exported)
     assert report.count("unchanged") == 21 and report.count("added") == 0
     moved = exported.replace(b"DTSTART;TZID=America/New_York:20220303T180000", b"DTSTART;TZID=America/New_York:20220303T183000")
     with unit_of_work(demo_url, write=True) as db:
-        report = calendar.import_calendar(db, data=moved)
+        report = calendar_import.import_calendar(db, data=moved)
         assert report.count("updated") == 1
         assert len(sessions.list_sessions(db, now=NOW)) == 21
 
@@ -118,12 +118,12 @@ def test_import_expands_recurrences_and_reports_outside(demo_url) -> None:
         "DTSTART:20221001T160000Z\r\nDTEND:20221001T170000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
     ).encode()
     with unit_of_work(demo_url, write=True) as db:
-        report = calendar.import_calendar(db, data=ics, kind="technical-assistance")
+        report = calendar_import.import_calendar(db, data=ics, kind="technical-assistance")
     added = [e.starts[:10] for e in report.events if e.action == "added"]
     assert added == ["2022-08-01", "2022-08-08", "2022-08-22", "2022-08-29"]
     assert [(e.title, e.action) for e in report.events if e.action == "outside"] == [("After the pilot", "outside")]
     with unit_of_work(demo_url, write=True) as db:
-        again = calendar.import_calendar(db, data=ics, kind="technical-assistance")
+        again = calendar_import.import_calendar(db, data=ics, kind="technical-assistance")
     assert again.count("added") == 0 and again.count("unchanged") == 4
 
 
@@ -137,7 +137,7 @@ def test_imported_session_belongs_to_the_phase_of_its_local_day(demo_url) -> Non
         "DTSTART:20220401T010000Z\r\nDTEND:20220401T020000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
     ).encode()
     with unit_of_work(demo_url, write=True) as db:
-        report = calendar.import_calendar(db, data=ics)
+        report = calendar_import.import_calendar(db, data=ics)
         assert [(e.starts, e.action) for e in report.events] == [("2022-03-31 21:00", "added")]
         [late] = [view for view in sessions.list_sessions(db, now=NOW) if view.title == "Late call"]
         assert late.phase_number == 1
@@ -151,4 +151,53 @@ def test_unreadable_file_is_refused(demo_url, unchanged) -> None:
 
     with unchanged(demo_url), pytest.raises(InvalidInput, match="not a calendar"):
         with unit_of_work(demo_url, write=True) as db:
-            calendar.import_calendar(db, data=b"this is not a calendar")
+            calendar_import.import_calendar(db, data=b"this is not a calendar")
+
+
+def test_coop_taken_off_a_session_sees_it_cancelled(demo_url) -> None:
+    from coopprogram.db import unit_of_work
+
+    with unit_of_work(demo_url, write=True) as db:
+        view = next(s for s in sessions.list_sessions(db, now=NOW) if s.title.startswith("Strategy session 2"))
+    before = _events(_export(demo_url, coop="casa-limpia"))[view.uid]
+    with unit_of_work(demo_url, write=True) as db:
+        others = ",".join(i.slug for i in view.invitees if i.slug != "casa-limpia")
+        sessions.edit_session(db, session_id=view.id, now=NOW, invite=others)
+    feed = _export(demo_url, coop="casa-limpia")
+    event = _events(feed)[view.uid]
+    assert event.status.value == "CANCELLED" and event.summary.value == f"Cancelled: {view.title}"
+    assert int(event.sequence.value) > int(before.sequence.value)
+    assert "Casa Limpia" in vobject.readOne(feed.decode()).x_wr_calname.value
+    assert _events(_export(demo_url, coop="voces"))[view.uid].status.value == "CONFIRMED"  # still invited
+    with unit_of_work(demo_url, write=True) as db:  # invited again: the event comes back
+        sessions.edit_session(db, session_id=view.id, now=NOW, invite=others + ",casa-limpia")
+    assert _events(_export(demo_url, coop="casa-limpia"))[view.uid].status.value == "CONFIRMED"
+
+
+def test_coop_feed_leaves_milestones_out_unless_asked(demo_url) -> None:
+    def milestones(**kwargs) -> int:
+        return sum(1 for e in _events(_export(demo_url, coop="casa-limpia", **kwargs)).values() if e.summary.value.startswith("Milestone"))
+
+    assert milestones() == 0 and milestones(milestones=True) == 14
+
+
+def test_title_facilitator_and_agenda_changes_raise_sequence(demo_url) -> None:
+    from coopprogram.db import unit_of_work
+    from coopprogram.services import agenda
+
+    def sequence(uid: str) -> int:
+        return int(_events(_export(demo_url))[uid].sequence.value)
+
+    with unit_of_work(demo_url, write=True) as db:
+        view = next(s for s in sessions.list_sessions(db, now=NOW) if s.title.startswith("Strategy session 2"))
+        calendar.mark_exported(db, calendar.calendar_view(db))
+    start = sequence(view.uid)
+    for change in ({"title": "Strategy 2"}, {"facilitator": "Dana"}):
+        with unit_of_work(demo_url, write=True) as db:
+            sessions.edit_session(db, session_id=view.id, now=NOW, **change)
+    assert sequence(view.uid) == start + 2
+    with unit_of_work(demo_url, write=True) as db:
+        calendar.mark_exported(db, calendar.calendar_view(db))
+        agenda.add_item(db, session_id=view.id, title="Check-in", minutes=10)
+    assert sequence(view.uid) == start + 3
+    assert "Check-in" in _events(_export(demo_url))[view.uid].description.value

@@ -91,9 +91,11 @@ def test_reschedule_raises_sequence_and_keeps_uid(cohort) -> None:
         [moved] = sessions.reschedule_session(db, session_id=view.id, start=datetime(2021, 11, 18, 18, 30), now=NOW)
         assert (moved.uid, moved.sequence, moved.starts_local) == (view.uid, 1, datetime(2021, 11, 18, 18, 30))
         [renamed] = sessions.edit_session(db, session_id=view.id, now=NOW, title="Visioning 2")
-        assert renamed.sequence == 1  # a new title is not a change of time, place or status
+        assert renamed.sequence == 2  # a new title shows in every calendar: clients must take it
+        [same] = sessions.edit_session(db, session_id=view.id, now=NOW, title="Visioning 2")
+        assert same.sequence == 2  # nothing changed
         [relocated] = sessions.edit_session(db, session_id=view.id, now=NOW, location="Lawrence")
-        assert relocated.sequence == 2
+        assert relocated.sequence == 3
 
 
 def test_attendance_rules(cohort) -> None:

@@ -8,9 +8,10 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import database
+from coopprogram.errors import CoopError
 from coopprogram.cli.output import group, OutputFile, ForceFlag, emit_bytes, read_bytes, say, write_bytes
 
-app = group("The .ics calendar: export for the co-ops' calendars, import from other calendars.")
+app = group("The .ics calendar: publish feeds the co-ops subscribe to, sync to a CalDAV calendar, export and import files.")
 
 
 @app.command("export")
@@ -19,9 +20,14 @@ def calendar_export(
     force: ForceFlag = False,
     phase: Annotated[str | None, typer.Option(help="Only this phase: 1, 2, I or II.")] = None,
     coop: Annotated[str | None, typer.Option(metavar="SLUG", help="One co-op's feed: the sessions it is invited to.")] = None,
-    milestones: Annotated[bool, typer.Option("--milestones/--no-milestones", help="Include milestones as all-day events.")] = True,
+    milestones: Annotated[
+        bool | None, typer.Option("--milestones/--no-milestones", help="Include milestones as all-day events (default: yes, but not in a co-op's feed).")
+    ] = None,
 ) -> None:
-    """Write the calendar (.ics) for Google Calendar, Outlook, Apple Calendar or Thunderbird; re-importing updates events.
+    """Write the calendar (.ics) once, for Google Calendar, Outlook, Apple Calendar or Thunderbird.
+
+    A file imported into a calendar is a copy: to keep calendars up to date, use
+    `coop calendar publish` (subscription links) or `coop calendar sync` (CalDAV).
 
     Example: coop calendar export -o sei-program.ics --phase I
     """
@@ -36,24 +42,117 @@ def calendar_export(
         emit_bytes(data)
         return
     write_bytes(output, data, force=force)
-    say(f"{len(view.sessions)} sessions" + (f" and {len(view.milestones)} milestones" if milestones else "") + ".")
+    say(f"{len(view.sessions)} sessions" + (f" and {len(view.milestones)} milestones" if view.milestones else "") + ".")
 
 
 @app.command("import")
 def calendar_import(
     file: Annotated[Path, typer.Argument(metavar="FILE.ics", help="A calendar file.", exists=True, dir_okay=False)],
     kind: Annotated[str, typer.Option(help="The kind given to new sessions.")] = "working-group",
+    force: Annotated[bool, typer.Option("--force", help="Also move or cancel sessions already held.")] = False,
 ) -> None:
     """Bring in sessions scheduled in another calendar, matched by UID (updated, not duplicated).
 
+    An event older than the session here (a lower SEQUENCE) is skipped; a held session is changed
+    only with --force. Every change made to what the file says is listed under its event.
+
     Example: coop calendar import google-export.ics --kind strategy
     """
-    from coopprogram.services.calendar import import_calendar
+    from coopprogram.services.calendar_import import import_calendar
 
     data = read_bytes(file)  # read (and size-checked) before the write lock is taken
     with database(write=True) as db:
-        report = import_calendar(db, data=data, kind=kind)
+        report = import_calendar(db, data=data, kind=kind, force=force)
     for event in report.events:
         say(f"{event.starts or '?'}  {event.title}: {event.action}" + (f" ({event.detail})" if event.detail else ""))
+        for note in event.notes:
+            say(f"    note: {note}")
     say(f"Imported {file}: {report.count('added')} added, {report.count('updated')} updated, {report.count('unchanged')} unchanged, "
         f"{report.count('outside')} outside every phase, {report.count('skipped')} skipped.")
+
+
+@app.command("publish")
+def calendar_publish(
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="A folder served on the web, or a synced folder (Nextcloud, Dropbox...).", file_okay=False)],
+    base_url: Annotated[str, typer.Option(metavar="URL", help="The web address of DIR, to print full subscription links.")] = "",
+    rotate: Annotated[str | None, typer.Option(metavar="SLUG|all", help="Give a co-op's feed (or every feed) a new secret name first; old links stop working.")] = None,
+) -> None:
+    """Write the program's calendar and one per co-op, to subscribe to: calendars then update themselves.
+
+    Each co-op's file has a secret name (kept in the database); the links page, also under a
+    secret name, lists the link to send each co-op. Publishing again rewrites only the files
+    that changed and removes files left by rotated names.
+
+    Example: coop calendar publish /var/www/calendars --base-url https://sei.example.org/calendars
+    """
+    from coopprogram.exporters.feeds import PLACEHOLDER, links_page
+    from coopprogram.exporters.ics import EventCache, render_ics
+    from coopprogram.services.calendar_publish import PUBLISHED_NAME, publication, rotate_secrets
+    from coopprogram.services.sessions import check_link
+
+    if base_url:
+        base_url = check_link(base_url)
+    with database(write=True) as db:
+        rotated = rotate_secrets(db, slug=rotate) if rotate else []
+        published = publication(db)
+    cache = EventCache()
+    files = {feed.file_name: render_ics(feed.view, cache=cache) for feed in published.feeds}
+    files[published.links_file] = links_page(published, base_url).encode()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not (folder / "index.html").exists():  # a web server must not list the secret names
+            files["index.html"] = PLACEHOLDER.encode()
+        changed = [name for name, data in files.items() if not _holds(folder / name, data)]
+        stale = [path for path in folder.iterdir() if PUBLISHED_NAME.match(path.name) and path.name not in files]
+        for path in stale:
+            path.unlink()
+    except OSError as error:
+        raise CoopError(f"Could not publish to {folder}: {error.strerror}. Choose a folder you can write to.") from None
+    for name in changed:
+        write_bytes(folder / name, files[name], force=True)  # a feed is replaced in place: its link stays the same
+    if rotated:
+        say(f"New links for: {', '.join(rotated)}. Send them the new links; the old ones no longer work.")
+    say(f"Published {len(published.feeds)} calendars to {folder}: {len(changed)} written, {len(files) - len(changed)} unchanged, "
+        f"{len(stale)} old files removed.")
+    say(f"The link for each co-op: {folder / published.links_file}")
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether the file already holds exactly these bytes (then it is left alone: clients see no change)."""
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except FileNotFoundError:
+        return False
+
+
+@app.command("sync")
+def calendar_sync(
+    url: Annotated[str, typer.Argument(metavar="URL", help="The CalDAV address of a calendar (Nextcloud: the calendar's 'Copy private link').")],
+    coop: Annotated[str | None, typer.Option(metavar="SLUG", help="Only the sessions of this co-op's feed.")] = None,
+    phase: Annotated[str | None, typer.Option(help="Only this phase: 1, 2, I or II.")] = None,
+) -> None:
+    """Push the sessions to a CalDAV calendar: new ones created, changed ones updated, cancelled ones marked so.
+
+    Events are matched by UID, so nothing is ever duplicated, and an unchanged calendar is left
+    alone. The user name and password come from the URL, COOP_CALDAV_USER and
+    COOP_CALDAV_PASSWORD, or ~/.netrc; they are never printed.
+
+    Example: coop calendar sync https://cloud.example.org/remote.php/dav/calendars/maria/sei-program/
+    """
+    from coopprogram.exporters.ics import render_events
+    from coopprogram.services.calendar import calendar_view, mark_exported
+    from coopprogram.services.calendar_sync import Outgoing, sync_calendar, target
+
+    target(url)  # a bad address is refused before the database is read
+    with database(write=False) as db:
+        view = calendar_view(db, phase=phase, coop=coop, milestones=False)
+    data = render_events(view)
+    outgoing = [Outgoing(e.uid, e.sequence, e.stamp.replace(microsecond=0), e.title, e.cancelled, data[e.uid]) for e in view.sessions]
+    report = sync_calendar(url, events=outgoing)
+    with database(write=True) as db:
+        mark_exported(db, view)
+    for event in report.events:
+        if event.action != "unchanged":
+            say(f"{event.title}: {event.action}" + (f" ({event.detail})" if event.detail else ""))
+    say(f"Synced {report.location}: {report.count('created')} created, {report.count('updated')} updated, "
+        f"{report.count('cancelled')} cancelled, {report.count('unchanged')} unchanged, {report.count('skipped')} skipped.")

@@ -22,7 +22,7 @@ Slugs = Annotated[list[str] | None, typer.Option(metavar="SLUG", help="Co-ops, r
 
 
 def _line(view) -> str:  # noqa: ANN001 - a SessionView
-    return f"{view.id}: {view.title} · {view.starts_local:%a %Y-%m-%d %H:%M}–{view.ends_local:%H:%M} ({view.kind}, {view.status})"
+    return f"{view.id}: {view.title} · {view.starts_local:%a %Y-%m-%d} {view.time_span} ({view.kind}, {view.status})"
 
 
 @app.command("add")

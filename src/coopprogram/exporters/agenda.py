@@ -15,6 +15,7 @@ class AgendaDocument:
     kind_name: str
     starts_local: datetime
     ends_local: datetime
+    time_span: str
     timezone: str
     location: str
     link: str
@@ -30,6 +31,7 @@ class AgendaDocument:
     def of(cls, session: SessionView, agenda: AgendaView) -> AgendaDocument:
         return cls(
             title=session.title, kind_name=session.kind_name, starts_local=session.starts_local, ends_local=session.ends_local,
+            time_span=session.time_span,
             timezone=session.timezone, location=session.location, link=session.link, facilitator=session.facilitator,
             status=session.status, items=agenda.items, total_minutes=agenda.total_minutes,
             session_minutes=agenda.session_minutes, over_minutes=agenda.over_minutes, overrun=agenda.overrun,

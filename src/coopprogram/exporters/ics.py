@@ -1,15 +1,18 @@
 """The program calendar as iCalendar (RFC 5545) bytes, written by the icalendar library.
 
 The same CalendarView always gives the same bytes: no clock is read here, DTSTAMP is the
-event's stored update time, and the VTIMEZONE covers the program's fixed span of years.
+event's stored update time, and the VTIMEZONE (exporters/vtimezone) covers the program's years.
+An end that falls in the hour the clocks repeat is written in UTC, so every client (and a
+re-import) reads the session's stored length.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from coopprogram.services.calendar import CalendarView, SessionEvent
+from coopprogram.services.calendar import CalendarView, MilestoneEvent, SessionEvent
 
 PRODID = "-//coopprogram//coop program calendar//EN"
 
@@ -29,47 +32,103 @@ def session_description(event: SessionEvent) -> str:
     return "\n".join(lines)
 
 
-def render_ics(view: CalendarView) -> bytes:
+def _end(instant: datetime, zone: ZoneInfo) -> datetime:
+    """The end on the local clock, unless that clock time happens twice (then in UTC, which is never ambiguous)."""
+    local = instant.astimezone(zone)
+    if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
+        return instant.astimezone(timezone.utc)
+    return local
+
+
+def _session_event(item: SessionEvent, zone: ZoneInfo) -> bytes:
     # Properties are set through icalendar's own value types rather than `add()`, which looks
     # each type up again on every call: a third of the time on thousands of events, same bytes.
-    from icalendar import Calendar, Event, Timezone, vCategory, vDDDTypes, vInt, vText, vUri
+    from icalendar import Event, vCategory, vDDDTypes, vInt, vText, vUri
 
-    zone = ZoneInfo(view.timezone)
+    event = Event()
+    event["UID"] = vText(item.uid)
+    event["DTSTAMP"] = vDDDTypes(item.stamp.replace(microsecond=0))
+    event["SEQUENCE"] = vInt(item.sequence)
+    event["SUMMARY"] = vText(f"Cancelled: {item.title}" if item.cancelled else item.title)  # for clients that ignore STATUS
+    event["DTSTART"] = vDDDTypes(item.starts_at.astimezone(zone))
+    event["DTEND"] = vDDDTypes(_end(item.ends_at, zone))
+    if item.location:
+        event["LOCATION"] = vText(item.location)
+    if item.link:
+        event["URL"] = vUri(item.link)
+    event["DESCRIPTION"] = vText(session_description(item))
+    event["CATEGORIES"] = vCategory([item.kind_name])
+    event["STATUS"] = vText("CANCELLED" if item.cancelled else "CONFIRMED")
+    return event.to_ical()
+
+
+def _milestone_event(item: MilestoneEvent) -> bytes:
+    from icalendar import Event, vDDDTypes, vInt, vText
+
+    event = Event()
+    event["UID"] = vText(item.uid)
+    event["DTSTAMP"] = vDDDTypes(item.stamp.replace(microsecond=0))
+    event["SEQUENCE"] = vInt(item.sequence)
+    event["SUMMARY"] = vText(f"Milestone due: {item.title}" + (" (done)" if item.done else ""))
+    event["DTSTART"] = vDDDTypes(item.day)
+    event["DTEND"] = vDDDTypes(item.day + timedelta(days=1))  # all-day: the end is exclusive
+    event["DESCRIPTION"] = vText(f"{item.phase_name} milestone")
+    event["TRANSP"] = vText("TRANSPARENT")  # a due date does not make anyone busy
+    return event.to_ical()
+
+
+def _head(view: CalendarView, *, name: bool = True) -> bytes:
+    """The calendar's properties and its VTIMEZONE: everything before the events."""
+    from icalendar import Calendar, vDDDTypes
+
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", view.name)
-    calendar.add("x-wr-timezone", view.timezone)
-    calendar.add_component(
-        Timezone.from_tzid(view.timezone, first_date=date(view.first_day.year, 1, 1), last_date=date(view.last_day.year + 1, 12, 31))
-    )
-    for item in view.sessions:
-        event = Event()
-        event["UID"] = vText(item.uid)
-        event["DTSTAMP"] = vDDDTypes(item.stamp.replace(microsecond=0))
-        event["SEQUENCE"] = vInt(item.sequence)
-        event["SUMMARY"] = vText(item.title)
-        event["DTSTART"] = vDDDTypes(item.starts_at.astimezone(zone))
-        event["DTEND"] = vDDDTypes(item.ends_at.astimezone(zone))
-        if item.location:
-            event["LOCATION"] = vText(item.location)
-        if item.link:
-            event["URL"] = vUri(item.link)
-        event["DESCRIPTION"] = vText(session_description(item))
-        event["CATEGORIES"] = vCategory([item.kind_name])
-        event["STATUS"] = vText("CANCELLED" if item.cancelled else "CONFIRMED")
-        calendar.add_component(event)
-    for item in view.milestones:
-        event = Event()
-        event["UID"] = vText(item.uid)
-        event["DTSTAMP"] = vDDDTypes(item.stamp.replace(microsecond=0))
-        event["SEQUENCE"] = vInt(item.sequence)
-        event["SUMMARY"] = vText(f"Milestone due: {item.title}" + (" (done)" if item.done else ""))
-        event["DTSTART"] = vDDDTypes(item.day)
-        event["DTEND"] = vDDDTypes(item.day + timedelta(days=1))  # all-day: the end is exclusive
-        event["DESCRIPTION"] = vText(f"{item.phase_name} milestone")
-        event["TRANSP"] = vText("TRANSPARENT")  # a due date does not make anyone busy
-        calendar.add_component(event)
-    return calendar.to_ical()
+    if name:  # a whole calendar; a single event stored on a CalDAV server carries no METHOD or name
+        calendar.add("method", "PUBLISH")
+        calendar.add("x-wr-calname", view.name)
+        calendar.add("x-wr-timezone", view.timezone)
+    if view.refresh_minutes:  # a subscribed feed: how often clients should fetch it again
+        calendar["REFRESH-INTERVAL"] = vDDDTypes(timedelta(minutes=view.refresh_minutes))
+        calendar["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"
+        calendar["X-PUBLISHED-TTL"] = vDDDTypes(timedelta(minutes=view.refresh_minutes))
+    return calendar.to_ical().removesuffix(_END) + _vtimezone(view.timezone, view.first_day.year, view.last_day.year + 1)
+
+
+@lru_cache(maxsize=8)
+def _vtimezone(zone: str, first_year: int, last_year: int) -> bytes:
+    """Derived once per zone and span: a publish writes the same definition into every feed."""
+    from coopprogram.exporters.vtimezone import vtimezone
+
+    return vtimezone(zone, first_year, last_year).to_ical()
+
+
+_END = b"END:VCALENDAR\r\n"
+
+
+class EventCache:
+    """Each event's bytes, rendered once however many feeds carry it (the publish writes one feed per co-op)."""
+
+    def __init__(self) -> None:
+        self._rendered: dict[int, tuple[object, bytes]] = {}
+
+    def session(self, item: SessionEvent, zone: ZoneInfo) -> bytes:
+        found = self._rendered.get(id(item))
+        if found is None or found[0] is not item:
+            found = (item, _session_event(item, zone))
+            self._rendered[id(item)] = found
+        return found[1]
+
+
+def render_ics(view: CalendarView, *, cache: EventCache | None = None) -> bytes:
+    zone = ZoneInfo(view.timezone)
+    cache = cache or EventCache()
+    events = [cache.session(item, zone) for item in view.sessions] + [_milestone_event(item) for item in view.milestones]
+    return _head(view) + b"".join(events) + _END
+
+
+def render_events(view: CalendarView) -> dict[str, bytes]:
+    """Each session as a calendar object of its own (with the VTIMEZONE), as CalDAV servers store events; by UID."""
+    head, zone = _head(view, name=False), ZoneInfo(view.timezone)
+    return {item.uid: head + _session_event(item, zone) + _END for item in view.sessions}

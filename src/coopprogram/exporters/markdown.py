@@ -85,7 +85,7 @@ def invoice_markdown(doc: InvoiceDocument) -> str:
 
 
 def agenda_markdown(doc: AgendaDocument) -> str:
-    out = [f"# {escape(doc.title)}", "", f"{escape(doc.kind_name)} · {doc.starts_local:%A %B %d, %Y} · {doc.starts_local:%H:%M}–{doc.ends_local:%H:%M} ({escape(doc.timezone)})"]
+    out = [f"# {escape(doc.title)}", "", f"{escape(doc.kind_name)} · {doc.starts_local:%A %B %d, %Y} · {doc.time_span} ({escape(doc.timezone)})"]
     if doc.status == "cancelled":
         out += ["", "**This session is cancelled.**"]
     for label, value in (("Where", doc.location), ("Online", doc.link), ("Facilitator", doc.facilitator)):

@@ -118,8 +118,11 @@ def _renumber(db: Session, items: list[AgendaItem]) -> None:
 
 
 def _changed(db: Session, session_id: int) -> AgendaView:
-    # The agenda is part of the calendar event's description: its update time moves too.
+    # The agenda is part of the calendar event's description: calendars must see it change. One
+    # rise per version sent out is enough (building an agenda item by item is one change).
     session = db.get(ProgramSession, session_id)
+    if session.sequence <= session.exported_sequence:
+        session.sequence += 1
     session.updated_at = utc_now()
     db.add(session)
     db.flush()

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from coopprogram.db import in_chunks
 from coopprogram.errors import Conflict, InvalidInput, NotFound
-from coopprogram.models import Attendance, Coop, Invitation, Phase, ProgramSession, SessionKind, SessionSeries, SessionStatus
+from coopprogram.models import Attendance, Coop, Invitation, Phase, ProgramSession, SessionKind, SessionSeries, SessionStatus, WithdrawnInvitation
 from coopprogram.services.as_of import end_of_day, local_day, not_yet, session_status
 from coopprogram.services.coops import active_coops_on, get_coop
 from coopprogram.services.phases import get_phase, phase_on
@@ -62,6 +62,7 @@ class SessionView:
     invitees: list[InviteeView]
     needs_closing: bool
     updated_at: datetime
+    time_span: str  # "18:00–19:30"; with the zone's abbreviations when the clocks change in between
     cancelled_on: date | None = None
     held_on: date | None = None  # the day it was closed
 
@@ -83,6 +84,17 @@ def is_not_reached(*, joined_on: date | None, invited: int, last_attended: date 
 
 def _zone(db: Session) -> str:
     return get_program(db).timezone
+
+
+def time_span(starts_at: datetime, ends_at: datetime, zone: str) -> str:
+    """Start and end on the local clock; when the clocks change during the session (00:30 EDT–01:30 EST
+    is two hours) each time carries its abbreviation, so the end is not misread."""
+    from zoneinfo import ZoneInfo
+
+    start, end = starts_at.astimezone(ZoneInfo(zone)), ends_at.astimezone(ZoneInfo(zone))
+    if start.utcoffset() == end.utcoffset():
+        return f"{start:%H:%M}–{end:%H:%M}"
+    return f"{start:%H:%M %Z}–{end:%H:%M %Z}"
 
 
 def session_views(db: Session, sessions: list[ProgramSession], *, now: datetime) -> list[SessionView]:
@@ -121,6 +133,7 @@ def session_views(db: Session, sessions: list[ProgramSession], *, now: datetime)
                 series_id=s.series_id, invitees=found, needs_closing=status == SessionStatus.PLANNED and ends_at <= now,
                 updated_at=s.updated_at, cancelled_on=s.cancelled_on if status == SessionStatus.CANCELLED else None,
                 held_on=s.held_on if status == SessionStatus.HELD else None,
+                time_span=time_span(s.starts_at, ends_at, zone),
             )
         )
     return views
@@ -179,7 +192,7 @@ def _check_minutes(minutes: int) -> int:
     return minutes
 
 
-def _check_link(link: str) -> str:
+def check_link(link: str) -> str:
     link = clean_text(link, what="link", required=False, limit=500)
     if link and (not link.startswith(("https://", "http://")) or " " in link):
         raise InvalidInput(f"'{link}' is not a web link: give the full address, starting with https://.")
@@ -192,7 +205,7 @@ def _checked_details(**given: object) -> dict[str, object]:
         "title": lambda value: clean_text(value, what="title", limit=200),
         "minutes": _check_minutes,
         "location": lambda value: clean_text(value, what="location", required=False, limit=300),
-        "link": _check_link,
+        "link": check_link,
         "facilitator": lambda value: clean_text(value, what="facilitator", required=False, limit=200),
     }
     return {name: checks[name](value) for name, value in given.items() if value is not None}
@@ -348,27 +361,36 @@ def edit_session(
     targets = _targets(db, session, series=series)
     zone = _zone(db)
     for target in targets:
-        moved = any(getattr(target, name) != value for name, value in changes.items() if name in ("minutes", "location", "link"))
+        # Every detail here shows in the calendar event (title, length, place, link, facilitator, kind).
+        shown = any(getattr(target, name) != value for name, value in changes.items())
         for name, value in changes.items():
             setattr(target, name, value)
         if invite is not None:
-            _set_invitees(db, target, _invitees(db, invite, on=utc_to_local(target.starts_at, zone).date()))
-        touch(target, calendar_change=moved)
+            shown |= _set_invitees(db, target, _invitees(db, invite, on=utc_to_local(target.starts_at, zone).date()))
+        touch(target, calendar_change=shown)
         db.add(target)
     db.flush()
     return session_views(db, targets, now=now)
 
 
-def _set_invitees(db: Session, session: ProgramSession, coops: list[Coop]) -> None:
+def _set_invitees(db: Session, session: ProgramSession, coops: list[Coop]) -> bool:
+    """Invite exactly `coops`; a co-op taken off keeps a withdrawal, so its feed shows the event cancelled.
+    True when the invitations changed."""
     wanted = {coop.id for coop in coops}
     current = {i.coop_id: i for i in db.exec(select(Invitation).where(Invitation.session_id == session.id)).all()}
+    withdrawn = {w.coop_id: w for w in db.exec(select(WithdrawnInvitation).where(WithdrawnInvitation.session_id == session.id)).all()}
     for coop_id, invitation in current.items():
         if coop_id not in wanted:
             if invitation.attendance != Attendance.INVITED:
                 raise Conflict(f"Attendance is already recorded for a co-op you would uninvite from session {session.id}.")
             db.delete(invitation)
+            db.add(WithdrawnInvitation(session_id=session.id, coop_id=coop_id))
     for coop_id in wanted - current.keys():
+        if coop_id in withdrawn:
+            db.delete(withdrawn[coop_id])
         db.add(Invitation(session_id=session.id, coop_id=coop_id))
+    db.flush()
+    return wanted != current.keys()
 
 
 def reschedule_session(
