@@ -33,11 +33,13 @@ demo: install
 
 # The whole suite on SQLite; then, when COOP_TEST_DATABASE_URL names a PostgreSQL server
 # (.ci/run sets it where one answers), the whole suite again on a fresh database there.
+# Each run spreads the tests over the machine's cores (pytest-xdist); every worker has its own
+# databases (SQLite files, or its own database on the server).
 test: install
-	env -u COOP_TEST_DATABASE_URL $(BIN)/python -m pytest -q
+	env -u COOP_TEST_DATABASE_URL $(BIN)/python -m pytest -q -n auto
 	@if [ -n "$$COOP_TEST_DATABASE_URL" ]; then \
 		echo "== the same suite on PostgreSQL =="; \
-		$(BIN)/python -m pytest -q; \
+		$(BIN)/python -m pytest -q -n auto; \
 	fi
 
 # Start-up and large-program timings against their targets (generates benchmarks/.data once).

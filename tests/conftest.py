@@ -14,6 +14,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -38,25 +39,66 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = kept
 
 
+@dataclass(frozen=True)
+class Server:
+    """The run's database on the server, made again for each test that needs it: empty, or as a
+    copy of a template database built once per run (PostgreSQL copies a small database in a
+    fraction of the time the migrations and the sample program take to build it)."""
+
+    url: str
+    name: str
+    admin: Any  # an AUTOCOMMIT engine on the server's maintenance database
+
+    def template_url(self, suffix: str) -> str:
+        from sqlalchemy.engine import make_url
+
+        return make_url(self.url).set(database=f"{self.name}_{suffix}").render_as_string(hide_password=False)
+
+    def create(self, database: str, *, template: str | None = None) -> None:
+        from sqlalchemy import text
+
+        with self.admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{database}"' + (f' TEMPLATE "{template}"' if template else "")))
+
+    def seal(self, database: str) -> None:
+        """No connection may stay open on a template database."""
+        from sqlalchemy import text
+
+        with self.admin.connect() as connection:
+            connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"), {"name": database})
+
+    def drop(self, database: str) -> None:
+        from sqlalchemy import text
+
+        with self.admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+
+
 @pytest.fixture(scope="session")
-def server_url() -> Iterator[str | None]:
-    """A fresh database on the server for this run (dropped at the end), or None on SQLite."""
+def server() -> Iterator[Server | None]:
+    """The run's databases on the server (dropped at the end), or None on SQLite."""
     if not SERVER:
         yield None
         return
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import create_engine
     from sqlalchemy.engine import make_url
 
     name = f"coop_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(SERVER, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    found = Server(make_url(SERVER).set(database=name).render_as_string(hide_password=False), name, create_engine(SERVER, isolation_level="AUTOCOMMIT"))
+    found.create(name)
     try:
-        yield make_url(SERVER).set(database=name).render_as_string(hide_password=False)
+        yield found
     finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        for database in (name, f"{name}_initialized", f"{name}_demo"):
+            found.drop(database)
+        found.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def server_url(server: Server | None) -> str | None:
+    """The test database's URL on the server (the same name for the whole run), or None on SQLite."""
+    return server.url if server else None
 
 
 def _empty_server_database(url: str) -> None:
@@ -107,14 +149,46 @@ def coop():
     return run
 
 
-@pytest.fixture
-def db_url(isolate: Path) -> str:
-    from coopprogram.config import resolve_database
+def _copy_sqlite(template: Path, target: Path) -> None:
+    import sqlite3
+
+    from coopprogram.db import create_private_file
+
+    create_private_file(target)
+    source, copy = sqlite3.connect(template), sqlite3.connect(target)
+    try:
+        source.backup(copy)
+    finally:
+        source.close()
+        copy.close()
+
+
+@pytest.fixture(scope="session")
+def initialized_template(tmp_path_factory: pytest.TempPathFactory, server: Server | None) -> str:
+    """A new program's database (`coop init`), built once per run: a SQLite file, or a template
+    database on the server. `coop init` itself is tested on its own."""
     from coopprogram.services.setup import initialize
 
-    url = resolve_database(None)
-    initialize(url, demo=False, force=False)
-    return url
+    if server:
+        name = f"{server.name}_initialized"
+        server.create(name)
+        initialize(server.template_url("initialized"), demo=False, force=False)
+        server.seal(name)
+        return name
+    path = tmp_path_factory.mktemp("initialized-template") / "coop.db"
+    initialize(f"sqlite:///{path}", demo=False, force=False)
+    return str(path)
+
+
+@pytest.fixture
+def db_url(isolate: Path, initialized_template: str, server: Server | None) -> str:
+    from coopprogram.config import resolve_database
+
+    if server:
+        server.create(server.name, template=initialized_template)
+        return server.url
+    _copy_sqlite(Path(initialized_template), isolate)
+    return resolve_database(None)
 
 
 @pytest.fixture(scope="session")
@@ -127,26 +201,29 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def server_demo_template(demo_template: Path, server: Server | None) -> str | None:
+    """The sample program as a template database on the server, copied from the SQLite one once."""
+    if not server:
+        return None
+    from coopprogram.services.transfer import copy_database
+
+    name = f"{server.name}_demo"
+    server.create(name)
+    copy_database(f"sqlite:///{demo_template}", server.template_url("demo"))
+    server.seal(name)
+    return name
+
+
 @pytest.fixture
-def demo_url(isolate: Path, demo_template: Path, server_url: str | None) -> str:
+def demo_url(isolate: Path, demo_template: Path, server: Server | None, server_demo_template: str | None) -> str:
     """This test's own copy of the sample program, at COOP_DB."""
-    import sqlite3
-
     from coopprogram.config import resolve_database
-    from coopprogram.db import create_private_file
 
-    if server_url:
-        from coopprogram.services.transfer import copy_database
-
-        copy_database(f"sqlite:///{demo_template}", server_url)
-        return server_url
-    create_private_file(isolate)
-    source, target = sqlite3.connect(demo_template), sqlite3.connect(isolate)
-    try:
-        source.backup(target)
-    finally:
-        source.close()
-        target.close()
+    if server:
+        server.create(server.name, template=server_demo_template)
+        return server.url
+    _copy_sqlite(demo_template, isolate)
     return resolve_database(None)
 
 

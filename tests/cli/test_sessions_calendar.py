@@ -125,3 +125,17 @@ def test_text_files_that_cannot_be_read_are_refused_in_one_line(coop, demo_url, 
             assert refused.exit_code == 1, args
             assert refused.stderr == f"Error: {latin} is not UTF-8 text. Save it as UTF-8 text and try again.\n"
 
+
+
+def test_a_repeat_in_words_schedules_the_meetings_meant(coop, demo_url) -> None:
+    import json
+
+    result = coop("sessions", "add", "Peer learning: bookkeeping", "--kind", "peer-learning", "--start", "2022-02-01 18:00",
+                  "--minutes", "90", "--repeat", "every 2 weeks on Tuesday", "--until", "2022-03-29", "--invite", "none")
+    assert result.exit_code == 0, result.stderr
+    assert "Scheduled 5 sessions (FREQ=WEEKLY;INTERVAL=2;BYDAY=TU), 2022-02-01 to 2022-03-29" in result.stdout
+    days = [s["starts_local"][:10] for s in json.loads(coop("sessions", "list", "--json").stdout) if s["title"] == "Peer learning: bookkeeping"]
+    assert days == ["2022-02-01", "2022-02-15", "2022-03-01", "2022-03-15", "2022-03-29"]
+    refused = coop("sessions", "add", "X", "--kind", "peer-learning", "--start", "2022-02-01 18:00", "--minutes", "90",
+                   "--repeat", "now and then", "--until", "2022-03-29")
+    assert refused.exit_code == 2 and "is not a repeat rule this program understands" in refused.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
@@ -36,24 +37,41 @@ def sessions_add(
     facilitator: Annotated[str, typer.Option(help="Who facilitates.")] = "",
     invite: Invite = None,
     phase: Annotated[str | None, typer.Option(help="The phase (default: the phase of the date).")] = None,
-    repeat: Annotated[str | None, typer.Option(metavar="RRULE", help="Repeat: e.g. FREQ=WEEKLY;INTERVAL=2;BYDAY=TU or FREQ=MONTHLY;BYDAY=1TH.")] = None,
+    repeat: Annotated[
+        str | None,
+        typer.Option(metavar="RULE", help='Repeat, in words ("weekly", "every 2 weeks on Tuesday", "monthly on the third Thursday") or as an RRULE (FREQ=WEEKLY;BYDAY=TU).'),
+    ] = None,
     until: Annotated[date | None, typer.Option(metavar="DATE", parser=parse_date_option, help="Last day of a repeating series.")] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Schedule a series given in words without asking to confirm the rule.")] = False,
 ) -> None:
     """Schedule a session, or a recurring series of single sessions.
 
-    Example: coop sessions add "Working-group call" --kind working-group --start "2021-10-05 18:00" --minutes 60 --repeat "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU" --until 2022-03-29 --invite none
+    A repeat given in words is shown back as the rule it becomes, with the number of sessions,
+    for you to confirm (in a terminal; --yes skips the question).
+
+    Example: coop sessions add "Working-group call" --kind working-group --start "2021-10-05 18:00" --minutes 60 --repeat "every 2 weeks on Tuesday" --until 2022-03-29 --invite none
     """
+    from coopprogram.repeat_words import rule_from_words
     from coopprogram.services.sessions import add_session, expand_repeat
 
-    if repeat and until:
-        expand_repeat(repeat, start, until)  # a runaway rule is refused before the write lock
+    rule = None
+    if repeat:
+        try:
+            rule = rule_from_words(repeat)
+        except ValueError as error:
+            raise typer.BadParameter(str(error), param_hint="--repeat") from None
+    if rule and until:
+        starts = expand_repeat(rule, start, until)  # a runaway rule is refused before the write lock
+        if "=" not in repeat and not yes and sys.stdin.isatty():
+            typer.confirm(f'"{repeat}" is {rule}: {len(starts)} sessions, {starts[0]:%Y-%m-%d} to {starts[-1]:%Y-%m-%d}. Schedule them?', abort=True)
     with database(write=True) as db:
         views = add_session(db, title=title, kind=kind, start=start, minutes=minutes, now=now(), location=location, link=link,
-                            facilitator=facilitator, invite=invite, phase=phase, repeat=repeat, until=until)
+                            facilitator=facilitator, invite=invite, phase=phase, repeat=rule, until=until)
     if len(views) == 1:
         say(f"Scheduled session {_line(views[0])}.")
     else:
-        say(f"Scheduled {len(views)} sessions, {views[0].starts_local:%Y-%m-%d} to {views[-1].starts_local:%Y-%m-%d}: {views[0].id}–{views[-1].id}.")
+        say(f"Scheduled {len(views)} sessions ({rule}), {views[0].starts_local:%Y-%m-%d} to {views[-1].starts_local:%Y-%m-%d}: "
+            f"{views[0].id}–{views[-1].id}.")
 
 
 @app.command("list")

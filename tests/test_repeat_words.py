@@ -7,7 +7,7 @@ from itertools import islice
 import pytest
 from dateutil.rrule import rrulestr
 
-from coopprogram.recurrence import rule_from_words
+from coopprogram.repeat_words import rule_from_words
 
 START = datetime(2022, 1, 4, 18, 0)  # a Tuesday
 
