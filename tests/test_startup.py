@@ -43,6 +43,9 @@ def test_completion_imports_no_heavy_library() -> None:
         ("invoices show SEI-2021", ["SEI-2021-001", "SEI-2021-002"]),
         ("invoices pay SEI-2022", ["SEI-2022-003"]),
         ("budget --phase ", ["1", "2"]),
+        ("sessions show 1", ["1", *(str(n) for n in range(10, 20))]),  # the demo has sessions 1 to 21
+        ("unity tally ", ["1", "2", "3"]),
+        ("hours log 1 Prep --category v", ["visioning"]),
         ("phases show ", ["1", "2"]),
     ],
 )

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from coopprogram.cli import complete
 from coopprogram.cli.context import database
 from coopprogram.cli.output import group, JsonFlag, OutputFile, ForceFlag, choose_format, dash, emit_json, emit_text, now, parse_count_option, say, show_table, write_bytes
 
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
 
 app = group("Session agendas: items with clock times, and the printable agenda.")
 
-SessionId = Annotated[int, typer.Argument(metavar="SESSION", parser=parse_count_option, help="The session's number (`coop sessions list`).")]
+SessionId = Annotated[int, typer.Argument(metavar="SESSION", parser=parse_count_option, autocompletion=complete.session_ids, help="The session's number (`coop sessions list`).")]
 ItemId = Annotated[int, typer.Argument(metavar="ITEM", parser=parse_count_option, help="The item's number (`coop agenda show SESSION`).")]
 Minutes = Annotated[int, typer.Option(metavar="N", parser=parse_count_option, help="Length in minutes.")]
 KIND_HELP = "opening, discussion, decision, presentation, break or closing."

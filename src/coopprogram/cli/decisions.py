@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from coopprogram.cli import complete
 from coopprogram.cli.context import database
 from coopprogram.cli.output import (
     AsOf, ForceFlag, JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, group, parse_count_option, parse_date_option, read_text, say, show,
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
 app = group("Decisions by consent: propose, show, list, respond, tally, adopt, withdraw, export.")
 
-DecisionId = Annotated[int, typer.Argument(metavar="DECISION", parser=parse_count_option, help="The decision's number (`coop decisions list`).")]
+DecisionId = Annotated[int, typer.Argument(metavar="DECISION", parser=parse_count_option, autocompletion=complete.decisions, help="The decision's number (`coop decisions list`).")]
 VersionOption = Annotated[int | None, typer.Option("--version", metavar="N", parser=parse_count_option, help="The version. Default: the latest.")]
 On = Annotated[date | None, typer.Option("--on", metavar="DATE", parser=parse_date_option, help="The day. Default: today.")]
 Deadline = Annotated[date | None, typer.Option("--deadline", metavar="DATE", parser=parse_date_option, help="When responses are due.")]

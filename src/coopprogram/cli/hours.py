@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from coopprogram.cli import complete
 from coopprogram.cli.context import database
 from coopprogram.cli.output import (
     group, parse_count_option,
@@ -18,8 +19,8 @@ app = group("The consultant's hours: log, list, edit, remove, summarize.")
 
 HOURS_HELP = f"Time worked: {HOURS_FORMS}."
 EntryId = Annotated[int, typer.Argument(metavar="ID", parser=parse_count_option, help="The entry's number (`coop hours list`).")]
-Category = Annotated[str | None, typer.Option(help="A category slug (`coop hours categories`). Default: the linked session's kind, else the phase's default.")]
-SessionId = Annotated[int | None, typer.Option("--session", metavar="ID", parser=parse_count_option, help="The session this time was for (`coop sessions list`).")]
+Category = Annotated[str | None, typer.Option(autocompletion=complete.categories, help="A category slug (`coop hours categories`). Default: the linked session's kind, else the phase's default.")]
+SessionId = Annotated[int | None, typer.Option("--session", metavar="ID", parser=parse_count_option, autocompletion=complete.session_ids, help="The session this time was for (`coop sessions list`).")]
 
 
 @app.command("log")

@@ -9,13 +9,14 @@ from typing import Annotated
 
 import typer
 
+from coopprogram.cli import complete
 from coopprogram.cli.context import database
 from coopprogram.units import plural
 from coopprogram.cli.output import group, AsOf, ForceFlag, JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, now, parse_count_option, parse_date_option, parse_start_option, read_text, say, show_table, text_from, write_bytes
 
 app = group("Sessions: schedule, list, show, edit, reschedule, cancel, close with minutes, attendance, notes.")
 
-SessionId = Annotated[int, typer.Argument(metavar="ID", parser=parse_count_option, help="The session's number (`coop sessions list`).")]
+SessionId = Annotated[int, typer.Argument(metavar="ID", parser=parse_count_option, autocompletion=complete.session_ids, help="The session's number (`coop sessions list`).")]
 Start = Annotated[datetime, typer.Option("--start", metavar='"YYYY-MM-DD HH:MM"', parser=parse_start_option, help="Local time in the program's time zone.")]
 Series = Annotated[bool, typer.Option("--series", help="Apply to this session and the rest of its series.")]
 Invite = Annotated[str | None, typer.Option("--invite", metavar="all|none|SLUG,...", help="Which co-ops are invited. Default: all active co-ops.")]

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from coopprogram.cli import complete
 from coopprogram.cli.context import database
 from coopprogram.cli.output import (
     group,
@@ -16,7 +17,7 @@ from coopprogram.cli.output import (
 
 app = group("Points of unity: versioned drafts, comments, circulation, responses, tally, adoption, withdrawal, diff, export.")
 
-Version = Annotated[int, typer.Argument(metavar="VERSION", parser=parse_count_option, help="The version number (`coop unity list`).")]
+Version = Annotated[int, typer.Argument(metavar="VERSION", parser=parse_count_option, autocompletion=complete.versions, help="The version number (`coop unity list`).")]
 TextFile = Annotated[Path | None, typer.Option("--file", metavar="FILE.md", help="Read the text from a Markdown file (else your $EDITOR opens).", exists=True, dir_okay=False)]
 On = Annotated[date | None, typer.Option("--on", metavar="DATE", parser=parse_date_option, help="The day. Default: today.")]
 
