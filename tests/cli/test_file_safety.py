@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from coopprogram.config import resolve_database, sqlite_url
+from coopprogram.config import sqlite_url
 
 # What a crafted backup carried in the reports behind issue 17: a trigger that copies every
 # contact into a calendar-visible field, one that wipes the audit trail, a view, a stray table.

@@ -12,7 +12,7 @@ from coopprogram.cli import complete
 from coopprogram.cli.context import database
 from coopprogram.cli.output import (
     group,
-    AsOf, JsonFlag, OutputFile, ForceFlag, choose_format, dash, emit_json, emit_text, parse_count_option, parse_date_option, say, show, show_table, text_from, today, write_bytes,
+    AsOf, JsonFlag, OutputFile, ForceFlag, choose_format, dash, emit_json, emit_text, parse_count_option, parse_date_option, say, show_table, text_from, today,
 )
 
 app = group("Points of unity: versioned drafts, comments, circulation, responses, tally, adoption, withdrawal, diff, export.")
