@@ -22,18 +22,21 @@ Completions = list[tuple[str, str]]
 def _database_file(ctx: typer.Context) -> Path | None:
     """The database the command would use (`config.resolve_database`'s order), when it is a file."""
     from coopprogram.config import ENV_VAR, default_database_path
-    from coopprogram.errors import CoopError
-    from coopprogram.userconfig import read_config
 
-    root = ctx.find_root()
-    try:
-        configured = read_config().get("database")
-    except CoopError:  # a config file that cannot be read: the command will say so, not the Tab key
-        configured = None
-    target = (root.params or {}).get("db_location") or os.environ.get(ENV_VAR) or configured or str(default_database_path())
+    target = (ctx.find_root().params or {}).get("db_location") or os.environ.get(ENV_VAR) or _configured_database() or str(default_database_path())
     if "://" in target:
         return Path(target.removeprefix("sqlite:///")) if target.startswith("sqlite:///") else None
     return Path(target).expanduser()
+
+
+def _configured_database() -> str | None:
+    from coopprogram.errors import CoopError
+    from coopprogram.userconfig import read_config
+
+    try:
+        return read_config().get("database")
+    except CoopError:  # a config file that cannot be read: the command will say so, not the Tab key
+        return None
 
 
 def _rows(ctx: typer.Context, query: str, parameters: tuple = ()) -> list[tuple[str, str]]:
