@@ -389,7 +389,8 @@ def test_the_mail_server_of_the_config_file_sends_and_the_environment_and_smtp_w
     controller.start()
     try:
         assert coop("config", "set", "smtp_url", smtp.url).exit_code == 0
-        assert "3 invitation" in coop("messages", "compose", "--as-of", AS_OF).stdout
+        composed = coop("messages", "compose", "--as-of", AS_OF).stdout
+        assert "3 invitation" in composed and "Send them with `coop messages send`." in composed
         # COOP_SMTP_URL wins over the file: a server that is not there, so nothing goes.
         monkeypatch.setenv("COOP_SMTP_URL", "smtp://127.0.0.1:1")
         refused = coop("messages", "send")

@@ -62,7 +62,10 @@ def messages_compose(as_of: AsOf = None) -> None:
     by_hand = [m.recipient.coop_name for m in composed if not m.recipient.email]
     if by_hand:
         warn(f"{len(by_hand)} co-op(s) have no email address ({', '.join(sorted(set(by_hand)))}): send their .txt by WhatsApp or SMS.")
-    say("Send them with `coop messages send --smtp smtp://user@host:587`.")
+    from coopprogram.userconfig import setting
+
+    say("Send them with `coop messages send`." if setting("smtp_url") else
+        "Send them with `coop messages send --smtp smtp://user@host:587` (or set it once: `coop config set smtp_url URL`).")
 
 
 @app.command("list")
