@@ -16,6 +16,7 @@ import typer
 from typer.main import get_command
 
 from coopprogram.cli import app
+from coopprogram.userconfig import KEYS
 
 WIDTH = 100
 TARGET = Path(__file__).resolve().parent.parent / "docs" / "reference.md"
@@ -69,7 +70,17 @@ def render_man(version: str) -> str:
     ]
     for context, command in walked[1:]:
         page += [f".SS {context.command_path}", ".nf", _roff(command.get_help(context).rstrip()), ".fi"]
-    page += [".SH FILES", "The database: \\fBcoop db path\\fR prints where it is; \\fBCOOP_DB\\fR or \\fB--db\\fR choose another.", ""]
+    page += [
+        ".SH FILES",
+        "The database: \\fBcoop db path\\fR prints where it is; \\fBCOOP_DB\\fR or \\fB--db\\fR choose another.",
+        ".br",
+        "Your own settings: \\fBcoop config path\\fR prints where the file is; \\fBcoop config show\\fR lists them.",
+        ".SH ENVIRONMENT",
+        *(f".TP\n.B {key.environment}\n{_roff(key.help)}" for key in KEYS.values()),
+        ".TP\n.B COOP_SMTP_PASSWORD\nThe mail server's password, when the URL and ~/.netrc have none.",
+        ".TP\n.B COOP_CONFIG\nAnother settings file than the one in your config folder.",
+        "",
+    ]
     return "\n".join(page)
 
 

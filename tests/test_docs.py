@@ -62,12 +62,28 @@ def test_the_leads_guide_shows_the_real_dashboard(coop, demo_url) -> None:
     assert coop("status", "--as-of", "2022-01-15").stdout == shown
 
 
-def test_the_command_reference_is_up_to_date() -> None:
+def _reference_script():  # noqa: ANN202 - scripts/reference.py, loaded as a module
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("reference", ROOT / "scripts" / "reference.py")
     reference = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(reference)
+    return reference
+
+
+def test_the_manual_page_has_every_command_and_setting() -> None:
+    page = _reference_script().render_man("9.9.9")
+    assert page.startswith('.TH COOP 1 "" "coop 9.9.9" "User Commands"\n')
+    assert all(f"\n.SS {' '.join(path)}\n" in page for path, _ in ALL_COMMANDS)
+    for variable in ("COOP_DB", "COOP_USER", "COOP_OUTBOX", "COOP_SMTP_URL", "COOP_SMTP_PASSWORD", "COOP_CONFIG"):
+        assert f"\n.B {variable}\n" in page
+    # A help line that began with a dot would be read as a roff request and vanish from the page.
+    requests = {line.split()[0] for line in page.splitlines() if line.startswith((".", "'"))}
+    assert requests == {".TH", ".SH", ".SS", ".B", ".nf", ".fi", ".br", ".TP"}
+
+
+def test_the_command_reference_is_up_to_date() -> None:
+    reference = _reference_script()
     written = (ROOT / "docs" / "reference.md").read_text(encoding="utf-8")
     assert written == reference.render(), "docs/reference.md is out of date: run `make reference` and commit it"
     assert all(f"`{' '.join(path)}`" in written for path, _ in ALL_COMMANDS)

@@ -1,6 +1,6 @@
 """Where the database lives: `--db`, else `COOP_DB`, else the `database` of your config file
-(`coop config`), else a file in the user data directory; and how a location is shown to a
-person (one masking rule for every URL printed).
+(`coop config`), else a file in the user data directory; where the outbox and the mail server
+are; and how a location is shown to a person (one masking rule for every URL printed).
 
 Resolved at call time, never at import, so tests and scripts can point anywhere.
 """
@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from coopprogram.errors import InvalidInput
 
 ENV_VAR = "COOP_DB"
 APP_NAME = "coopprogram"
@@ -118,6 +121,43 @@ def display_location(url: str) -> str:
 
 
 FILES_VAR = "COOP_FILES"
+SMTP_PORTS = {"smtp": 587, "smtps": 465}
+
+
+@dataclass(frozen=True)
+class SmtpAddress:
+    scheme: str
+    host: str
+    port: int
+    user: str
+    password: str = field(repr=False)
+    shown: str  # without the password, for messages
+
+
+def split_smtp_url(text: str) -> SmtpAddress:
+    """A mail server's URL (smtp://user@host:587, smtps://user@host:465) in its parts; refused
+    in words when it is not one. The password is whatever the URL holds (often nothing)."""
+    from urllib.parse import unquote, urlsplit
+
+    shown = mask_url(text)
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        raise InvalidInput(f"'{shown}' has a port that is not a number from 1 to 65535.") from None
+    if parts.scheme not in SMTP_PORTS or not parts.hostname:
+        raise InvalidInput(f"'{shown}' is not a mail server address: use smtp://user@host:587 (STARTTLS) or smtps://user@host:465 (SSL).")
+    return SmtpAddress(parts.scheme, parts.hostname, port or SMTP_PORTS[parts.scheme], unquote(parts.username or ""),
+                       unquote(parts.password or ""), shown)
+
+
+def outbox_folder(url: str) -> Path:
+    """Where composed messages are written: the `outbox` setting (COOP_OUTBOX, else the config
+    file), else the `outbox` folder the program keeps beside the database (`files_folder`)."""
+    from coopprogram.userconfig import setting
+
+    configured = setting("outbox")
+    return Path(configured).expanduser() if configured else files_folder(url, "outbox")
 
 
 def files_folder(url: str, name: str) -> Path:

@@ -3,7 +3,8 @@ read with `tomllib`, written with `tomli-w` through a private temporary file and
 
 Each key is checked when it is set, so a later command never fails on a stored value. What the
 command line and the environment say wins over the file: `--db`, then `COOP_DB`, then the file's
-`database`; `COOP_USER`, then the file's `user`. Secrets (passwords) never go in this file.
+`database`; `--smtp`, then `COOP_SMTP_URL`, then `smtp_url`; each key's variable, then the file.
+Secrets (passwords) never go in this file.
 """
 
 from __future__ import annotations
@@ -51,11 +52,37 @@ def _user(value: str) -> str:
     return value
 
 
+def _folder(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise InvalidInput("The outbox cannot be empty: give a folder, e.g. ~/Documents/sei-outbox.")
+    path = Path(value).expanduser().absolute()
+    if path.exists() and not path.is_dir():
+        raise InvalidInput(f"{path} is a file, not a folder: give the folder the messages are written to.")
+    return str(path)
+
+
+def _smtp_url(value: str) -> str:
+    from coopprogram.config import split_smtp_url
+
+    value = value.strip()
+    if not value:
+        raise InvalidInput("Give the mail server's address, e.g. smtp://coop@mail.example.org:587 (or `coop config unset smtp_url`).")
+    if split_smtp_url(value).password:
+        raise InvalidInput(
+            "Leave the password out of the config file: set COOP_SMTP_PASSWORD or put it in ~/.netrc, and give the URL without it."
+        )
+    return value
+
+
 KEYS = {
     key.name: key
     for key in (
         Key("database", "The program database (a SQLite file path or a database URL without its password).", "COOP_DB", _database),
         Key("user", "Your name in the audit trail (`coop audit`). Default: your login name.", "COOP_USER", _user),
+        Key("outbox", "The folder composed messages are written to. Default: `outbox` beside a SQLite database.", "COOP_OUTBOX", _folder),
+        Key("smtp_url", "The mail server `coop messages send` uses, without its password: smtp://user@host:587 or smtps://user@host:465.",
+            "COOP_SMTP_URL", _smtp_url),
     )
 }
 

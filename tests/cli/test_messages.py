@@ -379,3 +379,46 @@ def test_a_wrong_server_address_is_refused_without_showing_the_password(coop, pr
     result = coop("messages", "send", "--smtp", url)
     assert result.exit_code == 1
     assert result.stderr.startswith(message) and "pw-1" not in result.stderr
+
+
+def test_the_mail_server_of_the_config_file_sends_and_the_environment_and_smtp_win(coop, program, smtp, monkeypatch) -> None:
+    second = Recorder()
+    from aiosmtpd.controller import Controller
+
+    controller = Controller(second, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    try:
+        assert coop("config", "set", "smtp_url", smtp.url).exit_code == 0
+        composed = coop("messages", "compose", "--as-of", AS_OF).stdout
+        assert "3 invitation" in composed and "Send them with `coop messages send`." in composed
+        # COOP_SMTP_URL wins over the file: a server that is not there, so nothing goes.
+        monkeypatch.setenv("COOP_SMTP_URL", "smtp://127.0.0.1:1")
+        refused = coop("messages", "send")
+        assert refused.exit_code == 1 and "Could not reach the mail server smtp://127.0.0.1:1" in refused.stderr
+        assert smtp.received == []
+        # Without it, the file's server sends.
+        monkeypatch.delenv("COOP_SMTP_URL")
+        sent = coop("messages", "send")
+        assert sent.exit_code == 0, sent.stderr
+        assert f"Sent 3 message(s) through {smtp.url}." in sent.stdout and len(smtp.received) == 3
+        # --smtp wins over the file.
+        assert coop("sessions", "reschedule", "1", "--start", "2022-01-27 18:00").exit_code == 0
+        assert "3 update" in coop("messages", "compose", "--as-of", AS_OF).stdout
+        assert coop("messages", "send", "--smtp", f"smtp://127.0.0.1:{controller.port}").exit_code == 0
+    finally:
+        controller.stop()
+    assert len(smtp.received) == 3
+    assert sorted(m["Subject"] for _, m in second.received) == ["Changed: Points of unity workshop, now Thu Jan 27, 2022, 18:00"] * 3
+    assert "smtp_url  " + smtp.url + "  (from the config file)" in coop("config", "show").stdout
+
+
+def test_messages_are_composed_into_the_outbox_of_the_config_file(coop, program, tmp_path, monkeypatch) -> None:
+    chosen = tmp_path / "shared" / "sei-outbox"
+    assert coop("config", "set", "outbox", str(chosen)).exit_code == 0
+    composed = coop("messages", "compose", "--as-of", AS_OF)
+    assert f"Composed 3 message(s) in {chosen}:" in composed.stdout
+    assert len(list(chosen.glob("*.eml"))) == 3 and len(list(chosen.glob("*.txt"))) == 3
+    assert f"Email: {chosen}" in coop("messages", "show", "1").stdout
+    # COOP_OUTBOX wins over the file: the message is looked for there.
+    monkeypatch.setenv("COOP_OUTBOX", str(tmp_path / "elsewhere"))
+    assert coop("messages", "show", "1").stderr.startswith(f"Error: {tmp_path / 'elsewhere'}/")

@@ -49,7 +49,7 @@ COMMANDS = {
     "consultant": ("consultant", "app", "The consultant's profile: the payee every invoice names."),
     "audit": ("audit", "audit_command", "Who changed what and when."),
     "db": ("db", "app", "The database itself: its location, backups, checks, copies and upgrades."),
-    "config": ("config", "app", "Your own settings: the database, your name in the audit trail."),
+    "config": ("config", "app", "Your own settings: the database, your name in the audit trail, the messages' outbox and mail server."),
 }
 
 
@@ -173,6 +173,8 @@ def _report_usage_error(error: typer.TyperException, args: list[str]) -> int:
     command = context.command_path if context is not None else _command_path_in(args)
     message = error.format_message().strip()
     option = getattr(error, "option_name", "") or ""
+    if option and message == f"Option '{option}' requires an argument.":  # the parser's words, for an organizer
+        message = f"Option '{option}' needs a value"
     if option[1:].replace(".", "", 1).replace(":", "", 1).isdigit():  # -1, -2.5, -1:30: a negative number, not an option
         typed = next((word for word in args if word.startswith(option)), option)  # -1:30, not the parser's -1
         message = f"{typed} is a negative number: times and amounts must be more than zero"

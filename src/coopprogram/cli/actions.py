@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import parse_count_option, group, AsOf, JsonFlag, dash, emit_json, parse_date_option, say, show_table, today
+from coopprogram.cli.output import coop_option, session_option, parse_count_option, group, AsOf, JsonFlag, dash, emit_json, parse_date_option, say, show_table, today
 
 app = group("Action items between meetings: add, list (overdue first), done.")
 
@@ -18,8 +18,8 @@ def actions_add(
     title: Annotated[str, typer.Argument(help="What will be done.")],
     owner: Annotated[str, typer.Option(help="Who does it.")] = "",
     due: Annotated[date | None, typer.Option(metavar="DATE", parser=parse_date_option, help="By when.")] = None,
-    session: Annotated[int | None, typer.Option(metavar="ID", parser=parse_count_option, help="The session it came from.")] = None,
-    coop: Annotated[str | None, typer.Option(metavar="SLUG", help="The co-op that owns it: it is in that co-op's follow-up message.")] = None,
+    session: Annotated[int | None, session_option("The session it came from.")] = None,
+    coop: Annotated[str | None, coop_option("The co-op that owns it: it is in that co-op's follow-up message.")] = None,
 ) -> None:
     """Add an action item (with --session it is in that session's minutes).
 

@@ -8,14 +8,14 @@ import typer
 
 from coopprogram.cli import complete
 from coopprogram.cli.context import database
-from coopprogram.cli.output import group, JsonFlag, OutputFile, ForceFlag, choose_format, dash, emit_json, emit_text, now, parse_count_option, say, show_table, write_bytes
+from coopprogram.cli.output import session_argument, words_option, group, JsonFlag, OutputFile, ForceFlag, choose_format, dash, emit_json, emit_text, now, parse_count_option, say, show_table, write_bytes
 
 if TYPE_CHECKING:
     from coopprogram.services.agenda import AgendaView
 
 app = group("Session agendas: items with clock times, and the printable agenda.")
 
-SessionId = Annotated[int, typer.Argument(metavar="SESSION", parser=parse_count_option, autocompletion=complete.session_ids, help="The session's number (`coop sessions list`).")]
+SessionId = Annotated[int, session_argument(metavar="SESSION")]
 ItemId = Annotated[int, typer.Argument(metavar="ITEM", parser=parse_count_option, help="The item's number (`coop agenda show SESSION`).")]
 Minutes = Annotated[int, typer.Option(metavar="N", parser=parse_count_option, help="Length in minutes.")]
 KIND_HELP = "opening, discussion, decision, presentation, break or closing."
@@ -57,7 +57,7 @@ def agenda_add(
     title: Annotated[str, typer.Argument(help="The item.")],
     minutes: Minutes,
     lead: Annotated[str, typer.Option(help="Who leads it.")] = "",
-    kind: Annotated[str, typer.Option(help=KIND_HELP)] = "discussion",
+    kind: Annotated[str, words_option(KIND_HELP, complete.agenda_kinds, name="--kind", metavar="KIND")] = "discussion",
     position: Annotated[int | None, typer.Option(metavar="N", parser=parse_count_option, help="Where to insert it (1 = first). Default: last.")] = None,
 ) -> None:
     """Add an item to a session's agenda.
@@ -77,7 +77,7 @@ def agenda_edit(
     title: Annotated[str | None, typer.Option(help="A new title.")] = None,
     minutes: Annotated[int | None, typer.Option(metavar="N", parser=parse_count_option, help="A new length.")] = None,
     lead: Annotated[str | None, typer.Option(help="A new lead.")] = None,
-    kind: Annotated[str | None, typer.Option(help=KIND_HELP)] = None,
+    kind: Annotated[str | None, words_option(KIND_HELP, complete.agenda_kinds, name="--kind", metavar="KIND")] = None,
 ) -> None:
     """Change an agenda item.
 

@@ -9,7 +9,8 @@ import typer
 
 from coopprogram.cli.context import database
 from coopprogram.errors import CoopError
-from coopprogram.cli.output import group, OutputFile, ForceFlag, emit_bytes, read_bytes, say, write_bytes
+from coopprogram.cli import complete
+from coopprogram.cli.output import coop_option, phase_option, session_kind_option, group, OutputFile, ForceFlag, emit_bytes, read_bytes, say, write_bytes
 
 app = group("The .ics calendar: publish feeds the co-ops subscribe to, sync to a CalDAV calendar, export and import files.")
 
@@ -18,8 +19,8 @@ app = group("The .ics calendar: publish feeds the co-ops subscribe to, sync to a
 def calendar_export(
     output: OutputFile = None,
     force: ForceFlag = False,
-    phase: Annotated[str | None, typer.Option(help="Only this phase: 1, 2, I or II.")] = None,
-    coop: Annotated[str | None, typer.Option(metavar="SLUG", help="One co-op's feed: the sessions it is invited to.")] = None,
+    phase: Annotated[str | None, phase_option("Only this phase: 1, 2, I or II.")] = None,
+    coop: Annotated[str | None, coop_option("One co-op's feed: the sessions it is invited to.")] = None,
     milestones: Annotated[
         bool | None, typer.Option("--milestones/--no-milestones", help="Include milestones as all-day events (default: yes, but not in a co-op's feed).")
     ] = None,
@@ -48,7 +49,7 @@ def calendar_export(
 @app.command("import")
 def calendar_import(
     file: Annotated[Path, typer.Argument(metavar="FILE.ics", help="A calendar file.", exists=True, dir_okay=False)],
-    kind: Annotated[str, typer.Option(help="The kind given to new sessions.")] = "working-group",
+    kind: Annotated[str, session_kind_option("The kind given to new sessions.")] = "working-group",
     force: Annotated[bool, typer.Option("--force", help="Also move or cancel sessions already held.")] = False,
 ) -> None:
     """Bring in sessions scheduled in another calendar, matched by UID (updated, not duplicated).
@@ -75,7 +76,7 @@ def calendar_import(
 def calendar_publish(
     folder: Annotated[Path, typer.Argument(metavar="DIR", help="A folder served on the web, or a synced folder (Nextcloud, Dropbox...).", file_okay=False)],
     base_url: Annotated[str, typer.Option(metavar="URL", help="The web address of DIR, to print full subscription links.")] = "",
-    rotate: Annotated[str | None, typer.Option(metavar="SLUG|all", help="Give a co-op's feed (or every feed) a new secret name first; old links stop working.")] = None,
+    rotate: Annotated[str | None, typer.Option(metavar="SLUG|all", autocompletion=complete.coop_slugs_or_all, help="Give a co-op's feed (or every feed) a new secret name first; old links stop working.")] = None,
 ) -> None:
     """Write the program's calendar and one per co-op, to subscribe to: calendars then update themselves.
 
@@ -128,8 +129,8 @@ def _holds(path: Path, data: bytes) -> bool:
 @app.command("sync")
 def calendar_sync(
     url: Annotated[str, typer.Argument(metavar="URL", help="The CalDAV address of a calendar (Nextcloud: the calendar's 'Copy private link').")],
-    coop: Annotated[str | None, typer.Option(metavar="SLUG", help="Only the sessions of this co-op's feed.")] = None,
-    phase: Annotated[str | None, typer.Option(help="Only this phase: 1, 2, I or II.")] = None,
+    coop: Annotated[str | None, coop_option("Only the sessions of this co-op's feed.")] = None,
+    phase: Annotated[str | None, phase_option("Only this phase: 1, 2, I or II.")] = None,
 ) -> None:
     """Push the sessions to a CalDAV calendar: new ones created, changed ones updated, cancelled ones marked so.
 

@@ -1,5 +1,6 @@
-"""Shell completion of values: co-op slugs, session ids with their titles, invoice references,
-points-of-unity versions, decisions, phases, hour categories and session kinds.
+"""Shell completion of values: co-op slugs (also in comma-separated lists), session ids with
+their titles, invoice references, versions, decisions, milestones, phases, hour categories,
+session kinds, and the fixed words of the program (co-op kinds, statuses, stances, settings).
 
 Completion runs on every Tab, so it reads the SQLite file directly with the standard `sqlite3`
 module, read-only, and never imports SQLAlchemy or SQLModel. A database on a server completes
@@ -19,16 +20,26 @@ Completions = list[tuple[str, str]]
 
 
 def _database_file(ctx: typer.Context) -> Path | None:
+    """The database the command would use (`config.resolve_database`'s order), when it is a file."""
     from coopprogram.config import ENV_VAR, default_database_path
 
-    root = ctx.find_root()
-    target = (root.params or {}).get("db_location") or os.environ.get(ENV_VAR) or str(default_database_path())
+    target = (ctx.find_root().params or {}).get("db_location") or os.environ.get(ENV_VAR) or _configured_database() or str(default_database_path())
     if "://" in target:
         return Path(target.removeprefix("sqlite:///")) if target.startswith("sqlite:///") else None
     return Path(target).expanduser()
 
 
-def _rows(ctx: typer.Context, query: str) -> list[tuple[str, str]]:
+def _configured_database() -> str | None:
+    from coopprogram.errors import CoopError
+    from coopprogram.userconfig import read_config
+
+    try:
+        return read_config().get("database")
+    except CoopError:  # a config file that cannot be read: the command will say so, not the Tab key
+        return None
+
+
+def _rows(ctx: typer.Context, query: str, parameters: tuple = ()) -> list[tuple[str, str]]:
     """(value, description) pairs from the program's database; none when it cannot be read."""
     path = _database_file(ctx)
     if path is None or not path.is_file():
@@ -37,7 +48,7 @@ def _rows(ctx: typer.Context, query: str) -> list[tuple[str, str]]:
         # A file URI, so that a folder named "SEI #2" or "100%" is read as the path it is.
         connection = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=0.5)
         try:
-            return [(str(value), str(description or "")) for value, description in connection.execute(query)]
+            return [(str(value), str(description or "")) for value, description in connection.execute(query, parameters)]
         finally:
             connection.close()
     except sqlite3.Error:
@@ -51,7 +62,40 @@ def _completer(query: str) -> Callable[[typer.Context, str], Completions]:
     return complete
 
 
-coop_slugs = _completer("SELECT slug, name FROM coop WHERE archived_on IS NULL ORDER BY slug")
+def _given(ctx: typer.Context) -> set[str]:
+    """The values already typed for this command's repeatable parameters (`attend 16 voces <Tab>`)."""
+    return {value for given in (ctx.params or {}).values() if isinstance(given, (list, tuple)) for value in given}
+
+
+_active_coops = "SELECT slug, name FROM coop WHERE archived_on IS NULL ORDER BY slug"
+
+
+def coop_slugs(ctx: typer.Context, incomplete: str) -> Completions:
+    given = _given(ctx)
+    return [(slug, name) for slug, name in _rows(ctx, _active_coops) if slug.startswith(incomplete) and slug not in given]
+
+
+def _slug_list(ctx: typer.Context, incomplete: str, words: tuple[str, ...]) -> Completions:
+    """The word being typed in `SLUG,SLUG,...`: what is typed so far and one more co-op."""
+    head, comma, last = incomplete.rpartition(",")
+    taken = set(head.split(",")) if comma else set()
+    offered = [(slug, name) for slug, name in _rows(ctx, _active_coops) if slug not in taken]
+    if not comma:
+        offered = [(word, "") for word in words] + offered
+    return [(f"{head}{comma}{slug}", name) for slug, name in offered if slug.startswith(last)]
+
+
+def coop_slug_lists(ctx: typer.Context, incomplete: str) -> Completions:
+    return _slug_list(ctx, incomplete, ())
+
+
+def invited_coops(ctx: typer.Context, incomplete: str) -> Completions:
+    """`--invite`: all, none, or co-ops separated by commas."""
+    return _slug_list(ctx, incomplete, ("all", "none"))
+
+
+def coop_slugs_or_all(ctx: typer.Context, incomplete: str) -> Completions:
+    return [(word, "") for word in ("all",) if word.startswith(incomplete)] + coop_slugs(ctx, incomplete)
 
 
 def session_ids(ctx: typer.Context, incomplete: str) -> Completions:
@@ -78,6 +122,51 @@ versions = _completer(
     "WHERE d.kind = 'points-of-unity' ORDER BY v.version DESC"
 )
 decisions = _completer("SELECT id, title FROM decision ORDER BY id DESC")
+decision_kinds = _completer("SELECT DISTINCT kind, '' FROM decision ORDER BY kind")
+milestones = _completer("SELECT id, due_on || ' ' || title FROM milestone ORDER BY due_on, id")
+
+
+def decision_versions(ctx: typer.Context, incomplete: str) -> Completions:
+    """The versions of the decision named before (`decisions tally 2 --version <Tab>`)."""
+    decision = (ctx.params or {}).get("decision")
+    if decision is None:  # `tally 2 --version <Tab>`: the parser stopped at the option still missing its value
+        decision = next((word for word in ctx.args if word.isdigit()), None)
+    if decision is None:
+        return []
+    rows = _rows(ctx, "SELECT version, status FROM decisionversion WHERE decision_id = ? ORDER BY version DESC", (decision,))
+    return [(version, status) for version, status in rows if version.startswith(incomplete)]
 phases = _completer("SELECT number, name FROM phase ORDER BY number")
 categories = _completer("SELECT slug, name FROM category ORDER BY slug")
 session_kinds = _completer("SELECT slug, name FROM sessionkind ORDER BY slug")
+
+
+def choices(*words: str) -> Callable[[typer.Context, str], Completions]:
+    """A fixed vocabulary (no database read)."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> Completions:
+        return [(word, "") for word in words if word.startswith(incomplete)]
+
+    return complete
+
+
+# The words of models.py's enums, repeated here because completion must not import SQLModel
+# (tests/cli/test_completion.py checks that they agree).
+COOP_KINDS = ("worker", "producer", "consumer", "housing", "multi-stakeholder")
+COOP_STAGES = ("existing", "budding")
+AGENDA_KINDS = ("opening", "discussion", "decision", "presentation", "break", "closing")
+MILESTONE_STATUSES = ("planned", "in-progress", "done", "blocked")
+MESSAGE_STATUSES = ("pending", "sent", "by-hand", "superseded")
+STANCES = ("endorse", "stand-aside", "block")
+
+coop_kinds = choices(*COOP_KINDS)
+coop_stages = choices(*COOP_STAGES)
+agenda_kinds = choices(*AGENDA_KINDS)
+milestone_statuses = choices(*MILESTONE_STATUSES)
+message_statuses = choices(*MESSAGE_STATUSES)
+stances = choices(*STANCES)
+
+
+def config_keys(ctx: typer.Context, incomplete: str) -> Completions:
+    from coopprogram.userconfig import KEYS
+
+    return [(name, key.help) for name, key in KEYS.items() if name.startswith(incomplete)]

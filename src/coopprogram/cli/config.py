@@ -1,5 +1,6 @@
-"""`coop config`: your own settings (the database, your name in the audit trail), kept in a
-TOML file in your config folder; the command line and the environment still win."""
+"""`coop config`: your own settings (the database, your name in the audit trail, the messages'
+outbox and mail server), kept in a TOML file in your config folder; the command line and the
+environment still win."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ from typing import Annotated
 
 import typer
 
+from coopprogram.cli import complete
+from coopprogram.cli.context import current
 from coopprogram.cli.output import group, JsonFlag, emit_json, say
 
-app = group("Your own settings: the database, your name in the audit trail (a file in your config folder).")
+app = group("Your own settings: the database, your name in the audit trail, the messages' outbox and mail server (a file in your config folder).")
 
-KeyArgument = Annotated[str, typer.Argument(metavar="KEY", help="database or user (`coop config show` lists them).")]
+KeyArgument = Annotated[str, typer.Argument(metavar="KEY", autocompletion=complete.config_keys, help="database, user, outbox or smtp_url (`coop config show` lists them).")]
 
 
 @app.command("show")
@@ -28,22 +31,46 @@ def config_show(json: JsonFlag = False) -> None:
     rows = []
     for key in KEYS.values():
         from_environment = os.environ.get(key.environment, "").strip()
-        source = f"from {key.environment}" if from_environment else "from the config file" if key.name in stored else "not set"
-        rows.append({"key": key.name, "value": from_environment or stored.get(key.name, ""), "source": source, "help": key.help})
+        if from_environment:
+            value, source = from_environment, f"from {key.environment}"
+        elif key.name in stored:
+            value, source = stored[key.name], "from the config file"
+        else:
+            value = _default(key.name)
+            source = "default" if value else "not set"
+        rows.append({"key": key.name, "value": _shown(value), "source": source, "help": key.help})
     if json:
         emit_json(rows)
         return
     for row in rows:
-        masked = _shown(row["value"])
-        say(f"{row['key']:<9} {masked or '-'}  ({row['source']})")
+        say(f"{row['key']:<9} {row['value'] or '-'}  ({row['source']})")
+
+
+def _default(name: str) -> str:
+    """What applies when a setting is set nowhere (empty: nothing does)."""
+    import getpass
+
+    from coopprogram.config import default_database_path, files_folder, resolve_database
+
+    if name == "database":
+        return str(default_database_path())
+    if name == "user":
+        try:
+            return getpass.getuser()
+        except (KeyError, OSError):
+            return ""
+    if name == "outbox":
+        return str(files_folder(resolve_database(current.db_option), "outbox"))
+    return ""
 
 
 def _shown(value: str) -> str:
-    if "://" not in value:
+    """A value fit to print: a URL (the database's, the mail server's) without its password."""
+    if "://" not in value and "@" not in value:
         return value
-    from coopprogram.config import display_location
+    from coopprogram.config import display_location, mask_url
 
-    return display_location(value)
+    return display_location(value) if "://" in value else mask_url(value)
 
 
 @app.command("set")

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import group, JsonFlag, PhaseOption, emit_json, parse_cap_option, parse_date_option, parse_money_option, say, today
+from coopprogram.cli.output import phase_argument, group, JsonFlag, PhaseOption, emit_json, parse_cap_option, parse_date_option, parse_money_option, say, today
 from coopprogram.units import format_minutes, format_money, format_percent
 
 app = group("The consultant's contract: hour cap, rate inside the band, amendments.")
@@ -70,7 +70,7 @@ def contract_amend(
 
 @app.command("extend")
 def contract_extend(
-    phase: Annotated[str, typer.Argument(metavar="PHASE", help="The phase to cover: 2 or II.")],
+    phase: Annotated[str, phase_argument("The phase to cover: 2 or II.")],
     cap: Annotated[int, typer.Option("--cap", metavar="HOURS", parser=parse_cap_option, help="The phase's hour cap.")],
     rate: Annotated[int, typer.Option("--rate", metavar="DOLLARS", parser=parse_money_option, help="The hourly rate, inside the band.")],
     reason: Reason,

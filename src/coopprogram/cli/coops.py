@@ -11,13 +11,15 @@ import typer
 
 from coopprogram.cli import complete
 from coopprogram.cli.context import database
-from coopprogram.cli.output import group, JsonFlag, OutputFile, ForceFlag, dash, emit_json, emit_text, parse_count_option, parse_date_option, read_text, say, show_table, today
+from coopprogram.cli.output import coop_argument, words_option, group, JsonFlag, OutputFile, ForceFlag, dash, emit_json, emit_text, parse_count_option, parse_date_option, read_text, say, show_table, today
 
 app = group("The pilot co-ops: list, show, add, edit, archive, import and export.")
 
-Slug = Annotated[str, typer.Argument(metavar="SLUG", autocompletion=complete.coop_slugs, help="The co-op's short name, e.g. casa-limpia (`coop coops list`).")]
-Kind = Annotated[str | None, typer.Option(help="worker, producer, consumer, housing or multi-stakeholder.")]
-Stage = Annotated[str | None, typer.Option(help="existing or budding (forming).")]
+Slug = Annotated[str, coop_argument("The co-op's short name, e.g. casa-limpia (`coop coops list`).")]
+KIND_HELP = "worker, producer, consumer, housing or multi-stakeholder."
+STAGE_HELP = "existing or budding (forming)."
+Kind = Annotated[str | None, words_option(KIND_HELP, complete.coop_kinds, name="--kind", metavar="KIND")]
+Stage = Annotated[str | None, words_option(STAGE_HELP, complete.coop_stages, name="--stage", metavar="STAGE")]
 Sector = Annotated[str | None, typer.Option(help="What the co-op does, e.g. cleaning.")]
 City = Annotated[str | None, typer.Option(help="City or neighborhood.")]
 Sponsor = Annotated[str | None, typer.Option(help="The sponsoring SEI organization.")]
@@ -115,8 +117,8 @@ def coops_ledger(slug: Slug, json: JsonFlag = False) -> None:
 @app.command("add")
 def coops_add(
     name: Annotated[str, typer.Argument(help="The co-op's full name.")],
-    kind: Annotated[str, typer.Option(help="worker, producer, consumer, housing or multi-stakeholder.")],
-    stage: Annotated[str, typer.Option(help="existing or budding (forming).")] = "existing",
+    kind: Annotated[str, words_option(KIND_HELP, complete.coop_kinds, name="--kind", metavar="KIND")],
+    stage: Annotated[str, words_option(STAGE_HELP, complete.coop_stages, name="--stage", metavar="STAGE")] = "existing",
     slug: Annotated[str | None, typer.Option(help="Short name used in commands; made from the name if left out.")] = None,
     sector: Sector = None,
     city: City = None,

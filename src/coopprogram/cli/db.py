@@ -59,15 +59,16 @@ def db_copy(
 
 
 def _files_to_copy(target: str | None = None) -> None:
-    """The materials and the outbox are files beside the database, not in it: say what to copy."""
-    from coopprogram.config import files_folder
+    """The materials and the outbox are files, not rows in the database: say what to copy."""
+    from coopprogram.config import files_folder, outbox_folder
 
-    for name, what in (("materials", "the materials' files"), ("outbox", "the messages' emails")):
-        source = files_folder(current.url, name)
+    for what, folder in (("the materials' files", lambda url: files_folder(url, "materials")), ("the messages' emails", outbox_folder)):
+        source = folder(current.url)
         count = sum(1 for _ in source.iterdir()) if source.is_dir() else 0
-        if count:
-            where = f" to {files_folder(target, name)}" if target else " with the backup"
-            say(f"Also copy {source} ({count} files, {what}){where}: they are kept beside the database, not in it.")
+        destination = folder(target) if target else None
+        if count and source != destination:  # an outbox set in `coop config` serves both databases
+            where = f" to {destination}" if destination else " with the backup"
+            say(f"Also copy {source} ({count} files, {what}){where}: they are files, not rows in the database.")
 
 
 @app.command("check")

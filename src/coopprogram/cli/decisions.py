@@ -13,7 +13,7 @@ import typer
 from coopprogram.cli import complete
 from coopprogram.cli.context import database
 from coopprogram.cli.output import (
-    AsOf, ForceFlag, JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, group, parse_count_option, parse_date_option, read_text, say, show,
+    coop_argument, coop_list_option, milestone_option, session_option, AsOf, ForceFlag, JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, group, parse_count_option, parse_date_option, read_text, say, show,
     show_table, today, write_bytes,
 )
 
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 app = group("Decisions by consent: propose, show, list, respond, tally, adopt, withdraw, export.")
 
 DecisionId = Annotated[int, typer.Argument(metavar="DECISION", parser=parse_count_option, autocompletion=complete.decisions, help="The decision's number (`coop decisions list`).")]
-VersionOption = Annotated[int | None, typer.Option("--version", metavar="N", parser=parse_count_option, help="The version. Default: the latest.")]
+VersionOption = Annotated[int | None, typer.Option("--version", metavar="N", parser=parse_count_option, autocompletion=complete.decision_versions, help="The version. Default: the latest.")]
 On = Annotated[date | None, typer.Option("--on", metavar="DATE", parser=parse_date_option, help="The day. Default: today.")]
 Deadline = Annotated[date | None, typer.Option("--deadline", metavar="DATE", parser=parse_date_option, help="When responses are due.")]
 
@@ -44,14 +44,14 @@ def _split(text: str | None) -> list[str]:
 def decisions_propose(
     title: Annotated[str | None, typer.Argument(metavar="TITLE", help="What is decided (not needed with --revise).")] = None,
     file: Annotated[Path, typer.Option("--file", metavar="FILE.md", help="The text: a preamble and a numbered list, in Markdown.", exists=True, dir_okay=False)] = ...,  # type: ignore[assignment]
-    kind: Annotated[str, typer.Option(help="What sort of decision: phase-plan, calendar, funds, ... (a word of your choosing).")] = "decision",
+    kind: Annotated[str, typer.Option(autocompletion=complete.decision_kinds, help="What sort of decision: phase-plan, calendar, funds, ... (a word of your choosing).")] = "decision",
     rule: Annotated[str | None, typer.Option(metavar="FRACTION", help="Endorsements needed, e.g. 3/4. Default: the program's (`coop program show`).")] = None,
     max_blocks: Annotated[int | None, typer.Option(metavar="N", help="Blocks allowed. Default: the program's.")] = None,
-    coops: Annotated[str | None, typer.Option(metavar="SLUG,..", help="Only these co-ops decide (default: the whole cohort).")] = None,
+    coops: Annotated[str | None, coop_list_option("Only these co-ops decide (default: the whole cohort).")] = None,
     members: Annotated[str | None, typer.Option(metavar="NAME,..", help="Working-group members decide instead of co-ops.")] = None,
-    supersedes: Annotated[int | None, typer.Option(metavar="DECISION", help="The earlier decision this one replaces once adopted.")] = None,
-    session: Annotated[int | None, typer.Option(metavar="ID", help="The session it came from.")] = None,
-    revise: Annotated[int | None, typer.Option(metavar="DECISION", help="Send a revised text of this decision round; its open round closes as replaced.")] = None,
+    supersedes: Annotated[int | None, typer.Option(metavar="DECISION", autocompletion=complete.decisions, help="The earlier decision this one replaces once adopted.")] = None,
+    session: Annotated[int | None, session_option("The session it came from.")] = None,
+    revise: Annotated[int | None, typer.Option(metavar="DECISION", autocompletion=complete.decisions, help="Send a revised text of this decision round; its open round closes as replaced.")] = None,
     deadline: Deadline = None,
     on: On = None,
 ) -> None:
@@ -139,8 +139,8 @@ def _print_text(version: VersionView) -> None:
 @app.command("respond")
 def decisions_respond(
     decision: DecisionId,
-    who: Annotated[str, typer.Argument(metavar="WHO", help="The co-op's slug, or the working-group member's name.")],
-    stance: Annotated[str, typer.Argument(metavar="endorse|stand-aside|block", help="Their decision.")],
+    who: Annotated[str, coop_argument("The co-op's slug, or the working-group member's name.", metavar="WHO")],
+    stance: Annotated[str, typer.Argument(metavar="endorse|stand-aside|block", autocompletion=complete.stances, help="Their decision.")],
     reason: Annotated[str, typer.Option(help="Why (needed for a block).")] = "",
     share_reason: Annotated[bool, typer.Option("--share-reason", help="They agree to print the reason for a stand-aside on the sign-on page.")] = False,
     version: VersionOption = None,
@@ -179,7 +179,7 @@ def decisions_tally(decision: DecisionId, version: VersionOption = None, as_of: 
 def decisions_adopt(
     decision: DecisionId,
     version: VersionOption = None,
-    milestone: Annotated[int | None, typer.Option(metavar="ID", help="A milestone to mark done with the adoption.")] = None,
+    milestone: Annotated[int | None, milestone_option("A milestone to mark done with the adoption.")] = None,
     on: On = None,
 ) -> None:
     """Adopt the version going round when its rule holds on that day.

@@ -7,10 +7,9 @@ from typing import Annotated
 
 import typer
 
-from coopprogram.cli import complete
 from coopprogram.cli.context import database
 from coopprogram.cli.output import (
-    group, parse_count_option,
+    category_option, coop_option, group, milestone_option, parse_count_option, session_option,
     CsvFlag, JsonFlag, dash, emit_json, emit_text, parse_date_option, parse_hours_option, parse_month_option, say, show, show_table, table, today, warn,
 )
 from coopprogram.units import HOURS_FORMS, format_minutes, month_bounds
@@ -19,8 +18,8 @@ app = group("The consultant's hours: log, list, edit, remove, summarize.")
 
 HOURS_HELP = f"Time worked: {HOURS_FORMS}."
 EntryId = Annotated[int, typer.Argument(metavar="ID", parser=parse_count_option, help="The entry's number (`coop hours list`).")]
-Category = Annotated[str | None, typer.Option(autocompletion=complete.categories, help="A category slug (`coop hours categories`). Default: the linked session's kind, else the phase's default.")]
-SessionId = Annotated[int | None, typer.Option("--session", metavar="ID", parser=parse_count_option, autocompletion=complete.session_ids, help="The session this time was for (`coop sessions list`).")]
+Category = Annotated[str | None, category_option("A category slug (`coop hours categories`). Default: the linked session's kind, else the phase's default.")]
+SessionId = Annotated[int | None, session_option("The session this time was for (`coop sessions list`).")]
 
 
 @app.command("log")
@@ -30,8 +29,8 @@ def hours_log(
     on: Annotated[date | None, typer.Option("--date", metavar="DATE", parser=parse_date_option, help="The day worked. Default: today.")] = None,
     category: Category = None,
     session: SessionId = None,
-    milestone: Annotated[int | None, typer.Option(metavar="ID", parser=parse_count_option, help="The milestone this time served.")] = None,
-    coop: Annotated[str | None, typer.Option(metavar="SLUG", help="The co-op this time was for.")] = None,
+    milestone: Annotated[int | None, milestone_option("The milestone this time served.")] = None,
+    coop: Annotated[str | None, coop_option("The co-op this time was for.")] = None,
     non_billable: Annotated[bool, typer.Option("--non-billable", help="Record the time without billing it or counting it against the cap.")] = False,
 ) -> None:
     """Log time worked. Billable time past the contract's cap is refused.

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import current, database
-from coopprogram.cli.output import ForceFlag, JsonFlag, OutputFile, dash, emit_json, group, now, read_bytes, say, show_table, today, write_private_file
+from coopprogram.cli.output import phase_option, session_argument, session_option, ForceFlag, JsonFlag, OutputFile, dash, emit_json, group, now, read_bytes, say, show_table, today, write_private_file
 from coopprogram.errors import CoopError
 
 # Slides, handouts and scans are far larger than the program's own input files (5 MB), but a
@@ -34,8 +34,8 @@ def _size(view) -> str:  # noqa: ANN001 - a MaterialView
 @app.command("add")
 def materials_add(
     source: Annotated[str, typer.Argument(metavar="FILE|URL", help="A file to keep, or a link (https://...).")],
-    session: Annotated[int | None, typer.Option(metavar="ID", help="The session it belongs to (it goes in that session's packet).")] = None,
-    phase: Annotated[str | None, typer.Option(help="The phase: 1, 2, I or II (default: the session's).")] = None,
+    session: Annotated[int | None, session_option("The session it belongs to (it goes in that session's packet).")] = None,
+    phase: Annotated[str | None, phase_option("The phase: 1, 2, I or II (default: the session's).")] = None,
     lang: Annotated[str, typer.Option("--lang", metavar="CODE", help="Its language: en, es, pt, ht...")] = "en",
     title: Annotated[str | None, typer.Option(help="What it is (default: the file's name).")] = None,
 ) -> None:
@@ -58,8 +58,8 @@ def materials_add(
 
 @app.command("list")
 def materials_list(
-    session: Annotated[int | None, typer.Option(metavar="ID", help="Only this session's materials.")] = None,
-    phase: Annotated[str | None, typer.Option(help="Only this phase's: 1, 2, I or II.")] = None,
+    session: Annotated[int | None, session_option("Only this session's materials.")] = None,
+    phase: Annotated[str | None, phase_option("Only this phase's: 1, 2, I or II.")] = None,
     json: JsonFlag = False,
 ) -> None:
     """List the program's materials.
@@ -153,7 +153,7 @@ def materials_export(material_id: MaterialId, output: OutputFile = None, force: 
 
 @app.command("packet")
 def materials_packet(
-    session: Annotated[int, typer.Argument(metavar="SESSION", help="The session's number.")],
+    session: Annotated[int, session_argument("The session's number (`coop sessions list`).", metavar="SESSION")],
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="DIR|FILE.zip", help="A new folder, or a .zip file. Default: a folder named after the session.")] = None,
 ) -> None:
     """Build a session's packet: its agenda, its materials (links listed in the index) and the

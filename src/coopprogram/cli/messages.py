@@ -1,6 +1,6 @@
 """`coop messages`: the messages that go to the co-ops between meetings, composed into the
-private outbox folder beside the database (.eml and a .txt for WhatsApp/SMS), listed without
-contact details, shown whole, and sent over SMTP."""
+private outbox folder (beside the database, or the `outbox` setting) as .eml and a .txt for
+WhatsApp/SMS, listed without contact details, shown whole, and sent over SMTP."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import current, database
-from coopprogram.cli.output import AsOf, JsonFlag, dash, emit_json, group, now, say, show_table, warn, write_private_file
+from coopprogram.cli import complete
+from coopprogram.cli.output import session_option, words_option, AsOf, JsonFlag, dash, emit_json, group, now, say, show_table, warn, write_private_file
 
 app = group("Messages to the co-ops: invitations, updates, reminders, follow-ups; compose, list, show, send.")
 
@@ -19,9 +20,9 @@ MessageId = Annotated[int, typer.Argument(metavar="ID", help="The message's numb
 
 
 def outbox() -> Path:
-    from coopprogram.config import files_folder
+    from coopprogram.config import outbox_folder
 
-    return files_folder(current.url, "outbox")
+    return outbox_folder(current.url)
 
 
 def write_outbox(composed: list) -> None:
@@ -61,13 +62,16 @@ def messages_compose(as_of: AsOf = None) -> None:
     by_hand = [m.recipient.coop_name for m in composed if not m.recipient.email]
     if by_hand:
         warn(f"{len(by_hand)} co-op(s) have no email address ({', '.join(sorted(set(by_hand)))}): send their .txt by WhatsApp or SMS.")
-    say("Send them with `coop messages send --smtp smtp://user@host:587`.")
+    from coopprogram.userconfig import setting
+
+    say("Send them with `coop messages send`." if setting("smtp_url") else
+        "Send them with `coop messages send --smtp smtp://user@host:587` (or set it once: `coop config set smtp_url URL`).")
 
 
 @app.command("list")
 def messages_list(
-    status: Annotated[str | None, typer.Option(help="Only pending, sent, by-hand or superseded messages.")] = None,
-    session: Annotated[int | None, typer.Option(metavar="ID", help="Only the messages about this session.")] = None,
+    status: Annotated[str | None, words_option("Only pending, sent, by-hand or superseded messages.", complete.message_statuses, name="--status", metavar="STATUS")] = None,
+    session: Annotated[int | None, session_option("Only the messages about this session.")] = None,
     json: JsonFlag = False,
 ) -> None:
     """List the recorded messages: what, to which co-op, composed and sent when (no addresses).
@@ -128,7 +132,7 @@ def messages_show(message_id: MessageId, json: JsonFlag = False) -> None:
 
 @app.command("send")
 def messages_send(
-    smtp: Annotated[str | None, typer.Option("--smtp", metavar="URL", help="The mail server: smtp://user@host:587 (STARTTLS) or smtps://user@host:465 (SSL). Default: COOP_SMTP_URL. The password: in the URL, COOP_SMTP_PASSWORD or ~/.netrc.")] = None,
+    smtp: Annotated[str | None, typer.Option("--smtp", metavar="URL", help="The mail server: smtp://user@host:587 (STARTTLS) or smtps://user@host:465 (SSL). Default: COOP_SMTP_URL, else smtp_url in `coop config`. The password: in the URL, COOP_SMTP_PASSWORD or ~/.netrc.")] = None,
 ) -> None:
     """Send every pending message over SMTP, each marked sent as soon as the server takes it.
     After a crash or a network error, run it again: it sends only what did not go.

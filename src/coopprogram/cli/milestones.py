@@ -8,18 +8,19 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import parse_count_option, group, AsOf, JsonFlag, dash, emit_json, parse_date_option, say, show_table, today
+from coopprogram.cli import complete
+from coopprogram.cli.output import milestone_argument, phase_option, words_option, group, AsOf, JsonFlag, dash, emit_json, parse_date_option, say, show_table, today
 
 app = group("Milestones per phase: due dates, status (planned, in-progress, done, blocked), overdue ones flagged.")
 
-MilestoneId = Annotated[int, typer.Argument(metavar="ID", parser=parse_count_option, help="The milestone's number (`coop milestones list`).")]
+MilestoneId = Annotated[int, milestone_argument()]
 On = Annotated[date | None, typer.Option("--on", metavar="DATE", parser=parse_date_option, help="The day it happened. Default: today.")]
 
 
 @app.command("list")
 def milestones_list(
-    phase: Annotated[str | None, typer.Option(help="Only this phase: 1, 2, I or II.")] = None,
-    status: Annotated[str | None, typer.Option(help="Only this status: planned, in-progress, done or blocked.")] = None,
+    phase: Annotated[str | None, phase_option("Only this phase: 1, 2, I or II.")] = None,
+    status: Annotated[str | None, words_option("Only this status: planned, in-progress, done or blocked.", complete.milestone_statuses, name="--status", metavar="STATUS")] = None,
     as_of: AsOf = None,
     json: JsonFlag = False,
 ) -> None:
@@ -66,7 +67,7 @@ def milestones_show(milestone_id: MilestoneId, as_of: AsOf = None, json: JsonFla
 @app.command("add")
 def milestones_add(
     title: Annotated[str, typer.Argument(help="What will be achieved.")],
-    phase: Annotated[str, typer.Option(help="The phase: 1, 2, I or II.")],
+    phase: Annotated[str, phase_option("The phase: 1, 2, I or II.")],
     due: Annotated[date, typer.Option(metavar="DATE", parser=parse_date_option, help="Due date, within the phase.")],
     description: Annotated[str, typer.Option(help="More detail.")] = "",
 ) -> None:
@@ -85,7 +86,7 @@ def milestones_add(
 def milestones_edit(
     milestone_id: MilestoneId,
     title: Annotated[str | None, typer.Option(help="A new title.")] = None,
-    phase: Annotated[str | None, typer.Option(help="Move it to another phase.")] = None,
+    phase: Annotated[str | None, phase_option("Move it to another phase.")] = None,
     due: Annotated[date | None, typer.Option(metavar="DATE", parser=parse_date_option, help="A new due date.")] = None,
     description: Annotated[str | None, typer.Option(help="A new description.")] = None,
 ) -> None:

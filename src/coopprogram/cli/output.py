@@ -227,7 +227,73 @@ AsOf = Annotated[
     typer.Option("--as-of", metavar="DATE", parser=parse_date_option, help="The day to look from (YYYY-MM-DD, today, yesterday). Default: today."),
 ]
 CsvFlag = Annotated[bool, typer.Option("--csv", help="Print CSV for a spreadsheet instead of a table.")]
-PhaseOption = Annotated[str | None, typer.Option("--phase", autocompletion=complete.phases, help="The phase: 1, 2, I or II. Default: the phase of today (or of --as-of).")]
+
+
+# --- parameters that name the program's records: declared here once, each completing its values
+# on Tab (cli/complete.py); a command gives only its own help text.
+
+
+def phase_option(help: str) -> Any:
+    return typer.Option("--phase", metavar="PHASE", autocompletion=complete.phases, help=help)
+
+
+def phase_argument(help: str, *, metavar: str = "PHASE") -> Any:
+    return typer.Argument(metavar=metavar, autocompletion=complete.phases, help=help)
+
+
+def coop_option(help: str, *, name: str | None = "--coop") -> Any:
+    """One co-op; with `name=None` the option is named after the parameter (`absent` → --absent)."""
+    return typer.Option(*[name] if name else [], metavar="SLUG", autocompletion=complete.coop_slugs, help=help)
+
+
+def coop_argument(help: str, *, metavar: str = "SLUG") -> Any:
+    return typer.Argument(metavar=metavar, autocompletion=complete.coop_slugs, help=help)
+
+
+def coop_list_option(help: str, *, name: str = "--coops") -> Any:
+    """Co-ops separated by commas (`--coops casa-limpia,voces`)."""
+    return typer.Option(name, metavar="SLUG,...", autocompletion=complete.coop_slug_lists, help=help)
+
+
+def session_option(help: str, *, name: str = "--session") -> Any:
+    return typer.Option(name, metavar="ID", parser=parse_count_option, autocompletion=complete.session_ids, help=help)
+
+
+def session_argument(help: str = "The session's number (`coop sessions list`).", *, metavar: str = "ID") -> Any:
+    return typer.Argument(metavar=metavar, parser=parse_count_option, autocompletion=complete.session_ids, help=help)
+
+
+def session_kind_option(help: str) -> Any:
+    return typer.Option("--kind", metavar="KIND", autocompletion=complete.session_kinds, help=help)
+
+
+def category_option(help: str) -> Any:
+    return typer.Option("--category", metavar="SLUG", autocompletion=complete.categories, help=help)
+
+
+def milestone_option(help: str, *, name: str = "--milestone") -> Any:
+    return typer.Option(name, metavar="ID", parser=parse_count_option, autocompletion=complete.milestones, help=help)
+
+
+def milestone_argument(help: str = "The milestone's number (`coop milestones list`).") -> Any:
+    return typer.Argument(metavar="ID", parser=parse_count_option, autocompletion=complete.milestones, help=help)
+
+
+def version_argument(help: str, *, metavar: str = "VERSION") -> Any:
+    """A version of the points of unity."""
+    return typer.Argument(metavar=metavar, parser=parse_count_option, autocompletion=complete.versions, help=help)
+
+
+def version_option(help: str, *, name: str) -> Any:
+    return typer.Option(name, metavar="VERSION", parser=parse_count_option, autocompletion=complete.versions, help=help)
+
+
+def words_option(help: str, completion: Callable[..., Any], *, name: str, metavar: str) -> Any:
+    """An option that takes one of a fixed set of words (complete.choices)."""
+    return typer.Option(name, metavar=metavar, autocompletion=completion, help=help)
+
+
+PhaseOption = Annotated[str | None, phase_option("The phase: 1, 2, I or II. Default: the phase of today (or of --as-of).")]
 ForceFlag = Annotated[bool, typer.Option("--force", help="Replace the -o FILE if it already exists.")]
 OutputFile = Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of the screen.", dir_okay=False)]
 

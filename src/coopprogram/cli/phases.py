@@ -7,14 +7,13 @@ from typing import Annotated
 
 import typer
 
-from coopprogram.cli import complete
 from coopprogram.cli.context import database
-from coopprogram.cli.output import group, JsonFlag, dash, emit_json, parse_date_option, say, show_table
+from coopprogram.cli.output import phase_argument, group, JsonFlag, dash, emit_json, parse_date_option, say, show_table
 from coopprogram.units import format_minutes, format_money
 
 app = group("The program's phases: dates, focus and the consultant's contract for each.")
 
-PhaseArgument = Annotated[str, typer.Argument(metavar="PHASE", autocompletion=complete.phases, help="The phase: 1, 2, I, II or its name.")]
+PhaseArgument = Annotated[str, phase_argument("The phase: 1, 2, I, II or its name.")]
 
 
 @app.command("list")

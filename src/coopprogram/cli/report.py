@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import AsOf, OutputFile, ForceFlag, bar, choose_format, dash, emit_text, say, show_table, today, write_bytes
+from coopprogram.cli.output import phase_argument, AsOf, OutputFile, ForceFlag, bar, choose_format, dash, emit_text, say, show_table, today, write_bytes
 from coopprogram.units import format_minutes, format_money, format_pace, format_percent
 
 if TYPE_CHECKING:
@@ -17,7 +17,7 @@ FORMATS = ("text", "md", "pdf")
 
 
 def report_command(
-    phase: Annotated[str | None, typer.Argument(metavar="[PHASE]", help="1, 2, I or II. Default: the phase of the day.")] = None,
+    phase: Annotated[str | None, phase_argument("1, 2, I or II. Default: the phase of the day.", metavar="[PHASE]")] = None,
     as_of: AsOf = None,
     format: Annotated[str, typer.Option("--format", "-f", help="text (the terminal), md or pdf. Default: from the file name, else text.")] = "",
     output: OutputFile = None,

@@ -12,15 +12,15 @@ import typer
 from coopprogram.cli import complete
 from coopprogram.cli.context import database
 from coopprogram.units import plural
-from coopprogram.cli.output import group, AsOf, ForceFlag, JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, now, parse_count_option, parse_date_option, parse_start_option, read_text, say, show_table, text_from, write_bytes
+from coopprogram.cli.output import coop_argument, coop_option, phase_option, session_argument, session_kind_option, group, AsOf, ForceFlag, JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, now, parse_count_option, parse_date_option, parse_start_option, read_text, say, show_table, text_from, write_bytes
 
 app = group("Sessions: schedule, list, show, edit, reschedule, cancel, close with minutes, attendance, notes.")
 
-SessionId = Annotated[int, typer.Argument(metavar="ID", parser=parse_count_option, autocompletion=complete.session_ids, help="The session's number (`coop sessions list`).")]
+SessionId = Annotated[int, session_argument()]
 Start = Annotated[datetime, typer.Option("--start", metavar='"YYYY-MM-DD HH:MM"', parser=parse_start_option, help="Local time in the program's time zone.")]
 Series = Annotated[bool, typer.Option("--series", help="Apply to this session and the rest of its series.")]
-Invite = Annotated[str | None, typer.Option("--invite", metavar="all|none|SLUG,...", help="Which co-ops are invited. Default: all active co-ops.")]
-Slugs = Annotated[list[str] | None, typer.Option(metavar="SLUG", help="Co-ops, repeat the option for each.")]
+Invite = Annotated[str | None, typer.Option("--invite", metavar="all|none|SLUG,...", autocompletion=complete.invited_coops, help="Which co-ops are invited. Default: all active co-ops.")]
+Slugs = Annotated[list[str] | None, coop_option("Co-ops, repeat the option for each.", name=None)]
 
 
 def _line(view) -> str:  # noqa: ANN001 - a SessionView
@@ -30,14 +30,14 @@ def _line(view) -> str:  # noqa: ANN001 - a SessionView
 @app.command("add")
 def sessions_add(
     title: Annotated[str, typer.Argument(help="What the meeting is.")],
-    kind: Annotated[str, typer.Option(help="visioning, unity, strategy, working-group, political-education, technical-assistance or peer-learning.")],
+    kind: Annotated[str, session_kind_option("visioning, unity, strategy, working-group, political-education, technical-assistance or peer-learning.")],
     start: Start,
     minutes: Annotated[int, typer.Option(metavar="N", parser=parse_count_option, help="Length in minutes.")],
     location: Annotated[str, typer.Option(help="Where it meets in person.")] = "",
     link: Annotated[str, typer.Option(help="The online meeting link.")] = "",
     facilitator: Annotated[str, typer.Option(help="Who facilitates.")] = "",
     invite: Invite = None,
-    phase: Annotated[str | None, typer.Option(help="The phase (default: the phase of the date).")] = None,
+    phase: Annotated[str | None, phase_option("The phase (default: the phase of the date).")] = None,
     repeat: Annotated[
         str | None,
         typer.Option(metavar="RULE", help='Repeat, in words ("weekly", "every 2 weeks on Tuesday", "monthly on the third Thursday") or as an RRULE (FREQ=WEEKLY;BYDAY=TU).'),
@@ -77,9 +77,9 @@ def sessions_add(
 
 @app.command("list")
 def sessions_list(
-    phase: Annotated[str | None, typer.Option(help="Only this phase: 1, 2, I or II.")] = None,
+    phase: Annotated[str | None, phase_option("Only this phase: 1, 2, I or II.")] = None,
     upcoming: Annotated[bool, typer.Option("--upcoming", help="Only sessions still to come.")] = False,
-    coop: Annotated[str | None, typer.Option(metavar="SLUG", help="Only sessions this co-op is invited to.")] = None,
+    coop: Annotated[str | None, coop_option("Only sessions this co-op is invited to.")] = None,
     as_of: AsOf = None,
     json: JsonFlag = False,
 ) -> None:
@@ -139,7 +139,7 @@ def sessions_show(session_id: SessionId, json: JsonFlag = False) -> None:
 def sessions_edit(
     session_id: SessionId,
     title: Annotated[str | None, typer.Option(help="A new title.")] = None,
-    kind: Annotated[str | None, typer.Option(help="A new kind.")] = None,
+    kind: Annotated[str | None, session_kind_option("A new kind.")] = None,
     minutes: Annotated[int | None, typer.Option(metavar="N", parser=parse_count_option, help="A new length in minutes.")] = None,
     location: Annotated[str | None, typer.Option(help="A new place.")] = None,
     link: Annotated[str | None, typer.Option(help="A new online link.")] = None,
@@ -218,7 +218,7 @@ def sessions_held(session_id: SessionId, on: ClosedOn = None) -> None:
 @app.command("attend")
 def sessions_attend(
     session_id: SessionId,
-    slugs: Annotated[list[str] | None, typer.Argument(metavar="SLUG...", help="The co-ops that came.")] = None,
+    slugs: Annotated[list[str] | None, coop_argument("The co-ops that came.", metavar="SLUG...")] = None,
     absent: Slugs = None,
     excused: Slugs = None,
     headcount: Annotated[int | None, typer.Option(metavar="N", parser=parse_count_option, help="How many people came.")] = None,

@@ -11,20 +11,20 @@ import typer
 from coopprogram.cli import complete
 from coopprogram.cli.context import database
 from coopprogram.cli.output import (
-    group,
+    coop_argument, coop_option, group, milestone_option, version_argument, version_option,
     AsOf, JsonFlag, OutputFile, ForceFlag, choose_format, dash, emit_json, emit_text, parse_count_option, parse_date_option, say, show_table, text_from, today,
 )
 
 app = group("Points of unity: versioned drafts, comments, circulation, responses, tally, adoption, withdrawal, diff, export.")
 
-Version = Annotated[int, typer.Argument(metavar="VERSION", parser=parse_count_option, autocompletion=complete.versions, help="The version number (`coop unity list`).")]
+Version = Annotated[int, version_argument("The version number (`coop unity list`).")]
 TextFile = Annotated[Path | None, typer.Option("--file", metavar="FILE.md", help="Read the text from a Markdown file (else your $EDITOR opens).", exists=True, dir_okay=False)]
 On = Annotated[date | None, typer.Option("--on", metavar="DATE", parser=parse_date_option, help="The day. Default: today.")]
 
 
 @app.command("new")
 def unity_new(
-    from_version: Annotated[int | None, typer.Option("--from", metavar="VERSION", parser=parse_count_option, help="Start from this version (default: the latest).")] = None,
+    from_version: Annotated[int | None, version_option("Start from this version (default: the latest).", name="--from")] = None,
     file: TextFile = None,
 ) -> None:
     """Write a new version: a preamble and a numbered list of points, in Markdown.
@@ -84,7 +84,7 @@ def unity_list(json: JsonFlag = False) -> None:
 
 
 @app.command("show")
-def unity_show(version: Annotated[int | None, typer.Argument(metavar="[VERSION]", parser=parse_count_option, help="Default: the latest.")] = None, json: JsonFlag = False) -> None:
+def unity_show(version: Annotated[int | None, version_argument("Default: the latest.", metavar="[VERSION]")] = None, json: JsonFlag = False) -> None:
     """Show a version's text, with the comments under the point they are about.
 
     Example: coop unity show 3
@@ -121,7 +121,7 @@ def _comment(comment) -> str:  # noqa: ANN001 - a CommentView
 @app.command("diff")
 def unity_diff(
     old: Version,
-    new: Annotated[int, typer.Argument(metavar="VERSION", parser=parse_count_option, help="The later version.")],
+    new: Annotated[int, version_argument("The later version.")],
     markdown: Annotated[bool, typer.Option("--markdown", help="Print Markdown (to paste into an email) instead of marked text.")] = False,
 ) -> None:
     """What changed between two versions, point by point: added, removed, moved, reworded with the words marked.
@@ -146,7 +146,7 @@ def unity_diff(
 def unity_comment(
     version: Version,
     text: Annotated[str, typer.Argument(help="The feedback.")],
-    coop: Annotated[str | None, typer.Option(metavar="SLUG", help="The co-op it comes from.")] = None,
+    coop: Annotated[str | None, coop_option("The co-op it comes from.")] = None,
     point: Annotated[int | None, typer.Option(metavar="N", parser=parse_count_option, help="The point it is about.")] = None,
 ) -> None:
     """Record feedback on a version, from a co-op and about a point.
@@ -163,7 +163,7 @@ def unity_comment(
 @app.command("resolve")
 def unity_resolve(
     comment: Annotated[int, typer.Argument(metavar="COMMENT", help="The comment's number (`coop unity show VERSION`).")],
-    incorporated: Annotated[int | None, typer.Option("--incorporated", metavar="VERSION", parser=parse_count_option, help="The version that took it in.")] = None,
+    incorporated: Annotated[int | None, version_option("The version that took it in.", name="--incorporated")] = None,
     declined: Annotated[str | None, typer.Option("--declined", metavar="REASON", help="Why it was not taken in.")] = None,
 ) -> None:
     """Say what became of a comment: incorporated into a version, or declined with a reason.
@@ -216,8 +216,8 @@ def unity_withdraw(
 @app.command("respond")
 def unity_respond(
     version: Version,
-    slug: Annotated[str, typer.Argument(metavar="SLUG", help="The co-op.")],
-    decision: Annotated[str, typer.Argument(metavar="endorse|stand-aside|block", help="Its decision.")],
+    slug: Annotated[str, coop_argument("The co-op.")],
+    decision: Annotated[str, typer.Argument(metavar="endorse|stand-aside|block", autocompletion=complete.stances, help="Its decision.")],
     reason: Annotated[str, typer.Option(help="Why (needed for a block).")] = "",
     share_reason: Annotated[bool, typer.Option("--share-reason", help="The co-op agrees to print its reason for standing aside on the sign-on page.")] = False,
     on: On = None,
@@ -254,7 +254,7 @@ def unity_tally(version: Version, as_of: AsOf = None, json: JsonFlag = False) ->
 @app.command("adopt")
 def unity_adopt(
     version: Version,
-    milestone: Annotated[int | None, typer.Option(metavar="ID", help="A milestone to mark done with the adoption.")] = None,
+    milestone: Annotated[int | None, milestone_option("A milestone to mark done with the adoption.")] = None,
     on: On = None,
 ) -> None:
     """Adopt a circulating version when the rule holds; it is locked and the previous one superseded.

@@ -1,6 +1,6 @@
-"""Sending the outbox over SMTP (smtplib; STARTTLS or SSL). The server comes from `--smtp URL`
-or COOP_SMTP_URL (smtp://user@host:587, smtps://user@host:465); the password from that URL,
-COOP_SMTP_PASSWORD or ~/.netrc, never stored and never printed. Each message is marked sent
+"""Sending the outbox over SMTP (smtplib; STARTTLS or SSL). The server comes from `--smtp URL`,
+COOP_SMTP_URL or `smtp_url` in the config file (smtp://user@host:587, smtps://user@host:465); the
+password from that URL, COOP_SMTP_PASSWORD or ~/.netrc, never stored and never printed. Each message is marked sent
 in its own transaction the moment the server accepts it, so a run cut short by a crash or a
 network error is simply run again: it sends only what did not go.
 """
@@ -10,9 +10,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
-from coopprogram.config import mask_url
+from coopprogram.config import split_smtp_url
 from coopprogram.db import unit_of_work
 from coopprogram.errors import CoopError, InvalidInput
 from coopprogram.services.messages import mark_failed, mark_sent, pending_messages, supersede_stale
@@ -20,7 +19,6 @@ from coopprogram.units import utc_now
 
 URL_VAR = "COOP_SMTP_URL"
 PASSWORD_VAR = "COOP_SMTP_PASSWORD"
-PORTS = {"smtp": 587, "smtps": 465}
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 TIMEOUT_SECONDS = 30
 COMMAND = "coop messages send"
@@ -37,21 +35,18 @@ class SmtpServer:
 
 
 def smtp_server(option: str | None) -> SmtpServer:
-    text = (option or os.environ.get(URL_VAR, "")).strip()
+    """The server to send through: `--smtp`, else COOP_SMTP_URL, else `smtp_url` in the config file."""
+    from coopprogram.userconfig import setting
+
+    text = (option or setting("smtp_url") or "").strip()
     if not text:
-        raise InvalidInput(f"Say which mail server sends: --smtp smtp://user@mail.example.org:587 (or set {URL_VAR}).")
-    parts = urlsplit(text)
-    shown = mask_url(text)
-    if parts.scheme not in PORTS or not parts.hostname:
-        raise InvalidInput(f"'{shown}' is not a mail server address: use smtp://user@host:587 (STARTTLS) or smtps://user@host:465 (SSL).")
-    try:
-        port = parts.port or PORTS[parts.scheme]
-    except ValueError:
-        raise InvalidInput(f"'{shown}' has a port that is not a number from 1 to 65535.") from None
-    user, password = unquote(parts.username or ""), unquote(parts.password or "") or os.environ.get(PASSWORD_VAR, "")
+        raise InvalidInput(f"Say which mail server sends: --smtp smtp://user@mail.example.org:587 (or set {URL_VAR}, "
+                           "or `coop config set smtp_url smtp://user@mail.example.org:587`).")
+    address = split_smtp_url(text)
+    user, password = address.user, address.password or os.environ.get(PASSWORD_VAR, "")
     if not password:
-        user, password = _netrc(parts.hostname, user)
-    return SmtpServer(parts.scheme, parts.hostname, port, user, password, shown)
+        user, password = _netrc(address.host, user)
+    return SmtpServer(address.scheme, address.host, address.port, user, password, address.shown)
 
 
 def _netrc(host: str, user: str) -> tuple[str, str]:
