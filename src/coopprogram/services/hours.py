@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 
 from sqlmodel import Session, func, select
 
-from coopprogram.errors import Conflict, InvalidInput, NotFound
+from coopprogram.errors import Conflict, InvalidInput, NeedsConfirmation, NotFound
 from coopprogram.models import Category, Contract, Coop, Invoice, InvoiceStatus, Milestone, Phase, ProgramSession, SessionKind, TimeEntry
 from coopprogram.services.categories import categories_for_phase, category_for_entry
 from coopprogram.services.contracts import check_cap, contract_on, lock_contract
@@ -21,7 +21,7 @@ from coopprogram.services.coops import get_coop
 from coopprogram.services.invoices import clear_draft, rebuild_draft, reference_of
 from coopprogram.services.sessions import get_session
 from coopprogram.services.text import clean_text
-from coopprogram.units import utc_now
+from coopprogram.units import MAX_ENTRY_MINUTES, format_minutes, utc_now
 
 SUMMARY_KEYS = ("category", "month", "phase")
 
@@ -40,6 +40,13 @@ class EntryView:
     session_id: int | None
     invoice: str | None  # the number, or "draft N"
     locked: bool
+    starts_at: time | None = None  # the wall-clock times worked, when given
+    ends_at: time | None = None
+
+    @property
+    def span(self) -> str:
+        """`14:00–15:30`, or "" when the entry has no times."""
+        return f"{self.starts_at:%H:%M}–{self.ends_at:%H:%M}" if self.starts_at and self.ends_at else ""
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,8 @@ def _views(db: Session, entries: list[TimeEntry]) -> list[EntryView]:
             session_id=e.session_id,
             invoice=reference_of(invoices[e.invoice_id]) if e.invoice_id else None,
             locked=_is_locked(invoices.get(e.invoice_id)),
+            starts_at=e.starts_at,
+            ends_at=e.ends_at,
         )
         for e in entries
     ]
@@ -104,10 +113,82 @@ def _check_milestone(db: Session, milestone_id: int | None) -> None:
         raise NotFound(f"There is no milestone {milestone_id}. `coop milestones list` shows their numbers.")
 
 
+LONG_DAY_MINUTES = 12 * 60  # billable time past this on one day needs a person to confirm it
+
+
+def _minutes_of_day(moment: time) -> int:
+    return moment.hour * 60 + moment.minute
+
+
+def resolve_span(minutes: int | None, starts_at: time | None, ends_at: time | None) -> tuple[int, time | None, time | None]:
+    """The minutes and times of an entry from what was given: HOURS, --from/--to, or HOURS with
+    one end (the other follows). Times on one day only; HOURS that disagree with them are refused."""
+    if starts_at is None and ends_at is None:
+        if minutes is None:
+            raise InvalidInput("Give the hours worked, or when you worked with --from HH:MM --to HH:MM.")
+        return minutes, None, None
+    if starts_at is not None and ends_at is not None:
+        span = _minutes_of_day(ends_at) - _minutes_of_day(starts_at)
+        if span <= 0:
+            raise InvalidInput(f"--to {ends_at:%H:%M} is not after --from {starts_at:%H:%M}: an entry runs within one day "
+                               "(log time past midnight as a second entry on the next day).")
+        if minutes is not None and minutes != span:
+            raise InvalidInput(f"{format_minutes(minutes)} h does not match --from {starts_at:%H:%M} --to {ends_at:%H:%M} "
+                               f"({format_minutes(span)} h): give the times alone, or hours that agree with them.")
+        return span, starts_at, ends_at
+    if minutes is None:
+        raise InvalidInput("Give both --from and --to, or the hours worked with one of them.")
+    if starts_at is not None:
+        end = _minutes_of_day(starts_at) + minutes
+        if end >= MAX_ENTRY_MINUTES:
+            raise InvalidInput(f"{format_minutes(minutes)} h from {starts_at:%H:%M} runs past midnight: log the time after midnight as a second entry.")
+        return minutes, starts_at, time(end // 60, end % 60)
+    start = _minutes_of_day(ends_at) - minutes
+    if start < 0:
+        raise InvalidInput(f"{format_minutes(minutes)} h up to {ends_at:%H:%M} starts before midnight: log the time before midnight as a separate entry.")
+    return minutes, time(start // 60, start % 60), ends_at
+
+
+def day_minutes(db: Session, on: date, *, billable: bool = True) -> int:
+    """The minutes logged on a day (billable ones by default), summed by the database."""
+    query = select(func.coalesce(func.sum(TimeEntry.minutes), 0)).where(TimeEntry.worked_on == on)
+    if billable:
+        query = query.where(TimeEntry.billable.is_(True))
+    return int(db.exec(query).one())
+
+
+def long_day_question(db: Session, *, on: date, adding: int) -> str | None:
+    """The question to ask when `adding` billable minutes take a day past LONG_DAY_MINUTES; else None."""
+    before = day_minutes(db, on)
+    after = before + adding
+    if after <= LONG_DAY_MINUTES:
+        return None
+    return f"That makes {format_minutes(after)} billable hours on {on} (more than {LONG_DAY_MINUTES // 60})."
+
+
+def _check_long_day(db: Session, *, on: date, adding: int, confirmed: bool) -> None:
+    question = long_day_question(db, on=on, adding=adding)
+    if question and not confirmed:
+        raise NeedsConfirmation(f"{question} If that is right, run the command again with --yes.")
+
+
+def _overlaps(db: Session, *, on: date, starts_at: time | None, ends_at: time | None, skip: int | None = None) -> list[str]:
+    """A warning for each entry of the same day whose times overlap these."""
+    if starts_at is None or ends_at is None:
+        return []
+    query = select(TimeEntry).where(TimeEntry.worked_on == on, TimeEntry.starts_at.is_not(None), TimeEntry.ends_at.is_not(None),
+                                    TimeEntry.starts_at < ends_at, TimeEntry.ends_at > starts_at).order_by(TimeEntry.starts_at)
+    return [
+        f"{starts_at:%H:%M}–{ends_at:%H:%M} overlaps entry {other.id} ({other.starts_at:%H:%M}–{other.ends_at:%H:%M}, "
+        f"{other.description}) on {on}; both are kept. Fix one with `coop hours edit`."
+        for other in db.exec(query).all() if other.id != skip
+    ]
+
+
 def log_time(
     db: Session,
     *,
-    minutes: int,
+    minutes: int | None,
     description: str,
     on: date,
     today: date,
@@ -116,7 +197,16 @@ def log_time(
     milestone_id: int | None = None,
     session_id: int | None = None,
     billable: bool = True,
+    starts_at: time | None = None,
+    ends_at: time | None = None,
+    clock_times: bool = False,
+    confirmed: bool = False,
 ) -> LogResult:
+    """Log time. `starts_at`/`ends_at` are checked against `minutes` (see resolve_span), unless
+    they are `clock_times` (a timer's: the minutes are rounded to the billing step). A day past
+    LONG_DAY_MINUTES billable needs `confirmed`; overlapping times are warned about."""
+    if not clock_times:
+        minutes, starts_at, ends_at = resolve_span(minutes, starts_at, ends_at)
     _check_day(on, today)
     contract, phase = contract_on(db, on)
     session = get_session(db, session_id) if session_id is not None else None
@@ -124,6 +214,9 @@ def log_time(
     _check_milestone(db, milestone_id)
     coop_id = get_coop(db, coop).id if coop else None
     warnings = check_cap(db, contract, phase, adding=minutes) if billable else []
+    if billable:
+        _check_long_day(db, on=on, adding=minutes, confirmed=confirmed)
+    warnings += _overlaps(db, on=on, starts_at=starts_at, ends_at=ends_at)
     entry = TimeEntry(
         contract_id=contract.id,
         worked_on=on,
@@ -134,6 +227,8 @@ def log_time(
         coop_id=coop_id,
         milestone_id=milestone_id,
         session_id=session_id,
+        starts_at=starts_at,
+        ends_at=ends_at,
     )
     db.add(entry)
     db.flush()
@@ -229,6 +324,13 @@ def remove_entry(db: Session, *, entry_id: int) -> EntryView:
 def _refresh_draft_of(db: Session, entry: TimeEntry) -> None:
     if entry.invoice_id:
         rebuild_draft(db, db.get(Invoice, entry.invoice_id))
+
+
+def show_entry(db: Session, *, entry_id: int) -> EntryView:
+    entry = db.get(TimeEntry, entry_id)
+    if entry is None:
+        raise NotFound(f"There is no time entry {entry_id}. `coop hours list` shows their numbers.")
+    return _views(db, [entry])[0]
 
 
 def list_entries(db: Session, *, start: date | None = None, end: date | None = None) -> list[EntryView]:
