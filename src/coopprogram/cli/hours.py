@@ -193,27 +193,71 @@ def hours_remove(entry_id: EntryId) -> None:
     say(f"Removed entry {entry.id}: {format_minutes(entry.minutes)} h on {entry.worked_on}, {entry.description}.")
 
 
+SUMMARY_HEADINGS = {"category": "Category", "week": "Week of", "month": "Month", "phase": "Phase", "coop": "Co-op", "session": "Session"}
+
+
 @app.command("summary")
 def hours_summary(
-    by: Annotated[str, typer.Option(help="Group by category, month or phase.")] = "category",
+    by: Annotated[str, typer.Option(help="Group by category, week, month, phase, coop or session.")] = "category",
+    start: Annotated[date | None, typer.Option("--from", metavar="DATE", parser=parse_date_option, help="From this day.")] = None,
+    end: Annotated[date | None, typer.Option("--to", metavar="DATE", parser=parse_date_option, help="Up to this day.")] = None,
     json: JsonFlag = False,
 ) -> None:
-    """Total hours by category, month or phase.
+    """Total hours by category, week (from its Monday), month, phase, co-op or session, over all
+    time or a period.
 
-    Example: coop hours summary --by month
+    Example: coop hours summary --by week --from 2021-11-01 --to 2021-11-30
     """
-    from coopprogram.services.hours import daily_totals, summarize
+    from coopprogram.services.hours import hours_summary as summary
 
     with database(write=False) as db:
-        rows = summarize(daily_totals(db), by=by)
+        rows = summary(db, by=by, start=start, end=end)
     if json:
         emit_json(rows)
         return
-    grid = table(by.capitalize(), "Hours", "Billable", "Entries")
+    grid = table(SUMMARY_HEADINGS[by], "Hours", "Billable", "Entries")
     for row in rows:
         grid.add_row(row.key, format_minutes(row.minutes), format_minutes(row.billable_minutes), str(row.entries))
     grid.add_row("Total", format_minutes(sum(r.minutes for r in rows)), format_minutes(sum(r.billable_minutes for r in rows)), str(sum(r.entries for r in rows)))
     show(grid)
+
+
+@app.command("week")
+def hours_week(
+    day: Annotated[date | None, typer.Argument(metavar="[DATE]", parser=parse_date_option, help="A day of the week to show. Default: today.", show_default=False)] = None,
+    json: JsonFlag = False,
+) -> None:
+    """The week (Monday to Sunday) as a grid of days and categories with their totals, and the
+    cap's pace: billable hours used so far against the share of the phase gone by.
+
+    Example: coop hours week 2021-11-10
+    """
+    from coopprogram.services.week import week_view
+    from coopprogram.units import format_pace, format_percent
+
+    with database(write=False) as db:
+        view = week_view(db, day=day or output.today(), today=output.today())
+    if json:
+        emit_json(view)
+        return
+    grid = table("Day", *view.categories, "Total", title=f"Week of {view.monday}")
+    for one in view.days:
+        cells = view.minutes.get(one.isoformat(), {})
+        grid.add_row(f"{one:%a} {one}", *(_cell(cells.get(c, 0)) for c in view.categories), _cell(view.day_total(one)))
+    grid.add_row("Total", *(_cell(view.category_total(c)) for c in view.categories), format_minutes(view.total))
+    show(grid)
+    say(f"Billable this week: {format_minutes(view.billable_minutes)} h; non-billable: {format_minutes(view.total - view.billable_minutes)} h.")
+    pace = view.pace
+    if pace is None:
+        say("The week is outside every phase: no cap to pace against.")
+        return
+    say(f"{pace.phase_name} cap by {pace.as_of}: {format_minutes(pace.used_minutes)} of {format_minutes(pace.cap_minutes)} h used "
+        f"({format_percent(pace.used_minutes, pace.cap_minutes)}); {format_percent(pace.elapsed_days, pace.phase_days)} of the phase gone by "
+        f"(day {pace.elapsed_days} of {pace.phase_days}): {format_pace(pace.pace_minutes)}.")
+
+
+def _cell(minutes: int) -> str:
+    return format_minutes(minutes) if minutes else "–"
 
 
 @app.command("categories")

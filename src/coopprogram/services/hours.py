@@ -7,9 +7,8 @@ is rebuilt with it.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, time, timedelta
 
 from sqlmodel import Session, func, select
 
@@ -23,7 +22,7 @@ from coopprogram.services.sessions import get_session
 from coopprogram.services.text import clean_text
 from coopprogram.units import MAX_ENTRY_MINUTES, format_minutes, utc_now
 
-SUMMARY_KEYS = ("category", "month", "phase")
+SUMMARY_KEYS = ("category", "week", "month", "phase", "coop", "session")
 
 
 @dataclass(frozen=True)
@@ -344,7 +343,8 @@ def list_entries(db: Session, *, start: date | None = None, end: date | None = N
 
 @dataclass(frozen=True)
 class DayTotal:
-    """The minutes logged on one day, in one category, under one phase, billable or not."""
+    """The minutes logged on one day, in one category, under one phase, billable or not, for
+    one co-op and one session (or none)."""
 
     worked_on: date
     category: str
@@ -352,33 +352,69 @@ class DayTotal:
     billable: bool
     minutes: int
     entries: int
+    coop: str | None = None
+    session_id: int | None = None
 
 
 def daily_totals(db: Session, *, start: date | None = None, end: date | None = None) -> list[DayTotal]:
     """Hours summed by the database, one row per day and kind: a few thousand rows for years
     of work, where listing the entries would build a view for every one of them."""
-    query = select(
-        TimeEntry.worked_on, TimeEntry.category_id, TimeEntry.contract_id, TimeEntry.billable,
-        func.sum(TimeEntry.minutes), func.count(TimeEntry.id),
-    ).group_by(TimeEntry.worked_on, TimeEntry.category_id, TimeEntry.contract_id, TimeEntry.billable)
+    keys = (TimeEntry.worked_on, TimeEntry.category_id, TimeEntry.contract_id, TimeEntry.billable, TimeEntry.coop_id, TimeEntry.session_id)
+    query = select(*keys, func.sum(TimeEntry.minutes), func.count(TimeEntry.id)).group_by(*keys)
     if start is not None:
         query = query.where(TimeEntry.worked_on >= start)
     if end is not None:
         query = query.where(TimeEntry.worked_on <= end)
     categories = _category_slugs(db)
     contract_phase = _phase_of_contract(db)
+    coops = dict(db.exec(select(Coop.id, Coop.slug)).all())
     rows = db.exec(query.order_by(TimeEntry.worked_on)).all()
-    return [DayTotal(day, categories[category], contract_phase[contract], billable, int(minutes), int(count))
-            for day, category, contract, billable, minutes, count in rows]
+    return [DayTotal(day, categories[category], contract_phase[contract], billable, int(minutes), int(count), coops.get(coop), session)
+            for day, category, contract, billable, coop, session, minutes, count in rows]
 
 
-def summarize(totals: list[DayTotal], *, by: str) -> list[SummaryRow]:
+def _group(total: DayTotal, by: str, titles: dict[int, str]) -> tuple[tuple, str]:
+    """(sort key, label) of the group a day's total falls in; entries without a co-op or a
+    session come last."""
+    if by == "week":
+        monday = total.worked_on - timedelta(days=total.worked_on.weekday())
+        return (0, monday), monday.isoformat()
+    if by == "coop":
+        return ((0, total.coop), total.coop) if total.coop else ((1, ""), "no co-op")
+    if by == "session":
+        if total.session_id is None:
+            return (1, 0), "no session"
+        return (0, total.session_id), f"{total.session_id} {titles.get(total.session_id, '')}".strip()
+    label = {"category": total.category, "month": total.worked_on.strftime("%Y-%m"), "phase": f"Phase {total.phase_number}"}[by]
+    return (0, label), label
+
+
+def check_summary_key(by: str) -> str:
     if by not in SUMMARY_KEYS:
         raise InvalidInput(f"'{by}' is not a way to group hours: use one of {', '.join(SUMMARY_KEYS)}.")
-    grouped: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    return by
+
+
+def summarize(totals: list[DayTotal], *, by: str, titles: dict[int, str] | None = None) -> list[SummaryRow]:
+    check_summary_key(by)
+    grouped: dict[tuple, list] = {}
     for total in totals:
-        key = {"category": total.category, "month": total.worked_on.strftime("%Y-%m"), "phase": f"Phase {total.phase_number}"}[by]
-        grouped[key][0] += total.minutes
-        grouped[key][1] += total.minutes if total.billable else 0
-        grouped[key][2] += total.entries
-    return [SummaryRow(key, *values) for key, values in sorted(grouped.items())]
+        order, label = _group(total, by, titles or {})
+        values = grouped.setdefault(order, [label, 0, 0, 0])
+        values[1] += total.minutes
+        values[2] += total.minutes if total.billable else 0
+        values[3] += total.entries
+    return [SummaryRow(*grouped[order]) for order in sorted(grouped)]
+
+
+def hours_summary(db: Session, *, by: str, start: date | None = None, end: date | None = None) -> list[SummaryRow]:
+    """Total hours by `by` (one of SUMMARY_KEYS) over a period, from the database's per-day sums."""
+    check_summary_key(by)
+    if start is not None and end is not None and end < start:
+        raise InvalidInput(f"--to {end} is before --from {start}: give the period's first day, then its last.")
+    totals = daily_totals(db, start=start, end=end)
+    titles = {}
+    if by == "session":
+        ids = {t.session_id for t in totals if t.session_id is not None}
+        titles = dict(db.exec(select(ProgramSession.id, ProgramSession.title).where(ProgramSession.id.in_(ids))).all()) if ids else {}
+    return summarize(totals, by=by, titles=titles)
