@@ -385,3 +385,44 @@ def hours_cancel() -> None:
     with database(write=True) as db:
         view = cancel_timer(db, user=actor(), now=output.now())
     say(f"Timer cancelled: {_timer_line(view)}, started {view.started_local:%Y-%m-%d %H:%M} ({format_minutes(view.elapsed_minutes)} h); nothing was logged.")
+
+
+# --- hours that follow the sessions ----------------------------------------------------------
+
+
+@app.command("suggest")
+def hours_suggest(
+    month: Annotated[str | None, typer.Option(metavar="YYYY-MM", parser=parse_month_option, help="The month's held sessions. Default: this month.")] = None,
+    accept: Annotated[list[str] | None, typer.Option("--accept", metavar="ID", help="Log this suggestion (repeat for several): 14-facilitation, 14-prep.")] = None,
+    yes: YesFlag = False,
+    json: JsonFlag = False,
+) -> None:
+    """Time the sessions held in a month call for but that is not logged: each session's
+    facilitation (its length, at its times) and usual prep (half its agenda's length, rounded to
+    the billing step), ready to accept one by one, so the calendar and the invoice agree.
+
+    Example: coop hours suggest --month 2021-11 --accept 14-facilitation --accept 14-prep
+    """
+    if accept:
+        from coopprogram.services.suggest import accept as accept_suggestions
+
+        with database(write=True) as db:
+            results = accept_suggestions(db, ids=accept, today=output.today(), confirmed=yes)
+        for result in results:
+            _said_logged(result)
+        return
+    from coopprogram.services.suggest import suggestions
+
+    chosen = month or output.today().strftime("%Y-%m")
+    with database(write=False) as db:
+        found = suggestions(db, month=chosen)
+    if json:
+        emit_json(found)
+        return
+    show_table(
+        ("Suggestion", "Date", "Time", "Hours", "Description"), found,
+        lambda s: (s.id, s.worked_on, f"{s.starts_at:%H:%M}–{s.ends_at:%H:%M}" if s.starts_at and s.ends_at else "–", format_minutes(s.minutes), s.description),
+        empty=f"Nothing to suggest for {chosen}: every session held then has its facilitation and prep logged.",
+    )
+    if found:
+        say(f"Accept with `coop hours suggest --accept {found[0].id}` (repeat --accept for several).")
