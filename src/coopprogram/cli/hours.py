@@ -163,17 +163,19 @@ def hours_edit(
     on: Annotated[date | None, typer.Option("--date", metavar="DATE", parser=parse_date_option, help="A new day.")] = None,
     category: Category = None,
     session: SessionId = None,
+    coop: CoopSlug = None,
+    milestone: MilestoneId = None,
     billable: Annotated[bool | None, typer.Option("--billable/--non-billable", help="Bill it or not.")] = None,
 ) -> None:
     """Change a time entry not yet on an issued invoice. The cap counts the difference.
 
-    Example: coop hours edit 12 --hours 1:45 --category documentation
+    Example: coop hours edit 12 --hours 1:45 --category documentation --coop voces
     """
     from coopprogram.services.hours import edit_entry
 
     with database(write=True) as db:
         result = edit_entry(db, entry_id=entry_id, today=output.today(), minutes=hours, description=description, on=on,
-                            category=category, session_id=session, billable=billable)
+                            category=category, session_id=session, billable=billable, coop=coop, milestone_id=milestone)
     entry = result.entry
     say(f"Updated entry {entry.id}: {format_minutes(entry.minutes)} h on {entry.worked_on} ({entry.category}).")
     for message in result.warnings:

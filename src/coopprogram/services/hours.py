@@ -279,10 +279,12 @@ def edit_entry(
     category: str | None = None,
     session_id: int | None = None,
     billable: bool | None = None,
+    coop: str | None = None,
+    milestone_id: int | None = None,
 ) -> LogResult:
     entry = _get_unlocked(db, entry_id)
-    if all(value is None for value in (minutes, description, on, category, session_id, billable)):
-        raise InvalidInput("Nothing to change: give --hours, --description, --date, --category, --session or --billable.")
+    if all(value is None for value in (minutes, description, on, category, session_id, billable, coop, milestone_id)):
+        raise InvalidInput("Nothing to change: give --hours, --description, --date, --category, --session, --coop, --milestone or --billable.")
     old_contract, old_billable, old_minutes = entry.contract_id, entry.billable, entry.minutes
     new_on = on or entry.worked_on
     _check_day(new_on, today)
@@ -300,6 +302,11 @@ def edit_entry(
         entry.description = clean_text(description, what="description", limit=500)
     if session_id is not None:
         entry.session_id = get_session(db, session_id).id
+    if coop is not None:
+        entry.coop_id = get_coop(db, coop).id
+    if milestone_id is not None:
+        _check_milestone(db, milestone_id)
+        entry.milestone_id = milestone_id
     entry.updated_at = utc_now()
     db.add(entry)
     db.flush()
