@@ -164,3 +164,28 @@ def test_a_day_past_twelve_billable_hours_needs_yes(coop, db_url, unchanged) -> 
     assert coop("hours", "log", "2", "Debrief", "--date", "2021-11-13").exit_code == 0  # exactly 12: fine
     assert coop("hours", "log", "30m", "Debrief notes", "--date", "2021-11-13", "--yes").exit_code == 0
     assert sum(e["minutes"] for e in _rows(db_url, TimeEntry) if e["billable"]) == 12 * 60 + 30
+
+
+def test_starts_racing_for_one_person_leave_one_timer(coop, db_url, monkeypatch) -> None:
+    """Processes starting a timer for the same person at once (a shared server): one timer, and
+    every other start refused in a sentence, never a raw database error."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    monkeypatch.setenv("COOP_USER", "Ana")
+    worker = Path(__file__).parent / "race_worker.py"
+    plans = [[["hours", "start", f"Timer {n}", "--at", "2021-11-09 14:00"]] for n in range(4)]
+    processes = [subprocess.Popen([sys.executable, str(worker), json.dumps(plan)], env=dict(os.environ), stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for plan in plans]
+    results = []
+    for process in processes:
+        out, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err
+        results += [json.loads(line) for line in out.splitlines()]
+    assert sorted(r["code"] for r in results) == [0, 1, 1, 1]
+    for refused in (r for r in results if r["code"]):
+        assert "A timer is already running for Ana" in refused["stderr"] or "A timer was just started for Ana elsewhere" in refused["stderr"], refused
+    timers = _rows(db_url, Timer)
+    assert len(timers) == 1 and timers[0]["user"] == "Ana"

@@ -107,7 +107,7 @@ def _check_day(on: date, today: date) -> None:
         raise InvalidInput(f"{on} is in the future; log time once it is worked.")
 
 
-def _check_milestone(db: Session, milestone_id: int | None) -> None:
+def check_milestone(db: Session, milestone_id: int | None) -> None:
     if milestone_id is not None and db.get(Milestone, milestone_id) is None:
         raise NotFound(f"There is no milestone {milestone_id}. `coop milestones list` shows their numbers.")
 
@@ -210,7 +210,7 @@ def log_time(
     contract, phase = contract_on(db, on)
     session = get_session(db, session_id) if session_id is not None else None
     chosen = category_for_entry(db, phase=phase, slug=category or _session_category(db, session, phase))
-    _check_milestone(db, milestone_id)
+    check_milestone(db, milestone_id)
     coop_id = get_coop(db, coop).id if coop else None
     warnings = check_cap(db, contract, phase, adding=minutes) if billable else []
     if billable:
@@ -305,7 +305,7 @@ def edit_entry(
     if coop is not None:
         entry.coop_id = get_coop(db, coop).id
     if milestone_id is not None:
-        _check_milestone(db, milestone_id)
+        check_milestone(db, milestone_id)
         entry.milestone_id = milestone_id
     entry.updated_at = utc_now()
     db.add(entry)

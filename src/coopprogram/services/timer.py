@@ -17,7 +17,7 @@ from coopprogram.models import Category, Coop, Timer
 from coopprogram.services.categories import category_for_entry
 from coopprogram.services.contracts import billable_minutes, contract_on, lock_contract
 from coopprogram.services.coops import get_coop
-from coopprogram.services.hours import LogResult, _check_milestone, log_time
+from coopprogram.services.hours import LogResult, check_milestone, log_time
 from coopprogram.services.program import get_program
 from coopprogram.services.sessions import get_session
 from coopprogram.services.text import clean_text
@@ -136,7 +136,7 @@ def start_timer(
         coop_id=get_coop(db, coop).id if coop else None,
         billable=billable,
     )
-    _check_milestone(db, milestone_id)
+    check_milestone(db, milestone_id)
     db.add(timer)
     try:
         db.flush()
