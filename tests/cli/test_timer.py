@@ -189,3 +189,24 @@ def test_starts_racing_for_one_person_leave_one_timer(coop, db_url, monkeypatch)
         assert "A timer is already running for Ana" in refused["stderr"] or "A timer was just started for Ana elsewhere" in refused["stderr"], refused
     timers = _rows(db_url, Timer)
     assert len(timers) == 1 and timers[0]["user"] == "Ana"
+
+
+def test_editing_an_entrys_times(coop, db_url) -> None:
+    assert coop("hours", "log", "Call", "--from", "14:00", "--to", "15:00", "--date", "2021-11-09").exit_code == 0
+    assert coop("hours", "log", "30m", "Notes", "--date", "2021-11-09").exit_code == 0
+
+    def times(entry_id):
+        entry = json.loads(coop("hours", "show", str(entry_id), "--json").stdout)
+        return entry["minutes"], entry["starts_at"], entry["ends_at"]
+
+    assert coop("hours", "edit", "1", "--to", "15:30").exit_code == 0
+    assert times(1) == (90, "14:00", "15:30")  # the start stays, the hours follow
+    assert coop("hours", "edit", "1", "--hours", "2").exit_code == 0
+    assert times(1) == (120, "14:00", "16:00")  # new hours keep the start
+    mismatch = coop("hours", "edit", "1", "--hours", "1", "--from", "09:00", "--to", "11:00")
+    assert mismatch.exit_code == 1 and "does not match" in mismatch.stderr
+    assert times(1) == (120, "14:00", "16:00")
+    moved = coop("hours", "edit", "2", "--from", "15:45")  # no times before: the other end follows its 30 minutes
+    assert moved.exit_code == 0
+    assert times(2) == (30, "15:45", "16:15")
+    assert moved.stderr == "Warning: 15:45–16:15 overlaps entry 1 (14:00–16:00, Call) on 2021-11-09; both are kept. Fix one with `coop hours edit`.\n"

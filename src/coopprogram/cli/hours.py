@@ -161,6 +161,8 @@ def hours_edit(
     hours: Annotated[int | None, typer.Option("--hours", metavar="HOURS", parser=parse_hours_option, help=HOURS_HELP)] = None,
     description: Annotated[str | None, typer.Option(help="A new description.")] = None,
     on: Annotated[date | None, typer.Option("--date", metavar="DATE", parser=parse_date_option, help="A new day.")] = None,
+    starts_at: FromTime = None,
+    ends_at: ToTime = None,
     category: Category = None,
     session: SessionId = None,
     coop: CoopSlug = None,
@@ -169,13 +171,17 @@ def hours_edit(
 ) -> None:
     """Change a time entry not yet on an issued invoice. The cap counts the difference.
 
+    With one of --from/--to, the entry's other time stays and the hours follow; new --hours on
+    an entry with times keep its start.
+
     Example: coop hours edit 12 --hours 1:45 --category documentation --coop voces
     """
     from coopprogram.services.hours import edit_entry
 
     with database(write=True) as db:
         result = edit_entry(db, entry_id=entry_id, today=output.today(), minutes=hours, description=description, on=on,
-                            category=category, session_id=session, billable=billable, coop=coop, milestone_id=milestone)
+                            category=category, session_id=session, billable=billable, coop=coop, milestone_id=milestone,
+                            starts_at=starts_at, ends_at=ends_at)
     entry = result.entry
     say(f"Updated entry {entry.id}: {format_minutes(entry.minutes)} h on {entry.worked_on} ({entry.category}).")
     for message in result.warnings:

@@ -268,6 +268,22 @@ def _fresh(model, row_id: int):  # noqa: ANN001, ANN202
     return select(model).where(model.id == row_id).with_for_update().execution_options(populate_existing=True)
 
 
+def _edited_span(entry: TimeEntry, minutes: int | None, starts_at: time | None, ends_at: time | None) -> tuple[int, time | None, time | None]:
+    """An edited entry's minutes and times: with one end given, the entry's other end stays and
+    the hours follow (or, with --hours or no other end, the other end follows the hours); new
+    hours alone keep the start."""
+    length = minutes if minutes is not None else entry.minutes
+    if starts_at is not None and ends_at is not None:
+        return resolve_span(minutes, starts_at, ends_at)
+    if starts_at is not None:
+        return resolve_span(None, starts_at, entry.ends_at) if minutes is None and entry.ends_at else resolve_span(length, starts_at, None)
+    if ends_at is not None:
+        return resolve_span(None, entry.starts_at, ends_at) if minutes is None and entry.starts_at else resolve_span(length, None, ends_at)
+    if minutes is not None and entry.starts_at is not None:
+        return resolve_span(minutes, entry.starts_at, None)
+    return length, entry.starts_at, entry.ends_at
+
+
 def edit_entry(
     db: Session,
     *,
@@ -281,10 +297,13 @@ def edit_entry(
     billable: bool | None = None,
     coop: str | None = None,
     milestone_id: int | None = None,
+    starts_at: time | None = None,
+    ends_at: time | None = None,
 ) -> LogResult:
     entry = _get_unlocked(db, entry_id)
-    if all(value is None for value in (minutes, description, on, category, session_id, billable, coop, milestone_id)):
-        raise InvalidInput("Nothing to change: give --hours, --description, --date, --category, --session, --coop, --milestone or --billable.")
+    if all(value is None for value in (minutes, description, on, category, session_id, billable, coop, milestone_id, starts_at, ends_at)):
+        raise InvalidInput("Nothing to change: give --hours, --from, --to, --description, --date, --category, --session, --coop, --milestone or --billable.")
+    minutes, entry.starts_at, entry.ends_at = _edited_span(entry, minutes, starts_at, ends_at)
     old_contract, old_billable, old_minutes = entry.contract_id, entry.billable, entry.minutes
     new_on = on or entry.worked_on
     _check_day(new_on, today)
@@ -310,6 +329,8 @@ def edit_entry(
     entry.updated_at = utc_now()
     db.add(entry)
     db.flush()
+    if starts_at is not None or ends_at is not None or on is not None:
+        warnings += _overlaps(db, on=new_on, starts_at=entry.starts_at, ends_at=entry.ends_at, skip=entry.id)
     _refresh_draft_of(db, entry)
     return LogResult(entry=_views(db, [entry])[0], warnings=warnings)
 
