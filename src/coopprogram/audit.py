@@ -8,7 +8,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import event, inspect, insert
@@ -39,7 +39,7 @@ def actor() -> str:
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, (datetime, date)):
+    if isinstance(value, (datetime, date, time)):
         return value.isoformat()
     return value
 

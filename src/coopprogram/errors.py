@@ -47,3 +47,7 @@ def plain_cause(error: BaseException) -> str:
     for marker in ("\n", "[SQL:", "[parameters:", "(Background on this error"):
         text = text.split(marker, 1)[0]
     return mask_urls_in(text).strip() or type(cause).__name__
+
+
+class NeedsConfirmation(CoopError):
+    """Allowed, but unusual enough that a person must say it is right (--yes, or a terminal's question)."""

@@ -6,7 +6,7 @@ Vocabularies are stored as their string values so the same schema runs on any da
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 
 from pydantic import ConfigDict
@@ -248,10 +248,29 @@ class TimeEntry(Table, table=True):
     session_id: int | None = Field(default=None, foreign_key="programsession.id")
     milestone_id: int | None = Field(default=None, foreign_key="milestone.id")
     coop_id: int | None = Field(default=None, foreign_key="coop.id")
+    # The wall-clock times worked, in the program's time zone, when known (--from/--to, the timer).
+    starts_at: time | None = None
+    ends_at: time | None = None
     # The draft or issued invoice that bills this entry; cleared when that invoice is voided.
     invoice_id: int | None = Field(default=None, foreign_key="invoice.id", index=True)
     created_at: datetime = Field(default_factory=utc_now)
     updated_at: datetime = Field(default_factory=utc_now)
+
+
+class Timer(Table, table=True):
+    """A running timer (`coop hours start`): one per person, named as in the audit trail, kept in
+    the database so it survives a reboot and a shared server knows whose it is."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user: str = Field(unique=True)
+    description: str
+    started_at: datetime
+    category_id: int | None = Field(default=None, foreign_key="category.id")
+    session_id: int | None = Field(default=None, foreign_key="programsession.id")
+    milestone_id: int | None = Field(default=None, foreign_key="milestone.id")
+    coop_id: int | None = Field(default=None, foreign_key="coop.id")
+    billable: bool = True
+    created_at: datetime = Field(default_factory=utc_now)
 
 
 class Invoice(Table, table=True):

@@ -8,7 +8,7 @@ whole cents; Decimal with ROUND_HALF_UP wherever a fraction must be rounded.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 MAX_ENTRY_MINUTES = 24 * 60
@@ -104,6 +104,27 @@ def parse_date(text: str, *, today: date | None = None) -> date:
     except ValueError:
         raise ValueError(f"'{text}' is not a day of the calendar") from None
     return check_supported(day)
+
+
+_CLOCK_TIME = re.compile(r"^([0-9]{1,2}):([0-9]{2})$")
+
+
+def parse_clock(text: str) -> time:
+    """A time of day `HH:MM` (24-hour), as --from, --to and --at take it."""
+    match = _CLOCK_TIME.match(text.strip())
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise ValueError(f"'{text}' is not a time of day: use HH:MM (24-hour), e.g. 14:00 or 09:30")
+    return time(int(match[1]), int(match[2]))
+
+
+def parse_moment(text: str) -> time | datetime:
+    """`HH:MM` (a time today) or `YYYY-MM-DD HH:MM` (a time on that day)."""
+    if _CLOCK_TIME.match(text.strip()):
+        return parse_clock(text)
+    try:
+        return parse_local_datetime(text)
+    except ValueError:
+        raise ValueError(f"'{text}' is not a time: use HH:MM (today) or \"YYYY-MM-DD HH:MM\"") from None
 
 
 def parse_local_datetime(text: str) -> datetime:

@@ -97,7 +97,7 @@ def test_import_with_errors_is_refused_whole(coop, tmp_path: Path, unchanged) ->
     assert result.exit_code == 1
     assert "line 3: bad: rejected ('collective' is not a co-op kind" in result.stderr
     assert "Nothing was imported: 1 of 2 rows have errors" in result.stderr
-    assert "line 2: fine: added" in result.stdout
+    assert "line 2: fine: would be added" in result.stdout
     assert _coop("fine") is None
 
 

@@ -25,7 +25,7 @@ def test_log_list_edit_remove(coop) -> None:
     assert [(r["minutes"], r["category"]) for r in rows] == [(150, "visioning"), (45, "calendar")]
     assert coop("hours", "edit", "2", "--hours", "1:15").exit_code == 0
     csv_text = coop("hours", "list", "--month", "2021-10", "--csv").stdout
-    assert csv_text.splitlines()[0].startswith("id,worked_on,minutes,hours,description")
+    assert csv_text.splitlines()[0].startswith("id,worked_on,starts_at,ends_at,minutes,hours,description")
     assert ",75,1:15,Invites,calendar," in csv_text
     assert coop("hours", "remove", "1").exit_code == 0
     assert [r["id"] for r in json.loads(coop("hours", "list", "--json").stdout)] == [2]

@@ -198,21 +198,27 @@ def coops_archive(
 
 
 @app.command("import")
-def coops_import(file: Annotated[Path, typer.Argument(metavar="FILE.csv", help="A CSV file whose first line names the columns.", exists=True, dir_okay=False, readable=True)]) -> None:
-    """Add or update co-ops from a CSV file, matched by slug. A file with any bad row changes nothing.
+def coops_import(
+    file: Annotated[Path, typer.Argument(metavar="FILE.csv", help="A CSV file whose first line names the columns.", exists=True, dir_okay=False, readable=True)],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check the file and say what would change, without changing anything.")] = False,
+) -> None:
+    """Add or update co-ops from a CSV file, matched by slug. A file with any bad row changes
+    nothing; every problem of every row is listed.
 
     Columns: slug, name, kind, stage, sector, city, sponsor, member_count, focus_communities, joined_on, archived_on, notes, contact_name, contact_email, contact_phone. A column left out leaves that field as it is.
 
-    Example: coop coops import cohort.csv
+    Example: coop coops import cohort.csv --dry-run
     """
     from coopprogram.errors import InvalidInput
     from coopprogram.services.coops import import_coops
 
     text = read_text(file, save_as="'CSV UTF-8' from the spreadsheet")
     with database(write=True) as db:
-        report = import_coops(db, text=text)
+        report = import_coops(db, text=text, dry_run=dry_run)
+        applied = not report.rejected and not dry_run
         for row in report.rows:
-            line = f"line {row.line}: {row.slug or '?'}: {row.action}" + (f" ({row.detail})" if row.detail else "")
+            action = row.action if applied or row.action in ("rejected", "unchanged") else f"would be {row.action}"
+            line = f"line {row.line}: {row.slug or '?'}: {action}" + (f" ({row.detail})" if row.detail else "")
             if row.action == "rejected":
                 _stderr(line)
             else:
@@ -221,7 +227,24 @@ def coops_import(file: Annotated[Path, typer.Argument(metavar="FILE.csv", help="
             raise InvalidInput(
                 f"Nothing was imported: {len(report.rejected)} of {len(report.rows)} rows have errors (listed above). Fix them and import again."
             )
+    if dry_run:
+        say(f"Checked {file}: {report.count('added')} would be added, {report.count('updated')} updated, {report.count('unchanged')} unchanged; nothing was changed.")
+        return
     say(f"Imported {file}: {report.count('added')} added, {report.count('updated')} updated, {report.count('unchanged')} unchanged.")
+
+
+@app.command("remove")
+def coops_remove(slug: Slug) -> None:
+    """Delete a co-op added by mistake, while nothing refers to it (no invitations, hours,
+    comments...). Otherwise it says what does: archive it instead.
+
+    Example: coop coops remove roxbury-print-collective
+    """
+    from coopprogram.services.coops import remove_coop
+
+    with database(write=True) as db:
+        view = remove_coop(db, slug=slug)
+    say(f"Removed {view.name} ({view.slug}).")
 
 
 def _stderr(line: str) -> None:

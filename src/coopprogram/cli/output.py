@@ -219,6 +219,8 @@ parse_hours_option = _parser(units.parse_hours)
 parse_cap_option = _parser(units.parse_cap)
 parse_money_option = _parser(units.parse_money)
 parse_start_option = _parser(units.parse_local_datetime)
+parse_clock_option = _parser(units.parse_clock)
+parse_moment_option = _parser(units.parse_moment)
 parse_month_option = _parser(lambda text: "%04d-%02d" % units.parse_month(text))
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]

@@ -17,7 +17,7 @@ ENTITIES = {
     "program": ["program", "phase", "category", "sessionkind"],
     "coop": ["coop"],
     "milestone": ["milestone"],
-    "hours": ["timeentry"],
+    "hours": ["timeentry", "timer"],
     "contract": ["contract", "contractamendment"],
     "invoice": ["invoice", "invoiceline"],
     "session": ["programsession", "sessionseries", "invitation", "agendaitem"],

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from coopprogram.errors import InvalidInput
 from coopprogram.models import ConsultantProfile
-from coopprogram.services.text import clean_text
+from coopprogram.services.text import clean_text, is_email
 from coopprogram.units import utc_now
 
 # The option a person types, the column it sets, and the longest text it takes.
@@ -60,7 +60,7 @@ def set_profile(db: Session, **changes: str | None) -> PayeeView:
     row = _profile(db) or ConsultantProfile()
     for column, value in given.items():
         text = clean_text(value, what=f"consultant's {column.replace('_', ' ')}", required=column == "name", limit=columns[column])
-        if column == "email" and text and ("@" not in text or " " in text):
+        if column == "email" and text and not is_email(text):
             raise InvalidInput(f"'{text}' is not an email address: write it as name@example.org.")
         setattr(row, column, text)
     row.updated_at = utc_now()

@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 from coopprogram import spreadsheet
 from coopprogram.errors import Conflict, InvalidInput, NotFound
 from coopprogram.models import Coop, CoopKind, CoopStage
-from coopprogram.services.text import check_slug, clean_text, slugify
+from coopprogram.services.text import check_slug, clean_text, is_email, slugify
 from coopprogram.units import parse_count, parse_date, utc_now
 
 CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")
@@ -133,39 +133,48 @@ def _choice(value: str, choices: type[CoopKind] | type[CoopStage], what: str) ->
 
 
 def _check_email(value: str) -> str:
-    if value and ("@" not in value or " " in value or value.startswith("@") or value.endswith("@")):
+    if value and not is_email(value):
         # Personal data: the message says what is wrong without repeating the address.
-        raise InvalidInput("The contact email is not an email address: it needs one @ and no spaces.")
+        raise InvalidInput("The contact email is not an email address: it needs one @, no spaces, and a domain with a dot (name@example.org).")
     return value
 
 
 def validate_changes(changes: dict[str, Any]) -> dict[str, Any]:
-    """The given fields, cleaned and checked; raises InvalidInput on the first bad one."""
+    """The given fields, cleaned and checked; raises InvalidInput naming every bad one."""
     checked: dict[str, Any] = {}
+    problems: list[str] = []
     for name, value in changes.items():
-        if name == "slug":
-            checked[name] = check_slug(clean_text(value, what="slug").lower())
-        elif name == "name":
-            checked[name] = clean_text(value, what="co-op name", limit=200)
-        elif name == "kind":
-            checked[name] = _choice(value, CoopKind, "kind")
-        elif name == "stage":
-            checked[name] = _choice(value, CoopStage, "stage")
-        elif name == "member_count":
-            if value is not None and (not isinstance(value, int) or value < 0 or value > 100_000):
-                raise InvalidInput(f"A member count of {value} is not possible: give a whole number from 0.")
-            checked[name] = value
-        elif name in ("joined_on", "archived_on"):
-            checked[name] = value
-        elif name == "notes":
-            checked[name] = clean_text(value, what="notes", required=False, multiline=True)
-        elif name == "contact_email":
-            checked[name] = _check_email(clean_text(value, what="contact email", required=False, limit=254))
-        elif name in CSV_FIELDS:
-            checked[name] = clean_text(value, what=name.replace("_", " "), required=False, limit=300)
-        else:  # pragma: no cover - callers pass only known fields
-            raise InvalidInput(f"'{name}' is not a co-op field.")
+        try:
+            checked[name] = _validate_field(name, value)
+        except InvalidInput as error:
+            problems.append(error.message)
+    if problems:
+        raise InvalidInput("; ".join(problem.rstrip(".") for problem in problems) + ".")
     return checked
+
+
+def _validate_field(name: str, value: Any) -> Any:  # noqa: PLR0911 - one branch per field
+    if name == "slug":
+        return check_slug(clean_text(value, what="slug").lower())
+    if name == "name":
+        return clean_text(value, what="co-op name", limit=200)
+    if name == "kind":
+        return _choice(value, CoopKind, "kind")
+    if name == "stage":
+        return _choice(value, CoopStage, "stage")
+    if name == "member_count":
+        if value is not None and (not isinstance(value, int) or value < 0 or value > 100_000):
+            raise InvalidInput(f"A member count of {value} is not possible: give a whole number from 0.")
+        return value
+    if name in ("joined_on", "archived_on"):
+        return value
+    if name == "notes":
+        return clean_text(value, what="notes", required=False, multiline=True)
+    if name == "contact_email":
+        return _check_email(clean_text(value, what="contact email", required=False, limit=254))
+    if name in CSV_FIELDS:
+        return clean_text(value, what=name.replace("_", " "), required=False, limit=300)
+    raise InvalidInput(f"'{name}' is not a co-op field.")  # pragma: no cover - callers pass only known fields
 
 
 # --- changes ---------------------------------------------------------------------------------
@@ -218,6 +227,48 @@ def archive_coop(db: Session, *, slug: str, on: date, undo: bool = False) -> Coo
     return to_view(coop)
 
 
+# What a person calls the records that can point at a co-op (table -> one, many).
+_REFERRING = {
+    "timeentry": ("time entry", "time entries"), "invitation": ("session invitation", "session invitations"),
+    "withdrawninvitation": ("withdrawn invitation", "withdrawn invitations"), "timer": ("running timer", "running timers"),
+    "actionitem": ("action item", "action items"), "decisioncomment": ("comment", "comments"),
+    "decisionresponse": ("response", "responses"), "decisionvoter": ("place among a decision's voters", "places among decisions' voters"),
+    "material": ("material", "materials"), "message": ("message", "messages"),
+}
+
+
+def references_to(db: Session, coop: Coop) -> list[tuple[str, int]]:
+    """(what, how many) of every record that refers to a co-op, found from the schema's foreign
+    keys so a table added later is counted too."""
+    from sqlalchemy import func as sql_func
+    from sqlalchemy import select as sql_select
+    from sqlmodel import SQLModel
+
+    found = []
+    for table in SQLModel.metadata.sorted_tables:
+        for key in table.foreign_keys:
+            if key.column.table.name == Coop.__tablename__:
+                count = db.exec(sql_select(sql_func.count()).select_from(table).where(key.parent == coop.id)).one()[0]
+                if count:
+                    one, many = _REFERRING.get(table.name, (table.name, table.name))
+                    found.append((one if count == 1 else many, int(count)))
+    return found
+
+
+def remove_coop(db: Session, *, slug: str) -> CoopView:
+    """Delete a co-op added by mistake; refused while anything refers to it (archive it then)."""
+    coop = get_coop(db, slug)
+    references = references_to(db, coop)
+    if references:
+        listed = ", ".join(f"{count} {what}" for what, count in references)
+        raise Conflict(f"{coop.name} cannot be removed: {listed} refer to it. Archive it instead (`coop coops archive {coop.slug}`): "
+                       "it leaves the cohort and its history stays.")
+    view = to_view(coop)
+    db.delete(coop)
+    db.flush()
+    return view
+
+
 # --- CSV import and export -------------------------------------------------------------------
 
 
@@ -253,8 +304,37 @@ def _parse_cell(name: str, text: str) -> Any:
     return text
 
 
-def import_coops(db: Session, *, text: str) -> ImportReport:
-    """Add or update co-ops by slug from CSV text. Writes nothing unless every row is good.
+def _semicolon_hint(text: str) -> str:
+    first = text.split("\n", 1)[0]
+    if ";" in first and "," not in first:
+        return (" Its columns look separated by semicolons (;), as spreadsheets set to some languages save CSV: save it as "
+                "'CSV UTF-8 (comma delimited)', or replace the ; with commas, and import again.")
+    return ""
+
+
+def _row_values(cells: dict[str, str], slug: str) -> tuple[dict[str, Any], list[str]]:
+    """A row's cleaned values and every problem found in it (not only the first)."""
+    parsed: dict[str, Any] = {}
+    problems: list[str] = []
+    for name, value in cells.items():
+        if name == "slug":
+            continue
+        try:
+            parsed[name] = _parse_cell(name, value)
+        except InvalidInput as error:
+            problems.append(error.message)
+    values: dict[str, Any] = {}
+    for name, value in (parsed | {"slug": slug}).items():
+        try:
+            values[name] = _validate_field(name, value)
+        except InvalidInput as error:
+            problems.append(error.message)
+    return values, problems
+
+
+def import_coops(db: Session, *, text: str, dry_run: bool = False) -> ImportReport:
+    """Add or update co-ops by slug from CSV text. Writes nothing unless every row is good (nor
+    when `dry_run`). A rejected row names every problem it has.
 
     Columns left out of the file leave those fields as they are; an empty cell clears one.
     """
@@ -262,9 +342,9 @@ def import_coops(db: Session, *, text: str) -> ImportReport:
     header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
     unknown = [name for name in header if name not in CSV_FIELDS]
     if not header or "name" not in header and "slug" not in header:
-        raise InvalidInput("The file has no 'name' or 'slug' column. Its first line must name the columns, e.g. slug,name,kind,stage.")
+        raise InvalidInput("The file has no 'name' or 'slug' column. Its first line must name the columns, e.g. slug,name,kind,stage." + _semicolon_hint(text))
     if unknown:
-        raise InvalidInput(f"Unknown column(s) {', '.join(unknown)}. Columns can be: {', '.join(CSV_FIELDS)}.")
+        raise InvalidInput(f"Unknown column(s) {', '.join(unknown)}. Columns can be: {', '.join(CSV_FIELDS)}." + _semicolon_hint(text))
     reader.fieldnames = header
     existing = {coop.slug: coop for coop in db.exec(select(Coop)).all()}
     seen: set[str] = set()
@@ -275,31 +355,28 @@ def import_coops(db: Session, *, text: str) -> ImportReport:
             continue
         cells = {name: value or "" for name, value in raw.items()}
         slug = cells.get("slug", "").strip().lower() or slugify(cells.get("name", ""))
-        try:
-            if not slug:
-                raise InvalidInput("no slug and no name")
-            if slug in seen:
-                raise InvalidInput(f"the slug '{slug}' appears twice in the file")
-            seen.add(slug)
-            values = validate_changes({name: _parse_cell(name, value) for name, value in cells.items() if name != "slug"} | {"slug": slug})
-            current = existing.get(slug)
-            if current is None:
-                for required in ("name", "kind"):
-                    if not values.get(required):
-                        raise InvalidInput(f"a new co-op needs a {required}")
-                values.setdefault("stage", CoopStage.EXISTING.value)
-                planned.append((ImportRow(line, slug, "added"), values))
-            else:
-                changed = {name: value for name, value in values.items() if getattr(current, name) != value}
-                action = "updated" if changed else "unchanged"
-                detail = ", ".join(sorted(changed)) if changed else ""
-                planned.append((ImportRow(line, slug, action, detail), changed))
-        except InvalidInput as error:
-            planned.append((ImportRow(line, slug, "rejected", error.message), {}))
+        if not slug:
+            planned.append((ImportRow(line, "", "rejected", "no slug and no name"), {}))
+            continue
+        values, problems = _row_values(cells, slug)
+        if slug in seen:
+            problems.insert(0, f"the slug '{slug}' appears twice in the file")
+        seen.add(slug)
+        current = existing.get(slug)
+        if current is None:
+            problems += [f"a new co-op needs a {required}" for required in ("name", "kind") if required not in cells]
+        if problems:
+            planned.append((ImportRow(line, slug, "rejected", "; ".join(problem.rstrip(".") for problem in problems)), {}))
+        elif current is None:
+            values.setdefault("stage", CoopStage.EXISTING.value)
+            planned.append((ImportRow(line, slug, "added"), values))
+        else:
+            changed = {name: value for name, value in values.items() if getattr(current, name) != value}
+            planned.append((ImportRow(line, slug, "updated" if changed else "unchanged", ", ".join(sorted(changed))), changed))
     report = ImportReport(rows=[row for row, _ in planned])
     if not report.rows:
         raise InvalidInput("The file has no rows under its header; nothing was imported.")
-    if report.rejected:
+    if report.rejected or dry_run:
         return report
     for row, values in planned:
         if row.action == "added":

@@ -7,13 +7,12 @@ is rebuilt with it.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time, timedelta
 
 from sqlmodel import Session, func, select
 
-from coopprogram.errors import Conflict, InvalidInput, NotFound
+from coopprogram.errors import Conflict, InvalidInput, NeedsConfirmation, NotFound
 from coopprogram.models import Category, Contract, Coop, Invoice, InvoiceStatus, Milestone, Phase, ProgramSession, SessionKind, TimeEntry
 from coopprogram.services.categories import categories_for_phase, category_for_entry
 from coopprogram.services.contracts import check_cap, contract_on, lock_contract
@@ -21,9 +20,9 @@ from coopprogram.services.coops import get_coop
 from coopprogram.services.invoices import clear_draft, rebuild_draft, reference_of
 from coopprogram.services.sessions import get_session
 from coopprogram.services.text import clean_text
-from coopprogram.units import utc_now
+from coopprogram.units import MAX_ENTRY_MINUTES, format_minutes, utc_now
 
-SUMMARY_KEYS = ("category", "month", "phase")
+SUMMARY_KEYS = ("category", "week", "month", "phase", "coop", "session")
 
 
 @dataclass(frozen=True)
@@ -40,6 +39,13 @@ class EntryView:
     session_id: int | None
     invoice: str | None  # the number, or "draft N"
     locked: bool
+    starts_at: time | None = None  # the wall-clock times worked, when given
+    ends_at: time | None = None
+
+    @property
+    def span(self) -> str:
+        """`14:00–15:30`, or "" when the entry has no times."""
+        return f"{self.starts_at:%H:%M}–{self.ends_at:%H:%M}" if self.starts_at and self.ends_at else ""
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,8 @@ def _views(db: Session, entries: list[TimeEntry]) -> list[EntryView]:
             session_id=e.session_id,
             invoice=reference_of(invoices[e.invoice_id]) if e.invoice_id else None,
             locked=_is_locked(invoices.get(e.invoice_id)),
+            starts_at=e.starts_at,
+            ends_at=e.ends_at,
         )
         for e in entries
     ]
@@ -99,15 +107,87 @@ def _check_day(on: date, today: date) -> None:
         raise InvalidInput(f"{on} is in the future; log time once it is worked.")
 
 
-def _check_milestone(db: Session, milestone_id: int | None) -> None:
+def check_milestone(db: Session, milestone_id: int | None) -> None:
     if milestone_id is not None and db.get(Milestone, milestone_id) is None:
         raise NotFound(f"There is no milestone {milestone_id}. `coop milestones list` shows their numbers.")
+
+
+LONG_DAY_MINUTES = 12 * 60  # billable time past this on one day needs a person to confirm it
+
+
+def _minutes_of_day(moment: time) -> int:
+    return moment.hour * 60 + moment.minute
+
+
+def resolve_span(minutes: int | None, starts_at: time | None, ends_at: time | None) -> tuple[int, time | None, time | None]:
+    """The minutes and times of an entry from what was given: HOURS, --from/--to, or HOURS with
+    one end (the other follows). Times on one day only; HOURS that disagree with them are refused."""
+    if starts_at is None and ends_at is None:
+        if minutes is None:
+            raise InvalidInput("Give the hours worked, or when you worked with --from HH:MM --to HH:MM.")
+        return minutes, None, None
+    if starts_at is not None and ends_at is not None:
+        span = _minutes_of_day(ends_at) - _minutes_of_day(starts_at)
+        if span <= 0:
+            raise InvalidInput(f"--to {ends_at:%H:%M} is not after --from {starts_at:%H:%M}: an entry runs within one day "
+                               "(log time past midnight as a second entry on the next day).")
+        if minutes is not None and minutes != span:
+            raise InvalidInput(f"{format_minutes(minutes)} h does not match --from {starts_at:%H:%M} --to {ends_at:%H:%M} "
+                               f"({format_minutes(span)} h): give the times alone, or hours that agree with them.")
+        return span, starts_at, ends_at
+    if minutes is None:
+        raise InvalidInput("Give both --from and --to, or the hours worked with one of them.")
+    if starts_at is not None:
+        end = _minutes_of_day(starts_at) + minutes
+        if end >= MAX_ENTRY_MINUTES:
+            raise InvalidInput(f"{format_minutes(minutes)} h from {starts_at:%H:%M} runs past midnight: log the time after midnight as a second entry.")
+        return minutes, starts_at, time(end // 60, end % 60)
+    start = _minutes_of_day(ends_at) - minutes
+    if start < 0:
+        raise InvalidInput(f"{format_minutes(minutes)} h up to {ends_at:%H:%M} starts before midnight: log the time before midnight as a separate entry.")
+    return minutes, time(start // 60, start % 60), ends_at
+
+
+def day_minutes(db: Session, on: date, *, billable: bool = True) -> int:
+    """The minutes logged on a day (billable ones by default), summed by the database."""
+    query = select(func.coalesce(func.sum(TimeEntry.minutes), 0)).where(TimeEntry.worked_on == on)
+    if billable:
+        query = query.where(TimeEntry.billable.is_(True))
+    return int(db.exec(query).one())
+
+
+def long_day_question(db: Session, *, on: date, adding: int) -> str | None:
+    """The question to ask when `adding` billable minutes take a day past LONG_DAY_MINUTES; else None."""
+    before = day_minutes(db, on)
+    after = before + adding
+    if after <= LONG_DAY_MINUTES:
+        return None
+    return f"That makes {format_minutes(after)} billable hours on {on} (more than {LONG_DAY_MINUTES // 60})."
+
+
+def _check_long_day(db: Session, *, on: date, adding: int, confirmed: bool) -> None:
+    question = long_day_question(db, on=on, adding=adding)
+    if question and not confirmed:
+        raise NeedsConfirmation(f"{question} If that is right, run the command again with --yes.")
+
+
+def _overlaps(db: Session, *, on: date, starts_at: time | None, ends_at: time | None, skip: int | None = None) -> list[str]:
+    """A warning for each entry of the same day whose times overlap these."""
+    if starts_at is None or ends_at is None:
+        return []
+    query = select(TimeEntry).where(TimeEntry.worked_on == on, TimeEntry.starts_at.is_not(None), TimeEntry.ends_at.is_not(None),
+                                    TimeEntry.starts_at < ends_at, TimeEntry.ends_at > starts_at).order_by(TimeEntry.starts_at)
+    return [
+        f"{starts_at:%H:%M}–{ends_at:%H:%M} overlaps entry {other.id} ({other.starts_at:%H:%M}–{other.ends_at:%H:%M}, "
+        f"{other.description}) on {on}; both are kept. Fix one with `coop hours edit`."
+        for other in db.exec(query).all() if other.id != skip
+    ]
 
 
 def log_time(
     db: Session,
     *,
-    minutes: int,
+    minutes: int | None,
     description: str,
     on: date,
     today: date,
@@ -116,14 +196,26 @@ def log_time(
     milestone_id: int | None = None,
     session_id: int | None = None,
     billable: bool = True,
+    starts_at: time | None = None,
+    ends_at: time | None = None,
+    clock_times: bool = False,
+    confirmed: bool = False,
 ) -> LogResult:
+    """Log time. `starts_at`/`ends_at` are checked against `minutes` (see resolve_span), unless
+    they are `clock_times` (a timer's: the minutes are rounded to the billing step). A day past
+    LONG_DAY_MINUTES billable needs `confirmed`; overlapping times are warned about."""
+    if not clock_times:
+        minutes, starts_at, ends_at = resolve_span(minutes, starts_at, ends_at)
     _check_day(on, today)
     contract, phase = contract_on(db, on)
     session = get_session(db, session_id) if session_id is not None else None
     chosen = category_for_entry(db, phase=phase, slug=category or _session_category(db, session, phase))
-    _check_milestone(db, milestone_id)
+    check_milestone(db, milestone_id)
     coop_id = get_coop(db, coop).id if coop else None
     warnings = check_cap(db, contract, phase, adding=minutes) if billable else []
+    if billable:
+        _check_long_day(db, on=on, adding=minutes, confirmed=confirmed)
+    warnings += _overlaps(db, on=on, starts_at=starts_at, ends_at=ends_at)
     entry = TimeEntry(
         contract_id=contract.id,
         worked_on=on,
@@ -134,6 +226,8 @@ def log_time(
         coop_id=coop_id,
         milestone_id=milestone_id,
         session_id=session_id,
+        starts_at=starts_at,
+        ends_at=ends_at,
     )
     db.add(entry)
     db.flush()
@@ -174,6 +268,22 @@ def _fresh(model, row_id: int):  # noqa: ANN001, ANN202
     return select(model).where(model.id == row_id).with_for_update().execution_options(populate_existing=True)
 
 
+def _edited_span(entry: TimeEntry, minutes: int | None, starts_at: time | None, ends_at: time | None) -> tuple[int, time | None, time | None]:
+    """An edited entry's minutes and times: with one end given, the entry's other end stays and
+    the hours follow (or, with --hours or no other end, the other end follows the hours); new
+    hours alone keep the start."""
+    length = minutes if minutes is not None else entry.minutes
+    if starts_at is not None and ends_at is not None:
+        return resolve_span(minutes, starts_at, ends_at)
+    if starts_at is not None:
+        return resolve_span(None, starts_at, entry.ends_at) if minutes is None and entry.ends_at else resolve_span(length, starts_at, None)
+    if ends_at is not None:
+        return resolve_span(None, entry.starts_at, ends_at) if minutes is None and entry.starts_at else resolve_span(length, None, ends_at)
+    if minutes is not None and entry.starts_at is not None:
+        return resolve_span(minutes, entry.starts_at, None)
+    return length, entry.starts_at, entry.ends_at
+
+
 def edit_entry(
     db: Session,
     *,
@@ -185,10 +295,15 @@ def edit_entry(
     category: str | None = None,
     session_id: int | None = None,
     billable: bool | None = None,
+    coop: str | None = None,
+    milestone_id: int | None = None,
+    starts_at: time | None = None,
+    ends_at: time | None = None,
 ) -> LogResult:
     entry = _get_unlocked(db, entry_id)
-    if all(value is None for value in (minutes, description, on, category, session_id, billable)):
-        raise InvalidInput("Nothing to change: give --hours, --description, --date, --category, --session or --billable.")
+    if all(value is None for value in (minutes, description, on, category, session_id, billable, coop, milestone_id, starts_at, ends_at)):
+        raise InvalidInput("Nothing to change: give --hours, --from, --to, --description, --date, --category, --session, --coop, --milestone or --billable.")
+    minutes, entry.starts_at, entry.ends_at = _edited_span(entry, minutes, starts_at, ends_at)
     old_contract, old_billable, old_minutes = entry.contract_id, entry.billable, entry.minutes
     new_on = on or entry.worked_on
     _check_day(new_on, today)
@@ -206,9 +321,16 @@ def edit_entry(
         entry.description = clean_text(description, what="description", limit=500)
     if session_id is not None:
         entry.session_id = get_session(db, session_id).id
+    if coop is not None:
+        entry.coop_id = get_coop(db, coop).id
+    if milestone_id is not None:
+        check_milestone(db, milestone_id)
+        entry.milestone_id = milestone_id
     entry.updated_at = utc_now()
     db.add(entry)
     db.flush()
+    if starts_at is not None or ends_at is not None or on is not None:
+        warnings += _overlaps(db, on=new_on, starts_at=entry.starts_at, ends_at=entry.ends_at, skip=entry.id)
     _refresh_draft_of(db, entry)
     return LogResult(entry=_views(db, [entry])[0], warnings=warnings)
 
@@ -231,6 +353,13 @@ def _refresh_draft_of(db: Session, entry: TimeEntry) -> None:
         rebuild_draft(db, db.get(Invoice, entry.invoice_id))
 
 
+def show_entry(db: Session, *, entry_id: int) -> EntryView:
+    entry = db.get(TimeEntry, entry_id)
+    if entry is None:
+        raise NotFound(f"There is no time entry {entry_id}. `coop hours list` shows their numbers.")
+    return _views(db, [entry])[0]
+
+
 def list_entries(db: Session, *, start: date | None = None, end: date | None = None) -> list[EntryView]:
     query = select(TimeEntry).order_by(TimeEntry.worked_on, TimeEntry.id)
     if start is not None:
@@ -242,7 +371,8 @@ def list_entries(db: Session, *, start: date | None = None, end: date | None = N
 
 @dataclass(frozen=True)
 class DayTotal:
-    """The minutes logged on one day, in one category, under one phase, billable or not."""
+    """The minutes logged on one day, in one category, under one phase, billable or not, for
+    one co-op and one session (or none)."""
 
     worked_on: date
     category: str
@@ -250,33 +380,69 @@ class DayTotal:
     billable: bool
     minutes: int
     entries: int
+    coop: str | None = None
+    session_id: int | None = None
 
 
 def daily_totals(db: Session, *, start: date | None = None, end: date | None = None) -> list[DayTotal]:
     """Hours summed by the database, one row per day and kind: a few thousand rows for years
     of work, where listing the entries would build a view for every one of them."""
-    query = select(
-        TimeEntry.worked_on, TimeEntry.category_id, TimeEntry.contract_id, TimeEntry.billable,
-        func.sum(TimeEntry.minutes), func.count(TimeEntry.id),
-    ).group_by(TimeEntry.worked_on, TimeEntry.category_id, TimeEntry.contract_id, TimeEntry.billable)
+    keys = (TimeEntry.worked_on, TimeEntry.category_id, TimeEntry.contract_id, TimeEntry.billable, TimeEntry.coop_id, TimeEntry.session_id)
+    query = select(*keys, func.sum(TimeEntry.minutes), func.count(TimeEntry.id)).group_by(*keys)
     if start is not None:
         query = query.where(TimeEntry.worked_on >= start)
     if end is not None:
         query = query.where(TimeEntry.worked_on <= end)
     categories = _category_slugs(db)
     contract_phase = _phase_of_contract(db)
+    coops = dict(db.exec(select(Coop.id, Coop.slug)).all())
     rows = db.exec(query.order_by(TimeEntry.worked_on)).all()
-    return [DayTotal(day, categories[category], contract_phase[contract], billable, int(minutes), int(count))
-            for day, category, contract, billable, minutes, count in rows]
+    return [DayTotal(day, categories[category], contract_phase[contract], billable, int(minutes), int(count), coops.get(coop), session)
+            for day, category, contract, billable, coop, session, minutes, count in rows]
 
 
-def summarize(totals: list[DayTotal], *, by: str) -> list[SummaryRow]:
+def _group(total: DayTotal, by: str, titles: dict[int, str]) -> tuple[tuple, str]:
+    """(sort key, label) of the group a day's total falls in; entries without a co-op or a
+    session come last."""
+    if by == "week":
+        monday = total.worked_on - timedelta(days=total.worked_on.weekday())
+        return (0, monday), monday.isoformat()
+    if by == "coop":
+        return ((0, total.coop), total.coop) if total.coop else ((1, ""), "no co-op")
+    if by == "session":
+        if total.session_id is None:
+            return (1, 0), "no session"
+        return (0, total.session_id), f"{total.session_id} {titles.get(total.session_id, '')}".strip()
+    label = {"category": total.category, "month": total.worked_on.strftime("%Y-%m"), "phase": f"Phase {total.phase_number}"}[by]
+    return (0, label), label
+
+
+def check_summary_key(by: str) -> str:
     if by not in SUMMARY_KEYS:
         raise InvalidInput(f"'{by}' is not a way to group hours: use one of {', '.join(SUMMARY_KEYS)}.")
-    grouped: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    return by
+
+
+def summarize(totals: list[DayTotal], *, by: str, titles: dict[int, str] | None = None) -> list[SummaryRow]:
+    check_summary_key(by)
+    grouped: dict[tuple, list] = {}
     for total in totals:
-        key = {"category": total.category, "month": total.worked_on.strftime("%Y-%m"), "phase": f"Phase {total.phase_number}"}[by]
-        grouped[key][0] += total.minutes
-        grouped[key][1] += total.minutes if total.billable else 0
-        grouped[key][2] += total.entries
-    return [SummaryRow(key, *values) for key, values in sorted(grouped.items())]
+        order, label = _group(total, by, titles or {})
+        values = grouped.setdefault(order, [label, 0, 0, 0])
+        values[1] += total.minutes
+        values[2] += total.minutes if total.billable else 0
+        values[3] += total.entries
+    return [SummaryRow(*grouped[order]) for order in sorted(grouped)]
+
+
+def hours_summary(db: Session, *, by: str, start: date | None = None, end: date | None = None) -> list[SummaryRow]:
+    """Total hours by `by` (one of SUMMARY_KEYS) over a period, from the database's per-day sums."""
+    check_summary_key(by)
+    if start is not None and end is not None and end < start:
+        raise InvalidInput(f"--to {end} is before --from {start}: give the period's first day, then its last.")
+    totals = daily_totals(db, start=start, end=end)
+    titles = {}
+    if by == "session":
+        ids = {t.session_id for t in totals if t.session_id is not None}
+        titles = dict(db.exec(select(ProgramSession.id, ProgramSession.title).where(ProgramSession.id.in_(ids))).all()) if ids else {}
+    return summarize(totals, by=by, titles=titles)

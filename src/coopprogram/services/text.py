@@ -35,3 +35,10 @@ def check_slug(slug: str) -> str:
             f"'{slug}' is not a usable slug: use lower-case letters, digits and single hyphens, e.g. casa-limpia."
         )
     return slug
+
+
+def is_email(value: str) -> bool:
+    """One @, no spaces, something before it and a domain with a dot inside it after it (jamal@example is not one)."""
+    local, at, domain = value.partition("@")
+    labels = domain.split(".")
+    return bool(at) and bool(local) and " " not in value and "@" not in domain and len(labels) > 1 and all(labels)
