@@ -3,7 +3,8 @@ read with `tomllib`, written with `tomli-w` through a private temporary file and
 
 Each key is checked when it is set, so a later command never fails on a stored value. What the
 command line and the environment say wins over the file: `--db`, then `COOP_DB`, then the file's
-`database`; `COOP_USER`, then the file's `user`. Secrets (passwords) never go in this file.
+`database`; `COOP_USER`, then the file's `user`;
+`COOP_LANG`, then the file's `language` (after --lang and a co-op's own language). Secrets (passwords) never go in this file.
 """
 
 from __future__ import annotations
@@ -51,11 +52,18 @@ def _user(value: str) -> str:
     return value
 
 
+def _language(value: str) -> str:
+    from coopprogram.languages import check_language
+
+    return check_language(value)
+
+
 KEYS = {
     key.name: key
     for key in (
         Key("database", "The program database (a SQLite file path or a database URL without its password).", "COOP_DB", _database),
         Key("user", "Your name in the audit trail (`coop audit`). Default: your login name.", "COOP_USER", _user),
+        Key("language", "The language of documents when no --lang is given and no co-op's language applies: en, es or pt.", "COOP_LANG", _language),
     )
 }
 
