@@ -6,6 +6,7 @@ formats, so an English document reads exactly as before. Loaded only by document
 from __future__ import annotations
 
 import gettext
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -13,7 +14,7 @@ from functools import lru_cache
 from importlib.resources import files
 
 from coopprogram.errors import CoopError
-from coopprogram.languages import DEFAULT, SHIPPED, check_language
+from coopprogram.languages import DEFAULT, SHIPPED, check_language, choose_language
 from coopprogram.units import format_money
 
 DOMAIN = "coop"
@@ -105,3 +106,8 @@ def language(code: str = DEFAULT) -> Language:
 
 
 ENGLISH = Language(DEFAULT, gettext.NullTranslations())
+
+
+def document_language(flag: str | None, coop_languages: Iterable[str] = ()) -> Language:
+    """The language a document is written in (languages.choose_language), loaded."""
+    return language(choose_language(flag, coop_languages))

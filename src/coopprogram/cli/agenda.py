@@ -8,7 +8,7 @@ import typer
 
 from coopprogram.cli import complete
 from coopprogram.cli.context import database
-from coopprogram.cli.output import group, JsonFlag, OutputFile, ForceFlag, choose_format, dash, emit_json, emit_text, now, parse_count_option, say, show_table, write_bytes
+from coopprogram.cli.output import group, JsonFlag, LangOption, OutputFile, ForceFlag, choose_format, dash, emit_json, emit_text, now, parse_count_option, say, show_table, write_bytes
 
 if TYPE_CHECKING:
     from coopprogram.services.agenda import AgendaView
@@ -122,26 +122,33 @@ def agenda_export(
     format: Annotated[str, typer.Option("--format", "-f", help="md or pdf. Default: from the file name, else md.")] = "",
     output: OutputFile = None,
     force: ForceFlag = False,
+    lang: LangOption = None,
 ) -> None:
     """Write the printable agenda handed out at the meeting (Markdown or PDF).
 
-    Example: coop agenda export 3 -o visioning-1-agenda.pdf
+    Items and the session carry their translated titles where they have one (`coop agenda edit
+    ITEM --lang es --title ...`).
+
+    Example: coop agenda export 3 -o visioning-1-agenda.pdf --lang es
     """
     from coopprogram.services.agenda import agenda_for
     from coopprogram.services.sessions import show_session
 
     chosen = choose_format(format, output, ("md", "pdf"))
-    with database(write=False) as db:
-        details = show_session(db, session_id=session, now=now())
-        view = agenda_for(db, session_id=session)
-    from coopprogram.exporters.agenda import AgendaDocument
+    from coopprogram.services.translations import with_titles
 
-    document = AgendaDocument.of(details, view)
+    with database(write=False) as db:
+        [details], [view] = with_titles(db, sessions=[show_session(db, session_id=session, now=now())], agendas=[agenda_for(db, session_id=session)])
+    from coopprogram.exporters.agenda import AgendaDocument, agenda_labels
+    from coopprogram.i18n import document_language
+
+    language = document_language(lang)
+    document = AgendaDocument.of(details, view, language)
     if chosen == "pdf":
         from coopprogram.exporters.pdf import render_pdf
 
-        write_bytes(output, render_pdf("agenda.typ", document), force=force)
+        write_bytes(output, render_pdf("agenda.typ", document, agenda_labels(document, language)), force=force)
         return
     from coopprogram.exporters.markdown import agenda_markdown
 
-    emit_text(agenda_markdown(document), output=output, force=force)
+    emit_text(agenda_markdown(document, language), output=output, force=force)

@@ -9,7 +9,7 @@ import typer
 
 from coopprogram.cli.context import database
 from coopprogram.errors import CoopError
-from coopprogram.cli.output import group, OutputFile, ForceFlag, emit_bytes, read_bytes, say, write_bytes
+from coopprogram.cli.output import group, LangOption, OutputFile, ForceFlag, emit_bytes, read_bytes, say, write_bytes
 
 app = group("The .ics calendar: publish feeds the co-ops subscribe to, sync to a CalDAV calendar, export and import files.")
 
@@ -23,20 +23,29 @@ def calendar_export(
     milestones: Annotated[
         bool | None, typer.Option("--milestones/--no-milestones", help="Include milestones as all-day events (default: yes, but not in a co-op's feed).")
     ] = None,
+    lang: LangOption = None,
 ) -> None:
     """Write the calendar (.ics) once, for Google Calendar, Outlook, Apple Calendar or Thunderbird.
 
     A file imported into a calendar is a copy: to keep calendars up to date, use
     `coop calendar publish` (subscription links) or `coop calendar sync` (CalDAV).
+    A co-op's feed (--coop) is in that co-op's language unless --lang says otherwise.
 
-    Example: coop calendar export -o sei-program.ics --phase I
+    Example: coop calendar export -o sei-program.ics --phase I --lang es
     """
+    from dataclasses import replace
+
     from coopprogram.exporters.ics import render_ics
+    from coopprogram.i18n import document_language
     from coopprogram.services.calendar import calendar_view, mark_exported
+    from coopprogram.services.coops import show_coop
+    from coopprogram.services.translations import with_titles
 
     with database(write=True) as db:
+        language = document_language(lang, show_coop(db, coop).language_codes if coop else ())
         view = calendar_view(db, phase=phase, coop=coop, milestones=milestones)
-        data = render_ics(view)
+        titled = view if language.english else replace(view, sessions=with_titles(db, sessions=view.sessions, uids=True)[0])
+        data = render_ics(titled, lang=language)
         mark_exported(db, view)
     if output is None:
         emit_bytes(data)
@@ -76,27 +85,34 @@ def calendar_publish(
     folder: Annotated[Path, typer.Argument(metavar="DIR", help="A folder served on the web, or a synced folder (Nextcloud, Dropbox...).", file_okay=False)],
     base_url: Annotated[str, typer.Option(metavar="URL", help="The web address of DIR, to print full subscription links.")] = "",
     rotate: Annotated[str | None, typer.Option(metavar="SLUG|all", help="Give a co-op's feed (or every feed) a new secret name first; old links stop working.")] = None,
+    lang: LangOption = None,
 ) -> None:
     """Write the program's calendar and one per co-op, to subscribe to: calendars then update themselves.
 
     Each co-op's file has a secret name (kept in the database); the links page, also under a
     secret name, lists the link to send each co-op. Publishing again rewrites only the files
-    that changed and removes files left by rotated names.
+    that changed and removes files left by rotated names. Each co-op's feed is written in the
+    first of its languages coop has (`coop coops edit SLUG --languages es,en`).
 
     Example: coop calendar publish /var/www/calendars --base-url https://sei.example.org/calendars
     """
     from coopprogram.exporters.feeds import PLACEHOLDER, links_page
     from coopprogram.exporters.ics import EventCache, render_ics
+    from coopprogram.i18n import document_language
     from coopprogram.services.calendar_publish import PUBLISHED_NAME, publication, rotate_secrets
     from coopprogram.services.sessions import check_link
 
     if base_url:
         base_url = check_link(base_url)
+    program_language = document_language(lang)  # the whole program's feed; a co-op's feed is in its language
     with database(write=True) as db:
         rotated = rotate_secrets(db, slug=rotate) if rotate else []
         published = publication(db)
     cache = EventCache()
-    files = {feed.file_name: render_ics(feed.view, cache=cache) for feed in published.feeds}
+    files = {
+        feed.file_name: render_ics(feed.view, cache=cache, lang=document_language(None, feed.languages) if feed.coop_slug else program_language)
+        for feed in published.feeds
+    }
     files[published.links_file] = links_page(published, base_url).encode()
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,7 @@ import typer
 from coopprogram.cli import complete
 from coopprogram.cli.context import database
 from coopprogram.units import plural
-from coopprogram.cli.output import group, AsOf, ForceFlag, JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, now, parse_count_option, parse_date_option, parse_start_option, read_text, say, show_table, text_from, write_bytes
+from coopprogram.cli.output import group, AsOf, ForceFlag, JsonFlag, LangOption, OutputFile, choose_format, dash, emit_json, emit_text, now, parse_count_option, parse_date_option, parse_start_option, read_text, say, show_table, text_from, write_bytes
 
 app = group("Sessions: schedule, list, show, edit, reschedule, cancel, close with minutes, attendance, notes.")
 
@@ -287,22 +287,26 @@ def sessions_minutes(
     format: Annotated[str, typer.Option("--format", "-f", help="md or pdf. Default: from the file name, else md.")] = "",
     output: OutputFile = None,
     force: ForceFlag = False,
+    lang: LangOption = None,
 ) -> None:
     """Print a session's minutes: the agenda as it ran, attendance by co-op, decisions, action items
     with owners and dates, and the next session (no contact details).
 
-    Example: coop sessions minutes 3 -o visioning-3-minutes.pdf
+    Example: coop sessions minutes 3 -o visioning-3-minutes.pdf --lang es
     """
+    from coopprogram.i18n import document_language
     from coopprogram.services.minutes import minutes_view
 
     chosen = choose_format(format, output, ("md", "pdf"))
+    from coopprogram.services.translations import minutes_with_titles
+
     with database(write=False) as db:
-        view = minutes_view(db, session_id=session_id, now=now())
+        view = minutes_with_titles(db, minutes_view(db, session_id=session_id, now=now()))
     if chosen == "pdf":
         from coopprogram.exporters.minutes import minutes_pdf
 
-        write_bytes(output, minutes_pdf(view), force=force)
+        write_bytes(output, minutes_pdf(view, document_language(lang)), force=force)
         return
     from coopprogram.exporters.minutes import minutes_markdown
 
-    emit_text(minutes_markdown(view), output=output, force=force)
+    emit_text(minutes_markdown(view, document_language(lang)), output=output, force=force)

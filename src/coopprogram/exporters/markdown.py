@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from coopprogram.exporters.agenda import AgendaDocument
+from coopprogram.i18n import ENGLISH, Language
 from coopprogram.exporters.unity import UnityDocument
 from coopprogram.services.invoices import InvoiceDocument
 from coopprogram.services.report import UPCOMING_DAYS, ReportView, format_share
@@ -84,14 +85,14 @@ def invoice_markdown(doc: InvoiceDocument) -> str:
     return "\n".join(out) + "\n"
 
 
-def agenda_markdown(doc: AgendaDocument) -> str:
-    out = [f"# {escape(doc.title)}", "", f"{escape(doc.kind_name)} · {doc.starts_local:%A %B %d, %Y} · {doc.time_span} ({escape(doc.timezone)})"]
+def agenda_markdown(doc: AgendaDocument, lang: Language = ENGLISH) -> str:
+    out = [f"# {escape(doc.title)}", "", f"{escape(doc.kind_name)} · {lang.long_date(doc.starts_local)} · {doc.time_span} ({escape(doc.timezone)})"]
     if doc.status == "cancelled":
-        out += ["", "**This session is cancelled.**"]
-    for label, value in (("Where", doc.location), ("Online", doc.link), ("Facilitator", doc.facilitator)):
+        out += ["", f"**{lang('This session is cancelled.')}**"]
+    for label, value in ((lang("Where:"), doc.location), (lang("Online:"), doc.link), (lang("Facilitator:"), doc.facilitator)):
         if value:
-            out.append(f"  \n{label}: {escape(value)}")
-    out += ["", "| Time | Item | Lead | Minutes |", "| --- | --- | --- | ---: |"]
+            out.append(f"  \n{label} {escape(value)}")
+    out += ["", f"| {lang('Time')} | {lang('Item')} | {lang('Lead')} | {lang('Minutes')} |", "| --- | --- | --- | ---: |"]
     out += [f"| {item.starts_local:%H:%M} | {escape(item.title)} | {escape(item.lead)} | {item.minutes} |" for item in doc.items]
     if doc.overrun:
         out += ["", f"**{escape(doc.overrun)}**"]
@@ -115,16 +116,18 @@ def unity_diff_markdown(view: DiffView) -> str:
     return "\n".join(out) + "\n"
 
 
-def unity_markdown(doc: UnityDocument) -> str:
-    out = [f"# {escape(doc.title or 'Points of unity')}", "", f"*{escape(doc.program)} · version {doc.version} · {doc.status}*", "",
+def unity_markdown(doc: UnityDocument, lang: Language = ENGLISH) -> str:
+    out = [f"# {escape(doc.title or lang('Points of unity'))}", "", f"*{escape(doc.program)} · {lang('version')} {doc.version} · {doc.status_word}*", "",
            f"*{escape(doc.dates_line)}*", ""]
+    if doc.translation_note:
+        out += [f"**{escape(doc.translation_note)}**", ""]
     if doc.preamble:
         out += [escape(paragraph) for paragraph in doc.preamble.split("\n\n")] + [""]
     out += [f"{number}. {escape(point)}" for number, point in enumerate(doc.points, start=1)]
-    out += ["", "## Endorsed by", ""]
-    out += [f"- {escape(name)}" for name in doc.endorsed_by] or ["No one has endorsed this version yet."]
+    out += ["", f"## {lang('Endorsed by')}", ""]
+    out += [f"- {escape(name)}" for name in doc.endorsed_by] or [lang("No one has endorsed this version yet.")]
     if doc.stood_aside:
-        out += ["", "## Standing aside", ""] + [f"- {escape(entry)}" for entry in doc.stood_aside]
+        out += ["", f"## {lang('Standing aside')}", ""] + [f"- {escape(entry)}" for entry in doc.stood_aside]
     return "\n".join(out) + "\n"
 
 

@@ -3,7 +3,8 @@ starts at, and how far the whole runs over the session."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
@@ -28,6 +29,11 @@ class AgendaItemView:
     lead: str
     kind: str
     starts_local: datetime
+    titles: Mapping[str, str] = field(default_factory=dict, compare=False)  # the title in other languages, by code
+
+    def title_in(self, lang: str) -> str:
+        """The title in `lang` when it has been translated, else as written."""
+        return self.titles.get(lang) or self.title
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ or status changes, so calendars that imported it update instead of duplicating.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session, select
@@ -65,6 +66,11 @@ class SessionView:
     time_span: str  # "18:00–19:30"; with the zone's abbreviations when the clocks change in between
     cancelled_on: date | None = None
     held_on: date | None = None  # the day it was closed
+    titles: Mapping[str, str] = field(default_factory=dict, compare=False)  # the title in other languages, by code
+
+    def title_in(self, lang: str) -> str:
+        """The title in `lang` when it has been translated, else as written."""
+        return self.titles.get(lang) or self.title
 
     def count(self, attendance: str) -> int:
         return sum(1 for invitee in self.invitees if invitee.attendance == attendance)
