@@ -31,10 +31,15 @@ install: $(VENV)/.installed node_modules/.installed
 # Extract the strings to translate into locale/coop.pot and bring every language's coop.po up to
 # date with it (new strings empty, changed ones fuzzy): then translate them (docs/translating.md).
 LOCALE := src/coopprogram/locale
+LANGUAGES := es pt
 catalogs: install
-	$(BIN)/pybabel extract --quiet -F babel.cfg -k lang -k plural:1,2 --sort-by-file --no-wrap \
-		--project coopprogram --msgid-bugs-address "" --copyright-holder "" -o $(LOCALE)/coop.pot src/coopprogram
-	$(BIN)/pybabel update --quiet -i $(LOCALE)/coop.pot -d $(LOCALE) -D coop --no-wrap --update-header-comment
+	$(BIN)/pybabel extract -F babel.cfg -k lang -k plural:1,2 --sort-by-file --no-wrap \
+		--project coopprogram --copyright-holder "the coopprogram authors" -o $(LOCALE)/coop.pot src/coopprogram
+	@for code in $(LANGUAGES); do \
+		if [ -f $(LOCALE)/$$code/LC_MESSAGES/coop.po ]; then \
+			$(BIN)/pybabel update -i $(LOCALE)/coop.pot -d $(LOCALE) -D coop -l $$code --no-wrap; \
+		else $(BIN)/pybabel init -i $(LOCALE)/coop.pot -d $(LOCALE) -D coop -l $$code --no-wrap; fi; \
+	done
 	$(BIN)/python hatch_build.py
 
 demo: install

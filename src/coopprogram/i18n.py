@@ -58,14 +58,14 @@ class Language:
         return f"{format_date(moment, 'EEE, d MMM y', locale=self.code)}, {moment:%H:%M}"
 
     def date(self, day: date | None) -> str:
-        """A bare date: ISO in English documents (as before), the locale's medium form otherwise."""
+        """A bare date: ISO in English documents (as before), else the locale's long form (`28 de enero de 2022`)."""
         if day is None:
             return ""
         if self.english:
             return str(day)
         from babel.dates import format_date
 
-        return format_date(day, "medium", locale=self.code)
+        return format_date(day, "long", locale=self.code)
 
     def month(self, year: int, month: int) -> str:
         """`January 2022` · `enero de 2022` · `janeiro de 2022`."""

@@ -238,6 +238,7 @@ def write_document(db: Session, draft: VersionView, signers: list[ResponseView],
     text translated when a current translation exists, else in its own words with a note saying so."""
     from coopprogram.exporters.unity import unity_document, unity_labels
     from coopprogram.i18n import document_language
+    from coopprogram.languages import SHIPPED
     from coopprogram.services.program import program_view
     from coopprogram.services.translations import translated_text
 
@@ -249,7 +250,7 @@ def write_document(db: Session, draft: VersionView, signers: list[ResponseView],
         warn(f"The {found.language_name} translation of version {draft.version} is out of date: the text changed after it was made; "
              f"the document is in the version's own words. Update it with `coop unity translate {draft.version} --lang {found.lang} --file FILE`.")
     elif found is None and not language.english:
-        warn(f"Version {draft.version} has no translation into this language: its text is in its own words. "
+        warn(f"Version {draft.version} has no translation into {SHIPPED[language.code]}: its text is in its own words. "
              f"Add one with `coop unity translate {draft.version} --lang {language.code} --file FILE`.")
     if chosen == "pdf":
         from coopprogram.exporters.pdf import render_pdf

@@ -92,7 +92,8 @@ def agenda_markdown(doc: AgendaDocument, lang: Language = ENGLISH) -> str:
     for label, value in ((lang("Where:"), doc.location), (lang("Online:"), doc.link), (lang("Facilitator:"), doc.facilitator)):
         if value:
             out.append(f"  \n{label} {escape(value)}")
-    out += ["", f"| {lang('Time')} | {lang('Item')} | {lang('Lead')} | {lang('Minutes')} |", "| --- | --- | --- | ---: |"]
+    header = (lang("Time"), lang("Item"), lang("Lead"), lang("Minutes"))
+    out += ["", "| " + " | ".join(header) + " |", "| --- | --- | --- | ---: |"]
     out += [f"| {item.starts_local:%H:%M} | {escape(item.title)} | {escape(item.lead)} | {item.minutes} |" for item in doc.items]
     if doc.overrun:
         out += ["", f"**{escape(doc.overrun)}**"]
