@@ -78,16 +78,30 @@ def agenda_edit(
     minutes: Annotated[int | None, typer.Option(metavar="N", parser=parse_count_option, help="A new length.")] = None,
     lead: Annotated[str | None, typer.Option(help="A new lead.")] = None,
     kind: Annotated[str | None, typer.Option(help=KIND_HELP)] = None,
+    lang: Annotated[str | None, typer.Option("--lang", metavar="CODE", help="With --title: the title in this language (es or pt) for documents in it; --title \"\" removes it.")] = None,
 ) -> None:
-    """Change an agenda item.
+    """Change an agenda item. With --lang, --title gives its title in that language (agendas,
+    minutes, calendars and messages in that language show it); the item itself is unchanged.
 
     Example: coop agenda edit 12 --minutes 20
-    """
-    from coopprogram.services.agenda import edit_item
 
-    with database(write=True) as db:
-        view = edit_item(db, item_id=item, title=title, minutes=minutes, lead=lead, kind=kind)
+    Example: coop agenda edit 12 --lang es --title "Nuestras historias"
+    """
+    from coopprogram.services.agenda import edit_item, translate_item
+
+    if lang is not None:
+        _only_title(title, minutes, lead, kind)
+        with database(write=True) as db:
+            view = translate_item(db, item_id=item, lang=lang, title=title)
+    else:
+        with database(write=True) as db:
+            view = edit_item(db, item_id=item, title=title, minutes=minutes, lead=lead, kind=kind)
     print_agenda(view)
+
+
+def _only_title(title: str | None, *others: object) -> None:
+    if title is None or any(other is not None for other in others):
+        raise typer.BadParameter("with --lang, give --title (the translated title) and nothing else", param_hint="--lang")
 
 
 @app.command("move")

@@ -146,13 +146,24 @@ def sessions_edit(
     facilitator: Annotated[str | None, typer.Option(help="A new facilitator.")] = None,
     invite: Invite = None,
     series: Series = False,
+    lang: Annotated[str | None, typer.Option("--lang", metavar="CODE", help="With --title: the title in this language (es or pt) for documents in it; --title \"\" removes it.")] = None,
 ) -> None:
-    """Change a session's details (or the rest of its series with --series).
+    """Change a session's details (or the rest of its series with --series). With --lang, --title
+    gives its title in that language, shown by calendars, agendas and messages in that language.
 
     Example: coop sessions edit 4 --location "Chelsea Collaborative, 318 Broadway" --series
-    """
-    from coopprogram.services.sessions import edit_session
 
+    Example: coop sessions edit 4 --lang pt --title "Sessão de visão 1: nossas histórias"
+    """
+    from coopprogram.services.sessions import edit_session, translate_title
+
+    if lang is not None:
+        if title is None or any(v is not None for v in (kind, minutes, location, link, facilitator, invite)) or series:
+            raise typer.BadParameter("with --lang, give --title (the translated title) and nothing else", param_hint="--lang")
+        with database(write=True) as db:
+            stored = translate_title(db, session_id=session_id, lang=lang, title=title)
+        say(f"Session {session_id}'s title in {lang}: {stored}." if stored else f"Removed session {session_id}'s title in {lang}.")
+        return
     with database(write=True) as db:
         views = edit_session(db, session_id=session_id, now=now(), series=series, title=title, kind=kind, minutes=minutes,
                              location=location, link=link, facilitator=facilitator, invite=invite)

@@ -178,9 +178,21 @@ def move_item(db: Session, *, item_id: int, position: int) -> AgendaView:
     return _changed(db, item.session_id)
 
 
+def translate_item(db: Session, *, item_id: int, lang: str, title: str) -> AgendaView:
+    """An item's title in another language ("" removes it): documents in that language show it."""
+    from coopprogram.services.translations import set_title
+
+    item = _get_item(db, item_id)
+    set_title(db, lang=lang, title=title, item_id=item.id)
+    return _changed(db, item.session_id)
+
+
 def remove_item(db: Session, *, item_id: int) -> AgendaView:
+    from coopprogram.services.translations import forget_item_titles
+
     item = _get_item(db, item_id)
     session_id = item.session_id
+    forget_item_titles(db, item_id=item.id)
     db.delete(item)
     db.flush()
     _renumber(db, _items(db, session_id))

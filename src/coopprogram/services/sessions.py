@@ -517,3 +517,16 @@ def record_attendance(
     db.add(session)
     db.flush()
     return session_views(db, [session], now=now)[0]
+
+
+def translate_title(db: Session, *, session_id: int, lang: str, title: str) -> str:
+    """A session's title in another language ("" removes it): calendars, agendas and messages in
+    that language show it, so the calendar event changes."""
+    from coopprogram.services.translations import set_title
+
+    session = get_session(db, session_id)
+    stored = set_title(db, lang=lang, title=title, session_id=session.id)
+    touch(session, calendar_change=True)
+    db.add(session)
+    db.flush()
+    return stored
