@@ -125,6 +125,7 @@ def forget_item_titles(db: Session, *, item_id: int) -> None:
     """An agenda item's translated titles, removed with it."""
     for found in db.exec(select(TitleTranslation).where(TitleTranslation.agenda_item_id == item_id)).all():
         db.delete(found)
+    db.flush()  # before the item itself goes: the rows point to it
 
 
 def _titles(db: Session, *, session_ids: set[int], item_ids: set[int]) -> tuple[dict[int, dict[str, str]], dict[int, dict[str, str]]]:
