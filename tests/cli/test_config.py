@@ -29,7 +29,7 @@ def test_database_from_the_file_unless_the_environment_or_db_says_otherwise(coop
     assert coop("db", "path").stdout.strip() == str(tmp_path / "other.db")
     assert coop("--db", str(tmp_path / "third.db"), "db", "path").stdout.strip() == str(tmp_path / "third.db")
     shown = json.loads(coop("config", "show", "--json").stdout)
-    assert {row["key"]: row["source"] for row in shown} == {"database": "from COOP_DB", "user": "not set"}
+    assert {row["key"]: row["source"] for row in shown} == {"database": "from COOP_DB", "user": "not set", "language": "not set"}
     monkeypatch.delenv("COOP_DB")
     assert coop("config", "unset", "database").stdout.strip() == "Removed database from the config file."
     assert coop("db", "path").stdout.strip() == str(tmp_path / "home" / "data" / "coopprogram" / "coop.db")

@@ -11,7 +11,6 @@ import re
 from email import message_from_bytes, policy
 from pathlib import Path
 
-import pytest
 import vobject
 from pypdf import PdfReader
 
