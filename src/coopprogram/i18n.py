@@ -15,7 +15,7 @@ from importlib.resources import files
 
 from coopprogram.errors import CoopError
 from coopprogram.languages import DEFAULT, SHIPPED, check_language, choose_language
-from coopprogram.units import format_money
+from coopprogram.units import format_hours_decimal, format_money
 
 DOMAIN = "coop"
 
@@ -67,6 +67,14 @@ class Language:
 
         return format_date(day, "long", locale=self.code)
 
+    def table_date(self, day: date) -> str:
+        """A date in a table's narrow column: ISO in English, else the locale's medium form (`4 nov 2021`)."""
+        if self.english:
+            return str(day)
+        from babel.dates import format_date
+
+        return format_date(day, "medium", locale=self.code)
+
     def month(self, year: int, month: int) -> str:
         """`January 2022` · `enero de 2022` · `janeiro de 2022`."""
         from babel.dates import format_skeleton
@@ -80,6 +88,14 @@ class Language:
         from babel.numbers import format_currency
 
         return format_currency(Decimal(cents) / 100, "USD", locale=self.code)
+
+    def hours(self, minutes: int) -> str:
+        """Invoice hours to the hundredth: `2.50` · `2,50`."""
+        if self.english:
+            return format_hours_decimal(minutes)
+        from babel.numbers import format_decimal
+
+        return format_decimal(Decimal(format_hours_decimal(minutes)), "#,##0.00", locale=self.code)
 
     def number(self, value: int | Decimal) -> str:
         if self.english:

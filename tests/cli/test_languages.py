@@ -251,3 +251,20 @@ def test_the_packet_in_spanish(coop, demo_url, tmp_path: Path) -> None:
     assert "jueves, 20 de enero de 2022" in (target / "agenda.md").read_text(encoding="utf-8")
     unity = (target / "points-of-unity-v3.md").read_text(encoding="utf-8")
     assert "*Enviada el 12 de enero de 2022 · respuestas hasta el 28 de enero de 2022*" in unity
+
+
+def test_an_invoice_in_spanish_and_portuguese(coop, demo_url, tmp_path: Path) -> None:
+    english = coop("invoices", "export", "SEI-2021-002").stdout
+    assert "**Amount due: $0.00**" in english and "| 2021-11-04 |" in english
+    spanish = coop("invoices", "export", "SEI-2021-002", "--lang", "es")
+    assert spanish.exit_code == 0, spanish.stderr
+    assert spanish.stdout.startswith("# Factura SEI-2021-002\n")
+    assert "- **Periodo:** noviembre de 2021" in spanish.stdout and "- **Condiciones:** A 30 días, vence el 31 de diciembre de 2021" in spanish.stdout
+    assert "| 4 nov 2021 | Facilitated visioning session 1: our histories | Visioning sessions | 3,00 | 65,00\xa0US$ | 195,00\xa0US$ |" in spanish.stdout
+    assert "| | **Total** | | **16,25** | | **1.056,25\xa0US$** |" in spanish.stdout
+    assert "- Pago recibido el 22 de diciembre de 2021: 1.056,25\xa0US$" in spanish.stdout
+    pdf = tmp_path / "invoice.pdf"
+    assert coop("invoices", "export", "SEI-2021-002", "--lang", "pt", "-o", str(pdf)).exit_code == 0
+    text = _pdf_text(pdf)
+    assert text.startswith("Fatura SEI-2021-002 PAGA 22 de dezembro de 2021 Período: novembro de 2021")
+    assert "US$ 1.056,25" in text.replace("\xa0", " ") and "Valor a pagar" in text and "página 1 de" in text
