@@ -33,19 +33,16 @@ def calendar_export(
 
     Example: coop calendar export -o sei-program.ics --phase I --lang es
     """
-    from dataclasses import replace
-
     from coopprogram.exporters.ics import render_ics
     from coopprogram.i18n import document_language
     from coopprogram.services.calendar import calendar_view, mark_exported
     from coopprogram.services.coops import show_coop
-    from coopprogram.services.translations import with_titles
+    from coopprogram.services.translations import calendar_with_titles
 
     with database(write=True) as db:
         language = document_language(lang, show_coop(db, coop).language_codes if coop else ())
         view = calendar_view(db, phase=phase, coop=coop, milestones=milestones)
-        titled = view if language.english else replace(view, sessions=with_titles(db, sessions=view.sessions, uids=True)[0])
-        data = render_ics(titled, lang=language)
+        data = render_ics(view if language.english else calendar_with_titles(db, view), lang=language)
         mark_exported(db, view)
     if output is None:
         emit_bytes(data)
@@ -146,8 +143,10 @@ def calendar_sync(
     url: Annotated[str, typer.Argument(metavar="URL", help="The CalDAV address of a calendar (Nextcloud: the calendar's 'Copy private link').")],
     coop: Annotated[str | None, typer.Option(metavar="SLUG", help="Only the sessions of this co-op's feed.")] = None,
     phase: Annotated[str | None, typer.Option(help="Only this phase: 1, 2, I or II.")] = None,
+    lang: LangOption = None,
 ) -> None:
     """Push the sessions to a CalDAV calendar: new ones created, changed ones updated, cancelled ones marked so.
+    With --coop, the events are in that co-op's language unless --lang says otherwise.
 
     Events are matched by UID, so nothing is ever duplicated, and an unchanged calendar is left
     alone. The user name and password come from the URL, COOP_CALDAV_USER and
@@ -156,13 +155,18 @@ def calendar_sync(
     Example: coop calendar sync https://cloud.example.org/remote.php/dav/calendars/maria/sei-program/
     """
     from coopprogram.exporters.ics import render_events
+    from coopprogram.i18n import document_language
     from coopprogram.services.calendar import calendar_view, mark_exported
     from coopprogram.services.calendar_sync import Outgoing, sync_calendar, target
+    from coopprogram.services.coops import show_coop
+    from coopprogram.services.translations import calendar_with_titles
 
     target(url)  # a bad address is refused before the database is read
     with database(write=False) as db:
+        language = document_language(lang, show_coop(db, coop).language_codes if coop else ())
         view = calendar_view(db, phase=phase, coop=coop, milestones=False)
-    data = render_events(view)
+        titled = view if language.english else calendar_with_titles(db, view)
+    data = render_events(titled, language)
     outgoing = [Outgoing(e.uid, e.sequence, e.stamp.replace(microsecond=0), e.title, e.cancelled, data[e.uid]) for e in view.sessions]
     report = sync_calendar(url, events=outgoing)
     with database(write=True) as db:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
@@ -16,7 +16,7 @@ from coopprogram.models import Coop
 from coopprogram.services.calendar import CalendarView, calendar_view, coop_feed, invitation_uids, mark_exported
 from coopprogram.services.coops import get_coop
 from coopprogram.services.program import get_program
-from coopprogram.services.translations import with_titles
+from coopprogram.services.translations import calendar_with_titles
 
 REFRESH_MINUTES = 60  # REFRESH-INTERVAL and X-PUBLISHED-TTL: clients that honour them look hourly
 # The files a publish writes: `program-<secret>.ics`, `<slug>-<secret>.ics`, `links-<secret>.html`.
@@ -73,7 +73,7 @@ def publication(db: Session) -> Publication:
     whole = calendar_view(db, refresh_minutes=REFRESH_MINUTES)
     if not whole.sessions and not whole.milestones:
         raise InvalidInput("There is nothing to publish yet: schedule sessions with `coop sessions add` first.")
-    whole = replace(whole, sessions=with_titles(db, sessions=whole.sessions, uids=True)[0])
+    whole = calendar_with_titles(db, whole)  # a co-op's feed may be in another language
     invited, withdrawn = invitation_uids(db)
     feeds = []
     for coop in db.exec(select(Coop).order_by(Coop.slug)).all():

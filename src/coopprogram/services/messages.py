@@ -294,7 +294,7 @@ def supersede_stale(db: Session, *, now: datetime) -> int:
 def _outgoing(db: Session, composer: _Composer) -> list[OutgoingMessage]:
     from coopprogram.services.actions import actions_of
     from coopprogram.services.minutes import minutes_view
-    from coopprogram.services.translations import minutes_with_titles, with_titles
+    from coopprogram.services.translations import calendar_with_titles, minutes_with_titles, with_titles
 
     program = get_program(db)
     today = _today(db, composer.now)
@@ -304,7 +304,7 @@ def _outgoing(db: Session, composer: _Composer) -> list[OutgoingMessage]:
     sessions = {s.id: s for _, _, s in composer.composed if s is not None}
     sessions = dict(zip(sessions, with_titles(db, sessions=list(sessions.values()))[0], strict=True))
     if composer.calendar is not None and composer.composed:
-        composer.calendar = replace(composer.calendar, sessions=with_titles(db, sessions=composer.calendar.sessions, uids=True)[0])
+        composer.calendar = calendar_with_titles(db, composer.calendar)
     for message, coop, session in composer.composed:
         session = sessions[session.id] if session is not None else None
         kind = MessageKind(message.kind)

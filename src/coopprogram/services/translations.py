@@ -176,3 +176,8 @@ def minutes_with_titles(db: Session, view):  # noqa: ANN001, ANN201 - a MinutesV
     sessions = [view.session] + ([view.next_session] if view.next_session else [])
     found, [agenda] = with_titles(db, sessions=sessions, agendas=[view.agenda])
     return replace(view, session=found[0], agenda=agenda, next_session=found[1] if view.next_session else None)
+
+
+def calendar_with_titles(db: Session, view):  # noqa: ANN001, ANN201 - a CalendarView
+    """A calendar whose sessions and agenda items carry their translated titles (one read for all)."""
+    return replace(view, sessions=with_titles(db, sessions=view.sessions, uids=True)[0])
