@@ -45,7 +45,7 @@ def test_user_names_the_audit_trail(coop, db_url) -> None:
 @pytest.mark.parametrize(
     ("key", "value", "message"),
     [
-        ("colour", "blue", "There is no setting 'colour': the settings are database, user."),
+        ("colour", "blue", "There is no setting 'colour': the settings are database, user, language."),
         ("user", "", "The user name must be 1 to 100 printable characters"),
         ("user", "x" * 101, "The user name must be 1 to 100 printable characters"),
         ("database", "postgresql+psycopg://ana:secret@db.example.org/sei", "Leave the password out of the config file"),

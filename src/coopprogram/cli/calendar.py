@@ -146,10 +146,9 @@ def calendar_sync(
     lang: LangOption = None,
 ) -> None:
     """Push the sessions to a CalDAV calendar: new ones created, changed ones updated, cancelled ones marked so.
-    With --coop, the events are in that co-op's language unless --lang says otherwise.
 
     Events are matched by UID, so nothing is ever duplicated, and an unchanged calendar is left
-    alone. The user name and password come from the URL, COOP_CALDAV_USER and
+    alone. With --coop, the events are in that co-op's language unless --lang says otherwise. The user name and password come from the URL, COOP_CALDAV_USER and
     COOP_CALDAV_PASSWORD, or ~/.netrc; they are never printed.
 
     Example: coop calendar sync https://cloud.example.org/remote.php/dav/calendars/maria/sei-program/
