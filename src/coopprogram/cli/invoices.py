@@ -231,6 +231,7 @@ def invoices_export(
     lang: LangOption = None,
 ) -> None:
     """Write an invoice as PDF (for the treasurer), Markdown (for email), CSV or JSON (for the books).
+
     --lang es or pt writes the PDF and Markdown in Spanish or Portuguese (dates and amounts as the
     language writes them; descriptions as logged).
 

@@ -159,6 +159,7 @@ def materials_packet(
 ) -> None:
     """Build a session's packet: its agenda, its materials (links listed in the index) and the
     current points of unity (the adopted version, else the latest), as a folder or a zip.
+
     With --lang, the agenda, the index and the points of unity (its current translation) are in that language.
 
     Example: coop materials packet 17 -o unity-workshop-packet.zip --lang pt
