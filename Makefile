@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_DB := demo/coop.db
 DEMO_DATE := 2022-01-15
 
-.PHONY: demo test stress bench bench-calendar install reference dist clean
+.PHONY: demo test stress bench bench-calendar install reference dist clean catalogs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,24 @@ node_modules/.installed: package.json package-lock.json
 
 # Byte-compile the package as a regular install does: the environment may forbid writing
 # bytecode (PYTHONDONTWRITEBYTECODE), and recompiling every module on each run slows start-up.
+# The gettext catalogs (.po) are compiled into the .mo files the program reads, as the wheel's build does.
 install: $(VENV)/.installed node_modules/.installed
 	$(BIN)/python -m compileall -q src
+	$(BIN)/python hatch_build.py
+
+# Extract the strings to translate into locale/coop.pot and bring every language's coop.po up to
+# date with it (new strings empty, changed ones fuzzy): then translate them (docs/translating.md).
+LOCALE := src/coopprogram/locale
+LANGUAGES := es pt
+catalogs: install
+	$(BIN)/pybabel extract -F babel.cfg -k lang -k plural:1,2 --sort-by-file --no-wrap \
+		--project coopprogram --copyright-holder "the coopprogram authors" -o $(LOCALE)/coop.pot src/coopprogram
+	@for code in $(LANGUAGES); do \
+		if [ -f $(LOCALE)/$$code/LC_MESSAGES/coop.po ]; then \
+			$(BIN)/pybabel update -i $(LOCALE)/coop.pot -d $(LOCALE) -D coop -l $$code --no-wrap; \
+		else $(BIN)/pybabel init -i $(LOCALE)/coop.pot -d $(LOCALE) -D coop -l $$code --no-wrap; fi; \
+	done
+	$(BIN)/python hatch_build.py
 
 demo: install
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm

@@ -130,7 +130,7 @@ def isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server_url: str | N
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home" / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / "config"))
-    for variable in ("COOP_CONFIG", "COOP_USER", "COOP_OUTBOX", "COOP_SMTP_URL", "COOP_SMTP_PASSWORD"):
+    for variable in ("COOP_CONFIG", "COOP_USER", "COOP_LANG", "COOP_OUTBOX", "COOP_SMTP_URL", "COOP_SMTP_PASSWORD"):
         monkeypatch.delenv(variable, raising=False)
     from coopprogram.cli import output
 

@@ -25,6 +25,8 @@ def test_the_wheel_installs_and_runs_on_its_own(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "coopprogram/templates/report.typ" in names and "coopprogram/sample_data/coops.csv" in names
     assert any(name.startswith("coopprogram/migrations/versions/0001") for name in names)
+    # The catalogs, compiled when the wheel is built (the .mo files are not kept in git).
+    assert {"coopprogram/locale/es/LC_MESSAGES/coop.mo", "coopprogram/locale/pt/LC_MESSAGES/coop.mo"} <= set(names)
 
     target = tmp_path / "venv"
     venv.create(target, with_pip=False)
@@ -46,5 +48,7 @@ def test_the_wheel_installs_and_runs_on_its_own(tmp_path: Path) -> None:
     report = subprocess.run([coop, "--db", database, "report", "--as-of", "2022-01-15", "-o", "x.pdf"], env=env, cwd=tmp_path, capture_output=True, text=True)
     assert report.returncode == 0, report.stderr
     assert (tmp_path / "x.pdf").read_bytes().startswith(b"%PDF")
+    agenda = subprocess.run([coop, "--db", database, "agenda", "export", "3", "--lang", "es"], env=env, capture_output=True, text=True)
+    assert agenda.returncode == 0 and "martes, 2 de noviembre de 2021" in agenda.stdout, agenda.stderr
     status = subprocess.run([coop, "--db", database, "status", "--as-of", "2022-01-15"], env=env, capture_output=True, text=True)
     assert "Co-ops: 13 active (7 existing, 6 budding)" in status.stdout, status.stdout

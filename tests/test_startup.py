@@ -9,7 +9,7 @@ import pytest
 
 from coopprogram.cli import main
 
-HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "icalendar", "typst", "dateutil")
+HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "icalendar", "typst", "dateutil", "babel")
 
 
 def _imported(args: list[str], env: dict[str, str] | None = None) -> set[str]:

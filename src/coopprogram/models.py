@@ -186,6 +186,9 @@ class Coop(Table, table=True):
     archived_on: date | None = None
     # The secret part of the co-op's published calendar file name (`coop calendar publish`); rotatable.
     feed_secret: str = ""
+    # Its members' languages, most used first, as codes ("es,en"): documents meant for this co-op
+    # are written in the first one the program has a catalog for.
+    languages: str = ""
     created_at: datetime = Field(default_factory=utc_now)
     updated_at: datetime = Field(default_factory=utc_now)
 
@@ -470,6 +473,33 @@ class DecisionVersion(Table, table=True):
     replaced_by: int | None = None
     created_at: datetime = Field(default_factory=utc_now)
     updated_at: datetime = Field(default_factory=utc_now)
+
+
+class VersionTranslation(Table, table=True):
+    """A version's text in another language, pinned to the text it translates (`source_hash`):
+    out of date once that text changes."""
+
+    __table_args__ = (UniqueConstraint("version_id", "lang"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = Field(foreign_key="decisionversion.id", index=True)
+    lang: str
+    text: str
+    source_hash: str  # sha256 of the version's text when the translation was stored
+    created_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now)
+
+
+class TitleTranslation(Table, table=True):
+    """A session's or an agenda item's title in another language (exactly one of the two is set)."""
+
+    __table_args__ = (UniqueConstraint("session_id", "agenda_item_id", "lang"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int | None = Field(default=None, foreign_key="programsession.id", index=True)
+    agenda_item_id: int | None = Field(default=None, foreign_key="agendaitem.id", index=True)
+    lang: str
+    title: str
 
 
 class DecisionComment(Table, table=True):

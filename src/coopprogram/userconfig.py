@@ -3,8 +3,9 @@ read with `tomllib`, written with `tomli-w` through a private temporary file and
 
 Each key is checked when it is set, so a later command never fails on a stored value. What the
 command line and the environment say wins over the file: `--db`, then `COOP_DB`, then the file's
-`database`; `--smtp`, then `COOP_SMTP_URL`, then `smtp_url`; each key's variable, then the file.
-Secrets (passwords) never go in this file.
+`database`; `COOP_USER`, then the file's `user`; `--smtp`, then `COOP_SMTP_URL`, then `smtp_url`;
+`COOP_LANG`, then the file's `language` (after --lang and a co-op's own language); each other key's
+variable, then the file. Secrets (passwords) never go in this file.
 """
 
 from __future__ import annotations
@@ -75,6 +76,12 @@ def _smtp_url(value: str) -> str:
     return value
 
 
+def _language(value: str) -> str:
+    from coopprogram.languages import check_language
+
+    return check_language(value)
+
+
 KEYS = {
     key.name: key
     for key in (
@@ -83,6 +90,7 @@ KEYS = {
         Key("outbox", "The folder composed messages are written to. Default: `outbox` beside a SQLite database.", "COOP_OUTBOX", _folder),
         Key("smtp_url", "The mail server `coop messages send` uses, without its password: smtp://user@host:587 or smtps://user@host:465.",
             "COOP_SMTP_URL", _smtp_url),
+        Key("language", "The language of documents when no --lang is given and no co-op's language applies: en, es or pt.", "COOP_LANG", _language),
     )
 }
 

@@ -81,7 +81,7 @@ def test_the_functions_complete_the_demo_programs_values(demo_url) -> None:
     assert ("visioning", "Visioning session") in complete.session_kinds(_context(demo_url), "vis")
     assert complete.milestones(_context(demo_url), "1")[0] == ("1", "2021-10-15 Working-group kickoff and program calendar set")
     assert complete.coop_kinds(_context(demo_url), "w") == [("worker", "")]
-    assert [value for value, _ in complete.config_keys(_context(demo_url), "")] == ["database", "user", "outbox", "smtp_url"]
+    assert [value for value, _ in complete.config_keys(_context(demo_url), "")] == ["database", "user", "outbox", "smtp_url", "language"]
 
 
 @pytest.mark.sqlite_only

@@ -29,9 +29,12 @@ def test_database_from_the_file_unless_the_environment_or_db_says_otherwise(coop
     assert coop("db", "path").stdout.strip() == str(tmp_path / "other.db")
     assert coop("--db", str(tmp_path / "third.db"), "db", "path").stdout.strip() == str(tmp_path / "third.db")
     shown = json.loads(coop("config", "show", "--json").stdout)
-    assert {row["key"]: row["source"] for row in shown} == {"database": "from COOP_DB", "user": "default", "outbox": "default", "smtp_url": "not set"}
-    # The outbox by default: beside the database in force.
+    assert {row["key"]: row["source"] for row in shown} == {
+        "database": "from COOP_DB", "user": "default", "outbox": "default", "smtp_url": "not set", "language": "default",
+    }
+    # The outbox by default: beside the database in force; English unless a language is set.
     assert {row["key"]: row["value"] for row in shown}["outbox"] == str(tmp_path / "outbox")
+    assert {row["key"]: row["value"] for row in shown}["language"] == "en"
     monkeypatch.delenv("COOP_DB")
     assert coop("config", "unset", "database").stdout.strip() == "Removed database from the config file."
     assert coop("db", "path").stdout.strip() == str(tmp_path / "home" / "data" / "coopprogram" / "coop.db")
@@ -47,7 +50,7 @@ def test_user_names_the_audit_trail(coop, db_url) -> None:
 @pytest.mark.parametrize(
     ("key", "value", "message"),
     [
-        ("colour", "blue", "There is no setting 'colour': the settings are database, user, outbox, smtp_url."),
+        ("colour", "blue", "There is no setting 'colour': the settings are database, user, outbox, smtp_url, language."),
         ("user", "", "The user name must be 1 to 100 printable characters"),
         ("user", "x" * 101, "The user name must be 1 to 100 printable characters"),
         ("database", "postgresql+psycopg://ana:secret@db.example.org/sei", "Leave the password out of the config file"),

@@ -133,7 +133,7 @@ def test_pdf_prints_user_text_as_text(description) -> None:
 
     from pypdf import PdfReader
 
-    from coopprogram.exporters.pdf import render_pdf
+    from coopprogram.exporters.invoice import invoice_pdf
     from coopprogram.services.invoices import InvoiceDocument, LineView, SubtotalView
 
     line = LineView(date(2021, 10, 4), description, "Visioning sessions", 60, 6500, 6500)
@@ -143,6 +143,6 @@ def test_pdf_prints_user_text_as_text(description) -> None:
         phase_name="Phase I", rate_cents=6500, rate_min_cents=5000, rate_max_cents=7500, lines=[line],
         subtotals=[SubtotalView("Visioning sessions", 60, 6500)], total_minutes=60, total_cents=6500, cap_minutes=6000, used_minutes=60,
     )
-    pdf = render_pdf("invoice.typ", doc)
+    pdf = invoice_pdf(doc)
     text = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
     assert "SEI-2021-001" in text and "$65.00" in text

@@ -8,7 +8,7 @@ import typer
 
 from coopprogram.cli import complete
 from coopprogram.cli.context import database
-from coopprogram.cli.output import session_argument, words_option, group, JsonFlag, OutputFile, ForceFlag, choose_format, dash, emit_json, emit_text, now, parse_count_option, say, show_table, write_bytes
+from coopprogram.cli.output import session_argument, words_option, group, JsonFlag, OutputFile, ForceFlag, choose_format, dash, emit_json, emit_text, now, parse_count_option, say, show_table, write_bytes, LangOption
 
 if TYPE_CHECKING:
     from coopprogram.services.agenda import AgendaView
@@ -78,16 +78,30 @@ def agenda_edit(
     minutes: Annotated[int | None, typer.Option(metavar="N", parser=parse_count_option, help="A new length.")] = None,
     lead: Annotated[str | None, typer.Option(help="A new lead.")] = None,
     kind: Annotated[str | None, words_option(KIND_HELP, complete.agenda_kinds, name="--kind", metavar="KIND")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", metavar="CODE", help="With --title: the title in this language (es or pt) for documents in it; --title \"\" removes it.")] = None,
 ) -> None:
-    """Change an agenda item.
+    """Change an agenda item. With --lang, --title gives its title in that language (agendas,
+    minutes, calendars and messages in that language show it); the item itself is unchanged.
 
     Example: coop agenda edit 12 --minutes 20
-    """
-    from coopprogram.services.agenda import edit_item
 
-    with database(write=True) as db:
-        view = edit_item(db, item_id=item, title=title, minutes=minutes, lead=lead, kind=kind)
+    Example: coop agenda edit 12 --lang es --title "Nuestras historias"
+    """
+    from coopprogram.services.agenda import edit_item, translate_item
+
+    if lang is not None:
+        _only_title(title, minutes, lead, kind)
+        with database(write=True) as db:
+            view = translate_item(db, item_id=item, lang=lang, title=title)
+    else:
+        with database(write=True) as db:
+            view = edit_item(db, item_id=item, title=title, minutes=minutes, lead=lead, kind=kind)
     print_agenda(view)
+
+
+def _only_title(title: str | None, *others: object) -> None:
+    if title is None or any(other is not None for other in others):
+        raise typer.BadParameter("with --lang, give --title (the translated title) and nothing else", param_hint="--lang")
 
 
 @app.command("move")
@@ -122,26 +136,33 @@ def agenda_export(
     format: Annotated[str, typer.Option("--format", "-f", help="md or pdf. Default: from the file name, else md.")] = "",
     output: OutputFile = None,
     force: ForceFlag = False,
+    lang: LangOption = None,
 ) -> None:
     """Write the printable agenda handed out at the meeting (Markdown or PDF).
 
-    Example: coop agenda export 3 -o visioning-1-agenda.pdf
+    Items and the session carry their translated titles where they have one (`coop agenda edit
+    ITEM --lang es --title ...`).
+
+    Example: coop agenda export 3 -o visioning-1-agenda.pdf --lang es
     """
     from coopprogram.services.agenda import agenda_for
     from coopprogram.services.sessions import show_session
 
     chosen = choose_format(format, output, ("md", "pdf"))
-    with database(write=False) as db:
-        details = show_session(db, session_id=session, now=now())
-        view = agenda_for(db, session_id=session)
-    from coopprogram.exporters.agenda import AgendaDocument
+    from coopprogram.services.translations import with_titles
 
-    document = AgendaDocument.of(details, view)
+    with database(write=False) as db:
+        [details], [view] = with_titles(db, sessions=[show_session(db, session_id=session, now=now())], agendas=[agenda_for(db, session_id=session)])
+    from coopprogram.exporters.agenda import AgendaDocument, agenda_labels
+    from coopprogram.i18n import document_language
+
+    language = document_language(lang)
+    document = AgendaDocument.of(details, view, language)
     if chosen == "pdf":
         from coopprogram.exporters.pdf import render_pdf
 
-        write_bytes(output, render_pdf("agenda.typ", document), force=force)
+        write_bytes(output, render_pdf("agenda.typ", document, agenda_labels(document, language)), force=force)
         return
     from coopprogram.exporters.markdown import agenda_markdown
 
-    emit_text(agenda_markdown(document), output=output, force=force)
+    emit_text(agenda_markdown(document, language), output=output, force=force)

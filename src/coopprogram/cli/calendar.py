@@ -10,7 +10,7 @@ import typer
 from coopprogram.cli.context import database
 from coopprogram.errors import CoopError
 from coopprogram.cli import complete
-from coopprogram.cli.output import coop_option, phase_option, session_kind_option, group, OutputFile, ForceFlag, emit_bytes, read_bytes, say, write_bytes
+from coopprogram.cli.output import coop_option, phase_option, session_kind_option, group, OutputFile, ForceFlag, emit_bytes, read_bytes, say, write_bytes, LangOption
 
 app = group("The .ics calendar: publish feeds the co-ops subscribe to, sync to a CalDAV calendar, export and import files.")
 
@@ -24,20 +24,26 @@ def calendar_export(
     milestones: Annotated[
         bool | None, typer.Option("--milestones/--no-milestones", help="Include milestones as all-day events (default: yes, but not in a co-op's feed).")
     ] = None,
+    lang: LangOption = None,
 ) -> None:
     """Write the calendar (.ics) once, for Google Calendar, Outlook, Apple Calendar or Thunderbird.
 
     A file imported into a calendar is a copy: to keep calendars up to date, use
     `coop calendar publish` (subscription links) or `coop calendar sync` (CalDAV).
+    A co-op's feed (--coop) is in that co-op's language unless --lang says otherwise.
 
-    Example: coop calendar export -o sei-program.ics --phase I
+    Example: coop calendar export -o sei-program.ics --phase I --lang es
     """
     from coopprogram.exporters.ics import render_ics
+    from coopprogram.i18n import document_language
     from coopprogram.services.calendar import calendar_view, mark_exported
+    from coopprogram.services.coops import show_coop
+    from coopprogram.services.translations import calendar_with_titles
 
     with database(write=True) as db:
+        language = document_language(lang, show_coop(db, coop).language_codes if coop else ())
         view = calendar_view(db, phase=phase, coop=coop, milestones=milestones)
-        data = render_ics(view)
+        data = render_ics(view if language.english else calendar_with_titles(db, view), lang=language)
         mark_exported(db, view)
     if output is None:
         emit_bytes(data)
@@ -77,27 +83,34 @@ def calendar_publish(
     folder: Annotated[Path, typer.Argument(metavar="DIR", help="A folder served on the web, or a synced folder (Nextcloud, Dropbox...).", file_okay=False)],
     base_url: Annotated[str, typer.Option(metavar="URL", help="The web address of DIR, to print full subscription links.")] = "",
     rotate: Annotated[str | None, typer.Option(metavar="SLUG|all", autocompletion=complete.coop_slugs_or_all, help="Give a co-op's feed (or every feed) a new secret name first; old links stop working.")] = None,
+    lang: LangOption = None,
 ) -> None:
     """Write the program's calendar and one per co-op, to subscribe to: calendars then update themselves.
 
     Each co-op's file has a secret name (kept in the database); the links page, also under a
     secret name, lists the link to send each co-op. Publishing again rewrites only the files
-    that changed and removes files left by rotated names.
+    that changed and removes files left by rotated names. Each co-op's feed is written in the
+    first of its languages coop has (`coop coops edit SLUG --languages es,en`).
 
     Example: coop calendar publish /var/www/calendars --base-url https://sei.example.org/calendars
     """
     from coopprogram.exporters.feeds import PLACEHOLDER, links_page
     from coopprogram.exporters.ics import EventCache, render_ics
+    from coopprogram.i18n import document_language
     from coopprogram.services.calendar_publish import PUBLISHED_NAME, publication, rotate_secrets
     from coopprogram.services.sessions import check_link
 
     if base_url:
         base_url = check_link(base_url)
+    program_language = document_language(lang)  # the whole program's feed; a co-op's feed is in its language
     with database(write=True) as db:
         rotated = rotate_secrets(db, slug=rotate) if rotate else []
         published = publication(db)
     cache = EventCache()
-    files = {feed.file_name: render_ics(feed.view, cache=cache) for feed in published.feeds}
+    files = {
+        feed.file_name: render_ics(feed.view, cache=cache, lang=document_language(None, feed.languages) if feed.coop_slug else program_language)
+        for feed in published.feeds
+    }
     files[published.links_file] = links_page(published, base_url).encode()
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -131,23 +144,29 @@ def calendar_sync(
     url: Annotated[str, typer.Argument(metavar="URL", help="The CalDAV address of a calendar (Nextcloud: the calendar's 'Copy private link').")],
     coop: Annotated[str | None, coop_option("Only the sessions of this co-op's feed.")] = None,
     phase: Annotated[str | None, phase_option("Only this phase: 1, 2, I or II.")] = None,
+    lang: LangOption = None,
 ) -> None:
     """Push the sessions to a CalDAV calendar: new ones created, changed ones updated, cancelled ones marked so.
 
     Events are matched by UID, so nothing is ever duplicated, and an unchanged calendar is left
-    alone. The user name and password come from the URL, COOP_CALDAV_USER and
+    alone. With --coop, the events are in that co-op's language unless --lang says otherwise. The user name and password come from the URL, COOP_CALDAV_USER and
     COOP_CALDAV_PASSWORD, or ~/.netrc; they are never printed.
 
     Example: coop calendar sync https://cloud.example.org/remote.php/dav/calendars/maria/sei-program/
     """
     from coopprogram.exporters.ics import render_events
+    from coopprogram.i18n import document_language
     from coopprogram.services.calendar import calendar_view, mark_exported
     from coopprogram.services.calendar_sync import Outgoing, sync_calendar, target
+    from coopprogram.services.coops import show_coop
+    from coopprogram.services.translations import calendar_with_titles
 
     target(url)  # a bad address is refused before the database is read
     with database(write=False) as db:
+        language = document_language(lang, show_coop(db, coop).language_codes if coop else ())
         view = calendar_view(db, phase=phase, coop=coop, milestones=False)
-    data = render_events(view)
+        titled = view if language.english else calendar_with_titles(db, view)
+    data = render_events(titled, language)
     outgoing = [Outgoing(e.uid, e.sequence, e.stamp.replace(microsecond=0), e.title, e.cancelled, data[e.uid]) for e in view.sessions]
     report = sync_calendar(url, events=outgoing)
     with database(write=True) as db:

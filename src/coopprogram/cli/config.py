@@ -61,6 +61,8 @@ def _default(name: str) -> str:
             return ""
     if name == "outbox":
         return str(files_folder(resolve_database(current.db_option), "outbox"))
+    if name == "language":
+        return "en"
     return ""
 
 

@@ -30,6 +30,10 @@ ContactName = Annotated[str | None, typer.Option("--contact-name", help="Point p
 ContactEmail = Annotated[str | None, typer.Option("--contact-email", help="Point person's email (personal data).")]
 ContactPhone = Annotated[str | None, typer.Option("--contact-phone", help="Point person's phone (personal data).")]
 Notes = Annotated[str | None, typer.Option(help="Free notes.")]
+Languages = Annotated[
+    str | None,
+    typer.Option(metavar="CODES", help="Its members' languages, most used first, e.g. es,en: documents for this co-op are written in the first one coop has (en, es, pt)."),
+]
 
 
 @app.command("list")
@@ -63,7 +67,7 @@ def coops_show(slug: Slug, json: JsonFlag = False) -> None:
 
     Example: coop coops show casa-limpia
     """
-    from coopprogram.services.coops import show_coop
+    from coopprogram.services.coops import language_names, show_coop
 
     with database(write=False) as db:
         view = show_coop(db, slug)
@@ -86,6 +90,7 @@ def coops_show(slug: Slug, json: JsonFlag = False) -> None:
         ("Email", view.contact_email),
         ("Phone", view.contact_phone),
         ("Notes", view.notes),
+        ("Speaks", language_names(view.language_codes) if view.languages else ""),
     ]
     for label, value in rows:
         say(f"{label + ':':<10}{dash(value)}")
@@ -130,15 +135,16 @@ def coops_add(
     contact_email: ContactEmail = None,
     contact_phone: ContactPhone = None,
     notes: Notes = None,
+    languages: Languages = None,
 ) -> None:
     """Add a co-op to the cohort.
 
-    Example: coop coops add "Casa Limpia Cleaning Cooperative" --kind worker --city Lawrence --slug casa-limpia
+    Example: coop coops add "Casa Limpia Cleaning Cooperative" --kind worker --city Lawrence --slug casa-limpia --languages es,en
     """
     from coopprogram.services.coops import add_coop
 
     fields = _fields(sector=sector, city=city, sponsor=sponsor, member_count=members, focus_communities=focus, joined_on=joined,
-                     contact_name=contact_name, contact_email=contact_email, contact_phone=contact_phone, notes=notes)
+                     contact_name=contact_name, contact_email=contact_email, contact_phone=contact_phone, notes=notes, languages=languages)
     with database(write=True) as db:
         view = add_coop(db, name=name, kind=kind, stage=stage, slug=slug, **fields)
     say(f"Added {view.name} as '{view.slug}'.")
@@ -161,16 +167,17 @@ def coops_edit(
     contact_email: ContactEmail = None,
     contact_phone: ContactPhone = None,
     notes: Notes = None,
+    languages: Languages = None,
 ) -> None:
     """Change a co-op's details; only the options given change.
 
-    Example: coop coops edit casa-limpia --members 11 --stage existing
+    Example: coop coops edit casa-limpia --members 11 --languages es,en
     """
     from coopprogram.services.coops import edit_coop
 
     fields = _fields(name=name, slug=new_slug, kind=kind, stage=stage, sector=sector, city=city, sponsor=sponsor, member_count=members,
                      focus_communities=focus, joined_on=joined, contact_name=contact_name, contact_email=contact_email,
-                     contact_phone=contact_phone, notes=notes)
+                     contact_phone=contact_phone, notes=notes, languages=languages)
     with database(write=True) as db:
         view = edit_coop(db, slug=slug, **fields)
     say(f"Updated {view.name} ('{view.slug}').")
@@ -205,7 +212,7 @@ def coops_import(
     """Add or update co-ops from a CSV file, matched by slug. A file with any bad row changes
     nothing; every problem of every row is listed.
 
-    Columns: slug, name, kind, stage, sector, city, sponsor, member_count, focus_communities, joined_on, archived_on, notes, contact_name, contact_email, contact_phone. A column left out leaves that field as it is.
+    Columns: slug, name, kind, stage, sector, city, sponsor, member_count, focus_communities, joined_on, archived_on, notes, languages, contact_name, contact_email, contact_phone. A column left out leaves that field as it is.
 
     Example: coop coops import cohort.csv --dry-run
     """

@@ -14,7 +14,7 @@ from coopprogram.cli import complete
 from coopprogram.cli.context import database
 from coopprogram.cli.output import (
     coop_argument, coop_list_option, milestone_option, session_option, AsOf, ForceFlag, JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, group, parse_count_option, parse_date_option, read_text, say, show,
-    show_table, today, write_bytes,
+    show_table, today, write_bytes, LangOption, warn,
 )
 
 if TYPE_CHECKING:
@@ -218,6 +218,7 @@ def decisions_export(
     format: Annotated[str, typer.Option("--format", "-f", help="md or pdf. Default: from the file name, else md.")] = "",
     output: OutputFile = None,
     force: ForceFlag = False,
+    lang: LangOption = None,
 ) -> None:
     """Write a version as the document sent round: dates, deadline, text, and the sign-on page.
 
@@ -228,24 +229,37 @@ def decisions_export(
     chosen = choose_format(format, output, ("md", "pdf"))
     with database(write=False) as db:
         row = get_version(db, decision_id=decision, version=version)
-        write_document(db, version_view(db, row), sign_on(db, decision_id=decision, version=row.version), chosen, output, force=force)
+        write_document(db, version_view(db, row), sign_on(db, decision_id=decision, version=row.version), chosen, output, force=force, lang=lang)
 
 
-def write_document(db: Session, draft: VersionView, signers: list[ResponseView], chosen: str, output: Path | None, *, force: bool = False) -> None:
-    """The document of one version, as Markdown (screen or file) or PDF (file)."""
-    from coopprogram.exporters.unity import UnityDocument
+def write_document(db: Session, draft: VersionView, signers: list[ResponseView], chosen: str, output: Path | None, *,
+                   force: bool = False, lang: str | None = None) -> None:
+    """The document of one version, as Markdown (screen or file) or PDF (file), in `lang`: its
+    text translated when a current translation exists, else in its own words with a note saying so."""
+    from coopprogram.exporters.unity import unity_document, unity_labels
+    from coopprogram.i18n import document_language
+    from coopprogram.languages import SHIPPED
     from coopprogram.services.program import program_view
+    from coopprogram.services.translations import translated_text
 
     program = program_view(db)
-    document = UnityDocument.of(program.name, program.organization, draft, signers)
+    language = document_language(lang)
+    found = None if language.english else translated_text(db, draft, lang=language.code)
+    document = unity_document(program.name, program.organization, draft, signers, language, found)
+    if found is not None and not found.current:
+        warn(f"The {found.language_name} translation of version {draft.version} is out of date: the text changed after it was made; "
+             f"the document is in the version's own words. Update it with `coop unity translate {draft.version} --lang {found.lang} --file FILE`.")
+    elif found is None and not language.english:
+        warn(f"Version {draft.version} has no translation into {SHIPPED[language.code]}: its text is in its own words. "
+             f"Add one with `coop unity translate {draft.version} --lang {language.code} --file FILE`.")
     if chosen == "pdf":
         from coopprogram.exporters.pdf import render_pdf
 
-        write_bytes(output, render_pdf("unity.typ", document), force=force)
+        write_bytes(output, render_pdf("unity.typ", document, unity_labels(document, language)), force=force)
         return
     from coopprogram.exporters.markdown import unity_markdown
 
-    emit_text(unity_markdown(document), output=output, force=force)
+    emit_text(unity_markdown(document, language), output=output, force=force)
 
 
 # --- shared with `coop unity` and `coop report` ----------------------------------------------------

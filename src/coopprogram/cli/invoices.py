@@ -12,7 +12,7 @@ import typer
 from coopprogram.cli import complete
 from coopprogram.cli.context import database
 from coopprogram.cli.output import (
-    AsOf, CsvFlag, ForceFlag, JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, group, parse_count_option, parse_date_option,
+    AsOf, CsvFlag, ForceFlag, JsonFlag, LangOption, OutputFile, choose_format, dash, emit_json, emit_text, group, parse_count_option, parse_date_option,
     parse_money_option, parse_month_option, say, show, show_table, table, today, warn, write_bytes,
 )
 from coopprogram.units import format_minutes, format_money
@@ -228,25 +228,31 @@ def invoices_export(
     format: Annotated[str, typer.Option("--format", "-f", help="pdf, md, csv or json. Default: from the file name, else md.")] = "",
     output: OutputFile = None,
     force: ForceFlag = False,
+    lang: LangOption = None,
 ) -> None:
     """Write an invoice as PDF (for the treasurer), Markdown (for email), CSV or JSON (for the books).
 
-    Example: coop invoices export SEI-2021-001 -o SEI-2021-001.pdf
+    --lang es or pt writes the PDF and Markdown in Spanish or Portuguese (dates and amounts as the
+    language writes them; descriptions as logged).
+
+    Example: coop invoices export SEI-2021-001 -o SEI-2021-001.pdf --lang es
     """
+    from coopprogram.i18n import document_language
     from coopprogram.services.invoices import document
 
     chosen = choose_format(format, output, FORMATS)
+    language = document_language(lang)
     with database(write=False) as db:
         doc = document(db, ref)
     if chosen == "pdf":
-        from coopprogram.exporters.pdf import render_pdf
+        from coopprogram.exporters.invoice import invoice_pdf
 
-        write_bytes(output, render_pdf("invoice.typ", doc), force=force)
+        write_bytes(output, invoice_pdf(doc, language), force=force)
         return
     if chosen == "md":
         from coopprogram.exporters.markdown import invoice_markdown
 
-        emit_text(invoice_markdown(doc), output=output, force=force)
+        emit_text(invoice_markdown(doc, language), output=output, force=force)
     elif chosen == "csv":
         from coopprogram.exporters.csv import invoice_csv
 

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import current, database
-from coopprogram.cli.output import phase_option, session_argument, session_option, ForceFlag, JsonFlag, OutputFile, dash, emit_json, group, now, read_bytes, say, show_table, today, write_private_file
+from coopprogram.cli.output import phase_option, session_argument, session_option, ForceFlag, JsonFlag, OutputFile, dash, emit_json, group, now, read_bytes, say, show_table, today, write_private_file, LangOption
 from coopprogram.errors import CoopError
 
 # Slides, handouts and scans are far larger than the program's own input files (5 MB), but a
@@ -155,31 +155,40 @@ def materials_export(material_id: MaterialId, output: OutputFile = None, force: 
 def materials_packet(
     session: Annotated[int, session_argument("The session's number (`coop sessions list`).", metavar="SESSION")],
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="DIR|FILE.zip", help="A new folder, or a .zip file. Default: a folder named after the session.")] = None,
+    lang: LangOption = None,
 ) -> None:
     """Build a session's packet: its agenda, its materials (links listed in the index) and the
     current points of unity (the adopted version, else the latest), as a folder or a zip.
 
-    Example: coop materials packet 17 -o unity-workshop-packet.zip
+    With --lang, the agenda, the index and the points of unity (its current translation) are in that language.
+
+    Example: coop materials packet 17 -o unity-workshop-packet.zip --lang pt
     """
     from coopprogram.exporters.agenda import AgendaDocument
     from coopprogram.exporters.markdown import agenda_markdown
     from coopprogram.exporters.packet import material_path, packet_files, safe_name
-    from coopprogram.exporters.unity import UnityDocument
+    from coopprogram.exporters.unity import unity_document
+    from coopprogram.i18n import document_language
     from coopprogram.services.agenda import agenda_for
     from coopprogram.services.materials import current_unity_version, list_materials
     from coopprogram.services.program import program_view
     from coopprogram.services.sessions import show_session
+    from coopprogram.services.translations import translated_text, with_titles
     from coopprogram.services.unity import show_draft, sign_on
 
+    language = document_language(lang)
     with database(write=False) as db:
-        details = show_session(db, session_id=session, now=now())
-        agenda = AgendaDocument.of(details, agenda_for(db, session_id=session))
+        [details], [agenda_view] = with_titles(db, sessions=[show_session(db, session_id=session, now=now())], agendas=[agenda_for(db, session_id=session)])
+        agenda = AgendaDocument.of(details, agenda_view, language)
         materials = list_materials(db, session_id=session)
         version = current_unity_version(db)
         program = program_view(db)
-        unity = None if version is None else UnityDocument.of(
-            program.name, program.organization, show_draft(db, version=version), sign_on(db, version=version))
-    files = packet_files(agenda_markdown(agenda), details.title, materials, unity)
+        unity = None
+        if version is not None:
+            draft = show_draft(db, version=version)
+            found = None if language.english else translated_text(db, draft, lang=language.code)
+            unity = unity_document(program.name, program.organization, draft, sign_on(db, version=version), language, found)
+    files = packet_files(agenda_markdown(agenda, language), details.title_in(language.code), materials, unity, language)
     files += [(material_path(view), _checked_bytes(view)) for view in materials if not view.is_link]
     target = output or Path(f"packet-{session}-{safe_name(details.title.lower())}")
     if target.exists():

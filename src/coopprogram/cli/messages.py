@@ -12,7 +12,7 @@ import typer
 
 from coopprogram.cli.context import current, database
 from coopprogram.cli import complete
-from coopprogram.cli.output import session_option, words_option, AsOf, JsonFlag, dash, emit_json, group, now, say, show_table, warn, write_private_file
+from coopprogram.cli.output import session_option, words_option, AsOf, JsonFlag, dash, emit_json, group, now, say, show_table, warn, write_private_file, LangOption
 
 app = group("Messages to the co-ops: invitations, updates, reminders, follow-ups; compose, list, show, send.")
 
@@ -25,14 +25,17 @@ def outbox() -> Path:
     return outbox_folder(current.url)
 
 
-def write_outbox(composed: list) -> None:
-    """Each composed message as its .eml and, beside it, the .txt for WhatsApp or SMS."""
+def write_outbox(composed: list, lang: str | None = None) -> None:
+    """Each composed message as its .eml and, beside it, the .txt for WhatsApp or SMS, in the
+    recipient co-op's language (or `lang` for every message)."""
     from coopprogram.exporters.messages import render_emails, short_text
+    from coopprogram.i18n import document_language
 
     folder = outbox()
-    for message, email in zip(composed, render_emails(composed), strict=True):
+    languages = [document_language(lang, message.recipient.languages) for message in composed]
+    for message, email, language in zip(composed, render_emails(composed, languages), languages, strict=True):
         write_private_file(folder / message.file_name, email)
-        write_private_file(folder / Path(message.file_name).with_suffix(".txt"), short_text(message).encode("utf-8"))
+        write_private_file(folder / Path(message.file_name).with_suffix(".txt"), short_text(message, language).encode("utf-8"))
 
 
 def summary(composed: list) -> str:
@@ -41,11 +44,15 @@ def summary(composed: list) -> str:
 
 
 @app.command("compose")
-def messages_compose(as_of: AsOf = None) -> None:
+def messages_compose(as_of: AsOf = None, lang: LangOption = None) -> None:
     """Compose every message that is due and not composed yet: invitations to new sessions, updates
     when one moved, cancellations, reminders before a session (`coop program set reminder-days N`),
     follow-ups with the minutes of closed sessions, and reminders to co-ops that have not answered
     a circulating version of the points of unity. Safe to run again: nothing is composed twice.
+
+    Each message is written in the first of its co-op's languages that coop has (`coop coops
+    edit SLUG --languages es,en`), else in English or the configured `language`; --lang writes
+    them all in one language.
 
     Example: coop messages compose
     """
@@ -54,7 +61,7 @@ def messages_compose(as_of: AsOf = None) -> None:
 
     with database(write=True) as db:
         composed = compose_due(db, now=end_of(db, as_of) if as_of else now())
-        write_outbox(composed)
+        write_outbox(composed, lang)
     if not composed:
         say("No message is due; nothing was composed.")
         return

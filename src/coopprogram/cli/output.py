@@ -223,6 +223,22 @@ parse_clock_option = _parser(units.parse_clock)
 parse_moment_option = _parser(units.parse_moment)
 parse_month_option = _parser(lambda text: "%04d-%02d" % units.parse_month(text))
 
+def _language(value: str | None) -> str | None:
+    if value is None:
+        return None
+    from coopprogram.languages import check_language
+
+    try:
+        return check_language(value)
+    except CoopError as error:
+        raise typer.BadParameter(str(error)) from None
+
+
+LangOption = Annotated[
+    str | None,
+    typer.Option("--lang", metavar="CODE", callback=_language,
+                 help="The document's language: en, es or pt. Default: the co-op's language for a document meant for one co-op, else COOP_LANG or `coop config set language`, else English."),
+]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 AsOf = Annotated[
     date | None,

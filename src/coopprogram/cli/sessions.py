@@ -12,7 +12,7 @@ import typer
 from coopprogram.cli import complete
 from coopprogram.cli.context import database
 from coopprogram.units import plural
-from coopprogram.cli.output import coop_argument, coop_option, phase_option, session_argument, session_kind_option, group, AsOf, ForceFlag, JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, now, parse_count_option, parse_date_option, parse_start_option, read_text, say, show_table, text_from, write_bytes
+from coopprogram.cli.output import coop_argument, coop_option, phase_option, session_argument, session_kind_option, group, AsOf, ForceFlag, JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, now, parse_count_option, parse_date_option, parse_start_option, read_text, say, show_table, text_from, write_bytes, LangOption
 
 app = group("Sessions: schedule, list, show, edit, reschedule, cancel, close with minutes, attendance, notes.")
 
@@ -146,13 +146,24 @@ def sessions_edit(
     facilitator: Annotated[str | None, typer.Option(help="A new facilitator.")] = None,
     invite: Invite = None,
     series: Series = False,
+    lang: Annotated[str | None, typer.Option("--lang", metavar="CODE", help="With --title: the title in this language (es or pt) for documents in it; --title \"\" removes it.")] = None,
 ) -> None:
-    """Change a session's details (or the rest of its series with --series).
+    """Change a session's details (or the rest of its series with --series). With --lang, --title
+    gives its title in that language, shown by calendars, agendas and messages in that language.
 
     Example: coop sessions edit 4 --location "Chelsea Collaborative, 318 Broadway" --series
-    """
-    from coopprogram.services.sessions import edit_session
 
+    Example: coop sessions edit 4 --lang pt --title "Sessão de visão 1: nossas histórias"
+    """
+    from coopprogram.services.sessions import edit_session, translate_title
+
+    if lang is not None:
+        if title is None or any(v is not None for v in (kind, minutes, location, link, facilitator, invite)) or series:
+            raise typer.BadParameter("with --lang, give --title (the translated title) and nothing else", param_hint="--lang")
+        with database(write=True) as db:
+            stored = translate_title(db, session_id=session_id, lang=lang, title=title)
+        say(f"Session {session_id}'s title in {lang}: {stored}." if stored else f"Removed session {session_id}'s title in {lang}.")
+        return
     with database(write=True) as db:
         views = edit_session(db, session_id=session_id, now=now(), series=series, title=title, kind=kind, minutes=minutes,
                              location=location, link=link, facilitator=facilitator, invite=invite)
@@ -287,22 +298,26 @@ def sessions_minutes(
     format: Annotated[str, typer.Option("--format", "-f", help="md or pdf. Default: from the file name, else md.")] = "",
     output: OutputFile = None,
     force: ForceFlag = False,
+    lang: LangOption = None,
 ) -> None:
     """Print a session's minutes: the agenda as it ran, attendance by co-op, decisions, action items
     with owners and dates, and the next session (no contact details).
 
-    Example: coop sessions minutes 3 -o visioning-3-minutes.pdf
+    Example: coop sessions minutes 3 -o visioning-3-minutes.pdf --lang es
     """
+    from coopprogram.i18n import document_language
     from coopprogram.services.minutes import minutes_view
 
     chosen = choose_format(format, output, ("md", "pdf"))
+    from coopprogram.services.translations import minutes_with_titles
+
     with database(write=False) as db:
-        view = minutes_view(db, session_id=session_id, now=now())
+        view = minutes_with_titles(db, minutes_view(db, session_id=session_id, now=now()))
     if chosen == "pdf":
         from coopprogram.exporters.minutes import minutes_pdf
 
-        write_bytes(output, minutes_pdf(view), force=force)
+        write_bytes(output, minutes_pdf(view, document_language(lang)), force=force)
         return
     from coopprogram.exporters.minutes import minutes_markdown
 
-    emit_text(minutes_markdown(view), output=output, force=force)
+    emit_text(minutes_markdown(view, document_language(lang)), output=output, force=force)

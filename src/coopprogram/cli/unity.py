@@ -12,7 +12,7 @@ from coopprogram.cli import complete
 from coopprogram.cli.context import database
 from coopprogram.cli.output import (
     coop_argument, coop_option, group, milestone_option, version_argument, version_option,
-    AsOf, JsonFlag, OutputFile, ForceFlag, choose_format, dash, emit_json, emit_text, parse_count_option, parse_date_option, say, show_table, text_from, today,
+    AsOf, JsonFlag, OutputFile, ForceFlag, choose_format, dash, emit_json, emit_text, parse_count_option, parse_date_option, say, show_table, text_from, today, LangOption,
 )
 
 app = group("Points of unity: versioned drafts, comments, circulation, responses, tally, adoption, withdrawal, diff, export.")
@@ -89,10 +89,11 @@ def unity_show(version: Annotated[int | None, version_argument("Default: the lat
 
     Example: coop unity show 3
     """
-    from coopprogram.services.unity import show_draft
+    from coopprogram.services.unity import show_draft, translations
 
     with database(write=False) as db:
         view = show_draft(db, version=version)
+        translated = translations(db, version=view.version)
     if json:
         emit_json(view)
         return
@@ -111,6 +112,9 @@ def unity_show(version: Annotated[int | None, version_argument("Default: the lat
         say(f"{number}. {point}")
         for comment in (c for c in view.comments if c.point == number):
             say(f"    # {_comment(comment)}")
+    if translated:
+        say("")
+        say("Translations: " + ", ".join(f"{t.lang} ({t.language_name}) {t.state}" for t in translated))
 
 
 def _comment(comment) -> str:  # noqa: ANN001 - a CommentView
@@ -187,13 +191,18 @@ def unity_circulate(
 
     Example: coop unity circulate 3 --deadline 2022-02-18
     """
-    from coopprogram.services.unity import circulate, list_drafts
+    from coopprogram.languages import SHIPPED
+    from coopprogram.services.unity import circulate, lacking_translations, list_drafts
 
     with database(write=True) as db:
         view = circulate(db, version=version, on=on or today(), deadline=deadline, today=today())
         replaced = [v.version for v in list_drafts(db) if v.replaced_by == view.version]
+        lacking = lacking_translations(db, version=view.version)
     say(f"Version {view.version} is circulating; its text is frozen." + (f" Responses are due by {view.deadline}." if view.deadline else "")
         + "".join(f" Version {n}'s round is closed: not adopted, replaced by version {view.version}; its responses are kept." for n in replaced))
+    for code, names in lacking.items():
+        say(f"No current {SHIPPED[code]} translation for {', '.join(names)}: add one with "
+            f"`coop unity translate {view.version} --lang {code} --file FILE.md`.")
 
 
 @app.command("withdraw")
@@ -274,10 +283,14 @@ def unity_export(
     format: Annotated[str, typer.Option("--format", "-f", help="md or pdf. Default: from the file name, else md.")] = "",
     output: OutputFile = None,
     force: ForceFlag = False,
+    lang: LangOption = None,
 ) -> None:
     """Write a version as the document sent round: its dates and deadline, the text, and the sign-on page (endorsements, stand-asides).
 
-    Example: coop unity export 3 -o points-of-unity-v3.pdf
+    With --lang es or pt, the text is the version's translation (`coop unity translate`) when it
+    is current; otherwise the text stays as written, under a note saying so.
+
+    Example: coop unity export 3 -o puntos-de-unidad-v3.pdf --lang es
     """
     from coopprogram.cli.decisions import write_document
     from coopprogram.services.unity import show_draft, sign_on
@@ -285,4 +298,29 @@ def unity_export(
     chosen = choose_format(format, output, ("md", "pdf"))
     with database(write=False) as db:
         draft = show_draft(db, version=version)
-        write_document(db, draft, sign_on(db, version=version), chosen, output, force=force)
+        write_document(db, draft, sign_on(db, version=version), chosen, output, force=force, lang=lang)
+
+
+@app.command("translate")
+def unity_translate(
+    version: Version,
+    lang: Annotated[str, typer.Option("--lang", metavar="CODE", help="The language of the translation: es or pt.")],
+    file: TextFile = None,
+) -> None:
+    """Store a version's text in another language, pinned to the text as it is now: when that
+    text changes (`coop unity edit`), the translation shows as out of date until it is stored
+    again. Its numbered points must match the version's one for one.
+
+    Example: coop unity translate 3 --lang es --file puntos-de-unidad-v3.md
+    """
+    from coopprogram.services.unity import starting_text, translate
+
+    with database(write=False) as db:
+        start = starting_text(db, version=version)  # translated in place, in the editor, when no --file is given
+    text = text_from(file, start)
+    if text is None:
+        say("The text was left unchanged: nothing was stored.")
+        return
+    with database(write=True) as db:
+        view = translate(db, version=version, lang=lang, text=text)
+    say(f"Stored the {view.language_name} translation of version {view.version}: {len(view.points)} points, pinned to its text as it is now.")

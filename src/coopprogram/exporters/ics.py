@@ -12,22 +12,23 @@ from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from coopprogram.i18n import ENGLISH, Language
 from coopprogram.services.calendar import CalendarView, MilestoneEvent, SessionEvent
 
 PRODID = "-//coopprogram//coop program calendar//EN"
 
 
-def session_description(event: SessionEvent) -> str:
+def session_description(event: SessionEvent, lang: Language = ENGLISH) -> str:
     lines = [event.kind_name]
     if event.cancelled:
-        lines.insert(0, "CANCELLED" + (f": {event.cancel_reason}" if event.cancel_reason else ""))
+        lines.insert(0, lang("CANCELLED") + (f": {event.cancel_reason}" if event.cancel_reason else ""))
     if event.link:
-        lines.append(f"Join online: {event.link}")
+        lines.append(lang("Join online: {link}").format(link=event.link))
     if event.facilitator:
-        lines.append(f"Facilitator: {event.facilitator}")
+        lines.append(lang("Facilitator: {name}").format(name=event.facilitator))
     if event.agenda:
-        lines += ["", "Agenda:"] + [
-            f"{item.starts_local:%H:%M} {item.title}" + (f" ({item.lead})" if item.lead else "") for item in event.agenda
+        lines += ["", lang("Agenda:")] + [
+            f"{item.starts_local:%H:%M} {item.title_in(lang.code)}" + (f" ({item.lead})" if item.lead else "") for item in event.agenda
         ]
     return "\n".join(lines)
 
@@ -40,7 +41,7 @@ def _end(instant: datetime, zone: ZoneInfo) -> datetime:
     return local
 
 
-def _session_event(item: SessionEvent, zone: ZoneInfo) -> bytes:
+def _session_event(item: SessionEvent, zone: ZoneInfo, lang: Language = ENGLISH) -> bytes:
     # Properties are set through icalendar's own value types rather than `add()`, which looks
     # each type up again on every call: a third of the time on thousands of events, same bytes.
     from icalendar import Event, vCategory, vDDDTypes, vInt, vText, vUri
@@ -49,30 +50,31 @@ def _session_event(item: SessionEvent, zone: ZoneInfo) -> bytes:
     event["UID"] = vText(item.uid)
     event["DTSTAMP"] = vDDDTypes(item.stamp.replace(microsecond=0))
     event["SEQUENCE"] = vInt(item.sequence)
-    event["SUMMARY"] = vText(f"Cancelled: {item.title}" if item.cancelled else item.title)  # for clients that ignore STATUS
+    title = item.title_in(lang.code)
+    event["SUMMARY"] = vText(lang("Cancelled: {title}").format(title=title) if item.cancelled else title)  # for clients that ignore STATUS
     event["DTSTART"] = vDDDTypes(item.starts_at.astimezone(zone))
     event["DTEND"] = vDDDTypes(_end(item.ends_at, zone))
     if item.location:
         event["LOCATION"] = vText(item.location)
     if item.link:
         event["URL"] = vUri(item.link)
-    event["DESCRIPTION"] = vText(session_description(item))
+    event["DESCRIPTION"] = vText(session_description(item, lang))
     event["CATEGORIES"] = vCategory([item.kind_name])
     event["STATUS"] = vText("CANCELLED" if item.cancelled else "CONFIRMED")
     return event.to_ical()
 
 
-def _milestone_event(item: MilestoneEvent) -> bytes:
+def _milestone_event(item: MilestoneEvent, lang: Language = ENGLISH) -> bytes:
     from icalendar import Event, vDDDTypes, vInt, vText
 
     event = Event()
     event["UID"] = vText(item.uid)
     event["DTSTAMP"] = vDDDTypes(item.stamp.replace(microsecond=0))
     event["SEQUENCE"] = vInt(item.sequence)
-    event["SUMMARY"] = vText(f"Milestone due: {item.title}" + (" (done)" if item.done else ""))
+    event["SUMMARY"] = vText(lang("Milestone due: {title}").format(title=item.title) + (lang(" (done)") if item.done else ""))
     event["DTSTART"] = vDDDTypes(item.day)
     event["DTEND"] = vDDDTypes(item.day + timedelta(days=1))  # all-day: the end is exclusive
-    event["DESCRIPTION"] = vText(f"{item.phase_name} milestone")
+    event["DESCRIPTION"] = vText(lang("{phase} milestone").format(phase=item.phase_name))
     event["TRANSP"] = vText("TRANSPARENT")  # a due date does not make anyone busy
     return event.to_ical()
 
@@ -108,27 +110,28 @@ _END = b"END:VCALENDAR\r\n"
 
 
 class EventCache:
-    """Each event's bytes, rendered once however many feeds carry it (the publish writes one feed per co-op)."""
+    """Each event's bytes, rendered once per language however many feeds carry it (the publish writes one feed per co-op)."""
 
     def __init__(self) -> None:
-        self._rendered: dict[int, tuple[object, bytes]] = {}
+        self._rendered: dict[tuple[int, str], tuple[object, bytes]] = {}
 
-    def session(self, item: SessionEvent, zone: ZoneInfo) -> bytes:
-        found = self._rendered.get(id(item))
+    def session(self, item: SessionEvent, zone: ZoneInfo, lang: Language = ENGLISH) -> bytes:
+        key = (id(item), lang.code)
+        found = self._rendered.get(key)
         if found is None or found[0] is not item:
-            found = (item, _session_event(item, zone))
-            self._rendered[id(item)] = found
+            found = (item, _session_event(item, zone, lang))
+            self._rendered[key] = found
         return found[1]
 
 
-def render_ics(view: CalendarView, *, cache: EventCache | None = None) -> bytes:
+def render_ics(view: CalendarView, *, cache: EventCache | None = None, lang: Language = ENGLISH) -> bytes:
     zone = ZoneInfo(view.timezone)
     cache = cache or EventCache()
-    events = [cache.session(item, zone) for item in view.sessions] + [_milestone_event(item) for item in view.milestones]
+    events = [cache.session(item, zone, lang) for item in view.sessions] + [_milestone_event(item, lang) for item in view.milestones]
     return _head(view) + b"".join(events) + _END
 
 
-def render_events(view: CalendarView) -> dict[str, bytes]:
+def render_events(view: CalendarView, lang: Language = ENGLISH) -> dict[str, bytes]:
     """Each session as a calendar object of its own (with the VTIMEZONE), as CalDAV servers store events; by UID."""
     head, zone = _head(view, name=False), ZoneInfo(view.timezone)
-    return {item.uid: head + _session_event(item, zone) + _END for item in view.sessions}
+    return {item.uid: head + _session_event(item, zone, lang) + _END for item in view.sessions}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from coopprogram.exporters.agenda import AgendaDocument
+from coopprogram.i18n import ENGLISH, Language
 from coopprogram.exporters.unity import UnityDocument
 from coopprogram.services.invoices import InvoiceDocument
 from coopprogram.services.report import UPCOMING_DAYS, ReportView, format_share
@@ -31,67 +32,75 @@ def escape(text: str) -> str:
     return _LINE_START.sub(lambda m: f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}", inert)
 
 
-def invoice_markdown(doc: InvoiceDocument) -> str:
-    title = "Credit note" if doc.kind == "credit-note" else "Invoice"
-    out = [f"# {title} {escape(doc.reference)}", ""]
+def invoice_markdown(doc: InvoiceDocument, lang: Language = ENGLISH) -> str:
+    from coopprogram.exporters import invoice as words
+
+    money, hours = lang.money, lang.hours
+    out = [f"# {words.title(doc, lang)} {escape(doc.reference)}", ""]
     if doc.changes:
-        out += [f"**Out of date:** {escape(doc.changes)}. Draft it again before issuing.", ""]
+        out += [lang("**Out of date:** {changes}. Draft it again before issuing.").format(changes=escape(doc.changes)), ""]
     facts = [
-        ("Status", doc.status),
-        ("Period", doc.period_label),
-        ("Issued", doc.issued_on),
-        ("Terms", doc.payment_terms if doc.kind == "invoice" else None),
-        ("Paid in full", doc.paid_on),
-        ("Voided", f"{doc.voided_on} ({doc.void_reason})" if doc.voided_on else None),
-        ("Credits invoice", doc.credit_for),
-        ("Cancelled by credit note", doc.credited_by),
+        (lang("Status"), words.status(doc, lang)),
+        (lang("Period"), words.period(doc, lang)),
+        (lang("Issued"), lang.date(doc.issued_on)),
+        (lang("Terms"), words.payment_terms(doc, lang) if doc.kind == "invoice" else None),
+        (lang("Paid in full"), lang.date(doc.paid_on)),
+        (lang("Voided"), f"{lang.date(doc.voided_on)} ({doc.void_reason})" if doc.voided_on else None),
+        (lang("Credits invoice"), doc.credit_for),
+        (lang("Cancelled by credit note"), doc.credited_by),
     ]
     out += [f"- **{label}:** {escape(value)}" for label, value in facts if value]
+    header = (lang("Date"), lang("Description"), lang("Category"), lang("Hours"), lang("Rate"), lang("Amount"))
+    sender, bill_to, for_ = lang("From:"), lang("Bill to:"), lang("For:")
     out += [
         "",
-        "**From:** " + "  \n".join(escape(line) for line in doc.from_lines),
+        f"**{sender}** " + "  \n".join(escape(line) for line in words.from_lines(doc, lang)),
         "",
-        f"**Bill to:** {escape(doc.bill_to)}",
+        f"**{bill_to}** {escape(doc.bill_to)}",
         "",
-        f"**For:** {escape(doc.program)}, {escape(doc.phase_name)}" + (f"; under the {escape(doc.contract_label)}" if doc.contract_label else ""),
+        f"**{for_}** {escape(doc.program)}, {escape(doc.phase_name)}"
+        + (lang("; under the {contract}").format(contract=escape(doc.contract_label)) if doc.contract_label else ""),
         "",
-        "| Date | Description | Category | Hours | Rate | Amount |",
+        "| " + " | ".join(header) + " |",
         "| --- | --- | --- | ---: | ---: | ---: |",
     ]
     out += [
-        f"| {line.worked_on} | {escape(line.description)} | {escape(line.category)} | {line.hours} | "
-        f"{format_money(line.rate_cents)} | {format_money(line.amount_cents)} |"
+        f"| {lang.table_date(line.worked_on)} | {escape(line.description)} | {escape(line.category)} | {hours(line.minutes)} | "
+        f"{money(line.rate_cents)} | {money(line.amount_cents)} |"
         for line in doc.lines
     ]
-    out += [f"| | **Total** | | **{doc.total_hours}** | | **{format_money(doc.total_cents)}** |", ""]
+    out += [f"| | **{lang('Total')}** | | **{hours(doc.total_minutes)}** | | **{money(doc.total_cents)}** |", ""]
     for payment in doc.payments:
-        undone = f" (undone {payment.undone_on}: {escape(payment.undo_reason)})" if payment.undone_on else ""
-        out.append(f"- Payment received {payment.paid_on}: {format_money(payment.amount_cents)}{undone}")
+        undone = lang(" (undone {day}: {reason})").format(day=lang.date(payment.undone_on), reason=escape(payment.undo_reason)) if payment.undone_on else ""
+        out.append("- " + lang("Payment received {day}").format(day=lang.date(payment.paid_on)) + f": {money(payment.amount_cents)}{undone}")
     if doc.kind == "invoice" and doc.status != "void":
-        out += ["", f"**Amount due: {format_money(doc.amount_due_cents)}**", ""]
+        out += ["", "**" + lang("Amount due: {amount}").format(amount=money(doc.amount_due_cents)) + "**", ""]
     if doc.payee is not None and doc.payee.payment:
-        out += [f"**How to pay:** {escape(doc.payee.payment)}", ""]
-    out += [escape(doc.billing_rule), ""]
-    out += ["## By category", "", "| Category | Hours | Amount |", "| --- | ---: | ---: |"]
-    out += [f"| {escape(s.category)} | {s.hours} | {format_money(s.amount_cents)} |" for s in doc.subtotals]
+        out += [f"**{lang('How to pay:')}** {escape(doc.payee.payment)}", ""]
+    out += [escape(words.billing_rule(doc, lang)), ""]
+    by_category = (lang("Category"), lang("Hours"), lang("Amount"))
+    out += [f"## {lang('By category')}", "", "| " + " | ".join(by_category) + " |", "| --- | ---: | ---: |"]
+    out += [f"| {escape(s.category)} | {hours(s.minutes)} | {money(s.amount_cents)} |" for s in doc.subtotals]
     out += [
         "",
-        f"Hours under the {escape(doc.phase_name)} cap (as logged, to the minute): {format_minutes(doc.used_minutes)} used of {format_minutes(doc.cap_minutes)}, "
-        f"{format_minutes(doc.left_minutes)} left (through {escape(doc.period_label)}).",
+        lang("Hours under the {phase} cap (as logged, to the minute): {used} used of {cap}, {left} left (through {period}).").format(
+            phase=escape(doc.phase_name), used=format_minutes(doc.used_minutes), cap=format_minutes(doc.cap_minutes),
+            left=format_minutes(doc.left_minutes), period=escape(words.period(doc, lang))),
     ]
     if doc.amendments:
-        out += ["", "Contract amendments in this period:", ""] + [f"- {escape(a)}" for a in doc.amendments]
+        out += ["", lang("Contract amendments in this period:"), ""] + [f"- {escape(a)}" for a in doc.amendments]
     return "\n".join(out) + "\n"
 
 
-def agenda_markdown(doc: AgendaDocument) -> str:
-    out = [f"# {escape(doc.title)}", "", f"{escape(doc.kind_name)} · {doc.starts_local:%A %B %d, %Y} · {doc.time_span} ({escape(doc.timezone)})"]
+def agenda_markdown(doc: AgendaDocument, lang: Language = ENGLISH) -> str:
+    out = [f"# {escape(doc.title)}", "", f"{escape(doc.kind_name)} · {lang.long_date(doc.starts_local)} · {doc.time_span} ({escape(doc.timezone)})"]
     if doc.status == "cancelled":
-        out += ["", "**This session is cancelled.**"]
-    for label, value in (("Where", doc.location), ("Online", doc.link), ("Facilitator", doc.facilitator)):
+        out += ["", f"**{lang('This session is cancelled.')}**"]
+    for label, value in ((lang("Where:"), doc.location), (lang("Online:"), doc.link), (lang("Facilitator:"), doc.facilitator)):
         if value:
-            out.append(f"  \n{label}: {escape(value)}")
-    out += ["", "| Time | Item | Lead | Minutes |", "| --- | --- | --- | ---: |"]
+            out.append(f"  \n{label} {escape(value)}")
+    header = (lang("Time"), lang("Item"), lang("Lead"), lang("Minutes"))
+    out += ["", "| " + " | ".join(header) + " |", "| --- | --- | --- | ---: |"]
     out += [f"| {item.starts_local:%H:%M} | {escape(item.title)} | {escape(item.lead)} | {item.minutes} |" for item in doc.items]
     if doc.overrun:
         out += ["", f"**{escape(doc.overrun)}**"]
@@ -115,16 +124,18 @@ def unity_diff_markdown(view: DiffView) -> str:
     return "\n".join(out) + "\n"
 
 
-def unity_markdown(doc: UnityDocument) -> str:
-    out = [f"# {escape(doc.title or 'Points of unity')}", "", f"*{escape(doc.program)} · version {doc.version} · {doc.status}*", "",
+def unity_markdown(doc: UnityDocument, lang: Language = ENGLISH) -> str:
+    out = [f"# {escape(doc.title or lang('Points of unity'))}", "", f"*{escape(doc.program)} · {lang('version')} {doc.version} · {doc.status_word}*", "",
            f"*{escape(doc.dates_line)}*", ""]
+    if doc.translation_note:
+        out += [f"**{escape(doc.translation_note)}**", ""]
     if doc.preamble:
         out += [escape(paragraph) for paragraph in doc.preamble.split("\n\n")] + [""]
     out += [f"{number}. {escape(point)}" for number, point in enumerate(doc.points, start=1)]
-    out += ["", "## Endorsed by", ""]
-    out += [f"- {escape(name)}" for name in doc.endorsed_by] or ["No one has endorsed this version yet."]
+    out += ["", f"## {lang('Endorsed by')}", ""]
+    out += [f"- {escape(name)}" for name in doc.endorsed_by] or [lang("No one has endorsed this version yet.")]
     if doc.stood_aside:
-        out += ["", "## Standing aside", ""] + [f"- {escape(entry)}" for entry in doc.stood_aside]
+        out += ["", f"## {lang('Standing aside')}", ""] + [f"- {escape(entry)}" for entry in doc.stood_aside]
     return "\n".join(out) + "\n"
 
 

@@ -1,5 +1,6 @@
 """A session's packet: the files that go in it (agenda, points of unity, an index listing the
-materials and links), as names and bytes; the caller adds the materials' own files."""
+materials and links), as names and bytes, in the packet's language; the caller adds the
+materials' own files."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 
 from coopprogram.exporters.markdown import escape, unity_markdown
 from coopprogram.exporters.unity import UnityDocument
+from coopprogram.i18n import ENGLISH, Language
 
 
 def safe_name(name: str) -> str:
@@ -18,13 +20,13 @@ def material_path(view) -> str:  # noqa: ANN001 - a MaterialView
     return f"materials/{view.id}-{safe_name(view.file_name)}"
 
 
-def packet_files(agenda_md: str, title: str, materials: list, unity: UnityDocument | None) -> list[tuple[str, bytes]]:
-    index = [f"# Packet: {escape(title)}", "", "- agenda.md: the agenda"]
+def packet_files(agenda_md: str, title: str, materials: list, unity: UnityDocument | None, lang: Language = ENGLISH) -> list[tuple[str, bytes]]:
+    index = [lang("# Packet: {title}").format(title=escape(title)), "", lang("- agenda.md: the agenda")]
     files = [("agenda.md", agenda_md.encode("utf-8"))]
     if unity is not None:
         name = f"points-of-unity-v{unity.version}.md"
-        files.append((name, unity_markdown(unity).encode("utf-8")))
-        index.append(f"- {name}: the points of unity, version {unity.version} ({unity.status})")
+        files.append((name, unity_markdown(unity, lang).encode("utf-8")))
+        index.append(lang("- {file}: the points of unity, version {version} ({status})").format(file=name, version=unity.version, status=unity.status_word))
     for view in materials:
         if view.is_link:
             index.append(f"- {escape(view.title)} ({view.lang}): {view.url}")

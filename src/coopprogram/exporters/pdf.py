@@ -12,9 +12,10 @@ from typing import Any
 from coopprogram.exporters.json import plain
 
 
-def render_pdf(template: str, data: Any) -> bytes:
+def render_pdf(template: str, data: Any, labels: dict[str, str] | None = None) -> bytes:
     """The template filled with `data`; `sys.inputs.generator` names this program and its
-    version, for the PDF's metadata."""
+    version, for the PDF's metadata; `sys.inputs.labels`, the template's fixed words in the
+    document's language (templates that take them: agenda, minutes, unity)."""
     import typst
 
     from coopprogram import __version__
@@ -22,7 +23,8 @@ def render_pdf(template: str, data: Any) -> bytes:
     source = files("coopprogram.templates").joinpath(template)
     return typst.compile(
         str(source),
-        sys_inputs={"data": json.dumps(plain(data), ensure_ascii=False), "generator": f"coopprogram {__version__}"},
+        sys_inputs={"data": json.dumps(plain(data), ensure_ascii=False), "generator": f"coopprogram {__version__}",
+                    "labels": json.dumps(labels or {}, ensure_ascii=False)},
         font_paths=[str(files("coopprogram.fonts"))],
         ignore_system_fonts=True,
     )

@@ -3,7 +3,8 @@ starts at, and how far the whole runs over the session."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
@@ -28,6 +29,11 @@ class AgendaItemView:
     lead: str
     kind: str
     starts_local: datetime
+    titles: Mapping[str, str] = field(default_factory=dict, compare=False)  # the title in other languages, by code
+
+    def title_in(self, lang: str) -> str:
+        """The title in `lang` when it has been translated, else as written."""
+        return self.titles.get(lang) or self.title
 
 
 @dataclass(frozen=True)
@@ -172,9 +178,21 @@ def move_item(db: Session, *, item_id: int, position: int) -> AgendaView:
     return _changed(db, item.session_id)
 
 
+def translate_item(db: Session, *, item_id: int, lang: str, title: str) -> AgendaView:
+    """An item's title in another language ("" removes it): documents in that language show it."""
+    from coopprogram.services.translations import set_title
+
+    item = _get_item(db, item_id)
+    set_title(db, lang=lang, title=title, item_id=item.id)
+    return _changed(db, item.session_id)
+
+
 def remove_item(db: Session, *, item_id: int) -> AgendaView:
+    from coopprogram.services.translations import forget_item_titles
+
     item = _get_item(db, item_id)
     session_id = item.session_id
+    forget_item_titles(db, item_id=item.id)
     db.delete(item)
     db.flush()
     _renumber(db, _items(db, session_id))

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, select
@@ -36,6 +37,11 @@ class SessionEvent:
     cancelled: bool
     cancel_reason: str
     agenda: list[AgendaItemView]
+    titles: Mapping[str, str] = field(default_factory=dict, compare=False)  # the title in other languages, by code
+
+    def title_in(self, lang: str) -> str:
+        """The title in `lang` when it has been translated, else as written."""
+        return self.titles.get(lang) or self.title
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from coopprogram.models import Coop
 from coopprogram.services.calendar import CalendarView, calendar_view, coop_feed, invitation_uids, mark_exported
 from coopprogram.services.coops import get_coop
 from coopprogram.services.program import get_program
+from coopprogram.services.translations import calendar_with_titles
 
 REFRESH_MINUTES = 60  # REFRESH-INTERVAL and X-PUBLISHED-TTL: clients that honour them look hourly
 # The files a publish writes: `program-<secret>.ics`, `<slug>-<secret>.ics`, `links-<secret>.html`.
@@ -28,6 +29,7 @@ class Feed:
     title: str
     coop_slug: str  # "" for the whole program's feed
     view: CalendarView
+    languages: tuple[str, ...] = ()  # the co-op's languages: its feed is written in the first one coop has
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ def publication(db: Session) -> Publication:
     whole = calendar_view(db, refresh_minutes=REFRESH_MINUTES)
     if not whole.sessions and not whole.milestones:
         raise InvalidInput("There is nothing to publish yet: schedule sessions with `coop sessions add` first.")
+    whole = calendar_with_titles(db, whole)  # a co-op's feed may be in another language
     invited, withdrawn = invitation_uids(db)
     feeds = []
     for coop in db.exec(select(Coop).order_by(Coop.slug)).all():
@@ -78,7 +81,7 @@ def publication(db: Session) -> Publication:
             coop.feed_secret = _new_secret()
             db.add(coop)
         view = coop_feed(whole, coop_name=coop.name, invited=invited[coop.id], withdrawn=withdrawn[coop.id])
-        feeds.append(Feed(f"{coop.slug}-{coop.feed_secret}.ics", coop.name, coop.slug, view))
+        feeds.append(Feed(f"{coop.slug}-{coop.feed_secret}.ics", coop.name, coop.slug, view, tuple(filter(None, coop.languages.split(",")))))
     mark_exported(db, whole)
     db.flush()
     return Publication(Feed(f"program-{program.feed_secret}.ics", whole.name, "", whole), feeds, f"links-{program.feed_secret}.html")

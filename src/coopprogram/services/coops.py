@@ -37,6 +37,7 @@ PUBLIC_FIELDS = (
     "joined_on",
     "archived_on",
     "notes",
+    "languages",
 )
 CSV_FIELDS = PUBLIC_FIELDS + CONTACT_FIELDS
 
@@ -55,6 +56,7 @@ class CoopView:
     joined_on: date | None
     archived_on: date | None
     notes: str
+    languages: str  # codes, most used first: "es,en"
     contact_name: str
     contact_email: str
     contact_phone: str
@@ -62,6 +64,10 @@ class CoopView:
     @property
     def active(self) -> bool:
         return self.archived_on is None
+
+    @property
+    def language_codes(self) -> list[str]:
+        return self.languages.split(",") if self.languages else []
 
     def as_dict(self, *, include_contacts: bool) -> dict[str, Any]:
         data = asdict(self)
@@ -139,6 +145,32 @@ def _check_email(value: str) -> str:
     return value
 
 
+def check_languages(value: str) -> str:
+    """`es, EN` as `es,en`: language codes (ISO 639, as `ht` Haitian Creole, `kea` Cape Verdean
+    Creole, `km` Khmer) the locale data knows, each once, in the order given."""
+    from babel import Locale
+
+    names = Locale("en").languages
+    codes: list[str] = []
+    for part in value.replace(";", ",").split(","):
+        code = part.strip().lower().replace("_", "-")
+        if not code:
+            continue
+        if code.split("-")[0] not in names or not code.replace("-", "").isalpha():
+            raise InvalidInput(f"{part.strip()!r} is not a language code: give codes such as es, pt, ht, kea, km, en, comma-separated.")
+        if code not in codes:
+            codes.append(code)
+    return ",".join(codes)
+
+
+def language_names(codes: list[str]) -> str:
+    """`es (Spanish), en (English)`."""
+    from babel import Locale
+
+    names = Locale("en").languages
+    return ", ".join(f"{code} ({names.get(code.split('-')[0], code)})" for code in codes)
+
+
 def validate_changes(changes: dict[str, Any]) -> dict[str, Any]:
     """The given fields, cleaned and checked; raises InvalidInput naming every bad one."""
     checked: dict[str, Any] = {}
@@ -170,6 +202,8 @@ def _validate_field(name: str, value: Any) -> Any:  # noqa: PLR0911 - one branch
         return value
     if name == "notes":
         return clean_text(value, what="notes", required=False, multiline=True)
+    if name == "languages":
+        return check_languages(value)
     if name == "contact_email":
         return _check_email(clean_text(value, what="contact email", required=False, limit=254))
     if name in CSV_FIELDS:

@@ -34,6 +34,7 @@ class Recipient:
     name: str
     email: str
     phone: str
+    languages: tuple[str, ...] = ()  # the co-op's languages, most used first: the message is written in the first one coop has
 
 
 @dataclass(frozen=True)
@@ -293,12 +294,19 @@ def supersede_stale(db: Session, *, now: datetime) -> int:
 def _outgoing(db: Session, composer: _Composer) -> list[OutgoingMessage]:
     from coopprogram.services.actions import actions_of
     from coopprogram.services.minutes import minutes_view
+    from coopprogram.services.translations import calendar_with_titles, minutes_with_titles, with_titles
 
     program = get_program(db)
     today = _today(db, composer.now)
     out = []
     calendars: dict[str, CalendarView] = {}  # one per session, shared by its messages
+    # Sessions and agendas carry their translated titles: each message is written in its co-op's language.
+    sessions = {s.id: s for _, _, s in composer.composed if s is not None}
+    sessions = dict(zip(sessions, with_titles(db, sessions=list(sessions.values()))[0], strict=True))
+    if composer.calendar is not None and composer.composed:
+        composer.calendar = calendar_with_titles(db, composer.calendar)
     for message, coop, session in composer.composed:
+        session = sessions[session.id] if session is not None else None
         kind = MessageKind(message.kind)
         calendar = None
         if session is not None and kind in CALENDAR_KINDS | {MessageKind.CANCELLATION}:
@@ -309,9 +317,10 @@ def _outgoing(db: Session, composer: _Composer) -> list[OutgoingMessage]:
         out.append(OutgoingMessage(
             id=message.id, kind=message.kind, message_id=message.message_id, file_name=message.file_name, composed_at=message.composed_at,
             sender=composer.sender, program_name=f"{program.short_name} {program.name}", organization=program.organization,
-            recipient=Recipient(coop.slug, coop.name, coop.contact_name, coop.contact_email, coop.contact_phone),
+            recipient=Recipient(coop.slug, coop.name, coop.contact_name, coop.contact_email, coop.contact_phone,
+                                tuple(coop.languages.split(",")) if coop.languages else ()),
             session=session, calendar=calendar,
-            minutes=minutes_view(db, session_id=session.id, now=composer.now) if follow_up else None,
+            minutes=minutes_with_titles(db, minutes_view(db, session_id=session.id, now=composer.now)) if follow_up else None,
             actions=actions_of(db, coop_id=coop.id, today=today) if follow_up else [],
             draft_version=message.draft_version, deadline=composer.consent_deadline if message.draft_version else None,
         ))

@@ -9,7 +9,8 @@ or status changes, so calendars that imported it update instead of duplicating.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session, select
@@ -65,6 +66,11 @@ class SessionView:
     time_span: str  # "18:00–19:30"; with the zone's abbreviations when the clocks change in between
     cancelled_on: date | None = None
     held_on: date | None = None  # the day it was closed
+    titles: Mapping[str, str] = field(default_factory=dict, compare=False)  # the title in other languages, by code
+
+    def title_in(self, lang: str) -> str:
+        """The title in `lang` when it has been translated, else as written."""
+        return self.titles.get(lang) or self.title
 
     def count(self, attendance: str) -> int:
         return sum(1 for invitee in self.invitees if invitee.attendance == attendance)
@@ -511,3 +517,16 @@ def record_attendance(
     db.add(session)
     db.flush()
     return session_views(db, [session], now=now)[0]
+
+
+def translate_title(db: Session, *, session_id: int, lang: str, title: str) -> str:
+    """A session's title in another language ("" removes it): calendars, agendas and messages in
+    that language show it, so the calendar event changes."""
+    from coopprogram.services.translations import set_title
+
+    session = get_session(db, session_id)
+    stored = set_title(db, lang=lang, title=title, session_id=session.id)
+    touch(session, calendar_change=True)
+    db.add(session)
+    db.flush()
+    return stored

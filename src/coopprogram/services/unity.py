@@ -109,3 +109,23 @@ def unity_summary(state: DecisionState | None) -> str:
     """One line on the points of unity as they stood (`unity_state`), for the dashboard."""
     return decisions.state_summary(state)
 
+
+
+def translate(db: Session, *, version: int, lang: str, text: str):  # noqa: ANN201 - a TranslationView
+    """Store a version's translation, pinned to its text as it is now (services/translations)."""
+    from coopprogram.services.translations import translate_version
+
+    return translate_version(db, decision_id=_id(db), version=version, lang=lang, text=text)
+
+
+def translations(db: Session, *, version: int) -> list:
+    from coopprogram.services.translations import translations_of
+
+    return translations_of(db, decision_id=_id(db), version=version)
+
+
+def lacking_translations(db: Session, *, version: int) -> dict[str, list[str]]:
+    """The co-ops, by language, whose language has no current translation of the version."""
+    from coopprogram.services.translations import coops_lacking_translation
+
+    return coops_lacking_translation(db, decision_id=_id(db), version=version)
