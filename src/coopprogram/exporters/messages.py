@@ -6,9 +6,16 @@ WhatsApp or SMS that sits beside each. The fixed words of each kind of message a
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from coopprogram.exporters.minutes import action_line, minutes_markdown, when
 from coopprogram.services.messages import OutgoingMessage
+
+if TYPE_CHECKING:
+    from icalendar import Calendar
+
+    from coopprogram.services.calendar import CalendarView
+    from coopprogram.services.sessions import SessionView
 
 
 @dataclass(frozen=True)
@@ -73,8 +80,7 @@ def subject(message: OutgoingMessage) -> str:
     return TEXTS[message.kind].subject.format(**_fields(message))
 
 
-def _session_lines(message: OutgoingMessage) -> list[str]:
-    session = message.session
+def _session_lines(message: OutgoingMessage, session: SessionView) -> list[str]:
     lines = [when(session)]
     lines += [label + value for label, value in ((WHERE, session.location), (ONLINE, session.link), (FACILITATOR, session.facilitator)) if value]
     if message.kind == "cancellation" and session.cancel_reason:
@@ -86,12 +92,12 @@ def body(message: OutgoingMessage) -> str:
     words, fields = TEXTS[message.kind], _fields(message)
     out = [GREETING.format(name=message.recipient.name or message.recipient.coop_name), "", words.opening.format(**fields), ""]
     if message.session is not None and message.kind != "follow-up":
-        out += _session_lines(message)
+        out += _session_lines(message, message.session)
         agenda = message.calendar.sessions[0].agenda if message.calendar and message.calendar.sessions else []
         if agenda and message.kind != "cancellation":
             out += ["", AGENDA] + [f"{item.starts_local:%H:%M} {item.title}" for item in agenda]
         out.append("")
-    if message.kind == "follow-up":
+    if message.kind == "follow-up" and message.minutes is not None:
         out += [minutes_markdown(message.minutes).rstrip(), "", YOUR_ACTIONS if message.actions else NO_ACTIONS]
         out += [action_line(action, str) for action in message.actions]
         out.append("")
@@ -105,7 +111,7 @@ def short_text(message: OutgoingMessage) -> str:
     """The message for WhatsApp or SMS: the subject and what to do, no attachment."""
     out = [f"{message.program_name}: {subject(message)}"]
     if message.session is not None and message.kind != "follow-up":
-        out += _session_lines(message)[1:]
+        out += _session_lines(message, message.session)[1:]
     elif message.kind == "consent-reminder":
         out.append(TEXTS[message.kind].opening.format(**_fields(message)))
     if message.kind == "follow-up" and message.actions:
@@ -113,13 +119,16 @@ def short_text(message: OutgoingMessage) -> str:
     return "\n".join(out) + "\n"
 
 
-def itip_calendar(message: OutgoingMessage, calendar=None) -> bytes:  # noqa: ANN001 - an icalendar Calendar
+def itip_calendar(message: OutgoingMessage, calendar: Calendar | None = None) -> bytes:
     """The session's calendar as the ics exporter writes it, made an iTIP request or cancellation
     (RFC 5546): METHOD, the organizer, and the co-op's point person as the one ATTENDEE.
     `calendar`: the session's calendar already read (messages about one session share it)."""
     from icalendar import vCalAddress, vText
 
-    calendar = calendar or _session_calendar(message)
+    if calendar is None:
+        if message.calendar is None:
+            raise ValueError(f"a {message.kind} message without its session's calendar")
+        calendar = _session_calendar(message.calendar)
     calendar["METHOD"] = vText(METHODS[message.kind])
     for event in calendar.walk("VEVENT"):
         organizer = vCalAddress(f"mailto:{message.sender_address}")
@@ -134,17 +143,17 @@ def itip_calendar(message: OutgoingMessage, calendar=None) -> bytes:  # noqa: AN
     return calendar.to_ical()
 
 
-def _session_calendar(message: OutgoingMessage):  # noqa: ANN202 - an icalendar Calendar
+def _session_calendar(view: CalendarView) -> Calendar:
     from icalendar import Calendar
 
     from coopprogram.exporters.ics import render_ics
 
-    return Calendar.from_ical(render_ics(replace(message.calendar, milestones=[])))
+    return Calendar.from_ical(render_ics(replace(view, milestones=[])))
 
 
 def render_emails(messages: list[OutgoingMessage]) -> list[bytes]:
     """Each message as an email; a session's calendar is written once for all its messages."""
-    calendars: dict[tuple, object] = {}
+    calendars: dict[tuple, Calendar] = {}
     emails = []
     for message in messages:
         calendar = None
@@ -152,13 +161,13 @@ def render_emails(messages: list[OutgoingMessage]) -> list[bytes]:
             event = message.calendar.sessions[0]
             key = (event.uid, event.sequence, message.kind)
             if key not in calendars:
-                calendars[key] = _session_calendar(message)
+                calendars[key] = _session_calendar(message.calendar)
             calendar = calendars[key]
         emails.append(render_email(message, calendar))
     return emails
 
 
-def render_email(message: OutgoingMessage, calendar=None) -> bytes:  # noqa: ANN001 - see itip_calendar
+def render_email(message: OutgoingMessage, calendar: Calendar | None = None) -> bytes:
     from email import policy
     from email.message import EmailMessage
     from email.utils import format_datetime, formataddr

@@ -4,11 +4,18 @@ owners and dates, notes, and the next session."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from coopprogram.exporters.markdown import escape
 from coopprogram.services.minutes import MinutesView
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from coopprogram.services.actions import ActionView
+    from coopprogram.services.sessions import SessionView
 
-def when(view) -> str:  # noqa: ANN001 - a SessionView
+
+def when(view: SessionView) -> str:
     """`Thursday January 20, 2022 · 18:00–20:30 (America/New_York)`: a session's time, as every message says it."""
     return f"{view.starts_local:%A %B %d, %Y} · {view.starts_local:%H:%M}–{view.ends_local:%H:%M} ({view.timezone})"
 
@@ -46,7 +53,8 @@ def minutes_markdown(view: MinutesView) -> str:
     return "\n".join(out) + "\n"
 
 
-def action_line(action, mark=escape) -> str:  # noqa: ANN001 - an ActionView; `mark`: how text is made safe
+def action_line(action: ActionView, mark: Callable[[str], str] = escape) -> str:
+    """One action item; `mark` makes its text safe for where it lands (Markdown, plain text)."""
     """`- Title — owner, due 2022-01-14 (done 2022-01-12)`."""
     return (
         f"- {mark(action.title)}" + (f" — {mark(action.owner)}" if action.owner else "")

@@ -3,10 +3,15 @@ materials and links), as names and bytes; the caller adds the materials' own fil
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import re
 
 from coopprogram.exporters.markdown import escape, unity_markdown
 from coopprogram.exporters.unity import UnityDocument
+
+if TYPE_CHECKING:
+    from coopprogram.services.materials import MaterialView
 
 
 def safe_name(name: str) -> str:
@@ -14,7 +19,7 @@ def safe_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.") or "file"
 
 
-def material_path(view) -> str:  # noqa: ANN001 - a MaterialView
+def material_path(view: MaterialView) -> str:
     return f"materials/{view.id}-{safe_name(view.file_name)}"
 
 
