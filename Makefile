@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_DB := demo/coop.db
 DEMO_DATE := 2022-01-15
 
-.PHONY: demo test stress bench bench-calendar install reference dist clean catalogs
+.PHONY: demo test lint stress bench bench-calendar install reference dist clean catalogs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,12 @@ test: install
 		echo "== the same suite on PostgreSQL =="; \
 		$(BIN)/python -m pytest -q -n auto; \
 	fi
+
+# The quality gate: lint rules, formatting and types (configured in pyproject.toml).
+lint: install
+	$(BIN)/ruff check
+	$(BIN)/ruff format --check
+	$(BIN)/mypy
 
 # Start-up and large-program timings against their targets (generates benchmarks/.data once).
 bench: install

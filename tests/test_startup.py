@@ -12,10 +12,10 @@ from coopprogram.cli import main
 HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "icalendar", "typst", "dateutil", "babel")
 
 
-def _imported(args: list[str], env: dict[str, str] | None = None) -> set[str]:
+def _imported(args: list[str], env: dict[str, str] | None = None) -> tuple[set[str], subprocess.CompletedProcess[str]]:
     result = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "coopprogram", *args],
-        capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=60,
+        capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=60, check=False,
     )
     modules = {line.split("|")[-1].strip().split(".")[0] for line in result.stderr.splitlines() if line.startswith("import time:")}
     return modules, result

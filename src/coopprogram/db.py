@@ -55,7 +55,7 @@ def make_engine(url: str) -> Engine:
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
-    def _configure(dbapi_connection, _record):  # noqa: ANN001 - SQLAlchemy's hook signature
+    def _configure(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         # The driver must not open transactions on its own: the "begin" hook below does.
         dbapi_connection.isolation_level = None
         for pragma in (
@@ -67,7 +67,7 @@ def make_engine(url: str) -> Engine:
             dbapi_connection.execute(f"PRAGMA {pragma}")
 
     @event.listens_for(engine, "begin")
-    def _begin(connection):  # noqa: ANN001
+    def _begin(connection: Connection) -> None:
         immediate = connection.info.get(_WRITE_KEY, True)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
@@ -379,7 +379,9 @@ def upgrade_schema(url: str, *, revision: str = "head") -> None:
         with engine.connect() as connection:
             if sqlite_path(url) is not None:
                 # Batch migrations rebuild tables; SQLite forbids switching this inside a transaction.
-                connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+                driver = connection.connection.driver_connection
+                assert driver is not None  # an open connection has its driver's
+                driver.execute("PRAGMA foreign_keys=OFF")
             with connection.begin():
                 if connection.dialect.name == "postgresql":
                     # Two people upgrading one server at once: the second waits, then finds it done.

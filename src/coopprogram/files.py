@@ -33,7 +33,7 @@ def check_target(target: Path, *, replace: bool, private: bool) -> None:
         raise Conflict(f"{target} is not a regular file; nothing was written. Choose a file name.")
 
 
-def write_through_temporary(target: Path, fill: Callable[[Path], None], *, replace: bool, private: bool) -> None:
+def write_through_temporary(target: Path, fill: Callable[[Path], object], *, replace: bool, private: bool) -> None:
     """Create a temporary file beside `target` (0600 before any byte), let `fill` write it, make
     it durable, then rename it into place: all of the file, or none of it."""
     check_target(target, replace=replace, private=private)

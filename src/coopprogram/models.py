@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from enum import StrEnum
 
-from pydantic import ConfigDict
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
@@ -95,7 +94,7 @@ class Table(SQLModel):
     """The base of every table. Pydantic builds a model's validators when one is first used,
     which a table never does (SQLModel does not validate table models): start-up is faster."""
 
-    model_config = ConfigDict(defer_build=True)
+    model_config = {"defer_build": True}  # a ConfigDict; SQLModel types it as its own subclass of one
 
 
 class Program(Table, table=True):

@@ -61,7 +61,7 @@ def rule_from_words(text: str) -> str:
         frequency = _ADVERBS[head]
     elif every := _EVERY.match(head):
         count = every[1]
-        interval = _NUMBERS.get(count) if count in _NUMBERS else int(count) if count else 1
+        interval = _NUMBERS[count] if count in _NUMBERS else int(count) if count else 1
         if not 1 <= interval <= 52:
             raise ValueError(f"'{raw}': repeat every 1 to 52 {every[2]}s")
         frequency = _FREQUENCIES[every[2]] + (f";INTERVAL={interval}" if interval > 1 else "")

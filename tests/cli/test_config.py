@@ -43,7 +43,7 @@ def test_database_from_the_file_unless_the_environment_or_db_says_otherwise(coop
 def test_user_names_the_audit_trail(coop, db_url) -> None:
     assert coop("config", "set", "user", "  Marisol   (consultant) ").stdout.startswith("Set user to Marisol (consultant) in ")
     assert coop("coops", "add", "Roxbury Print Collective", "--kind", "worker", "--stage", "budding").exit_code == 0
-    [entry] = [row for row in json.loads(coop("audit", "--entity", "coop", "--json").stdout)]
+    [entry] = json.loads(coop("audit", "--entity", "coop", "--json").stdout)
     assert entry["actor"] == "Marisol (consultant)"
 
 

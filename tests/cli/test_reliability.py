@@ -28,7 +28,7 @@ def _sql(url: str, statement: str) -> None:
 def test_audit_shows_an_invoice_whole_history(coop, demo_url) -> None:
     assert coop("invoices", "pay", "SEI-2022-003", "--on", "2022-01-30").exit_code == 0
     rows = json.loads(coop("audit", "--entity", "invoice", "--id", "3", "--json").stdout)
-    assert [r["action"] for r in rows][0] == "create"
+    assert rows[0]["action"] == "create"
     statuses = [r["changes"]["status"] for r in rows if "status" in r["changes"] and r["action"] == "update"]
     assert statuses == [["draft", "issued"], ["issued", "paid"]]
     assert rows[-1]["command"] == "coop invoices pay" and rows[-1]["actor"]
@@ -121,7 +121,7 @@ def test_read_only_database_is_refused_clearly(coop, demo_url, isolate: Path) ->
     command = [sys.executable, "-m", "coopprogram", "coops", "add", "Blocked Co-op", "--kind", "worker"]
     undo = _make_read_only(isolate)
     try:
-        result = subprocess.run(command, env={**os.environ, "COOP_DB": str(isolate)}, capture_output=True, text=True)
+        result = subprocess.run(command, env={**os.environ, "COOP_DB": str(isolate)}, capture_output=True, text=True, check=False)
     finally:
         subprocess.run(undo, check=True)
     assert result.returncode == 1, result.stderr
@@ -144,7 +144,7 @@ def test_full_disk_is_refused_and_nothing_is_half_written(coop, demo_url, isolat
         f"sys.argv = ['coop', 'coops', 'import', {str(big)!r}]\n"
         "main()\n"
     )
-    result = subprocess.run([sys.executable, "-c", script], env={**os.environ, "COOP_DB": str(isolate)}, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-c", script], env={**os.environ, "COOP_DB": str(isolate)}, capture_output=True, text=True, check=False)
     assert result.returncode == 1, result.stdout + result.stderr
     error_lines = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
     assert len(error_lines) == 1 and "Traceback" not in result.stderr

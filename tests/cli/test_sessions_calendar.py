@@ -97,7 +97,7 @@ def test_calendar_import_lists_what_it_changed_and_held_needs_force(coop, demo_u
     moved.write_text(text)
     refused = coop("calendar", "import", str(moved))
     assert refused.exit_code == 0
-    line = next(l for l in refused.stdout.splitlines() if l.startswith("2021-11-05 18:00"))
+    line = next(row for row in refused.stdout.splitlines() if row.startswith("2021-11-05 18:00"))
     assert "skipped" in line and "--force" in line
     assert "    note: its link is not an http(s) web address: left out" in refused.stdout
     assert coop("sessions", "show", "14").stdout.splitlines()[0] == held

@@ -55,7 +55,7 @@ def test_working_group_members_decide_and_a_decision_supersedes_another(session)
     with session() as db:
         _cohort(db, 2)
         first = decisions.propose(db, title="How funds are shared", kind="funds", text=PLAN, on=date(2022, 2, 1), members=["Ana Ruiz", "Bo Chen"])
-        with pytest.raises(InvalidInput, match="'coop-01' does not decide .* its members are: Ana Ruiz, Bo Chen"):
+        with pytest.raises(InvalidInput, match=r"'coop-01' does not decide .* its members are: Ana Ruiz, Bo Chen"):
             decisions.respond(db, decision_id=first.decision_id, version=1, voter="coop-01", decision="endorse", on=date(2022, 2, 2))
         decisions.respond(db, decision_id=first.decision_id, version=1, voter="ana ruiz", decision="endorse", on=date(2022, 2, 2))
         decisions.respond(db, decision_id=first.decision_id, version=1, voter="Bo Chen", decision="stand-aside", on=date(2022, 2, 2))

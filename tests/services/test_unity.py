@@ -174,7 +174,7 @@ def test_withdraw_then_recirculate_keeps_the_responses(session) -> None:
         slugs = _circulating(db, 3)
         unity.respond(db, version=1, coop=slugs[0], decision="block", on=DAY, reason="Point 2 leaves out our members")
         unity.respond(db, version=1, coop=slugs[1], decision="endorse", on=DAY)
-        with pytest.raises(InvalidInput, match="Withdrawal|withdrawal cannot be dated 2022-01-19"):
+        with pytest.raises(InvalidInput, match=r"[Ww]ithdrawal cannot be dated 2022-01-19"):
             unity.withdraw(db, version=1, reason="revising", on=date(2022, 1, 19))
         with pytest.raises(InvalidInput, match="reason"):
             unity.withdraw(db, version=1, reason=" ", on=date(2022, 1, 21))

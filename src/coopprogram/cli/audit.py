@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from coopprogram.cli.context import database
 from coopprogram.cli.output import JsonFlag, emit_json, parse_count_option, parse_date_option, show_table
+
+if TYPE_CHECKING:
+    from coopprogram.services.audit import AuditView
 
 
 def audit_command(
@@ -36,7 +39,7 @@ def audit_command(
     )
 
 
-def _fields(row) -> str:  # noqa: ANN001 - an AuditView
+def _fields(row: AuditView) -> str:
     return "; ".join(
         f"{name}: {value[0]} -> {value[1]}" if row.action == "update" else f"{name}: {value}" for name, value in row.changes.items()
     )

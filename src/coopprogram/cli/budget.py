@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from coopprogram.cli.context import database
@@ -10,6 +11,7 @@ from coopprogram.units import format_minutes, format_money, format_pace, format_
 
 if TYPE_CHECKING:
     from coopprogram.services.budget import BudgetView
+    from coopprogram.services.hours import SummaryRow
 
 
 def budget_command(phase: PhaseOption = None, as_of: AsOf = None, json: JsonFlag = False) -> None:
@@ -52,10 +54,11 @@ def _print_budget(view: BudgetView) -> None:
     for title, rows in (("By category", view.by_category), ("By month", view.by_month)):
         if not rows:
             continue
-        total = sum(r.billable_minutes for r in rows) or 1
         say("")
-        show_table(
-            (title.removeprefix("By ").capitalize(), "Hours", "Share", ""), rows,
-            lambda row: (row.key, format_minutes(row.billable_minutes), format_percent(row.billable_minutes, total), bar(row.billable_minutes, total)),
-            title=title,
-        )
+        show_table((title.removeprefix("By ").capitalize(), "Hours", "Share", ""), rows, _share_cells(rows), title=title)
+
+
+def _share_cells(rows: list[SummaryRow]) -> Callable[[SummaryRow], tuple[str, str, str, str]]:
+    """A table row's cells: its hours, and its share of all the rows' hours as a percentage and a bar."""
+    total = sum(r.billable_minutes for r in rows) or 1
+    return lambda row: (row.key, format_minutes(row.billable_minutes), format_percent(row.billable_minutes, total), bar(row.billable_minutes, total))

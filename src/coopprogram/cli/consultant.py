@@ -3,21 +3,20 @@ payment instructions)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from coopprogram.cli.context import database
 from coopprogram.cli.output import JsonFlag, emit_json, group, say, warn
 
+if TYPE_CHECKING:
+    from coopprogram.services.consultant import PayeeView
+
 app = group("The consultant's profile: the payee every invoice names.")
 
 
-def _option(name: str, help: str):  # noqa: ANN202
-    return Annotated[str | None, typer.Option(name, metavar="TEXT", help=help)]
-
-
-def _print(view) -> None:  # noqa: ANN001 - a PayeeView
+def _print(view: PayeeView) -> None:
     for label, value in (("Name", view.name), ("Address", view.address), ("Email", view.email), ("Phone", view.phone),
                          ("Tax ID", view.tax_id), ("Payment", view.payment)):
         say(f"{label + ':':<9}{value or '–'}")
@@ -43,12 +42,12 @@ def consultant_show(json: JsonFlag = False) -> None:
 
 @app.command("set")
 def consultant_set(
-    name: _option("--name", "Your name as the treasurer pays it.") = None,
-    address: _option("--address", "Your mailing address (one line; commas are fine).") = None,
-    email: _option("--email", "Where the treasurer writes about payment.") = None,
-    phone: _option("--phone", "A phone number.") = None,
-    tax_id: _option("--tax-id", "A tax ID (EIN or SSN last digits) if the organization needs it; \"\" to clear.") = None,
-    payment: _option("--payment", "How to pay you: a check's payee and address, or ACH details.") = None,
+    name: Annotated[str | None, typer.Option("--name", metavar="TEXT", help="Your name as the treasurer pays it.")] = None,
+    address: Annotated[str | None, typer.Option("--address", metavar="TEXT", help="Your mailing address (one line; commas are fine).")] = None,
+    email: Annotated[str | None, typer.Option("--email", metavar="TEXT", help="Where the treasurer writes about payment.")] = None,
+    phone: Annotated[str | None, typer.Option("--phone", metavar="TEXT", help="A phone number.")] = None,
+    tax_id: Annotated[str | None, typer.Option("--tax-id", metavar="TEXT", help="A tax ID (EIN or SSN last digits) if the organization needs it; \"\" to clear.")] = None,
+    payment: Annotated[str | None, typer.Option("--payment", metavar="TEXT", help="How to pay you: a check's payee and address, or ACH details.")] = None,
 ) -> None:
     """Set any of the payee's details; the ones not given stay as they are. Issued invoices keep the details they were issued with.
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from coopprogram.services.decisions import DiffView, ResponseView, TallyView, VersionView
+    from coopprogram.services.textdiff import WordChange
 
 app = group("Decisions by consent: propose, show, list, respond, tally, adopt, withdraw, export.")
 
@@ -71,6 +72,7 @@ def decisions_propose(
             new = decisions.new_version(db, decision_id=revise, text=text)
             view = decisions.circulate(db, decision_id=revise, version=new.version, on=on or today(), today=today(), deadline=deadline)
         else:
+            assert title is not None  # refused above without one
             view = decisions.propose(
                 db, title=title, text=text, on=on or today(), today=today(), kind=kind, deadline=deadline, endorse_fraction=rule,
                 max_blocks=max_blocks, coops=_split(coops), members=_split(members), supersedes=supersedes, session_id=session,
@@ -289,7 +291,7 @@ def print_tally(view: TallyView) -> None:
 def print_diff(view: DiffView, title: str) -> None:
     from rich.text import Text
 
-    def words(changes) -> Text:  # noqa: ANN001
+    def words(changes: list[WordChange]) -> Text:
         line = Text()
         for change in changes:
             if change.kind == "removed":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 import typer
@@ -34,16 +35,16 @@ def init_command(
         return
     say(f"Created the program database at {result.location}")
     if result.demo:
-        demo = result.demo
-        say(f"Loaded the sample program: {demo.coops} co-ops, {demo.milestones} milestones, {demo.sessions} sessions, "
-            f"{demo.entries} time entries, {demo.invoices} invoices, {demo.unity_versions} versions of the points of unity.")
-        _demo_messages(demo.as_of)
+        loaded = result.demo
+        say(f"Loaded the sample program: {loaded.coops} co-ops, {loaded.milestones} milestones, {loaded.sessions} sessions, "
+            f"{loaded.entries} time entries, {loaded.invoices} invoices, {loaded.unity_versions} versions of the points of unity.")
+        _demo_messages(loaded.as_of)
         say("Try: coop status --as-of 2022-01-15")
     else:
         say("Next: add the cohort with `coop coops import FILE.csv` or `coop coops add NAME --kind worker`.")
 
 
-def _demo_messages(as_of) -> None:  # noqa: ANN001 - the demo's day
+def _demo_messages(as_of: date) -> None:
     """The sample program's messages, written to the outbox like any composed message."""
     from coopprogram.cli.context import database
     from coopprogram.cli.messages import outbox, write_outbox

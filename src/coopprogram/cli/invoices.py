@@ -5,7 +5,7 @@ and the documents (PDF, Markdown, CSV, JSON)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -16,6 +16,9 @@ from coopprogram.cli.output import (
     parse_money_option, parse_month_option, say, show, show_table, table, today, warn, write_bytes,
 )
 from coopprogram.units import format_minutes, format_money
+
+if TYPE_CHECKING:
+    from coopprogram.services.invoices import InvoiceSummary
 
 app = group("Monthly invoices: draft, issue, pay, void, export, payments received.")
 
@@ -47,7 +50,7 @@ def invoices_list(as_of: AsOf = None, json: JsonFlag = False) -> None:
     )
 
 
-def _status(row) -> str:  # noqa: ANN001 - an InvoiceSummary
+def _status(row: InvoiceSummary) -> str:
     if row.kind == "credit-note":
         return "credit note"
     if row.paid_on:
@@ -216,7 +219,7 @@ def invoices_void(ref: Ref, reason: Annotated[str, typer.Option(help="Why it is 
 
     with database(write=True) as db:
         voided, credit = void_invoice(db, reference=ref, reason=reason, on=on or today(), today=today())
-    if voided is None:
+    if voided is None or credit is None:
         say(f"Discarded draft {ref}; its hours are unbilled again.")
         return
     say(f"Voided invoice {voided.number}; credit note {credit.number} cancels {format_money(-credit.total_cents)}. Its hours can be drafted again.")

@@ -4,13 +4,16 @@ kept in the private materials folder beside the database, and a session's packet
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from coopprogram.cli.context import current, database
 from coopprogram.cli.output import phase_option, session_argument, session_option, ForceFlag, JsonFlag, OutputFile, dash, emit_json, group, now, read_bytes, say, show_table, today, write_private_file, LangOption
 from coopprogram.errors import CoopError
+
+if TYPE_CHECKING:
+    from coopprogram.services.materials import MaterialView
 
 # Slides, handouts and scans are far larger than the program's own input files (5 MB), but a
 # material is read whole, so a wrong file (a video, a device) is still refused.
@@ -27,7 +30,7 @@ def folder() -> Path:
     return files_folder(current.url, "materials")
 
 
-def _size(view) -> str:  # noqa: ANN001 - a MaterialView
+def _size(view: MaterialView) -> str:
     return "link" if view.is_link else f"{(view.size + 1023) // 1024} KB"
 
 
@@ -121,7 +124,7 @@ def materials_remove(material_id: MaterialId) -> None:
     say(f"Removed material {view.id}: {view.title}.")
 
 
-def _checked_bytes(view) -> bytes:  # noqa: ANN001 - a MaterialView
+def _checked_bytes(view: MaterialView) -> bytes:
     from coopprogram.services.materials import file_problem
 
     problem = file_problem(view, folder())

@@ -115,7 +115,8 @@ def messages_show(message_id: MessageId, json: JsonFlag = False) -> None:
         view = get_message(db, message_id)
     path = outbox() / view.file_name
     email = message_from_bytes(read_bytes(path), policy=policy.default)
-    text = email.get_body(preferencelist=("plain",)).get_content()
+    body = email.get_body(preferencelist=("plain",))
+    text = body.get_content() if body is not None else ""
     attachments = [(part.get_filename(), part.get_content_type(), part.get_param("method")) for part in email.iter_attachments()]
     if json:
         emit_json({"message": view, "headers": {name: str(value) for name, value in email.items()}, "text": text,

@@ -34,7 +34,7 @@ def group(help: str) -> typer.Typer:
 
 
 def console() -> Console:
-    global _console
+    global _console  # noqa: PLW0603 - made on first use: Rich's import is kept off `coop --help`
     if _console is None:
         from rich.console import Console
 
@@ -176,11 +176,13 @@ def emit_bytes(data: bytes) -> None:
     stream.flush()
 
 
-def write_bytes(output: Path, data: bytes, *, private: bool = False, force: bool = False) -> None:
+def write_bytes(output: Path | None, data: bytes, *, private: bool = False, force: bool = False) -> None:
     """The file every `-o FILE` writes: through a temporary file and a rename, an existing file
     replaced only with `force`; a `private` one (contact details) 0600 and never through a link."""
     from coopprogram.files import write_file
 
+    if output is None:  # choose_format refuses a PDF without -o before anything is rendered
+        raise typer.BadParameter("this format goes to a file: add -o FILE", param_hint="--output")
     write_file(output.expanduser().absolute(), data, replace=force, private=private)
     say(f"Wrote {output}")
 
@@ -201,8 +203,8 @@ def dash(value: object) -> str:
 # --- option types: parse strictly, report a usage error (exit 2) on a malformed value -------
 
 
-def _parser(function):  # noqa: ANN001, ANN202
-    def parse(text: str):  # noqa: ANN202
+def _parser(function: Callable[[str], T]) -> Callable[[str | T], T]:
+    def parse(text: str | T) -> T:
         if not isinstance(text, str):  # a default value, already parsed
             return text
         try:
@@ -221,7 +223,7 @@ parse_money_option = _parser(units.parse_money)
 parse_start_option = _parser(units.parse_local_datetime)
 parse_clock_option = _parser(units.parse_clock)
 parse_moment_option = _parser(units.parse_moment)
-parse_month_option = _parser(lambda text: "%04d-%02d" % units.parse_month(text))
+parse_month_option = _parser(lambda text: "{:04d}-{:02d}".format(*units.parse_month(text)))
 
 def _language(value: str | None) -> str | None:
     if value is None:

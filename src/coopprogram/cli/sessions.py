@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -13,6 +13,9 @@ from coopprogram.cli import complete
 from coopprogram.cli.context import database
 from coopprogram.units import plural
 from coopprogram.cli.output import coop_argument, coop_option, phase_option, session_argument, session_kind_option, group, AsOf, ForceFlag, JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, now, parse_count_option, parse_date_option, parse_start_option, read_text, say, show_table, text_from, write_bytes, LangOption
+
+if TYPE_CHECKING:
+    from coopprogram.services.sessions import SessionView
 
 app = group("Sessions: schedule, list, show, edit, reschedule, cancel, close with minutes, attendance, notes.")
 
@@ -23,7 +26,7 @@ Invite = Annotated[str | None, typer.Option("--invite", metavar="all|none|SLUG,.
 Slugs = Annotated[list[str] | None, coop_option("Co-ops, repeat the option for each.", name=None)]
 
 
-def _line(view) -> str:  # noqa: ANN001 - a SessionView
+def _line(view: SessionView) -> str:
     return f"{view.id}: {view.title} · {view.starts_local:%a %Y-%m-%d} {view.time_span} ({view.kind}, {view.status})"
 
 
@@ -63,7 +66,7 @@ def sessions_add(
             raise typer.BadParameter(str(error), param_hint="--repeat") from None
     if rule and until:
         starts = expand_repeat(rule, start, until)  # a runaway rule is refused before the write lock
-        if "=" not in repeat and not yes and sys.stdin.isatty():
+        if repeat and "=" not in repeat and not yes and sys.stdin.isatty():
             typer.confirm(f'"{repeat}" is {rule}: {len(starts)} sessions, {starts[0]:%Y-%m-%d} to {starts[-1]:%Y-%m-%d}. Schedule them?', abort=True)
     with database(write=True) as db:
         views = add_session(db, title=title, kind=kind, start=start, minutes=minutes, now=now(), location=location, link=link,

@@ -62,7 +62,7 @@ def _print_status(view: StatusView) -> None:
         contract = view.contract
         cap = contract.hour_cap_minutes
         say(
-            f"Hours ({view.current_phase.name}): {format_minutes(view.used_minutes)} of {format_minutes(cap)} used "
+            f"Hours ({scope}): {format_minutes(view.used_minutes)} of {format_minutes(cap)} used "
             f"({format_percent(view.used_minutes, cap)}) · {format_minutes(cap - view.used_minutes)} left · "
             f"{format_pace(view.used_minutes - view.planned_minutes)}"
         )
@@ -80,7 +80,7 @@ def _print_status(view: StatusView) -> None:
     for session in view.next_sessions:
         say(f"Next session: {session.starts_local:%a %Y-%m-%d %H:%M} {session.title}")
     if view.invoices_due:
-        due = ", ".join(f"{i.reference} {format_money(i.total_cents)} due {i.due_on}" + (" (OVERDUE)" if i.due_on < view.as_of else "") for i in view.invoices_due)
+        due = ", ".join(f"{i.reference} {format_money(i.total_cents)} due {i.due_on}" + (" (OVERDUE)" if i.overdue else "") for i in view.invoices_due)
         say(f"Invoices awaiting payment: {due}")
     if view.earlier_open:
         say(f"Earlier phases: {plural(view.earlier_open, 'milestone')} never marked done (`coop milestones list` shows them)")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,6 +14,9 @@ from coopprogram.cli.output import (
     coop_argument, coop_option, group, milestone_option, version_argument, version_option,
     AsOf, JsonFlag, OutputFile, ForceFlag, choose_format, dash, emit_json, emit_text, parse_count_option, parse_date_option, say, show_table, text_from, today, LangOption,
 )
+
+if TYPE_CHECKING:
+    from coopprogram.services.decisions import CommentView
 
 app = group("Points of unity: versioned drafts, comments, circulation, responses, tally, adoption, withdrawal, diff, export.")
 
@@ -117,7 +120,7 @@ def unity_show(version: Annotated[int | None, version_argument("Default: the lat
         say("Translations: " + ", ".join(f"{t.lang} ({t.language_name}) {t.state}" for t in translated))
 
 
-def _comment(comment) -> str:  # noqa: ANN001 - a CommentView
+def _comment(comment: CommentView) -> str:
     state = {"open": "open", "incorporated": f"incorporated into version {comment.incorporated_in}", "declined": f"declined: {comment.decline_reason}"}[comment.status]
     return f"comment {comment.id}" + (f" from {comment.coop}" if comment.coop else "") + f" ({state}): {comment.text}"
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coopprogram.exporters.json import plain
 from coopprogram.spreadsheet import neutralize
+
+if TYPE_CHECKING:
+    from coopprogram.services.invoices import InvoiceDocument
 
 
 def render_csv(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> str:
@@ -27,7 +30,7 @@ def _cell(value: Any) -> str:
     return neutralize(value) if isinstance(value, str) else str(value)
 
 
-def invoice_csv(doc) -> str:  # noqa: ANN001 - an InvoiceDocument
+def invoice_csv(doc: InvoiceDocument) -> str:
     """One row per line, with the invoice's number and period on each, for the books."""
     columns = ["invoice", "kind", "status", "period", "date", "description", "category", "minutes", "hours", "rate_cents", "amount_cents"]
     rows = [

@@ -6,6 +6,8 @@ a heading or a broken table.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import re
 
 from coopprogram.exporters.agenda import AgendaDocument
@@ -18,6 +20,9 @@ from coopprogram.services.decisions import DiffView, state_summary
 from coopprogram.services.textdiff import WordChange
 from coopprogram.units import format_minutes, format_money, format_pace, format_percent
 
+if TYPE_CHECKING:
+    from coopprogram.services.sessions import SessionView
+
 # Characters that change meaning anywhere in a line (emphasis, code, links, tables, HTML).
 _SPECIAL = re.compile(r"([\\`*_{}\[\]!|<>~])")
 # And what changes a line's meaning at its start (a paragraph, a name after "1. "): a heading,
@@ -25,7 +30,7 @@ _SPECIAL = re.compile(r"([\\`*_{}\[\]!|<>~])")
 _LINE_START = re.compile(r"^(?:([#+=-])|(\d+)([.)]))")
 
 
-def escape(text: str) -> str:
+def escape(text: object) -> str:
     """Markdown-inert text on one line: special characters backslashed, line breaks folded, and
     a marker at its start (heading, list, rule) backslashed too, wherever the text lands."""
     inert = _SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
@@ -144,7 +149,8 @@ def _pct(part: int, whole: int) -> str:
 
 
 def report_markdown(view: ReportView) -> str:
-    phase, out = view.phase, []
+    phase = view.phase
+    out: list[str] = []
     add = out.append
     add(f"# {escape(view.program)}: {escape(phase.name)} status report")
     add(f"*{escape(view.organization)} · as of {view.as_of}*")
@@ -222,28 +228,28 @@ def report_markdown(view: ReportView) -> str:
     if view.money is None:
         add(f"No consultant contract covers {escape(phase.name)}.")
     else:
-        m = view.money
-        add(f"- Cap: {format_minutes(m.cap_minutes)} h; used {format_minutes(m.used_minutes)}, left {format_minutes(m.left_minutes)}; {format_pace(m.pace_minutes)}")
-        add(f"- Worked: {format_money(m.worked_cents)} at the rates in force; left under the cap: {format_money(m.left_cents)} at {format_money(m.contract.rate_cents)}/h")
-        if m.run_out_on:
-            add(f"- At this pace the cap runs out on {m.run_out_on}" + (" (before the phase ends)" if m.run_out_on <= phase.ends_on else " (after the phase ends)"))
+        money = view.money
+        add(f"- Cap: {format_minutes(money.cap_minutes)} h; used {format_minutes(money.used_minutes)}, left {format_minutes(money.left_minutes)}; {format_pace(money.pace_minutes)}")
+        add(f"- Worked: {format_money(money.worked_cents)} at the rates in force; left under the cap: {format_money(money.left_cents)} at {format_money(money.contract.rate_cents)}/h")
+        if money.run_out_on:
+            add(f"- At this pace the cap runs out on {money.run_out_on}" + (" (before the phase ends)" if money.run_out_on <= phase.ends_on else " (after the phase ends)"))
         for amendment in view.amendments:
             add(f"- Contract amended {escape(amendment)}")
         add("")
         add("| Category | Hours |")
         add("| --- | ---: |")
-        add("\n".join(f"| {escape(r.key)} | {format_minutes(r.billable_minutes)} |" for r in m.by_category))
+        add("\n".join(f"| {escape(r.key)} | {format_minutes(r.billable_minutes)} |" for r in money.by_category))
         add("")
         add("| Month | Hours | Used by month's end |")
         add("| --- | ---: | ---: |")
         running = 0
-        for r in m.by_month:
+        for r in money.by_month:
             running += r.billable_minutes
             add(f"| {r.key} | {format_minutes(r.billable_minutes)} | {format_minutes(running)} |")
         add("")
         overdue = [i for i in view.outstanding if i.due_on and i.due_on < view.as_of]
-        add(f"Invoices: {len(view.invoices_with('issued')) + len(view.invoices_with('paid'))} issued ({format_money(m.billed_cents)} net of credit notes), "
-            f"{len(view.invoices_with('paid'))} paid ({format_money(m.paid_cents)}), outstanding {format_money(view.outstanding_cents)}"
+        add(f"Invoices: {len(view.invoices_with('issued')) + len(view.invoices_with('paid'))} issued ({format_money(money.billed_cents)} net of credit notes), "
+            f"{len(view.invoices_with('paid'))} paid ({format_money(money.paid_cents)}), outstanding {format_money(view.outstanding_cents)}"
             + (f", overdue: {', '.join(i.reference for i in overdue)}" if overdue else ""))
     add("")
     add("## Open action items")
@@ -255,7 +261,7 @@ def report_markdown(view: ReportView) -> str:
     return "\n".join(out) + "\n"
 
 
-def attending(session) -> str:  # noqa: ANN001 - a SessionView
+def attending(session: SessionView) -> str:
     """`10 of 11 co-ops` at a session open to the co-ops, else its headcount."""
     if not session.invitees:
         return f"{session.headcount} people" if session.headcount else "–"

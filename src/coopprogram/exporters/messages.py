@@ -7,10 +7,17 @@ written in the recipient co-op's language (the gettext catalogs of i18n).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from coopprogram.exporters.minutes import action_line, minutes_markdown, when
 from coopprogram.i18n import ENGLISH, Language, N_
 from coopprogram.services.messages import OutgoingMessage
+
+if TYPE_CHECKING:
+    from icalendar import Calendar
+
+    from coopprogram.services.calendar import CalendarView
+    from coopprogram.services.sessions import SessionView
 
 
 @dataclass(frozen=True)
@@ -94,7 +101,7 @@ def body(message: OutgoingMessage, lang: Language = ENGLISH) -> str:
         if agenda and message.kind != "cancellation":
             out += ["", lang(AGENDA)] + [f"{item.starts_local:%H:%M} {item.title_in(lang.code)}" for item in agenda]
         out.append("")
-    if message.kind == "follow-up":
+    if message.kind == "follow-up" and message.minutes is not None:
         out += [minutes_markdown(message.minutes, lang).rstrip(), "", lang(YOUR_ACTIONS) if message.actions else lang(NO_ACTIONS)]
         out += [action_line(action, str, lang) for action in message.actions]
         out.append("")
@@ -116,13 +123,16 @@ def short_text(message: OutgoingMessage, lang: Language = ENGLISH) -> str:
     return "\n".join(out) + "\n"
 
 
-def itip_calendar(message: OutgoingMessage, calendar=None, lang: Language = ENGLISH) -> bytes:  # noqa: ANN001 - an icalendar Calendar
+def itip_calendar(message: OutgoingMessage, calendar: Calendar | None = None, lang: Language = ENGLISH) -> bytes:
     """The session's calendar as the ics exporter writes it, made an iTIP request or cancellation
     (RFC 5546): METHOD, the organizer, and the co-op's point person as the one ATTENDEE.
     `calendar`: the session's calendar already read (messages about one session share it)."""
     from icalendar import vCalAddress, vText
 
-    calendar = calendar or _session_calendar(message, lang)
+    if calendar is None:
+        if message.calendar is None:
+            raise ValueError(f"a {message.kind} message without its session's calendar")
+        calendar = _session_calendar(message.calendar, lang)
     calendar["METHOD"] = vText(METHODS[message.kind])
     for event in calendar.walk("VEVENT"):
         organizer = vCalAddress(f"mailto:{message.sender_address}")
@@ -137,18 +147,18 @@ def itip_calendar(message: OutgoingMessage, calendar=None, lang: Language = ENGL
     return calendar.to_ical()
 
 
-def _session_calendar(message: OutgoingMessage, lang: Language = ENGLISH):  # noqa: ANN202 - an icalendar Calendar
+def _session_calendar(view: CalendarView, lang: Language = ENGLISH) -> Calendar:
     from icalendar import Calendar
 
     from coopprogram.exporters.ics import render_ics
 
-    return Calendar.from_ical(render_ics(replace(message.calendar, milestones=[]), lang=lang))
+    return Calendar.from_ical(render_ics(replace(view, milestones=[]), lang=lang))
 
 
 def render_emails(messages: list[OutgoingMessage], languages: list[Language] | None = None) -> list[bytes]:
     """Each message as an email, in its language (English when none is given); a session's
     calendar is written once per language for all its messages."""
-    calendars: dict[tuple, object] = {}
+    calendars: dict[tuple, Calendar] = {}
     emails = []
     for message, lang in zip(messages, languages or [ENGLISH] * len(messages), strict=True):
         calendar = None
@@ -156,13 +166,13 @@ def render_emails(messages: list[OutgoingMessage], languages: list[Language] | N
             event = message.calendar.sessions[0]
             key = (event.uid, event.sequence, message.kind, lang.code)
             if key not in calendars:
-                calendars[key] = _session_calendar(message, lang)
+                calendars[key] = _session_calendar(message.calendar, lang)
             calendar = calendars[key]
         emails.append(render_email(message, calendar, lang))
     return emails
 
 
-def render_email(message: OutgoingMessage, calendar=None, lang: Language = ENGLISH) -> bytes:  # noqa: ANN001 - see itip_calendar
+def render_email(message: OutgoingMessage, calendar: Calendar | None = None, lang: Language = ENGLISH) -> bytes:
     from email import policy
     from email.message import EmailMessage
     from email.utils import format_datetime, formataddr

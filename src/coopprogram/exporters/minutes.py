@@ -4,12 +4,19 @@ owners and dates, notes, and the next session; in English or a co-op's language 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from coopprogram.exporters.markdown import escape
 from coopprogram.i18n import ENGLISH, Language
 from coopprogram.services.minutes import MinutesView
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from coopprogram.services.actions import ActionView
+    from coopprogram.services.sessions import SessionView
 
-def when(view, lang: Language = ENGLISH) -> str:  # noqa: ANN001 - a SessionView
+
+def when(view: SessionView, lang: Language = ENGLISH) -> str:
     """`Thursday January 20, 2022 · 18:00–20:30 (America/New_York)`: a session's time, as every message says it."""
     return f"{lang.long_date(view.starts_local)} · {view.starts_local:%H:%M}–{view.ends_local:%H:%M} ({view.timezone})"
 
@@ -47,8 +54,9 @@ def minutes_markdown(view: MinutesView, lang: Language = ENGLISH) -> str:
     return "\n".join(out) + "\n"
 
 
-def action_line(action, mark=escape, lang: Language = ENGLISH) -> str:  # noqa: ANN001 - an ActionView; `mark`: how text is made safe
-    """`- Title — owner, due 2022-01-14 (done 2022-01-12)`."""
+def action_line(action: ActionView, mark: Callable[[str], str] = escape, lang: Language = ENGLISH) -> str:
+    """`- Title — owner, due 2022-01-14 (done 2022-01-12)`; `mark` makes its text safe for where
+    it lands (Markdown, plain text)."""
     return (
         f"- {mark(action.title)}" + (f" — {mark(action.owner)}" if action.owner else "")
         + (lang(", due {day}").format(day=lang.date(action.due_on)) if action.due_on else "")

@@ -4,11 +4,16 @@ materials' own files."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import re
 
 from coopprogram.exporters.markdown import escape, unity_markdown
 from coopprogram.exporters.unity import UnityDocument
 from coopprogram.i18n import ENGLISH, Language
+
+if TYPE_CHECKING:
+    from coopprogram.services.materials import MaterialView
 
 
 def safe_name(name: str) -> str:
@@ -16,7 +21,7 @@ def safe_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.") or "file"
 
 
-def material_path(view) -> str:  # noqa: ANN001 - a MaterialView
+def material_path(view: MaterialView) -> str:
     return f"materials/{view.id}-{safe_name(view.file_name)}"
 
 

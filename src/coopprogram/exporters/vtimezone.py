@@ -8,10 +8,15 @@ misread RDATE lists and a DTSTART that is not itself a clock change, so neither 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import calendar as monthcal
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:
+    from icalendar import Timezone
 
 _WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
@@ -48,10 +53,18 @@ class Observance:
     last: Change | None  # the last onset of a rule that stops; None when it runs on
 
 
+def _utc_offset(moment: datetime) -> timedelta:
+    """The offset of a datetime in a ZoneInfo zone (which always has one)."""
+    offset = moment.utcoffset()
+    if offset is None:
+        raise ValueError(f"{moment} has no time zone")
+    return offset
+
+
 def _instant_offsets(zone: ZoneInfo, start: datetime, end: datetime) -> list[tuple[datetime, timedelta, timedelta]]:
     """Every UTC instant in [start, end) at which the zone's offset changes, found to the second."""
     def offset_at(second: int) -> timedelta:
-        return datetime.fromtimestamp(second, zone).utcoffset()
+        return _utc_offset(datetime.fromtimestamp(second, zone))
 
     found = []
     step = 6 * 3600  # no zone changes its clock twice within six hours
@@ -102,7 +115,7 @@ def observances(changes: list[Change]) -> list[Observance]:
     return result
 
 
-def vtimezone(zone_name: str, first_year: int, last_year: int):  # noqa: ANN201 - an icalendar Timezone
+def vtimezone(zone_name: str, first_year: int, last_year: int) -> Timezone:
     """The VTIMEZONE component for events from `first_year` to `last_year` (a year before is covered too,
     so every event has an observance that began before it)."""
     from icalendar import Timezone, TimezoneDaylight, TimezoneStandard, vRecur, vUTCOffset, vText, vDDDTypes
@@ -111,7 +124,7 @@ def vtimezone(zone_name: str, first_year: int, last_year: int):  # noqa: ANN201 
     block["TZID"] = vText(zone_name)
     changes = clock_changes(zone_name, first_year - 1, last_year)
     if not changes:  # a zone without clock changes: one standard observance
-        offset = datetime.combine(date(first_year, 1, 1), time(), ZoneInfo(zone_name)).utcoffset()
+        offset = _utc_offset(datetime.combine(date(first_year, 1, 1), time(), ZoneInfo(zone_name)))
         standard = TimezoneStandard()
         standard["DTSTART"] = vDDDTypes(datetime(1970, 1, 1))
         standard["TZOFFSETFROM"] = vUTCOffset(offset)

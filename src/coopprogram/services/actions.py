@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,6 +16,9 @@ from coopprogram.services.coops import get_coop
 from coopprogram.services.sessions import get_session
 from coopprogram.services.text import clean_text
 from coopprogram.units import utc_now
+
+if TYPE_CHECKING:
+    from sqlmodel.sql.expression import SelectOfScalar
 
 
 @dataclass(frozen=True)
@@ -50,7 +55,7 @@ def add_action(
     return _view(item, today, owning.slug if owning else "")
 
 
-def _views(db: Session, query, today: date) -> list[ActionView]:  # noqa: ANN001 - a select of ActionItem
+def _views(db: Session, query: SelectOfScalar[ActionItem], today: date) -> list[ActionView]:
     """Overdue first, then by due date (undated last)."""
     slugs = dict(db.exec(select(Coop.id, Coop.slug)).all())
     views = [_view(item, today, slugs.get(item.coop_id, "")) for item in db.exec(query).all()]

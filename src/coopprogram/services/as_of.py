@@ -44,7 +44,7 @@ def local_day(instant: datetime, zone: str) -> date:
     return instant.astimezone(ZoneInfo(zone)).date()
 
 
-def _latest(day: date, dated: tuple[tuple[date | None, str], ...], otherwise: str | None) -> str | None:
+def _latest(day: date, dated: tuple[tuple[date | None, str], ...], otherwise: str) -> str:
     """The first state (they are listed from the one that comes last) whose day has come by `day`."""
     return next((state for on, state in dated if happened(on, day)), otherwise)
 

@@ -66,6 +66,7 @@ def import_calendar(db: Session, *, data: bytes, kind: str = "working-group", fo
     expanded within the phases, events outside every phase reported and left out."""
     from icalendar import Calendar
 
+    file_notes: tuple[str, ...]
     try:
         text, file_notes = data.decode("utf-8-sig"), ()
     except UnicodeDecodeError:
@@ -179,7 +180,7 @@ def _import_series(context: _Context, calendar, uid: str, components: list) -> l
         context.db.add(series)
         context.db.flush()
         series_id = series.id
-    return [_apply(context, occurrence, uid=occurrence_uid, series_id=series_id) for occurrence, occurrence_uid in zip(occurrences, uids)]
+    return [_apply(context, occurrence, uid=occurrence_uid, series_id=series_id) for occurrence, occurrence_uid in zip(occurrences, uids, strict=True)]
 
 
 def _listed(event, name: str) -> list:  # noqa: ANN001
@@ -253,11 +254,11 @@ def _apply(context: _Context, event, *, uid: str, series_id: int | None) -> Impo
             notes.append("its link is not an http(s) web address: left out")
             link = ""
     local_label = f"{utc_to_local(start, context.zone):%Y-%m-%d %H:%M}"
-    fields = dict(
-        title=clean_text(title, what="title", limit=200),
-        location=clean_text(str(event.get("LOCATION", "")), what="location", required=False, limit=300),
-        link=link,
-    )
+    fields = {
+        "title": clean_text(title, what="title", limit=200),
+        "location": clean_text(str(event.get("LOCATION", "")), what="location", required=False, limit=300),
+        "link": link,
+    }
     phase = phase_on(context.db, utc_to_local(start, context.zone).date())  # the program's day decides the phase
     if phase is None:
         return ImportedEvent(fields["title"], local_label, "outside", "outside every phase: not imported")

@@ -119,7 +119,7 @@ def sync_calendar(url: str, *, events: list[Outgoing]) -> SyncReport:
     return SyncReport(where.shown, results)
 
 
-def _unreachable(error: BaseException) -> bool:
+def _unreachable(error: BaseException | None) -> bool:
     """Whether the error (or one it came from) is a failed connection: refused, unknown host, timeout."""
     seen = 0
     while error is not None and seen < 10:

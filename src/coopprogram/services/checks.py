@@ -123,7 +123,7 @@ def _locked_entries(db: Session, problems: list[str]) -> None:
 
 
 def _numbering(db: Session, problems: list[str]) -> None:
-    sequences = [s for s in db.exec(select(Invoice.sequence).where(Invoice.sequence.is_not(None)).order_by(Invoice.sequence)).all()]
+    sequences = list(db.exec(select(Invoice.sequence).where(Invoice.sequence.is_not(None)).order_by(Invoice.sequence)).all())
     expected = list(range(1, len(sequences) + 1))
     if sequences != expected:
         missing = sorted(set(range(1, (max(sequences) if sequences else 0) + 1)) - set(sequences))

@@ -51,7 +51,7 @@ def payee(db: Session) -> PayeeView:
 
 def set_profile(db: Session, **changes: str | None) -> PayeeView:
     """Set the fields given (keyword names: name, address, email, phone, tax_id, payment)."""
-    columns = {column: limit for column, limit in FIELDS.values()}
+    columns = dict(FIELDS.values())
     given = {column: value for column, value in changes.items() if value is not None}
     if unknown := set(given) - set(columns):
         raise InvalidInput(f"The consultant's profile has no {', '.join(sorted(unknown))}.")

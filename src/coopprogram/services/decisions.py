@@ -47,7 +47,9 @@ class ParsedText:
 
 def parse_text(text: str) -> ParsedText:
     """`# Title`, preamble paragraphs, then `1. ...` points (continuation lines join their point)."""
-    title, preamble, points = "", [], []
+    title = ""
+    preamble: list[str] = []
+    points: list[str] = []
     for raw in text.replace("\r\n", "\n").split("\n"):
         line = raw.rstrip()
         match = _POINT.match(line)

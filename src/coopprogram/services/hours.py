@@ -7,6 +7,9 @@ is rebuilt with it.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from typing import TYPE_CHECKING, TypeVar
+
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
@@ -22,7 +25,11 @@ from coopprogram.services.sessions import get_session
 from coopprogram.services.text import clean_text
 from coopprogram.units import MAX_ENTRY_MINUTES, format_minutes, utc_now
 
+if TYPE_CHECKING:
+    from sqlmodel.sql.expression import SelectOfScalar
+
 SUMMARY_KEYS = ("category", "week", "month", "phase", "coop", "session")
+_Row = TypeVar("_Row")
 
 
 @dataclass(frozen=True)
@@ -263,7 +270,7 @@ def _get_unlocked(db: Session, entry_id: int) -> TimeEntry:
     return entry
 
 
-def _fresh(model, row_id: int):  # noqa: ANN001, ANN202
+def _fresh(model: type[_Row], row_id: int) -> SelectOfScalar[_Row]:
     """A row read again from the database (not from what this command read before), locked."""
     return select(model).where(model.id == row_id).with_for_update().execution_options(populate_existing=True)
 

@@ -7,6 +7,8 @@ REF is an issued invoice's number (SEI-2021-001) or a draft's id.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import json
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field, fields, replace
@@ -23,6 +25,9 @@ from coopprogram.services.contracts import billable_minutes, contract_view, desc
 from coopprogram.services.program import get_program
 from coopprogram.services.text import clean_text
 from coopprogram.units import amount_cents, billed_minutes, format_hours_decimal, format_money, month_bounds, utc_now
+
+if TYPE_CHECKING:
+    from sqlalchemy import ColumnElement
 
 
 @dataclass(frozen=True)
@@ -185,7 +190,7 @@ def get_invoice(db: Session, reference: str, *, lock: bool = False) -> Invoice:
     IMMEDIATE transactions already take turns)."""
     ref = reference.strip()
 
-    def fetch(condition):  # noqa: ANN001, ANN202
+    def fetch(condition: ColumnElement[bool]) -> Invoice | None:
         found = db.exec(select(Invoice).where(condition)).first()
         if found is None or not lock:
             return found

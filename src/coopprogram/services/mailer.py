@@ -7,6 +7,9 @@ network error is simply run again: it sends only what did not go.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+import contextlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +19,9 @@ from coopprogram.db import unit_of_work
 from coopprogram.errors import CoopError, InvalidInput
 from coopprogram.services.messages import mark_failed, mark_sent, pending_messages, supersede_stale
 from coopprogram.units import utc_now
+
+if TYPE_CHECKING:
+    import smtplib
 
 URL_VAR = "COOP_SMTP_URL"
 PASSWORD_VAR = "COOP_SMTP_PASSWORD"
@@ -61,7 +67,7 @@ def _netrc(host: str, user: str) -> tuple[str, str]:
     return user or found[0] or "", found[2] or ""
 
 
-def _connect(server: SmtpServer):  # noqa: ANN202 - an smtplib.SMTP
+def _connect(server: SmtpServer) -> smtplib.SMTP:
     import smtplib
     import ssl
 
@@ -69,6 +75,7 @@ def _connect(server: SmtpServer):  # noqa: ANN202 - an smtplib.SMTP
         raise InvalidInput(f"No password for {server.shown}: set {PASSWORD_VAR}, or add the server to ~/.netrc.")
     context = ssl.create_default_context()
     try:
+        client: smtplib.SMTP
         if server.scheme == "smtps":
             client = smtplib.SMTP_SSL(server.host, server.port, timeout=TIMEOUT_SECONDS, context=context)
         else:
@@ -145,10 +152,8 @@ def send_outbox(url: str, *, server: SmtpServer, outbox: Path) -> SendReport:
                 mark_sent(db, message_id=message.id, at=utc_now())
             sent.append(message.id)
     finally:
-        try:
+        with contextlib.suppress(OSError, smtplib.SMTPException):  # the connection is already gone; what was sent is recorded
             client.quit()
-        except (OSError, smtplib.SMTPException):
-            pass  # the connection is already gone; what was sent is recorded
     return SendReport(sent, failed, stopped, stale)
 
 

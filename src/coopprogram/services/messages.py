@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session, select
 
@@ -20,6 +21,9 @@ from coopprogram.services.program import get_program
 from coopprogram.services.sessions import SessionView, session_views
 from coopprogram.services.unity import unity_state
 from coopprogram.units import utc_to_local
+
+if TYPE_CHECKING:
+    from coopprogram.services.minutes import MinutesView
 
 CALENDAR_KINDS = {MessageKind.INVITATION, MessageKind.UPDATE}  # those that put the session in a calendar
 DELIVERED = {MessageStatus.SENT, MessageStatus.BY_HAND}
@@ -52,7 +56,7 @@ class OutgoingMessage:
     recipient: Recipient
     session: SessionView | None
     calendar: CalendarView | None  # the one session, for the attached invitation or cancellation
-    minutes: object | None  # a MinutesView, for a follow-up
+    minutes: MinutesView | None  # for a follow-up
     actions: list  # the co-op's open action items (ActionView), for a follow-up
     draft_version: int | None
     deadline: date | None

@@ -4,6 +4,7 @@ decisions, the action items with owners and dates, and the next session."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -66,7 +67,7 @@ def minutes_view(db: Session, *, session_id: int, now: datetime) -> MinutesView:
 
 
 def close_session(
-    db: Session, *, session_id: int, now: datetime, on: date | None = None, decisions: list[str] = (), notes: str | None = None
+    db: Session, *, session_id: int, now: datetime, on: date | None = None, decisions: Sequence[str] = (), notes: str | None = None
 ) -> MinutesView:
     """Record the minutes of a session that has happened; it is marked held on `on` (default: the
     local day of `now`). Closing it again replaces the decisions (and the notes, when given) and

@@ -4,6 +4,7 @@ that keep the calendar consistent (phases in order, never overlapping)."""
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from dataclasses import dataclass
 from datetime import date
 
@@ -87,7 +88,7 @@ def check_phase_calendar(db: Session) -> None:
                 raise InvalidInput(f"{phase.name}: {error}.") from None
         if phase.ends_on < phase.starts_on:
             raise InvalidInput(f"{phase.name} would end ({phase.ends_on}) before it starts ({phase.starts_on}).")
-    for earlier, later in zip(phases, phases[1:]):
+    for earlier, later in pairwise(phases):
         if later.starts_on <= earlier.ends_on:
             raise InvalidInput(
                 f"{earlier.name} ({earlier.starts_on} to {earlier.ends_on}) and {later.name} "

@@ -5,6 +5,8 @@ none before the year 9999 (February 30th), is refused in a moment instead of hol
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import re
 import signal
 import threading
@@ -14,6 +16,10 @@ from datetime import datetime
 from itertools import islice
 
 from coopprogram.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from types import FrameType
+    from typing import NoReturn
 
 # Processor seconds a rule may take to expand; a real meeting rule takes milliseconds, a rule
 # that never matches keeps dateutil busy for up to a minute. Processor time, not wall time:
@@ -40,7 +46,7 @@ def cpu_budget(message: str, seconds: float = CPU_BUDGET_SECONDS) -> Iterator[No
         yield
         return
 
-    def stop(_signum, _frame):  # noqa: ANN001, ANN202
+    def stop(_signum: int, _frame: FrameType | None) -> NoReturn:
         raise _OverBudget
 
     previous = signal.signal(signal.SIGVTALRM, stop)

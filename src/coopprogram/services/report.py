@@ -5,6 +5,8 @@ hours and money, action items), ready for any exporter. Contact details never en
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -23,6 +25,9 @@ from coopprogram.services.program import program_view
 from coopprogram.services.decisions import POINTS_OF_UNITY, DecisionState, decision_states
 from coopprogram.services.sessions import SessionView, end_of, is_not_reached, list_sessions
 from coopprogram.units import plural
+
+if TYPE_CHECKING:
+    from coopprogram.models import Phase
 
 UPCOMING_DAYS = 30
 GRID_SESSIONS = 12  # the printed grid shows the latest sessions; the counts cover the whole phase
@@ -201,7 +206,7 @@ def _carry_over(
     )
 
 
-def _nearest_phase(db: Session, as_of: date):  # noqa: ANN202 - a Phase
+def _nearest_phase(db: Session, as_of: date) -> Phase:
     """Before the program: its first phase; after it or between phases: the last one begun."""
     phases = list_phases(db)
     started = [p for p in phases if p.starts_on <= as_of]

@@ -9,9 +9,10 @@ or status changes, so calendars that imported it update instead of duplicating.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -207,7 +208,7 @@ def check_link(link: str) -> str:
 
 def _checked_details(**given: object) -> dict[str, object]:
     """The details given (those not None), checked and cleaned the same way for a new session and an edit."""
-    checks = {
+    checks: dict[str, Callable[[Any], object]] = {
         "title": lambda value: clean_text(value, what="title", limit=200),
         "minutes": _check_minutes,
         "location": lambda value: clean_text(value, what="location", required=False, limit=300),
@@ -484,9 +485,9 @@ def record_attendance(
     *,
     session_id: int,
     now: datetime,
-    attended: list[str] = (),
-    absent: list[str] = (),
-    excused: list[str] = (),
+    attended: Sequence[str] = (),
+    absent: Sequence[str] = (),
+    excused: Sequence[str] = (),
     headcount: int | None = None,
     on: date | None = None,
 ) -> SessionView:

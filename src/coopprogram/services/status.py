@@ -8,6 +8,8 @@ queries and small limits, so its cost does not grow with the number of sessions 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -28,6 +30,9 @@ from coopprogram.services.program import ProgramView, program_view
 from coopprogram.services.sessions import SessionView, is_not_reached, session_views
 from coopprogram.services.unity import unity_state, unity_summary
 from coopprogram.units import round_half_up
+
+if TYPE_CHECKING:
+    from coopprogram.services.coops import CoopView
 
 NEXT_DUE_SHOWN = 3
 NEXT_SESSIONS_SHOWN = 3
@@ -148,7 +153,7 @@ def _sessions_to_close(db: Session, phase: PhaseView, as_of: date, end: datetime
     return sum(1 for starts_at, minutes in rows if starts_at + timedelta(minutes=minutes) <= end)
 
 
-def _not_reached(db: Session, coops, as_of: date, zone: str) -> list[str]:  # noqa: ANN001 - CoopViews
+def _not_reached(db: Session, coops: list[CoopView], as_of: date, zone: str) -> list[str]:
     """Names of the co-ops `is_not_reached` picks, from one aggregate over the sessions held by the day."""
     attended_at = case((Invitation.attendance == Attendance.ATTENDED, ProgramSession.starts_at))
     rows = db.exec(

@@ -74,7 +74,9 @@ def _rewordings(before: list[str], after: list[str], removed: list[int], added: 
     taken: set[int] = set()
     # Each distinct word becomes one character, so that points compare as short strings (fast).
     letters: dict[str, str] = {}
-    encode = lambda text: "".join(letters.setdefault(word, chr(0x10000 + len(letters))) for word in text.split())  # noqa: E731
+    def encode(text: str) -> str:
+        return "".join(letters.setdefault(word, chr(0x10000 + len(letters))) for word in text.split())
+
     words = {j: encode(after[j]) for j in added}
     for rank, i in enumerate(removed):
         old = encode(before[i])
@@ -104,7 +106,7 @@ def _stretches(before: list[str], after: list[str]) -> tuple[list[tuple[int, int
             if removed or added:
                 stretches.append((removed, added))
                 removed, added = [], []
-            kept += zip(range(op.src_start, op.src_end), range(op.dest_start, op.dest_end))
+            kept += zip(range(op.src_start, op.src_end), range(op.dest_start, op.dest_end), strict=True)
         else:
             removed += range(op.src_start, op.src_end)
             added += range(op.dest_start, op.dest_end)
@@ -129,13 +131,13 @@ def diff_points(before: list[str], after: list[str]) -> list[PointChange]:
                 moved[i] = places[before[i]].pop(0)
     landed = set(moved.values())
     changes += [PointChange("moved", i + 1, j + 1, [WordChange("same", before[i])]) for i, j in moved.items()]
-    for removed, added in pending:
-        removed = [i for i in removed if i not in moved]
-        added = [j for j in added if j not in landed]
+    for stretch_removed, stretch_added in pending:
+        removed = [i for i in stretch_removed if i not in moved]
+        added = [j for j in stretch_added if j not in landed]
         reworded = _rewordings(before, after, removed, added)
         changes += [PointChange("reworded", i + 1, j + 1, word_diff(before[i], after[j])) for i, j in reworded]
         paired_old, paired_new = {i for i, _ in reworded}, {j for _, j in reworded}
         changes += [PointChange("removed", i + 1, None, [WordChange("removed", before[i])]) for i in removed if i not in paired_old]
         changes += [PointChange("added", None, j + 1, [WordChange("added", after[j])]) for j in added if j not in paired_new]
-    changes.sort(key=lambda p: (p.new_number if p.new_number is not None else p.old_number + 0.5))
+    changes.sort(key=lambda p: (p.new_number if p.new_number is not None else (p.old_number or 0) + 0.5))
     return changes

@@ -4,6 +4,8 @@ transaction on the target and counted on both sides before it is committed."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from dataclasses import dataclass
 
 from sqlalchemy import func, insert, select, text
@@ -14,6 +16,9 @@ import coopprogram.models  # noqa: F401 - the tables, on SQLModel.metadata
 from coopprogram import db as database
 from coopprogram.config import display_location
 from coopprogram.errors import Conflict, DatabaseProblem
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 BATCH = 1_000
 
@@ -26,7 +31,7 @@ class CopyResult:
 
 
 def _tables():
-    return [table for table in SQLModel.metadata.sorted_tables]
+    return list(SQLModel.metadata.sorted_tables)
 
 
 def copy_database(source_url: str, target_url: str, *, replace: bool = False) -> CopyResult:
@@ -72,7 +77,7 @@ def copy_database(source_url: str, target_url: str, *, replace: bool = False) ->
     return CopyResult(display_location(source_url), display_location(target_url), counts)
 
 
-def _advance_sequences(connection) -> None:  # noqa: ANN001
+def _advance_sequences(connection: Connection) -> None:
     """Rows came with their ids: move each id sequence past them so new rows get fresh ids."""
     for table in _tables():
         if "id" in table.columns:
