@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import database
+from coopprogram.cli.output import ForceFlag, OutputFile, emit_bytes, group, read_bytes, say, write_bytes
 from coopprogram.errors import CoopError
-from coopprogram.cli.output import group, OutputFile, ForceFlag, emit_bytes, read_bytes, say, write_bytes
 
 app = group("The .ics calendar: publish feeds the co-ops subscribe to, sync to a CalDAV calendar, export and import files.")
 

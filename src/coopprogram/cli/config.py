@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from coopprogram.cli.output import group, JsonFlag, emit_json, say
+from coopprogram.cli.output import JsonFlag, emit_json, group, say
 
 app = group("Your own settings: the database, your name in the audit trail (a file in your config folder).")
 

@@ -13,8 +13,23 @@ import typer
 from coopprogram.cli import complete
 from coopprogram.cli.context import database
 from coopprogram.cli.output import (
-    AsOf, ForceFlag, JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, group, parse_count_option, parse_date_option, read_text, say, show,
-    show_table, today, write_bytes,
+    AsOf,
+    ForceFlag,
+    JsonFlag,
+    OutputFile,
+    choose_format,
+    dash,
+    emit_json,
+    emit_text,
+    group,
+    parse_count_option,
+    parse_date_option,
+    read_text,
+    say,
+    show,
+    show_table,
+    today,
+    write_bytes,
 )
 
 if TYPE_CHECKING:

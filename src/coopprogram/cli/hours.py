@@ -10,8 +10,22 @@ import typer
 from coopprogram.cli import complete
 from coopprogram.cli.context import database
 from coopprogram.cli.output import (
-    group, parse_count_option,
-    CsvFlag, JsonFlag, dash, emit_json, emit_text, parse_date_option, parse_hours_option, parse_month_option, say, show, show_table, table, today, warn,
+    CsvFlag,
+    JsonFlag,
+    dash,
+    emit_json,
+    emit_text,
+    group,
+    parse_count_option,
+    parse_date_option,
+    parse_hours_option,
+    parse_month_option,
+    say,
+    show,
+    show_table,
+    table,
+    today,
+    warn,
 )
 from coopprogram.units import HOURS_FORMS, format_minutes, month_bounds
 

@@ -9,7 +9,20 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from coopprogram.cli.context import current, database
-from coopprogram.cli.output import ForceFlag, JsonFlag, OutputFile, dash, emit_json, group, now, read_bytes, say, show_table, today, write_private_file
+from coopprogram.cli.output import (
+    ForceFlag,
+    JsonFlag,
+    OutputFile,
+    dash,
+    emit_json,
+    group,
+    now,
+    read_bytes,
+    say,
+    show_table,
+    today,
+    write_private_file,
+)
 from coopprogram.errors import CoopError
 
 if TYPE_CHECKING:

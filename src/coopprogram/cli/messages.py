@@ -11,7 +11,18 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import current, database
-from coopprogram.cli.output import AsOf, JsonFlag, dash, emit_json, group, now, say, show_table, warn, write_private_file
+from coopprogram.cli.output import (
+    AsOf,
+    JsonFlag,
+    dash,
+    emit_json,
+    group,
+    now,
+    say,
+    show_table,
+    warn,
+    write_private_file,
+)
 
 app = group("Messages to the co-ops: invitations, updates, reminders, follow-ups; compose, list, show, send.")
 

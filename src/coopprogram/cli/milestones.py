@@ -8,7 +8,18 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import parse_count_option, group, AsOf, JsonFlag, dash, emit_json, parse_date_option, say, show_table, today
+from coopprogram.cli.output import (
+    AsOf,
+    JsonFlag,
+    dash,
+    emit_json,
+    group,
+    parse_count_option,
+    parse_date_option,
+    say,
+    show_table,
+    today,
+)
 
 app = group("Milestones per phase: due dates, status (planned, in-progress, done, blocked), overdue ones flagged.")
 

@@ -11,8 +11,21 @@ import typer
 from coopprogram.cli import complete
 from coopprogram.cli.context import database
 from coopprogram.cli.output import (
+    AsOf,
+    ForceFlag,
+    JsonFlag,
+    OutputFile,
+    choose_format,
+    dash,
+    emit_json,
+    emit_text,
     group,
-    AsOf, JsonFlag, OutputFile, ForceFlag, choose_format, dash, emit_json, emit_text, parse_count_option, parse_date_option, say, show_table, text_from, today,
+    parse_count_option,
+    parse_date_option,
+    say,
+    show_table,
+    text_from,
+    today,
 )
 
 if TYPE_CHECKING:

@@ -3,9 +3,8 @@ materials and links), as names and bytes; the caller adds the materials' own fil
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import re
+from typing import TYPE_CHECKING
 
 from coopprogram.exporters.markdown import escape, unity_markdown
 from coopprogram.exporters.unity import UnityDocument

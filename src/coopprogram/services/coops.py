@@ -261,7 +261,7 @@ def import_coops(db: Session, *, text: str) -> ImportReport:
     reader = csv.DictReader(io.StringIO(text))
     header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
     unknown = [name for name in header if name not in CSV_FIELDS]
-    if not header or "name" not in header and "slug" not in header:
+    if not header or ("name" not in header and "slug" not in header):
         raise InvalidInput("The file has no 'name' or 'slug' column. Its first line must name the columns, e.g. slug,name,kind,stage.")
     if unknown:
         raise InvalidInput(f"Unknown column(s) {', '.join(unknown)}. Columns can be: {', '.join(CSV_FIELDS)}.")

@@ -7,16 +7,26 @@ is rebuilt with it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
-
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlmodel import Session, func, select
 
 from coopprogram.errors import Conflict, InvalidInput, NotFound
-from coopprogram.models import Category, Contract, Coop, Invoice, InvoiceStatus, Milestone, Phase, ProgramSession, SessionKind, TimeEntry
+from coopprogram.models import (
+    Category,
+    Contract,
+    Coop,
+    Invoice,
+    InvoiceStatus,
+    Milestone,
+    Phase,
+    ProgramSession,
+    SessionKind,
+    TimeEntry,
+)
 from coopprogram.services.categories import categories_for_phase, category_for_entry
 from coopprogram.services.contracts import check_cap, contract_on, lock_contract
 from coopprogram.services.coops import get_coop

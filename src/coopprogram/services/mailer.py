@@ -7,12 +7,11 @@ network error is simply run again: it sends only what did not go.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import contextlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from coopprogram.config import mask_url

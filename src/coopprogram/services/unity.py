@@ -12,7 +12,12 @@ from coopprogram.errors import NotFound
 from coopprogram.models import Decision
 from coopprogram.services import decisions
 from coopprogram.services.decisions import (  # parse_text and check_text serve `coop unity` too
-    CommentView, DecisionState, DiffView, ResponseView, TallyView, VersionView, check_text, parse_text,  # noqa: F401
+    CommentView,
+    DecisionState,
+    DiffView,
+    ResponseView,
+    TallyView,
+    VersionView,
 )
 
 NO_DRAFT = "There is no draft of the points of unity yet. Start one with `coop unity new --file draft.md`."
