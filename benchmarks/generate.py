@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 import sys
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from coopprogram.db import create_database, unit_of_work
@@ -48,7 +48,7 @@ def generate(path: Path, *, calendar_only: bool = False) -> None:
     url = f"sqlite:///{path}"
     started = time.perf_counter()
     create_database(url)
-    end_of_everything = datetime(FIRST_YEAR + PHASES, 1, 1, tzinfo=timezone.utc)
+    end_of_everything = datetime(FIRST_YEAR + PHASES, 1, 1, tzinfo=UTC)
     with unit_of_work(url, write=True, command="bench generate") as db:
         setup_program(db, spec=spec())
         for n in range(COOPS):

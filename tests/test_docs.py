@@ -62,7 +62,7 @@ def test_the_leads_guide_shows_the_real_dashboard(coop, demo_url) -> None:
     assert coop("status", "--as-of", "2022-01-15").stdout == shown
 
 
-def _reference_script():  # noqa: ANN202 - scripts/reference.py, loaded as a module
+def _reference_script():
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("reference", ROOT / "scripts" / "reference.py")

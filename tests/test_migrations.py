@@ -4,6 +4,7 @@ SQLite file, or the PostgreSQL server), and HEAD_REVISION is Alembic's head."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC
 
 import pytest
 from alembic import command
@@ -16,7 +17,14 @@ from sqlmodel import SQLModel
 
 import coopprogram.models  # noqa: F401
 from coopprogram.config import resolve_database, sqlite_path
-from coopprogram.db import MIGRATIONS_DIR, create_database, create_private_file, make_engine, stored_revision, upgrade_schema
+from coopprogram.db import (
+    MIGRATIONS_DIR,
+    create_database,
+    create_private_file,
+    make_engine,
+    stored_revision,
+    upgrade_schema,
+)
 from coopprogram.migrations import HEAD_REVISION
 
 
@@ -100,10 +108,10 @@ def test_upgrading_a_foundation_database_seeds_the_categories(blank_url) -> None
 def test_dated_facts_filled_from_the_audit_trail(blank_url) -> None:
     """0009 dates each cancelled or held session and blocked milestone by the audit entry that
     recorded the change (its day in the program's time zone), else by the day it last changed."""
-    from datetime import date, datetime, timezone
+    from datetime import date, datetime
 
     def utc(*parts: int) -> datetime:
-        return datetime(*parts, tzinfo=timezone.utc)
+        return datetime(*parts, tzinfo=UTC)
 
     with _at_revision(blank_url, "0005") as connection:
         connection.execute(text("INSERT INTO program (id, name, organization, short_name, cohort, timezone, bill_to, invoice_pattern, payment_days, "

@@ -11,7 +11,7 @@ import os
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import event, inspect, insert
+from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
 from coopprogram.models import AuditEntry, Coop, Program

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 from importlib.resources import files
 
 from coopprogram.errors import CoopError
@@ -105,7 +105,7 @@ class Language:
         return format_decimal(value, locale=self.code)
 
 
-@lru_cache(maxsize=None)
+@cache
 def language(code: str = DEFAULT) -> Language:
     """The language for `code` (checked: one line naming the shipped languages otherwise)."""
     code = check_language(code)

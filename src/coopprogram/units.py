@@ -8,7 +8,7 @@ whole cents; Decimal with ROUND_HALF_UP wherever a fraction must be rounded.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 MAX_ENTRY_MINUTES = 24 * 60
@@ -146,9 +146,9 @@ def local_to_utc(local: datetime, zone: str) -> datetime:
     tz = ZoneInfo(zone)
     early, late = local.replace(tzinfo=tz, fold=0), local.replace(tzinfo=tz, fold=1)
     if early.utcoffset() == late.utcoffset():
-        return early.astimezone(timezone.utc)
+        return early.astimezone(UTC)
     stamp = local.strftime("%Y-%m-%d %H:%M")
-    first, second = (reading.astimezone(timezone.utc).astimezone(tz) for reading in (early, late))
+    first, second = (reading.astimezone(UTC).astimezone(tz) for reading in (early, late))
     if first.replace(tzinfo=None) != local:  # the clocks jump over this time
         readings = sorted((first, second))
         raise ValueError(
@@ -258,4 +258,4 @@ def plural(count: int, one: str, many: str | None = None) -> str:
 
 def utc_now() -> datetime:
     """The current time in UTC, as every stored timestamp is."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

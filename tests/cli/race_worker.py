@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "stress"))
-from worker import run  # noqa: E402
+from worker import run
 
 if __name__ == "__main__":
     for command in json.loads(sys.argv[1]):

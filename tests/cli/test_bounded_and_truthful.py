@@ -26,7 +26,7 @@ def _entries(description: str) -> list[int]:
         return list(db.exec(select(TimeEntry.id).where(TimeEntry.description == description)).all())
 
 
-def _coop_process(*args: str, stdout) -> subprocess.CompletedProcess:  # noqa: ANN001
+def _coop_process(*args: str, stdout) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "coopprogram", *args], stdout=stdout, stderr=subprocess.PIPE,
                           text=True, env=dict(os.environ), timeout=120, check=False)
 

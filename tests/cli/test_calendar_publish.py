@@ -4,6 +4,7 @@ the links page, re-publishing that rewrites only what changed, and rotation."""
 from __future__ import annotations
 
 import re
+from datetime import UTC
 from pathlib import Path
 
 import vobject
@@ -48,12 +49,13 @@ def test_publish_writes_secret_feeds_and_rewrites_only_what_changed(coop, demo_u
     assert "0 written" in again.stdout and _snapshot(folder) == before
 
     coop("sessions", "cancel", "21", "--reason", "Snow")  # Strategy session 2: every co-op is invited
+    from datetime import datetime
+
     from coopprogram.db import unit_of_work
     from coopprogram.services.sessions import show_session
-    from datetime import datetime, timezone
 
     with unit_of_work(demo_url, write=False) as db:
-        cancelled = show_session(db, session_id=21, now=datetime(2022, 1, 1, tzinfo=timezone.utc))
+        cancelled = show_session(db, session_id=21, now=datetime(2022, 1, 1, tzinfo=UTC))
     invited = {i.slug for i in cancelled.invitees}
     coop("calendar", "publish", str(folder), "--base-url", "https://sei.example.org/cal")
     after = _snapshot(folder)

@@ -8,13 +8,14 @@ import os
 import socket
 import sys
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "clients"))
-from radicale_server import make_calendar, radicale as running_radicale  # noqa: E402
+from radicale_server import make_calendar
+from radicale_server import radicale as running_radicale
 
 USER, PASSWORD = "alice", "s3cret-pass"
 
@@ -28,7 +29,7 @@ def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pa
 
 
 @pytest.fixture
-def calendar_url(radicale, request) -> str:  # noqa: ANN001
+def calendar_url(radicale, request) -> str:
     """A new, empty calendar on the server for this test."""
     return make_calendar(radicale[0], user=USER, password=PASSWORD, name=request.node.name.replace("_", "-")[:40])
 
@@ -44,15 +45,15 @@ def with_credentials(url: str) -> str:
     return url.replace("http://", f"http://{USER}:{PASSWORD}@")
 
 
-def _session(demo_url: str, title: str):  # noqa: ANN202
+def _session(demo_url: str, title: str):
     from coopprogram.db import unit_of_work
     from coopprogram.services import sessions
 
     with unit_of_work(demo_url, write=False) as db:
-        return next(s for s in sessions.list_sessions(db, now=datetime(2022, 1, 1, tzinfo=timezone.utc)) if s.title.startswith(title))
+        return next(s for s in sessions.list_sessions(db, now=datetime(2022, 1, 1, tzinfo=UTC)) if s.title.startswith(title))
 
 
-def test_sync_creates_updates_cancels_and_never_duplicates(coop, demo_url, calendar_url, radicale) -> None:  # noqa: ANN001
+def test_sync_creates_updates_cancels_and_never_duplicates(coop, demo_url, calendar_url, radicale) -> None:
     first = coop("calendar", "sync", with_credentials(calendar_url))
     assert first.exit_code == 0, first.stderr
     assert "21 created, 0 updated" in first.stdout and PASSWORD not in first.stdout + first.stderr
@@ -69,7 +70,7 @@ def test_sync_creates_updates_cancels_and_never_duplicates(coop, demo_url, calen
     assert "0 created, 1 updated, 1 cancelled, 19 unchanged" in second.stdout
     stored = server_copy(calendar_url)
     assert len(stored) == 21
-    assert stored[strategy.uid].start == datetime(2022, 3, 10, 23, 30, tzinfo=timezone.utc)
+    assert stored[strategy.uid].start == datetime(2022, 3, 10, 23, 30, tzinfo=UTC)
     assert int(stored[strategy.uid]["SEQUENCE"]) == _session(demo_url, "Strategy session 1").sequence
     assert str(stored[walk.uid]["STATUS"]) == "CANCELLED" and str(stored[walk.uid]["SUMMARY"]).startswith("Cancelled: ")
 
@@ -80,7 +81,7 @@ def test_sync_creates_updates_cancels_and_never_duplicates(coop, demo_url, calen
     assert {path: path.stat().st_mtime_ns for path in storage.rglob("*.ics")} == before  # nothing was sent
 
 
-def test_credentials_from_the_environment_and_netrc(coop, demo_url, calendar_url, monkeypatch) -> None:  # noqa: ANN001
+def test_credentials_from_the_environment_and_netrc(coop, demo_url, calendar_url, monkeypatch) -> None:
     monkeypatch.setenv("COOP_CALDAV_USER", USER)
     monkeypatch.setenv("COOP_CALDAV_PASSWORD", PASSWORD)
     by_env = coop("calendar", "sync", calendar_url, "--coop", "casa-limpia")
@@ -96,7 +97,7 @@ def test_credentials_from_the_environment_and_netrc(coop, demo_url, calendar_url
     assert by_netrc.exit_code == 0 and "8 unchanged" in by_netrc.stdout
 
 
-def test_refusals_are_one_line_without_the_password(coop, demo_url, calendar_url) -> None:  # noqa: ANN001
+def test_refusals_are_one_line_without_the_password(coop, demo_url, calendar_url) -> None:
     wrong = coop("calendar", "sync", calendar_url.replace("http://", f"http://{USER}:wrong-pass@"))
     assert wrong.exit_code == 1 and "refused access as alice" in wrong.stderr and "wrong-pass" not in wrong.stderr
     assert wrong.stderr.count("\n") == 1

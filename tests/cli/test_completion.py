@@ -26,7 +26,7 @@ NAMING = {
 FREE = {("coop coops add", "slug"), ("coop sessions close", "decision")}
 
 
-def _commands(command, path):  # noqa: ANN001, ANN202
+def _commands(command, path):
     context = typer.Context(command)
     if hasattr(command, "list_commands"):
         for name in command.list_commands(context):
@@ -52,12 +52,12 @@ def test_every_parameter_that_names_a_record_completes_it() -> None:
 def test_the_fixed_words_are_those_of_the_models() -> None:
     from coopprogram import models
 
-    assert complete.COOP_KINDS == tuple(models.CoopKind)
-    assert complete.COOP_STAGES == tuple(models.CoopStage)
-    assert complete.AGENDA_KINDS == tuple(models.AgendaKind)
-    assert complete.MILESTONE_STATUSES == tuple(models.MilestoneStatus)
-    assert complete.MESSAGE_STATUSES == tuple(models.MessageStatus)
-    assert complete.STANCES == tuple(models.Stance)
+    assert tuple(models.CoopKind) == complete.COOP_KINDS
+    assert tuple(models.CoopStage) == complete.COOP_STAGES
+    assert tuple(models.AgendaKind) == complete.AGENDA_KINDS
+    assert tuple(models.MilestoneStatus) == complete.MILESTONE_STATUSES
+    assert tuple(models.MessageStatus) == complete.MESSAGE_STATUSES
+    assert tuple(models.Stance) == complete.STANCES
 
 
 def _context(url: str, **params: object) -> typer.Context:

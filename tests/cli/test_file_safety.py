@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -147,13 +148,13 @@ def test_pruning_spares_other_databases_and_hand_named_files(coop, demo_url, iso
 
 @pytest.mark.sqlite_only
 def test_restoring_the_oldest_kept_backup(coop, demo_url, isolate: Path, monkeypatch) -> None:
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from coopprogram import units
     from coopprogram.db import KEEP_BACKUPS
 
     ticks = iter(range(10_000))  # each backup a minute after the last, so names sort by age
-    monkeypatch.setattr(units, "utc_now", lambda: datetime(2022, 1, 15, tzinfo=timezone.utc) + timedelta(minutes=next(ticks)))
+    monkeypatch.setattr(units, "utc_now", lambda: datetime(2022, 1, 15, tzinfo=UTC) + timedelta(minutes=next(ticks)))
     made = [coop("db", "backup").stdout.split(" to ")[-1].strip() for _ in range(KEEP_BACKUPS)]
     oldest = Path(made[0])
     coop("coops", "add", "After The Backups", "--kind", "worker")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import socket
 from collections import Counter
+from datetime import UTC
 from email import message_from_bytes, policy
 
 import pytest
@@ -29,7 +30,7 @@ class Recorder:
         self.refuse_number: int | None = None
         self.seen = 0
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201 - aiosmtpd's hook
+    async def handle_DATA(self, server, session, envelope):
         self.seen += 1
         if self.seen == self.refuse_number:
             return "451 Requested action aborted: local error in processing"
@@ -228,7 +229,7 @@ def test_password_from_netrc_logs_in(coop, program, tmp_path) -> None:
 
     logins = []
 
-    def authenticate(server, session, envelope, mechanism, data):  # noqa: ANN001, ANN202
+    def authenticate(server, session, envelope, mechanism, data):
         logins.append((data.login.decode(), data.password.decode()))
         return AuthResult(success=data.password == b"from-netrc")
 
@@ -276,12 +277,12 @@ def test_compose_without_a_sender_says_how_to_set_one(coop, db_url) -> None:
 
 
 def test_follow_up_carries_the_minutes_and_only_that_co_ops_action_items(coop, program, smtp, monkeypatch) -> None:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from coopprogram.cli import output
 
     # The session is closed the evening it ran, as the consultant would.
-    monkeypatch.setattr(output, "now", lambda: datetime(2022, 1, 21, 2, 0, tzinfo=timezone.utc))
+    monkeypatch.setattr(output, "now", lambda: datetime(2022, 1, 21, 2, 0, tzinfo=UTC))
     import coopprogram.cli.sessions as sessions_cli
 
     monkeypatch.setattr(sessions_cli, "now", output.now)
@@ -331,7 +332,7 @@ def test_starttls_and_ssl_with_a_password_from_the_environment(coop, program, ce
     context.load_cert_chain(cert, key)
     recorder, logins = Recorder(), []
 
-    def authenticate(server, session, envelope, mechanism, data):  # noqa: ANN001, ANN202
+    def authenticate(server, session, envelope, mechanism, data):
         logins.append((data.login.decode(), data.password.decode(), server.transport.get_extra_info("ssl_object") is not None))
         return AuthResult(success=True)
 

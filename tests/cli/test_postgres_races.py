@@ -98,7 +98,7 @@ def test_a_deadlock_is_retried_once_then_reported_as_one(coop, demo_url, monkeyp
 
     real, calls = coops.list_coops, []
 
-    def deadlocking(db, **options):  # noqa: ANN001, ANN202
+    def deadlocking(db, **options):
         calls.append(1)
         if len(calls) <= failures:
             raise Deadlock("The database server stopped this command because of a deadlock; nothing was changed.")

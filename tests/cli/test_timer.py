@@ -5,7 +5,7 @@ by the test (`output.now`)."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 
 import pytest
 from sqlmodel import select
@@ -19,7 +19,7 @@ from coopprogram.models import AuditEntry, TimeEntry, Timer
 def clock(monkeypatch):
     """Set the time commands see: `clock(2021, 11, 9, 19, 0)` (UTC)."""
     def set_to(*parts: int) -> None:
-        moment = datetime(*parts, tzinfo=timezone.utc)
+        moment = datetime(*parts, tzinfo=UTC)
         monkeypatch.setattr(output, "now", lambda: moment)
     return set_to
 

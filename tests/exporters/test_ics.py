@@ -1,7 +1,7 @@
 """The .ics export read back by an independent parser (vobject), the same bytes twice,
 SEQUENCE and DTSTAMP after a change, no contact details, and the import round trip."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import vobject
 
@@ -9,7 +9,7 @@ from coopprogram.exporters.ics import render_ics
 from coopprogram.services import calendar, calendar_import, sessions
 from coopprogram.units import parse_local_datetime
 
-NOW = datetime(2022, 8, 31, tzinfo=timezone.utc)
+NOW = datetime(2022, 8, 31, tzinfo=UTC)
 
 
 def _export(url, **kwargs) -> bytes:
@@ -110,13 +110,13 @@ def test_import_expands_recurrences_and_reports_outside(demo_url) -> None:
     from coopprogram.db import unit_of_work
 
     ics = (
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
-        "BEGIN:VEVENT\r\nUID:tech-hours@example.org\r\nDTSTAMP:20220101T000000Z\r\nSUMMARY:TA office hours\r\n"
-        "DTSTART;TZID=America/New_York:20220801T120000\r\nDTEND;TZID=America/New_York:20220801T130000\r\n"
-        "RRULE:FREQ=WEEKLY;BYDAY=MO\r\nEXDATE;TZID=America/New_York:20220815T120000\r\nEND:VEVENT\r\n"
-        "BEGIN:VEVENT\r\nUID:later@example.org\r\nDTSTAMP:20220101T000000Z\r\nSUMMARY:After the pilot\r\n"
-        "DTSTART:20221001T160000Z\r\nDTEND:20221001T170000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
-    ).encode()
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+        b"BEGIN:VEVENT\r\nUID:tech-hours@example.org\r\nDTSTAMP:20220101T000000Z\r\nSUMMARY:TA office hours\r\n"
+        b"DTSTART;TZID=America/New_York:20220801T120000\r\nDTEND;TZID=America/New_York:20220801T130000\r\n"
+        b"RRULE:FREQ=WEEKLY;BYDAY=MO\r\nEXDATE;TZID=America/New_York:20220815T120000\r\nEND:VEVENT\r\n"
+        b"BEGIN:VEVENT\r\nUID:later@example.org\r\nDTSTAMP:20220101T000000Z\r\nSUMMARY:After the pilot\r\n"
+        b"DTSTART:20221001T160000Z\r\nDTEND:20221001T170000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
     with unit_of_work(demo_url, write=True) as db:
         report = calendar_import.import_calendar(db, data=ics, kind="technical-assistance")
     added = [e.starts[:10] for e in report.events if e.action == "added"]
@@ -132,10 +132,10 @@ def test_imported_session_belongs_to_the_phase_of_its_local_day(demo_url) -> Non
 
     # 21:00 in Boston on 2022-03-31, Phase I's last day, is already 2022-04-01 in UTC.
     ics = (
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
-        "BEGIN:VEVENT\r\nUID:late-call@example.org\r\nDTSTAMP:20220101T000000Z\r\nSUMMARY:Late call\r\n"
-        "DTSTART:20220401T010000Z\r\nDTEND:20220401T020000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
-    ).encode()
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+        b"BEGIN:VEVENT\r\nUID:late-call@example.org\r\nDTSTAMP:20220101T000000Z\r\nSUMMARY:Late call\r\n"
+        b"DTSTART:20220401T010000Z\r\nDTEND:20220401T020000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
     with unit_of_work(demo_url, write=True) as db:
         report = calendar_import.import_calendar(db, data=ics)
         assert [(e.starts, e.action) for e in report.events] == [("2022-03-31 21:00", "added")]
@@ -149,9 +149,8 @@ def test_unreadable_file_is_refused(demo_url, unchanged) -> None:
     from coopprogram.db import unit_of_work
     from coopprogram.errors import InvalidInput
 
-    with unchanged(demo_url), pytest.raises(InvalidInput, match="not a calendar"):
-        with unit_of_work(demo_url, write=True) as db:
-            calendar_import.import_calendar(db, data=b"this is not a calendar")
+    with unchanged(demo_url), pytest.raises(InvalidInput, match="not a calendar"), unit_of_work(demo_url, write=True) as db:
+        calendar_import.import_calendar(db, data=b"this is not a calendar")
 
 
 def test_coop_taken_off_a_session_sees_it_cancelled(demo_url) -> None:

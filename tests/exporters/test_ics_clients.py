@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -22,7 +22,7 @@ from coopprogram.units import utc_to_local
 
 ROOT = Path(__file__).resolve().parents[2]
 ICALJS = ROOT / "tests" / "clients" / "icaljs_instants.mjs"
-NOW = datetime(2030, 1, 1, tzinfo=timezone.utc)
+NOW = datetime(2030, 1, 1, tzinfo=UTC)
 
 
 def _unix(moment: datetime) -> int:
@@ -69,7 +69,7 @@ def read_with_icalendar(data: bytes) -> dict[str, tuple[int, int]]:
 READERS = [read_with_icaljs, read_with_vobject, read_with_icalendar]
 
 
-def _assert_clients_agree(url: str, reader) -> None:  # noqa: ANN001
+def _assert_clients_agree(url: str, reader) -> None:
     data, expected = _stored(url)
     assert expected
     read = reader(data)
@@ -78,7 +78,7 @@ def _assert_clients_agree(url: str, reader) -> None:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("reader", READERS, ids=lambda r: r.__name__.removeprefix("read_with_"))
-def test_demo_events_read_at_their_instants(demo_url: str, reader) -> None:  # noqa: ANN001
+def test_demo_events_read_at_their_instants(demo_url: str, reader) -> None:
     _assert_clients_agree(demo_url, reader)
 
 
@@ -109,11 +109,11 @@ def _sunday(year: int, month: int, nth: int) -> date:
 
 
 @pytest.mark.parametrize("reader", READERS, ids=lambda r: r.__name__.removeprefix("read_with_"))
-def test_later_years_read_at_their_instants(later_years_url: str, reader) -> None:  # noqa: ANN001
+def test_later_years_read_at_their_instants(later_years_url: str, reader) -> None:
     _assert_clients_agree(later_years_url, reader)
 
 
-def test_session_in_repeated_hour_keeps_its_length_and_prints_its_end(later_years_url: str, coop) -> None:  # noqa: ANN001
+def test_session_in_repeated_hour_keeps_its_length_and_prints_its_end(later_years_url: str, coop) -> None:
     from coopprogram.db import unit_of_work
 
     with unit_of_work(later_years_url, write=False) as db:

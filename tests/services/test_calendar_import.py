@@ -3,7 +3,7 @@ bounded rules, per-event notes of every change, links, and one clear line for ea
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlmodel import func, select
@@ -11,7 +11,7 @@ from sqlmodel import func, select
 from coopprogram.models import ProgramSession, SessionSeries
 from coopprogram.services import calendar_import, sessions
 
-NOW = datetime(2022, 8, 31, tzinfo=timezone.utc)
+NOW = datetime(2022, 8, 31, tzinfo=UTC)
 
 
 def ics(*events: str) -> bytes:
@@ -19,7 +19,7 @@ def ics(*events: str) -> bytes:
     return f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n{body}END:VCALENDAR\r\n".encode()
 
 
-def run(url: str, data: bytes, **kwargs):  # noqa: ANN201
+def run(url: str, data: bytes, **kwargs):
     from coopprogram.db import unit_of_work
 
     with unit_of_work(url, write=True) as db:
@@ -50,7 +50,7 @@ def test_lower_sequence_is_skipped_and_reported(demo_url) -> None:
     report = run(demo_url, ics(CALL.format(seq=2, start="20220511T180000")))
     assert [(e.action, "newer" in e.detail) for e in report.events] == [("skipped", True)]
     [call] = stored(demo_url, uid="call@example.org")
-    assert call.starts_at == datetime(2022, 5, 10, 22, 0, tzinfo=timezone.utc) and call.sequence == 3
+    assert call.starts_at == datetime(2022, 5, 10, 22, 0, tzinfo=UTC) and call.sequence == 3
     moved = run(demo_url, ics(CALL.format(seq=4, start="20220512T180000")))
     assert moved.events[0].action == "updated"
     assert stored(demo_url, uid="call@example.org")[0].sequence == 4
@@ -97,7 +97,7 @@ def test_moved_occurrence_updates_that_session_and_reimport_adds_no_series(demo_
     rows = stored(demo_url, title="TA office hours") + stored(demo_url, title="TA office hours (moved)")
     assert len(rows) == 4
     moved = next(r for r in rows if r.title.endswith("(moved)"))
-    assert moved.starts_at == datetime(2022, 5, 10, 19, 0, tzinfo=timezone.utc)
+    assert moved.starts_at == datetime(2022, 5, 10, 19, 0, tzinfo=UTC)
     run(demo_url, ics(SERIES, MOVED))
     assert series_count() == before + 1
     assert len({r.series_id for r in rows}) == 1
@@ -145,7 +145,7 @@ def test_every_change_is_reported_per_event(demo_url) -> None:
     assert notes["Gap call"] == ("2022-03-13 02:30 does not exist (the clocks jump forward): read as 03:30 EDT",)
     assert notes["Link call"] == ("its link is not an http(s) web address: left out",)
     assert stored(demo_url, uid="long")[0].minutes == 720
-    assert stored(demo_url, uid="mars")[0].starts_at == datetime(2022, 5, 3, 22, 0, tzinfo=timezone.utc)
+    assert stored(demo_url, uid="mars")[0].starts_at == datetime(2022, 5, 3, 22, 0, tzinfo=UTC)
     assert stored(demo_url, uid="link")[0].link == ""
     latin = ics("UID:latin\nSUMMARY:Reunión\nDTSTART:20220505T180000Z\nDURATION:PT1H").replace("Reunión".encode(), "Reunión".encode("cp1252"))
     [event] = run(demo_url, latin).events

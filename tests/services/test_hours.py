@@ -1,7 +1,7 @@
 """Hours against the cap: the boundary to the minute, edits by difference, thresholds,
 categories from the phase, dates outside every phase, locked entries."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlmodel import select
@@ -132,7 +132,7 @@ def test_a_linked_session_gives_its_category(session) -> None:
 
     with session() as db:
         [unity] = add_session(db, title="Points of unity workshop", kind="unity", start=parse_local_datetime("2022-01-20 18:00"),
-                              minutes=120, now=datetime(2022, 1, 21, tzinfo=timezone.utc), invite="none")
+                              minutes=120, now=datetime(2022, 1, 21, tzinfo=UTC), invite="none")
         entry = _log(db, 90, on=date(2022, 1, 19), session_id=unity.id).entry
         assert (entry.category, entry.session_id) == ("points-of-unity", unity.id)
         assert _log(db, 30, on=date(2022, 1, 19), session_id=unity.id, category="documentation").entry.category == "documentation"

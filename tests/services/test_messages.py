@@ -3,7 +3,7 @@ invited co-ops still in the cohort, superseded when the session changed before i
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlmodel import select
@@ -82,4 +82,4 @@ def test_no_messages_without_a_sender(session) -> None:
     from coopprogram.errors import InvalidInput
 
     with session() as db, pytest.raises(InvalidInput, match="coop program set mail-from"):
-        messages.compose_due(db, now=datetime(2022, 1, 5, tzinfo=timezone.utc))
+        messages.compose_due(db, now=datetime(2022, 1, 5, tzinfo=UTC))

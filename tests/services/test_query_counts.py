@@ -21,7 +21,7 @@ def _queries_per_view(url: str) -> dict[str, int]:
     with unit_of_work(url, write=False) as db:
         statements: list[str] = []
 
-        def record(conn, cursor, statement, *args) -> None:  # noqa: ANN001 - SQLAlchemy's event signature
+        def record(conn, cursor, statement, *args) -> None:
             statements.append(statement)
 
         engine = db.get_bind()

@@ -1,7 +1,7 @@
 """Sessions: DST edges, recurring series with cancellation of the rest, rescheduling that
 raises SEQUENCE, attendance rules and agenda timing."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -9,7 +9,7 @@ from coopprogram.errors import Conflict, InvalidInput, NotFound
 from coopprogram.services import agenda, sessions
 from coopprogram.services.coops import add_coop
 
-NOW = datetime(2022, 8, 31, 23, 0, tzinfo=timezone.utc)
+NOW = datetime(2022, 8, 31, 23, 0, tzinfo=UTC)
 
 
 def _add(db, start="2021-11-04 18:00", minutes=120, **kwargs):
@@ -31,8 +31,8 @@ def test_start_is_read_in_the_program_time_zone(cohort) -> None:
     with cohort() as db:
         [view] = _add(db, start="2021-11-04 18:00")  # EDT: UTC-4
         [winter] = _add(db, start="2021-12-09 18:00")  # EST: UTC-5
-    assert view.starts_at == datetime(2021, 11, 4, 22, 0, tzinfo=timezone.utc)
-    assert winter.starts_at == datetime(2021, 12, 9, 23, 0, tzinfo=timezone.utc)
+    assert view.starts_at == datetime(2021, 11, 4, 22, 0, tzinfo=UTC)
+    assert winter.starts_at == datetime(2021, 12, 9, 23, 0, tzinfo=UTC)
     assert (view.starts_local, view.ends_local) == (datetime(2021, 11, 4, 18, 0), datetime(2021, 11, 4, 20, 0))
 
 
@@ -102,7 +102,7 @@ def test_attendance_rules(cohort) -> None:
     with cohort() as db:
         [view] = _add(db, invite="casa-limpia,voces")
         with pytest.raises(InvalidInput, match="has not happened yet"):
-            sessions.record_attendance(db, session_id=view.id, now=datetime(2021, 11, 1, tzinfo=timezone.utc), attended=["voces"])
+            sessions.record_attendance(db, session_id=view.id, now=datetime(2021, 11, 1, tzinfo=UTC), attended=["voces"])
         with pytest.raises(InvalidInput, match="tierra-viva was not invited"):
             sessions.record_attendance(db, session_id=view.id, now=NOW, attended=["tierra-viva"])
         with pytest.raises(InvalidInput, match="named twice"):
@@ -116,8 +116,8 @@ def test_attendance_rules(cohort) -> None:
 def test_needs_closing(cohort) -> None:
     with cohort() as db:
         [view] = _add(db)
-        assert sessions.show_session(db, session_id=view.id, now=datetime(2021, 11, 4, 21, tzinfo=timezone.utc)).needs_closing is False
-        assert sessions.show_session(db, session_id=view.id, now=datetime(2021, 11, 5, 1, tzinfo=timezone.utc)).needs_closing is True
+        assert sessions.show_session(db, session_id=view.id, now=datetime(2021, 11, 4, 21, tzinfo=UTC)).needs_closing is False
+        assert sessions.show_session(db, session_id=view.id, now=datetime(2021, 11, 5, 1, tzinfo=UTC)).needs_closing is True
         sessions.mark_held(db, session_id=view.id, now=NOW)
         assert sessions.show_session(db, session_id=view.id, now=NOW).needs_closing is False
 

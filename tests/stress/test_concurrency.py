@@ -11,16 +11,14 @@ import sys
 from pathlib import Path
 
 from sqlmodel import func, select
+from typer.testing import CliRunner
 
+from coopprogram.cli import app
 from coopprogram.config import resolve_database
 from coopprogram.db import unit_of_work
 from coopprogram.models import Invoice, TimeEntry
 from coopprogram.services.checks import check_database
 from coopprogram.services.contracts import billable_minutes
-
-from typer.testing import CliRunner
-
-from coopprogram.cli import app
 
 from .conftest import scale
 

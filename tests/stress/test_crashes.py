@@ -17,7 +17,8 @@ import sys
 import time
 from pathlib import Path
 
-from sqlmodel import func, select as sql_select
+from sqlmodel import func
+from sqlmodel import select as sql_select
 
 from coopprogram.config import resolve_database
 from coopprogram.db import unit_of_work

@@ -15,7 +15,7 @@ import pytest
 from .conftest import STRESS, scale
 
 
-def _run_race():  # noqa: ANN202 - the race of tests/cli, run here at length
+def _run_race():
     spec = importlib.util.spec_from_file_location("postgres_races", Path(__file__).parents[1] / "cli" / "test_postgres_races.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

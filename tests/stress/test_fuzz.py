@@ -4,6 +4,7 @@ user text safely escaped in every export (CSV, Markdown, .ics, PDF)."""
 
 import csv
 import io
+from datetime import UTC
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -111,14 +112,14 @@ def test_markdown_escape_leaves_nothing_active(value) -> None:
 @settings(max_examples=scale(60, 1000), deadline=None)
 @given(title=st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=80).filter(str.strip))
 def test_ics_text_round_trips(title) -> None:
-    from datetime import date, datetime, timezone
+    from datetime import date, datetime
 
     from icalendar import Calendar
 
     from coopprogram.exporters.ics import render_ics
     from coopprogram.services.calendar import CalendarView, SessionEvent
 
-    start = datetime(2021, 11, 4, 22, tzinfo=timezone.utc)
+    start = datetime(2021, 11, 4, 22, tzinfo=UTC)
     event = SessionEvent("uid-1", 0, start, title.strip(), "Visioning", start, start, title, "", "", False, "", [])
     data = render_ics(CalendarView("SEI", "America/New_York", date(2021, 10, 1), date(2022, 8, 31), [event], []))
     [parsed] = Calendar.from_ical(data).walk("VEVENT")

@@ -31,7 +31,7 @@ def commands(rng: random.Random, worker: str, count: int, mode: str):
     for n in range(count):
         choice = rng.random()
         day = f"2022-02-{rng.randint(1, 28):02d}"
-        if choice < 0.5 or mode == "writes" and choice < 0.7:
+        if choice < 0.5 or (mode == "writes" and choice < 0.7):
             yield ["hours", "log", rng.choice(["0:30", "45m", "1"]), f"Work {worker}-{n}", "--date", day, "--category", "strategy"]
         elif choice < 0.75:
             code, out, _ = run(["invoices", "draft", "2022-02"])

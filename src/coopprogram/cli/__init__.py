@@ -22,7 +22,6 @@ from coopprogram.cli.context import current, report_error
 from coopprogram.config import ENV_VAR
 from coopprogram.errors import CoopError, Deadlock, plain_cause
 
-
 DEBUG_VAR = "COOP_DEBUG"
 
 

@@ -8,7 +8,20 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import coop_option, session_option, parse_count_option, group, AsOf, JsonFlag, dash, emit_json, parse_date_option, say, show_table, today
+from coopprogram.cli.output import (
+    AsOf,
+    JsonFlag,
+    coop_option,
+    dash,
+    emit_json,
+    group,
+    parse_count_option,
+    parse_date_option,
+    say,
+    session_option,
+    show_table,
+    today,
+)
 
 app = group("Action items between meetings: add, list (overdue first), done.")
 

@@ -8,7 +8,24 @@ import typer
 
 from coopprogram.cli import complete
 from coopprogram.cli.context import database
-from coopprogram.cli.output import session_argument, words_option, group, JsonFlag, OutputFile, ForceFlag, choose_format, dash, emit_json, emit_text, now, parse_count_option, say, show_table, write_bytes, LangOption
+from coopprogram.cli.output import (
+    ForceFlag,
+    JsonFlag,
+    LangOption,
+    OutputFile,
+    choose_format,
+    dash,
+    emit_json,
+    emit_text,
+    group,
+    now,
+    parse_count_option,
+    say,
+    session_argument,
+    show_table,
+    words_option,
+    write_bytes,
+)
 
 if TYPE_CHECKING:
     from coopprogram.services.agenda import AgendaView

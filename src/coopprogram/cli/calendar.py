@@ -7,10 +7,22 @@ from typing import Annotated
 
 import typer
 
-from coopprogram.cli.context import database
-from coopprogram.errors import CoopError
 from coopprogram.cli import complete
-from coopprogram.cli.output import coop_option, phase_option, session_kind_option, group, OutputFile, ForceFlag, emit_bytes, read_bytes, say, write_bytes, LangOption
+from coopprogram.cli.context import database
+from coopprogram.cli.output import (
+    ForceFlag,
+    LangOption,
+    OutputFile,
+    coop_option,
+    emit_bytes,
+    group,
+    phase_option,
+    read_bytes,
+    say,
+    session_kind_option,
+    write_bytes,
+)
+from coopprogram.errors import CoopError
 
 app = group("The .ics calendar: publish feeds the co-ops subscribe to, sync to a CalDAV calendar, export and import files.")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Callable
+from datetime import UTC
 from pathlib import Path
 
 import typer
@@ -100,16 +101,16 @@ def coop_slugs_or_all(ctx: typer.Context, incomplete: str) -> Completions:
 
 def session_ids(ctx: typer.Context, incomplete: str) -> Completions:
     """The latest sessions first, each with its day and time in the program's time zone."""
-    from datetime import datetime, timezone
+    from datetime import datetime
     from zoneinfo import ZoneInfo
 
     rows = _rows(ctx, "SELECT timezone, '' FROM program")
-    zone = ZoneInfo(rows[0][0]) if rows else timezone.utc
+    zone = ZoneInfo(rows[0][0]) if rows else UTC
     sessions = _rows(ctx, "SELECT id, starts_at || '|' || title FROM programsession ORDER BY starts_at DESC, id DESC LIMIT 200")
     completions = []
     for session_id, described in sessions:
         starts_at, title = described.split("|", 1)
-        local = datetime.fromisoformat(starts_at).replace(tzinfo=timezone.utc).astimezone(zone)
+        local = datetime.fromisoformat(starts_at).replace(tzinfo=UTC).astimezone(zone)
         if session_id.startswith(incomplete):
             completions.append((session_id, f"{local:%Y-%m-%d %H:%M} {title}"))
     return completions

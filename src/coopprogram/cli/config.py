@@ -10,7 +10,7 @@ import typer
 
 from coopprogram.cli import complete
 from coopprogram.cli.context import current
-from coopprogram.cli.output import group, JsonFlag, emit_json, say
+from coopprogram.cli.output import JsonFlag, emit_json, group, say
 
 app = group("Your own settings: the database, your name in the audit trail, the messages' outbox and mail server (a file in your config folder).")
 

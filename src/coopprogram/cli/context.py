@@ -35,9 +35,8 @@ current = CommandContext()
 @contextmanager
 def database(*, write: bool) -> Iterator[Session]:
     """The command's unit of work: committed once at the end when it writes, rolled back on error."""
-    from coopprogram.db import unit_of_work
-
     from coopprogram.audit import CHANGES_KEY, describe_changes
+    from coopprogram.db import unit_of_work
 
     _resume_collector()
     changes = None

@@ -8,7 +8,18 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import phase_argument, group, JsonFlag, PhaseOption, emit_json, parse_cap_option, parse_date_option, parse_money_option, say, today
+from coopprogram.cli.output import (
+    JsonFlag,
+    PhaseOption,
+    emit_json,
+    group,
+    parse_cap_option,
+    parse_date_option,
+    parse_money_option,
+    phase_argument,
+    say,
+    today,
+)
 from coopprogram.units import format_minutes, format_money, format_percent
 
 app = group("The consultant's contract: hour cap, rate inside the band, amendments.")

@@ -11,7 +11,23 @@ import typer
 
 from coopprogram.cli import complete
 from coopprogram.cli.context import database
-from coopprogram.cli.output import coop_argument, words_option, group, JsonFlag, OutputFile, ForceFlag, dash, emit_json, emit_text, parse_count_option, parse_date_option, read_text, say, show_table, today
+from coopprogram.cli.output import (
+    ForceFlag,
+    JsonFlag,
+    OutputFile,
+    coop_argument,
+    dash,
+    emit_json,
+    emit_text,
+    group,
+    parse_count_option,
+    parse_date_option,
+    read_text,
+    say,
+    show_table,
+    today,
+    words_option,
+)
 
 app = group("The pilot co-ops: list, show, add, edit, archive, import and export.")
 

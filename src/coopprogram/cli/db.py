@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import current
-from coopprogram.cli.output import group, OutputFile, say
+from coopprogram.cli.output import OutputFile, group, say
 
 app = group("The database itself: its location, backups and upgrades.")
 

@@ -13,8 +13,29 @@ import typer
 from coopprogram.cli import complete
 from coopprogram.cli.context import database
 from coopprogram.cli.output import (
-    coop_argument, coop_list_option, milestone_option, session_option, AsOf, ForceFlag, JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, group, parse_count_option, parse_date_option, read_text, say, show,
-    show_table, today, write_bytes, LangOption, warn,
+    AsOf,
+    ForceFlag,
+    JsonFlag,
+    LangOption,
+    OutputFile,
+    choose_format,
+    coop_argument,
+    coop_list_option,
+    dash,
+    emit_json,
+    emit_text,
+    group,
+    milestone_option,
+    parse_count_option,
+    parse_date_option,
+    read_text,
+    say,
+    session_option,
+    show,
+    show_table,
+    today,
+    warn,
+    write_bytes,
 )
 
 if TYPE_CHECKING:

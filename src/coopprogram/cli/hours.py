@@ -11,8 +11,27 @@ import typer
 from coopprogram.cli import output
 from coopprogram.cli.context import database
 from coopprogram.cli.output import (
-    category_option, coop_option, group, milestone_option, parse_count_option, parse_clock_option, parse_moment_option, session_option,
-    CsvFlag, JsonFlag, dash, emit_json, emit_text, parse_date_option, parse_hours_option, parse_month_option, say, show, show_table, table, warn,
+    CsvFlag,
+    JsonFlag,
+    category_option,
+    coop_option,
+    dash,
+    emit_json,
+    emit_text,
+    group,
+    milestone_option,
+    parse_clock_option,
+    parse_count_option,
+    parse_date_option,
+    parse_hours_option,
+    parse_moment_option,
+    parse_month_option,
+    say,
+    session_option,
+    show,
+    show_table,
+    table,
+    warn,
 )
 from coopprogram.units import HOURS_FORMS, format_minutes, month_bounds
 
@@ -83,7 +102,7 @@ def _confirm_long_day(day: date, minutes: int) -> bool:
     return True
 
 
-def _said_logged(result) -> None:  # noqa: ANN001
+def _said_logged(result) -> None:
     entry = result.entry
     kind = "billable" if entry.billable else "non-billable"
     span = f" {entry.span}" if entry.span else ""
@@ -287,7 +306,7 @@ def hours_categories(json: JsonFlag = False) -> None:
 # --- the timer -------------------------------------------------------------------------------
 
 
-def _timer_line(view) -> str:  # noqa: ANN001
+def _timer_line(view) -> str:
     links = ", ".join(part for part in (
         view.category, f"session {view.session_id}" if view.session_id else "", f"co-op {view.coop}" if view.coop else "",
         f"milestone {view.milestone_id}" if view.milestone_id else "", "" if view.billable else "non-billable",

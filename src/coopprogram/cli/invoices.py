@@ -12,8 +12,28 @@ import typer
 from coopprogram.cli import complete
 from coopprogram.cli.context import database
 from coopprogram.cli.output import (
-    AsOf, CsvFlag, ForceFlag, JsonFlag, LangOption, OutputFile, choose_format, dash, emit_json, emit_text, group, parse_count_option, parse_date_option,
-    parse_money_option, parse_month_option, say, show, show_table, table, today, warn, write_bytes,
+    AsOf,
+    CsvFlag,
+    ForceFlag,
+    JsonFlag,
+    LangOption,
+    OutputFile,
+    choose_format,
+    dash,
+    emit_json,
+    emit_text,
+    group,
+    parse_count_option,
+    parse_date_option,
+    parse_money_option,
+    parse_month_option,
+    say,
+    show,
+    show_table,
+    table,
+    today,
+    warn,
+    write_bytes,
 )
 from coopprogram.units import format_minutes, format_money
 

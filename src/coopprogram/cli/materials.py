@@ -9,7 +9,24 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from coopprogram.cli.context import current, database
-from coopprogram.cli.output import phase_option, session_argument, session_option, ForceFlag, JsonFlag, OutputFile, dash, emit_json, group, now, read_bytes, say, show_table, today, write_private_file, LangOption
+from coopprogram.cli.output import (
+    ForceFlag,
+    JsonFlag,
+    LangOption,
+    OutputFile,
+    dash,
+    emit_json,
+    group,
+    now,
+    phase_option,
+    read_bytes,
+    say,
+    session_argument,
+    session_option,
+    show_table,
+    today,
+    write_private_file,
+)
 from coopprogram.errors import CoopError
 
 if TYPE_CHECKING:

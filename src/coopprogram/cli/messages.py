@@ -10,9 +10,23 @@ from typing import Annotated
 
 import typer
 
-from coopprogram.cli.context import current, database
 from coopprogram.cli import complete
-from coopprogram.cli.output import session_option, words_option, AsOf, JsonFlag, dash, emit_json, group, now, say, show_table, warn, write_private_file, LangOption
+from coopprogram.cli.context import current, database
+from coopprogram.cli.output import (
+    AsOf,
+    JsonFlag,
+    LangOption,
+    dash,
+    emit_json,
+    group,
+    now,
+    say,
+    session_option,
+    show_table,
+    warn,
+    words_option,
+    write_private_file,
+)
 
 app = group("Messages to the co-ops: invitations, updates, reminders, follow-ups; compose, list, show, send.")
 

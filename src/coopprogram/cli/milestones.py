@@ -7,9 +7,22 @@ from typing import Annotated
 
 import typer
 
-from coopprogram.cli.context import database
 from coopprogram.cli import complete
-from coopprogram.cli.output import milestone_argument, phase_option, words_option, group, AsOf, JsonFlag, dash, emit_json, parse_date_option, say, show_table, today
+from coopprogram.cli.context import database
+from coopprogram.cli.output import (
+    AsOf,
+    JsonFlag,
+    dash,
+    emit_json,
+    group,
+    milestone_argument,
+    parse_date_option,
+    phase_option,
+    say,
+    show_table,
+    today,
+    words_option,
+)
 
 app = group("Milestones per phase: due dates, status (planned, in-progress, done, blocked), overdue ones flagged.")
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import errno
 import os
 import sys
-from datetime import date, datetime, timezone
-from pathlib import Path
 from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
@@ -20,8 +20,8 @@ import typer
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
-from coopprogram.cli import complete
 from coopprogram import units
+from coopprogram.cli import complete
 from coopprogram.errors import CoopError
 
 _console: Console | None = None
@@ -323,7 +323,7 @@ def today() -> date:
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def choose_format(requested: str, output: Path | None, allowed: tuple[str, ...], *, default: str = "md") -> str:

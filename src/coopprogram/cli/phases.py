@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import phase_argument, group, JsonFlag, dash, emit_json, parse_date_option, say, show_table
+from coopprogram.cli.output import JsonFlag, dash, emit_json, group, parse_date_option, phase_argument, say, show_table
 from coopprogram.units import format_minutes, format_money
 
 app = group("The program's phases: dates, focus and the consultant's contract for each.")

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import group, JsonFlag, emit_json, say
+from coopprogram.cli.output import JsonFlag, emit_json, group, say
 
 app = group("The program's own facts: name, organization, cohort, time zone.")
 

@@ -7,7 +7,20 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from coopprogram.cli.context import database
-from coopprogram.cli.output import phase_argument, AsOf, OutputFile, ForceFlag, bar, choose_format, dash, emit_text, say, show_table, today, write_bytes
+from coopprogram.cli.output import (
+    AsOf,
+    ForceFlag,
+    OutputFile,
+    bar,
+    choose_format,
+    dash,
+    emit_text,
+    phase_argument,
+    say,
+    show_table,
+    today,
+    write_bytes,
+)
 from coopprogram.units import format_minutes, format_money, format_pace, format_percent
 
 if TYPE_CHECKING:
@@ -45,8 +58,8 @@ def report_command(
 
 
 def print_report(view: ReportView) -> None:
-    from coopprogram.services.report import UPCOMING_DAYS, format_share
     from coopprogram.services.decisions import state_summary
+    from coopprogram.services.report import UPCOMING_DAYS, format_share
 
     phase, money = view.phase, view.money
     say(f"{view.program} — {phase.name} status report, as of {view.as_of}")

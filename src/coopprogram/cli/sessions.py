@@ -11,8 +11,33 @@ import typer
 
 from coopprogram.cli import complete
 from coopprogram.cli.context import database
+from coopprogram.cli.output import (
+    AsOf,
+    ForceFlag,
+    JsonFlag,
+    LangOption,
+    OutputFile,
+    choose_format,
+    coop_argument,
+    coop_option,
+    dash,
+    emit_json,
+    emit_text,
+    group,
+    now,
+    parse_count_option,
+    parse_date_option,
+    parse_start_option,
+    phase_option,
+    read_text,
+    say,
+    session_argument,
+    session_kind_option,
+    show_table,
+    text_from,
+    write_bytes,
+)
 from coopprogram.units import plural
-from coopprogram.cli.output import coop_argument, coop_option, phase_option, session_argument, session_kind_option, group, AsOf, ForceFlag, JsonFlag, OutputFile, choose_format, dash, emit_json, emit_text, now, parse_count_option, parse_date_option, parse_start_option, read_text, say, show_table, text_from, write_bytes, LangOption
 
 if TYPE_CHECKING:
     from coopprogram.services.sessions import SessionView

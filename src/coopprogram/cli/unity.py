@@ -11,8 +11,27 @@ import typer
 from coopprogram.cli import complete
 from coopprogram.cli.context import database
 from coopprogram.cli.output import (
-    coop_argument, coop_option, group, milestone_option, version_argument, version_option,
-    AsOf, JsonFlag, OutputFile, ForceFlag, choose_format, dash, emit_json, emit_text, parse_count_option, parse_date_option, say, show_table, text_from, today, LangOption,
+    AsOf,
+    ForceFlag,
+    JsonFlag,
+    LangOption,
+    OutputFile,
+    choose_format,
+    coop_argument,
+    coop_option,
+    dash,
+    emit_json,
+    emit_text,
+    group,
+    milestone_option,
+    parse_count_option,
+    parse_date_option,
+    say,
+    show_table,
+    text_from,
+    today,
+    version_argument,
+    version_option,
 )
 
 if TYPE_CHECKING:

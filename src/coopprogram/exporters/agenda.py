@@ -7,7 +7,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from coopprogram.i18n import ENGLISH, Language
-
 from coopprogram.services.agenda import AgendaItemView, AgendaView
 from coopprogram.services.sessions import SessionView
 

@@ -8,7 +8,7 @@ re-import) reads the session's stored length.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -37,7 +37,7 @@ def _end(instant: datetime, zone: ZoneInfo) -> datetime:
     """The end on the local clock, unless that clock time happens twice (then in UTC, which is never ambiguous)."""
     local = instant.astimezone(zone)
     if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
-        return instant.astimezone(timezone.utc)
+        return instant.astimezone(UTC)
     return local
 
 

@@ -4,7 +4,7 @@ the service's own words, so an English invoice reads exactly as before."""
 
 from __future__ import annotations
 
-from coopprogram.i18n import ENGLISH, Language, N_
+from coopprogram.i18n import ENGLISH, N_, Language
 from coopprogram.services.invoices import InvoiceDocument
 from coopprogram.units import format_minutes
 

@@ -6,17 +6,16 @@ a heading or a broken table.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
-import re
-
 from coopprogram.exporters.agenda import AgendaDocument
-from coopprogram.i18n import ENGLISH, Language
 from coopprogram.exporters.unity import UnityDocument
+from coopprogram.i18n import ENGLISH, Language
+from coopprogram.services.decisions import DiffView, state_summary
 from coopprogram.services.invoices import InvoiceDocument
 from coopprogram.services.report import UPCOMING_DAYS, ReportView, format_share
 from coopprogram.services.sessions import NOT_REACHED_DAYS
-from coopprogram.services.decisions import DiffView, state_summary
 from coopprogram.services.textdiff import WordChange
 from coopprogram.units import format_minutes, format_money, format_pace, format_percent
 

@@ -10,14 +10,13 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from coopprogram.exporters.minutes import action_line, minutes_markdown, when
-from coopprogram.i18n import ENGLISH, Language, N_
+from coopprogram.i18n import ENGLISH, N_, Language
 from coopprogram.services.messages import OutgoingMessage
 
 if TYPE_CHECKING:
     from icalendar import Calendar
 
     from coopprogram.services.calendar import CalendarView
-    from coopprogram.services.sessions import SessionView
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from coopprogram.services.minutes import MinutesView
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
     from coopprogram.services.actions import ActionView
     from coopprogram.services.sessions import SessionView
 

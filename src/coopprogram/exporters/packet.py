@@ -4,9 +4,8 @@ materials' own files."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import re
+from typing import TYPE_CHECKING
 
 from coopprogram.exporters.markdown import escape, unity_markdown
 from coopprogram.exporters.unity import UnityDocument

@@ -7,9 +7,9 @@ from typing import Any
 
 from coopprogram.exporters.markdown import attending
 from coopprogram.exporters.pdf import render_pdf
+from coopprogram.services.decisions import TallyView, state_summary
 from coopprogram.services.report import UPCOMING_DAYS, ReportView, format_share
 from coopprogram.services.sessions import NOT_REACHED_DAYS
-from coopprogram.services.decisions import TallyView, state_summary
 from coopprogram.units import format_minutes, format_money, format_pace, format_percent
 
 MARKS = {"attended": "●", "absent": "○", "excused": "E", "invited": "?", "": ""}

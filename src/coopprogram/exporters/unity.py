@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from coopprogram.i18n import ENGLISH, Language, N_
+from coopprogram.i18n import ENGLISH, N_, Language
 from coopprogram.services.decisions import ResponseView, VersionView
 
 # The words of a version's status, for the catalogs (the status itself stays an English code).
@@ -84,7 +84,7 @@ def unity_labels(doc: UnityDocument, lang: Language = ENGLISH) -> dict[str, str]
     }
 
 
-def unity_document(program: str, organization: str, draft: VersionView, sign_on: list[ResponseView], lang: Language, found) -> UnityDocument:  # noqa: ANN001 - a TranslationView or None
+def unity_document(program: str, organization: str, draft: VersionView, sign_on: list[ResponseView], lang: Language, found) -> UnityDocument:
     """The document in `lang`: the translation's words when it is current, else the version's own
     words under a note saying why (no translation, or one made from an earlier text)."""
     if lang.english:

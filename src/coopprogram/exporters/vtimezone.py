@@ -8,11 +8,10 @@ misread RDATE lists and a DTSTART that is not itself a clock change, so neither 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import calendar as monthcal
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
@@ -78,7 +77,7 @@ def _instant_offsets(zone: ZoneInfo, start: datetime, end: datetime) -> list[tup
             while high - low > 1:
                 middle = (low + high) // 2
                 low, high = (middle, high) if offset_at(middle) == offset else (low, middle)
-            found.append((datetime.fromtimestamp(high, timezone.utc), offset, new))
+            found.append((datetime.fromtimestamp(high, UTC), offset, new))
             offset = new
         moment = following
     return found
@@ -86,8 +85,8 @@ def _instant_offsets(zone: ZoneInfo, start: datetime, end: datetime) -> list[tup
 
 def clock_changes(zone_name: str, first_year: int, last_year: int) -> list[Change]:
     zone = ZoneInfo(zone_name)
-    start = datetime(first_year, 1, 1, tzinfo=timezone.utc)
-    end = datetime(last_year + 1, 1, 1, tzinfo=timezone.utc)
+    start = datetime(first_year, 1, 1, tzinfo=UTC)
+    end = datetime(last_year + 1, 1, 1, tzinfo=UTC)
     changes = []
     for instant, before, after in _instant_offsets(zone, start, end):
         local = instant.astimezone(zone)
@@ -118,7 +117,7 @@ def observances(changes: list[Change]) -> list[Observance]:
 def vtimezone(zone_name: str, first_year: int, last_year: int) -> Timezone:
     """The VTIMEZONE component for events from `first_year` to `last_year` (a year before is covered too,
     so every event has an observance that began before it)."""
-    from icalendar import Timezone, TimezoneDaylight, TimezoneStandard, vRecur, vUTCOffset, vText, vDDDTypes
+    from icalendar import Timezone, TimezoneDaylight, TimezoneStandard, vDDDTypes, vRecur, vText, vUTCOffset
 
     block = Timezone()
     block["TZID"] = vText(zone_name)
@@ -142,7 +141,7 @@ def vtimezone(zone_name: str, first_year: int, last_year: int) -> Timezone:
         if observance.ordinal is not None:
             rule = {"FREQ": "YEARLY", "BYMONTH": change.onset.month, "BYDAY": f"{observance.ordinal}{_WEEKDAYS[change.onset.weekday()]}"}
             if observance.last is not None:
-                rule["UNTIL"] = (observance.last.onset - observance.last.offset_from).replace(tzinfo=timezone.utc)
+                rule["UNTIL"] = (observance.last.onset - observance.last.offset_from).replace(tzinfo=UTC)
             part["RRULE"] = vRecur(rule)
         block.add_component(part)
     return block

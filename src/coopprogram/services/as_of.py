@@ -7,7 +7,7 @@ where a query must filter, an SQL form that says the same.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import and_, or_
@@ -34,7 +34,7 @@ def end_of_day(day: date, zone: str) -> datetime:
     """The last instant (UTC) of a local day: what `--as-of DAY` means for things with a time of day."""
     from zoneinfo import ZoneInfo
 
-    return datetime.combine(day, time.max).replace(tzinfo=ZoneInfo(zone)).astimezone(timezone.utc)
+    return datetime.combine(day, time.max).replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
 
 
 def local_day(instant: datetime, zone: str) -> date:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlmodel import Session, select
@@ -42,7 +42,7 @@ class AuditView:
 def list_audit(db: Session, *, since: date | None = None, entity: str | None = None, entity_id: int | None = None, limit: int = 500) -> list[AuditView]:
     query = select(AuditEntry).order_by(AuditEntry.id.desc())
     if since is not None:
-        query = query.where(AuditEntry.at >= datetime.combine(since, time.min, tzinfo=timezone.utc))
+        query = query.where(AuditEntry.at >= datetime.combine(since, time.min, tzinfo=UTC))
     if entity is not None:
         tables = ENTITIES.get(entity.strip().lower())
         if tables is None:

@@ -15,11 +15,19 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, select
 
-from coopprogram.models import Invitation, Milestone, Phase, ProgramSession, SessionKind, SessionStatus, WithdrawnInvitation
+from coopprogram.models import (
+    Invitation,
+    Milestone,
+    Phase,
+    ProgramSession,
+    SessionKind,
+    SessionStatus,
+    WithdrawnInvitation,
+)
 from coopprogram.services.agenda import AgendaItemView, agendas_for
+from coopprogram.services.coops import get_coop
 from coopprogram.services.phases import get_phase, list_phases
 from coopprogram.services.program import get_program
-from coopprogram.services.coops import get_coop
 
 
 @dataclass(frozen=True)

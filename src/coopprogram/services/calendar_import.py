@@ -12,7 +12,7 @@ from __future__ import annotations
 import unicodedata
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 
 from sqlmodel import Session, select
 
@@ -83,8 +83,8 @@ def import_calendar(db: Session, *, data: bytes, kind: str = "working-group", fo
 
     zone = ZoneInfo(program.timezone)
     window = (
-        datetime.combine(min(p.starts_on for p in phases), time.min, zone).astimezone(timezone.utc),
-        datetime.combine(max(p.ends_on for p in phases) + timedelta(days=1), time.min, zone).astimezone(timezone.utc),
+        datetime.combine(min(p.starts_on for p in phases), time.min, zone).astimezone(UTC),
+        datetime.combine(max(p.ends_on for p in phases) + timedelta(days=1), time.min, zone).astimezone(UTC),
     )
     context = _Context(db, program.timezone, get_kind(db, kind).id, window, force, file_notes)
     by_uid: dict[str, list] = {}  # in the file's order
@@ -108,7 +108,7 @@ def import_calendar(db: Session, *, data: bytes, kind: str = "working-group", fo
     return CalendarImport(results)
 
 
-def _check_readable(event) -> None:  # noqa: ANN001
+def _check_readable(event) -> None:
     """icalendar keeps a value it cannot parse as a broken property; say which, before reading any."""
     from icalendar.prop import vBroken
 
@@ -123,15 +123,15 @@ def _printable(text: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cc")
 
 
-def _uid_of(event) -> str:  # noqa: ANN001
+def _uid_of(event) -> str:
     return str(event.get("UID", "")).strip()
 
 
-def _title_of(event) -> str:  # noqa: ANN001
+def _title_of(event) -> str:
     return _printable(str(event.get("SUMMARY", ""))).strip()[:200] or "Untitled session"
 
 
-def _import_single(context: _Context, uid: str, event) -> ImportedEvent:  # noqa: ANN001
+def _import_single(context: _Context, uid: str, event) -> ImportedEvent:
     if "RECURRENCE-ID" in event:  # one occurrence of a series whose rule is not in this file
         return _apply(context, event, uid=_occurrence_uid(uid, event), series_id=None)
     if not uid:
@@ -140,7 +140,7 @@ def _import_single(context: _Context, uid: str, event) -> ImportedEvent:  # noqa
     return _apply(context, event, uid=uid, series_id=None)
 
 
-def _import_series(context: _Context, calendar, uid: str, components: list) -> list[ImportedEvent]:  # noqa: ANN001
+def _import_series(context: _Context, calendar, uid: str, components: list) -> list[ImportedEvent]:
     import recurring_ical_events
     from icalendar import Calendar
 
@@ -183,22 +183,22 @@ def _import_series(context: _Context, calendar, uid: str, components: list) -> l
     return [_apply(context, occurrence, uid=occurrence_uid, series_id=series_id) for occurrence, occurrence_uid in zip(occurrences, uids, strict=True)]
 
 
-def _listed(event, name: str) -> list:  # noqa: ANN001
+def _listed(event, name: str) -> list:
     """A property that may appear several times, always as a list."""
     found = event.get(name)
     return [] if found is None else found if isinstance(found, list) else [found]
 
 
-def _occurrence_uid(uid: str, occurrence) -> str:  # noqa: ANN001
+def _occurrence_uid(uid: str, occurrence) -> str:
     """One occurrence's own UID, from the series UID and its original start (RECURRENCE-ID), so a
     moved occurrence updates the session it was, and re-imports match."""
     original = occurrence.decoded("RECURRENCE-ID", None) or occurrence.decoded("DTSTART")
     if isinstance(original, datetime) and original.tzinfo is not None:
-        original = original.astimezone(timezone.utc)
+        original = original.astimezone(UTC)
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{uid}#{original.isoformat()}"))
 
 
-def _instant(event, name: str, zone: str, notes: list[str]) -> datetime:  # noqa: ANN001
+def _instant(event, name: str, zone: str, notes: list[str]) -> datetime:
     """A DATE-TIME property as a UTC instant; a floating time or an unknown TZID is read on the program's clock."""
     from zoneinfo import ZoneInfo
 
@@ -213,13 +213,13 @@ def _instant(event, name: str, zone: str, notes: list[str]) -> datetime:  # noqa
             notes.append(f"time zone '{tzid}' is not known: read as {zone} time")
         value = value.replace(tzinfo=ZoneInfo(zone))
     wall = value.replace(tzinfo=None)
-    if value.astimezone(timezone.utc).astimezone(value.tzinfo).replace(tzinfo=None) != wall:
-        read = value.astimezone(timezone.utc).astimezone(value.tzinfo)
+    if value.astimezone(UTC).astimezone(value.tzinfo).replace(tzinfo=None) != wall:
+        read = value.astimezone(UTC).astimezone(value.tzinfo)
         notes.append(f"{wall:%Y-%m-%d %H:%M} does not exist (the clocks jump forward): read as {read:%H:%M %Z}")
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
-def _apply(context: _Context, event, *, uid: str, series_id: int | None) -> ImportedEvent:  # noqa: ANN001
+def _apply(context: _Context, event, *, uid: str, series_id: int | None) -> ImportedEvent:
     notes = list(context.file_notes)
     title = _title_of(event)
     if title != str(event.get("SUMMARY", "")).strip()[:200] and "SUMMARY" in event:

@@ -108,7 +108,7 @@ def sync_calendar(url: str, *, events: list[Outgoing]) -> SyncReport:
         raise CoopError(f"The CalDAV server at {where.shown} refused access {who}; check the user name and password.") from None
     except dav_error.NotFoundError:
         raise CoopError(f"There is no calendar at {where.shown}; copy the calendar's CalDAV address from your server.") from None
-    except Exception as error:  # noqa: BLE001 - the client wraps its HTTP library's errors in several ways
+    except Exception as error:
         if _unreachable(error):
             raise CoopError(f"Could not reach the CalDAV server at {where.shown}, or it did not answer in time; "
                             "check the address and your connection, and run the sync again.") from None

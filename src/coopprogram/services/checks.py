@@ -17,7 +17,17 @@ from sqlalchemy import text
 from sqlmodel import Session, func, select
 
 from coopprogram.models import (
-    Contract, DecisionResponse, DecisionVersion, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Payment, Phase, ProgramSession, TimeEntry,
+    Contract,
+    DecisionResponse,
+    DecisionVersion,
+    Invoice,
+    InvoiceKind,
+    InvoiceLine,
+    InvoiceStatus,
+    Payment,
+    Phase,
+    ProgramSession,
+    TimeEntry,
 )
 from coopprogram.units import format_minutes, format_money
 

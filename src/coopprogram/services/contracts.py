@@ -9,7 +9,16 @@ from datetime import date
 from sqlmodel import Session, func, select
 
 from coopprogram.errors import Conflict, InvalidInput, NotFound
-from coopprogram.models import Contract, ContractAmendment, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Phase, TimeEntry
+from coopprogram.models import (
+    Contract,
+    ContractAmendment,
+    Invoice,
+    InvoiceKind,
+    InvoiceLine,
+    InvoiceStatus,
+    Phase,
+    TimeEntry,
+)
 from coopprogram.services.phases import get_phase, phase_on
 from coopprogram.services.text import clean_text
 from coopprogram.units import format_minutes, format_money, format_percent, utc_now

@@ -185,7 +185,7 @@ def validate_changes(changes: dict[str, Any]) -> dict[str, Any]:
     return checked
 
 
-def _validate_field(name: str, value: Any) -> Any:  # noqa: PLR0911 - one branch per field
+def _validate_field(name: str, value: Any) -> Any:
     if name == "slug":
         return check_slug(clean_text(value, what="slug").lower())
     if name == "name":
@@ -375,7 +375,7 @@ def import_coops(db: Session, *, text: str, dry_run: bool = False) -> ImportRepo
     reader = csv.DictReader(io.StringIO(text))
     header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
     unknown = [name for name in header if name not in CSV_FIELDS]
-    if not header or "name" not in header and "slug" not in header:
+    if not header or ("name" not in header and "slug" not in header):
         raise InvalidInput("The file has no 'name' or 'slug' column. Its first line must name the columns, e.g. slug,name,kind,stage." + _semicolon_hint(text))
     if unknown:
         raise InvalidInput(f"Unknown column(s) {', '.join(unknown)}. Columns can be: {', '.join(CSV_FIELDS)}." + _semicolon_hint(text))

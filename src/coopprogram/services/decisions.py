@@ -18,8 +18,17 @@ from sqlmodel import Session, func, select
 
 from coopprogram.errors import Conflict, InvalidInput, NotFound
 from coopprogram.models import (
-    CommentStatus, Coop, Decision, DecisionComment, DecisionResponse, DecisionVersion, DecisionVoter, DraftStatus, Electorate,
-    ProgramSession, Stance,
+    CommentStatus,
+    Coop,
+    Decision,
+    DecisionComment,
+    DecisionResponse,
+    DecisionVersion,
+    DecisionVoter,
+    DraftStatus,
+    Electorate,
+    ProgramSession,
+    Stance,
 )
 from coopprogram.services.coops import active_coops_on, get_coop
 from coopprogram.services.milestones import finish_milestone

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from sqlmodel import Session, select
@@ -116,7 +116,7 @@ def _load_unity(db: Session, folder: Path) -> int:
 
 def _load_sessions(db: Session, folder: Path, *, as_of: date) -> int:
     """Sessions and series, their agendas, attendance and notes, and the action items."""
-    evening = datetime.combine(as_of, time(23, 59), tzinfo=timezone.utc)
+    evening = datetime.combine(as_of, time(23, 59), tzinfo=UTC)
     by_key: dict[str, list] = {}
     for row in _rows(folder / SESSIONS_FILE):
         by_key[row["key"]] = sessions.add_session(
@@ -183,7 +183,7 @@ def demo_messages(db: Session, *, as_of: date) -> list:
     days |= {utc_to_local(s.closed_at, program.timezone).date() + timedelta(days=1) for s in rows if s.closed_at}
     composed = []
     for day in sorted(d for d in days if d <= as_of):
-        evening = datetime.combine(day, time(23, 59), tzinfo=timezone.utc)
+        evening = datetime.combine(day, time(23, 59), tzinfo=UTC)
         written = compose_due(db, now=evening)
         if day < as_of:
             for message in written:

@@ -7,16 +7,25 @@ is rebuilt with it.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from typing import TYPE_CHECKING, TypeVar
-
 from dataclasses import dataclass
 from datetime import date, time, timedelta
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlmodel import Session, func, select
 
 from coopprogram.errors import Conflict, InvalidInput, NeedsConfirmation, NotFound
-from coopprogram.models import Category, Contract, Coop, Invoice, InvoiceStatus, Milestone, Phase, ProgramSession, SessionKind, TimeEntry
+from coopprogram.models import (
+    Category,
+    Contract,
+    Coop,
+    Invoice,
+    InvoiceStatus,
+    Milestone,
+    Phase,
+    ProgramSession,
+    SessionKind,
+    TimeEntry,
+)
 from coopprogram.services.categories import categories_for_phase, category_for_entry
 from coopprogram.services.contracts import check_cap, contract_on, lock_contract
 from coopprogram.services.coops import get_coop

@@ -7,12 +7,11 @@ REF is an issued invoice's number (SEI-2021-001) or a draft's id.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import json
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import defer
 from sqlmodel import Session, func, select

@@ -9,7 +9,15 @@ from datetime import date
 from sqlmodel import Session, select
 
 from coopprogram.models import (
-    Attendance, Decision, DecisionResponse, DecisionVersion, DecisionVoter, DraftStatus, Electorate, Invitation, ProgramSession,
+    Attendance,
+    Decision,
+    DecisionResponse,
+    DecisionVersion,
+    DecisionVoter,
+    DraftStatus,
+    Electorate,
+    Invitation,
+    ProgramSession,
 )
 from coopprogram.services.coops import get_coop
 from coopprogram.services.program import get_program

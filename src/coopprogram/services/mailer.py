@@ -7,12 +7,11 @@ network error is simply run again: it sends only what did not go.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import contextlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coopprogram.config import split_smtp_url
 from coopprogram.db import unit_of_work

@@ -4,14 +4,24 @@ that keep the calendar consistent (phases in order, never overlapping)."""
 from __future__ import annotations
 
 import re
-from itertools import pairwise
 from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 
 from sqlmodel import Session, func, select
 
 from coopprogram.errors import InvalidInput, NotFound
-from coopprogram.models import Contract, Invoice, InvoiceKind, InvoiceStatus, Milestone, Phase, Program, ProgramSession, TimeEntry
+from coopprogram.models import (
+    Contract,
+    Invoice,
+    InvoiceKind,
+    InvoiceStatus,
+    Milestone,
+    Phase,
+    Program,
+    ProgramSession,
+    TimeEntry,
+)
 from coopprogram.services.text import clean_text
 from coopprogram.units import check_supported, plural, utc_now, utc_to_local
 

@@ -5,8 +5,6 @@ none before the year 9999 (February 30th), is refused in a moment instead of hol
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import re
 import signal
 import threading
@@ -14,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from itertools import islice
+from typing import TYPE_CHECKING
 
 from coopprogram.errors import InvalidInput
 

@@ -5,10 +5,9 @@ hours and money, action items), ready for any exporter. Contact details never en
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
@@ -17,12 +16,12 @@ from coopprogram.services.actions import ActionView, list_actions
 from coopprogram.services.budget import BudgetView, budget
 from coopprogram.services.contracts import describe_amendment
 from coopprogram.services.coops import active_coops_on
+from coopprogram.services.decisions import POINTS_OF_UNITY, DecisionState, decision_states
 from coopprogram.services.hours import daily_totals
 from coopprogram.services.invoices import InvoiceSummary, list_invoices
 from coopprogram.services.milestones import MilestoneView, list_milestones
-from coopprogram.services.phases import PhaseView, get_phase, phase_on, list_phases
+from coopprogram.services.phases import PhaseView, get_phase, list_phases, phase_on
 from coopprogram.services.program import program_view
-from coopprogram.services.decisions import POINTS_OF_UNITY, DecisionState, decision_states
 from coopprogram.services.sessions import SessionView, end_of, is_not_reached, list_sessions
 from coopprogram.units import plural
 

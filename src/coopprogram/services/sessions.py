@@ -18,7 +18,17 @@ from sqlmodel import Session, select
 
 from coopprogram.db import in_chunks
 from coopprogram.errors import Conflict, InvalidInput, NotFound
-from coopprogram.models import Attendance, Coop, Invitation, Phase, ProgramSession, SessionKind, SessionSeries, SessionStatus, WithdrawnInvitation
+from coopprogram.models import (
+    Attendance,
+    Coop,
+    Invitation,
+    Phase,
+    ProgramSession,
+    SessionKind,
+    SessionSeries,
+    SessionStatus,
+    WithdrawnInvitation,
+)
 from coopprogram.services.as_of import end_of_day, local_day, not_yet, session_status
 from coopprogram.services.coops import active_coops_on, get_coop
 from coopprogram.services.phases import get_phase, phase_on

@@ -8,16 +8,23 @@ queries and small limits, so its cost does not grow with the number of sessions 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session, case, func, select
 
 from coopprogram.models import (
-    Attendance, Coop, CoopStage, Invitation, InvoiceKind, InvoiceStatus, MilestoneStatus, Phase, ProgramSession,
+    Attendance,
+    Coop,
+    CoopStage,
+    Invitation,
+    InvoiceKind,
+    InvoiceStatus,
+    MilestoneStatus,
+    Phase,
+    ProgramSession,
     TimeEntry,
 )
 from coopprogram.services.as_of import end_of_day, local_day, session_held_clause, session_planned_clause

@@ -4,15 +4,14 @@ transaction on the target and counted on both sides before it is committed."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import SQLModel
 
-import coopprogram.models  # noqa: F401 - the tables, on SQLModel.metadata
+import coopprogram.models
 from coopprogram import db as database
 from coopprogram.config import display_location
 from coopprogram.errors import Conflict, DatabaseProblem
@@ -44,31 +43,30 @@ def copy_database(source_url: str, target_url: str, *, replace: bool = False) ->
     source_engine, target_engine = database.make_engine(source_url), database.make_engine(target_url)
     counts: list[tuple[str, int]] = []
     try:
-        with source_engine.connect() as source, target_engine.connect() as target:
-            with target.begin():
-                if target.execute(select(func.count()).select_from(coopprogram.models.Program.__table__)).scalar():
-                    if not replace:
-                        raise Conflict(
-                            f"{display_location(target_url)} already holds a program; nothing was copied. "
-                            "Add --replace to overwrite it (take a backup of it first)."
-                        )
-                    for table in reversed(_tables()):
-                        target.execute(table.delete())
-                for table in _tables():
-                    key = list(table.primary_key.columns)
-                    rows = source.execute(select(table).order_by(*key)).mappings()
-                    copied = 0
-                    while batch := rows.fetchmany(BATCH):
-                        target.execute(insert(table), [dict(row) for row in batch])
-                        copied += len(batch)
-                    counts.append((table.name, copied))
-                for table in _tables():
-                    expected = source.execute(select(func.count()).select_from(table)).scalar()
-                    found = target.execute(select(func.count()).select_from(table)).scalar()
-                    if expected != found:
-                        raise DatabaseProblem(f"Copying {table.name} gave {found} rows instead of {expected}; nothing was copied.")
-                if target.dialect.name == "postgresql":
-                    _advance_sequences(target)
+        with source_engine.connect() as source, target_engine.connect() as target, target.begin():
+            if target.execute(select(func.count()).select_from(coopprogram.models.Program.__table__)).scalar():
+                if not replace:
+                    raise Conflict(
+                        f"{display_location(target_url)} already holds a program; nothing was copied. "
+                        "Add --replace to overwrite it (take a backup of it first)."
+                    )
+                for table in reversed(_tables()):
+                    target.execute(table.delete())
+            for table in _tables():
+                key = list(table.primary_key.columns)
+                rows = source.execute(select(table).order_by(*key)).mappings()
+                copied = 0
+                while batch := rows.fetchmany(BATCH):
+                    target.execute(insert(table), [dict(row) for row in batch])
+                    copied += len(batch)
+                counts.append((table.name, copied))
+            for table in _tables():
+                expected = source.execute(select(func.count()).select_from(table)).scalar()
+                found = target.execute(select(func.count()).select_from(table)).scalar()
+                if expected != found:
+                    raise DatabaseProblem(f"Copying {table.name} gave {found} rows instead of {expected}; nothing was copied.")
+            if target.dialect.name == "postgresql":
+                _advance_sequences(target)
     except DBAPIError as error:  # the driver's words only: its parameters would be every co-op's contacts
         raise database.translate(error, target_url) from None
     finally:

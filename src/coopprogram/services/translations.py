@@ -157,10 +157,10 @@ def with_titles(db: Session, *, sessions: list, agendas: list | None = None, uid
     if not session_titles and not item_titles:
         return sessions, agendas
 
-    def items(list_):  # noqa: ANN001, ANN202
+    def items(list_):
         return [replace(item, titles=item_titles.get(item.id, {})) for item in list_]
 
-    def session(s):  # noqa: ANN001, ANN202
+    def session(s):
         key = ids[s.uid] if uids else s.id
         changes = {"titles": session_titles.get(key, {})}
         if hasattr(s, "agenda"):
@@ -171,13 +171,13 @@ def with_titles(db: Session, *, sessions: list, agendas: list | None = None, uid
 
 
 
-def minutes_with_titles(db: Session, view):  # noqa: ANN001, ANN201 - a MinutesView
+def minutes_with_titles(db: Session, view):
     """A session's minutes with the translated titles of it, its items and the next session."""
     sessions = [view.session] + ([view.next_session] if view.next_session else [])
     found, [agenda] = with_titles(db, sessions=sessions, agendas=[view.agenda])
     return replace(view, session=found[0], agenda=agenda, next_session=found[1] if view.next_session else None)
 
 
-def calendar_with_titles(db: Session, view):  # noqa: ANN001, ANN201 - a CalendarView
+def calendar_with_titles(db: Session, view):
     """A calendar whose sessions and agenda items carry their translated titles (one read for all)."""
     return replace(view, sessions=with_titles(db, sessions=view.sessions, uids=True)[0])

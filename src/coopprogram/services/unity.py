@@ -12,7 +12,12 @@ from coopprogram.errors import NotFound
 from coopprogram.models import Decision
 from coopprogram.services import decisions
 from coopprogram.services.decisions import (  # parse_text and check_text serve `coop unity` too
-    CommentView, DecisionState, DiffView, ResponseView, TallyView, VersionView, check_text, parse_text,  # noqa: F401
+    CommentView,
+    DecisionState,
+    DiffView,
+    ResponseView,
+    TallyView,
+    VersionView,
 )
 
 NO_DRAFT = "There is no draft of the points of unity yet. Start one with `coop unity new --file draft.md`."
@@ -111,7 +116,7 @@ def unity_summary(state: DecisionState | None) -> str:
 
 
 
-def translate(db: Session, *, version: int, lang: str, text: str):  # noqa: ANN201 - a TranslationView
+def translate(db: Session, *, version: int, lang: str, text: str):
     """Store a version's translation, pinned to its text as it is now (services/translations)."""
     from coopprogram.services.translations import translate_version
 

@@ -8,10 +8,10 @@ Revises: 0002
 Create Date: 2026-11-21
 """
 
-import sqlalchemy as sa
-import sqlmodel
 import uuid
 
+import sqlalchemy as sa
+import sqlmodel
 from alembic import op
 
 revision = '0003'

@@ -10,7 +10,7 @@ Create Date: 2026-11-22
 """
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -35,7 +35,7 @@ def upgrade() -> None:
 
 def _instant(value: object) -> datetime:
     stamp = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    return stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
 
 
 def _fill_from_audit(connection: sa.engine.Connection) -> None:
