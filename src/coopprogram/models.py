@@ -1,7 +1,8 @@
-"""The database tables (SQLModel) and the fixed vocabularies of the program. No logic.
+"""The database tables (SQLModel). No logic.
 
-Minutes and cents are integers; timestamps are aware UTC; work days are dates.
-Vocabularies are stored as their string values so the same schema runs on any database.
+Minutes and cents are integers; timestamps are aware UTC; work days are dates. The fixed
+vocabularies (coopprogram.vocab) are stored as their string values, held to them by CHECK
+constraints, so the same schema runs on any database.
 """
 
 from __future__ import annotations
@@ -9,85 +10,66 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Index
+from sqlalchemy import CheckConstraint, Index
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from coopprogram.units import utc_now
+from coopprogram.vocab import (
+    AgendaKind as AgendaKind,
+)
+from coopprogram.vocab import (
+    Attendance as Attendance,
+)
+from coopprogram.vocab import (
+    CommentStatus as CommentStatus,
+)
+from coopprogram.vocab import (  # re-exported: the models are where callers have found them
+    CoopKind as CoopKind,
+)
+from coopprogram.vocab import (
+    CoopStage as CoopStage,
+)
+from coopprogram.vocab import (
+    DraftStatus as DraftStatus,
+)
+from coopprogram.vocab import (
+    Electorate as Electorate,
+)
+from coopprogram.vocab import (
+    InvoiceKind as InvoiceKind,
+)
+from coopprogram.vocab import (
+    InvoiceStatus as InvoiceStatus,
+)
+from coopprogram.vocab import (
+    MessageKind as MessageKind,
+)
+from coopprogram.vocab import (
+    MessageStatus as MessageStatus,
+)
+from coopprogram.vocab import (
+    MilestoneStatus as MilestoneStatus,
+)
+from coopprogram.vocab import (
+    SessionStatus as SessionStatus,
+)
+from coopprogram.vocab import (
+    Stance as Stance,
+)
+from coopprogram.vocab import check_sql
+
+# Constraint names the same on every database, so a migration can name what it changes. Set
+# before any table is declared. Unique and foreign-key constraints made before it (migrations
+# 0001-0010) keep the names each database gave them; name new ones explicitly.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+}
 
 
-class CoopKind(StrEnum):
-    WORKER = "worker"
-    PRODUCER = "producer"
-    CONSUMER = "consumer"
-    HOUSING = "housing"
-    MULTI_STAKEHOLDER = "multi-stakeholder"
-
-
-class CoopStage(StrEnum):
-    EXISTING = "existing"
-    BUDDING = "budding"
-
-
-class MilestoneStatus(StrEnum):
-    PLANNED = "planned"
-    IN_PROGRESS = "in-progress"
-    DONE = "done"
-    BLOCKED = "blocked"
-
-
-class SessionStatus(StrEnum):
-    PLANNED = "planned"
-    HELD = "held"
-    CANCELLED = "cancelled"
-
-
-class Attendance(StrEnum):
-    INVITED = "invited"  # not recorded yet
-    ATTENDED = "attended"
-    ABSENT = "absent"
-    EXCUSED = "excused"
-
-
-class AgendaKind(StrEnum):
-    OPENING = "opening"
-    DISCUSSION = "discussion"
-    DECISION = "decision"
-    PRESENTATION = "presentation"
-    BREAK = "break"
-    CLOSING = "closing"
-
-
-class DraftStatus(StrEnum):
-    DRAFT = "draft"  # being written; text can change
-    CIRCULATING = "circulating"  # frozen, sent round for decision
-    ADOPTED = "adopted"  # locked: the cohort's points of unity
-    SUPERSEDED = "superseded"  # replaced by a later adopted version
-    WITHDRAWN = "withdrawn"  # its round ended without adoption, with a reason
-    REPLACED = "replaced"  # its round ended when a revised version was circulated
-
-
-class Stance(StrEnum):
-    ENDORSE = "endorse"
-    STAND_ASIDE = "stand-aside"
-    BLOCK = "block"
-
-
-class CommentStatus(StrEnum):
-    OPEN = "open"
-    INCORPORATED = "incorporated"
-    DECLINED = "declined"
-
-
-class InvoiceStatus(StrEnum):
-    DRAFT = "draft"
-    ISSUED = "issued"
-    PAID = "paid"
-    VOID = "void"
-
-
-class InvoiceKind(StrEnum):
-    INVOICE = "invoice"
-    CREDIT_NOTE = "credit-note"
+def _held_to(column: str, vocabulary: type[StrEnum]) -> CheckConstraint:
+    """The column may hold only the vocabulary's values: named ck_<table>_<column>."""
+    return CheckConstraint(check_sql(column, vocabulary), name=column)
 
 
 class Table(SQLModel):
@@ -166,6 +148,8 @@ class Contract(Table, table=True):
 
 
 class Coop(Table, table=True):
+    __table_args__ = (_held_to("kind", CoopKind), _held_to("stage", CoopStage))
+
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(unique=True)
     name: str
@@ -190,6 +174,8 @@ class Coop(Table, table=True):
 
 
 class Milestone(Table, table=True):
+    __table_args__ = (_held_to("status", MilestoneStatus),)
+
     id: int | None = Field(default=None, primary_key=True)
     phase_id: int = Field(foreign_key="phase.id", index=True)
     title: str
@@ -256,6 +242,8 @@ class TimeEntry(Table, table=True):
 class Invoice(Table, table=True):
     """A monthly invoice or a credit note. Numbered only when issued; every printed figure is
     kept in `snapshot` (JSON) at that moment, so the document never changes afterwards."""
+
+    __table_args__ = (_held_to("kind", InvoiceKind), _held_to("status", InvoiceStatus))
 
     id: int | None = Field(default=None, primary_key=True)
     contract_id: int = Field(foreign_key="contract.id", index=True)
@@ -326,6 +314,8 @@ class SessionSeries(Table, table=True):
 
 
 class ProgramSession(Table, table=True):
+    __table_args__ = (_held_to("status", SessionStatus),)
+
     id: int | None = Field(default=None, primary_key=True)
     uid: str = Field(unique=True)  # the calendar UID, never changed
     series_id: int | None = Field(default=None, foreign_key="sessionseries.id", index=True)
@@ -354,7 +344,7 @@ class ProgramSession(Table, table=True):
 
 
 class Invitation(Table, table=True):
-    __table_args__ = (UniqueConstraint("session_id", "coop_id"),)
+    __table_args__ = (UniqueConstraint("session_id", "coop_id"), _held_to("attendance", Attendance))
 
     id: int | None = Field(default=None, primary_key=True)
     session_id: int = Field(foreign_key="programsession.id", index=True)
@@ -374,6 +364,8 @@ class WithdrawnInvitation(Table, table=True):
 
 
 class AgendaItem(Table, table=True):
+    __table_args__ = (_held_to("kind", AgendaKind),)
+
     id: int | None = Field(default=None, primary_key=True)
     session_id: int = Field(foreign_key="programsession.id", index=True)
     position: int
@@ -397,15 +389,11 @@ class ActionItem(Table, table=True):
     updated_at: datetime = Field(default_factory=utc_now)
 
 
-class Electorate(StrEnum):
-    COHORT = "cohort"  # every co-op in the cohort on the day
-    COOPS = "coops"  # the co-ops named on the decision
-    MEMBERS = "members"  # the working-group members named on the decision
-
-
 class Decision(Table, table=True):
     """Something the cohort or the working group decides by consent: the points of unity, the
     Phase II plan, the program calendar, how funds are shared. Its text is versioned."""
+
+    __table_args__ = (_held_to("electorate", Electorate),)
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(index=True)  # "points-of-unity" for the points of unity
@@ -432,7 +420,7 @@ class DecisionVoter(Table, table=True):
 class DecisionVersion(Table, table=True):
     """One version of a decision's text (Markdown: a preamble and a numbered list) and its round."""
 
-    __table_args__ = (UniqueConstraint("decision_id", "version"),)
+    __table_args__ = (UniqueConstraint("decision_id", "version"), _held_to("status", DraftStatus))
 
     id: int | None = Field(default=None, primary_key=True)
     decision_id: int = Field(foreign_key="decision.id", index=True)
@@ -453,6 +441,8 @@ class DecisionVersion(Table, table=True):
 
 
 class DecisionComment(Table, table=True):
+    __table_args__ = (_held_to("status", CommentStatus),)
+
     id: int | None = Field(default=None, primary_key=True)
     version_id: int = Field(foreign_key="decisionversion.id", index=True)
     coop_id: int | None = Field(default=None, foreign_key="coop.id")
@@ -469,6 +459,8 @@ class DecisionResponse(Table, table=True):
     """A co-op's (or a working-group member's) decision on a circulating version. A change adds
     a row and retires the old one, so the history of who decided what stays."""
 
+    __table_args__ = (_held_to("decision", Stance),)
+
     id: int | None = Field(default=None, primary_key=True)
     version_id: int = Field(foreign_key="decisionversion.id", index=True)
     coop_id: int | None = Field(default=None, foreign_key="coop.id", index=True)
@@ -481,25 +473,11 @@ class DecisionResponse(Table, table=True):
     created_at: datetime = Field(default_factory=utc_now)
 
 
-class MessageKind(StrEnum):
-    INVITATION = "invitation"
-    UPDATE = "update"
-    CANCELLATION = "cancellation"
-    REMINDER = "reminder"
-    FOLLOW_UP = "follow-up"
-    CONSENT_REMINDER = "consent-reminder"
-
-
-class MessageStatus(StrEnum):
-    PENDING = "pending"  # composed, in the outbox, not sent yet
-    SENT = "sent"
-    BY_HAND = "by-hand"  # the co-op has no email address: its text goes by WhatsApp or SMS
-    SUPERSEDED = "superseded"  # replaced before it went (the session moved or was cancelled)
-
-
 class Message(Table, table=True):
     """One message to one co-op. The email itself (with the address) is a file in the outbox;
     this row keeps what it is about and whether it went, never a contact detail."""
+
+    __table_args__ = (_held_to("kind", MessageKind), _held_to("status", MessageStatus))
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True)  # what it is for: composing the same message twice is refused

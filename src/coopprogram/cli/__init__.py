@@ -172,7 +172,8 @@ def _silence_stdout() -> None:
 def _report_usage_error(error: typer.TyperException, args: list[str]) -> int:
     context = getattr(error, "ctx", None)
     command = context.command_path if context is not None else _command_path_in(args)
-    message = error.format_message().strip()
+    # A choice refused by the parser reads "Value error, 'x' is not one of ...": the words are enough.
+    message = error.format_message().strip().replace("Value error, ", "")
     option = getattr(error, "option_name", "") or ""
     if option[1:].replace(".", "", 1).replace(":", "", 1).isdigit():  # -1, -2.5, -1:30: a negative number, not an option
         typed = next((word for word in args if word.startswith(option)), option)  # -1:30, not the parser's -1

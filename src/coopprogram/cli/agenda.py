@@ -23,6 +23,7 @@ from coopprogram.cli.output import (
     show_table,
     write_bytes,
 )
+from coopprogram.vocab import AgendaKind
 
 if TYPE_CHECKING:
     from coopprogram.services.agenda import AgendaView
@@ -32,7 +33,7 @@ app = group("Session agendas: items with clock times, and the printable agenda."
 SessionId = Annotated[int, typer.Argument(metavar="SESSION", parser=parse_count_option, autocompletion=complete.session_ids, help="The session's number (`coop sessions list`).")]
 ItemId = Annotated[int, typer.Argument(metavar="ITEM", parser=parse_count_option, help="The item's number (`coop agenda show SESSION`).")]
 Minutes = Annotated[int, typer.Option(metavar="N", parser=parse_count_option, help="Length in minutes.")]
-KIND_HELP = "opening, discussion, decision, presentation, break or closing."
+KIND_HELP = "What the item is for."
 
 
 def print_agenda(view: AgendaView) -> None:
@@ -71,7 +72,7 @@ def agenda_add(
     title: Annotated[str, typer.Argument(help="The item.")],
     minutes: Minutes,
     lead: Annotated[str, typer.Option(help="Who leads it.")] = "",
-    kind: Annotated[str, typer.Option(help=KIND_HELP)] = "discussion",
+    kind: Annotated[AgendaKind, typer.Option(case_sensitive=False, help=KIND_HELP)] = AgendaKind.DISCUSSION,
     position: Annotated[int | None, typer.Option(metavar="N", parser=parse_count_option, help="Where to insert it (1 = first). Default: last.")] = None,
 ) -> None:
     """Add an item to a session's agenda.
@@ -91,7 +92,7 @@ def agenda_edit(
     title: Annotated[str | None, typer.Option(help="A new title.")] = None,
     minutes: Annotated[int | None, typer.Option(metavar="N", parser=parse_count_option, help="A new length.")] = None,
     lead: Annotated[str | None, typer.Option(help="A new lead.")] = None,
-    kind: Annotated[str | None, typer.Option(help=KIND_HELP)] = None,
+    kind: Annotated[AgendaKind | None, typer.Option(case_sensitive=False, help=KIND_HELP)] = None,
 ) -> None:
     """Change an agenda item.
 

@@ -26,12 +26,13 @@ from coopprogram.cli.output import (
     show_table,
     today,
 )
+from coopprogram.vocab import CoopKind, CoopStage
 
 app = group("The pilot co-ops: list, show, add, edit, archive, import and export.")
 
 Slug = Annotated[str, typer.Argument(metavar="SLUG", autocompletion=complete.coop_slugs, help="The co-op's short name, e.g. casa-limpia (`coop coops list`).")]
-Kind = Annotated[str | None, typer.Option(help="worker, producer, consumer, housing or multi-stakeholder.")]
-Stage = Annotated[str | None, typer.Option(help="existing or budding (forming).")]
+Kind = Annotated[CoopKind | None, typer.Option(case_sensitive=False, help="What kind of co-op it is.")]
+Stage = Annotated[CoopStage | None, typer.Option(case_sensitive=False, help="Existing, or budding (forming).")]
 Sector = Annotated[str | None, typer.Option(help="What the co-op does, e.g. cleaning.")]
 City = Annotated[str | None, typer.Option(help="City or neighborhood.")]
 Sponsor = Annotated[str | None, typer.Option(help="The sponsoring SEI organization.")]
@@ -129,8 +130,8 @@ def coops_ledger(slug: Slug, json: JsonFlag = False) -> None:
 @app.command("add")
 def coops_add(
     name: Annotated[str, typer.Argument(help="The co-op's full name.")],
-    kind: Annotated[str, typer.Option(help="worker, producer, consumer, housing or multi-stakeholder.")],
-    stage: Annotated[str, typer.Option(help="existing or budding (forming).")] = "existing",
+    kind: Annotated[CoopKind, typer.Option(case_sensitive=False, help="What kind of co-op it is.")],
+    stage: Annotated[CoopStage, typer.Option(case_sensitive=False, help="Existing, or budding (forming).")] = CoopStage.EXISTING,
     slug: Annotated[str | None, typer.Option(help="Short name used in commands; made from the name if left out.")] = None,
     sector: Sector = None,
     city: City = None,

@@ -31,6 +31,7 @@ from coopprogram.cli.output import (
     today,
     write_bytes,
 )
+from coopprogram.vocab import DraftStatus, Stance
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -157,7 +158,7 @@ def _print_text(version: VersionView) -> None:
 def decisions_respond(
     decision: DecisionId,
     who: Annotated[str, typer.Argument(metavar="WHO", help="The co-op's slug, or the working-group member's name.")],
-    stance: Annotated[str, typer.Argument(metavar="endorse|stand-aside|block", help="Their decision.")],
+    stance: Annotated[Stance, typer.Argument(case_sensitive=False, help="Their decision.")],
     reason: Annotated[str, typer.Option(help="Why (needed for a block).")] = "",
     share_reason: Annotated[bool, typer.Option("--share-reason", help="They agree to print the reason for a stand-aside on the sign-on page.")] = False,
     version: VersionOption = None,
@@ -280,7 +281,7 @@ def print_tally(view: TallyView) -> None:
         say(f"{label} ({len(rows)}): {names or '–'}")
     say(f"Not answered ({len(view.not_answered)}): {', '.join(view.not_answered) or '–'}")
     say(f"Rule: {view.rule}.")
-    if view.rule_met and view.status == "circulating":
+    if view.rule_met and view.status == DraftStatus.CIRCULATING:
         say(f"The rule is met: version {view.version} can be adopted.")
     elif not view.rule_met:
         say(view.verdict)

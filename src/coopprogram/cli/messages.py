@@ -23,6 +23,7 @@ from coopprogram.cli.output import (
     warn,
     write_private_file,
 )
+from coopprogram.vocab import MessageStatus
 
 app = group("Messages to the co-ops: invitations, updates, reminders, follow-ups; compose, list, show, send.")
 
@@ -77,7 +78,7 @@ def messages_compose(as_of: AsOf = None) -> None:
 
 @app.command("list")
 def messages_list(
-    status: Annotated[str | None, typer.Option(help="Only pending, sent, by-hand or superseded messages.")] = None,
+    status: Annotated[MessageStatus | None, typer.Option(case_sensitive=False, help="Only the messages in this state.")] = None,
     session: Annotated[int | None, typer.Option(metavar="ID", help="Only the messages about this session.")] = None,
     json: JsonFlag = False,
 ) -> None:
@@ -94,7 +95,7 @@ def messages_list(
         return
     show_table(
         ("Id", "Kind", "Co-op", "About", "Status", "Composed", "Sent"), views,
-        lambda v: (v.id, v.kind, v.coop, v.about, v.status + (" (failed once)" if v.error and v.status == "pending" else ""),
+        lambda v: (v.id, v.kind, v.coop, v.about, v.status + (" (failed once)" if v.error and v.status == MessageStatus.PENDING else ""),
                    f"{v.composed_at:%Y-%m-%d}", f"{v.sent_at:%Y-%m-%d %H:%M}" if v.sent_at else dash(None)),
         empty="No messages yet. Compose the ones due with `coop messages compose`.",
     )

@@ -20,6 +20,7 @@ from coopprogram.cli.output import (
     show_table,
     today,
 )
+from coopprogram.vocab import MilestoneStatus
 
 app = group("Milestones per phase: due dates, status (planned, in-progress, done, blocked), overdue ones flagged.")
 
@@ -30,7 +31,7 @@ On = Annotated[date | None, typer.Option("--on", metavar="DATE", parser=parse_da
 @app.command("list")
 def milestones_list(
     phase: Annotated[str | None, typer.Option(help="Only this phase: 1, 2, I or II.")] = None,
-    status: Annotated[str | None, typer.Option(help="Only this status: planned, in-progress, done or blocked.")] = None,
+    status: Annotated[MilestoneStatus | None, typer.Option(case_sensitive=False, help="Only this status.")] = None,
     as_of: AsOf = None,
     json: JsonFlag = False,
 ) -> None:

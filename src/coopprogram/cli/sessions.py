@@ -32,6 +32,7 @@ from coopprogram.cli.output import (
     write_bytes,
 )
 from coopprogram.units import plural
+from coopprogram.vocab import SessionStatus
 
 if TYPE_CHECKING:
     from coopprogram.services.sessions import SessionView
@@ -143,7 +144,7 @@ def sessions_show(session_id: SessionId, json: JsonFlag = False) -> None:
         return
     say(_line(view))
     for label, value in (("Time zone", view.timezone), ("Location", view.location), ("Link", view.link), ("Facilitator", view.facilitator),
-                         ("Cancelled", view.cancel_reason if view.status == "cancelled" else ""), ("Headcount", view.headcount)):
+                         ("Cancelled", view.cancel_reason if view.status == SessionStatus.CANCELLED else ""), ("Headcount", view.headcount)):
         if value:
             say(f"{label}: {value}")
     if view.needs_closing:

@@ -27,6 +27,7 @@ from coopprogram.cli.output import (
     text_from,
     today,
 )
+from coopprogram.vocab import CommentStatus, Stance
 
 if TYPE_CHECKING:
     from coopprogram.services.decisions import CommentView
@@ -94,7 +95,7 @@ def unity_list(json: JsonFlag = False) -> None:
         return
     show_table(
         ("Version", "Status", "Points", "Comments open", "Circulated", "Deadline", "Adopted"), views,
-        lambda v: (v.version, v.status, len(v.points), sum(c.status == "open" for c in v.comments), dash(v.circulated_on), dash(v.deadline), dash(v.adopted_on)),
+        lambda v: (v.version, v.status, len(v.points), sum(c.status == CommentStatus.OPEN for c in v.comments), dash(v.circulated_on), dash(v.deadline), dash(v.adopted_on)),
         empty="No draft yet. Start one with `coop unity new --file draft.md`.",
     )
 
@@ -233,7 +234,7 @@ def unity_withdraw(
 def unity_respond(
     version: Version,
     slug: Annotated[str, typer.Argument(metavar="SLUG", help="The co-op.")],
-    decision: Annotated[str, typer.Argument(metavar="endorse|stand-aside|block", help="Its decision.")],
+    decision: Annotated[Stance, typer.Argument(case_sensitive=False, help="Its decision.")],
     reason: Annotated[str, typer.Option(help="Why (needed for a block).")] = "",
     share_reason: Annotated[bool, typer.Option("--share-reason", help="The co-op agrees to print its reason for standing aside on the sign-on page.")] = False,
     on: On = None,

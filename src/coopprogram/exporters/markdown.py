@@ -17,6 +17,7 @@ from coopprogram.services.report import UPCOMING_DAYS, ReportView, format_share
 from coopprogram.services.sessions import NOT_REACHED_DAYS
 from coopprogram.services.textdiff import WordChange
 from coopprogram.units import format_minutes, format_money, format_pace, format_percent
+from coopprogram.vocab import InvoiceKind, InvoiceStatus, SessionStatus
 
 if TYPE_CHECKING:
     from coopprogram.services.sessions import SessionView
@@ -36,7 +37,7 @@ def escape(text: object) -> str:
 
 
 def invoice_markdown(doc: InvoiceDocument) -> str:
-    title = "Credit note" if doc.kind == "credit-note" else "Invoice"
+    title = "Credit note" if doc.kind == InvoiceKind.CREDIT_NOTE else "Invoice"
     out = [f"# {title} {escape(doc.reference)}", ""]
     if doc.changes:
         out += [f"**Out of date:** {escape(doc.changes)}. Draft it again before issuing.", ""]
@@ -44,7 +45,7 @@ def invoice_markdown(doc: InvoiceDocument) -> str:
         ("Status", doc.status),
         ("Period", doc.period_label),
         ("Issued", doc.issued_on),
-        ("Terms", doc.payment_terms if doc.kind == "invoice" else None),
+        ("Terms", doc.payment_terms if doc.kind == InvoiceKind.INVOICE else None),
         ("Paid in full", doc.paid_on),
         ("Voided", f"{doc.voided_on} ({doc.void_reason})" if doc.voided_on else None),
         ("Credits invoice", doc.credit_for),
@@ -71,7 +72,7 @@ def invoice_markdown(doc: InvoiceDocument) -> str:
     for payment in doc.payments:
         undone = f" (undone {payment.undone_on}: {escape(payment.undo_reason)})" if payment.undone_on else ""
         out.append(f"- Payment received {payment.paid_on}: {format_money(payment.amount_cents)}{undone}")
-    if doc.kind == "invoice" and doc.status != "void":
+    if doc.kind == InvoiceKind.INVOICE and doc.status != InvoiceStatus.VOID:
         out += ["", f"**Amount due: {format_money(doc.amount_due_cents)}**", ""]
     if doc.payee is not None and doc.payee.payment:
         out += [f"**How to pay:** {escape(doc.payee.payment)}", ""]
@@ -90,7 +91,7 @@ def invoice_markdown(doc: InvoiceDocument) -> str:
 
 def agenda_markdown(doc: AgendaDocument) -> str:
     out = [f"# {escape(doc.title)}", "", f"{escape(doc.kind_name)} · {doc.starts_local:%A %B %d, %Y} · {doc.time_span} ({escape(doc.timezone)})"]
-    if doc.status == "cancelled":
+    if doc.status == SessionStatus.CANCELLED:
         out += ["", "**This session is cancelled.**"]
     for label, value in (("Where", doc.location), ("Online", doc.link), ("Facilitator", doc.facilitator)):
         if value:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from coopprogram.exporters.minutes import action_line, minutes_markdown, when
 from coopprogram.services.messages import OutgoingMessage
+from coopprogram.vocab import MessageKind
 
 if TYPE_CHECKING:
     from icalendar import Calendar
@@ -83,7 +84,7 @@ def subject(message: OutgoingMessage) -> str:
 def _session_lines(message: OutgoingMessage, session: SessionView) -> list[str]:
     lines = [when(session)]
     lines += [label + value for label, value in ((WHERE, session.location), (ONLINE, session.link), (FACILITATOR, session.facilitator)) if value]
-    if message.kind == "cancellation" and session.cancel_reason:
+    if message.kind == MessageKind.CANCELLATION and session.cancel_reason:
         lines.append(REASON + session.cancel_reason)
     return lines
 
@@ -91,13 +92,13 @@ def _session_lines(message: OutgoingMessage, session: SessionView) -> list[str]:
 def body(message: OutgoingMessage) -> str:
     words, fields = TEXTS[message.kind], _fields(message)
     out = [GREETING.format(name=message.recipient.name or message.recipient.coop_name), "", words.opening.format(**fields), ""]
-    if message.session is not None and message.kind != "follow-up":
+    if message.session is not None and message.kind != MessageKind.FOLLOW_UP:
         out += _session_lines(message, message.session)
         agenda = message.calendar.sessions[0].agenda if message.calendar and message.calendar.sessions else []
-        if agenda and message.kind != "cancellation":
+        if agenda and message.kind != MessageKind.CANCELLATION:
             out += ["", AGENDA] + [f"{item.starts_local:%H:%M} {item.title}" for item in agenda]
         out.append("")
-    if message.kind == "follow-up" and message.minutes is not None:
+    if message.kind == MessageKind.FOLLOW_UP and message.minutes is not None:
         out += [minutes_markdown(message.minutes).rstrip(), "", YOUR_ACTIONS if message.actions else NO_ACTIONS]
         out += [action_line(action, str) for action in message.actions]
         out.append("")
@@ -110,11 +111,11 @@ def body(message: OutgoingMessage) -> str:
 def short_text(message: OutgoingMessage) -> str:
     """The message for WhatsApp or SMS: the subject and what to do, no attachment."""
     out = [f"{message.program_name}: {subject(message)}"]
-    if message.session is not None and message.kind != "follow-up":
+    if message.session is not None and message.kind != MessageKind.FOLLOW_UP:
         out += _session_lines(message, message.session)[1:]
-    elif message.kind == "consent-reminder":
+    elif message.kind == MessageKind.CONSENT_REMINDER:
         out.append(TEXTS[message.kind].opening.format(**_fields(message)))
-    if message.kind == "follow-up" and message.actions:
+    if message.kind == MessageKind.FOLLOW_UP and message.actions:
         out += [YOUR_ACTIONS] + [action_line(action, str) for action in message.actions]
     return "\n".join(out) + "\n"
 

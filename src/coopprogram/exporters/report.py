@@ -11,6 +11,7 @@ from coopprogram.services.decisions import TallyView, state_summary
 from coopprogram.services.report import UPCOMING_DAYS, ReportView, format_share
 from coopprogram.services.sessions import NOT_REACHED_DAYS
 from coopprogram.units import format_minutes, format_money, format_pace, format_percent
+from coopprogram.vocab import InvoiceKind
 
 MARKS = {"attended": "●", "absent": "○", "excused": "E", "invited": "?", "": ""}
 
@@ -71,8 +72,8 @@ def report_data(view: ReportView) -> dict[str, Any]:
             "by_category": [{"key": r.key, "hours": format_minutes(r.billable_minutes)} for r in money.by_category],
             "by_month": [{"key": r.key, "hours": format_minutes(r.billable_minutes)} for r in money.by_month],
             "invoices": [
-                {"ref": i.reference, "period": i.period, "total": format_money(i.total_cents), "status": i.status if i.kind == "invoice" else "credit note",
-                 "due": i.due_on.isoformat() if i.due_on and i.kind == "invoice" else "", "overdue": i.overdue and i.due_on is not None and i.due_on < view.as_of}
+                {"ref": i.reference, "period": i.period, "total": format_money(i.total_cents), "status": i.status if i.kind == InvoiceKind.INVOICE else "credit note",
+                 "due": i.due_on.isoformat() if i.due_on and i.kind == InvoiceKind.INVOICE else "", "overdue": i.overdue and i.due_on is not None and i.due_on < view.as_of}
                 for i in view.invoices
             ],
             "invoiced": f"Invoiced {format_money(money.billed_cents)} · paid {format_money(money.paid_cents)} · outstanding {format_money(view.outstanding_cents)}",

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from coopprogram.services.decisions import ResponseView, VersionView
+from coopprogram.vocab import Stance
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class UnityDocument:
             program=program, organization=organization, version=draft.version, status=draft.status,
             title=draft.title or draft.decision_title, preamble=draft.preamble, points=draft.points, circulated_on=draft.circulated_on,
             deadline=draft.deadline, round_end=draft.round_end,
-            endorsed_by=[s.coop_name for s in sign_on if s.decision == "endorse"],
-            stood_aside=[s.coop_name + (f": {s.reason}" if s.share_reason and s.reason else "") for s in sign_on if s.decision == "stand-aside"],
+            endorsed_by=[s.coop_name for s in sign_on if s.decision == Stance.ENDORSE],
+            stood_aside=[s.coop_name + (f": {s.reason}" if s.share_reason and s.reason else "") for s in sign_on if s.decision == Stance.STAND_ASIDE],
         )
 

@@ -27,6 +27,7 @@ from coopprogram.services.agenda import AgendaItemView, agendas_for
 from coopprogram.services.coops import get_coop
 from coopprogram.services.phases import get_phase, list_phases
 from coopprogram.services.program import get_program
+from coopprogram.vocab import MilestoneStatus
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ def calendar_view(
         if phase is not None:
             query = query.where(Phase.id == get_phase(db, phase).id)
         days = [
-            MilestoneEvent(milestone_uid(program.uid, m.id), m.calendar_sequence, m.updated_at, m.title, p.name, m.due_on, m.status == "done")
+            MilestoneEvent(milestone_uid(program.uid, m.id), m.calendar_sequence, m.updated_at, m.title, p.name, m.due_on, m.status == MilestoneStatus.DONE)
             for m, p in db.exec(query).all()
         ]
     starts = [p.starts_on for p in phases] or [date.today()]

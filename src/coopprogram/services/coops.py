@@ -21,6 +21,7 @@ from coopprogram.errors import Conflict, InvalidInput, NotFound
 from coopprogram.models import Coop, CoopKind, CoopStage
 from coopprogram.services.text import check_slug, clean_text, slugify
 from coopprogram.units import parse_count, parse_date, utc_now
+from coopprogram.vocab import one_of
 
 CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")
 # The CSV columns, in the order `coop coops export` writes them; import takes the same names.
@@ -124,14 +125,6 @@ def active_coops_on(db: Session, day: date) -> list[CoopView]:
 # --- validation shared by add, edit and import ------------------------------------------------
 
 
-def _choice(value: str, choices: type[CoopKind] | type[CoopStage], what: str) -> str:
-    cleaned = value.strip().lower().replace(" ", "-").replace("_", "-")
-    allowed = [choice.value for choice in choices]
-    if cleaned not in allowed:
-        raise InvalidInput(f"'{value}' is not a co-op {what}: use one of {', '.join(allowed)}.")
-    return cleaned
-
-
 def _check_email(value: str) -> str:
     if value and ("@" not in value or " " in value or value.startswith("@") or value.endswith("@")):
         # Personal data: the message says what is wrong without repeating the address.
@@ -148,9 +141,9 @@ def validate_changes(changes: dict[str, Any]) -> dict[str, Any]:
         elif name == "name":
             checked[name] = clean_text(value, what="co-op name", limit=200)
         elif name == "kind":
-            checked[name] = _choice(value, CoopKind, "kind")
+            checked[name] = one_of(CoopKind, value, what="a co-op kind").value
         elif name == "stage":
-            checked[name] = _choice(value, CoopStage, "stage")
+            checked[name] = one_of(CoopStage, value, what="a co-op stage").value
         elif name == "member_count":
             if value is not None and (not isinstance(value, int) or value < 0 or value > 100_000):
                 raise InvalidInput(f"A member count of {value} is not possible: give a whole number from 0.")

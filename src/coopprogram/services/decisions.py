@@ -36,9 +36,9 @@ from coopprogram.services.program import get_program, validate_fraction
 from coopprogram.services.text import clean_text
 from coopprogram.services.textdiff import PointChange, WordChange, diff_points, word_diff
 from coopprogram.units import plural, utc_now
+from coopprogram.vocab import one_of
 
 POINTS_OF_UNITY = "points-of-unity"
-STANCES = [s.value for s in Stance]
 OPEN = DraftStatus.CIRCULATING.value
 CLOSED_WITHOUT_ADOPTION = (DraftStatus.WITHDRAWN.value, DraftStatus.REPLACED.value)
 _POINT = re.compile(r"^\s*(\d+)[.)]\s+(.*)$")
@@ -541,10 +541,7 @@ def resolve_comment(db: Session, *, comment_id: int, incorporated_in: int | None
 
 
 def parse_stance(text: str) -> str:
-    cleaned = text.strip().lower().replace(" ", "-").replace("_", "-")
-    if cleaned not in STANCES:
-        raise InvalidInput(f"'{text}' is not a decision: use endorse, stand-aside or block.")
-    return cleaned
+    return one_of(Stance, text, what="a decision").value
 
 
 def _voter(db: Session, decision: Decision, who: str, on: date) -> tuple[int | None, str, str, str]:

@@ -14,8 +14,7 @@ from coopprogram.services.as_of import happened, milestone_status
 from coopprogram.services.phases import get_phase
 from coopprogram.services.text import clean_text
 from coopprogram.units import utc_now
-
-STATUSES = [status.value for status in MilestoneStatus]
+from coopprogram.vocab import one_of
 
 
 @dataclass(frozen=True)
@@ -52,10 +51,7 @@ def to_view(milestone: Milestone, phase: Phase, *, today: date) -> MilestoneView
 
 
 def parse_status(text: str) -> str:
-    cleaned = text.strip().lower().replace(" ", "-").replace("_", "-")
-    if cleaned not in STATUSES:
-        raise InvalidInput(f"'{text}' is not a milestone status: use one of {', '.join(STATUSES)}.")
-    return cleaned
+    return one_of(MilestoneStatus, text, what="a milestone status").value
 
 
 def list_milestones(

@@ -24,6 +24,7 @@ from coopprogram.services.phases import PhaseView, get_phase, list_phases, phase
 from coopprogram.services.program import program_view
 from coopprogram.services.sessions import SessionView, end_of, is_not_reached, list_sessions
 from coopprogram.units import plural
+from coopprogram.vocab import InvoiceKind, InvoiceStatus
 
 if TYPE_CHECKING:
     from coopprogram.models import Phase
@@ -132,11 +133,11 @@ class ReportView:
         return [row for row in self.participation if row.not_reached]
 
     def invoices_with(self, status: str) -> list[InvoiceSummary]:
-        return [i for i in self.invoices if i.kind == "invoice" and i.status == status]
+        return [i for i in self.invoices if i.kind == InvoiceKind.INVOICE and i.status == status]
 
     @property
     def outstanding(self) -> list[InvoiceSummary]:
-        return [i for i in self.invoices if i.kind == "invoice" and i.status == "issued"]
+        return [i for i in self.invoices if i.kind == InvoiceKind.INVOICE and i.status == InvoiceStatus.ISSUED]
 
     @property
     def outstanding_cents(self) -> int:
@@ -200,7 +201,7 @@ def _carry_over(
         phase_name=previous.name,
         milestones=[m for m in list_milestones(db, today=as_of, phase=str(previous.number)) if m.status != MilestoneStatus.DONE],
         sessions_to_close=[s for s in sessions if s.needs_closing],
-        unpaid=[i for i in invoices if i.kind == "invoice" and i.status == "issued" and _in_phase(i.period, previous)],
+        unpaid=[i for i in invoices if i.kind == InvoiceKind.INVOICE and i.status == InvoiceStatus.ISSUED and _in_phase(i.period, previous)],
         unity_round=unity.version if open_round else None,
     )
 
