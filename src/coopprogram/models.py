@@ -14,57 +14,23 @@ from sqlalchemy import CheckConstraint, Index
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from coopprogram.units import utc_now
-from coopprogram.vocab import (
-    AgendaKind as AgendaKind,
+from coopprogram.vocab import (  # the vocabularies, re-exported: callers have long found them here
+    AgendaKind,
+    Attendance,
+    CommentStatus,
+    CoopKind,
+    CoopStage,
+    DraftStatus,
+    Electorate,
+    InvoiceKind,
+    InvoiceStatus,
+    MessageKind,
+    MessageStatus,
+    MilestoneStatus,
+    SessionStatus,
+    Stance,
+    check_sql,
 )
-from coopprogram.vocab import (
-    Attendance as Attendance,
-)
-from coopprogram.vocab import (
-    CommentStatus as CommentStatus,
-)
-from coopprogram.vocab import (  # re-exported: the models are where callers have found them
-    CoopKind as CoopKind,
-)
-from coopprogram.vocab import (
-    CoopStage as CoopStage,
-)
-from coopprogram.vocab import (
-    DraftStatus as DraftStatus,
-)
-from coopprogram.vocab import (
-    Electorate as Electorate,
-)
-from coopprogram.vocab import (
-    InvoiceKind as InvoiceKind,
-)
-from coopprogram.vocab import (
-    InvoiceStatus as InvoiceStatus,
-)
-from coopprogram.vocab import (
-    MessageKind as MessageKind,
-)
-from coopprogram.vocab import (
-    MessageStatus as MessageStatus,
-)
-from coopprogram.vocab import (
-    MilestoneStatus as MilestoneStatus,
-)
-from coopprogram.vocab import (
-    SessionStatus as SessionStatus,
-)
-from coopprogram.vocab import (
-    Stance as Stance,
-)
-from coopprogram.vocab import check_sql
-
-# Constraint names the same on every database, so a migration can name what it changes. Set
-# before any table is declared. Unique and foreign-key constraints made before it (migrations
-# 0001-0010) keep the names each database gave them; name new ones explicitly.
-SQLModel.metadata.naming_convention = {
-    "ix": "ix_%(column_0_label)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-}
 
 
 def _held_to(column: str, vocabulary: type[StrEnum]) -> CheckConstraint:
