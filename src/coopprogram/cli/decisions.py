@@ -31,7 +31,7 @@ from coopprogram.cli.output import (
     today,
     write_bytes,
 )
-from coopprogram.vocab import DraftStatus, Stance
+from coopprogram.vocab import Stance
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -281,7 +281,7 @@ def print_tally(view: TallyView) -> None:
         say(f"{label} ({len(rows)}): {names or '–'}")
     say(f"Not answered ({len(view.not_answered)}): {', '.join(view.not_answered) or '–'}")
     say(f"Rule: {view.rule}.")
-    if view.rule_met and view.status == DraftStatus.CIRCULATING:
+    if view.adoptable:
         say(f"The rule is met: version {view.version} can be adopted.")
     elif not view.rule_met:
         say(view.verdict)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from coopprogram.services.agenda import AgendaItemView, AgendaView
-from coopprogram.services.sessions import SessionView
+if TYPE_CHECKING:  # the views, by type only: an exporter loads no service (and no SQLModel)
+    from coopprogram.services.agenda import AgendaItemView, AgendaView
+    from coopprogram.services.sessions import SessionView
+
 
 
 @dataclass(frozen=True)

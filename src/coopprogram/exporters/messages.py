@@ -9,13 +9,13 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from coopprogram.exporters.minutes import action_line, minutes_markdown, when
-from coopprogram.services.messages import OutgoingMessage
 from coopprogram.vocab import MessageKind
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the views, by type only: an exporter loads no service (and no SQLModel)
     from icalendar import Calendar
 
     from coopprogram.services.calendar import CalendarView
+    from coopprogram.services.messages import OutgoingMessage
     from coopprogram.services.sessions import SessionView
 
 

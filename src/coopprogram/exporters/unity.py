@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-from coopprogram.services.decisions import ResponseView, VersionView
 from coopprogram.vocab import Stance
+
+if TYPE_CHECKING:  # the views, by type only: an exporter loads no service (and no SQLModel)
+    from coopprogram.services.decisions import ResponseView, VersionView
 
 
 @dataclass(frozen=True)

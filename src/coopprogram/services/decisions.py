@@ -194,6 +194,16 @@ class TallyView:
         return f"{rule_text(self.fraction, self.max_blocks)} ({self.endorsements_needed} of {self.active})"
 
     @property
+    def rule_sentence(self) -> str:
+        """The adoption rule as a sentence: "No more than 0 blocks and at least 2/3 endorsing (9 of 13)."."""
+        return f"{self.rule[0].upper()}{self.rule[1:]}."
+
+    @property
+    def adoptable(self) -> bool:
+        """The round is open and its rule holds: the version can be adopted on the day."""
+        return self.rule_met and self.status == OPEN
+
+    @property
     def verdict(self) -> str:
         return "The rule is met." if self.rule_met else "Not yet: " + "; ".join(self.missing) + "."
 
@@ -716,6 +726,23 @@ class DecisionState:
     open_comments: int
     tally: TallyView | None
 
+    @property
+    def summary(self) -> str:
+        """`version 3, circulating since 2022-01-12, responses due ...; 8 endorse, ...; 1 open comment`."""
+        line = f"version {self.version}, {self.status}"
+        if self.adopted_on:
+            line += f" on {self.adopted_on}"
+        elif self.round_end:
+            line = f"version {self.version}, {self.round_end}"
+        elif self.circulated_on:
+            line += f" since {self.circulated_on}" + (f", responses due {self.deadline}" if self.deadline else "")
+            if self.tally is not None and self.tally.overdue:
+                line += " (past the deadline; the round stays open)"
+        if self.tally and self.status == OPEN:
+            t = self.tally
+            line += f"; {len(t.endorsed)} endorse, {len(t.stood_aside)} stand aside, {len(t.blocked)} block, {len(t.not_answered)} not answered"
+        return line + f"; {plural(self.open_comments, 'open comment')}"
+
 
 def decision_states(db: Session, as_of: date, *, kind: str | None = None) -> list[DecisionState]:
     """Every decision with a version by `as_of`, as it stood at the end of that day: its latest
@@ -757,19 +784,5 @@ def decision_states(db: Session, as_of: date, *, kind: str | None = None) -> lis
 
 
 def state_summary(state: DecisionState | None) -> str:
-    """`version 3, circulating since 2022-01-12, responses due ...; 8 endorse, ...; 1 open comment`."""
-    if state is None:
-        return "no draft yet"
-    line = f"version {state.version}, {state.status}"
-    if state.adopted_on:
-        line += f" on {state.adopted_on}"
-    elif state.round_end:
-        line = f"version {state.version}, {state.round_end}"
-    elif state.circulated_on:
-        line += f" since {state.circulated_on}" + (f", responses due {state.deadline}" if state.deadline else "")
-        if state.tally is not None and state.tally.overdue:
-            line += " (past the deadline; the round stays open)"
-    if state.tally and state.status == OPEN:
-        t = state.tally
-        line += f"; {len(t.endorsed)} endorse, {len(t.stood_aside)} stand aside, {len(t.blocked)} block, {len(t.not_answered)} not answered"
-    return line + f"; {plural(state.open_comments, 'open comment')}"
+    """A decision's state in a line (see DecisionState.summary); "no draft yet" when there is none."""
+    return "no draft yet" if state is None else state.summary
