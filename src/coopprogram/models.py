@@ -71,7 +71,7 @@ class Program(Table, table=True):
     mail_from: str = ""
     reminder_days: int = 2
     created_at: datetime = Field(default_factory=utc_now)
-    updated_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now, sa_column_kwargs={"onupdate": utc_now})
 
 
 class Phase(Table, table=True):
@@ -85,7 +85,7 @@ class Phase(Table, table=True):
     ends_on: date
     focus: str = ""
     default_category_id: int | None = Field(default=None, foreign_key="category.id")
-    updated_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now, sa_column_kwargs={"onupdate": utc_now})
 
 
 class Category(Table, table=True):
@@ -110,7 +110,7 @@ class Contract(Table, table=True):
     rate_min_cents: int
     rate_max_cents: int
     created_at: datetime = Field(default_factory=utc_now)
-    updated_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now, sa_column_kwargs={"onupdate": utc_now})
 
 
 class Coop(Table, table=True):
@@ -136,7 +136,7 @@ class Coop(Table, table=True):
     # The secret part of the co-op's published calendar file name (`coop calendar publish`); rotatable.
     feed_secret: str = ""
     created_at: datetime = Field(default_factory=utc_now)
-    updated_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now, sa_column_kwargs={"onupdate": utc_now})
 
 
 class Milestone(Table, table=True):
@@ -154,7 +154,7 @@ class Milestone(Table, table=True):
     blocked_on: date | None = None  # cleared when work starts again
     blocked_reason: str = ""
     created_at: datetime = Field(default_factory=utc_now)
-    updated_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now, sa_column_kwargs={"onupdate": utc_now})
 
 
 class ConsultantProfile(Table, table=True):
@@ -167,7 +167,7 @@ class ConsultantProfile(Table, table=True):
     phone: str = ""
     tax_id: str = ""
     payment: str = ""  # how to pay: check payable to..., ACH details
-    updated_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now, sa_column_kwargs={"onupdate": utc_now})
 
 
 class ContractAmendment(Table, table=True):
@@ -202,7 +202,7 @@ class TimeEntry(Table, table=True):
     # The draft or issued invoice that bills this entry; cleared when that invoice is voided.
     invoice_id: int | None = Field(default=None, foreign_key="invoice.id", index=True)
     created_at: datetime = Field(default_factory=utc_now)
-    updated_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now, sa_column_kwargs={"onupdate": utc_now})
 
 
 class Invoice(Table, table=True):
@@ -228,7 +228,7 @@ class Invoice(Table, table=True):
     void_reason: str = ""
     snapshot: str = ""
     created_at: datetime = Field(default_factory=utc_now)
-    updated_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now, sa_column_kwargs={"onupdate": utc_now})
 
 
 class InvoiceLine(Table, table=True):
@@ -306,7 +306,7 @@ class ProgramSession(Table, table=True):
     decisions: str = ""
     closed_at: datetime | None = None
     created_at: datetime = Field(default_factory=utc_now)
-    updated_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now, sa_column_kwargs={"onupdate": utc_now})
 
 
 class Invitation(Table, table=True):
@@ -352,7 +352,7 @@ class ActionItem(Table, table=True):
     coop_id: int | None = Field(default=None, foreign_key="coop.id")  # the co-op that owns it, if one does
     done_on: date | None = None
     created_at: datetime = Field(default_factory=utc_now)
-    updated_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now, sa_column_kwargs={"onupdate": utc_now})
 
 
 class Decision(Table, table=True):
@@ -371,7 +371,7 @@ class Decision(Table, table=True):
     supersedes_id: int | None = Field(default=None, foreign_key="decision.id")
     session_id: int | None = Field(default=None, foreign_key="programsession.id")
     created_at: datetime = Field(default_factory=utc_now)
-    updated_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now, sa_column_kwargs={"onupdate": utc_now})
 
 
 class DecisionVoter(Table, table=True):
@@ -403,7 +403,7 @@ class DecisionVersion(Table, table=True):
     close_reason: str = ""
     replaced_by: int | None = None
     created_at: datetime = Field(default_factory=utc_now)
-    updated_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now, sa_column_kwargs={"onupdate": utc_now})
 
 
 class DecisionComment(Table, table=True):
@@ -418,7 +418,7 @@ class DecisionComment(Table, table=True):
     incorporated_in: int | None = None  # the version that took it in
     decline_reason: str = ""
     created_at: datetime = Field(default_factory=utc_now)
-    updated_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now, sa_column_kwargs={"onupdate": utc_now})
 
 
 class DecisionResponse(Table, table=True):
@@ -476,7 +476,7 @@ class Material(Table, table=True):
     lang: str = "en"
     added_on: date
     created_at: datetime = Field(default_factory=utc_now)
-    updated_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now, sa_column_kwargs={"onupdate": utc_now})
 
 
 class AuditEntry(Table, table=True):

@@ -156,13 +156,16 @@ def mark_exported(db: Session, view: CalendarView) -> None:
     """Remember the highest SEQUENCE each session was sent out with (checked by `coop db check`).
 
     The update time is left alone: exporting is not a change of the event, and the next export
-    must give the same bytes.
+    must give the same bytes (the column is written back as it was, so its `onupdate` stays off).
     """
+    from sqlalchemy.orm.attributes import flag_modified
+
     sent = {event.uid: event.sequence for event in view.sessions}
     if not sent:
         return
     for session in db.exec(select(ProgramSession).where(ProgramSession.uid.in_(sent))).all():
         if session.exported_sequence < sent[session.uid]:
             session.exported_sequence = sent[session.uid]
+            flag_modified(session, "updated_at")
             db.add(session)
     db.flush()

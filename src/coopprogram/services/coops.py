@@ -20,7 +20,7 @@ from coopprogram import spreadsheet
 from coopprogram.errors import Conflict, InvalidInput, NotFound
 from coopprogram.models import Coop, CoopKind, CoopStage
 from coopprogram.services.text import check_slug, clean_text, slugify
-from coopprogram.units import parse_count, parse_date, utc_now
+from coopprogram.units import parse_count, parse_date
 from coopprogram.vocab import one_of
 
 CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")
@@ -189,7 +189,6 @@ def edit_coop(db: Session, *, slug: str, **fields: Any) -> CoopView:
         raise Conflict(f"The slug '{new_slug}' is taken by another co-op; choose another.")
     for name, value in changes.items():
         setattr(coop, name, value)
-    coop.updated_at = utc_now()
     db.add(coop)
     db.flush()
     return to_view(coop)
@@ -205,7 +204,6 @@ def archive_coop(db: Session, *, slug: str, on: date, undo: bool = False) -> Coo
         if coop.archived_on is not None:
             raise Conflict(f"{coop.name} was already archived on {coop.archived_on}; nothing changed.")
         coop.archived_on = on
-    coop.updated_at = utc_now()
     db.add(coop)
     db.flush()
     return to_view(coop)
@@ -301,7 +299,6 @@ def import_coops(db: Session, *, text: str) -> ImportReport:
             coop = existing[row.slug]
             for name, value in values.items():
                 setattr(coop, name, value)
-            coop.updated_at = utc_now()
             db.add(coop)
     db.flush()
     return report

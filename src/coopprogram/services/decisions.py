@@ -35,7 +35,7 @@ from coopprogram.services.milestones import finish_milestone
 from coopprogram.services.program import get_program, validate_fraction
 from coopprogram.services.text import clean_text
 from coopprogram.services.textdiff import PointChange, WordChange, diff_points, word_diff
-from coopprogram.units import plural, utc_now
+from coopprogram.units import plural
 from coopprogram.vocab import one_of
 
 POINTS_OF_UNITY = "points-of-unity"
@@ -438,7 +438,7 @@ def new_version(db: Session, *, decision_id: int, text: str) -> VersionView:
 
 def edit_version(db: Session, *, decision_id: int, version: int, text: str, hint: str) -> VersionView:
     row = editable(db, decision_id=decision_id, version=version, hint=hint)
-    row.text, row.updated_at = check_text(text), utc_now()
+    row.text = check_text(text)
     db.add(row)
     db.flush()
     return version_view(db, row)
@@ -487,9 +487,9 @@ def circulate(db: Session, *, decision_id: int, version: int, on: date, today: d
         _check_day(on, today=today, what=f"Replacing version {earlier.version}'s round", not_before=max(d for d in (earlier.circulated_on, last) if d),
                    since=f"its {'last response' if last and last > earlier.circulated_on else 'circulation'}")
         earlier.status, earlier.closed_on, earlier.replaced_by = DraftStatus.REPLACED.value, on, version
-        earlier.close_reason, earlier.updated_at = f"replaced by version {version}", utc_now()
+        earlier.close_reason = f"replaced by version {version}"
         db.add(earlier)
-    row.status, row.circulated_on, row.deadline, row.updated_at = OPEN, on, deadline, utc_now()
+    row.status, row.circulated_on, row.deadline = OPEN, on, deadline
     db.add(row)
     db.flush()
     return version_view(db, row)
@@ -503,7 +503,7 @@ def withdraw(db: Session, *, decision_id: int, version: int, reason: str, on: da
     last = _last_response_day(db, row)
     _check_day(on, today=today, what="The withdrawal", not_before=max(d for d in (row.circulated_on, last) if d), since="the round's last recorded day")
     cleaned = clean_text(reason, what="reason", limit=1_000)
-    row.status, row.closed_on, row.close_reason, row.updated_at = DraftStatus.WITHDRAWN.value, on, cleaned, utc_now()
+    row.status, row.closed_on, row.close_reason = DraftStatus.WITHDRAWN.value, on, cleaned
     db.add(row)
     db.flush()
     return version_view(db, row)
@@ -541,7 +541,6 @@ def resolve_comment(db: Session, *, comment_id: int, incorporated_in: int | None
     else:
         comment.status, comment.incorporated_in = CommentStatus.DECLINED.value, None
         comment.decline_reason = clean_text(declined, what="reason", limit=1_000)
-    comment.updated_at = utc_now()
     db.add(comment)
     db.flush()
     return next(c for c in _comments(db, {source.id: source.version})[source.id] if c.id == comment.id)
@@ -663,9 +662,9 @@ def adopt(db: Session, *, decision_id: int, version: int, on: date, today: date 
     earlier = select(DecisionVersion).where(DecisionVersion.status == DraftStatus.ADOPTED)
     ids = [decision_id] + ([decision.supersedes_id] if decision.supersedes_id else [])
     for previous in db.exec(earlier.where(DecisionVersion.decision_id.in_(ids))).all():
-        previous.status, previous.superseded_on, previous.updated_at = DraftStatus.SUPERSEDED.value, on, utc_now()
+        previous.status, previous.superseded_on = DraftStatus.SUPERSEDED.value, on
         db.add(previous)
-    row.status, row.adopted_on, row.updated_at = DraftStatus.ADOPTED.value, on, utc_now()
+    row.status, row.adopted_on = DraftStatus.ADOPTED.value, on
     db.add(row)
     db.flush()
     if milestone_id is not None:

@@ -33,7 +33,6 @@ from coopprogram.services.coops import get_coop
 from coopprogram.services.invoices import clear_draft, rebuild_draft, reference_of
 from coopprogram.services.sessions import get_session
 from coopprogram.services.text import clean_text
-from coopprogram.units import utc_now
 
 if TYPE_CHECKING:
     from sqlmodel.sql.expression import SelectOfScalar
@@ -222,7 +221,6 @@ def edit_entry(
         entry.description = clean_text(description, what="description", limit=500)
     if session_id is not None:
         entry.session_id = get_session(db, session_id).id
-    entry.updated_at = utc_now()
     db.add(entry)
     db.flush()
     _refresh_draft_of(db, entry)

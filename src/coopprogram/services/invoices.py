@@ -23,7 +23,7 @@ from coopprogram.services.consultant import PayeeView, payee
 from coopprogram.services.contracts import billable_minutes, contract_view, describe_amendment, lock_contract
 from coopprogram.services.program import get_program
 from coopprogram.services.text import clean_text
-from coopprogram.units import amount_cents, billed_minutes, format_hours_decimal, format_money, month_bounds, utc_now
+from coopprogram.units import amount_cents, billed_minutes, format_hours_decimal, format_money, month_bounds
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement
@@ -306,7 +306,6 @@ def rebuild_draft(db: Session, draft: Invoice) -> None:
         db.add(entry)
     draft.total_minutes = sum(bill.minutes for bill in bills)
     draft.total_cents = sum(bill.amount_cents for bill in bills)
-    draft.updated_at = utc_now()
     db.add(draft)
     db.flush()
 
@@ -501,7 +500,6 @@ def issue_invoice(db: Session, *, reference: str, on: date, today: date) -> Invo
     db.add(invoice)
     db.flush()
     invoice.snapshot = _snapshot(_live_document(db, invoice))
-    invoice.updated_at = utc_now()
     db.add(invoice)
     db.flush()
     return _document(db, invoice)
@@ -571,7 +569,6 @@ def _settle(db: Session, invoice: Invoice) -> None:
         invoice.status, invoice.paid_on = InvoiceStatus.PAID.value, max(p.paid_on for p in live)
     else:
         invoice.status, invoice.paid_on = InvoiceStatus.ISSUED.value, None
-    invoice.updated_at = utc_now()
     db.add(invoice)
     db.flush()
 
@@ -649,7 +646,7 @@ def void_invoice(
     program = get_program(db)
     sequence, number = _next_number(db, program, on)
     _release_entries(db, invoice)
-    invoice.status, invoice.voided_on, invoice.void_reason, invoice.updated_at = InvoiceStatus.VOID.value, on, reason, utc_now()
+    invoice.status, invoice.voided_on, invoice.void_reason = InvoiceStatus.VOID.value, on, reason
     db.add(invoice)
     credit = Invoice(
         contract_id=invoice.contract_id, kind=InvoiceKind.CREDIT_NOTE.value, period=invoice.period,

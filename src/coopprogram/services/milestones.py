@@ -13,7 +13,6 @@ from coopprogram.models import Milestone, MilestoneStatus, Phase
 from coopprogram.services.as_of import happened, milestone_status
 from coopprogram.services.phases import get_phase
 from coopprogram.services.text import clean_text
-from coopprogram.units import utc_now
 from coopprogram.vocab import one_of
 
 
@@ -128,7 +127,6 @@ def edit_milestone(
 
 def _save(db: Session, milestone: Milestone, phase: Phase, *, today: date) -> MilestoneView:
     milestone.calendar_sequence += 1  # its title, date or status changed: calendars must update it
-    milestone.updated_at = utc_now()
     db.add(milestone)
     db.flush()
     return to_view(milestone, phase, today=today)
