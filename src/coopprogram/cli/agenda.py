@@ -13,20 +13,18 @@ from coopprogram.cli.output import (
     JsonFlag,
     OutputFile,
     choose_format,
-    dash,
     emit_json,
     emit_text,
     group,
     now,
     parse_count_option,
-    say,
-    show_table,
     write_bytes,
 )
+from coopprogram.cli.shared import print_agenda
 from coopprogram.vocab import AgendaKind
 
 if TYPE_CHECKING:
-    from coopprogram.services.agenda import AgendaView
+    pass
 
 app = group("Session agendas: items with clock times, and the printable agenda.")
 
@@ -34,20 +32,6 @@ SessionId = Annotated[int, typer.Argument(metavar="SESSION", parser=parse_count_
 ItemId = Annotated[int, typer.Argument(metavar="ITEM", parser=parse_count_option, help="The item's number (`coop agenda show SESSION`).")]
 Minutes = Annotated[int, typer.Option(metavar="N", parser=parse_count_option, help="Length in minutes.")]
 KIND_HELP = "What the item is for."
-
-
-def print_agenda(view: AgendaView) -> None:
-    if not view.items:
-        say(f"No agenda yet. Add items with `coop agenda add {view.session_id} TITLE --minutes N`.")
-        return
-    show_table(
-        ("Id", "Time", "Item", "Kind", "Lead", "Minutes"), view.items,
-        lambda item: (item.id, f"{item.starts_local:%H:%M}", item.title, item.kind, dash(item.lead), item.minutes), title=f"Agenda: {view.session_title}",
-    )
-    if view.overrun:
-        say(view.overrun)
-    else:
-        say(f"{view.total_minutes} of {view.session_minutes} minutes planned.")
 
 
 @app.command("show")

@@ -77,11 +77,11 @@ def db_check() -> None:
     Example: coop db check
     """
     from coopprogram.cli.context import database
-    from coopprogram.cli.materials import folder
+    from coopprogram.cli.shared import materials_folder
     from coopprogram.services.checks import check_database
 
     with database(write=False) as db:
-        report = check_database(db, materials_folder=folder())
+        report = check_database(db, materials_folder=materials_folder())
     for problem in report.problems:
         typer.echo(f"Problem: {problem}", err=True)
     if not report.ok:

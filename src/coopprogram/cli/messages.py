@@ -5,7 +5,6 @@ contact details, shown whole, and sent over SMTP."""
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -21,29 +20,13 @@ from coopprogram.cli.output import (
     say,
     show_table,
     warn,
-    write_private_file,
 )
+from coopprogram.cli.shared import outbox, write_outbox
 from coopprogram.vocab import MessageStatus
 
 app = group("Messages to the co-ops: invitations, updates, reminders, follow-ups; compose, list, show, send.")
 
 MessageId = Annotated[int, typer.Argument(metavar="ID", help="The message's number (`coop messages list`).")]
-
-
-def outbox() -> Path:
-    from coopprogram.config import files_folder
-
-    return files_folder(current.url, "outbox")
-
-
-def write_outbox(composed: list) -> None:
-    """Each composed message as its .eml and, beside it, the .txt for WhatsApp or SMS."""
-    from coopprogram.exporters.messages import render_emails, short_text
-
-    folder = outbox()
-    for message, email in zip(composed, render_emails(composed), strict=True):
-        write_private_file(folder / message.file_name, email)
-        write_private_file(folder / Path(message.file_name).with_suffix(".txt"), short_text(message).encode("utf-8"))
 
 
 def summary(composed: list) -> str:

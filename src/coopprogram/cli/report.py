@@ -93,7 +93,7 @@ def print_report(view: ReportView) -> None:
     )
 
     if view.decisions:
-        from coopprogram.cli.decisions import print_tally
+        from coopprogram.cli.shared import print_tally
 
         for decision in view.decisions:
             say("")

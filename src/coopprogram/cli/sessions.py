@@ -149,7 +149,7 @@ def sessions_show(session_id: SessionId, json: JsonFlag = False) -> None:
             say(f"{label}: {value}")
     if view.needs_closing:
         say(f"This session has passed: record attendance (`coop sessions attend {view.id} SLUG...`) or mark it held or cancelled.")
-    from coopprogram.cli.agenda import print_agenda
+    from coopprogram.cli.shared import print_agenda
 
     print_agenda(agenda)
     show_table(("Co-op", "Attendance"), view.invitees, lambda invitee: (invitee.name, invitee.attendance), title=f"Invited: {len(view.invitees)} co-ops")

@@ -154,7 +154,7 @@ def unity_diff(
 
         emit_text(unity_diff_markdown(view))
         return
-    from coopprogram.cli.decisions import print_diff
+    from coopprogram.cli.shared import print_diff
 
     print_diff(view, "Points of unity")
 
@@ -263,7 +263,7 @@ def unity_tally(version: Version, as_of: AsOf = None, json: JsonFlag = False) ->
     if json:
         emit_json(view)
         return
-    from coopprogram.cli.decisions import print_tally
+    from coopprogram.cli.shared import print_tally
 
     print_tally(view)
 
@@ -296,7 +296,7 @@ def unity_export(
 
     Example: coop unity export 3 -o points-of-unity-v3.pdf
     """
-    from coopprogram.cli.decisions import write_document
+    from coopprogram.cli.shared import write_document
     from coopprogram.services.unity import show_draft, sign_on
 
     chosen = choose_format(format, output, ("md", "pdf"))
