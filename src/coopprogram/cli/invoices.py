@@ -235,10 +235,14 @@ def invoices_void(ref: Ref, reason: Annotated[str, typer.Option(help="Why it is 
 
     Example: coop invoices void SEI-2021-002 --reason "Wrong rate; re-billed on SEI-2022-004"
     """
-    from coopprogram.services.invoices import void_invoice
+    from coopprogram.services.invoices import discard_draft, is_draft, void_invoice
 
     with database(write=True) as db:
-        voided, credit = void_invoice(db, reference=ref, reason=reason, on=on or today(), today=today())
+        if is_draft(db, ref):
+            discard_draft(db, reference=ref)
+            voided = credit = None
+        else:
+            voided, credit = void_invoice(db, reference=ref, reason=reason, on=on or today(), today=today())
     if voided is None or credit is None:
         say(f"Discarded draft {ref}; its hours are unbilled again.")
         return

@@ -612,13 +612,28 @@ def payments_received(db: Session, *, year: int) -> PaymentsReport:
 # --- void ------------------------------------------------------------------------------------
 
 
+def is_draft(db: Session, reference: str) -> bool:
+    """Whether REF names a draft (which `coop invoices void` discards rather than voids)."""
+    return get_invoice(db, reference).status == InvoiceStatus.DRAFT
+
+
+def discard_draft(db: Session, *, reference: str) -> None:
+    """Delete a draft: it has no number yet, so nothing is kept; its hours are unbilled again."""
+    invoice = get_invoice(db, reference, lock=True)
+    if invoice.status != InvoiceStatus.DRAFT:
+        raise Conflict(f"Invoice {invoice.number} is {invoice.status}, not a draft: void it instead (it keeps its number).")
+    clear_draft(db, invoice)
+    db.delete(invoice)
+    db.flush()
+
+
 def void_invoice(
     db: Session, *, reference: str, reason: str, on: date, today: date
-) -> tuple[InvoiceDocument | None, InvoiceDocument | None]:
+) -> tuple[InvoiceDocument, InvoiceDocument]:
     """Void an issued invoice: it keeps its number, a credit note cancels it, its hours are free again.
 
-    A draft is simply discarded. An invoice with money received is refused: the payment would
-    be lost. Returns (the voided invoice, its credit note), or (None, None) for a draft.
+    An invoice with money received is refused: the payment would be lost. A draft is refused
+    too (discard_draft deletes one). Returns the voided invoice and its credit note.
     """
     invoice = get_invoice(db, reference, lock=True)
     reason = clean_text(reason, what="reason", limit=500)
@@ -627,10 +642,7 @@ def void_invoice(
     if invoice.status == InvoiceStatus.VOID:
         raise Conflict(f"Invoice {invoice.number} was already voided on {invoice.voided_on}.")
     if invoice.status == InvoiceStatus.DRAFT:
-        clear_draft(db, invoice)
-        db.delete(invoice)
-        db.flush()
-        return None, None
+        raise Conflict(f"Draft {reference} has no number to void: discard it instead.")
     received = [p for p in _payments(db, invoice.id) if p.undone_on is None]
     if received:
         listed = ", ".join(f"{format_money(p.amount_cents)} on {p.paid_on}" for p in received)
