@@ -214,7 +214,8 @@ def coops_archive(
 def coops_import(file: Annotated[Path, typer.Argument(metavar="FILE.csv", help="A CSV file whose first line names the columns.", exists=True, dir_okay=False, readable=True)]) -> None:
     """Add or update co-ops from a CSV file, matched by slug. A file with any bad row changes nothing.
 
-    Columns: slug, name, kind, stage, sector, city, sponsor, member_count, focus_communities, joined_on, archived_on, notes, contact_name, contact_email, contact_phone. A column left out leaves that field as it is.
+    Columns: slug, name, kind, stage, sector, city, sponsor, member_count, focus_communities, joined_on,
+    archived_on, notes, contact_name, contact_email, contact_phone. A column left out leaves that field as it is.
 
     Example: coop coops import cohort.csv
     """

@@ -124,7 +124,8 @@ def messages_show(message_id: MessageId, json: JsonFlag = False) -> None:
 
 @app.command("send")
 def messages_send(
-    smtp: Annotated[str | None, typer.Option("--smtp", metavar="URL", help="The mail server: smtp://user@host:587 (STARTTLS) or smtps://user@host:465 (SSL). Default: COOP_SMTP_URL. The password: in the URL, COOP_SMTP_PASSWORD or ~/.netrc.")] = None,
+    smtp: Annotated[str | None, typer.Option("--smtp", metavar="URL", help="The mail server: smtp://user@host:587 (STARTTLS) or smtps://user@host:465 (SSL). Default: COOP_SMTP_URL. "
+        "The password: in the URL, COOP_SMTP_PASSWORD or ~/.netrc.")] = None,
 ) -> None:
     """Send every pending message over SMTP, each marked sent as soon as the server takes it.
     After a crash or a network error, run it again: it sends only what did not go.

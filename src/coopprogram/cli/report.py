@@ -77,7 +77,8 @@ def print_report(view: ReportView) -> None:
     show_table(("Milestone", "Due", "Status", "Done"), view.milestones, lambda m: (m.title, m.due_on, ("OVERDUE " if m.overdue else "") + m.status, dash(m.done_on)), title="Milestones")
 
     say("")
-    say(f"Sessions: {len(view.held)} held, {len(view.cancelled)} cancelled, {len(view.upcoming)} in the next {view.upcoming_days} days, {len(view.to_close)} waiting to be closed")
+    say(f"Sessions: {len(view.held)} held, {len(view.cancelled)} cancelled, {len(view.upcoming)} in the next {view.upcoming_days} days, "
+        f"{len(view.to_close)} waiting to be closed")
     for s in view.to_close:
         say(f"  to close: {s.starts_local:%Y-%m-%d %H:%M} {s.title} (session {s.id})")
     for s in view.upcoming:

@@ -73,7 +73,8 @@ def sessions_add(
     A repeat given in words is shown back as the rule it becomes, with the number of sessions,
     for you to confirm (in a terminal; --yes skips the question).
 
-    Example: coop sessions add "Working-group call" --kind working-group --start "2021-10-05 18:00" --minutes 60 --repeat "every 2 weeks on Tuesday" --until 2022-03-29 --invite none
+    Example: coop sessions add "Working-group call" --kind working-group --start "2021-10-05 18:00" --minutes 60
+    --repeat "every 2 weeks on Tuesday" --until 2022-03-29 --invite none
     """
     from coopprogram.repeat_words import rule_from_words
     from coopprogram.services.sessions import add_session, expand_repeat

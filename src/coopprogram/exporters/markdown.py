@@ -80,7 +80,8 @@ def invoice_markdown(doc: InvoiceDocument) -> str:
     out += [f"| {escape(s.category)} | {s.hours} | {format_money(s.amount_cents)} |" for s in doc.subtotals]
     out += [
         "",
-        f"Hours under the {escape(doc.phase_name)} cap (as logged, to the minute): {format_minutes(doc.used_minutes)} used of {format_minutes(doc.cap_minutes)}, "
+        f"Hours under the {escape(doc.phase_name)} cap (as logged, to the minute): "
+        f"{format_minutes(doc.used_minutes)} used of {format_minutes(doc.cap_minutes)}, "
         f"{format_minutes(doc.left_minutes)} left (through {escape(doc.period_label)}).",
     ]
     if doc.amendments:
@@ -169,7 +170,8 @@ def report_markdown(view: ReportView) -> str:
     add("")
     add("## Sessions")
     add("")
-    add(f"Held: {len(view.held)} · cancelled: {len(view.cancelled)} · coming in the next {view.upcoming_days} days: {len(view.upcoming)} · waiting to be closed: {len(view.to_close)}")
+    add(f"Held: {len(view.held)} · cancelled: {len(view.cancelled)} · coming in the next {view.upcoming_days} days: {len(view.upcoming)} · "
+        f"waiting to be closed: {len(view.to_close)}")
     add("")
     if view.held:
         add("| Held | Session | Co-ops attending |")
@@ -217,8 +219,10 @@ def report_markdown(view: ReportView) -> str:
         add(f"No consultant contract covers {escape(phase.name)}.")
     else:
         money = view.money
-        add(f"- Cap: {format_minutes(money.cap_minutes)} h; used {format_minutes(money.used_minutes)}, left {format_minutes(money.left_minutes)}; {format_pace(money.pace_minutes)}")
-        add(f"- Worked: {format_money(money.worked_cents)} at the rates in force; left under the cap: {format_money(money.left_cents)} at {format_money(money.contract.rate_cents)}/h")
+        add(f"- Cap: {format_minutes(money.cap_minutes)} h; used {format_minutes(money.used_minutes)}, "
+            f"left {format_minutes(money.left_minutes)}; {format_pace(money.pace_minutes)}")
+        add(f"- Worked: {format_money(money.worked_cents)} at the rates in force; "
+            f"left under the cap: {format_money(money.left_cents)} at {format_money(money.contract.rate_cents)}/h")
         if money.run_out_on:
             add(f"- At this pace the cap runs out on {money.run_out_on}" + (" (before the phase ends)" if money.runs_out_before_phase_ends else " (after the phase ends)"))
         for amendment in view.amendments:

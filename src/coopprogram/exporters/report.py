@@ -41,7 +41,10 @@ def report_data(view: ReportView) -> dict[str, Any]:
              "overdue": m.overdue, "done": m.done_on.isoformat() if m.done_on else ""}
             for m in view.milestones
         ],
-        "sessions_line": f"Held {len(view.held)} · cancelled {len(view.cancelled)} · next {view.upcoming_days} days {len(view.upcoming)} · to close {len(view.to_close)}",
+        "sessions_line": (
+            f"Held {len(view.held)} · cancelled {len(view.cancelled)} · "
+            f"next {view.upcoming_days} days {len(view.upcoming)} · to close {len(view.to_close)}"
+        ),
         "held": [{"day": f"{s.starts_local:%Y-%m-%d}", "title": s.title, "attending": attending(s)} for s in view.held],
         "upcoming": [f"{s.starts_local:%Y-%m-%d %H:%M} {s.title}" for s in view.upcoming],
         "to_close": [f"{s.starts_local:%Y-%m-%d %H:%M} {s.title}" for s in view.to_close],
@@ -65,7 +68,10 @@ def report_data(view: ReportView) -> dict[str, Any]:
     if money is not None:
         data["cap_share"] = min(1.0, money.used_minutes / money.cap_minutes) if money.cap_minutes else 0
         data["money"] = {
-            "hours_line": f"{format_minutes(money.used_minutes)} of {format_minutes(money.cap_minutes)} h ({format_percent(money.used_minutes, money.cap_minutes)})",
+            "hours_line": (
+                f"{format_minutes(money.used_minutes)} of {format_minutes(money.cap_minutes)} h "
+                f"({format_percent(money.used_minutes, money.cap_minutes)})"
+            ),
             "left": f"{format_minutes(money.left_minutes)} h left · {format_money(money.left_cents)} at {format_money(money.contract.rate_cents)}/h",
             "pace": f"{format_pace(money.pace_minutes).capitalize()} ({format_minutes(money.planned_minutes)} h planned by now).",
             "forecast": (f"At this pace the cap runs out on {money.run_out_on}" + (" — before the phase ends." if money.runs_out_before_phase_ends else ", after the phase ends."))
@@ -77,7 +83,10 @@ def report_data(view: ReportView) -> dict[str, Any]:
                  "due": i.due_on.isoformat() if i.due_on and i.kind == InvoiceKind.INVOICE else "", "overdue": i.overdue}
                 for i in view.invoices
             ],
-            "invoiced": f"Invoiced {format_money(money.billed_cents)} · paid {format_money(money.paid_cents)} · outstanding {format_money(view.outstanding_cents)}",
+            "invoiced": (
+                f"Invoiced {format_money(money.billed_cents)} · paid {format_money(money.paid_cents)} · "
+                f"outstanding {format_money(view.outstanding_cents)}"
+            ),
             "amendments": view.amendments,
             "cap_minutes": money.cap_minutes,
             "burn": [{"offset": (p.day - phase.starts_on).days, "minutes": p.used_minutes} for p in view.burn],
