@@ -124,7 +124,8 @@ def test_dated_facts_filled_from_the_audit_trail(blank_url) -> None:
         for session_id, status, updated in ((1, "cancelled", utc(2022, 1, 15, 12)), (2, "held", utc(2022, 1, 15, 12)), (3, "held", utc(2022, 1, 15, 12)), (4, "planned", utc(2022, 1, 15, 12))):
             connection.execute(text(
                 "INSERT INTO programsession (id, uid, kind_id, phase_id, title, starts_at, minutes, location, link, facilitator, status, cancel_reason, "
-                "notes, sequence, exported_sequence, created_at, updated_at) VALUES (:id, :uid, :kind, 1, 'S', :starts, 60, '', '', '', :status, '', '', 0, 0, :at, :at)"
+                "notes, sequence, exported_sequence, created_at, updated_at) "
+                "VALUES (:id, :uid, :kind, 1, 'S', :starts, 60, '', '', '', :status, '', '', 0, 0, :at, :at)"
             ), {"id": session_id, "uid": f"s{session_id}", "kind": kind, "starts": utc(2021, 11, 4, 22), "status": status, "at": updated})
         connection.execute(text("INSERT INTO milestone (id, phase_id, title, description, due_on, status, calendar_sequence, blocked_reason, created_at, updated_at) "
                                 "VALUES (1, 1, 'M', '', :due, 'blocked', 0, 'why', :at, :at)"), {"due": date(2022, 1, 14), "at": utc(2022, 1, 15, 12)})

@@ -74,34 +74,49 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+def error_code(error: BaseException) -> str:
+    """The driver's class of an error: SQLite's result code by name (SQLITE_BUSY, SQLITE_READONLY_DBMOVED...)
+    or PostgreSQL's SQLSTATE (40P01...); "" when the driver gives none."""
+    driver_error = getattr(error, "orig", None) or error
+    return getattr(driver_error, "sqlite_errorname", None) or getattr(driver_error, "sqlstate", None) or ""
+
+
+def _in(code: str, *classes: str) -> bool:
+    """Whether the code is one of the classes: SQLite's extended codes (SQLITE_IOERR_WRITE) fall
+    under their primary one (SQLITE_IOERR)."""
+    return any(code == name or code.startswith(name + "_") for name in classes)
+
+
 def translate(error: Exception, url: str) -> CoopError:
-    """A driver's error as a message a person can act on, with nothing it was writing in it."""
+    """A driver's error as a message a person can act on, with nothing it was writing in it. The
+    kind of problem comes from the driver's code, not from the words of its message."""
     cause = plain_cause(error)  # the driver's words: no SQL, no parameters, no password
-    text = cause.lower()
+    code = error_code(error)
     where = display_location(url)
-    if getattr(getattr(error, "orig", None), "sqlstate", None) == "40P01" or "deadlock" in text:
+    if code == "40P01":  # deadlock_detected
         return Deadlock(
             "The database server stopped this command because another command was waiting on the same "
             "records (a deadlock); nothing was changed. Run the command again."
         )
-    if getattr(getattr(error, "orig", None), "sqlstate", None) == "23503":  # a foreign key, on a server
+    if code == "23503":  # foreign_key_violation: a row another command removed meanwhile, on a server
         return Conflict(
             "Another command changed the same records at the same moment; nothing was changed. "
             "Run the command again."
         )
-    if "locked" in text or "busy" in text:
+    if _in(code, "SQLITE_BUSY", "SQLITE_LOCKED", "55P03"):  # 55P03: lock_not_available
         return DatabaseProblem(
             "Another coop command is writing to the database right now; nothing was changed. "
             "Run the command again in a moment."
         )
-    if "not a database" in text or "malformed" in text or "no such table" in text:
+    # SQLite reports a missing table with its generic SQLITE_ERROR: only its words tell it apart.
+    if _in(code, "SQLITE_NOTADB", "SQLITE_CORRUPT", "42P01") or (code == "SQLITE_ERROR" and "no such table" in cause):
         return DatabaseProblem(
             f"{where} is not a coop database or is damaged; nothing was changed. "
             "Point --db at the right file, or use one of your backups."
         )
-    if "readonly" in text or "read-only" in text:
+    if _in(code, "SQLITE_READONLY", "25006"):  # 25006: read_only_sql_transaction
         return DatabaseProblem(f"{where} is read-only; nothing was changed. Check the file's permissions.")
-    if "disk" in text and ("full" in text or "i/o" in text):
+    if _in(code, "SQLITE_FULL", "SQLITE_IOERR", "53100", "58030"):  # disk_full, io_error
         return DatabaseProblem(
             f"Could not write to the disk holding {where} ({cause}): it may be full or failing. "
             "Nothing was changed; free some space or check the disk, then run the command again."

@@ -1,7 +1,8 @@
-"""The database tables (SQLModel) and the fixed vocabularies of the program. No logic.
+"""The database tables (SQLModel). No logic.
 
-Minutes and cents are integers; timestamps are aware UTC; work days are dates.
-Vocabularies are stored as their string values so the same schema runs on any database.
+Minutes and cents are integers; timestamps are aware UTC; work days are dates. The fixed
+vocabularies (coopprogram.vocab) are stored as their string values, held to them by CHECK
+constraints, so the same schema runs on any database.
 """
 
 from __future__ import annotations
@@ -9,85 +10,32 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from enum import StrEnum
 
-from sqlalchemy import Index
+from sqlalchemy import CheckConstraint, Index
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from coopprogram.units import utc_now
+from coopprogram.vocab import (  # the vocabularies, re-exported: callers have long found them here
+    AgendaKind,
+    Attendance,
+    CommentStatus,
+    CoopKind,
+    CoopStage,
+    DraftStatus,
+    Electorate,
+    InvoiceKind,
+    InvoiceStatus,
+    MessageKind,
+    MessageStatus,
+    MilestoneStatus,
+    SessionStatus,
+    Stance,
+    check_sql,
+)
 
 
-class CoopKind(StrEnum):
-    WORKER = "worker"
-    PRODUCER = "producer"
-    CONSUMER = "consumer"
-    HOUSING = "housing"
-    MULTI_STAKEHOLDER = "multi-stakeholder"
-
-
-class CoopStage(StrEnum):
-    EXISTING = "existing"
-    BUDDING = "budding"
-
-
-class MilestoneStatus(StrEnum):
-    PLANNED = "planned"
-    IN_PROGRESS = "in-progress"
-    DONE = "done"
-    BLOCKED = "blocked"
-
-
-class SessionStatus(StrEnum):
-    PLANNED = "planned"
-    HELD = "held"
-    CANCELLED = "cancelled"
-
-
-class Attendance(StrEnum):
-    INVITED = "invited"  # not recorded yet
-    ATTENDED = "attended"
-    ABSENT = "absent"
-    EXCUSED = "excused"
-
-
-class AgendaKind(StrEnum):
-    OPENING = "opening"
-    DISCUSSION = "discussion"
-    DECISION = "decision"
-    PRESENTATION = "presentation"
-    BREAK = "break"
-    CLOSING = "closing"
-
-
-class DraftStatus(StrEnum):
-    DRAFT = "draft"  # being written; text can change
-    CIRCULATING = "circulating"  # frozen, sent round for decision
-    ADOPTED = "adopted"  # locked: the cohort's points of unity
-    SUPERSEDED = "superseded"  # replaced by a later adopted version
-    WITHDRAWN = "withdrawn"  # its round ended without adoption, with a reason
-    REPLACED = "replaced"  # its round ended when a revised version was circulated
-
-
-class Stance(StrEnum):
-    ENDORSE = "endorse"
-    STAND_ASIDE = "stand-aside"
-    BLOCK = "block"
-
-
-class CommentStatus(StrEnum):
-    OPEN = "open"
-    INCORPORATED = "incorporated"
-    DECLINED = "declined"
-
-
-class InvoiceStatus(StrEnum):
-    DRAFT = "draft"
-    ISSUED = "issued"
-    PAID = "paid"
-    VOID = "void"
-
-
-class InvoiceKind(StrEnum):
-    INVOICE = "invoice"
-    CREDIT_NOTE = "credit-note"
+def _held_to(column: str, vocabulary: type[StrEnum]) -> CheckConstraint:
+    """The column may hold only the vocabulary's values: named ck_<table>_<column>."""
+    return CheckConstraint(check_sql(column, vocabulary), name=column)
 
 
 class Table(SQLModel):
@@ -123,7 +71,7 @@ class Program(Table, table=True):
     mail_from: str = ""
     reminder_days: int = 2
     created_at: datetime = Field(default_factory=utc_now)
-    updated_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now, sa_column_kwargs={"onupdate": utc_now})
 
 
 class Phase(Table, table=True):
@@ -137,7 +85,7 @@ class Phase(Table, table=True):
     ends_on: date
     focus: str = ""
     default_category_id: int | None = Field(default=None, foreign_key="category.id")
-    updated_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now, sa_column_kwargs={"onupdate": utc_now})
 
 
 class Category(Table, table=True):
@@ -162,10 +110,12 @@ class Contract(Table, table=True):
     rate_min_cents: int
     rate_max_cents: int
     created_at: datetime = Field(default_factory=utc_now)
-    updated_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now, sa_column_kwargs={"onupdate": utc_now})
 
 
 class Coop(Table, table=True):
+    __table_args__ = (_held_to("kind", CoopKind), _held_to("stage", CoopStage))
+
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(unique=True)
     name: str
@@ -189,10 +139,12 @@ class Coop(Table, table=True):
     # are written in the first one the program has a catalog for.
     languages: str = ""
     created_at: datetime = Field(default_factory=utc_now)
-    updated_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now, sa_column_kwargs={"onupdate": utc_now})
 
 
 class Milestone(Table, table=True):
+    __table_args__ = (_held_to("status", MilestoneStatus),)
+
     id: int | None = Field(default=None, primary_key=True)
     phase_id: int = Field(foreign_key="phase.id", index=True)
     title: str
@@ -205,7 +157,7 @@ class Milestone(Table, table=True):
     blocked_on: date | None = None  # cleared when work starts again
     blocked_reason: str = ""
     created_at: datetime = Field(default_factory=utc_now)
-    updated_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now, sa_column_kwargs={"onupdate": utc_now})
 
 
 class ConsultantProfile(Table, table=True):
@@ -218,7 +170,7 @@ class ConsultantProfile(Table, table=True):
     phone: str = ""
     tax_id: str = ""
     payment: str = ""  # how to pay: check payable to..., ACH details
-    updated_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now, sa_column_kwargs={"onupdate": utc_now})
 
 
 class ContractAmendment(Table, table=True):
@@ -256,7 +208,7 @@ class TimeEntry(Table, table=True):
     # The draft or issued invoice that bills this entry; cleared when that invoice is voided.
     invoice_id: int | None = Field(default=None, foreign_key="invoice.id", index=True)
     created_at: datetime = Field(default_factory=utc_now)
-    updated_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now, sa_column_kwargs={"onupdate": utc_now})
 
 
 class Timer(Table, table=True):
@@ -279,6 +231,8 @@ class Invoice(Table, table=True):
     """A monthly invoice or a credit note. Numbered only when issued; every printed figure is
     kept in `snapshot` (JSON) at that moment, so the document never changes afterwards."""
 
+    __table_args__ = (_held_to("kind", InvoiceKind), _held_to("status", InvoiceStatus))
+
     id: int | None = Field(default=None, primary_key=True)
     contract_id: int = Field(foreign_key="contract.id", index=True)
     kind: str = InvoiceKind.INVOICE.value
@@ -296,7 +250,7 @@ class Invoice(Table, table=True):
     void_reason: str = ""
     snapshot: str = ""
     created_at: datetime = Field(default_factory=utc_now)
-    updated_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now, sa_column_kwargs={"onupdate": utc_now})
 
 
 class InvoiceLine(Table, table=True):
@@ -348,6 +302,8 @@ class SessionSeries(Table, table=True):
 
 
 class ProgramSession(Table, table=True):
+    __table_args__ = (_held_to("status", SessionStatus),)
+
     id: int | None = Field(default=None, primary_key=True)
     uid: str = Field(unique=True)  # the calendar UID, never changed
     series_id: int | None = Field(default=None, foreign_key="sessionseries.id", index=True)
@@ -372,11 +328,11 @@ class ProgramSession(Table, table=True):
     decisions: str = ""
     closed_at: datetime | None = None
     created_at: datetime = Field(default_factory=utc_now)
-    updated_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now, sa_column_kwargs={"onupdate": utc_now})
 
 
 class Invitation(Table, table=True):
-    __table_args__ = (UniqueConstraint("session_id", "coop_id"),)
+    __table_args__ = (UniqueConstraint("session_id", "coop_id"), _held_to("attendance", Attendance))
 
     id: int | None = Field(default=None, primary_key=True)
     session_id: int = Field(foreign_key="programsession.id", index=True)
@@ -396,6 +352,8 @@ class WithdrawnInvitation(Table, table=True):
 
 
 class AgendaItem(Table, table=True):
+    __table_args__ = (_held_to("kind", AgendaKind),)
+
     id: int | None = Field(default=None, primary_key=True)
     session_id: int = Field(foreign_key="programsession.id", index=True)
     position: int
@@ -416,18 +374,14 @@ class ActionItem(Table, table=True):
     coop_id: int | None = Field(default=None, foreign_key="coop.id")  # the co-op that owns it, if one does
     done_on: date | None = None
     created_at: datetime = Field(default_factory=utc_now)
-    updated_at: datetime = Field(default_factory=utc_now)
-
-
-class Electorate(StrEnum):
-    COHORT = "cohort"  # every co-op in the cohort on the day
-    COOPS = "coops"  # the co-ops named on the decision
-    MEMBERS = "members"  # the working-group members named on the decision
+    updated_at: datetime = Field(default_factory=utc_now, sa_column_kwargs={"onupdate": utc_now})
 
 
 class Decision(Table, table=True):
     """Something the cohort or the working group decides by consent: the points of unity, the
     Phase II plan, the program calendar, how funds are shared. Its text is versioned."""
+
+    __table_args__ = (_held_to("electorate", Electorate),)
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(index=True)  # "points-of-unity" for the points of unity
@@ -439,7 +393,7 @@ class Decision(Table, table=True):
     supersedes_id: int | None = Field(default=None, foreign_key="decision.id")
     session_id: int | None = Field(default=None, foreign_key="programsession.id")
     created_at: datetime = Field(default_factory=utc_now)
-    updated_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now, sa_column_kwargs={"onupdate": utc_now})
 
 
 class DecisionVoter(Table, table=True):
@@ -454,7 +408,7 @@ class DecisionVoter(Table, table=True):
 class DecisionVersion(Table, table=True):
     """One version of a decision's text (Markdown: a preamble and a numbered list) and its round."""
 
-    __table_args__ = (UniqueConstraint("decision_id", "version"),)
+    __table_args__ = (UniqueConstraint("decision_id", "version"), _held_to("status", DraftStatus))
 
     id: int | None = Field(default=None, primary_key=True)
     decision_id: int = Field(foreign_key="decision.id", index=True)
@@ -471,7 +425,7 @@ class DecisionVersion(Table, table=True):
     close_reason: str = ""
     replaced_by: int | None = None
     created_at: datetime = Field(default_factory=utc_now)
-    updated_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now, sa_column_kwargs={"onupdate": utc_now})
 
 
 class VersionTranslation(Table, table=True):
@@ -486,7 +440,7 @@ class VersionTranslation(Table, table=True):
     text: str
     source_hash: str  # sha256 of the version's text when the translation was stored
     created_at: datetime = Field(default_factory=utc_now)
-    updated_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now, sa_column_kwargs={"onupdate": utc_now})
 
 
 class TitleTranslation(Table, table=True):
@@ -502,6 +456,8 @@ class TitleTranslation(Table, table=True):
 
 
 class DecisionComment(Table, table=True):
+    __table_args__ = (_held_to("status", CommentStatus),)
+
     id: int | None = Field(default=None, primary_key=True)
     version_id: int = Field(foreign_key="decisionversion.id", index=True)
     coop_id: int | None = Field(default=None, foreign_key="coop.id")
@@ -511,12 +467,14 @@ class DecisionComment(Table, table=True):
     incorporated_in: int | None = None  # the version that took it in
     decline_reason: str = ""
     created_at: datetime = Field(default_factory=utc_now)
-    updated_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now, sa_column_kwargs={"onupdate": utc_now})
 
 
 class DecisionResponse(Table, table=True):
     """A co-op's (or a working-group member's) decision on a circulating version. A change adds
     a row and retires the old one, so the history of who decided what stays."""
+
+    __table_args__ = (_held_to("decision", Stance),)
 
     id: int | None = Field(default=None, primary_key=True)
     version_id: int = Field(foreign_key="decisionversion.id", index=True)
@@ -530,25 +488,11 @@ class DecisionResponse(Table, table=True):
     created_at: datetime = Field(default_factory=utc_now)
 
 
-class MessageKind(StrEnum):
-    INVITATION = "invitation"
-    UPDATE = "update"
-    CANCELLATION = "cancellation"
-    REMINDER = "reminder"
-    FOLLOW_UP = "follow-up"
-    CONSENT_REMINDER = "consent-reminder"
-
-
-class MessageStatus(StrEnum):
-    PENDING = "pending"  # composed, in the outbox, not sent yet
-    SENT = "sent"
-    BY_HAND = "by-hand"  # the co-op has no email address: its text goes by WhatsApp or SMS
-    SUPERSEDED = "superseded"  # replaced before it went (the session moved or was cancelled)
-
-
 class Message(Table, table=True):
     """One message to one co-op. The email itself (with the address) is a file in the outbox;
     this row keeps what it is about and whether it went, never a contact detail."""
+
+    __table_args__ = (_held_to("kind", MessageKind), _held_to("status", MessageStatus))
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True)  # what it is for: composing the same message twice is refused
@@ -581,7 +525,7 @@ class Material(Table, table=True):
     lang: str = "en"
     added_on: date
     created_at: datetime = Field(default_factory=utc_now)
-    updated_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now, sa_column_kwargs={"onupdate": utc_now})
 
 
 class AuditEntry(Table, table=True):

@@ -46,7 +46,7 @@ def test_list_and_json_leave_contacts_out(coop, demo_url) -> None:
 def test_bad_input_is_one_line_and_changes_nothing(coop, demo_url, unchanged) -> None:
     with unchanged(resolve_database(None)):
         cases = [
-            (("coops", "add", "X", "--kind", "cooperative"), 1, "not a co-op kind"),
+            (("coops", "add", "X", "--kind", "cooperative"), 2, "'cooperative' is not one of 'worker', 'producer'"),
             (("coops", "add", "X", "--kind", "worker", "--members", "-3"), 2, "--members"),
             (("coops", "add", "X", "--kind", "worker", "--joined", "2021-02-30"), 2, "not a day of the calendar"),
             (("coops", "add", "Casa Limpia", "--kind", "worker", "--slug", "casa-limpia"), 1, "already exists"),

@@ -99,6 +99,10 @@ def test_monthly_routine(coop, demo_url) -> None:
     voided = coop("invoices", "void", "SEI-2022-004", "--reason", "Wrong month", "--on", "2022-02-02")
     assert "credit note SEI-2022-005 cancels $390.00" in voided.stdout
     assert "Cancels invoice SEI-2022-004" in coop("invoices", "show", "SEI-2022-005").stdout
+    assert "Draft 6 for January 2022 (Phase I): 4 lines, 6.00 h, $390.00." in coop("invoices", "draft", "2022-01").stdout
+    discarded = coop("invoices", "void", "6", "--reason", "Not yet")
+    assert (discarded.exit_code, discarded.stdout) == (0, "Discarded draft 6; its hours are unbilled again.\n")
+    assert "for January 2022 (Phase I): 4 lines, 6.00 h, $390.00." in coop("invoices", "draft", "2022-01").stdout  # its hours, drafted again
 
 
 def test_two_processes_racing_for_the_last_hours(coop, isolate: Path) -> None:

@@ -10,6 +10,8 @@ import pytest
 
 from coopprogram.config import resolve_database
 
+from ..conftest import database_dump
+
 pytestmark = pytest.mark.sqlite_only  # files, modes and SQLite backups; the server side is in test_postgres.py
 
 
@@ -116,3 +118,21 @@ def test_older_and_newer_schemas(coop, isolate: Path) -> None:
     assert newer.exit_code == 1 and "newer coop" in newer.stderr
     upgrade = coop("db", "upgrade")
     assert upgrade.exit_code == 1 and "newer coop" in upgrade.stderr
+
+
+@pytest.mark.sqlite_only
+def test_db_copy_file_to_file_is_lossless_and_refuses_a_program(coop, demo_template: Path, tmp_path: Path) -> None:
+    """`coop db copy` between two SQLite files: every row, every table's count checked; a target
+    that already holds a program is left alone unless --replace; ids go on after the copied rows."""
+    target = tmp_path / "copy.db"
+    copied = coop("--db", str(demo_template), "db", "copy", "--to", str(target))
+    assert copied.exit_code == 0, copied.stderr
+    assert "every table's count checked" in copied.stdout
+    assert database_dump(f"sqlite:///{target}") == database_dump(f"sqlite:///{demo_template}")
+    again = coop("--db", str(demo_template), "db", "copy", "--to", str(target))
+    assert again.exit_code == 1 and "already holds a program" in again.stderr
+    assert database_dump(f"sqlite:///{target}") == database_dump(f"sqlite:///{demo_template}")
+    assert coop("--db", str(demo_template), "db", "copy", "--to", str(target), "--replace").exit_code == 0
+    added = coop("--db", str(target), "coops", "add", "New After Copy", "--kind", "worker")
+    assert added.exit_code == 0, added.stderr
+    assert "New After Copy" in coop("--db", str(target), "coops", "list").stdout

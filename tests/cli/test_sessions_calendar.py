@@ -32,7 +32,7 @@ def test_session_input_errors_change_nothing(coop, demo_url, unchanged) -> None:
             (("sessions", "add", "X", "--kind", "unity", "--start", "2022-03-10 18:00", "--minutes", "0"), 1, "not possible"),
             (("sessions", "add", "X", "--kind", "unity", "--start", "2022-03-10 18:00", "--minutes", "60", "--link", "meet.example.org"), 1, "not a web link"),
             (("sessions", "attend", "999", "voces"), 1, "no session 999"),
-            (("agenda", "add", "14", "Lunch", "--minutes", "30", "--kind", "lunch"), 1, "not an agenda item kind"),
+            (("agenda", "add", "14", "Lunch", "--minutes", "30", "--kind", "lunch"), 2, "'lunch' is not one of 'opening', 'discussion'"),
             (("calendar", "export", "--coop", "casa"), 1, "no co-op 'casa'"),
         ]:
             result = coop(*args)

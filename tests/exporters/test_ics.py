@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 import vobject
 
 from coopprogram.exporters.ics import render_ics
+from coopprogram.models import ProgramSession
 from coopprogram.services import calendar, calendar_import, sessions
 from coopprogram.units import parse_local_datetime
 
@@ -68,11 +69,14 @@ def test_reschedule_raises_sequence_and_dtstamp(demo_url) -> None:
     with unit_of_work(demo_url, write=True) as db:
         view = next(s for s in sessions.list_sessions(db, now=NOW) if s.title.startswith("Strategy session 1"))
         sessions.reschedule_session(db, session_id=view.id, start=parse_local_datetime("2022-03-10 18:00"), now=NOW)
+        changed_at = db.get(ProgramSession, view.id).updated_at  # the session's update time, set by the database's onupdate
     after = _events(_export(demo_url))
     assert set(after) == set(before)
     moved, old = after[view.uid], before[view.uid]
     assert int(moved.sequence.value) == int(old.sequence.value) + 1
-    assert moved.dtstamp.value >= old.dtstamp.value  # whole seconds: SEQUENCE is what calendars compare first
+    # DTSTAMP is the update time in whole UTC seconds: exactly the moment of the change.
+    assert moved.dtstamp.value == changed_at.astimezone(UTC).replace(microsecond=0)
+    assert old.dtstamp.value == view.updated_at.astimezone(UTC).replace(microsecond=0)
     assert moved.dtstart.value.date() == date(2022, 3, 10)
 
 

@@ -117,10 +117,13 @@ def test_issue_pay_rules(session) -> None:
         assert [(row.reference, row.overdue) for row in overdue] == [("SEI-2021-001", False)]
 
 
-def test_voiding_a_draft_discards_it(session) -> None:
+def test_a_draft_is_discarded_not_voided(session) -> None:
     with session() as db:
         entry = _log(db, 60, date(2021, 10, 4))
         [draft] = invoices.draft_month(db, period="2021-10")
-        assert invoices.void_invoice(db, reference=str(draft.id), reason="Not yet", on=TODAY, today=TODAY) == (None, None)
+        assert invoices.is_draft(db, str(draft.id))
+        with pytest.raises(Conflict, match="has no number to void: discard it instead"):
+            invoices.void_invoice(db, reference=str(draft.id), reason="Not yet", on=TODAY, today=TODAY)
+        invoices.discard_draft(db, reference=str(draft.id))
         assert db.exec(select(Invoice)).all() == []
         assert [(e.id, e.invoice) for e in hours.list_entries(db)] == [(entry.id, None)]

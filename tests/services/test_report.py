@@ -52,8 +52,7 @@ def test_before_the_phase(demo_url) -> None:
     view = _report(demo_url, date(2021, 9, 1))
     assert (view.phase.name, view.elapsed_days, view.held, view.money.used_minutes) == ("Phase I", 0, [], 0)
     assert view.overdue_milestones == [] and view.invoices == []
-    assert all(row.invited == 0 for row in view.participation)
-    assert len(view.participation) == 0  # no co-op had joined yet
+    assert view.participation == []  # no co-op had joined yet
 
 
 def test_after_the_phase(demo_url) -> None:

@@ -4,6 +4,7 @@ user text safely escaped in every export (CSV, Markdown, .ics, PDF)."""
 
 import csv
 import io
+import unicodedata
 from datetime import UTC
 
 from hypothesis import HealthCheck, given, settings
@@ -145,5 +146,28 @@ def test_pdf_prints_user_text_as_text(description) -> None:
         subtotals=[SubtotalView("Visioning sessions", 60, 6500)], total_minutes=60, total_cents=6500, cap_minutes=6000, used_minutes=60,
     )
     pdf = invoice_pdf(doc)
-    text = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "SEI-2021-001" in text and "$65.00" in text
+    # The description is in the page as text (not shapes): every run of its left-to-right letters
+    # and digits is found there, compared as NFKC (a shaped glyph reads back as its letter).
+    found = _letters(text)
+    for run in _left_to_right_runs(description):
+        assert run in found, (description, run, text)
+
+
+def _letters(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKC", text) if c.isalnum())
+
+
+def _left_to_right_runs(text: str) -> list[str]:
+    """The description's letters and digits, cut wherever a right-to-left character, a mark whose
+    reading order a PDF does not keep, or a character beyond the fonts (Unifont covers the Basic
+    Multilingual Plane) stands between them."""
+    runs, run = [], ""
+    for c in unicodedata.normalize("NFKC", text):
+        if c.isalnum() and unicodedata.bidirectional(c) == "L" and ord(c) < 0x10000:
+            run += c
+        elif not c.isspace() or run == "":
+            runs.append(run)
+            run = ""
+    return [r for r in [*runs, run] if r]

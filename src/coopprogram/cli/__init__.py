@@ -172,7 +172,8 @@ def _silence_stdout() -> None:
 def _report_usage_error(error: typer.TyperException, args: list[str]) -> int:
     context = getattr(error, "ctx", None)
     command = context.command_path if context is not None else _command_path_in(args)
-    message = error.format_message().strip()
+    # A choice refused by the parser reads "Value error, 'x' is not one of ...": the words are enough.
+    message = error.format_message().strip().replace("Value error, ", "")
     option = getattr(error, "option_name", "") or ""
     if option and message == f"Option '{option}' requires an argument.":  # the parser's words, for an organizer
         message = f"Option '{option}' needs a value"

@@ -6,50 +6,34 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from coopprogram.cli import complete
 from coopprogram.cli.context import database
 from coopprogram.cli.output import (
     ForceFlag,
     JsonFlag,
     LangOption,
     OutputFile,
+    TitleLanguage,
     choose_format,
-    dash,
     emit_json,
     emit_text,
     group,
     now,
     parse_count_option,
-    say,
     session_argument,
-    show_table,
-    words_option,
     write_bytes,
 )
+from coopprogram.cli.shared import print_agenda
+from coopprogram.vocab import AgendaKind
 
 if TYPE_CHECKING:
-    from coopprogram.services.agenda import AgendaView
+    pass
 
 app = group("Session agendas: items with clock times, and the printable agenda.")
 
 SessionId = Annotated[int, session_argument(metavar="SESSION")]
 ItemId = Annotated[int, typer.Argument(metavar="ITEM", parser=parse_count_option, help="The item's number (`coop agenda show SESSION`).")]
 Minutes = Annotated[int, typer.Option(metavar="N", parser=parse_count_option, help="Length in minutes.")]
-KIND_HELP = "opening, discussion, decision, presentation, break or closing."
-
-
-def print_agenda(view: AgendaView) -> None:
-    if not view.items:
-        say(f"No agenda yet. Add items with `coop agenda add {view.session_id} TITLE --minutes N`.")
-        return
-    show_table(
-        ("Id", "Time", "Item", "Kind", "Lead", "Minutes"), view.items,
-        lambda item: (item.id, f"{item.starts_local:%H:%M}", item.title, item.kind, dash(item.lead), item.minutes), title=f"Agenda: {view.session_title}",
-    )
-    if view.overrun:
-        say(view.overrun)
-    else:
-        say(f"{view.total_minutes} of {view.session_minutes} minutes planned.")
+KIND_HELP = "What the item is for."
 
 
 @app.command("show")
@@ -74,7 +58,7 @@ def agenda_add(
     title: Annotated[str, typer.Argument(help="The item.")],
     minutes: Minutes,
     lead: Annotated[str, typer.Option(help="Who leads it.")] = "",
-    kind: Annotated[str, words_option(KIND_HELP, complete.agenda_kinds, name="--kind", metavar="KIND")] = "discussion",
+    kind: Annotated[AgendaKind, typer.Option(case_sensitive=False, help=KIND_HELP)] = AgendaKind.DISCUSSION,
     position: Annotated[int | None, typer.Option(metavar="N", parser=parse_count_option, help="Where to insert it (1 = first). Default: last.")] = None,
 ) -> None:
     """Add an item to a session's agenda.
@@ -94,8 +78,8 @@ def agenda_edit(
     title: Annotated[str | None, typer.Option(help="A new title.")] = None,
     minutes: Annotated[int | None, typer.Option(metavar="N", parser=parse_count_option, help="A new length.")] = None,
     lead: Annotated[str | None, typer.Option(help="A new lead.")] = None,
-    kind: Annotated[str | None, words_option(KIND_HELP, complete.agenda_kinds, name="--kind", metavar="KIND")] = None,
-    lang: Annotated[str | None, typer.Option("--lang", metavar="CODE", help="With --title: the title in this language (es or pt) for documents in it; --title \"\" removes it.")] = None,
+    kind: Annotated[AgendaKind | None, typer.Option(case_sensitive=False, help=KIND_HELP)] = None,
+    lang: TitleLanguage = None,
 ) -> None:
     """Change an agenda item. With --lang, --title gives its title in that language (agendas,
     minutes, calendars and messages in that language show it); the item itself is unchanged.

@@ -47,7 +47,7 @@ def _print_budget(view: BudgetView) -> None:
     say(f"Pace: {format_pace(view.pace_minutes)} (an even pace would have used {format_minutes(view.planned_minutes)} by now).")
     if view.run_out_on is None:
         say("No billable hours yet: nothing to forecast.")
-    elif view.run_out_on <= phase.ends_on:
+    elif view.runs_out_before_phase_ends:
         say(f"At this pace the cap runs out on {view.run_out_on}, before the phase ends on {phase.ends_on}.")
     else:
         say(f"At this pace the cap lasts past the phase's end ({phase.ends_on}); it would run out on {view.run_out_on}.")

@@ -9,7 +9,6 @@ from typing import Annotated
 
 import typer
 
-from coopprogram.cli import complete
 from coopprogram.cli.context import database
 from coopprogram.cli.output import (
     ForceFlag,
@@ -26,16 +25,14 @@ from coopprogram.cli.output import (
     say,
     show_table,
     today,
-    words_option,
 )
+from coopprogram.vocab import CoopKind, CoopStage
 
 app = group("The pilot co-ops: list, show, add, edit, archive, import and export.")
 
 Slug = Annotated[str, coop_argument("The co-op's short name, e.g. casa-limpia (`coop coops list`).")]
-KIND_HELP = "worker, producer, consumer, housing or multi-stakeholder."
-STAGE_HELP = "existing or budding (forming)."
-Kind = Annotated[str | None, words_option(KIND_HELP, complete.coop_kinds, name="--kind", metavar="KIND")]
-Stage = Annotated[str | None, words_option(STAGE_HELP, complete.coop_stages, name="--stage", metavar="STAGE")]
+Kind = Annotated[CoopKind | None, typer.Option(case_sensitive=False, help="What kind of co-op it is.")]
+Stage = Annotated[CoopStage | None, typer.Option(case_sensitive=False, help="Existing, or budding (forming).")]
 Sector = Annotated[str | None, typer.Option(help="What the co-op does, e.g. cleaning.")]
 City = Annotated[str | None, typer.Option(help="City or neighborhood.")]
 Sponsor = Annotated[str | None, typer.Option(help="The sponsoring SEI organization.")]
@@ -138,8 +135,8 @@ def coops_ledger(slug: Slug, json: JsonFlag = False) -> None:
 @app.command("add")
 def coops_add(
     name: Annotated[str, typer.Argument(help="The co-op's full name.")],
-    kind: Annotated[str, words_option(KIND_HELP, complete.coop_kinds, name="--kind", metavar="KIND")],
-    stage: Annotated[str, words_option(STAGE_HELP, complete.coop_stages, name="--stage", metavar="STAGE")] = "existing",
+    kind: Annotated[CoopKind, typer.Option(case_sensitive=False, help="What kind of co-op it is.")],
+    stage: Annotated[CoopStage, typer.Option(case_sensitive=False, help="Existing, or budding (forming).")] = CoopStage.EXISTING,
     slug: Annotated[str | None, typer.Option(help="Short name used in commands; made from the name if left out.")] = None,
     sector: Sector = None,
     city: City = None,
@@ -228,7 +225,9 @@ def coops_import(
     """Add or update co-ops from a CSV file, matched by slug. A file with any bad row changes
     nothing; every problem of every row is listed.
 
-    Columns: slug, name, kind, stage, sector, city, sponsor, member_count, focus_communities, joined_on, archived_on, notes, languages, contact_name, contact_email, contact_phone. A column left out leaves that field as it is.
+    Columns: slug, name, kind, stage, sector, city, sponsor, member_count, focus_communities, joined_on,
+    archived_on, notes, languages, contact_name, contact_email, contact_phone. A column left out leaves that
+    field as it is.
 
     Example: coop coops import cohort.csv --dry-run
     """

@@ -28,7 +28,8 @@ def db_path() -> None:
 def db_backup(output: OutputFile = None) -> None:
     """Back up the database into a private (0600) SQLite file, safe while others use it.
 
-    A file is copied with SQLite's online backup; default: a dated file in the `backups` folder beside it, where the last 10 are kept. A server database is copied whole into a SQLite file (put it back with `coop db copy --to`).
+    A file is copied with SQLite's online backup; default: a dated file in the `backups` folder beside it, where
+    the last 10 are kept. A server database is copied whole into a SQLite file (put it back with `coop db copy --to`).
 
     Example: coop db backup -o sei-2022-01-15.db
     """
@@ -73,16 +74,17 @@ def _files_to_copy(target: str | None = None) -> None:
 
 @app.command("check")
 def db_check() -> None:
-    """Check the database: SQLite's integrity and foreign keys, any trigger, view or table coop did not create, and the program's own rules (invoice totals, numbering, caps...).
+    """Check the database: SQLite's integrity and foreign keys, any trigger, view or table coop did not create,
+    and the program's own rules (invoice totals, numbering, caps...).
 
     Example: coop db check
     """
     from coopprogram.cli.context import database
-    from coopprogram.cli.materials import folder
+    from coopprogram.cli.shared import materials_folder
     from coopprogram.services.checks import check_database
 
     with database(write=False) as db:
-        report = check_database(db, materials_folder=folder())
+        report = check_database(db, materials_folder=materials_folder())
     for problem in report.problems:
         typer.echo(f"Problem: {problem}", err=True)
     if not report.ok:
@@ -92,7 +94,9 @@ def db_check() -> None:
 
 @app.command("restore")
 def db_restore(file: Annotated[Path, typer.Argument(metavar="FILE", help="A backup made by `coop db backup`.", dir_okay=False)]) -> None:
-    """Put a backup back, all or nothing. The file is checked first (a damaged file, or one carrying triggers, views or tables coop did not create, is refused), brought up to date beside the database, and swapped in only then, after a backup of the current database.
+    """Put a backup back, all or nothing. The file is checked first (a damaged file, or one carrying triggers,
+    views or tables coop did not create, is refused), brought up to date beside the database, and swapped in only
+    then, after a backup of the current database.
 
     Example: coop db restore backups/coop-20220115-180000-manual.db
     """

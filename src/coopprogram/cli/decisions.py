@@ -1,6 +1,6 @@
 """`coop decisions`: what the cohort or the working group decides by consent (the points of
-unity are one such decision, with their own `coop unity` commands), and the printing of a
-tally and of a diff that `coop unity` and `coop report` share."""
+unity are one such decision, with their own `coop unity` commands). The tally, diff and document
+printers it shares with `coop unity` and `coop report` are in cli/shared.py."""
 
 from __future__ import annotations
 
@@ -23,7 +23,6 @@ from coopprogram.cli.output import (
     coop_list_option,
     dash,
     emit_json,
-    emit_text,
     group,
     milestone_option,
     parse_count_option,
@@ -31,18 +30,16 @@ from coopprogram.cli.output import (
     read_text,
     say,
     session_option,
-    show,
     show_table,
     today,
-    warn,
-    write_bytes,
 )
+from coopprogram.cli.shared import print_tally, write_document
+from coopprogram.vocab import Stance
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from coopprogram.services.decisions import DiffView, ResponseView, TallyView, VersionView
-    from coopprogram.services.textdiff import WordChange
+    from coopprogram.services.decisions import VersionView
 
 app = group("Decisions by consent: propose, show, list, respond, tally, adopt, withdraw, export.")
 
@@ -163,7 +160,7 @@ def _print_text(version: VersionView) -> None:
 def decisions_respond(
     decision: DecisionId,
     who: Annotated[str, coop_argument("The co-op's slug, or the working-group member's name.", metavar="WHO")],
-    stance: Annotated[str, typer.Argument(metavar="endorse|stand-aside|block", autocompletion=complete.stances, help="Their decision.")],
+    stance: Annotated[Stance, typer.Argument(case_sensitive=False, help="Their decision.")],
     reason: Annotated[str, typer.Option(help="Why (needed for a block).")] = "",
     share_reason: Annotated[bool, typer.Option("--share-reason", help="They agree to print the reason for a stand-aside on the sign-on page.")] = False,
     version: VersionOption = None,
@@ -255,79 +252,6 @@ def decisions_export(
         write_document(db, version_view(db, row), sign_on(db, decision_id=decision, version=row.version), chosen, output, force=force, lang=lang)
 
 
-def write_document(db: Session, draft: VersionView, signers: list[ResponseView], chosen: str, output: Path | None, *,
-                   force: bool = False, lang: str | None = None) -> None:
-    """The document of one version, as Markdown (screen or file) or PDF (file), in `lang`: its
-    text translated when a current translation exists, else in its own words with a note saying so."""
-    from coopprogram.exporters.unity import unity_document, unity_labels
-    from coopprogram.i18n import document_language
-    from coopprogram.languages import SHIPPED
-    from coopprogram.services.program import program_view
-    from coopprogram.services.translations import translated_text
-
-    program = program_view(db)
-    language = document_language(lang)
-    found = None if language.english else translated_text(db, draft, lang=language.code)
-    document = unity_document(program.name, program.organization, draft, signers, language, found)
-    if found is not None and not found.current:
-        warn(f"The {found.language_name} translation of version {draft.version} is out of date: the text changed after it was made; "
-             f"the document is in the version's own words. Update it with `coop unity translate {draft.version} --lang {found.lang} --file FILE`.")
-    elif found is None and not language.english:
-        warn(f"Version {draft.version} has no translation into {SHIPPED[language.code]}: its text is in its own words. "
-             f"Add one with `coop unity translate {draft.version} --lang {language.code} --file FILE`.")
-    if chosen == "pdf":
-        from coopprogram.exporters.pdf import render_pdf
-
-        write_bytes(output, render_pdf("unity.typ", document, unity_labels(document, language)), force=force)
-        return
-    from coopprogram.exporters.markdown import unity_markdown
-
-    emit_text(unity_markdown(document, language), output=output, force=force)
-
-
 # --- shared with `coop unity` and `coop report` ----------------------------------------------------
 
 
-def print_tally(view: TallyView) -> None:
-    say(f"{view.title}, version {view.version} ({view.status}) as of {view.as_of}: {view.active} deciding; circulated {view.circulated_on}"
-        + (f", responses due by {view.deadline}" if view.deadline else ""))
-    if view.overdue:
-        say(f"The deadline ({view.deadline}) has passed; the round stays open until it is adopted, withdrawn or replaced.")
-    if view.round_end:
-        say(f"The round is closed: {view.round_end}.")
-    for label, rows in (("Endorse", view.endorsed), ("Stand aside", view.stood_aside), ("Block", view.blocked)):
-        names = ", ".join(r.coop_name + (f" ({r.reason})" if r.reason else "") for r in rows)
-        say(f"{label} ({len(rows)}): {names or '–'}")
-    say(f"Not answered ({len(view.not_answered)}): {', '.join(view.not_answered) or '–'}")
-    say(f"Rule: {view.rule}.")
-    if view.rule_met and view.status == "circulating":
-        say(f"The rule is met: version {view.version} can be adopted.")
-    elif not view.rule_met:
-        say(view.verdict)
-    changed = [r for r in view.history if not r.current]
-    if changed:
-        say("Changed responses: " + "; ".join(f"{r.coop_name} was {r.decision} on {r.responded_on}" for r in changed))
-
-
-def print_diff(view: DiffView, title: str) -> None:
-    from rich.text import Text
-
-    def words(changes: list[WordChange]) -> Text:
-        line = Text()
-        for change in changes:
-            if change.kind == "removed":
-                line.append(f"[-{change.text}-]", style="red strike")
-            elif change.kind == "added":
-                line.append(f"{{+{change.text}+}}", style="green bold")
-            else:
-                line.append(change.text)
-            line.append(" ")
-        return line
-
-    say(f"{title}: version {view.old_version} -> version {view.new_version}   ([-removed-] {{+added+}})")
-    if view.preamble is not None:
-        show(Text("Preamble: ") + words(view.preamble))
-    for change in view.points:
-        if change.kind != "unchanged":
-            show(Text(f"Point {change.label}: ") + words(change.words))
-    say(view.unchanged_line)

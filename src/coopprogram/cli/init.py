@@ -47,7 +47,7 @@ def init_command(
 def _demo_messages(as_of: date) -> None:
     """The sample program's messages, written to the outbox like any composed message."""
     from coopprogram.cli.context import database
-    from coopprogram.cli.messages import outbox, write_outbox
+    from coopprogram.cli.shared import outbox, write_outbox
     from coopprogram.services.demo import demo_messages
 
     with database(write=True) as db:

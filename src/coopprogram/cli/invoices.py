@@ -36,6 +36,7 @@ from coopprogram.cli.output import (
     write_bytes,
 )
 from coopprogram.units import format_minutes, format_money
+from coopprogram.vocab import InvoiceKind, InvoiceStatus
 
 if TYPE_CHECKING:
     from coopprogram.services.invoices import InvoiceSummary
@@ -65,17 +66,17 @@ def invoices_list(as_of: AsOf = None, json: JsonFlag = False) -> None:
     show_table(
         ("Invoice", "Period", "Hours", "Total", "Status", "Issued", "Due"), rows,
         lambda row: (row.reference, row.period, format_minutes(row.total_minutes), format_money(row.total_cents), _status(row),
-                     dash(row.issued_on), dash(row.due_on if row.kind == "invoice" else None)),
+                     dash(row.issued_on), dash(row.due_on if row.kind == InvoiceKind.INVOICE else None)),
         empty="No invoices yet. Draft one with `coop invoices draft YYYY-MM`.",
     )
 
 
 def _status(row: InvoiceSummary) -> str:
-    if row.kind == "credit-note":
+    if row.kind == InvoiceKind.CREDIT_NOTE:
         return "credit note"
     if row.paid_on:
         return f"paid {row.paid_on}"
-    if row.paid_cents and row.status == "issued":
+    if row.paid_cents and row.status == InvoiceStatus.ISSUED:
         return ("OVERDUE, " if row.overdue else "") + f"{format_money(row.total_cents - row.paid_cents)} due"
     return "OVERDUE" if row.overdue else row.status
 
@@ -109,12 +110,12 @@ def invoices_show(ref: Ref, json: JsonFlag = False) -> None:
     if json:
         emit_json(doc)
         return
-    title = "Credit note" if doc.kind == "credit-note" else "Invoice"
+    title = "Credit note" if doc.kind == InvoiceKind.CREDIT_NOTE else "Invoice"
     say(f"{title} {doc.reference} · {doc.status} · {doc.period_label} · {doc.phase_name}")
     if doc.changes:
         warn(f"This draft is out of date ({doc.changes}). Draft it again with `coop invoices draft {doc.period}` before issuing.")
     if doc.issued_on:
-        say(f"Issued {doc.issued_on}" + (f"; {doc.payment_terms}" if doc.kind == "invoice" else "") + (f"; paid in full {doc.paid_on}" if doc.paid_on else ""))
+        say(f"Issued {doc.issued_on}" + (f"; {doc.payment_terms}" if doc.kind == InvoiceKind.INVOICE else "") + (f"; paid in full {doc.paid_on}" if doc.paid_on else ""))
     if doc.voided_on:
         say(f"Voided {doc.voided_on}: {doc.void_reason} (credit note {dash(doc.credited_by)})")
     if doc.credit_for:
@@ -131,7 +132,7 @@ def invoices_show(ref: Ref, json: JsonFlag = False) -> None:
     for payment in doc.payments:
         undone = f" (undone {payment.undone_on}: {payment.undo_reason})" if payment.undone_on else ""
         say(f"Payment {payment.id}: {format_money(payment.amount_cents)} received {payment.paid_on}{undone}")
-    if doc.kind == "invoice" and doc.status != "void":
+    if doc.kind == InvoiceKind.INVOICE and doc.status != InvoiceStatus.VOID:
         say(f"Amount due: {format_money(doc.amount_due_cents)}")
     say(doc.billing_rule)
     if doc.payee is not None and doc.payee.payment:
@@ -140,7 +141,7 @@ def invoices_show(ref: Ref, json: JsonFlag = False) -> None:
         say(f"Contract amended {amendment}")
     say(f"Cap {format_minutes(doc.cap_minutes)} h: {format_minutes(doc.used_minutes)} logged through {doc.period_label}, "
         f"{format_minutes(doc.left_minutes)} left.")
-    if doc.status == "draft" and doc.payee is not None and doc.payee.missing:
+    if doc.status == InvoiceStatus.DRAFT and doc.payee is not None and doc.payee.missing:
         warn(f"The invoice does not yet say who is paid or how: `coop consultant set {' TEXT '.join(doc.payee.missing)} TEXT`.")
 
 
@@ -235,10 +236,14 @@ def invoices_void(ref: Ref, reason: Annotated[str, typer.Option(help="Why it is 
 
     Example: coop invoices void SEI-2021-002 --reason "Wrong rate; re-billed on SEI-2022-004"
     """
-    from coopprogram.services.invoices import void_invoice
+    from coopprogram.services.invoices import discard_draft, is_draft, void_invoice
 
     with database(write=True) as db:
-        voided, credit = void_invoice(db, reference=ref, reason=reason, on=on or today(), today=today())
+        if is_draft(db, ref):
+            discard_draft(db, reference=ref)
+            voided = credit = None
+        else:
+            voided, credit = void_invoice(db, reference=ref, reason=reason, on=on or today(), today=today())
     if voided is None or credit is None:
         say(f"Discarded draft {ref}; its hours are unbilled again.")
         return

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from coopprogram.cli.context import current, database
+from coopprogram.cli.context import database
 from coopprogram.cli.output import (
     ForceFlag,
     JsonFlag,
@@ -27,6 +27,7 @@ from coopprogram.cli.output import (
     today,
     write_private_file,
 )
+from coopprogram.cli.shared import materials_folder
 from coopprogram.errors import CoopError
 
 if TYPE_CHECKING:
@@ -39,12 +40,6 @@ MAX_MATERIAL_BYTES = 200_000_000
 app = group("The program's documents: handouts, slides, links; add, list, export, a session's packet.")
 
 MaterialId = Annotated[int, typer.Argument(metavar="ID", help="The material's number (`coop materials list`).")]
-
-
-def folder() -> Path:
-    from coopprogram.config import files_folder
-
-    return files_folder(current.url, "materials")
 
 
 def _size(view: MaterialView) -> str:
@@ -71,9 +66,9 @@ def materials_add(
     with database(write=True) as db:
         view = add_material(db, on=today(), data=data, file_name=source if not is_link else "", url=source if is_link else None,
                             title=title, session_id=session, phase=phase, lang=lang)
-        if data is not None and not (folder() / view.stored_name).exists():
-            write_private_file(folder() / view.stored_name, data)
-    say(f"Added material {view.id}: {view.title}" + (f" ({view.sha256[:12]}…, kept in {folder()})" if not view.is_link else " (a link)") + ".")
+        if data is not None and not (materials_folder() / view.stored_name).exists():
+            write_private_file(materials_folder() / view.stored_name, data)
+    say(f"Added material {view.id}: {view.title}" + (f" ({view.sha256[:12]}…, kept in {materials_folder()})" if not view.is_link else " (a link)") + ".")
 
 
 @app.command("list")
@@ -122,7 +117,7 @@ def materials_show(material_id: MaterialId, json: JsonFlag = False) -> None:
         say(f"Link: {view.url}")
     else:
         say(f"File: {view.file_name}, {_size(view)}")
-        say(f"Kept as: {folder() / view.stored_name}")
+        say(f"Kept as: {materials_folder() / view.stored_name}")
         say(f"SHA-256: {view.sha256}")
 
 
@@ -137,17 +132,17 @@ def materials_remove(material_id: MaterialId) -> None:
     with database(write=True) as db:
         view, unused = remove_material(db, material_id=material_id)
     if unused:
-        (folder() / view.stored_name).unlink(missing_ok=True)
+        (materials_folder() / view.stored_name).unlink(missing_ok=True)
     say(f"Removed material {view.id}: {view.title}.")
 
 
 def _checked_bytes(view: MaterialView) -> bytes:
     from coopprogram.services.materials import file_problem
 
-    problem = file_problem(view, folder())
+    problem = file_problem(view, materials_folder())
     if problem:
         raise CoopError(problem)
-    return (folder() / view.stored_name).read_bytes()
+    return (materials_folder() / view.stored_name).read_bytes()
 
 
 @app.command("export")

@@ -5,12 +5,10 @@ WhatsApp/SMS, listed without contact details, shown whole, and sent over SMTP.""
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from coopprogram.cli import complete
 from coopprogram.cli.context import current, database
 from coopprogram.cli.output import (
     AsOf,
@@ -24,32 +22,13 @@ from coopprogram.cli.output import (
     session_option,
     show_table,
     warn,
-    words_option,
-    write_private_file,
 )
+from coopprogram.cli.shared import outbox, write_outbox
+from coopprogram.vocab import MessageStatus
 
 app = group("Messages to the co-ops: invitations, updates, reminders, follow-ups; compose, list, show, send.")
 
 MessageId = Annotated[int, typer.Argument(metavar="ID", help="The message's number (`coop messages list`).")]
-
-
-def outbox() -> Path:
-    from coopprogram.config import outbox_folder
-
-    return outbox_folder(current.url)
-
-
-def write_outbox(composed: list, lang: str | None = None) -> None:
-    """Each composed message as its .eml and, beside it, the .txt for WhatsApp or SMS, in the
-    recipient co-op's language (or `lang` for every message)."""
-    from coopprogram.exporters.messages import render_emails, short_text
-    from coopprogram.i18n import document_language
-
-    folder = outbox()
-    languages = [document_language(lang, message.recipient.languages) for message in composed]
-    for message, email, language in zip(composed, render_emails(composed, languages), languages, strict=True):
-        write_private_file(folder / message.file_name, email)
-        write_private_file(folder / Path(message.file_name).with_suffix(".txt"), short_text(message, language).encode("utf-8"))
 
 
 def summary(composed: list) -> str:
@@ -91,7 +70,7 @@ def messages_compose(as_of: AsOf = None, lang: LangOption = None) -> None:
 
 @app.command("list")
 def messages_list(
-    status: Annotated[str | None, words_option("Only pending, sent, by-hand or superseded messages.", complete.message_statuses, name="--status", metavar="STATUS")] = None,
+    status: Annotated[MessageStatus | None, typer.Option(case_sensitive=False, help="Only the messages in this state.")] = None,
     session: Annotated[int | None, session_option("Only the messages about this session.")] = None,
     json: JsonFlag = False,
 ) -> None:
@@ -108,7 +87,7 @@ def messages_list(
         return
     show_table(
         ("Id", "Kind", "Co-op", "About", "Status", "Composed", "Sent"), views,
-        lambda v: (v.id, v.kind, v.coop, v.about, v.status + (" (failed once)" if v.error and v.status == "pending" else ""),
+        lambda v: (v.id, v.kind, v.coop, v.about, v.status + (" (failed once)" if v.error and v.status == MessageStatus.PENDING else ""),
                    f"{v.composed_at:%Y-%m-%d}", f"{v.sent_at:%Y-%m-%d %H:%M}" if v.sent_at else dash(None)),
         empty="No messages yet. Compose the ones due with `coop messages compose`.",
     )
@@ -154,7 +133,14 @@ def messages_show(message_id: MessageId, json: JsonFlag = False) -> None:
 
 @app.command("send")
 def messages_send(
-    smtp: Annotated[str | None, typer.Option("--smtp", metavar="URL", help="The mail server: smtp://user@host:587 (STARTTLS) or smtps://user@host:465 (SSL). Default: COOP_SMTP_URL, else smtp_url in `coop config`. The password: in the URL, COOP_SMTP_PASSWORD or ~/.netrc.")] = None,
+    smtp: Annotated[
+        str | None,
+        typer.Option(
+            "--smtp", metavar="URL",
+            help="The mail server: smtp://user@host:587 (STARTTLS) or smtps://user@host:465 (SSL). Default: COOP_SMTP_URL, "
+            "else smtp_url in `coop config`. The password: in the URL, COOP_SMTP_PASSWORD or ~/.netrc.",
+        ),
+    ] = None,
 ) -> None:
     """Send every pending message over SMTP, each marked sent as soon as the server takes it.
     After a crash or a network error, run it again: it sends only what did not go.

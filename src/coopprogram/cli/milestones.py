@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from coopprogram.cli import complete
 from coopprogram.cli.context import database
 from coopprogram.cli.output import (
     AsOf,
@@ -21,8 +20,8 @@ from coopprogram.cli.output import (
     say,
     show_table,
     today,
-    words_option,
 )
+from coopprogram.vocab import MilestoneStatus
 
 app = group("Milestones per phase: due dates, status (planned, in-progress, done, blocked), overdue ones flagged.")
 
@@ -33,7 +32,7 @@ On = Annotated[date | None, typer.Option("--on", metavar="DATE", parser=parse_da
 @app.command("list")
 def milestones_list(
     phase: Annotated[str | None, phase_option("Only this phase: 1, 2, I or II.")] = None,
-    status: Annotated[str | None, words_option("Only this status: planned, in-progress, done or blocked.", complete.milestone_statuses, name="--status", metavar="STATUS")] = None,
+    status: Annotated[MilestoneStatus | None, typer.Option(case_sensitive=False, help="Only this status.")] = None,
     as_of: AsOf = None,
     json: JsonFlag = False,
 ) -> None:

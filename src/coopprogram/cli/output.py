@@ -241,6 +241,10 @@ LangOption = Annotated[
     typer.Option("--lang", metavar="CODE", callback=_language,
                  help="The document's language: en, es or pt. Default: the co-op's language for a document meant for one co-op, else COOP_LANG or `coop config set language`, else English."),
 ]
+TitleLanguage = Annotated[
+    str | None,
+    typer.Option("--lang", metavar="CODE", help='With --title: the title in this language (es or pt) for documents in it; --title "" removes it.'),
+]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 AsOf = Annotated[
     date | None,

@@ -11,7 +11,10 @@ from coopprogram.cli.output import JsonFlag, emit_json, group, say
 
 app = group("The program's own facts: name, organization, cohort, time zone.")
 
-FIELD_HELP = "One of: name, organization, short-name, cohort, timezone, bill-to, invoice-pattern, payment-days, billing-increment, adoption-endorsements, adoption-max-blocks, mail-from, reminder-days."
+FIELD_HELP = (
+    "One of: name, organization, short-name, cohort, timezone, bill-to, invoice-pattern, payment-days, "
+    "billing-increment, adoption-endorsements, adoption-max-blocks, mail-from, reminder-days."
+)
 
 
 @app.command("show")

@@ -58,8 +58,6 @@ def report_command(
 
 
 def print_report(view: ReportView) -> None:
-    from coopprogram.services.decisions import state_summary
-    from coopprogram.services.report import UPCOMING_DAYS, format_share
 
     phase, money = view.phase, view.money
     say(f"{view.program} — {phase.name} status report, as of {view.as_of}")
@@ -69,7 +67,7 @@ def print_report(view: ReportView) -> None:
         say(f"Cap used  {bar(money.used_minutes, money.cap_minutes)} {format_minutes(money.used_minutes)} of {format_minutes(money.cap_minutes)} h "
             f"({format_percent(money.used_minutes, money.cap_minutes)})")
     say(f"Milestones: {view.milestones_done} of {len(view.milestones)} done, {len(view.overdue_milestones)} overdue")
-    say(f"Points of unity: {state_summary(view.unity)}")
+    say(f"Points of unity: {view.unity_line}")
     if view.carry_over and view.carry_over.lines:
         say("")
         say(f"Left open from {view.carry_over.phase_name}:")
@@ -80,7 +78,8 @@ def print_report(view: ReportView) -> None:
     show_table(("Milestone", "Due", "Status", "Done"), view.milestones, lambda m: (m.title, m.due_on, ("OVERDUE " if m.overdue else "") + m.status, dash(m.done_on)), title="Milestones")
 
     say("")
-    say(f"Sessions: {len(view.held)} held, {len(view.cancelled)} cancelled, {len(view.upcoming)} in the next {UPCOMING_DAYS} days, {len(view.to_close)} waiting to be closed")
+    say(f"Sessions: {len(view.held)} held, {len(view.cancelled)} cancelled, {len(view.upcoming)} in the next {view.upcoming_days} days, "
+        f"{len(view.to_close)} waiting to be closed")
     for s in view.to_close:
         say(f"  to close: {s.starts_local:%Y-%m-%d %H:%M} {s.title} (session {s.id})")
     for s in view.upcoming:
@@ -91,16 +90,16 @@ def print_report(view: ReportView) -> None:
     show_table(
         ("Co-op", "Came", "Absent", "Excused", "Share", "Last", *earlier), view.participation,
         lambda row: (row.coop + (" — NOT REACHED" if row.not_reached else ""), f"{row.attended}/{row.invited}", row.absent, row.excused,
-                     format_share(row.share), dash(row.last_attended), *([format_share(row.earlier_share)] if earlier else [])),
+                     row.share_text, dash(row.last_attended), *([row.earlier_share_text] if earlier else [])),
         title="Participation (sessions open to the co-ops; excused absences do not count against the share)",
     )
 
     if view.decisions:
-        from coopprogram.cli.decisions import print_tally
+        from coopprogram.cli.shared import print_tally
 
         for decision in view.decisions:
             say("")
-            say(f"Decision {decision.id}, {decision.title}: {state_summary(decision)}")
+            say(f"Decision {decision.id}, {decision.title}: {decision.summary}")
             if decision.tally:
                 print_tally(decision.tally)
 

@@ -17,6 +17,7 @@ from coopprogram.cli.output import (
     JsonFlag,
     LangOption,
     OutputFile,
+    TitleLanguage,
     choose_format,
     coop_argument,
     coop_option,
@@ -38,6 +39,7 @@ from coopprogram.cli.output import (
     write_bytes,
 )
 from coopprogram.units import plural
+from coopprogram.vocab import SessionStatus
 
 if TYPE_CHECKING:
     from coopprogram.services.sessions import SessionView
@@ -78,7 +80,8 @@ def sessions_add(
     A repeat given in words is shown back as the rule it becomes, with the number of sessions,
     for you to confirm (in a terminal; --yes skips the question).
 
-    Example: coop sessions add "Working-group call" --kind working-group --start "2021-10-05 18:00" --minutes 60 --repeat "every 2 weeks on Tuesday" --until 2022-03-29 --invite none
+    Example: coop sessions add "Working-group call" --kind working-group --start "2021-10-05 18:00" --minutes 60
+    --repeat "every 2 weeks on Tuesday" --until 2022-03-29 --invite none
     """
     from coopprogram.repeat_words import rule_from_words
     from coopprogram.services.sessions import add_session, expand_repeat
@@ -149,12 +152,12 @@ def sessions_show(session_id: SessionId, json: JsonFlag = False) -> None:
         return
     say(_line(view))
     for label, value in (("Time zone", view.timezone), ("Location", view.location), ("Link", view.link), ("Facilitator", view.facilitator),
-                         ("Cancelled", view.cancel_reason if view.status == "cancelled" else ""), ("Headcount", view.headcount)):
+                         ("Cancelled", view.cancel_reason if view.status == SessionStatus.CANCELLED else ""), ("Headcount", view.headcount)):
         if value:
             say(f"{label}: {value}")
     if view.needs_closing:
         say(f"This session has passed: record attendance (`coop sessions attend {view.id} SLUG...`) or mark it held or cancelled.")
-    from coopprogram.cli.agenda import print_agenda
+    from coopprogram.cli.shared import print_agenda
 
     print_agenda(agenda)
     show_table(("Co-op", "Attendance"), view.invitees, lambda invitee: (invitee.name, invitee.attendance), title=f"Invited: {len(view.invitees)} co-ops")
@@ -174,7 +177,7 @@ def sessions_edit(
     facilitator: Annotated[str | None, typer.Option(help="A new facilitator.")] = None,
     invite: Invite = None,
     series: Series = False,
-    lang: Annotated[str | None, typer.Option("--lang", metavar="CODE", help="With --title: the title in this language (es or pt) for documents in it; --title \"\" removes it.")] = None,
+    lang: TitleLanguage = None,
 ) -> None:
     """Change a session's details (or the rest of its series with --series). With --lang, --title
     gives its title in that language, shown by calendars, agendas and messages in that language.

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from coopprogram.cli import complete
 from coopprogram.cli.context import database
 from coopprogram.cli.output import (
     AsOf,
@@ -33,6 +32,7 @@ from coopprogram.cli.output import (
     version_argument,
     version_option,
 )
+from coopprogram.vocab import CommentStatus, Stance
 
 if TYPE_CHECKING:
     from coopprogram.services.decisions import CommentView
@@ -100,7 +100,7 @@ def unity_list(json: JsonFlag = False) -> None:
         return
     show_table(
         ("Version", "Status", "Points", "Comments open", "Circulated", "Deadline", "Adopted"), views,
-        lambda v: (v.version, v.status, len(v.points), sum(c.status == "open" for c in v.comments), dash(v.circulated_on), dash(v.deadline), dash(v.adopted_on)),
+        lambda v: (v.version, v.status, len(v.points), sum(c.status == CommentStatus.OPEN for c in v.comments), dash(v.circulated_on), dash(v.deadline), dash(v.adopted_on)),
         empty="No draft yet. Start one with `coop unity new --file draft.md`.",
     )
 
@@ -163,7 +163,7 @@ def unity_diff(
 
         emit_text(unity_diff_markdown(view))
         return
-    from coopprogram.cli.decisions import print_diff
+    from coopprogram.cli.shared import print_diff
 
     print_diff(view, "Points of unity")
 
@@ -248,7 +248,7 @@ def unity_withdraw(
 def unity_respond(
     version: Version,
     slug: Annotated[str, coop_argument("The co-op.")],
-    decision: Annotated[str, typer.Argument(metavar="endorse|stand-aside|block", autocompletion=complete.stances, help="Its decision.")],
+    decision: Annotated[Stance, typer.Argument(case_sensitive=False, help="Its decision.")],
     reason: Annotated[str, typer.Option(help="Why (needed for a block).")] = "",
     share_reason: Annotated[bool, typer.Option("--share-reason", help="The co-op agrees to print its reason for standing aside on the sign-on page.")] = False,
     on: On = None,
@@ -277,7 +277,7 @@ def unity_tally(version: Version, as_of: AsOf = None, json: JsonFlag = False) ->
     if json:
         emit_json(view)
         return
-    from coopprogram.cli.decisions import print_tally
+    from coopprogram.cli.shared import print_tally
 
     print_tally(view)
 
@@ -314,7 +314,7 @@ def unity_export(
 
     Example: coop unity export 3 -o puntos-de-unidad-v3.pdf --lang es
     """
-    from coopprogram.cli.decisions import write_document
+    from coopprogram.cli.shared import write_document
     from coopprogram.services.unity import show_draft, sign_on
 
     chosen = choose_format(format, output, ("md", "pdf"))

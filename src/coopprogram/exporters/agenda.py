@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the views, by type only: an exporter loads no service (and no SQLModel)
+    from coopprogram.services.agenda import AgendaItemView, AgendaView
+    from coopprogram.services.sessions import SessionView
 
 from coopprogram.i18n import ENGLISH, Language
-from coopprogram.services.agenda import AgendaItemView, AgendaView
-from coopprogram.services.sessions import SessionView
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,11 @@ the link to give it, as webcal:// (opens the calendar app) and https:// (paste i
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
-from coopprogram.services.calendar_publish import Feed, Publication
+if TYPE_CHECKING:  # the views, by type only: an exporter loads no service (and no SQLModel)
+    from coopprogram.services.calendar_publish import Feed, Publication
+
 
 PLACEHOLDER = "<!doctype html><meta charset=utf-8><title>Calendars</title><p>Nothing to see here.</p>\n"
 

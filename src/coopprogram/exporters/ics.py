@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from coopprogram.i18n import ENGLISH, Language
-from coopprogram.services.calendar import CalendarView, MilestoneEvent, SessionEvent
+
+if TYPE_CHECKING:  # the views, by type only: an exporter loads no service (and no SQLModel)
+    from coopprogram.services.calendar import CalendarView, MilestoneEvent, SessionEvent
+
 
 PRODID = "-//coopprogram//coop program calendar//EN"
 

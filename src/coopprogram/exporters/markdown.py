@@ -12,15 +12,14 @@ from typing import TYPE_CHECKING
 from coopprogram.exporters.agenda import AgendaDocument
 from coopprogram.exporters.unity import UnityDocument
 from coopprogram.i18n import ENGLISH, Language
-from coopprogram.services.decisions import DiffView, state_summary
-from coopprogram.services.invoices import InvoiceDocument
-from coopprogram.services.report import UPCOMING_DAYS, ReportView, format_share
-from coopprogram.services.sessions import NOT_REACHED_DAYS
-from coopprogram.services.textdiff import WordChange
 from coopprogram.units import format_minutes, format_money, format_pace, format_percent
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the views, by type only: an exporter loads no service (and no SQLModel)
+    from coopprogram.services.decisions import DiffView
+    from coopprogram.services.invoices import InvoiceDocument
+    from coopprogram.services.report import ReportView
     from coopprogram.services.sessions import SessionView
+    from coopprogram.services.textdiff import WordChange
 
 # Characters that change meaning anywhere in a line (emphasis, code, links, tables, HTML).
 _SPECIAL = re.compile(r"([\\`*_{}\[\]!|<>~])")
@@ -162,8 +161,8 @@ def report_markdown(view: ReportView) -> str:
         add(f"- **Hours:** {format_minutes(view.money.used_minutes)} of {format_minutes(view.money.cap_minutes)} used "
             f"({_pct(view.money.used_minutes, view.money.cap_minutes)} of the cap)")
     add(f"- **Milestones:** {view.milestones_done} of {len(view.milestones)} done, {len(view.overdue_milestones)} overdue")
-    add(f"- **Points of unity:** {escape(state_summary(view.unity))}")
-    add(f"- **Co-ops not reached in {NOT_REACHED_DAYS} days:** {len(view.not_reached)} of {len(view.participation)}")
+    add(f"- **Points of unity:** {escape(view.unity_line)}")
+    add(f"- **Co-ops not reached in {view.not_reached_days} days:** {len(view.not_reached)} of {len(view.participation)}")
     add("")
     if view.carry_over and view.carry_over.lines:
         add(f"## Left open from {escape(view.carry_over.phase_name)}")
@@ -180,7 +179,8 @@ def report_markdown(view: ReportView) -> str:
     add("")
     add("## Sessions")
     add("")
-    add(f"Held: {len(view.held)} · cancelled: {len(view.cancelled)} · coming in the next {UPCOMING_DAYS} days: {len(view.upcoming)} · waiting to be closed: {len(view.to_close)}")
+    add(f"Held: {len(view.held)} · cancelled: {len(view.cancelled)} · coming in the next {view.upcoming_days} days: {len(view.upcoming)} · "
+        f"waiting to be closed: {len(view.to_close)}")
     add("")
     if view.held:
         add("| Held | Session | Co-ops attending |")
@@ -201,8 +201,8 @@ def report_markdown(view: ReportView) -> str:
     add("| --- | ---: | ---: | ---: | ---: | --- |" + (" ---: |" if earlier else ""))
     for row in view.participation:
         flag = " — **not reached**" if row.not_reached else ""
-        add(f"| {escape(row.coop)}{flag} | {row.attended} of {row.invited} | {row.absent} | {row.excused} | {format_share(row.share)} | {row.last_attended or '–'} |"
-            + (f" {format_share(row.earlier_share)} |" if earlier else ""))
+        add(f"| {escape(row.coop)}{flag} | {row.attended} of {row.invited} | {row.absent} | {row.excused} | {row.share_text} | {row.last_attended or '–'} |"
+            + (f" {row.earlier_share_text} |" if earlier else ""))
     add("")
     add("## Decisions")
     add("")
@@ -212,7 +212,7 @@ def report_markdown(view: ReportView) -> str:
     for decision in view.decisions:
         add(f"### {escape(decision.title)} (decision {decision.id})")
         add("")
-        add(escape(state_summary(decision)))
+        add(escape(decision.summary))
         if decision.tally:
             t = decision.tally
             add("")
@@ -228,10 +228,12 @@ def report_markdown(view: ReportView) -> str:
         add(f"No consultant contract covers {escape(phase.name)}.")
     else:
         money = view.money
-        add(f"- Cap: {format_minutes(money.cap_minutes)} h; used {format_minutes(money.used_minutes)}, left {format_minutes(money.left_minutes)}; {format_pace(money.pace_minutes)}")
-        add(f"- Worked: {format_money(money.worked_cents)} at the rates in force; left under the cap: {format_money(money.left_cents)} at {format_money(money.contract.rate_cents)}/h")
+        add(f"- Cap: {format_minutes(money.cap_minutes)} h; used {format_minutes(money.used_minutes)}, "
+            f"left {format_minutes(money.left_minutes)}; {format_pace(money.pace_minutes)}")
+        add(f"- Worked: {format_money(money.worked_cents)} at the rates in force; "
+            f"left under the cap: {format_money(money.left_cents)} at {format_money(money.contract.rate_cents)}/h")
         if money.run_out_on:
-            add(f"- At this pace the cap runs out on {money.run_out_on}" + (" (before the phase ends)" if money.run_out_on <= phase.ends_on else " (after the phase ends)"))
+            add(f"- At this pace the cap runs out on {money.run_out_on}" + (" (before the phase ends)" if money.runs_out_before_phase_ends else " (after the phase ends)"))
         for amendment in view.amendments:
             add(f"- Contract amended {escape(amendment)}")
         add("")
@@ -246,7 +248,7 @@ def report_markdown(view: ReportView) -> str:
             running += r.billable_minutes
             add(f"| {r.key} | {format_minutes(r.billable_minutes)} | {format_minutes(running)} |")
         add("")
-        overdue = [i for i in view.outstanding if i.due_on and i.due_on < view.as_of]
+        overdue = view.overdue_invoices
         add(f"Invoices: {len(view.invoices_with('issued')) + len(view.invoices_with('paid'))} issued ({format_money(money.billed_cents)} net of credit notes), "
             f"{len(view.invoices_with('paid'))} paid ({format_money(money.paid_cents)}), outstanding {format_money(view.outstanding_cents)}"
             + (f", overdue: {', '.join(i.reference for i in overdue)}" if overdue else ""))

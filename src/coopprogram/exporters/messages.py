@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING
 
 from coopprogram.exporters.minutes import action_line, minutes_markdown, when
 from coopprogram.i18n import ENGLISH, N_, Language
-from coopprogram.services.messages import OutgoingMessage
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the views, by type only: an exporter loads no service (and no SQLModel)
     from icalendar import Calendar
 
     from coopprogram.services.calendar import CalendarView
+    from coopprogram.services.messages import OutgoingMessage
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 
 from coopprogram.exporters.markdown import escape
 from coopprogram.i18n import ENGLISH, Language
-from coopprogram.services.minutes import MinutesView
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the views, by type only: an exporter loads no service (and no SQLModel)
     from collections.abc import Callable
 
     from coopprogram.services.actions import ActionView
+    from coopprogram.services.minutes import MinutesView
     from coopprogram.services.sessions import SessionView
 
 

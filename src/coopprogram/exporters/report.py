@@ -3,14 +3,16 @@ the burn chart and participation grid drawn by the Typst template `report.typ`."
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coopprogram.exporters.markdown import attending
 from coopprogram.exporters.pdf import render_pdf
-from coopprogram.services.decisions import TallyView, state_summary
-from coopprogram.services.report import UPCOMING_DAYS, ReportView, format_share
-from coopprogram.services.sessions import NOT_REACHED_DAYS
 from coopprogram.units import format_minutes, format_money, format_pace, format_percent
+from coopprogram.vocab import InvoiceKind
+
+if TYPE_CHECKING:  # the views, by type only: an exporter loads no service (and no SQLModel)
+    from coopprogram.services.decisions import TallyView
+    from coopprogram.services.report import ReportView
 
 MARKS = {"attended": "●", "absent": "○", "excused": "E", "invited": "?", "": ""}
 
@@ -30,16 +32,19 @@ def report_data(view: ReportView) -> dict[str, Any]:
         "elapsed": f"day {view.elapsed_days} of {phase.days} ({format_percent(view.elapsed_days, phase.days)})",
         "elapsed_share": view.elapsed_days / phase.days if phase.days else 0,
         "milestones_line": f"{view.milestones_done} of {len(view.milestones)} done, {len(view.overdue_milestones)} overdue",
-        "unity_line": state_summary(view.unity),
+        "unity_line": view.unity_line,
         "carry_over": {"phase": view.carry_over.phase_name, "lines": view.carry_over.lines} if view.carry_over and view.carry_over.lines else None,
         "previous_phase": view.previous_phase or "",
-        "not_reached_line": f"{len(view.not_reached)} of {len(view.participation)} co-ops not reached in {NOT_REACHED_DAYS} days",
+        "not_reached_line": f"{len(view.not_reached)} of {len(view.participation)} co-ops not reached in {view.not_reached_days} days",
         "milestones": [
             {"title": m.title, "due": m.due_on.isoformat(), "status": m.status + (f" ({m.blocked_reason})" if m.blocked_reason else ""),
              "overdue": m.overdue, "done": m.done_on.isoformat() if m.done_on else ""}
             for m in view.milestones
         ],
-        "sessions_line": f"Held {len(view.held)} · cancelled {len(view.cancelled)} · next {UPCOMING_DAYS} days {len(view.upcoming)} · to close {len(view.to_close)}",
+        "sessions_line": (
+            f"Held {len(view.held)} · cancelled {len(view.cancelled)} · "
+            f"next {view.upcoming_days} days {len(view.upcoming)} · to close {len(view.to_close)}"
+        ),
         "held": [{"day": f"{s.starts_local:%Y-%m-%d}", "title": s.title, "attending": attending(s)} for s in view.held],
         "upcoming": [f"{s.starts_local:%Y-%m-%d %H:%M} {s.title}" for s in view.upcoming],
         "to_close": [f"{s.starts_local:%Y-%m-%d %H:%M} {s.title}" for s in view.to_close],
@@ -47,13 +52,13 @@ def report_data(view: ReportView) -> dict[str, Any]:
         "grid_columns": [f"{s.starts_local:%m/%d}" for s in view.grid_sessions],
         "grid_titles": [f"{s.starts_local:%m/%d} {s.title}" for s in view.grid_sessions],
         "participation": [
-            {"coop": r.coop, "marks": [MARKS[m] for m in r.marks], "attended": f"{r.attended}/{r.invited}", "share": format_share(r.share),
-             "earlier": format_share(r.earlier_share),
+            {"coop": r.coop, "marks": [MARKS[m] for m in r.marks], "attended": f"{r.attended}/{r.invited}", "share": r.share_text,
+             "earlier": r.earlier_share_text,
              "last": r.last_attended.isoformat() if r.last_attended else "–", "not_reached": r.not_reached}
             for r in view.participation
         ],
         "decisions": [
-            {"title": f"{d.title} (decision {d.id})", "line": state_summary(d), "tally": _tally(d.tally) if d.tally else None} for d in view.decisions
+            {"title": f"{d.title} (decision {d.id})", "line": d.summary, "tally": _tally(d.tally) if d.tally else None} for d in view.decisions
         ],
         "money": None,
         "actions": [
@@ -63,19 +68,25 @@ def report_data(view: ReportView) -> dict[str, Any]:
     if money is not None:
         data["cap_share"] = min(1.0, money.used_minutes / money.cap_minutes) if money.cap_minutes else 0
         data["money"] = {
-            "hours_line": f"{format_minutes(money.used_minutes)} of {format_minutes(money.cap_minutes)} h ({format_percent(money.used_minutes, money.cap_minutes)})",
+            "hours_line": (
+                f"{format_minutes(money.used_minutes)} of {format_minutes(money.cap_minutes)} h "
+                f"({format_percent(money.used_minutes, money.cap_minutes)})"
+            ),
             "left": f"{format_minutes(money.left_minutes)} h left · {format_money(money.left_cents)} at {format_money(money.contract.rate_cents)}/h",
             "pace": f"{format_pace(money.pace_minutes).capitalize()} ({format_minutes(money.planned_minutes)} h planned by now).",
-            "forecast": (f"At this pace the cap runs out on {money.run_out_on}" + (" — before the phase ends." if money.run_out_on <= phase.ends_on else ", after the phase ends."))
+            "forecast": (f"At this pace the cap runs out on {money.run_out_on}" + (" — before the phase ends." if money.runs_out_before_phase_ends else ", after the phase ends."))
             if money.run_out_on else "No billable hours yet.",
             "by_category": [{"key": r.key, "hours": format_minutes(r.billable_minutes)} for r in money.by_category],
             "by_month": [{"key": r.key, "hours": format_minutes(r.billable_minutes)} for r in money.by_month],
             "invoices": [
-                {"ref": i.reference, "period": i.period, "total": format_money(i.total_cents), "status": i.status if i.kind == "invoice" else "credit note",
-                 "due": i.due_on.isoformat() if i.due_on and i.kind == "invoice" else "", "overdue": i.overdue and i.due_on is not None and i.due_on < view.as_of}
+                {"ref": i.reference, "period": i.period, "total": format_money(i.total_cents), "status": i.status if i.kind == InvoiceKind.INVOICE else "credit note",
+                 "due": i.due_on.isoformat() if i.due_on and i.kind == InvoiceKind.INVOICE else "", "overdue": i.overdue}
                 for i in view.invoices
             ],
-            "invoiced": f"Invoiced {format_money(money.billed_cents)} · paid {format_money(money.paid_cents)} · outstanding {format_money(view.outstanding_cents)}",
+            "invoiced": (
+                f"Invoiced {format_money(money.billed_cents)} · paid {format_money(money.paid_cents)} · "
+                f"outstanding {format_money(view.outstanding_cents)}"
+            ),
             "amendments": view.amendments,
             "cap_minutes": money.cap_minutes,
             "burn": [{"offset": (p.day - phase.starts_on).days, "minutes": p.used_minutes} for p in view.burn],
@@ -93,6 +104,6 @@ def _tally(t: TallyView) -> dict[str, Any]:
         "stand_aside": [r.coop_name for r in t.stood_aside],
         "block": [f"{r.coop_name} ({r.reason})" for r in t.blocked],
         "not_answered": t.not_answered,
-        "rule": t.rule[0].upper() + t.rule[1:],
+        "rule": t.rule_sentence,
         "verdict": t.verdict,
     }

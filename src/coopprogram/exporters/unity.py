@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from coopprogram.i18n import ENGLISH, N_, Language
-from coopprogram.services.decisions import ResponseView, VersionView
+
+if TYPE_CHECKING:  # the views, by type only: an exporter loads no service (and no SQLModel)
+    from coopprogram.services.decisions import ResponseView, VersionView
 
 # The words of a version's status, for the catalogs (the status itself stays an English code).
 STATUS_WORDS = {

@@ -14,7 +14,6 @@ from coopprogram.services.as_of import happened, not_yet
 from coopprogram.services.coops import get_coop
 from coopprogram.services.sessions import get_session
 from coopprogram.services.text import clean_text
-from coopprogram.units import utc_now
 
 if TYPE_CHECKING:
     from sqlmodel.sql.expression import SelectOfScalar
@@ -84,7 +83,7 @@ def finish_action(db: Session, *, action_id: int, on: date, today: date) -> Acti
         raise NotFound(f"There is no action item {action_id}. `coop actions list` shows their numbers.")
     if item.done_on is not None:
         raise Conflict(f"Action item {action_id} was already done on {item.done_on}.")
-    item.done_on, item.updated_at = on, utc_now()
+    item.done_on = on
     db.add(item)
     db.flush()
     return _views(db, select(ActionItem).where(ActionItem.id == item.id), max(today, on))[0]  # the change shows even when dated ahead

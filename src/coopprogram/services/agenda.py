@@ -16,8 +16,7 @@ from coopprogram.services.program import get_program
 from coopprogram.services.sessions import MAX_SESSION_MINUTES, get_session
 from coopprogram.services.text import clean_text
 from coopprogram.units import plural, utc_now, utc_to_local
-
-KINDS = [kind.value for kind in AgendaKind]
+from coopprogram.vocab import one_of
 
 
 @dataclass(frozen=True)
@@ -98,10 +97,7 @@ def _agenda(session: ProgramSession, items: list[tuple], zone: str) -> AgendaVie
 
 
 def _kind(text: str) -> str:
-    cleaned = text.strip().lower()
-    if cleaned not in KINDS:
-        raise InvalidInput(f"'{text}' is not an agenda item kind: use one of {', '.join(KINDS)}.")
-    return cleaned
+    return one_of(AgendaKind, text, what="an agenda item kind").value
 
 
 def _minutes(minutes: int) -> int:

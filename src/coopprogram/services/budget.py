@@ -36,6 +36,11 @@ class BudgetView:
     by_month: list[SummaryRow]
 
     @property
+    def runs_out_before_phase_ends(self) -> bool:
+        """At the pace so far, the cap is used up on or before the phase's last day."""
+        return self.run_out_on is not None and self.run_out_on <= self.phase.ends_on
+
+    @property
     def cap_minutes(self) -> int:
         return self.contract.hour_cap_minutes
 

@@ -28,6 +28,7 @@ from coopprogram.services.agenda import AgendaItemView, agendas_for
 from coopprogram.services.coops import get_coop
 from coopprogram.services.phases import get_phase, list_phases
 from coopprogram.services.program import get_program
+from coopprogram.vocab import MilestoneStatus
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ def calendar_view(
         if phase is not None:
             query = query.where(Phase.id == get_phase(db, phase).id)
         days = [
-            MilestoneEvent(milestone_uid(program.uid, m.id), m.calendar_sequence, m.updated_at, m.title, p.name, m.due_on, m.status == "done")
+            MilestoneEvent(milestone_uid(program.uid, m.id), m.calendar_sequence, m.updated_at, m.title, p.name, m.due_on, m.status == MilestoneStatus.DONE)
             for m, p in db.exec(query).all()
         ]
     starts = [p.starts_on for p in phases] or [date.today()]
@@ -161,13 +162,16 @@ def mark_exported(db: Session, view: CalendarView) -> None:
     """Remember the highest SEQUENCE each session was sent out with (checked by `coop db check`).
 
     The update time is left alone: exporting is not a change of the event, and the next export
-    must give the same bytes.
+    must give the same bytes (the column is written back as it was, so its `onupdate` stays off).
     """
+    from sqlalchemy.orm.attributes import flag_modified
+
     sent = {event.uid: event.sequence for event in view.sessions}
     if not sent:
         return
     for session in db.exec(select(ProgramSession).where(ProgramSession.uid.in_(sent))).all():
         if session.exported_sequence < sent[session.uid]:
             session.exported_sequence = sent[session.uid]
+            flag_modified(session, "updated_at")
             db.add(session)
     db.flush()

@@ -289,6 +289,5 @@ def _apply(context: _Context, event, *, uid: str, series_id: int | None) -> Impo
     if "status" in changed:  # cancelled by this import: dated today, for views as of a past day
         session.cancelled_on = local_day(utc_now(), context.zone)
     session.sequence = max(session.sequence + 1, sequence)
-    session.updated_at = utc_now()
     db.add(session)
     return ImportedEvent(fields["title"], local_label, "updated", ", ".join(name.removesuffix("_id").replace("starts_at", "start") for name in changed), tuple(notes))

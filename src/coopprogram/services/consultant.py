@@ -10,7 +10,6 @@ from sqlmodel import Session, select
 from coopprogram.errors import InvalidInput
 from coopprogram.models import ConsultantProfile
 from coopprogram.services.text import clean_text, is_email
-from coopprogram.units import utc_now
 
 # The option a person types, the column it sets, and the longest text it takes.
 FIELDS = {
@@ -63,7 +62,6 @@ def set_profile(db: Session, **changes: str | None) -> PayeeView:
         if column == "email" and text and not is_email(text):
             raise InvalidInput(f"'{text}' is not an email address: write it as name@example.org.")
         setattr(row, column, text)
-    row.updated_at = utc_now()
     db.add(row)
     db.flush()
     return payee(db)

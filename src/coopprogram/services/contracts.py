@@ -21,7 +21,7 @@ from coopprogram.models import (
 )
 from coopprogram.services.phases import get_phase, phase_on
 from coopprogram.services.text import clean_text
-from coopprogram.units import format_minutes, format_money, format_percent, utc_now
+from coopprogram.units import format_minutes, format_money, format_percent
 
 CAP_WARNINGS = (50, 80, 90)
 
@@ -267,7 +267,7 @@ def amend_contract(
             new_rate_cents=new_rate,
         )
     )
-    contract.hour_cap_minutes, contract.rate_cents, contract.updated_at = new_cap, new_rate, utc_now()
+    contract.hour_cap_minutes, contract.rate_cents = new_cap, new_rate
     db.add(contract)
     db.flush()
     return _view(db, contract, target)

@@ -20,7 +20,8 @@ from coopprogram import spreadsheet
 from coopprogram.errors import Conflict, InvalidInput, NotFound
 from coopprogram.models import Coop, CoopKind, CoopStage
 from coopprogram.services.text import check_slug, clean_text, is_email, slugify
-from coopprogram.units import parse_count, parse_date, utc_now
+from coopprogram.units import parse_count, parse_date
+from coopprogram.vocab import one_of
 
 CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")
 # The CSV columns, in the order `coop coops export` writes them; import takes the same names.
@@ -130,14 +131,6 @@ def active_coops_on(db: Session, day: date) -> list[CoopView]:
 # --- validation shared by add, edit and import ------------------------------------------------
 
 
-def _choice(value: str, choices: type[CoopKind] | type[CoopStage], what: str) -> str:
-    cleaned = value.strip().lower().replace(" ", "-").replace("_", "-")
-    allowed = [choice.value for choice in choices]
-    if cleaned not in allowed:
-        raise InvalidInput(f"'{value}' is not a co-op {what}: use one of {', '.join(allowed)}.")
-    return cleaned
-
-
 def _check_email(value: str) -> str:
     if value and not is_email(value):
         # Personal data: the message says what is wrong without repeating the address.
@@ -191,9 +184,9 @@ def _validate_field(name: str, value: Any) -> Any:
     if name == "name":
         return clean_text(value, what="co-op name", limit=200)
     if name == "kind":
-        return _choice(value, CoopKind, "kind")
+        return one_of(CoopKind, value, what="a co-op kind").value
     if name == "stage":
-        return _choice(value, CoopStage, "stage")
+        return one_of(CoopStage, value, what="a co-op stage").value
     if name == "member_count":
         if value is not None and (not isinstance(value, int) or value < 0 or value > 100_000):
             raise InvalidInput(f"A member count of {value} is not possible: give a whole number from 0.")
@@ -239,7 +232,6 @@ def edit_coop(db: Session, *, slug: str, **fields: Any) -> CoopView:
         raise Conflict(f"The slug '{new_slug}' is taken by another co-op; choose another.")
     for name, value in changes.items():
         setattr(coop, name, value)
-    coop.updated_at = utc_now()
     db.add(coop)
     db.flush()
     return to_view(coop)
@@ -255,7 +247,6 @@ def archive_coop(db: Session, *, slug: str, on: date, undo: bool = False) -> Coo
         if coop.archived_on is not None:
             raise Conflict(f"{coop.name} was already archived on {coop.archived_on}; nothing changed.")
         coop.archived_on = on
-    coop.updated_at = utc_now()
     db.add(coop)
     db.flush()
     return to_view(coop)
@@ -419,7 +410,6 @@ def import_coops(db: Session, *, text: str, dry_run: bool = False) -> ImportRepo
             coop = existing[row.slug]
             for name, value in values.items():
                 setattr(coop, name, value)
-            coop.updated_at = utc_now()
             db.add(coop)
     db.flush()
     return report

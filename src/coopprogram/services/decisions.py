@@ -35,10 +35,10 @@ from coopprogram.services.milestones import finish_milestone
 from coopprogram.services.program import get_program, validate_fraction
 from coopprogram.services.text import clean_text
 from coopprogram.services.textdiff import PointChange, WordChange, diff_points, word_diff
-from coopprogram.units import plural, utc_now
+from coopprogram.units import plural
+from coopprogram.vocab import one_of
 
 POINTS_OF_UNITY = "points-of-unity"
-STANCES = [s.value for s in Stance]
 OPEN = DraftStatus.CIRCULATING.value
 CLOSED_WITHOUT_ADOPTION = (DraftStatus.WITHDRAWN.value, DraftStatus.REPLACED.value)
 _POINT = re.compile(r"^\s*(\d+)[.)]\s+(.*)$")
@@ -192,6 +192,16 @@ class TallyView:
     @property
     def rule(self) -> str:
         return f"{rule_text(self.fraction, self.max_blocks)} ({self.endorsements_needed} of {self.active})"
+
+    @property
+    def rule_sentence(self) -> str:
+        """The adoption rule as a sentence: "No more than 0 blocks and at least 2/3 endorsing (9 of 13)."."""
+        return f"{self.rule[0].upper()}{self.rule[1:]}."
+
+    @property
+    def adoptable(self) -> bool:
+        """The round is open and its rule holds: the version can be adopted on the day."""
+        return self.rule_met and self.status == OPEN
 
     @property
     def verdict(self) -> str:
@@ -428,7 +438,7 @@ def new_version(db: Session, *, decision_id: int, text: str) -> VersionView:
 
 def edit_version(db: Session, *, decision_id: int, version: int, text: str, hint: str) -> VersionView:
     row = editable(db, decision_id=decision_id, version=version, hint=hint)
-    row.text, row.updated_at = check_text(text), utc_now()
+    row.text = check_text(text)
     db.add(row)
     db.flush()
     return version_view(db, row)
@@ -477,9 +487,9 @@ def circulate(db: Session, *, decision_id: int, version: int, on: date, today: d
         _check_day(on, today=today, what=f"Replacing version {earlier.version}'s round", not_before=max(d for d in (earlier.circulated_on, last) if d),
                    since=f"its {'last response' if last and last > earlier.circulated_on else 'circulation'}")
         earlier.status, earlier.closed_on, earlier.replaced_by = DraftStatus.REPLACED.value, on, version
-        earlier.close_reason, earlier.updated_at = f"replaced by version {version}", utc_now()
+        earlier.close_reason = f"replaced by version {version}"
         db.add(earlier)
-    row.status, row.circulated_on, row.deadline, row.updated_at = OPEN, on, deadline, utc_now()
+    row.status, row.circulated_on, row.deadline = OPEN, on, deadline
     db.add(row)
     db.flush()
     return version_view(db, row)
@@ -493,7 +503,7 @@ def withdraw(db: Session, *, decision_id: int, version: int, reason: str, on: da
     last = _last_response_day(db, row)
     _check_day(on, today=today, what="The withdrawal", not_before=max(d for d in (row.circulated_on, last) if d), since="the round's last recorded day")
     cleaned = clean_text(reason, what="reason", limit=1_000)
-    row.status, row.closed_on, row.close_reason, row.updated_at = DraftStatus.WITHDRAWN.value, on, cleaned, utc_now()
+    row.status, row.closed_on, row.close_reason = DraftStatus.WITHDRAWN.value, on, cleaned
     db.add(row)
     db.flush()
     return version_view(db, row)
@@ -531,7 +541,6 @@ def resolve_comment(db: Session, *, comment_id: int, incorporated_in: int | None
     else:
         comment.status, comment.incorporated_in = CommentStatus.DECLINED.value, None
         comment.decline_reason = clean_text(declined, what="reason", limit=1_000)
-    comment.updated_at = utc_now()
     db.add(comment)
     db.flush()
     return next(c for c in _comments(db, {source.id: source.version})[source.id] if c.id == comment.id)
@@ -541,10 +550,7 @@ def resolve_comment(db: Session, *, comment_id: int, incorporated_in: int | None
 
 
 def parse_stance(text: str) -> str:
-    cleaned = text.strip().lower().replace(" ", "-").replace("_", "-")
-    if cleaned not in STANCES:
-        raise InvalidInput(f"'{text}' is not a decision: use endorse, stand-aside or block.")
-    return cleaned
+    return one_of(Stance, text, what="a decision").value
 
 
 def _voter(db: Session, decision: Decision, who: str, on: date) -> tuple[int | None, str, str, str]:
@@ -656,9 +662,9 @@ def adopt(db: Session, *, decision_id: int, version: int, on: date, today: date 
     earlier = select(DecisionVersion).where(DecisionVersion.status == DraftStatus.ADOPTED)
     ids = [decision_id] + ([decision.supersedes_id] if decision.supersedes_id else [])
     for previous in db.exec(earlier.where(DecisionVersion.decision_id.in_(ids))).all():
-        previous.status, previous.superseded_on, previous.updated_at = DraftStatus.SUPERSEDED.value, on, utc_now()
+        previous.status, previous.superseded_on = DraftStatus.SUPERSEDED.value, on
         db.add(previous)
-    row.status, row.adopted_on, row.updated_at = DraftStatus.ADOPTED.value, on, utc_now()
+    row.status, row.adopted_on = DraftStatus.ADOPTED.value, on
     db.add(row)
     db.flush()
     if milestone_id is not None:
@@ -719,6 +725,23 @@ class DecisionState:
     open_comments: int
     tally: TallyView | None
 
+    @property
+    def summary(self) -> str:
+        """`version 3, circulating since 2022-01-12, responses due ...; 8 endorse, ...; 1 open comment`."""
+        line = f"version {self.version}, {self.status}"
+        if self.adopted_on:
+            line += f" on {self.adopted_on}"
+        elif self.round_end:
+            line = f"version {self.version}, {self.round_end}"
+        elif self.circulated_on:
+            line += f" since {self.circulated_on}" + (f", responses due {self.deadline}" if self.deadline else "")
+            if self.tally is not None and self.tally.overdue:
+                line += " (past the deadline; the round stays open)"
+        if self.tally and self.status == OPEN:
+            t = self.tally
+            line += f"; {len(t.endorsed)} endorse, {len(t.stood_aside)} stand aside, {len(t.blocked)} block, {len(t.not_answered)} not answered"
+        return line + f"; {plural(self.open_comments, 'open comment')}"
+
 
 def decision_states(db: Session, as_of: date, *, kind: str | None = None) -> list[DecisionState]:
     """Every decision with a version by `as_of`, as it stood at the end of that day: its latest
@@ -760,19 +783,5 @@ def decision_states(db: Session, as_of: date, *, kind: str | None = None) -> lis
 
 
 def state_summary(state: DecisionState | None) -> str:
-    """`version 3, circulating since 2022-01-12, responses due ...; 8 endorse, ...; 1 open comment`."""
-    if state is None:
-        return "no draft yet"
-    line = f"version {state.version}, {state.status}"
-    if state.adopted_on:
-        line += f" on {state.adopted_on}"
-    elif state.round_end:
-        line = f"version {state.version}, {state.round_end}"
-    elif state.circulated_on:
-        line += f" since {state.circulated_on}" + (f", responses due {state.deadline}" if state.deadline else "")
-        if state.tally is not None and state.tally.overdue:
-            line += " (past the deadline; the round stays open)"
-    if state.tally and state.status == OPEN:
-        t = state.tally
-        line += f"; {len(t.endorsed)} endorse, {len(t.stood_aside)} stand aside, {len(t.blocked)} block, {len(t.not_answered)} not answered"
-    return line + f"; {plural(state.open_comments, 'open comment')}"
+    """A decision's state in a line (see DecisionState.summary); "no draft yet" when there is none."""
+    return "no draft yet" if state is None else state.summary

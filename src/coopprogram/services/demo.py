@@ -23,6 +23,7 @@ from coopprogram.services.hours import log_time
 from coopprogram.services.invoices import draft_month, issue_invoice, pay_invoice
 from coopprogram.services.program import load_program_file, setup_program
 from coopprogram.units import parse_date, parse_hours, parse_local_datetime
+from coopprogram.vocab import CommentStatus, SessionStatus
 
 PROGRAM_FILE = "program.toml"
 COOPS_FILE = "coops.csv"
@@ -102,9 +103,9 @@ def _load_unity(db: Session, folder: Path) -> int:
     for row in _rows(folder / "comments.csv"):
         comment = unity.add_comment(db, version=int(row["version"]), text=row["text"], coop=row["coop"] or None,
                                     point=int(row["point"]) if row["point"] else None)
-        if row["outcome"] == "incorporated":
+        if row["outcome"] == CommentStatus.INCORPORATED:
             unity.resolve_comment(db, comment_id=comment.id, incorporated_in=int(row["incorporated_in"]))
-        elif row["outcome"] == "declined":
+        elif row["outcome"] == CommentStatus.DECLINED:
             unity.resolve_comment(db, comment_id=comment.id, declined=row["decline_reason"])
     for row in drafts:
         if row["circulated_on"]:
@@ -176,7 +177,7 @@ def demo_messages(db: Session, *, as_of: date) -> list:
     from coopprogram.units import utc_to_local
 
     program = get_program(db)
-    rows = [s for s in db.exec(select(ProgramSession)).all() if s.status != "cancelled"]
+    rows = [s for s in db.exec(select(ProgramSession)).all() if s.status != SessionStatus.CANCELLED]
     starts = [utc_to_local(s.starts_at, program.timezone).date() for s in rows]
     days = {min(starts) - timedelta(days=14), as_of}
     days |= {day - timedelta(days=program.reminder_days) for day in starts}

@@ -32,7 +32,7 @@ from coopprogram.services.coops import get_coop
 from coopprogram.services.invoices import clear_draft, rebuild_draft, reference_of
 from coopprogram.services.sessions import get_session
 from coopprogram.services.text import clean_text
-from coopprogram.units import MAX_ENTRY_MINUTES, format_minutes, utc_now
+from coopprogram.units import MAX_ENTRY_MINUTES, format_minutes
 
 if TYPE_CHECKING:
     from sqlmodel.sql.expression import SelectOfScalar
@@ -342,7 +342,6 @@ def edit_entry(
     if milestone_id is not None:
         check_milestone(db, milestone_id)
         entry.milestone_id = milestone_id
-    entry.updated_at = utc_now()
     db.add(entry)
     db.flush()
     if starts_at is not None or ends_at is not None or on is not None:

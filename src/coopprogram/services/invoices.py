@@ -23,7 +23,7 @@ from coopprogram.services.consultant import PayeeView, payee
 from coopprogram.services.contracts import billable_minutes, contract_view, describe_amendment, lock_contract
 from coopprogram.services.program import get_program
 from coopprogram.services.text import clean_text
-from coopprogram.units import amount_cents, billed_minutes, format_hours_decimal, format_money, month_bounds, utc_now
+from coopprogram.units import amount_cents, billed_minutes, format_hours_decimal, format_money, month_bounds
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement
@@ -306,7 +306,6 @@ def rebuild_draft(db: Session, draft: Invoice) -> None:
         db.add(entry)
     draft.total_minutes = sum(bill.minutes for bill in bills)
     draft.total_cents = sum(bill.amount_cents for bill in bills)
-    draft.updated_at = utc_now()
     db.add(draft)
     db.flush()
 
@@ -501,7 +500,6 @@ def issue_invoice(db: Session, *, reference: str, on: date, today: date) -> Invo
     db.add(invoice)
     db.flush()
     invoice.snapshot = _snapshot(_live_document(db, invoice))
-    invoice.updated_at = utc_now()
     db.add(invoice)
     db.flush()
     return _document(db, invoice)
@@ -571,7 +569,6 @@ def _settle(db: Session, invoice: Invoice) -> None:
         invoice.status, invoice.paid_on = InvoiceStatus.PAID.value, max(p.paid_on for p in live)
     else:
         invoice.status, invoice.paid_on = InvoiceStatus.ISSUED.value, None
-    invoice.updated_at = utc_now()
     db.add(invoice)
     db.flush()
 
@@ -615,13 +612,28 @@ def payments_received(db: Session, *, year: int) -> PaymentsReport:
 # --- void ------------------------------------------------------------------------------------
 
 
+def is_draft(db: Session, reference: str) -> bool:
+    """Whether REF names a draft (which `coop invoices void` discards rather than voids)."""
+    return get_invoice(db, reference).status == InvoiceStatus.DRAFT
+
+
+def discard_draft(db: Session, *, reference: str) -> None:
+    """Delete a draft: it has no number yet, so nothing is kept; its hours are unbilled again."""
+    invoice = get_invoice(db, reference, lock=True)
+    if invoice.status != InvoiceStatus.DRAFT:
+        raise Conflict(f"Invoice {invoice.number} is {invoice.status}, not a draft: void it instead (it keeps its number).")
+    clear_draft(db, invoice)
+    db.delete(invoice)
+    db.flush()
+
+
 def void_invoice(
     db: Session, *, reference: str, reason: str, on: date, today: date
-) -> tuple[InvoiceDocument | None, InvoiceDocument | None]:
+) -> tuple[InvoiceDocument, InvoiceDocument]:
     """Void an issued invoice: it keeps its number, a credit note cancels it, its hours are free again.
 
-    A draft is simply discarded. An invoice with money received is refused: the payment would
-    be lost. Returns (the voided invoice, its credit note), or (None, None) for a draft.
+    An invoice with money received is refused: the payment would be lost. A draft is refused
+    too (discard_draft deletes one). Returns the voided invoice and its credit note.
     """
     invoice = get_invoice(db, reference, lock=True)
     reason = clean_text(reason, what="reason", limit=500)
@@ -630,10 +642,7 @@ def void_invoice(
     if invoice.status == InvoiceStatus.VOID:
         raise Conflict(f"Invoice {invoice.number} was already voided on {invoice.voided_on}.")
     if invoice.status == InvoiceStatus.DRAFT:
-        clear_draft(db, invoice)
-        db.delete(invoice)
-        db.flush()
-        return None, None
+        raise Conflict(f"Draft {reference} has no number to void: discard it instead.")
     received = [p for p in _payments(db, invoice.id) if p.undone_on is None]
     if received:
         listed = ", ".join(f"{format_money(p.amount_cents)} on {p.paid_on}" for p in received)
@@ -649,7 +658,7 @@ def void_invoice(
     program = get_program(db)
     sequence, number = _next_number(db, program, on)
     _release_entries(db, invoice)
-    invoice.status, invoice.voided_on, invoice.void_reason, invoice.updated_at = InvoiceStatus.VOID.value, on, reason, utc_now()
+    invoice.status, invoice.voided_on, invoice.void_reason = InvoiceStatus.VOID.value, on, reason
     db.add(invoice)
     credit = Invoice(
         contract_id=invoice.contract_id, kind=InvoiceKind.CREDIT_NOTE.value, period=invoice.period,

@@ -17,6 +17,7 @@ from coopprogram.models import Material, Phase, ProgramSession
 from coopprogram.services.phases import get_phase
 from coopprogram.services.sessions import get_session
 from coopprogram.services.text import clean_text
+from coopprogram.vocab import DraftStatus
 
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 SUFFIX = re.compile(r"^\.[a-z0-9]{1,10}$")
@@ -161,5 +162,5 @@ def current_unity_version(db: Session) -> int | None:
     from coopprogram.services.unity import list_drafts
 
     drafts = list_drafts(db)
-    adopted = [d.version for d in drafts if d.status == "adopted"]
+    adopted = [d.version for d in drafts if d.status == DraftStatus.ADOPTED]
     return max(adopted) if adopted else max((d.version for d in drafts), default=None)

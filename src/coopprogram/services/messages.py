@@ -21,6 +21,7 @@ from coopprogram.services.program import get_program
 from coopprogram.services.sessions import SessionView, session_views
 from coopprogram.services.unity import unity_state
 from coopprogram.units import utc_to_local
+from coopprogram.vocab import DraftStatus, one_of
 
 if TYPE_CHECKING:
     from coopprogram.services.minutes import MinutesView
@@ -115,9 +116,7 @@ def _views(db: Session, messages: list[Message]) -> list[MessageView]:
 def list_messages(db: Session, *, status: str | None = None, session_id: int | None = None) -> list[MessageView]:
     query = select(Message).order_by(Message.id)
     if status is not None:
-        if status not in {s.value for s in MessageStatus}:
-            raise InvalidInput(f"'{status}' is not a message status: use one of {', '.join(s.value for s in MessageStatus)}.")
-        query = query.where(Message.status == status)
+        query = query.where(Message.status == one_of(MessageStatus, status, what="a message status").value)
     if session_id is not None:
         query = query.where(Message.session_id == session_id)
     return _views(db, list(db.exec(query).all()))
@@ -244,7 +243,7 @@ def _consent_round(db: Session, today: date) -> _ConsentRound | None:
     """The circulating version of the points of unity and who has not answered it, as of the day:
     the one place messages ask the unity service."""
     state = unity_state(db, today)
-    if state is None or state.status != "circulating" or state.deadline is None or state.tally is None:
+    if state is None or state.status != DraftStatus.CIRCULATING or state.deadline is None or state.tally is None:
         return None
     answered = {r.coop for r in state.tally.endorsed + state.tally.stood_aside + state.tally.blocked}
     unanswered = [view.slug for view in active_coops_on(db, today) if view.slug not in answered]

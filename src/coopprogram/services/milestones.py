@@ -13,9 +13,7 @@ from coopprogram.models import Milestone, MilestoneStatus, Phase
 from coopprogram.services.as_of import happened, milestone_status
 from coopprogram.services.phases import get_phase
 from coopprogram.services.text import clean_text
-from coopprogram.units import utc_now
-
-STATUSES = [status.value for status in MilestoneStatus]
+from coopprogram.vocab import one_of
 
 
 @dataclass(frozen=True)
@@ -52,10 +50,7 @@ def to_view(milestone: Milestone, phase: Phase, *, today: date) -> MilestoneView
 
 
 def parse_status(text: str) -> str:
-    cleaned = text.strip().lower().replace(" ", "-").replace("_", "-")
-    if cleaned not in STATUSES:
-        raise InvalidInput(f"'{text}' is not a milestone status: use one of {', '.join(STATUSES)}.")
-    return cleaned
+    return one_of(MilestoneStatus, text, what="a milestone status").value
 
 
 def list_milestones(
@@ -132,7 +127,6 @@ def edit_milestone(
 
 def _save(db: Session, milestone: Milestone, phase: Phase, *, today: date) -> MilestoneView:
     milestone.calendar_sequence += 1  # its title, date or status changed: calendars must update it
-    milestone.updated_at = utc_now()
     db.add(milestone)
     db.flush()
     return to_view(milestone, phase, today=today)

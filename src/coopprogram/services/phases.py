@@ -23,7 +23,7 @@ from coopprogram.models import (
     TimeEntry,
 )
 from coopprogram.services.text import clean_text
-from coopprogram.units import check_supported, plural, utc_now, utc_to_local
+from coopprogram.units import check_supported, plural, utc_to_local
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
 _PHASE_REF = re.compile(r"^(?:phase[\s-]*)?([0-9]+|[ivx]+)$")
@@ -167,7 +167,6 @@ def edit_phase(
         phase.starts_on = starts_on
     if ends_on is not None:
         phase.ends_on = ends_on
-    phase.updated_at = utc_now()
     db.add(phase)
     db.flush()
     check_phase_calendar(db)

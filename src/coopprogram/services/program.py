@@ -18,7 +18,7 @@ from coopprogram.models import Category, ConsultantProfile, Contract, Phase, Pro
 from coopprogram.services.contracts import check_rate_in_band
 from coopprogram.services.phases import check_phase_calendar
 from coopprogram.services.text import check_slug, clean_text
-from coopprogram.units import BILLING_INCREMENTS, MAX_NUMBER, parse_cap, parse_money, utc_now
+from coopprogram.units import BILLING_INCREMENTS, MAX_NUMBER, parse_cap, parse_money
 
 DEFAULTS_FILE = Path(__file__).resolve().parent.parent / "defaults.toml"
 
@@ -202,7 +202,6 @@ def set_program_field(db: Session, *, field: str, value: str) -> ProgramView:
     elif column == "billing_increment_minutes":
         cleaned = validate_billing_increment(cleaned)
     setattr(program, column, cleaned)
-    program.updated_at = utc_now()
     db.add(program)
     db.flush()
     return program_view(db)

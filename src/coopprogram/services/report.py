@@ -16,14 +16,15 @@ from coopprogram.services.actions import ActionView, list_actions
 from coopprogram.services.budget import BudgetView, budget
 from coopprogram.services.contracts import describe_amendment
 from coopprogram.services.coops import active_coops_on
-from coopprogram.services.decisions import POINTS_OF_UNITY, DecisionState, decision_states
+from coopprogram.services.decisions import POINTS_OF_UNITY, DecisionState, decision_states, state_summary
 from coopprogram.services.hours import daily_totals
 from coopprogram.services.invoices import InvoiceSummary, list_invoices
 from coopprogram.services.milestones import MilestoneView, list_milestones
 from coopprogram.services.phases import PhaseView, get_phase, list_phases, phase_on
 from coopprogram.services.program import program_view
-from coopprogram.services.sessions import SessionView, end_of, is_not_reached, list_sessions
+from coopprogram.services.sessions import NOT_REACHED_DAYS, SessionView, end_of, is_not_reached, list_sessions
 from coopprogram.units import plural
+from coopprogram.vocab import InvoiceKind, InvoiceStatus
 
 if TYPE_CHECKING:
     from coopprogram.models import Phase
@@ -44,6 +45,14 @@ class ParticipationRow:
     not_reached: bool  # see sessions.is_not_reached
     marks: list[str]  # per session of the grid (the latest held), in order: attended, absent, excused, invited, or "" (not invited)
     earlier_share: int | None = None  # its share in the previous phase (the starting point of this one)
+
+    @property
+    def share_text(self) -> str:
+        return format_share(self.share)
+
+    @property
+    def earlier_share_text(self) -> str:
+        return format_share(self.earlier_share)
 
     @property
     def share(self) -> int | None:
@@ -132,11 +141,28 @@ class ReportView:
         return [row for row in self.participation if row.not_reached]
 
     def invoices_with(self, status: str) -> list[InvoiceSummary]:
-        return [i for i in self.invoices if i.kind == "invoice" and i.status == status]
+        return [i for i in self.invoices if i.kind == InvoiceKind.INVOICE and i.status == status]
 
     @property
     def outstanding(self) -> list[InvoiceSummary]:
-        return [i for i in self.invoices if i.kind == "invoice" and i.status == "issued"]
+        return [i for i in self.invoices if i.kind == InvoiceKind.INVOICE and i.status == InvoiceStatus.ISSUED]
+
+    @property
+    def overdue_invoices(self) -> list[InvoiceSummary]:
+        """Unpaid past their due day, as of the report's day (list_invoices reads `overdue` on that day)."""
+        return [i for i in self.outstanding if i.overdue]
+
+    @property
+    def unity_line(self) -> str:
+        return state_summary(self.unity)
+
+    @property
+    def upcoming_days(self) -> int:
+        return UPCOMING_DAYS
+
+    @property
+    def not_reached_days(self) -> int:
+        return NOT_REACHED_DAYS
 
     @property
     def outstanding_cents(self) -> int:
@@ -200,7 +226,7 @@ def _carry_over(
         phase_name=previous.name,
         milestones=[m for m in list_milestones(db, today=as_of, phase=str(previous.number)) if m.status != MilestoneStatus.DONE],
         sessions_to_close=[s for s in sessions if s.needs_closing],
-        unpaid=[i for i in invoices if i.kind == "invoice" and i.status == "issued" and _in_phase(i.period, previous)],
+        unpaid=[i for i in invoices if i.kind == InvoiceKind.INVOICE and i.status == InvoiceStatus.ISSUED and _in_phase(i.period, previous)],
         unity_round=unity.version if open_round else None,
     )
 

@@ -16,7 +16,6 @@ from coopprogram.languages import DEFAULT, SHIPPED, check_language
 from coopprogram.models import Coop, DecisionVersion, TitleTranslation, VersionTranslation
 from coopprogram.services.decisions import VersionView, check_text, get_version, parse_text
 from coopprogram.services.text import clean_text
-from coopprogram.units import utc_now
 
 
 def text_hash(text: str) -> str:
@@ -68,7 +67,7 @@ def translate_version(db: Session, *, decision_id: int, version: int, lang: str,
     if found is None:
         found = VersionTranslation(version_id=row.id, lang=code, text=cleaned, source_hash=text_hash(row.text))
     else:
-        found.text, found.source_hash, found.updated_at = cleaned, text_hash(row.text), utc_now()
+        found.text, found.source_hash = cleaned, text_hash(row.text)
     db.add(found)
     db.flush()
     return _view(found, row)

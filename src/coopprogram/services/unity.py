@@ -11,7 +11,7 @@ from sqlmodel import Session
 from coopprogram.errors import NotFound
 from coopprogram.models import Decision
 from coopprogram.services import decisions
-from coopprogram.services.decisions import (  # parse_text and check_text serve `coop unity` too
+from coopprogram.services.decisions import (
     CommentView,
     DecisionState,
     DiffView,
@@ -19,6 +19,11 @@ from coopprogram.services.decisions import (  # parse_text and check_text serve 
     TallyView,
     VersionView,
 )
+
+# The text rules of every decision serve `coop unity` too (named here, not re-imported: an import
+# kept only to re-export it is what a lint autofix removes).
+parse_text = decisions.parse_text
+check_text = decisions.check_text
 
 NO_DRAFT = "There is no draft of the points of unity yet. Start one with `coop unity new --file draft.md`."
 SKELETON = "# Points of unity\n\nWhy we come together...\n\n1. First point\n2. Second point\n"

@@ -211,7 +211,8 @@ def downgrade() -> None:
         "CASE WHEN status IN ('withdrawn', 'replaced') THEN 'superseded' ELSE status END, "
         f"deadline, circulated_on, adopted_on, COALESCE(superseded_on, closed_on), created_at, updated_at FROM decisionversion WHERE decision_id IN ({pou})"
     ).bindparams(kind=POINTS_OF_UNITY))
-    bind.execute(sa.text(f"INSERT INTO unitycomment (id, draft_id, {COMMENT_COLUMNS}) SELECT id, version_id, {COMMENT_COLUMNS} FROM decisioncomment WHERE version_id IN (SELECT id FROM unitydraft)"))
+    bind.execute(sa.text(f"INSERT INTO unitycomment (id, draft_id, {COMMENT_COLUMNS}) SELECT id, version_id, {COMMENT_COLUMNS} "
+            "FROM decisioncomment WHERE version_id IN (SELECT id FROM unitydraft)"))
     bind.execute(sa.text(
         f"INSERT INTO unityresponse (id, draft_id, {RESPONSE_COLUMNS}) SELECT id, version_id, {RESPONSE_COLUMNS} FROM decisionresponse "
         "WHERE version_id IN (SELECT id FROM unitydraft) AND coop_id IS NOT NULL"
