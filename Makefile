@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_DB := demo/coop.db
 DEMO_DATE := 2022-01-15
 
-.PHONY: demo test stress bench bench-calendar install reference dist clean
+.PHONY: demo test stress bench load bench-calendar install reference dist clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,13 @@ test: install
 SIZE ?= 1x
 bench: install
 	$(BIN)/python benchmarks/bench.py --size $(SIZE)
+
+# Many at once: CLIENTS (8) processes running coop in a loop for SECONDS (60) on a copy of the
+# large program, on SQLite and on PostgreSQL when COOP_BENCH_DATABASE_URL is set; then checks that nothing was lost.
+CLIENTS ?= 8
+SECONDS ?= 60
+load: install
+	$(BIN)/python benchmarks/load.py --clients $(CLIENTS) --seconds $(SECONDS)
 
 # Only the calendar measurements (publish, unchanged CalDAV sync), on a sessions-only program
 # made in a few minutes when the large one is not there; merged into benchmarks/results.json.

@@ -14,6 +14,9 @@ from coopprogram.cli.output import group, OutputFile, ForceFlag, emit_bytes, rea
 app = group("The .ics calendar: publish feeds the co-ops subscribe to, sync to a CalDAV calendar, export and import files.")
 
 
+EXPORT_ATTEMPTS = 3
+
+
 @app.command("export")
 def calendar_export(
     output: OutputFile = None,
@@ -34,10 +37,24 @@ def calendar_export(
     from coopprogram.exporters.ics import render_ics
     from coopprogram.services.calendar import calendar_view, mark_exported
 
-    with database(write=True) as db:
-        view = calendar_view(db, phase=phase, coop=coop, milestones=milestones)
+    def read(db):  # noqa: ANN001, ANN202
+        return calendar_view(db, phase=phase, coop=coop, milestones=milestones)
+
+    # Rendering is the slow part: it runs outside the write lock (others log hours meanwhile), and
+    # the sequences sent are recorded only if the calendar is still what was rendered.
+    for _ in range(EXPORT_ATTEMPTS):
+        with database(write=False) as db:
+            view = read(db)
         data = render_ics(view)
-        mark_exported(db, view)
+        with database(write=True) as db:
+            if read(db) == view:
+                mark_exported(db, view)
+                break
+    else:  # changed under it every time: rendered holding the lock
+        with database(write=True) as db:
+            view = read(db)
+            data = render_ics(view)
+            mark_exported(db, view)
     if output is None:
         emit_bytes(data)
         return
