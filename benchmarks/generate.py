@@ -34,9 +34,10 @@ from coopprogram.units import amount_cents, billed_minutes
 SIZES = {  # phases, co-ops, sessions, time entries
     "1x": (10, 60, 5_000, 100_000),
     "10x": (20, 200, 50_000, 1_000_000),
+    "tiny": (3, 13, 30, 600),  # for the test of this generator
 }
 # The minutes an entry takes: a phase's billable hours stay within the largest cap (10,000 h).
-MINUTES = {"1x": [15, 30, 45, 60, 90], "10x": [6, 9, 12, 15]}
+MINUTES = {"1x": [15, 30, 45, 60, 90], "10x": [6, 9, 12, 15], "tiny": [15, 30, 45, 60, 90]}
 LAST_YEAR = 2021  # the last phase is 2021 at every size, so the bench's as-of day falls inside it
 VERSIONS = 50
 INVITED = 12
@@ -125,14 +126,15 @@ def generate(url: str, *, size: str = "1x", calendar_only: bool = False) -> None
     say("invoices drafted, issued and paid")
     slugs = [f"coop-{n:03d}" for n in range(coops)]
     with unit_of_work(url, write=True, command="bench generate") as db:
-        for version in range(1, VERSIONS + 1):
+        versions = 3 if size == "tiny" else VERSIONS
+        for version in range(1, versions + 1):
             points = "\n".join(f"{p}. Point {p} as of version {version}: we {rng.choice(['share', 'build', 'decide'])} together." for p in range(1, 11))
             unity.new_draft(db, text=f"# Points of unity\n\nVersion {version}.\n\n{points}\n")
             for c in range(5):
                 unity.add_comment(db, version=version, text=f"Comment {c}", coop=rng.choice(slugs), point=c + 1)
-        unity.circulate(db, version=VERSIONS, on=date(LAST_YEAR, 6, 1))
+        unity.circulate(db, version=versions, on=date(LAST_YEAR, 6, 1))
         for slug in slugs[: len(slugs) * 2 // 3]:
-            unity.respond(db, version=VERSIONS, coop=slug, decision="endorse", on=date(LAST_YEAR, 6, 2))
+            unity.respond(db, version=versions, coop=slug, decision="endorse", on=date(LAST_YEAR, 6, 2))
     say("generated")
 
 
