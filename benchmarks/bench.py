@@ -35,15 +35,16 @@ AS_OF = "2021-11-15"  # inside a phase of both programs: the default one (Phase 
 SERVER = os.environ.get("COOP_BENCH_DATABASE_URL", "")  # a PostgreSQL database URL: measured there too
 
 
-def run(command: list[str], env: dict[str, str]) -> tuple[float, int]:
-    """Wall seconds and peak memory (MB) of one process."""
+def run(command: list[str], env: dict[str, str]) -> tuple[float, int, float]:
+    """Wall seconds, peak memory (MB) and CPU seconds (user + system) of one process. On a busy
+    machine the CPU time is the steadier figure: it leaves out the time spent waiting for a core."""
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(command)} failed: {process.stderr.read().decode()}")
-    return elapsed, usage.ru_maxrss // 1024
+    return elapsed, usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime
 
 
 def load_average() -> str:
@@ -52,9 +53,9 @@ def load_average() -> str:
     return f"load {one:.1f} (5 min: {five:.1f}) on {os.cpu_count()} cores"
 
 
-def median_of(command: list[str], env: dict[str, str], runs: int = RUNS) -> tuple[float, int]:
+def median_of(command: list[str], env: dict[str, str], runs: int = RUNS) -> tuple[float, int, float]:
     results = [run(command, env) for _ in range(runs)]
-    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+    return statistics.median(r[0] for r in results), max(r[1] for r in results), statistics.median(r[2] for r in results)
 
 
 def coop(*args: str) -> list[str]:
@@ -81,11 +82,11 @@ def publish_rows(url: str, folder: Path, env: dict[str, str], runs: int) -> list
     fresh = [folder / f"published-{n}" for n in range(runs)]
     times, memory = [], 0
     for target in fresh:
-        seconds, used = run(coop("calendar", "publish", str(target)), on)
+        seconds, used, _ = run(coop("calendar", "publish", str(target)), on)
         times.append(seconds)
         memory = max(memory, used)
     feeds = len(list(fresh[0].glob("*.ics")))
-    again, again_memory = median_of(coop("calendar", "publish", str(fresh[0])), on, runs)
+    again, again_memory, _ = median_of(coop("calendar", "publish", str(fresh[0])), on, runs)
     return [_row(f"calendar publish, {feeds} feeds, empty folder (command)", statistics.median(times), 5.0 if SIZE != "1x" else 3.0, "s", memory, ""),
             _row("calendar publish again, nothing changed (command)", again, 5.0 if SIZE != "1x" else 3.0, "s", again_memory, "")]
 
@@ -202,21 +203,27 @@ def inprocess(task: str, url: str) -> tuple[float, int]:
     return json.loads(process.stdout.read()), usage.ru_maxrss // 1024
 
 
-def measure(empty: str, large: str, folder: Path, env: dict[str, str], sqlmodel_floor: float) -> list[dict]:
-    """Every measure on one database (SQLite files or PostgreSQL databases)."""
+def measure(empty: str, large: str, folder: Path, env: dict[str, str], floor: tuple[float, float]) -> list[dict]:
+    """Every measure on one database (SQLite files or PostgreSQL databases). `floor`: the wall and
+    CPU seconds of `import sqlmodel`. Empty and large runs alternate, so a change in the machine's
+    load touches both alike; the CPU-time ratio is shown beside the wall-time one."""
     rows: list[dict] = []
     on = {"empty": {**env, "COOP_DB": empty}, "large": {**env, "COOP_DB": large}}
     log = ["hours", "log", "0:15", "Benchmark entry", "--date", AS_OF, "--category", "documentation"]
     status = ["status", "--as-of", AS_OF]
-    measured = {}
     for command, args in (("hours log", log), ("status", status)):
-        for name in ("empty", "large"):
-            measured[(command, name)] = median_of(coop(*args), on[name])
-        (empty_time, empty_mem), (large_time, large_mem) = measured[(command, "empty")], measured[(command, "large")]
-        rows.append(_row(f"{command} (empty db) vs import sqlmodel", empty_time / sqlmodel_floor, 1.3, "x", empty_mem,
-                         f"{empty_time * 1000:.0f} ms vs {sqlmodel_floor * 1000:.0f} ms"))
+        runs = {"empty": [], "large": []}
+        for _ in range(RUNS):
+            for name in ("empty", "large"):
+                runs[name].append(run(coop(*args), on[name]))
+        (empty_time, empty_mem, empty_cpu), (large_time, large_mem, large_cpu) = (
+            (statistics.median(r[0] for r in runs[name]), max(r[1] for r in runs[name]), statistics.median(r[2] for r in runs[name]))
+            for name in ("empty", "large")
+        )
+        rows.append(_row(f"{command} (empty db) vs import sqlmodel", empty_time / floor[0], 1.3, "x", empty_mem,
+                         f"{empty_time * 1000:.0f} ms vs {floor[0] * 1000:.0f} ms; CPU {empty_cpu / floor[1]:.2f}x"))
         rows.append(_row(f"{command} large db vs empty db", large_time / empty_time, 1.1, "x", large_mem,
-                         f"{large_time * 1000:.0f} ms vs {empty_time * 1000:.0f} ms"))
+                         f"{large_time * 1000:.0f} ms vs {empty_time * 1000:.0f} ms; CPU {large_cpu / empty_cpu:.2f}x"))
     limits = {"report-md": 1.5, "report-pdf": 3.0, "calendar": 2.0 if SIZE == "1x" else None, "invoice-draft": 0.5, "hours-summary": None,
               "db-check": None if SIZE == "1x" else 20.0}
     for task, limit in limits.items():
@@ -240,11 +247,11 @@ def main() -> int:
     results: dict[str, list[dict]] = {}
     with tempfile.TemporaryDirectory() as folder:
         empty, large = prepare(Path(folder))
-        typer_floor, _ = median_of([PY, "-c", "import typer"], env)
-        sqlmodel_floor, _ = median_of([PY, "-c", "import sqlmodel"], env)
-        help_time, help_mem = median_of(coop("--help"), env)
+        typer_floor, _, _ = median_of([PY, "-c", "import typer"], env)
+        sqlmodel_floor, _, sqlmodel_cpu = median_of([PY, "-c", "import sqlmodel"], env)
+        help_time, help_mem, _ = median_of(coop("--help"), env)
         first = [_row("coop --help vs import typer", help_time / typer_floor, 1.3, "x", help_mem, f"{help_time * 1000:.0f} ms vs {typer_floor * 1000:.0f} ms")]
-        results["sqlite"] = first + measure(empty, large, Path(folder) / "sqlite", env, sqlmodel_floor)
+        results["sqlite"] = first + measure(empty, large, Path(folder) / "sqlite", env, (sqlmodel_floor, sqlmodel_cpu))
         if SIZE == "1x":
             results["sqlite"] += sync_rows(large, Path(folder), env)
         if SERVER:
@@ -253,7 +260,7 @@ def main() -> int:
             empty_url = server.fresh(f"{server.base}_empty")
             subprocess.run(coop("--db", empty_url, "init"), check=True, stdout=subprocess.DEVNULL, env=env)
             try:
-                results["postgresql"] = first + measure(empty_url, large_url, Path(folder) / "postgresql", env, sqlmodel_floor)
+                results["postgresql"] = first + measure(empty_url, large_url, Path(folder) / "postgresql", env, (sqlmodel_floor, sqlmodel_cpu))
             finally:
                 server.drop(f"{server.base}_run")
                 server.drop(f"{server.base}_empty")

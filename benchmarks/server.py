@@ -65,7 +65,7 @@ def load(source_url: str, target_url: str) -> None:
     """Every row of a SQLite program into an empty PostgreSQL database with COPY (a million rows
     in a minute or so, where one INSERT per row would take far longer), then its id sequences
     moved past the copied ids. `coop db copy` does the same with checks, more slowly."""
-    from sqlalchemy import select
+    from sqlalchemy import select, text
     from sqlmodel import SQLModel
 
     import coopprogram.models  # noqa: F401 - the tables
@@ -84,6 +84,9 @@ def load(source_url: str, target_url: str) -> None:
                         for row in rows:
                             stream.write_row(row)
             _advance_sequences(writing)
+            writing.commit()
+            # The planner's statistics, as autovacuum would gather them soon after on a real server.
+            writing.execute(text("ANALYZE"))
             writing.commit()
     finally:
         source.dispose()
