@@ -207,25 +207,25 @@ def inprocess(task: str, url: str) -> tuple[list[float], int]:
     return json.loads(process.stdout.read()), usage.ru_maxrss // 1024
 
 
-def measure(empty: str, large: str, folder: Path, env: dict[str, str], floor: tuple[float, float]) -> list[dict]:
-    """Every measure on one database (SQLite files or PostgreSQL databases). `floor`: the wall and
-    CPU seconds of `import sqlmodel`. Empty and large runs alternate, so a change in the machine's
-    load touches both alike; the CPU-time ratio is shown beside the wall-time one."""
+def measure(empty: str, large: str, folder: Path, env: dict[str, str]) -> list[dict]:
+    """Every measure on one database (SQLite files or PostgreSQL databases). The floor
+    (`import sqlmodel`), the empty and the large runs alternate, so a change in the machine's load
+    touches all three alike; the CPU-time ratio is shown beside the wall-time one."""
     rows: list[dict] = []
-    on = {"empty": {**env, "COOP_DB": empty}, "large": {**env, "COOP_DB": large}}
+    on = {"floor": env, "empty": {**env, "COOP_DB": empty}, "large": {**env, "COOP_DB": large}}
     log = ["hours", "log", "0:15", "Benchmark entry", "--date", AS_OF, "--category", "documentation"]
     status = ["status", "--as-of", AS_OF]
     for command, args in (("hours log", log), ("status", status)):
-        runs = {"empty": [], "large": []}
+        runs = {"floor": [], "empty": [], "large": []}
         for _ in range(RUNS):
-            for name in ("empty", "large"):
-                runs[name].append(run(coop(*args), on[name]))
-        (empty_time, empty_mem, empty_cpu), (large_time, large_mem, large_cpu) = (
+            for name in runs:
+                runs[name].append(run([PY, "-c", "import sqlmodel"] if name == "floor" else coop(*args), on[name]))
+        (floor, _, floor_cpu), (empty_time, empty_mem, empty_cpu), (large_time, large_mem, large_cpu) = (
             (statistics.median(r[0] for r in runs[name]), max(r[1] for r in runs[name]), statistics.median(r[2] for r in runs[name]))
-            for name in ("empty", "large")
+            for name in ("floor", "empty", "large")
         )
-        rows.append(_row(f"{command} (empty db) vs import sqlmodel", empty_time / floor[0], 1.3, "x", empty_mem,
-                         f"{empty_time * 1000:.0f} ms vs {floor[0] * 1000:.0f} ms; CPU {empty_cpu / floor[1]:.2f}x"))
+        rows.append(_row(f"{command} (empty db) vs import sqlmodel", empty_time / floor, 1.3, "x", empty_mem,
+                         f"{empty_time * 1000:.0f} ms vs {floor * 1000:.0f} ms; CPU {empty_cpu / floor_cpu:.2f}x"))
         rows.append(_row(f"{command} large db vs empty db", large_time / empty_time, 1.1, "x", large_mem,
                          f"{large_time * 1000:.0f} ms vs {empty_time * 1000:.0f} ms; CPU {large_cpu / empty_cpu:.2f}x"))
     limits = {"report-md": 1.5, "report-pdf": 3.0, "calendar": 2.0 if SIZE == "1x" else None, "invoice-draft": 0.5, "hours-summary": None,
@@ -253,10 +253,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         empty, large = prepare(Path(folder))
         typer_floor, _, _ = median_of([PY, "-c", "import typer"], env)
-        sqlmodel_floor, _, sqlmodel_cpu = median_of([PY, "-c", "import sqlmodel"], env)
         help_time, help_mem, _ = median_of(coop("--help"), env)
         first = [_row("coop --help vs import typer", help_time / typer_floor, 1.3, "x", help_mem, f"{help_time * 1000:.0f} ms vs {typer_floor * 1000:.0f} ms")]
-        results["sqlite"] = first + measure(empty, large, Path(folder) / "sqlite", env, (sqlmodel_floor, sqlmodel_cpu))
+        results["sqlite"] = first + measure(empty, large, Path(folder) / "sqlite", env)
         if SIZE == "1x" and "--no-publish" not in sys.argv[1:]:
             results["sqlite"] += sync_rows(large, Path(folder), env)
         if SERVER:
@@ -265,7 +264,7 @@ def main() -> int:
             empty_url = server.fresh(f"{server.base}_empty")
             subprocess.run(coop("--db", empty_url, "init"), check=True, stdout=subprocess.DEVNULL, env=env)
             try:
-                results["postgresql"] = first + measure(empty_url, large_url, Path(folder) / "postgresql", env, (sqlmodel_floor, sqlmodel_cpu))
+                results["postgresql"] = first + measure(empty_url, large_url, Path(folder) / "postgresql", env)
             finally:
                 server.drop(f"{server.base}_run")
                 server.drop(f"{server.base}_empty")
