@@ -15,7 +15,6 @@ import random
 import sys
 import time
 import uuid
-from collections import defaultdict
 from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import func, insert, select, text, update

@@ -8,7 +8,6 @@ a calendar export already sent, and every material's file present and unchanged 
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
-from sqlmodel import Session, case, func, select
+from sqlmodel import Session, func, select
 
 from coopprogram.models import (
     Attendance, Coop, CoopStage, Invitation, InvoiceKind, InvoiceStatus, MilestoneStatus, Phase, ProgramSession,
