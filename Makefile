@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_DB := demo/coop.db
 DEMO_DATE := 2022-01-15
 
-.PHONY: demo test lint stress bench bench-calendar install reference dist clean catalogs
+.PHONY: demo test lint stress bench load bench-calendar install reference dist clean catalogs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,9 +64,18 @@ lint: install
 	$(BIN)/ruff format --check
 	$(BIN)/mypy
 
-# Start-up and large-program timings against their targets (generates benchmarks/.data once).
+# Start-up and large-program timings against their targets (generates benchmarks/.data once);
+# SIZE=10x for the ten-times program; on PostgreSQL too when COOP_BENCH_DATABASE_URL is set.
+SIZE ?= 1x
 bench: install
-	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/bench.py --size $(SIZE)
+
+# Many at once: CLIENTS (8) processes running coop in a loop for SECONDS (60) on a copy of the
+# large program, on SQLite and on PostgreSQL when COOP_BENCH_DATABASE_URL is set; then checks that nothing was lost.
+CLIENTS ?= 8
+SECONDS ?= 60
+load: install
+	$(BIN)/python benchmarks/load.py --clients $(CLIENTS) --seconds $(SECONDS)
 
 # Only the calendar measurements (publish, unchanged CalDAV sync), on a sessions-only program
 # made in a few minutes when the large one is not there; merged into benchmarks/results.json.

@@ -5,7 +5,10 @@ ratio against its floor measured in the same run: `coop --help` against `import 
 `hours log` and `status` against `import sqlmodel`, and the same commands on the large
 program against the empty one. The heavy work is timed in a child process on the large
 program. Peak memory comes from the operating system (wait4). Results: a table on screen
-and benchmarks/results.json.
+and benchmarks/results.json (results-10x.json for the ten-times program).
+
+`bench.py [--size 1x|10x] [--no-publish] [--calendar] [--generate-only]`; with
+COOP_BENCH_DATABASE_URL (a PostgreSQL database URL) the same measures run there too, side by side.
 """
 
 from __future__ import annotations
@@ -22,29 +25,41 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / ".data"
-LARGE = DATA / "large.db"
+SIZE = sys.argv[sys.argv.index("--size") + 1] if "--size" in sys.argv else os.environ.get("SIZE", "1x")
+LARGE = DATA / ("large.db" if SIZE == "1x" else f"large-{SIZE}.db")
 CALENDAR = DATA / "calendar.db"
 SYNC_PHASE = "10"  # sessions only (generate.py --calendar-only), when large.db is not made
 sys.path.insert(0, str(HERE.parent / "tests" / "clients"))
+sys.path.insert(0, str(HERE))
+from server import Server  # noqa: E402
+
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
 PY = sys.executable
-AS_OF = "2021-11-15"  # inside a phase of both programs: the default one (Phase I) and the large one (phase 10 = 2021)
+AS_OF = "2021-11-15"  # inside a phase of both programs: the default one (Phase I) and the large ones (their last phase = 2021)
+SERVER = os.environ.get("COOP_BENCH_DATABASE_URL", "")  # a PostgreSQL database URL: measured there too
 
 
-def run(command: list[str], env: dict[str, str]) -> tuple[float, int]:
-    """Wall seconds and peak memory (MB) of one process."""
+def run(command: list[str], env: dict[str, str]) -> tuple[float, int, float]:
+    """Wall seconds, peak memory (MB) and CPU seconds (user + system) of one process. On a busy
+    machine the CPU time is the steadier figure: it leaves out the time spent waiting for a core."""
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(command)} failed: {process.stderr.read().decode()}")
-    return elapsed, usage.ru_maxrss // 1024
+    return elapsed, usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime
 
 
-def median_of(command: list[str], env: dict[str, str], runs: int = RUNS) -> tuple[float, int]:
+def load_average() -> str:
+    """The machine's load while measuring (the timings are only comparable at a similar load)."""
+    one, five, _ = os.getloadavg()
+    return f"load {one:.1f} (5 min: {five:.1f}) on {os.cpu_count()} cores"
+
+
+def median_of(command: list[str], env: dict[str, str], runs: int = RUNS) -> tuple[float, int, float]:
     results = [run(command, env) for _ in range(runs)]
-    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+    return statistics.median(r[0] for r in results), max(r[1] for r in results), statistics.median(r[2] for r in results)
 
 
 def coop(*args: str) -> list[str]:
@@ -64,39 +79,34 @@ def generated(target: Path, what: str, *options: str) -> Path:
     return target
 
 
-def calendar_database(folder: Path) -> Path:
-    """A copy of the large program if it exists, else of the sessions-only one (made once, a few minutes)."""
-    source = LARGE if LARGE.exists() else generated(CALENDAR, "the program's sessions", "--calendar-only")
-    copy = folder / "calendar.db"
-    shutil.copy(source, copy)
-    os.chmod(copy, 0o600)
-    return copy
+def publish_rows(url: str, folder: Path, env: dict[str, str], runs: int) -> list[dict]:
+    """Publishing every co-op's feed into an empty folder, and again with nothing changed."""
+    on = {**env, "COOP_DB": url}
+    folder.mkdir(parents=True, exist_ok=True)
+    fresh = [folder / f"published-{n}" for n in range(runs)]
+    times, memory = [], 0
+    for target in fresh:
+        seconds, used, _ = run(coop("calendar", "publish", str(target)), on)
+        times.append(seconds)
+        memory = max(memory, used)
+    feeds = len(list(fresh[0].glob("*.ics")))
+    again, again_memory, _ = median_of(coop("calendar", "publish", str(fresh[0])), on, runs)
+    return [_row(f"calendar publish, {feeds} feeds, empty folder (command)", statistics.median(times), 5.0 if SIZE != "1x" else 3.0, "s", memory, ""),
+            _row("calendar publish again, nothing changed (command)", again, 5.0 if SIZE != "1x" else 3.0, "s", again_memory, "")]
 
 
-def calendar_rows(folder: Path, env: dict[str, str]) -> list[dict]:
-    """Publishing 60 co-ops' feeds (5,000 sessions) into an empty folder and again unchanged, and a
-    CalDAV sync of an unchanged calendar (against Radicale on 127.0.0.1), which must send nothing:
-    the last phase's 500 sessions, as Radicale takes minutes to store all 5,000 the first time."""
+def sync_rows(url: str, folder: Path, env: dict[str, str]) -> list[dict]:
+    """A CalDAV sync of an unchanged calendar (against Radicale on 127.0.0.1), which must send
+    nothing: the last phase's 500 sessions, as Radicale takes minutes to store all 5,000 the first time."""
     from radicale_server import make_calendar, radicale
 
-    database = calendar_database(folder)
-    on = {**env, "COOP_DB": str(database)}
-    rows = []
-    fresh = [folder / f"published-{n}" for n in range(RUNS)]
-    times = []
-    for target in fresh:
-        seconds, memory = run(coop("calendar", "publish", str(target)), on)
-        times.append(seconds)
-    feeds = len(list(fresh[0].glob("*.ics")))
-    rows.append(_row(f"calendar publish, {feeds} feeds, empty folder (command)", statistics.median(times), 3.0, "s", memory, ""))
-    seconds, memory = median_of(coop("calendar", "publish", str(fresh[0])), on)
-    rows.append(_row("calendar publish again, nothing changed (command)", seconds, 3.0, "s", memory, ""))
+    on = {**env, "COOP_DB": url}
     user, password = "bench", "bench-password"
     with radicale(folder / "radicale", user=user, password=password) as base:
-        url = make_calendar(base, user=user, password=password, name="program")
+        address = make_calendar(base, user=user, password=password, name="program")
         sync_env = {**on, "COOP_CALDAV_USER": user, "COOP_CALDAV_PASSWORD": password}
         started = time.perf_counter()
-        sync = coop("calendar", "sync", url, "--phase", SYNC_PHASE)
+        sync = coop("calendar", "sync", address, "--phase", SYNC_PHASE)
         subprocess.run(sync, env=sync_env, check=True, stdout=subprocess.DEVNULL)
         first = time.perf_counter() - started
         storage = folder / "radicale" / "storage"
@@ -106,25 +116,36 @@ def calendar_rows(folder: Path, env: dict[str, str]) -> list[dict]:
         again = time.perf_counter() - started
         sent = sum(1 for path in storage.rglob("*.ics") if before.get(path) != path.stat().st_mtime_ns)
         summary = done.stdout.strip().splitlines()[-1].split(": ", 1)[-1]
-        rows.append({"measure": "calendar sync of 500 sessions, nothing changed (command)", "value": round(again, 3), "target": None, "unit": "s",
-                     "pass": sent == 0 and " 0 created, 0 updated, 0 cancelled" in " " + summary, "peak_mb": 0,
-                     "detail": f"{summary} {sent} files changed on the server; the first sync took {first:.1f} s"})
-    return rows
+        return [{"measure": "calendar sync of 500 sessions, nothing changed (command)", "value": round(again, 3), "target": None, "unit": "s",
+                 "pass": sent == 0 and " 0 created, 0 updated, 0 cancelled" in " " + summary, "peak_mb": 0,
+                 "detail": f"{summary} {sent} files changed on the server; the first sync took {first:.1f} s"}]
+
+
+def calendar_rows(folder: Path, env: dict[str, str]) -> list[dict]:
+    """`--calendar`: publish and sync on a copy of the large program, or of a sessions-only one."""
+    source = LARGE if LARGE.exists() else generated(CALENDAR, "the program's sessions", "--calendar-only")
+    copy = folder / "calendar.db"
+    shutil.copy(source, copy)
+    os.chmod(copy, 0o600)
+    return publish_rows(str(copy), folder, env, RUNS) + sync_rows(str(copy), folder, env)
 
 
 def _row(label: str, value: float, limit: float | None, unit: str, memory: int, detail: str) -> dict:
+    print(f"  {label}: {value:.3f} {unit} ({memory} MB) {detail}", flush=True)
     return {"measure": label, "value": round(value, 3), "target": limit, "unit": unit,
             "pass": None if limit is None else value <= limit, "peak_mb": memory, "detail": detail}
 
 
-def prepare(folder: Path) -> tuple[Path, Path]:
-    generated(LARGE, "the large program")
+def prepare(folder: Path) -> tuple[str, str]:
+    """The SQLite files: an empty program and a copy of the large one (each run logs hours into its own copy)."""
+    generated(LARGE, f"the large program ({SIZE})", "--size", SIZE)
     empty = folder / "empty.db"
     subprocess.run(coop("--db", str(empty), "init"), check=True, stdout=subprocess.DEVNULL)
     large = folder / "large.db"
-    shutil.copy(LARGE, large)  # each run logs hours into its own copy
+    shutil.copy(LARGE, large)
     os.chmod(large, 0o600)
-    return empty, large
+    subprocess.run(coop("--db", str(large), "db", "upgrade"), check=True, stdout=subprocess.DEVNULL, env={**os.environ, "COOP_USER": "bench"})
+    return str(empty), str(large)
 
 
 INPROCESS = '''
@@ -166,17 +187,20 @@ def work():
         from coopprogram.services.checks import check_database
         with unit_of_work(url, write=False) as db:
             return check_database(db)
-times = []
+times, cpu = [], []
 for _ in range({runs}):
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.process_time()
     work()
     times.append(time.perf_counter() - started)
-print(json.dumps(sorted(times)[len(times) // 2]))
+    cpu.append(time.process_time() - started_cpu)
+print(json.dumps([sorted(times)[len(times) // 2], sorted(cpu)[len(cpu) // 2]]))
 '''
 
 
-def inprocess(task: str, url: str) -> tuple[float, int]:
-    script = INPROCESS.format(as_of=AS_OF, runs=max(3, RUNS // 2))
+def inprocess(task: str, url: str) -> tuple[list[float], int]:
+    runs = 1 if task in ("db-check", "calendar") and SIZE != "1x" else max(3, RUNS // 2)
+    script = INPROCESS.format(as_of=AS_OF, runs=runs)
+    url = url if "://" in url else f"sqlite:///{url}"
     process = subprocess.Popen([PY, "-c", script, url, task], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
@@ -184,63 +208,105 @@ def inprocess(task: str, url: str) -> tuple[float, int]:
     return json.loads(process.stdout.read()), usage.ru_maxrss // 1024
 
 
+def measure(empty: str, large: str, folder: Path, env: dict[str, str]) -> list[dict]:
+    """Every measure on one database (SQLite files or PostgreSQL databases). The floor
+    (`import sqlmodel`), the empty and the large runs alternate, so a change in the machine's load
+    touches all three alike; the CPU-time ratio is shown beside the wall-time one."""
+    rows: list[dict] = []
+    on = {"floor": env, "empty": {**env, "COOP_DB": empty}, "large": {**env, "COOP_DB": large}}
+    log = ["hours", "log", "0:15", "Benchmark entry", "--date", AS_OF, "--category", "documentation"]
+    status = ["status", "--as-of", AS_OF]
+    for command, args in (("hours log", log), ("status", status)):
+        runs = {"floor": [], "empty": [], "large": []}
+        for _ in range(RUNS):
+            for name in runs:
+                runs[name].append(run([PY, "-c", "import sqlmodel"] if name == "floor" else coop(*args), on[name]))
+        (floor, _, floor_cpu), (empty_time, empty_mem, empty_cpu), (large_time, large_mem, large_cpu) = (
+            (statistics.median(r[0] for r in runs[name]), max(r[1] for r in runs[name]), statistics.median(r[2] for r in runs[name]))
+            for name in ("floor", "empty", "large")
+        )
+        rows.append(_row(f"{command} (empty db) vs import sqlmodel", empty_time / floor, 1.3, "x", empty_mem,
+                         f"{empty_time * 1000:.0f} ms vs {floor * 1000:.0f} ms; CPU {empty_cpu / floor_cpu:.2f}x"))
+        rows.append(_row(f"{command} large db vs empty db", large_time / empty_time, 1.1, "x", large_mem,
+                         f"{large_time * 1000:.0f} ms vs {empty_time * 1000:.0f} ms; CPU {large_cpu / empty_cpu:.2f}x"))
+    limits = {"report-md": 1.5, "report-pdf": 3.0, "calendar": 2.0 if SIZE == "1x" else None, "invoice-draft": 0.5, "hours-summary": None,
+              "db-check": None if SIZE == "1x" else 20.0}
+    for task, limit in limits.items():
+        (seconds, cpu), memory = inprocess(task, large)
+        rows.append(_row(f"{task} (large db)", seconds, limit, "s", memory, f"CPU {cpu:.2f} s in this process"))
+    if "--no-publish" not in sys.argv[1:]:  # publishing 200 feeds of the 10x program takes minutes
+        rows += publish_rows(large, folder, env, RUNS if SIZE == "1x" else 1)
+    return rows
+
+
 def main() -> int:
+    if "--generate-only" in sys.argv[1:]:  # the large program only (what `make load` runs on)
+        generated(LARGE, f"the large program ({SIZE})", "--size", SIZE)
+        return 0
     if "--calendar" in sys.argv[1:]:  # only the calendar measurements, merged into results.json
         with tempfile.TemporaryDirectory() as folder:
             rows = calendar_rows(Path(folder), {**os.environ, "COOP_USER": "bench"})
-        return report(rows, merge=True)
-    rows: list[dict] = []
+        return report({"sqlite": rows}, merge=True)
+    env = {**os.environ, "COOP_USER": "bench"}
+    env.pop("COOP_DB", None)
+    print(f"Measuring the {SIZE} program on SQLite" + (" and PostgreSQL" if SERVER else "") + f" ({load_average()})...", flush=True)
+    results: dict[str, list[dict]] = {}
     with tempfile.TemporaryDirectory() as folder:
         empty, large = prepare(Path(folder))
-        env = {**os.environ, "COOP_USER": "bench"}
-        on = {name: {**env, "COOP_DB": str(path)} for name, path in (("empty", empty), ("large", large))}
-        typer_floor, _ = median_of([PY, "-c", "import typer"], env)
-        sqlmodel_floor, _ = median_of([PY, "-c", "import sqlmodel"], env)
-        help_time, help_mem = median_of(coop("--help"), env)
-        log = ["hours", "log", "0:15", "Benchmark entry", "--date", AS_OF, "--category", "documentation"]
-        status = ["status", "--as-of", AS_OF]
-        measured = {}
-        for name in ("empty", "large"):
-            measured[("log", name)] = median_of(coop(*log), on[name])
-            measured[("status", name)] = median_of(coop(*status), on[name])
-
-        def target(label: str, value: float, limit: float | None, unit: str, memory: int, detail: str) -> None:
-            rows.append(_row(label, value, limit, unit, memory, detail))
-
-        target("coop --help vs import typer", help_time / typer_floor, 1.3, "x", help_mem, f"{help_time * 1000:.0f} ms vs {typer_floor * 1000:.0f} ms")
-        for command in ("log", "status"):
-            empty_time, empty_mem = measured[(command, "empty")]
-            large_time, large_mem = measured[(command, "large")]
-            label = "hours log" if command == "log" else "status"
-            target(f"{label} (empty db) vs import sqlmodel", empty_time / sqlmodel_floor, 1.3, "x", empty_mem,
-                   f"{empty_time * 1000:.0f} ms vs {sqlmodel_floor * 1000:.0f} ms")
-            target(f"{label} large db vs empty db", large_time / empty_time, 1.1, "x", large_mem,
-                   f"{large_time * 1000:.0f} ms vs {empty_time * 1000:.0f} ms")
-        url = f"sqlite:///{large}"
-        for task, limit in (("report-md", 1.5), ("report-pdf", 3.0), ("calendar", 2.0), ("invoice-draft", 0.5), ("hours-summary", None), ("db-check", None)):
-            seconds, memory = inprocess(task, url)
-            target(f"{task} (large db)", seconds, limit, "s", memory, "")
-        rows += calendar_rows(Path(folder), env)
+        typer_floor, _, _ = median_of([PY, "-c", "import typer"], env)
+        help_time, help_mem, _ = median_of(coop("--help"), env)
+        first = [_row("coop --help vs import typer", help_time / typer_floor, 1.3, "x", help_mem, f"{help_time * 1000:.0f} ms vs {typer_floor * 1000:.0f} ms")]
+        results["sqlite"] = first + measure(empty, large, Path(folder) / "sqlite", env)
+        if SIZE == "1x" and "--no-publish" not in sys.argv[1:]:
+            results["sqlite"] += sync_rows(large, Path(folder), env)
+        if SERVER:
+            server = Server(SERVER)
+            large_url = server.large(SIZE, LARGE)
+            empty_url = server.fresh(f"{server.base}_empty")
+            subprocess.run(coop("--db", empty_url, "init"), check=True, stdout=subprocess.DEVNULL, env=env)
+            try:
+                results["postgresql"] = first + measure(empty_url, large_url, Path(folder) / "postgresql", env)
+            finally:
+                server.drop(f"{server.base}_run")
+                server.drop(f"{server.base}_empty")
+    for rows in results.values():
         peak = max(row["peak_mb"] for row in rows)
-        target("peak memory", peak, 200, "MB", peak, "largest of all the runs above")
-    return report(rows, merge=False)
+        rows.append(_row("peak memory", peak, 200, "MB", peak, "largest of all the runs above"))
+    print(f"Measured at {load_average()}.")
+    return report(results, merge=False)
 
 
-def report(rows: list[dict], *, merge: bool) -> int:
-    """The table on screen and results.json (with `merge`, these rows replace their namesakes there)."""
-    results = HERE / "results.json"
-    if merge and results.exists():
-        kept = [row for row in json.loads(results.read_text())["results"] if row["measure"] not in {r["measure"] for r in rows}]
-        rows = kept + rows
-    results.write_text(json.dumps({"runs": RUNS, "results": rows}, indent=2) + "\n", encoding="utf-8")
-    width = max(len(row["measure"]) for row in rows)
-    print(f"\n{'measure':<{width}}  {'value':>9}  {'target':>8}  {'peak MB':>7}  result")
-    for row in rows:
-        verdict = "-" if row["pass"] is None else ("pass" if row["pass"] else "FAIL")
-        limit = "" if row["target"] is None else f"{row['target']}{row['unit']}"
-        print(f"{row['measure']:<{width}}  {row['value']:>8}{row['unit']:<1}  {limit:>8}  {row['peak_mb']:>7}  {verdict}  {row['detail']}")
-    print(f"\nResults written to {results}")
-    return 0 if all(row["pass"] is not False for row in rows) else 1
+def report(results: dict[str, list[dict]], *, merge: bool) -> int:
+    """The table on screen (each database side by side) and results.json, or results-<size>.json
+    (with `merge`, these rows replace their namesakes there)."""
+    path = HERE / ("results.json" if SIZE == "1x" else f"results-{SIZE}.json")
+    if merge and path.exists():
+        stored = json.loads(path.read_text())
+        for kind, rows in results.items():
+            names = {r["measure"] for r in rows}
+            kept = [row for row in stored.get("databases", {}).get(kind, []) if row["measure"] not in names]
+            results[kind] = kept + rows
+        results = {**stored.get("databases", {}), **results}
+    path.write_text(json.dumps({"size": SIZE, "runs": RUNS, "load": load_average(), "databases": results}, indent=2) + "\n", encoding="utf-8")
+    kinds = list(results)
+    names = list(dict.fromkeys(row["measure"] for kind in kinds for row in results[kind]))
+    width = max(len(name) for name in names)
+    print(f"\n{'measure':<{width}}  {'target':>8}" + "".join(f"  {kind:>10}  {'MB':>4}  {'':4}" for kind in kinds) + "  detail")
+    for name in names:
+        cells, limit, details = "", "", []
+        for kind in kinds:
+            row = next((r for r in results[kind] if r["measure"] == name), None)
+            if row is None:
+                cells += f"  {'':>10}  {'':>4}  {'':4}"
+                continue
+            limit = "" if row["target"] is None else f"{row['target']}{row['unit']}"
+            verdict = "-" if row["pass"] is None else ("pass" if row["pass"] else "FAIL")
+            cells += f"  {row['value']:>9}{row['unit']:<1}  {row['peak_mb']:>4}  {verdict:4}"
+            if row["detail"]:
+                details.append(f"{kind}: {row['detail']}" if len(kinds) > 1 else row["detail"])
+        print(f"{name:<{width}}  {limit:>8}{cells}  {'; '.join(details)}")
+    print(f"\nResults written to {path}")
+    return 0 if all(row["pass"] is not False for rows in results.values() for row in rows) else 1
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -24,7 +24,15 @@ from coopprogram.cli.output import (
 )
 from coopprogram.errors import CoopError
 
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from coopprogram.services.calendar import CalendarView
+
 app = group("The .ics calendar: publish feeds the co-ops subscribe to, sync to a CalDAV calendar, export and import files.")
+
+
+EXPORT_ATTEMPTS = 3
 
 
 @app.command("export")
@@ -52,11 +60,28 @@ def calendar_export(
     from coopprogram.services.coops import show_coop
     from coopprogram.services.translations import calendar_with_titles
 
-    with database(write=True) as db:
-        language = document_language(lang, show_coop(db, coop).language_codes if coop else ())
+    def read(db: Session) -> tuple[CalendarView, CalendarView]:
+        """The calendar, and the calendar with its titles in the document's language."""
         view = calendar_view(db, phase=phase, coop=coop, milestones=milestones)
-        data = render_ics(view if language.english else calendar_with_titles(db, view), lang=language)
-        mark_exported(db, view)
+        return view, (view if language.english else calendar_with_titles(db, view))
+
+    with database(write=False) as db:
+        language = document_language(lang, show_coop(db, coop).language_codes if coop else ())
+    # Rendering is the slow part: it runs outside the write lock (others log hours meanwhile), and
+    # the sequences sent are recorded only if the calendar is still what was rendered.
+    for _ in range(EXPORT_ATTEMPTS):
+        with database(write=False) as db:
+            view, titled = read(db)
+        data = render_ics(titled, lang=language)
+        with database(write=True) as db:
+            if read(db) == (view, titled):
+                mark_exported(db, view)
+                break
+    else:  # changed under it every time: rendered holding the lock
+        with database(write=True) as db:
+            view, titled = read(db)
+            data = render_ics(titled, lang=language)
+            mark_exported(db, view)
     if output is None:
         emit_bytes(data)
         return

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
 from coopprogram.errors import NotFound
@@ -108,6 +109,7 @@ def budget(db: Session, *, phase: str | None, as_of: date) -> BudgetView:
 def _invoiced(db: Session, phase_number: int, as_of: date) -> tuple[int, int]:
     numbered = (
         select(Invoice)
+        .options(defer(Invoice.snapshot))
         .join(Contract, Invoice.contract_id == Contract.id)
         .join(Phase, Contract.phase_id == Phase.id)
         .where(Phase.number == phase_number, happened_by(Invoice.issued_on, as_of))

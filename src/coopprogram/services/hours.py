@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 from typing import TYPE_CHECKING, TypeVar
 
+from sqlalchemy.orm import defer
 from sqlmodel import Session, func, select
 
 from coopprogram.errors import Conflict, InvalidInput, NeedsConfirmation, NotFound
@@ -96,7 +97,7 @@ def _views(db: Session, entries: list[TimeEntry]) -> list[EntryView]:
     coops = {c.id: c.slug for c in db.exec(select(Coop)).all()}
     contract_phase = _phase_of_contract(db)
     invoice_ids = {e.invoice_id for e in entries if e.invoice_id}
-    invoices = {i.id: i for i in db.exec(select(Invoice).where(Invoice.id.in_(invoice_ids))).all()} if invoice_ids else {}
+    invoices = {i.id: i for i in db.exec(select(Invoice).options(defer(Invoice.snapshot)).where(Invoice.id.in_(invoice_ids))).all()} if invoice_ids else {}
     return [
         EntryView(
             id=e.id,

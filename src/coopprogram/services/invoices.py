@@ -174,6 +174,10 @@ class PaymentsReport:
         return sum(p.amount_cents for p in self.payments)
 
 
+# The columns an invoice's listing needs, without its snapshot (the frozen document, every line).
+LIGHT = (defer(Invoice.snapshot), defer(Invoice.created_at), defer(Invoice.updated_at))
+
+
 # --- finding ---------------------------------------------------------------------------------
 
 
@@ -686,8 +690,10 @@ def void_invoice(
 def list_invoices(db: Session, *, today: date) -> list[InvoiceSummary]:
     """Invoices and credit notes as they stood at the end of `today` (see services.as_of)."""
     zone = get_program(db).timezone
+    # Not the snapshot, nor the columns stored after it: SQLite would walk every invoice's frozen
+    # lines to reach them. A draft's created_at (which dates it) is read when needed.
     rows = db.exec(
-        select(Invoice).options(defer(Invoice.snapshot)).order_by(Invoice.sequence.is_(None), Invoice.sequence, Invoice.id)
+        select(Invoice).options(*LIGHT).order_by(Invoice.sequence.is_(None), Invoice.sequence, Invoice.id)
     ).all()
     paid = paid_through(db, day=today)
     return [found for row in rows if (found := summary(row, today=today, zone=zone, paid_cents=paid.get(row.id, 0))) is not None]

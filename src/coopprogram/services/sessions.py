@@ -125,9 +125,11 @@ def session_views(db: Session, sessions: list[ProgramSession], *, now: datetime)
     invitees: dict[int, list[InviteeView]] = {session_id: [] for session_id in ids}
     names = {coop.id: (coop.slug, coop.name) for coop in db.exec(select(Coop)).all()}
     for chunk in in_chunks(ids):
-        for invitation in db.exec(select(Invitation).where(Invitation.session_id.in_(chunk))).all():
-            slug, name = names[invitation.coop_id]
-            invitees[invitation.session_id].append(InviteeView(slug, name, invitation.attendance))
+        # Columns, not objects: a phase of a large program has tens of thousands of invitations.
+        query = select(Invitation.session_id, Invitation.coop_id, Invitation.attendance).where(Invitation.session_id.in_(chunk))
+        for session_id, coop_id, attendance in db.exec(query).all():
+            slug, name = names[coop_id]
+            invitees[session_id].append(InviteeView(slug, name, attendance))
     for found in invitees.values():
         found.sort(key=lambda invitee: invitee.name)
     views = []

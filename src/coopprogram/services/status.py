@@ -9,11 +9,11 @@ queries and small limits, so its cost does not grow with the number of sessions 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlmodel import Session, case, func, select
+from sqlmodel import Session, func, select
 
 from coopprogram.models import (
     Attendance,
@@ -34,7 +34,7 @@ from coopprogram.services.invoices import InvoiceSummary, list_invoices
 from coopprogram.services.milestones import MilestoneView, list_milestones
 from coopprogram.services.phases import PhaseView, list_phases
 from coopprogram.services.program import ProgramView, program_view
-from coopprogram.services.sessions import SessionView, is_not_reached, session_views
+from coopprogram.services.sessions import NOT_REACHED_DAYS, SessionView, is_not_reached, session_views
 from coopprogram.services.unity import unity_state, unity_summary
 from coopprogram.units import round_half_up
 
@@ -161,18 +161,28 @@ def _sessions_to_close(db: Session, phase: PhaseView, as_of: date, end: datetime
 
 
 def _not_reached(db: Session, coops: list[CoopView], as_of: date, zone: str) -> list[str]:
-    """Names of the co-ops `is_not_reached` picks, from one aggregate over the sessions held by the day."""
-    attended_at = case((Invitation.attendance == Attendance.ATTENDED, ProgramSession.starts_at))
-    rows = db.exec(
-        select(Invitation.coop_id, func.count(), func.max(attended_at))
+    """Names of the co-ops `is_not_reached` picks. Two small questions instead of an aggregate over
+    every invitation ever held: which co-ops were invited to any held session (EXISTS, stopping at
+    the first), and the last session each attended within the window (the sessions by start)."""
+    held = session_held_clause(as_of)
+    invited = set(db.exec(
+        select(Coop.id).where(
+            select(Invitation.id).join(ProgramSession, ProgramSession.id == Invitation.session_id)
+            .where(Invitation.coop_id == Coop.id, held).exists()
+        )
+    ).all())
+    since = datetime.combine(as_of - timedelta(days=NOT_REACHED_DAYS + 1), datetime.min.time(), tzinfo=UTC)
+    # The window's sessions first (by their start), then their invitations: not every invitation by co-op.
+    window = select(ProgramSession.id).where(ProgramSession.starts_at >= since, held)
+    recent = db.exec(
+        select(Invitation.coop_id, func.max(ProgramSession.starts_at))
         .join(ProgramSession, ProgramSession.id == Invitation.session_id)
-        .where(session_held_clause(as_of))
+        .where(Invitation.session_id.in_(window), Invitation.attendance == Attendance.ATTENDED)
         .group_by(Invitation.coop_id)
     ).all()
-    seen = {coop_id: (count, local_day(last, zone) if last else None) for coop_id, count, last in rows}
+    last = {coop_id: local_day(at, zone) for coop_id, at in recent}
     ids = dict(db.exec(select(Coop.slug, Coop.id)).all())
     return [
         coop.name for coop in sorted(coops, key=lambda c: c.name)
-        if is_not_reached(joined_on=coop.joined_on, invited=seen.get(ids[coop.slug], (0, None))[0],
-                          last_attended=seen.get(ids[coop.slug], (0, None))[1], as_of=as_of)
+        if is_not_reached(joined_on=coop.joined_on, invited=int(ids[coop.slug] in invited), last_attended=last.get(ids[coop.slug]), as_of=as_of)
     ]
