@@ -219,8 +219,8 @@ def measure(empty: str, large: str, folder: Path, env: dict[str, str]) -> list[d
     for command, args in (("hours log", log), ("status", status)):
         runs = {"floor": [], "empty": [], "large": []}
         for _ in range(RUNS):
-            for name in runs:
-                runs[name].append(run([PY, "-c", "import sqlmodel"] if name == "floor" else coop(*args), on[name]))
+            for name, times in runs.items():
+                times.append(run([PY, "-c", "import sqlmodel"] if name == "floor" else coop(*args), on[name]))
         (floor, _, floor_cpu), (empty_time, empty_mem, empty_cpu), (large_time, large_mem, large_cpu) = (
             (statistics.median(r[0] for r in runs[name]), max(r[1] for r in runs[name]), statistics.median(r[2] for r in runs[name]))
             for name in ("floor", "empty", "large")

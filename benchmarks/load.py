@@ -79,7 +79,7 @@ def client(number: int, url: str, seconds: float, folder: Path, results: Path) -
             args = command_args(name, rng, logged, own)
             started = time.perf_counter()
             try:
-                done = subprocess.run([PY, str(HERE / "traced_coop.py"), *args], env=env, capture_output=True, text=True, timeout=COMMAND_TIMEOUT)
+                done = subprocess.run([PY, str(HERE / "traced_coop.py"), *args], env=env, capture_output=True, text=True, timeout=COMMAND_TIMEOUT, check=False)
                 code, message = done.returncode, (done.stderr.strip().splitlines() or [""])[-1]
             except subprocess.TimeoutExpired:
                 code, message = -1, f"no answer in {COMMAND_TIMEOUT} s"
@@ -93,7 +93,7 @@ def client(number: int, url: str, seconds: float, folder: Path, results: Path) -
 
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 class LockSampler(threading.Thread):
@@ -179,7 +179,7 @@ def verify(url: str, counts: Counter) -> list[tuple[str, bool, str]]:
                        f"AND action = '{action}'" + (" AND changes LIKE '%\"minutes\"%'" if name == 'hours edit' else ''))
             checks.append((f"one audit row per `{name}`", rows == counts[name], f"{rows} audit rows, {counts[name]} commands succeeded"))
     engine.dispose()
-    done = subprocess.run([PY, "-m", "coopprogram", "--db", url, "db", "check"], capture_output=True, text=True, env={**os.environ, "COOP_USER": "load"})
+    done = subprocess.run([PY, "-m", "coopprogram", "--db", url, "db", "check"], capture_output=True, text=True, env={**os.environ, "COOP_USER": "load"}, check=False)
     checks.append(("coop db check", done.returncode == 0, (done.stdout + done.stderr).strip().splitlines()[0][:100]))
     return checks
 

@@ -79,10 +79,12 @@ def load(source_url: str, target_url: str) -> None:
             for table in SQLModel.metadata.sorted_tables:
                 names = [column.name for column in table.columns]
                 rows = reading.execution_options(yield_per=10_000).execute(select(table).order_by(*table.primary_key.columns))
-                with writing.connection.driver_connection.cursor() as cursor:
-                    with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as stream:
-                        for row in rows:
-                            stream.write_row(row)
+                with (
+                    writing.connection.driver_connection.cursor() as cursor,
+                    cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as stream,
+                ):
+                    for row in rows:
+                        stream.write_row(row)
             _advance_sequences(writing)
             writing.commit()
             # The planner's statistics, as autovacuum would gather them soon after on a real server.

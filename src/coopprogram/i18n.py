@@ -9,6 +9,7 @@ import gettext
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from datetime import date as Date  # `Language.date` shadows the type inside the class
 from decimal import Decimal
 from functools import cache
 from importlib.resources import files
@@ -31,7 +32,7 @@ class Language:
     catalog: gettext.NullTranslations = field(compare=False, repr=False)
 
     @property
-    def english(self) -> str:
+    def english(self) -> bool:
         return self.code == DEFAULT
 
     def __call__(self, message: str) -> str:
@@ -67,7 +68,7 @@ class Language:
 
         return format_date(day, "long", locale=self.code)
 
-    def table_date(self, day: date) -> str:
+    def table_date(self, day: Date) -> str:
         """A date in a table's narrow column: ISO in English, else the locale's medium form (`4 nov 2021`)."""
         if self.english:
             return str(day)

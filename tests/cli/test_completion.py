@@ -98,7 +98,7 @@ def _complete(line: str, env: dict[str, str]) -> tuple[list[str], set[str]]:
     """A real request as bash makes it on Tab: the words, the word being completed."""
     words = line.split()
     result = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "coopprogram"], capture_output=True, text=True, timeout=60,
+        [sys.executable, "-X", "importtime", "-m", "coopprogram"], capture_output=True, text=True, timeout=60, check=False,
         env={**os.environ, **env, "_COOP_COMPLETE": "complete_bash", "COMP_WORDS": line,
              "COMP_CWORD": str(len(words) if line.endswith(" ") else len(words) - 1)},
     )

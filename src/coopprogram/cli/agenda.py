@@ -18,6 +18,7 @@ from coopprogram.cli.output import (
     emit_text,
     group,
     now,
+    only_title,
     parse_count_option,
     session_argument,
     write_bytes,
@@ -91,18 +92,12 @@ def agenda_edit(
     from coopprogram.services.agenda import edit_item, translate_item
 
     if lang is not None:
-        _only_title(title, minutes, lead, kind)
         with database(write=True) as db:
-            view = translate_item(db, item_id=item, lang=lang, title=title)
+            view = translate_item(db, item_id=item, lang=lang, title=only_title(title, minutes, lead, kind))
     else:
         with database(write=True) as db:
             view = edit_item(db, item_id=item, title=title, minutes=minutes, lead=lead, kind=kind)
     print_agenda(view)
-
-
-def _only_title(title: str | None, *others: object) -> None:
-    if title is None or any(other is not None for other in others):
-        raise typer.BadParameter("with --lang, give --title (the translated title) and nothing else", param_hint="--lang")
 
 
 @app.command("move")

@@ -245,6 +245,15 @@ TitleLanguage = Annotated[
     str | None,
     typer.Option("--lang", metavar="CODE", help='With --title: the title in this language (es or pt) for documents in it; --title "" removes it.'),
 ]
+
+
+def only_title(title: str | None, *others: object) -> str:
+    """The translated title given with --lang (TitleLanguage), when nothing else was given."""
+    if title is None or any(other is not None for other in others):
+        raise typer.BadParameter("with --lang, give --title (the translated title) and nothing else", param_hint="--lang")
+    return title
+
+
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 AsOf = Annotated[
     date | None,

@@ -26,6 +26,7 @@ from coopprogram.cli.output import (
     emit_text,
     group,
     now,
+    only_title,
     parse_count_option,
     parse_date_option,
     parse_start_option,
@@ -189,10 +190,9 @@ def sessions_edit(
     from coopprogram.services.sessions import edit_session, translate_title
 
     if lang is not None:
-        if title is None or any(v is not None for v in (kind, minutes, location, link, facilitator, invite)) or series:
-            raise typer.BadParameter("with --lang, give --title (the translated title) and nothing else", param_hint="--lang")
+        translated = only_title(title, kind, minutes, location, link, facilitator, invite, True if series else None)
         with database(write=True) as db:
-            stored = translate_title(db, session_id=session_id, lang=lang, title=title)
+            stored = translate_title(db, session_id=session_id, lang=lang, title=translated)
         say(f"Session {session_id}'s title in {lang}: {stored}." if stored else f"Removed session {session_id}'s title in {lang}.")
         return
     with database(write=True) as db:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # the views, by type only: an exporter loads no service (and 
 
     from coopprogram.services.calendar import CalendarView
     from coopprogram.services.messages import OutgoingMessage
+    from coopprogram.services.sessions import SessionView
 
 
 @dataclass(frozen=True)
@@ -82,8 +83,7 @@ def subject(message: OutgoingMessage, lang: Language = ENGLISH) -> str:
     return lang(TEXTS[message.kind].subject).format(**_fields(message, lang))
 
 
-def _session_lines(message: OutgoingMessage, lang: Language) -> list[str]:
-    session = message.session
+def _session_lines(message: OutgoingMessage, session: SessionView, lang: Language) -> list[str]:
     lines = [when(session, lang)]
     lines += [lang(label) + value for label, value in ((WHERE, session.location), (ONLINE, session.link), (FACILITATOR, session.facilitator)) if value]
     if message.kind == "cancellation" and session.cancel_reason:
@@ -95,7 +95,7 @@ def body(message: OutgoingMessage, lang: Language = ENGLISH) -> str:
     words, fields = TEXTS[message.kind], _fields(message, lang)
     out = [lang(GREETING).format(name=message.recipient.name or message.recipient.coop_name), "", lang(words.opening).format(**fields), ""]
     if message.session is not None and message.kind != "follow-up":
-        out += _session_lines(message, lang)
+        out += _session_lines(message, message.session, lang)
         agenda = message.calendar.sessions[0].agenda if message.calendar and message.calendar.sessions else []
         if agenda and message.kind != "cancellation":
             out += ["", lang(AGENDA)] + [f"{item.starts_local:%H:%M} {item.title_in(lang.code)}" for item in agenda]
@@ -114,7 +114,7 @@ def short_text(message: OutgoingMessage, lang: Language = ENGLISH) -> str:
     """The message for WhatsApp or SMS: the subject and what to do, no attachment."""
     out = [f"{message.program_name}: {subject(message, lang)}"]
     if message.session is not None and message.kind != "follow-up":
-        out += _session_lines(message, lang)[1:]
+        out += _session_lines(message, message.session, lang)[1:]
     elif message.kind == "consent-reminder":
         out.append(lang(TEXTS[message.kind].opening).format(**_fields(message, lang)))
     if message.kind == "follow-up" and message.actions:

@@ -308,8 +308,8 @@ def _outgoing(db: Session, composer: _Composer) -> list[OutgoingMessage]:
     sessions = dict(zip(sessions, with_titles(db, sessions=list(sessions.values()))[0], strict=True))
     if composer.calendar is not None and composer.composed:
         composer.calendar = calendar_with_titles(db, composer.calendar)
-    for message, coop, session in composer.composed:
-        session = sessions[session.id] if session is not None else None
+    for message, coop, composed_session in composer.composed:
+        session = sessions[composed_session.id] if composed_session is not None else None
         kind = MessageKind(message.kind)
         calendar = None
         if session is not None and kind in CALENDAR_KINDS | {MessageKind.CANCELLATION}:
