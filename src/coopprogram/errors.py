@@ -51,3 +51,7 @@ def plain_cause(error: BaseException) -> str:
 
 class NeedsConfirmation(CoopError):
     """Allowed, but unusual enough that a person must say it is right (--yes, or a terminal's question)."""
+
+    def __init__(self, question: str) -> None:
+        super().__init__(f"{question} If that is right, run the command again with --yes.")
+        self.question = question

@@ -210,3 +210,22 @@ def test_editing_an_entrys_times(coop, db_url) -> None:
     assert moved.exit_code == 0
     assert times(2) == (30, "15:45", "16:15")
     assert moved.stderr == "Warning: 15:45–16:15 overlaps entry 1 (14:00–16:00, Call) on 2021-11-09; both are kept. Fix one with `coop hours edit`.\n"
+
+
+def test_stopping_at_a_terminal_asks_before_a_day_past_twelve_hours(coop, db_url, clock, monkeypatch, unchanged) -> None:
+    """At a terminal the question is asked (no --yes needed); a no leaves the timer running."""
+    monkeypatch.setenv("COOP_USER", "Ana")
+    monkeypatch.setattr(output, "interactive", lambda: True)
+    assert coop("hours", "log", "11", "Retreat", "--date", "2021-11-13").exit_code == 0
+    clock(2021, 11, 13, 19, 0)  # 14:00 in New York
+    assert coop("hours", "start", "Debrief").exit_code == 0
+    clock(2021, 11, 13, 20, 30)  # 15:30: 1:30 more makes 12:30
+    with unchanged(db_url):
+        declined = coop("hours", "stop", input="n\n")
+    assert declined.exit_code == 1
+    assert "That makes 12:30 billable hours on 2021-11-13 (more than 12). Log it anyway?" in declined.stdout
+    assert len(_rows(db_url, Timer)) == 1
+    accepted = coop("hours", "stop", input="y\n")
+    assert accepted.exit_code == 0, accepted.stderr
+    assert _rows(db_url, Timer) == []
+    assert sum(e["minutes"] for e in _rows(db_url, TimeEntry) if e["billable"]) == 12 * 60 + 30

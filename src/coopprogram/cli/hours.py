@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date, datetime, time
 from typing import Annotated
 
@@ -91,7 +90,7 @@ def hours_log(
 
 def _confirm_long_day(day: date, minutes: int) -> bool:
     """In a terminal, ask before a day passes 12 billable hours (outside one, --yes says so)."""
-    if not sys.stdin.isatty():
+    if not output.interactive():
         return False
     from coopprogram.services.hours import long_day_question
 
@@ -358,22 +357,26 @@ def hours_stop(
     Example: coop hours stop --at 15:30
     """
     from coopprogram.audit import actor
+    from coopprogram.errors import NeedsConfirmation
     from coopprogram.services.timer import stop_timer
 
     now = output.now()
-    with database(write=True) as db:
-        result = stop_timer(db, user=actor(), now=now, at=at, billable=False if non_billable else None, confirmed=yes or _tty())
+    billable = False if non_billable else None
+    try:
+        with database(write=True) as db:
+            result = stop_timer(db, user=actor(), now=now, at=at, billable=billable, confirmed=yes)
+    except NeedsConfirmation as unusual:
+        if not output.interactive():
+            raise
+        typer.confirm(f"{unusual.question} Log it anyway?", abort=True)
+        with database(write=True) as db:
+            result = stop_timer(db, user=actor(), now=now, at=at, billable=billable, confirmed=True)
     entry = result.logged.entry
     rounded = "" if entry.minutes == result.worked_minutes else f", rounded to {result.increment}-minute steps"
     say(f"Timer stopped after {format_minutes(result.worked_minutes)} h ({entry.span}). Logged entry {entry.id}: "
         f"{format_minutes(entry.minutes)} h on {entry.worked_on} ({entry.category}, {'billable' if entry.billable else 'non-billable'}{rounded}).")
     for message in result.logged.warnings:
         warn(message)
-
-
-def _tty() -> bool:
-    """A timer's long day is confirmed by the person at the terminal who stops it."""
-    return sys.stdin.isatty()
 
 
 @app.command("status")

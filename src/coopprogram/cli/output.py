@@ -339,6 +339,11 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def interactive() -> bool:
+    """A person at a terminal, who can be asked to confirm something unusual (else --yes says so)."""
+    return sys.stdin.isatty()
+
+
 def choose_format(requested: str, output: Path | None, allowed: tuple[str, ...], *, default: str = "md") -> str:
     """The --format asked for, else the output file's extension, else `default`; PDF only to a file."""
     chosen = (requested or (output.suffix.lstrip(".").lower() if output else "") or default).lower().replace("markdown", "md")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from coopprogram.cli import complete
+from coopprogram.cli import complete, output
 from coopprogram.cli.context import database
 from coopprogram.cli.output import (
     AsOf,
@@ -95,7 +94,7 @@ def sessions_add(
             raise typer.BadParameter(str(error), param_hint="--repeat") from None
     if rule and until:
         starts = expand_repeat(rule, start, until)  # a runaway rule is refused before the write lock
-        if repeat and "=" not in repeat and not yes and sys.stdin.isatty():
+        if repeat and "=" not in repeat and not yes and output.interactive():
             typer.confirm(f'"{repeat}" is {rule}: {len(starts)} sessions, {starts[0]:%Y-%m-%d} to {starts[-1]:%Y-%m-%d}. Schedule them?', abort=True)
     with database(write=True) as db:
         views = add_session(db, title=title, kind=kind, start=start, minutes=minutes, now=now(), location=location, link=link,

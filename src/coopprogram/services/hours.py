@@ -185,7 +185,7 @@ def long_day_question(db: Session, *, on: date, adding: int) -> str | None:
 def _check_long_day(db: Session, *, on: date, adding: int, confirmed: bool) -> None:
     question = long_day_question(db, on=on, adding=adding)
     if question and not confirmed:
-        raise NeedsConfirmation(f"{question} If that is right, run the command again with --yes.")
+        raise NeedsConfirmation(question)
 
 
 def _overlaps(db: Session, *, on: date, starts_at: time | None, ends_at: time | None, skip: int | None = None) -> list[str]:
