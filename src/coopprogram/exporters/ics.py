@@ -40,9 +40,10 @@ def _end(instant: datetime, zone: ZoneInfo) -> datetime:
     return local
 
 
-# Properties whose lines many events share (a publish of 5,000 sessions has two STATUS lines,
-# a few CATEGORIES and LOCATION lines...): icalendar makes and folds each distinct line once.
-_SHARED = frozenset({"BEGIN", "END", "SEQUENCE", "CATEGORIES", "STATUS", "LOCATION", "URL"})
+# Properties whose lines many events share (a publish of 5,000 sessions has two STATUS lines, a
+# few CATEGORIES and LOCATION lines, and sessions scheduled together share their DTSTAMP):
+# icalendar makes and folds each distinct line once.
+_SHARED = frozenset({"BEGIN", "END", "DTSTAMP", "SEQUENCE", "CATEGORIES", "STATUS", "LOCATION", "URL"})
 
 
 @lru_cache(maxsize=1)
