@@ -167,11 +167,11 @@ def mark_exported(db: Session, view: CalendarView) -> None:
     if not sent:
         return
     table = ProgramSession.__table__
+    db.flush()  # the rows are read and written past the ORM: its pending changes go first
     stored = db.connection().execute(select(table.c.uid, table.c.exported_sequence))
     rising = [{"sent_uid": uid, "sent_sequence": sent[uid]} for uid, exported in stored if uid in sent and exported < sent[uid]]
     if not rising:
         return
-    db.flush()
     db.connection().execute(
         update(table).where(table.c.uid == bindparam("sent_uid")).values(exported_sequence=bindparam("sent_sequence")), rising
     )
