@@ -60,6 +60,17 @@ def write_file(target: Path, data: bytes, *, replace: bool = False, private: boo
     write_through_temporary(target, lambda temporary: temporary.write_bytes(data), replace=replace, private=private)
 
 
+def write_files(files: dict[Path, bytes], *, replace: bool = False) -> None:
+    """Several independent files (a publish's feeds), each written as `write_file` writes one, side
+    by side so that the waits for the disk overlap; the first failure is raised once all are done."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=max(1, min(8, len(files)))) as pool:
+        futures = [pool.submit(write_file, target, data, replace=replace) for target, data in files.items()]
+    for future in futures:
+        future.result()
+
+
 def _publish(temporary: Path, target: Path, *, replace: bool) -> None:
     """Rename into place. Without `replace`, a hard link: it fails if the target appeared meanwhile,
     where a rename would silently overwrite it."""

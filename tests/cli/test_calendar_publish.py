@@ -73,3 +73,17 @@ def test_rotating_a_secret_replaces_the_file(coop, demo_url, tmp_path: Path) -> 
     assert new != old and (folder / f"voces-{new}.ics").exists() and not (folder / f"voces-{old}.ics").exists()
     refused = coop("calendar", "publish", str(folder), "--base-url", "ftp://example.org")
     assert refused.exit_code == 1 and refused.stderr.startswith("Error:")
+
+
+def test_rotating_every_secret_replaces_every_feed_and_the_links_page(coop, demo_url, tmp_path: Path) -> None:
+    folder = tmp_path / "www"
+    coop("calendar", "publish", str(folder))
+    old = _secrets(demo_url)
+    rotated = coop("calendar", "publish", str(folder), "--rotate", "all")
+    assert rotated.exit_code == 0, rotated.stderr
+    new = _secrets(demo_url)
+    assert all(new[key] != old[key] for key in old)
+    names = {path.name for path in folder.iterdir()}
+    assert not any(secret in name for name in names for secret in old.values())  # every old link stops working
+    assert names == {"index.html", f"links-{new['']}.html", f"program-{new['']}.ics"} | {f"{slug}-{new[slug]}.ics" for slug in new if slug}
+    assert f"{len(old) + 1} old files removed" in rotated.stdout  # the feeds and the links page

@@ -313,3 +313,17 @@ def test_the_masking_function() -> None:
 
     assert plain_cause(Wrapped("[SQL: INSERT] [parameters: ('ana@example.org',)]")) == "duplicate key"
     assert plain_cause(Exception("could not reach postgresql://u:pw@h/db [parameters: (1,)]")) == "could not reach postgresql://u:***@h/db"
+
+
+def test_files_written_side_by_side_are_each_whole_and_a_failure_is_raised(tmp_path: Path) -> None:
+    from coopprogram.errors import Conflict
+    from coopprogram.files import write_files
+
+    (tmp_path / "b.ics").mkdir()  # not a file: refused, while the others are written
+    targets = {tmp_path / f"{name}.ics": name.encode() * 100_000 for name in ("a", "b", "c", "d")}
+    with pytest.raises(Conflict, match="b.ics is not a regular file"):
+        write_files(targets, replace=True)
+    for name in ("a", "c", "d"):
+        path = tmp_path / f"{name}.ics"
+        assert path.read_bytes() == name.encode() * 100_000 and stat.S_IMODE(path.stat().st_mode) == 0o644
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.ics", "b.ics", "c.ics", "d.ics"]  # no temporary file left

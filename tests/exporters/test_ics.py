@@ -204,3 +204,82 @@ def test_title_facilitator_and_agenda_changes_raise_sequence(demo_url) -> None:
         agenda.add_item(db, session_id=view.id, title="Check-in", minutes=10)
     assert sequence(view.uid) == start + 3
     assert "Check-in" in _events(_export(demo_url))[view.uid].description.value
+
+
+def _whole_calendar_by_icalendar(view: calendar.CalendarView) -> bytes:
+    """The same calendar built the plain way, one icalendar Calendar with `add()` and one
+    `to_ical()`: what the feeds, composed from events rendered once and shared, must equal."""
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from icalendar import Calendar, Event, vDuration
+
+    from coopprogram.exporters.ics import PRODID, _end, session_description
+    from coopprogram.exporters.vtimezone import vtimezone
+
+    zone = ZoneInfo(view.timezone)
+    whole = Calendar()
+    for name, value in (("prodid", PRODID), ("version", "2.0"), ("calscale", "GREGORIAN"), ("method", "PUBLISH"),
+                        ("x-wr-calname", view.name), ("x-wr-timezone", view.timezone)):
+        whole.add(name, value)
+    if view.refresh_minutes:
+        whole.add("refresh-interval", timedelta(minutes=view.refresh_minutes), parameters={"VALUE": "DURATION"})
+        whole.add("x-published-ttl", vDuration(timedelta(minutes=view.refresh_minutes)))  # an X- name: its type given
+    whole.add_component(vtimezone(view.timezone, view.first_day.year, view.last_day.year + 1))
+    for item in view.sessions:
+        event = Event()
+        event.add("uid", item.uid)
+        event.add("dtstamp", item.stamp.replace(microsecond=0))
+        event.add("sequence", item.sequence)
+        event.add("summary", f"Cancelled: {item.title}" if item.cancelled else item.title)
+        event.add("dtstart", item.starts_at.astimezone(zone))
+        event.add("dtend", _end(item.ends_at, zone))
+        if item.location:
+            event.add("location", item.location)
+        if item.link:
+            event.add("url", item.link)
+        event.add("description", session_description(item))
+        event.add("categories", [item.kind_name])
+        event.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
+        whole.add_component(event)
+    for item in view.milestones:
+        event = Event()
+        event.add("uid", item.uid)
+        event.add("dtstamp", item.stamp.replace(microsecond=0))
+        event.add("sequence", item.sequence)
+        event.add("summary", f"Milestone due: {item.title}" + (" (done)" if item.done else ""))
+        event.add("dtstart", item.day)
+        event.add("dtend", item.day + timedelta(days=1))
+        event.add("description", f"{item.phase_name} milestone")
+        event.add("transp", "TRANSPARENT")
+        whole.add_component(event)
+    return whole.to_ical()
+
+
+def test_published_feeds_are_byte_for_byte_what_icalendar_writes(demo_url) -> None:
+    from coopprogram.db import unit_of_work
+    from coopprogram.exporters.ics import EventCache, render_events
+    from coopprogram.services.calendar_publish import publication
+
+    with unit_of_work(demo_url, write=True) as db:
+        view = next(s for s in sessions.list_sessions(db, now=NOW) if s.title.startswith("Strategy session 2"))
+        others = ",".join(i.slug for i in view.invitees if i.slug != "casa-limpia")
+        sessions.edit_session(db, session_id=view.id, now=NOW, invite=others)  # Casa Limpia's feed shows it cancelled
+        sessions.edit_session(db, session_id=view.id, now=NOW, location="Casa del Pueblo, 2º piso", link="https://meet.example.org/a?b=1;c=2")
+        published = publication(db)
+        whole = calendar.calendar_view(db)
+    cache = EventCache()  # one cache for every feed, as the publish does: lines and events shared between feeds
+    feeds = {feed.coop_slug: render_ics(feed.view, cache=cache) for feed in published.feeds}
+    assert len(feeds) == 1 + 13 and b"Cancelled: Strategy session 2" in feeds["casa-limpia"]
+    for slug, data in feeds.items():
+        view = next(feed.view for feed in published.feeds if feed.coop_slug == slug)
+        assert data == _whole_calendar_by_icalendar(view), slug
+    # Each event the CalDAV sync sends is that event of the whole calendar, under the same head.
+    event = next(e for e in whole.sessions if e.location.startswith("Casa del Pueblo"))
+    alone = render_events(whole)[event.uid]
+    assert alone.count(b"BEGIN:VEVENT") == 1 and _event_block(alone) == _event_block(_whole_calendar_by_icalendar(whole), event.uid)
+
+
+def _event_block(data: bytes, uid: str | None = None) -> bytes:
+    blocks = [b"BEGIN:VEVENT" + part.split(b"END:VEVENT")[0] for part in data.split(b"BEGIN:VEVENT")[1:]]
+    return next(block for block in blocks if uid is None or f"UID:{uid}".encode() in block)

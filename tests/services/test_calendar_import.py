@@ -125,6 +125,20 @@ def test_bad_shapes_give_one_clear_line(demo_url, event: str, words: str) -> Non
     assert not stored(demo_url, uid="x")
 
 
+def test_a_rule_that_never_matches_is_refused_in_a_moment(demo_url) -> None:
+    import time
+
+    # February 30th never comes: expanded to the year 9999 it took seconds of processor time.
+    event = "UID:x\nSUMMARY:Never\nDTSTART:20220502T120000Z\nDTEND:20220502T130000Z\nRRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30"
+    started = time.process_time()
+    report = run(demo_url, ics(event))
+    assert time.process_time() - started < 2.5
+    assert [(e.action, e.detail) for e in report.events] == [
+        ("skipped", "its repeat rule takes too long to work out (does it ever match a day?); correct it in the calendar it came from")
+    ]
+    assert not stored(demo_url, uid="x")
+
+
 def test_a_series_refused_half_way_leaves_no_session(demo_url) -> None:
     moved = MOVED.replace("SUMMARY:TA office hours (moved)", "SUMMARY:TA office hours (moved)\nLOCATION:Room\x07 4")
     report = run(demo_url, ics(SERIES, moved))

@@ -134,6 +134,7 @@ def calendar_publish(
     from coopprogram.exporters.feeds import PLACEHOLDER, links_page
     from coopprogram.exporters.ics import EventCache, render_ics
     from coopprogram.i18n import document_language
+    from coopprogram.files import write_files
     from coopprogram.services.calendar_publish import PUBLISHED_NAME, publication, rotate_secrets
     from coopprogram.services.sessions import check_link
 
@@ -159,8 +160,9 @@ def calendar_publish(
             path.unlink()
     except OSError as error:
         raise CoopError(f"Could not publish to {folder}: {error.strerror}. Choose a folder you can write to.") from None
+    write_files({(folder / name).absolute(): files[name] for name in changed}, replace=True)  # a feed is replaced in place: its link stays the same
     for name in changed:
-        write_bytes(folder / name, files[name], force=True)  # a feed is replaced in place: its link stays the same
+        say(f"Wrote {folder / name}")
     if rotated:
         say(f"New links for: {', '.join(rotated)}. Send them the new links; the old ones no longer work.")
     say(f"Published {len(published.feeds)} calendars to {folder}: {len(changed)} written, {len(files) - len(changed)} unchanged, "

@@ -95,17 +95,17 @@ def calendar_view(
         ProgramSession.kind_id, ProgramSession.starts_at, ProgramSession.minutes, ProgramSession.location, ProgramSession.link,
         ProgramSession.facilitator, ProgramSession.status, ProgramSession.cancel_reason,
     )
-    query = select(*columns).order_by(ProgramSession.starts_at, ProgramSession.id)
+    wanted = []
     if phase is not None:
-        query = query.where(ProgramSession.phase_id == get_phase(db, phase).id)
+        wanted.append(ProgramSession.phase_id == get_phase(db, phase).id)
     if chosen is not None:
-        query = query.where(
+        wanted.append(
             ProgramSession.id.in_(select(Invitation.session_id).where(Invitation.coop_id == chosen.id))
             | ProgramSession.id.in_(select(WithdrawnInvitation.session_id).where(WithdrawnInvitation.coop_id == chosen.id))
         )
-    sessions = list(db.exec(query).all())
+    sessions = list(db.exec(select(*columns).where(*wanted).order_by(ProgramSession.starts_at, ProgramSession.id)).all())
     kinds = {kind.id: kind.name for kind in db.exec(select(SessionKind)).all()}
-    agendas = agendas_for(db, sessions)
+    agendas = agendas_for(db, sessions, among=select(ProgramSession.id).where(*wanted))
     events = [
         SessionEvent(
             uid=s.uid, sequence=s.sequence, stamp=s.updated_at, title=s.title, kind_name=kinds[s.kind_id], starts_at=s.starts_at,
@@ -138,22 +138,33 @@ def calendar_view(
 def invitation_uids(db: Session, *, coop_id: int | None = None) -> tuple[defaultdict[int, set[str]], defaultdict[int, set[str]]]:
     """Per co-op id, the UIDs of the sessions it is invited to, and of those it was taken off."""
     found: tuple[defaultdict[int, set[str]], defaultdict[int, set[str]]] = (defaultdict(set), defaultdict(set))
+    db.flush()  # the rows are read past the ORM, which would otherwise flush pending changes first
     for table, into in ((Invitation, found[0]), (WithdrawnInvitation, found[1])):
         query = select(table.coop_id, ProgramSession.uid).join(ProgramSession, ProgramSession.id == table.session_id)
         if coop_id is not None:
             query = query.where(table.coop_id == coop_id)
-        for coop, uid in db.exec(query).all():
+        # Plain rows (no ORM processing): a program of 5,000 sessions and 60 co-ops has 60,000 invitations.
+        for coop, uid in db.connection().execute(query):
             into[coop].add(uid)
     return found
 
 
-def coop_feed(whole: CalendarView, *, coop_name: str, invited: set[str], withdrawn: set[str], milestones: bool = False) -> CalendarView:
+def feed_order(whole: CalendarView) -> dict[str, int]:
+    """Each session's place in the whole program's calendar, by UID: given to coop_feed when many
+    feeds are cut out of one view, so each takes its own sessions instead of scanning them all."""
+    return {event.uid: place for place, event in enumerate(whole.sessions)}
+
+
+def coop_feed(
+    whole: CalendarView, *, coop_name: str, invited: set[str], withdrawn: set[str], milestones: bool = False, order: dict[str, int] | None = None
+) -> CalendarView:
     """One co-op's calendar out of the whole program's: its sessions, and those it was taken off
     shown cancelled (a UID that disappears leaves a stale event in its members' calendars)."""
+    order = feed_order(whole) if order is None else order
+    places = sorted(order[uid] for uid in invited | withdrawn if uid in order)
     events = [
-        replace(event, cancelled=True, cancel_reason=f"{coop_name} is no longer invited") if event.uid in withdrawn and event.uid not in invited else event
-        for event in whole.sessions
-        if event.uid in invited or event.uid in withdrawn
+        replace(event, cancelled=True, cancel_reason=f"{coop_name} is no longer invited") if event.uid not in invited else event
+        for event in (whole.sessions[place] for place in places)
     ]
     return replace(whole, name=f"{whole.name} – {coop_name}", sessions=events, milestones=whole.milestones if milestones else [])
 
@@ -162,16 +173,25 @@ def mark_exported(db: Session, view: CalendarView) -> None:
     """Remember the highest SEQUENCE each session was sent out with (checked by `coop db check`).
 
     The update time is left alone: exporting is not a change of the event, and the next export
-    must give the same bytes (the column is written back as it was, so its `onupdate` stays off).
+    must give the same bytes. Only the sessions whose mark rises are written (none, when the
+    same calendar was sent before), and their update time is kept as it was (no `onupdate`).
     """
-    from sqlalchemy.orm.attributes import flag_modified
+    from sqlalchemy import bindparam, update
 
     sent = {event.uid: event.sequence for event in view.sessions}
     if not sent:
         return
-    for session in db.exec(select(ProgramSession).where(ProgramSession.uid.in_(sent))).all():
-        if session.exported_sequence < sent[session.uid]:
-            session.exported_sequence = sent[session.uid]
-            flag_modified(session, "updated_at")
-            db.add(session)
-    db.flush()
+    table = ProgramSession.__table__
+    db.flush()  # the rows are read and written past the ORM: its pending changes go first
+    stored = db.connection().execute(select(table.c.uid, table.c.exported_sequence))
+    rising = [{"sent_uid": uid, "sent_sequence": sent[uid]} for uid, exported in stored if uid in sent and exported < sent[uid]]
+    if not rising:
+        return
+    db.connection().execute(
+        update(table).where(table.c.uid == bindparam("sent_uid"))
+        .values(exported_sequence=bindparam("sent_sequence"), updated_at=table.c.updated_at),
+        rising,
+    )
+    for found in list(db.identity_map.values()):  # loaded sessions must not keep the old mark
+        if isinstance(found, ProgramSession):
+            db.expire(found, ["exported_sequence"])

@@ -21,6 +21,7 @@ from coopprogram.models import ProgramSession, SessionSeries, SessionStatus
 from coopprogram.services.as_of import local_day
 from coopprogram.services.phases import list_phases, phase_on
 from coopprogram.services.program import get_program
+from coopprogram.services.recurrence import cpu_budget
 from coopprogram.services.sessions import MAX_OCCURRENCES, MAX_SESSION_MINUTES, check_link, get_kind
 from coopprogram.services.text import clean_text
 from coopprogram.units import utc_now, utc_to_local
@@ -165,7 +166,11 @@ def _import_series(context: _Context, calendar, uid: str, components: list) -> l
     for component in components:
         single.add_component(component)
     try:
-        occurrences = recurring_ical_events.of(single).between(*context.window)
+        # A rule that never matches (February 30th) keeps the expansion busy up to the year 9999.
+        with cpu_budget("its repeat rule takes too long to work out (does it ever match a day?); correct it in the calendar it came from"):
+            occurrences = recurring_ical_events.of(single).between(*context.window)
+    except InvalidInput as why:
+        raise _Skip(str(why)) from None
     except Exception as error:  # noqa: BLE001 - the library's errors name the bad rule; any is this event's fault
         raise _Skip(f"its repeat rule cannot be read ({str(error).splitlines()[0][:200]}); correct it in the calendar it came from") from None
     if len(occurrences) > MAX_OCCURRENCES:

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from coopprogram.errors import InvalidInput
 from coopprogram.models import Coop
-from coopprogram.services.calendar import CalendarView, calendar_view, coop_feed, invitation_uids, mark_exported
+from coopprogram.services.calendar import CalendarView, calendar_view, coop_feed, feed_order, invitation_uids, mark_exported
 from coopprogram.services.coops import get_coop
 from coopprogram.services.program import get_program
 from coopprogram.services.translations import calendar_with_titles
@@ -75,12 +75,13 @@ def publication(db: Session) -> Publication:
         raise InvalidInput("There is nothing to publish yet: schedule sessions with `coop sessions add` first.")
     whole = calendar_with_titles(db, whole)  # a co-op's feed may be in another language
     invited, withdrawn = invitation_uids(db)
+    order = feed_order(whole)
     feeds = []
     for coop in db.exec(select(Coop).order_by(Coop.slug)).all():
         if not coop.feed_secret:
             coop.feed_secret = _new_secret()
             db.add(coop)
-        view = coop_feed(whole, coop_name=coop.name, invited=invited[coop.id], withdrawn=withdrawn[coop.id])
+        view = coop_feed(whole, coop_name=coop.name, invited=invited[coop.id], withdrawn=withdrawn[coop.id], order=order)
         feeds.append(Feed(f"{coop.slug}-{coop.feed_secret}.ics", coop.name, coop.slug, view, tuple(filter(None, coop.languages.split(",")))))
     mark_exported(db, whole)
     db.flush()
