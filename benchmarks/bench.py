@@ -59,7 +59,11 @@ def load_average() -> str:
 
 def median_of(command: list[str], env: dict[str, str], runs: int = RUNS) -> tuple[float, int, float]:
     results = [run(command, env) for _ in range(runs)]
-    return statistics.median(r[0] for r in results), max(r[1] for r in results), statistics.median(r[2] for r in results)
+    return (
+        statistics.median(r[0] for r in results),
+        max(r[1] for r in results),
+        statistics.median(r[2] for r in results),
+    )
 
 
 def coop(*args: str) -> list[str]:
@@ -91,8 +95,24 @@ def publish_rows(url: str, folder: Path, env: dict[str, str], runs: int) -> list
         memory = max(memory, used)
     feeds = len(list(fresh[0].glob("*.ics")))
     again, again_memory, _ = median_of(coop("calendar", "publish", str(fresh[0])), on, runs)
-    return [_row(f"calendar publish, {feeds} feeds, empty folder (command)", statistics.median(times), 5.0 if SIZE != "1x" else 3.0, "s", memory, ""),
-            _row("calendar publish again, nothing changed (command)", again, 5.0 if SIZE != "1x" else 3.0, "s", again_memory, "")]
+    return [
+        _row(
+            f"calendar publish, {feeds} feeds, empty folder (command)",
+            statistics.median(times),
+            5.0 if SIZE != "1x" else 3.0,
+            "s",
+            memory,
+            "",
+        ),
+        _row(
+            "calendar publish again, nothing changed (command)",
+            again,
+            5.0 if SIZE != "1x" else 3.0,
+            "s",
+            again_memory,
+            "",
+        ),
+    ]
 
 
 def sync_rows(url: str, folder: Path, env: dict[str, str]) -> list[dict]:
@@ -116,9 +136,17 @@ def sync_rows(url: str, folder: Path, env: dict[str, str]) -> list[dict]:
         again = time.perf_counter() - started
         sent = sum(1 for path in storage.rglob("*.ics") if before.get(path) != path.stat().st_mtime_ns)
         summary = done.stdout.strip().splitlines()[-1].split(": ", 1)[-1]
-        return [{"measure": "calendar sync of 500 sessions, nothing changed (command)", "value": round(again, 3), "target": None, "unit": "s",
-                 "pass": sent == 0 and " 0 created, 0 updated, 0 cancelled" in " " + summary, "peak_mb": 0,
-                 "detail": f"{summary} {sent} files changed on the server; the first sync took {first:.1f} s"}]
+        return [
+            {
+                "measure": "calendar sync of 500 sessions, nothing changed (command)",
+                "value": round(again, 3),
+                "target": None,
+                "unit": "s",
+                "pass": sent == 0 and " 0 created, 0 updated, 0 cancelled" in " " + summary,
+                "peak_mb": 0,
+                "detail": f"{summary} {sent} files changed on the server; the first sync took {first:.1f} s",
+            }
+        ]
 
 
 def calendar_rows(folder: Path, env: dict[str, str]) -> list[dict]:
@@ -132,8 +160,15 @@ def calendar_rows(folder: Path, env: dict[str, str]) -> list[dict]:
 
 def _row(label: str, value: float, limit: float | None, unit: str, memory: int, detail: str) -> dict:
     print(f"  {label}: {value:.3f} {unit} ({memory} MB) {detail}", flush=True)
-    return {"measure": label, "value": round(value, 3), "target": limit, "unit": unit,
-            "pass": None if limit is None else value <= limit, "peak_mb": memory, "detail": detail}
+    return {
+        "measure": label,
+        "value": round(value, 3),
+        "target": limit,
+        "unit": unit,
+        "pass": None if limit is None else value <= limit,
+        "peak_mb": memory,
+        "detail": detail,
+    }
 
 
 def prepare(folder: Path) -> tuple[str, str]:
@@ -144,11 +179,16 @@ def prepare(folder: Path) -> tuple[str, str]:
     large = folder / "large.db"
     shutil.copy(LARGE, large)
     os.chmod(large, 0o600)
-    subprocess.run(coop("--db", str(large), "db", "upgrade"), check=True, stdout=subprocess.DEVNULL, env={**os.environ, "COOP_USER": "bench"})
+    subprocess.run(
+        coop("--db", str(large), "db", "upgrade"),
+        check=True,
+        stdout=subprocess.DEVNULL,
+        env={**os.environ, "COOP_USER": "bench"},
+    )
     return str(empty), str(large)
 
 
-INPROCESS = '''
+INPROCESS = """
 import json, sys, time
 from datetime import date
 from coopprogram.db import unit_of_work
@@ -194,7 +234,7 @@ for _ in range({runs}):
     times.append(time.perf_counter() - started)
     cpu.append(time.process_time() - started_cpu)
 print(json.dumps([sorted(times)[len(times) // 2], sorted(cpu)[len(cpu) // 2]]))
-'''
+"""
 
 
 def inprocess(task: str, url: str) -> tuple[list[float], int]:
@@ -222,15 +262,41 @@ def measure(empty: str, large: str, folder: Path, env: dict[str, str]) -> list[d
             for name, times in runs.items():
                 times.append(run([PY, "-c", "import sqlmodel"] if name == "floor" else coop(*args), on[name]))
         (floor, _, floor_cpu), (empty_time, empty_mem, empty_cpu), (large_time, large_mem, large_cpu) = (
-            (statistics.median(r[0] for r in runs[name]), max(r[1] for r in runs[name]), statistics.median(r[2] for r in runs[name]))
+            (
+                statistics.median(r[0] for r in runs[name]),
+                max(r[1] for r in runs[name]),
+                statistics.median(r[2] for r in runs[name]),
+            )
             for name in ("floor", "empty", "large")
         )
-        rows.append(_row(f"{command} (empty db) vs import sqlmodel", empty_time / floor, 1.3, "x", empty_mem,
-                         f"{empty_time * 1000:.0f} ms vs {floor * 1000:.0f} ms; CPU {empty_cpu / floor_cpu:.2f}x"))
-        rows.append(_row(f"{command} large db vs empty db", large_time / empty_time, 1.1, "x", large_mem,
-                         f"{large_time * 1000:.0f} ms vs {empty_time * 1000:.0f} ms; CPU {large_cpu / empty_cpu:.2f}x"))
-    limits = {"report-md": 1.5, "report-pdf": 3.0, "calendar": 2.0 if SIZE == "1x" else None, "invoice-draft": 0.5, "hours-summary": None,
-              "db-check": None if SIZE == "1x" else 20.0}
+        rows.append(
+            _row(
+                f"{command} (empty db) vs import sqlmodel",
+                empty_time / floor,
+                1.3,
+                "x",
+                empty_mem,
+                f"{empty_time * 1000:.0f} ms vs {floor * 1000:.0f} ms; CPU {empty_cpu / floor_cpu:.2f}x",
+            )
+        )
+        rows.append(
+            _row(
+                f"{command} large db vs empty db",
+                large_time / empty_time,
+                1.1,
+                "x",
+                large_mem,
+                f"{large_time * 1000:.0f} ms vs {empty_time * 1000:.0f} ms; CPU {large_cpu / empty_cpu:.2f}x",
+            )
+        )
+    limits = {
+        "report-md": 1.5,
+        "report-pdf": 3.0,
+        "calendar": 2.0 if SIZE == "1x" else None,
+        "invoice-draft": 0.5,
+        "hours-summary": None,
+        "db-check": None if SIZE == "1x" else 20.0,
+    }
     for task, limit in limits.items():
         (seconds, cpu), memory = inprocess(task, large)
         rows.append(_row(f"{task} (large db)", seconds, limit, "s", memory, f"CPU {cpu:.2f} s in this process"))
@@ -249,13 +315,25 @@ def main() -> int:
         return report({"sqlite": rows}, merge=True)
     env = {**os.environ, "COOP_USER": "bench"}
     env.pop("COOP_DB", None)
-    print(f"Measuring the {SIZE} program on SQLite" + (" and PostgreSQL" if SERVER else "") + f" ({load_average()})...", flush=True)
+    print(
+        f"Measuring the {SIZE} program on SQLite" + (" and PostgreSQL" if SERVER else "") + f" ({load_average()})...",
+        flush=True,
+    )
     results: dict[str, list[dict]] = {}
     with tempfile.TemporaryDirectory() as folder:
         empty, large = prepare(Path(folder))
         typer_floor, _, _ = median_of([PY, "-c", "import typer"], env)
         help_time, help_mem, _ = median_of(coop("--help"), env)
-        first = [_row("coop --help vs import typer", help_time / typer_floor, 1.3, "x", help_mem, f"{help_time * 1000:.0f} ms vs {typer_floor * 1000:.0f} ms")]
+        first = [
+            _row(
+                "coop --help vs import typer",
+                help_time / typer_floor,
+                1.3,
+                "x",
+                help_mem,
+                f"{help_time * 1000:.0f} ms vs {typer_floor * 1000:.0f} ms",
+            )
+        ]
         results["sqlite"] = first + measure(empty, large, Path(folder) / "sqlite", env)
         if SIZE == "1x" and "--no-publish" not in sys.argv[1:]:
             results["sqlite"] += sync_rows(large, Path(folder), env)
@@ -287,11 +365,18 @@ def report(results: dict[str, list[dict]], *, merge: bool) -> int:
             kept = [row for row in stored.get("databases", {}).get(kind, []) if row["measure"] not in names]
             results[kind] = kept + rows
         results = {**stored.get("databases", {}), **results}
-    path.write_text(json.dumps({"size": SIZE, "runs": RUNS, "load": load_average(), "databases": results}, indent=2) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps({"size": SIZE, "runs": RUNS, "load": load_average(), "databases": results}, indent=2) + "\n",
+        encoding="utf-8",
+    )
     kinds = list(results)
     names = list(dict.fromkeys(row["measure"] for kind in kinds for row in results[kind]))
     width = max(len(name) for name in names)
-    print(f"\n{'measure':<{width}}  {'target':>8}" + "".join(f"  {kind:>10}  {'MB':>4}  {'':4}" for kind in kinds) + "  detail")
+    print(
+        f"\n{'measure':<{width}}  {'target':>8}"
+        + "".join(f"  {kind:>10}  {'MB':>4}  {'':4}" for kind in kinds)
+        + "  detail"
+    )
     for name in names:
         cells, limit, details = "", "", []
         for kind in kinds:

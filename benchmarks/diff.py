@@ -41,9 +41,17 @@ def main() -> int:
         changes = diff_points(old, new)
         seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
         slowest = max(slowest, seconds)
-        kinds = {kind: sum(c.kind == kind for c in changes) for kind in ("unchanged", "moved", "reworded", "added", "removed")}
-        print(f"{shape:<28} {seconds:6.3f} s ({cpu_seconds:.3f} s of CPU)  " + ", ".join(f"{k} {v}" for k, v in kinds.items() if v))
-    print(f"slowest {slowest:.3f} s (target under {TARGET_SECONDS} s): {'pass' if slowest < TARGET_SECONDS else 'FAIL'}")
+        kinds = {
+            kind: sum(c.kind == kind for c in changes)
+            for kind in ("unchanged", "moved", "reworded", "added", "removed")
+        }
+        print(
+            f"{shape:<28} {seconds:6.3f} s ({cpu_seconds:.3f} s of CPU)  "
+            + ", ".join(f"{k} {v}" for k, v in kinds.items() if v)
+        )
+    print(
+        f"slowest {slowest:.3f} s (target under {TARGET_SECONDS} s): {'pass' if slowest < TARGET_SECONDS else 'FAIL'}"
+    )
     return 0 if slowest < TARGET_SECONDS else 1
 
 

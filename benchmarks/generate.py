@@ -53,7 +53,15 @@ LAST_YEAR = 2021  # the last phase is 2021 at every size, so the bench's as-of d
 VERSIONS = 50
 INVITED = 12
 BATCH = 5_000
-KINDS = ["visioning", "unity", "strategy", "working-group", "political-education", "technical-assistance", "peer-learning"]
+KINDS = [
+    "visioning",
+    "unity",
+    "strategy",
+    "working-group",
+    "political-education",
+    "technical-assistance",
+    "peer-learning",
+]
 CATEGORIES = ["visioning", "points-of-unity", "strategy", "calendar", "communication", "documentation"]
 STAMP = datetime(LAST_YEAR + 1, 1, 1, tzinfo=UTC)  # created_at/updated_at of the bulk rows
 
@@ -61,13 +69,26 @@ STAMP = datetime(LAST_YEAR + 1, 1, 1, tzinfo=UTC)  # created_at/updated_at of th
 def spec(phases: int, first_year: int, cap_hours: int) -> dict:
     base = load_program_file(DEFAULTS_FILE)
     base["phases"] = [
-        {"number": n, "name": f"Phase {n}", "starts": date(first_year + n - 1, 1, 1), "ends": date(first_year + n - 1, 12, 31),
-         "focus": f"Year {n} of the network", "default_category": "documentation"}
+        {
+            "number": n,
+            "name": f"Phase {n}",
+            "starts": date(first_year + n - 1, 1, 1),
+            "ends": date(first_year + n - 1, 12, 31),
+            "focus": f"Year {n} of the network",
+            "default_category": "documentation",
+        }
         for n in range(1, phases + 1)
     ]
     base["categories"] = [{k: v for k, v in c.items() if k != "phase"} for c in base["categories"]]
     base["contracts"] = [
-        {"phase": n, "consultant": "Network consultant", "hour_cap": str(cap_hours), "rate": "65", "rate_min": "50", "rate_max": "75"}
+        {
+            "phase": n,
+            "consultant": "Network consultant",
+            "hour_cap": str(cap_hours),
+            "rate": "65",
+            "rate_min": "50",
+            "rate_max": "75",
+        }
         for n in range(1, phases + 1)
     ]
     return base
@@ -81,10 +102,13 @@ def _insert(db: Session, table, rows: list[dict]) -> None:
     connection = db.connection()
     if connection.dialect.name != "postgresql":
         for start in range(0, len(rows), BATCH):
-            connection.execute(insert(table), rows[start:start + BATCH])
+            connection.execute(insert(table), rows[start : start + BATCH])
         return
     names = list(rows[0])
-    with connection.connection.driver_connection.cursor() as cursor, cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
+    with (
+        connection.connection.driver_connection.cursor() as cursor,
+        cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy,
+    ):
         for row in rows:
             copy.write_row([row[name] for name in names])
 
@@ -96,9 +120,11 @@ def _next_id(db: Session, table) -> int:
 def _advance_sequence(db: Session, table) -> None:
     """Rows came with their ids: on a server, move the id sequence past them."""
     if db.connection().dialect.name == "postgresql":
-        db.connection().execute(text(
-            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
-        ))
+        db.connection().execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+            )
+        )
 
 
 def generate(url: str, *, size: str = "1x", calendar_only: bool = False) -> None:
@@ -115,12 +141,23 @@ def generate(url: str, *, size: str = "1x", calendar_only: bool = False) -> None
     with unit_of_work(url, write=True, command="bench generate") as db:
         setup_program(db, spec=spec(phases, first_year, cap_hours=10_000))
         for n in range(coops):
-            add_coop(db, name=f"Cooperative {n:03d}", kind=rng.choice(["worker", "producer", "consumer", "housing"]),
-                     slug=f"coop-{n:03d}", joined_on=date(first_year, 1, 1), contact_email=f"member{n}@example.org")
+            add_coop(
+                db,
+                name=f"Cooperative {n:03d}",
+                kind=rng.choice(["worker", "producer", "consumer", "housing"]),
+                slug=f"coop-{n:03d}",
+                joined_on=date(first_year, 1, 1),
+                contact_email=f"member{n}@example.org",
+            )
         for phase in range(1, phases + 1):
             for m in range(10):
-                milestones.add_milestone(db, title=f"Milestone {phase}.{m}", phase=str(phase),
-                                         due_on=date(first_year + phase - 1, m + 1, 15), today=date.max)
+                milestones.add_milestone(
+                    db,
+                    title=f"Milestone {phase}.{m}",
+                    phase=str(phase),
+                    due_on=date(first_year + phase - 1, m + 1, 15),
+                    today=date.max,
+                )
     say("program, co-ops, milestones")
     with unit_of_work(url, write=True, command="bench generate") as db:
         _sessions(db, rng, phases=phases, first_year=first_year, total=total_sessions)
@@ -138,7 +175,10 @@ def generate(url: str, *, size: str = "1x", calendar_only: bool = False) -> None
     with unit_of_work(url, write=True, command="bench generate") as db:
         versions = 3 if size == "tiny" else VERSIONS
         for version in range(1, versions + 1):
-            points = "\n".join(f"{p}. Point {p} as of version {version}: we {rng.choice(['share', 'build', 'decide'])} together." for p in range(1, 11))
+            points = "\n".join(
+                f"{p}. Point {p} as of version {version}: we {rng.choice(['share', 'build', 'decide'])} together."
+                for p in range(1, 11)
+            )
             unity.new_draft(db, text=f"# Points of unity\n\nVersion {version}.\n\n{points}\n")
             for c in range(5):
                 unity.add_comment(db, version=version, text=f"Comment {c}", coop=rng.choice(slugs), point=c + 1)
@@ -164,24 +204,61 @@ def _sessions(db: Session, rng: random.Random, *, phases: int, first_year: int, 
             day = date(year, 1, 1) + timedelta(days=(k * 365) // per_phase)
             starts = datetime(day.year, day.month, day.day, 23, 0, tzinfo=UTC)  # 18:00 or 19:00 in New York
             held = starts < cutoff
-            sessions.append({
-                "id": session_id, "uid": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "series_id": None,
-                "kind_id": kinds[rng.choice(KINDS)], "phase_id": phase_ids[phase], "title": f"Session {phase}.{k}", "starts_at": starts,
-                "minutes": 120, "location": "Hall", "link": "", "facilitator": "", "status": "held" if held else "planned",
-                "cancelled_on": None, "held_on": starts.date() if held else None, "cancel_reason": "", "notes": "",
-                "headcount": 20 if held else None, "sequence": 0, "exported_sequence": 0, "decisions": "", "closed_at": None,
-                "created_at": STAMP, "updated_at": STAMP,
-            })
+            sessions.append(
+                {
+                    "id": session_id,
+                    "uid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                    "series_id": None,
+                    "kind_id": kinds[rng.choice(KINDS)],
+                    "phase_id": phase_ids[phase],
+                    "title": f"Session {phase}.{k}",
+                    "starts_at": starts,
+                    "minutes": 120,
+                    "location": "Hall",
+                    "link": "",
+                    "facilitator": "",
+                    "status": "held" if held else "planned",
+                    "cancelled_on": None,
+                    "held_on": starts.date() if held else None,
+                    "cancel_reason": "",
+                    "notes": "",
+                    "headcount": 20 if held else None,
+                    "sequence": 0,
+                    "exported_sequence": 0,
+                    "decisions": "",
+                    "closed_at": None,
+                    "created_at": STAMP,
+                    "updated_at": STAMP,
+                }
+            )
             for n, coop_id in enumerate(rng.sample(coop_ids, INVITED)):
                 attendance = "invited" if not held else ("attended" if n < 8 else "absent" if n < 10 else "excused")
                 invitations.append({"session_id": session_id, "coop_id": coop_id, "attendance": attendance})
             for position in range(1, 4):
-                items.append({"session_id": session_id, "position": position, "title": f"Item {position}", "minutes": 30,
-                              "lead": "", "kind": "discussion"})
+                items.append(
+                    {
+                        "session_id": session_id,
+                        "position": position,
+                        "title": f"Item {position}",
+                        "minutes": 30,
+                        "lead": "",
+                        "kind": "discussion",
+                    }
+                )
             session_id += 1
         for k in range(20):
-            actions.append({"title": f"Action {phase}.{k}", "owner": "", "due_on": date(year, 6, k + 1), "session_id": None,
-                            "coop_id": None, "done_on": None, "created_at": STAMP, "updated_at": STAMP})
+            actions.append(
+                {
+                    "title": f"Action {phase}.{k}",
+                    "owner": "",
+                    "due_on": date(year, 6, k + 1),
+                    "session_id": None,
+                    "coop_id": None,
+                    "done_on": None,
+                    "created_at": STAMP,
+                    "updated_at": STAMP,
+                }
+            )
     _insert(db, ProgramSession.__table__, sessions)
     _advance_sequence(db, ProgramSession.__table__)
     _insert(db, Invitation.__table__, invitations)
@@ -190,20 +267,34 @@ def _sessions(db: Session, rng: random.Random, *, phases: int, first_year: int, 
     assert session_id - first_session == len(sessions)
 
 
-def _entries(db: Session, rng: random.Random, *, phases: int, first_year: int, per_phase: int, minutes: list[int]) -> None:
+def _entries(
+    db: Session, rng: random.Random, *, phases: int, first_year: int, per_phase: int, minutes: list[int]
+) -> None:
     connection = db.connection()
-    contracts = dict(connection.execute(select(Phase.number, Contract.id).join(Contract, Contract.phase_id == Phase.id)).all())
+    contracts = dict(
+        connection.execute(select(Phase.number, Contract.id).join(Contract, Contract.phase_id == Phase.id)).all()
+    )
     categories = dict(connection.execute(select(Category.slug, Category.id)).all())
     for phase in range(1, phases + 1):
         year = first_year + phase - 1
         rows = []
         for k in range(per_phase):
-            rows.append({
-                "contract_id": contracts[phase], "worked_on": date(year, 1, 1) + timedelta(days=(k * 365) // per_phase),
-                "minutes": rng.choice(minutes), "description": f"Work item {phase}.{k}",
-                "category_id": categories[rng.choice(CATEGORIES)], "billable": rng.random() > 0.05, "session_id": None,
-                "milestone_id": None, "coop_id": None, "invoice_id": None, "created_at": STAMP, "updated_at": STAMP,
-            })
+            rows.append(
+                {
+                    "contract_id": contracts[phase],
+                    "worked_on": date(year, 1, 1) + timedelta(days=(k * 365) // per_phase),
+                    "minutes": rng.choice(minutes),
+                    "description": f"Work item {phase}.{k}",
+                    "category_id": categories[rng.choice(CATEGORIES)],
+                    "billable": rng.random() > 0.05,
+                    "session_id": None,
+                    "milestone_id": None,
+                    "coop_id": None,
+                    "invoice_id": None,
+                    "created_at": STAMP,
+                    "updated_at": STAMP,
+                }
+            )
         _insert(db, TimeEntry.__table__, rows)
 
 
@@ -224,7 +315,11 @@ def _invoices(db: Session, *, phase: int, year: int, through_services: bool) -> 
         end = date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
         entries = connection.execute(
             select(TimeEntry.id, TimeEntry.worked_on, TimeEntry.description, TimeEntry.category_id, TimeEntry.minutes)
-            .where(TimeEntry.contract_id == contract_id, TimeEntry.billable.is_(True), TimeEntry.worked_on.between(start, end))
+            .where(
+                TimeEntry.contract_id == contract_id,
+                TimeEntry.billable.is_(True),
+                TimeEntry.worked_on.between(start, end),
+            )
             .order_by(TimeEntry.worked_on, TimeEntry.id)
         ).all()
         draft = Invoice(contract_id=contract_id, period=period)
@@ -236,13 +331,29 @@ def _invoices(db: Session, *, phase: int, year: int, through_services: bool) -> 
         lines = []
         for position, (entry_id, worked_on, description, category_id, minutes) in enumerate(entries, start=1):
             billed = billed_minutes(minutes, program.billing_increment_minutes)
-            lines.append({"invoice_id": draft.id, "time_entry_id": entry_id, "position": position, "worked_on": worked_on,
-                          "description": description, "category": names[category_id], "minutes": billed, "rate_cents": rate,
-                          "amount_cents": amount_cents(billed, rate), "logged_minutes": minutes})
+            lines.append(
+                {
+                    "invoice_id": draft.id,
+                    "time_entry_id": entry_id,
+                    "position": position,
+                    "worked_on": worked_on,
+                    "description": description,
+                    "category": names[category_id],
+                    "minutes": billed,
+                    "rate_cents": rate,
+                    "amount_cents": amount_cents(billed, rate),
+                    "logged_minutes": minutes,
+                }
+            )
         _insert(db, InvoiceLine.__table__, lines)
         connection.execute(
-            update(TimeEntry).where(TimeEntry.contract_id == contract_id, TimeEntry.billable.is_(True),
-                                    TimeEntry.worked_on.between(start, end)).values(invoice_id=draft.id)
+            update(TimeEntry)
+            .where(
+                TimeEntry.contract_id == contract_id,
+                TimeEntry.billable.is_(True),
+                TimeEntry.worked_on.between(start, end),
+            )
+            .values(invoice_id=draft.id)
         )
         draft.total_minutes = sum(line["minutes"] for line in lines)
         draft.total_cents = sum(line["amount_cents"] for line in lines)
@@ -277,8 +388,17 @@ def _freeze_and_pay(db: Session, draft: Invoice, empty: invoices.InvoiceDocument
 
     from coopprogram.exporters.json import plain
 
-    views = [invoices.LineView(line["worked_on"], line["description"], line["category"], line["minutes"], line["rate_cents"], line["amount_cents"])
-             for line in lines]
+    views = [
+        invoices.LineView(
+            line["worked_on"],
+            line["description"],
+            line["category"],
+            line["minutes"],
+            line["rate_cents"],
+            line["amount_cents"],
+        )
+        for line in lines
+    ]
     frozen = replace(empty, lines=[], subtotals=[], total_minutes=draft.total_minutes, total_cents=draft.total_cents)
     data = plain(asdict(frozen))
     data["lines"] = [{**vars_of(view), "worked_on": view.worked_on.isoformat()} for view in views]

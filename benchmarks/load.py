@@ -36,14 +36,32 @@ DAY = "2021-11-15"
 MONTH = "2021-12"  # the month the clients log into and draft (its invoice was issued by the generator: a new draft)
 CAP_HEADROOM_HOURS = 30  # the cap is set this far above what is logged, so logging reaches it during the run
 # A working week's proportions (weights) and each command's arguments.
-MIX = {"hours log": 35, "hours edit": 10, "status": 20, "report": 5, "calendar export": 10, "unity respond": 12, "invoices draft": 8}
-REFUSALS = re.compile(r"cap|would exceed|already|no unbilled|nothing to draft|not a draft|is locked|issued invoice|cannot", re.I)
+MIX = {
+    "hours log": 35,
+    "hours edit": 10,
+    "status": 20,
+    "report": 5,
+    "calendar export": 10,
+    "unity respond": 12,
+    "invoices draft": 8,
+}
+REFUSALS = re.compile(
+    r"cap|would exceed|already|no unbilled|nothing to draft|not a draft|is locked|issued invoice|cannot", re.I
+)
 
 
 def command_args(name: str, rng: random.Random, logged: dict[int, int], folder: Path) -> list[str]:
     if name == "hours log":
-        return ["hours", "log", rng.choice(["0:15", "0:30", "1:00", "1:30", "2:00"]), "Load test work", "--date",
-                f"{MONTH}-{rng.randint(1, 28):02d}", "--category", rng.choice(["documentation", "calendar", "communication"])]
+        return [
+            "hours",
+            "log",
+            rng.choice(["0:15", "0:30", "1:00", "1:30", "2:00"]),
+            "Load test work",
+            "--date",
+            f"{MONTH}-{rng.randint(1, 28):02d}",
+            "--category",
+            rng.choice(["documentation", "calendar", "communication"]),
+        ]
     if name == "hours edit":  # always a new length, so every successful edit changes the entry (one audit row)
         entry = rng.choice(list(logged))
         minutes = rng.choice([m for m in (10, 20, 40, 50, 70, 80) if m != logged[entry]])
@@ -56,7 +74,15 @@ def command_args(name: str, rng: random.Random, logged: dict[int, int], folder: 
     if name == "calendar export":
         return ["calendar", "export", "--phase", "10", "-o", str(folder / "program.ics"), "--force"]
     if name == "unity respond":
-        return ["unity", "respond", "50", f"coop-{rng.randrange(60):03d}", rng.choice(["endorse", "endorse", "stand-aside"]), "--on", DAY]
+        return [
+            "unity",
+            "respond",
+            "50",
+            f"coop-{rng.randrange(60):03d}",
+            rng.choice(["endorse", "endorse", "stand-aside"]),
+            "--on",
+            DAY,
+        ]
     return ["invoices", "draft", MONTH]
 
 
@@ -79,7 +105,14 @@ def client(number: int, url: str, seconds: float, folder: Path, results: Path) -
             args = command_args(name, rng, logged, own)
             started = time.perf_counter()
             try:
-                done = subprocess.run([PY, str(HERE / "traced_coop.py"), *args], env=env, capture_output=True, text=True, timeout=COMMAND_TIMEOUT, check=False)
+                done = subprocess.run(
+                    [PY, str(HERE / "traced_coop.py"), *args],
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    timeout=COMMAND_TIMEOUT,
+                    check=False,
+                )
                 code, message = done.returncode, (done.stderr.strip().splitlines() or [""])[-1]
             except subprocess.TimeoutExpired:
                 code, message = -1, f"no answer in {COMMAND_TIMEOUT} s"
@@ -87,8 +120,18 @@ def client(number: int, url: str, seconds: float, folder: Path, results: Path) -
             if code == 0 and name == "hours log":
                 logged[int(re.search(r"entry (\d+)", done.stdout).group(1))] = 0
             outcome = "ok" if code == 0 else ("refused" if code == 1 and REFUSALS.search(message) else "failed")
-            out.write(json.dumps({"command": name, "seconds": seconds_taken, "outcome": outcome, "message": message if code else "",
-                                  "at": time.time()}) + "\n")
+            out.write(
+                json.dumps(
+                    {
+                        "command": name,
+                        "seconds": seconds_taken,
+                        "outcome": outcome,
+                        "message": message if code else "",
+                        "at": time.time(),
+                    }
+                )
+                + "\n"
+            )
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -110,9 +153,11 @@ class LockSampler(threading.Thread):
         with engine.connect() as connection:
             while not self.stop.wait(0.2):
                 self.samples += 1
-                for query, event in connection.execute(text(
-                    "SELECT query, wait_event FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
-                )).all():
+                for query, event in connection.execute(
+                    text(
+                        "SELECT query, wait_event FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                    )
+                ).all():
                     self.waiting[f"{event}: {' '.join(query.split())[:110]}"] += 1
         engine.dispose()
 
@@ -121,8 +166,12 @@ def prepare(kind: str) -> tuple[str, object]:
     """A fresh copy of the 1x program with the last phase's cap just above what is logged."""
     if not LARGE.exists():
         subprocess.run([PY, str(HERE / "bench.py"), "--generate-only"], check=True)
-    subprocess.run([PY, "-m", "coopprogram", "--db", str(LARGE), "db", "upgrade"], check=True, stdout=subprocess.DEVNULL,
-                   env={**os.environ, "COOP_USER": "bench"})
+    subprocess.run(
+        [PY, "-m", "coopprogram", "--db", str(LARGE), "db", "upgrade"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        env={**os.environ, "COOP_USER": "bench"},
+    )
     if kind == "sqlite":
         folder = Path(tempfile.mkdtemp(prefix="coop-load-"))
         shutil.copy(LARGE, folder / "load.db")
@@ -132,8 +181,28 @@ def prepare(kind: str) -> tuple[str, object]:
         server = Server(os.environ["COOP_BENCH_DATABASE_URL"])
         url, handle = server.large("1x", LARGE, copy="load"), server
     used = _used_minutes(url)
-    subprocess.run([PY, "-m", "coopprogram", "--db", url, "contract", "amend", "--phase", "10", "--cap", str(used // 60 + CAP_HEADROOM_HOURS),
-                    "--on", DAY, "--reason", "Load test"], check=True, stdout=subprocess.DEVNULL, env={**os.environ, "COOP_USER": "load"})
+    subprocess.run(
+        [
+            PY,
+            "-m",
+            "coopprogram",
+            "--db",
+            url,
+            "contract",
+            "amend",
+            "--phase",
+            "10",
+            "--cap",
+            str(used // 60 + CAP_HEADROOM_HOURS),
+            "--on",
+            DAY,
+            "--reason",
+            "Load test",
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        env={**os.environ, "COOP_USER": "load"},
+    )
     return url, handle
 
 
@@ -146,10 +215,12 @@ def _used_minutes(url: str) -> int:
 
     engine = create_engine(_engine_url(url))
     with engine.connect() as connection:
-        used = connection.execute(text(
-            "SELECT COALESCE(SUM(minutes), 0) FROM timeentry JOIN contract ON contract.id = timeentry.contract_id "
-            "JOIN phase ON phase.id = contract.phase_id WHERE phase.number = 10 AND billable"
-        )).scalar()
+        used = connection.execute(
+            text(
+                "SELECT COALESCE(SUM(minutes), 0) FROM timeentry JOIN contract ON contract.id = timeentry.contract_id "
+                "JOIN phase ON phase.id = contract.phase_id WHERE phase.number = 10 AND billable"
+            )
+        ).scalar()
     engine.dispose()
     return int(used)
 
@@ -161,25 +232,63 @@ def verify(url: str, counts: Counter) -> list[tuple[str, bool, str]]:
     engine = create_engine(_engine_url(url))
     checks = []
     with engine.connect() as connection:
+
         def one(sql: str) -> int:
             return int(connection.execute(text(sql)).scalar() or 0)
 
         entries = one("SELECT COUNT(*) FROM timeentry WHERE description = 'Load test work'")
-        checks.append(("every logged entry is there", entries == counts["hours log"], f"{entries} entries, {counts['hours log']} logs succeeded"))
-        cap = one("SELECT hour_cap_minutes FROM contract JOIN phase ON phase.id = contract.phase_id WHERE phase.number = 10")
-        used = one("SELECT SUM(minutes) FROM timeentry JOIN contract ON contract.id = timeentry.contract_id "
-                   "JOIN phase ON phase.id = contract.phase_id WHERE phase.number = 10 AND billable")
+        checks.append(
+            (
+                "every logged entry is there",
+                entries == counts["hours log"],
+                f"{entries} entries, {counts['hours log']} logs succeeded",
+            )
+        )
+        cap = one(
+            "SELECT hour_cap_minutes FROM contract JOIN phase ON phase.id = contract.phase_id WHERE phase.number = 10"
+        )
+        used = one(
+            "SELECT SUM(minutes) FROM timeentry JOIN contract ON contract.id = timeentry.contract_id "
+            "JOIN phase ON phase.id = contract.phase_id WHERE phase.number = 10 AND billable"
+        )
         checks.append(("the cap is never exceeded", used <= cap, f"{used / 60:.2f} h logged of a {cap / 60:.0f} h cap"))
-        sequences = [row[0] for row in connection.execute(text("SELECT sequence FROM invoice WHERE sequence IS NOT NULL ORDER BY sequence"))]
-        checks.append(("invoice numbers without gaps or repeats", sequences == list(range(1, len(sequences) + 1)), f"{len(sequences)} numbers"))
-        for name, command, entity, action in (("hours log", "coop hours log", "timeentry", "create"),
-                                              ("hours edit", "coop hours edit", "timeentry", "update"),
-                                              ("unity respond", "coop unity respond", "decisionresponse", "create")):
-            rows = one(f"SELECT COUNT(*) FROM auditentry WHERE actor LIKE 'load-%' AND command = '{command}' AND entity = '{entity}' "
-                       f"AND action = '{action}'" + (" AND changes LIKE '%\"minutes\"%'" if name == 'hours edit' else ''))
-            checks.append((f"one audit row per `{name}`", rows == counts[name], f"{rows} audit rows, {counts[name]} commands succeeded"))
+        sequences = [
+            row[0]
+            for row in connection.execute(
+                text("SELECT sequence FROM invoice WHERE sequence IS NOT NULL ORDER BY sequence")
+            )
+        ]
+        checks.append(
+            (
+                "invoice numbers without gaps or repeats",
+                sequences == list(range(1, len(sequences) + 1)),
+                f"{len(sequences)} numbers",
+            )
+        )
+        for name, command, entity, action in (
+            ("hours log", "coop hours log", "timeentry", "create"),
+            ("hours edit", "coop hours edit", "timeentry", "update"),
+            ("unity respond", "coop unity respond", "decisionresponse", "create"),
+        ):
+            rows = one(
+                f"SELECT COUNT(*) FROM auditentry WHERE actor LIKE 'load-%' AND command = '{command}' AND entity = '{entity}' "
+                f"AND action = '{action}'" + (" AND changes LIKE '%\"minutes\"%'" if name == "hours edit" else "")
+            )
+            checks.append(
+                (
+                    f"one audit row per `{name}`",
+                    rows == counts[name],
+                    f"{rows} audit rows, {counts[name]} commands succeeded",
+                )
+            )
     engine.dispose()
-    done = subprocess.run([PY, "-m", "coopprogram", "--db", url, "db", "check"], capture_output=True, text=True, env={**os.environ, "COOP_USER": "load"}, check=False)
+    done = subprocess.run(
+        [PY, "-m", "coopprogram", "--db", url, "db", "check"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COOP_USER": "load"},
+        check=False,
+    )
     checks.append(("coop db check", done.returncode == 0, (done.stdout + done.stderr).strip().splitlines()[0][:100]))
     return checks
 
@@ -188,7 +297,10 @@ def run(kind: str, clients: int, seconds: float) -> bool:
     url, handle = prepare(kind)
     work = Path(tempfile.mkdtemp(prefix=f"coop-load-{kind}-"))
     sampler = LockSampler(url) if kind == "postgresql" else None
-    print(f"\n== {kind}: {clients} clients for {seconds:.0f} s ({os.getloadavg()[0]:.1f} load on {os.cpu_count()} cores) ==", flush=True)
+    print(
+        f"\n== {kind}: {clients} clients for {seconds:.0f} s ({os.getloadavg()[0]:.1f} load on {os.cpu_count()} cores) ==",
+        flush=True,
+    )
     try:
         if sampler:
             sampler.start()
@@ -205,7 +317,9 @@ def run(kind: str, clients: int, seconds: float) -> bool:
             sampler.stop.set()
             sampler.join()
         rows = [json.loads(line) for path in work.glob("client-*.jsonl") for line in path.read_text().splitlines()]
-        traces = [json.loads(line) for path in work.glob("client-*/trace.jsonl") for line in path.read_text().splitlines()]
+        traces = [
+            json.loads(line) for path in work.glob("client-*/trace.jsonl") for line in path.read_text().splitlines()
+        ]
         return report(kind, url, rows, traces, elapsed, sampler)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -215,7 +329,9 @@ def run(kind: str, clients: int, seconds: float) -> bool:
             handle.drop(f"{handle.base}_load")
 
 
-def report(kind: str, url: str, rows: list[dict], traces: list[dict], elapsed: float, sampler: LockSampler | None) -> bool:
+def report(
+    kind: str, url: str, rows: list[dict], traces: list[dict], elapsed: float, sampler: LockSampler | None
+) -> bool:
     by_command = defaultdict(list)
     for row in rows:
         by_command[row["command"]].append(row)
@@ -227,8 +343,10 @@ def report(kind: str, url: str, rows: list[dict], traces: list[dict], elapsed: f
             continue
         times = [r["seconds"] for r in found]
         outcome = Counter(r["outcome"] for r in found)
-        print(f"{name:<16} {len(found):>6} {outcome['ok']:>5} {outcome['refused']:>7} {outcome['failed']:>6} "
-              f"{percentile(times, .5):>6.2f} {percentile(times, .95):>6.2f} {percentile(times, .99):>6.2f}")
+        print(
+            f"{name:<16} {len(found):>6} {outcome['ok']:>5} {outcome['refused']:>7} {outcome['failed']:>6} "
+            f"{percentile(times, 0.5):>6.2f} {percentile(times, 0.95):>6.2f} {percentile(times, 0.99):>6.2f}"
+        )
     for outcome in ("refused", "failed"):
         messages = Counter(r["message"] for r in rows if r["outcome"] == outcome)
         for message, count in messages.most_common(5):
@@ -238,19 +356,31 @@ def report(kind: str, url: str, rows: list[dict], traces: list[dict], elapsed: f
         parts = {key: sum(t[key] for t in traces) for key in ("begin_wait", "row_locks", "sql")}
         rest = total - sum(parts.values())
         worst = max(t["begin_wait"] + t["row_locks"] for t in traces)
-        print("where the time went (all commands, in-process): " + ", ".join(
-            f"{label} {seconds / total:.0%}" for label, seconds in (("waiting to begin a write", parts["begin_wait"]),
-                                                                    ("row locks", parts["row_locks"]), ("other SQL", parts["sql"]),
-                                                                    ("Python (start-up, rendering)", rest))
-        ) + f"; the longest single wait {worst:.2f} s")
+        print(
+            "where the time went (all commands, in-process): "
+            + ", ".join(
+                f"{label} {seconds / total:.0%}"
+                for label, seconds in (
+                    ("waiting to begin a write", parts["begin_wait"]),
+                    ("row locks", parts["row_locks"]),
+                    ("other SQL", parts["sql"]),
+                    ("Python (start-up, rendering)", rest),
+                )
+            )
+            + f"; the longest single wait {worst:.2f} s"
+        )
         held = defaultdict(list)
         for t in traces:
             held[t["command"]].append(t)
-        print(f"{'per command':<16} {'waited to write (mean s)':>25} {'held the write lock (mean s)':>29} {'SQL (mean s)':>13} {'in process (mean s)':>20}")
+        print(
+            f"{'per command':<16} {'waited to write (mean s)':>25} {'held the write lock (mean s)':>29} {'SQL (mean s)':>13} {'in process (mean s)':>20}"
+        )
         for name, found in sorted(held.items(), key=lambda item: -sum(t["write_held"] for t in item[1])):
             n = len(found)
-            print(f"{name:<16} {sum(t['begin_wait'] + t['row_locks'] for t in found) / n:>25.3f} {sum(t['write_held'] for t in found) / n:>29.3f} "
-                  f"{sum(t['sql'] for t in found) / n:>13.3f} {sum(t['wall'] for t in found) / n:>20.3f}")
+            print(
+                f"{name:<16} {sum(t['begin_wait'] + t['row_locks'] for t in found) / n:>25.3f} {sum(t['write_held'] for t in found) / n:>29.3f} "
+                f"{sum(t['sql'] for t in found) / n:>13.3f} {sum(t['wall'] for t in found) / n:>20.3f}"
+            )
     if sampler and sampler.samples:
         print(f"PostgreSQL lock waits over {sampler.samples} samples of pg_stat_activity:")
         for statement, count in sampler.waiting.most_common(4):

@@ -31,8 +31,12 @@ class Server:
         engine = create_engine(self.named("postgres"), isolation_level="AUTOCOMMIT")
         try:
             with engine.connect() as connection:
-                return [connection.execute(text(statement)).all() if statement.startswith("SELECT") else connection.execute(text(statement))
-                        for statement in statements]
+                return [
+                    connection.execute(text(statement)).all()
+                    if statement.startswith("SELECT")
+                    else connection.execute(text(statement))
+                    for statement in statements
+                ]
         finally:
             engine.dispose()
 
@@ -40,8 +44,10 @@ class Server:
         return bool(self._admin(f"SELECT 1 FROM pg_database WHERE datname = '{name}'")[0])
 
     def fresh(self, name: str, *, template: str | None = None) -> str:
-        self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
-                    f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+        self._admin(
+            f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+            f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""),
+        )
         return self.named(name)
 
     def drop(self, name: str) -> None:
@@ -56,8 +62,12 @@ class Server:
             partial = self.fresh(f"{kept}_partial")
             load(f"sqlite:///{source}", partial)
             self._admin(f'ALTER DATABASE "{kept}_partial" RENAME TO "{kept}"')
-        subprocess.run([PY, "-m", "coopprogram", "--db", self.named(kept), "db", "upgrade"], check=True, stdout=subprocess.DEVNULL,
-                       env={**os.environ, "COOP_USER": "bench"})
+        subprocess.run(
+            [PY, "-m", "coopprogram", "--db", self.named(kept), "db", "upgrade"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            env={**os.environ, "COOP_USER": "bench"},
+        )
         return self.fresh(f"{self.base}_{copy}", template=kept)
 
 
@@ -78,7 +88,9 @@ def load(source_url: str, target_url: str) -> None:
         with source.connect() as reading, target.connect() as writing:
             for table in SQLModel.metadata.sorted_tables:
                 names = [column.name for column in table.columns]
-                rows = reading.execution_options(yield_per=10_000).execute(select(table).order_by(*table.primary_key.columns))
+                rows = reading.execution_options(yield_per=10_000).execute(
+                    select(table).order_by(*table.primary_key.columns)
+                )
                 with (
                     writing.connection.driver_connection.cursor() as cursor,
                     cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as stream,

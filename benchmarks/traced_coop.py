@@ -13,7 +13,14 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 started = time.perf_counter()
-spent = {"begin_wait": 0.0, "row_locks": 0.0, "sql": 0.0, "write_held": 0.0, "statements": 0, "command": " ".join(sys.argv[1:3])}
+spent = {
+    "begin_wait": 0.0,
+    "row_locks": 0.0,
+    "sql": 0.0,
+    "write_held": 0.0,
+    "statements": 0,
+    "command": " ".join(sys.argv[1:3]),
+}
 
 
 @event.listens_for(Engine, "before_cursor_execute")

@@ -26,7 +26,9 @@ SERVER = os.environ.get("COOP_TEST_DATABASE_URL", "")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "sqlite_only: about SQLite files (modes, backups, disk faults): not run on a server")
+    config.addinivalue_line(
+        "markers", "sqlite_only: about SQLite files (modes, backups, disk faults): not run on a server"
+    )
     config.addinivalue_line("markers", "postgres_only: needs a PostgreSQL server (COOP_TEST_DATABASE_URL)")
 
 
@@ -66,7 +68,9 @@ class Server:
         from sqlalchemy import text
 
         with self.admin.connect() as connection:
-            connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"), {"name": database})
+            connection.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"), {"name": database}
+            )
 
     def drop(self, database: str) -> None:
         from sqlalchemy import text
@@ -85,7 +89,11 @@ def server() -> Iterator[Server | None]:
     from sqlalchemy.engine import make_url
 
     name = f"coop_test_{uuid.uuid4().hex[:10]}"
-    found = Server(make_url(SERVER).set(database=name).render_as_string(hide_password=False), name, create_engine(SERVER, isolation_level="AUTOCOMMIT"))
+    found = Server(
+        make_url(SERVER).set(database=name).render_as_string(hide_password=False),
+        name,
+        create_engine(SERVER, isolation_level="AUTOCOMMIT"),
+    )
     found.create(name)
     try:
         yield found

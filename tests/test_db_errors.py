@@ -31,11 +31,14 @@ def _sqlite_error(tmp_path: Path, action: str) -> sqlite3.Error:
     return raised.value
 
 
-@pytest.mark.parametrize(("action", "code", "words"), [
-    ("not a database", "SQLITE_NOTADB", "is not a coop database or is damaged"),
-    ("busy", "SQLITE_BUSY", "Another coop command is writing to the database right now"),
-    ("read-only", "SQLITE_READONLY", "is read-only; nothing was changed"),
-])
+@pytest.mark.parametrize(
+    ("action", "code", "words"),
+    [
+        ("not a database", "SQLITE_NOTADB", "is not a coop database or is damaged"),
+        ("busy", "SQLITE_BUSY", "Another coop command is writing to the database right now"),
+        ("read-only", "SQLITE_READONLY", "is read-only; nothing was changed"),
+    ],
+)
 def test_sqlite_errors_by_their_code(tmp_path: Path, action: str, code: str, words: str) -> None:
     error = _sqlite_error(tmp_path, action)
     assert error_code(error) == code

@@ -56,7 +56,10 @@ def documents(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     return _documents(f"sqlite:///{copy}")
 
 
-@pytest.mark.parametrize("name", ["report.md", "report.typst.json", f"{INVOICE}.md", f"{INVOICE}.csv", f"{INVOICE}.json", f"{INVOICE}.typst.json"])
+@pytest.mark.parametrize(
+    "name",
+    ["report.md", "report.typst.json", f"{INVOICE}.md", f"{INVOICE}.csv", f"{INVOICE}.json", f"{INVOICE}.typst.json"],
+)
 def test_demo_document_matches_its_golden_file(documents: dict[str, str], name: str) -> None:
     path = GOLDEN / name
     if UPDATE:

@@ -29,7 +29,11 @@ def test_no_marked_string_hides_where_the_extractor_cannot_see_it() -> None:
     import re
 
     literal = re.compile(r"""\blang\(\s*(?:"([^"\\]+)"|'([^'\\]+)')\s*\)""")
-    used = {a or b for path in (ROOT / "src" / "coopprogram").rglob("*.py") for a, b in literal.findall(path.read_text(encoding="utf-8"))}
+    used = {
+        a or b
+        for path in (ROOT / "src" / "coopprogram").rglob("*.py")
+        for a, b in literal.findall(path.read_text(encoding="utf-8"))
+    }
     assert used and used <= _source_ids(), sorted(used - _source_ids())
 
 
@@ -67,9 +71,15 @@ def _fields(text: str) -> list[str]:
 def test_the_catalogs_are_compiled_and_loaded() -> None:
     assert language("es")("Attendance") == "Asistencia"
     assert language("pt")("Attendance") == "Presença"
-    assert language("es").plural("The agenda runs {count} minute past the session's {minutes} minutes: shorten items or lengthen the session.",
-                                 "The agenda runs {count} minutes past the session's {minutes} minutes: shorten items or lengthen the session.",
-                                 2).startswith("La agenda se pasa {count} minutos")
+    assert (
+        language("es")
+        .plural(
+            "The agenda runs {count} minute past the session's {minutes} minutes: shorten items or lengthen the session.",
+            "The agenda runs {count} minutes past the session's {minutes} minutes: shorten items or lengthen the session.",
+            2,
+        )
+        .startswith("La agenda se pasa {count} minutos")
+    )
     assert language("en")("Attendance") == "Attendance"
 
 
@@ -92,6 +102,8 @@ def test_money_and_numbers_read_as_in_the_locale() -> None:
 
 
 def test_an_unknown_language_names_the_ones_there_are() -> None:
-    with pytest.raises(InvalidInput, match=r"no 'fr' translation: the languages are en \(English\), es \(Español\), pt \(Português\)"):
+    with pytest.raises(
+        InvalidInput, match=r"no 'fr' translation: the languages are en \(English\), es \(Español\), pt \(Português\)"
+    ):
         check_language("fr")
     assert check_language("ES") == "es" and check_language("pt-BR") == "pt"

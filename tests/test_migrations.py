@@ -1,7 +1,6 @@
 """The migrations build exactly the schema the models describe, on the run's database (a
 SQLite file, or the PostgreSQL server), and HEAD_REVISION is Alembic's head."""
 
-
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC
@@ -84,18 +83,28 @@ def test_sqlite_runs_with_the_documented_settings(blank_url) -> None:
 
 def test_upgrading_a_foundation_database_seeds_the_categories(blank_url) -> None:
     with _at_revision(blank_url, "0001") as connection:
-        connection.execute(text("INSERT INTO program (id, name, organization, short_name, cohort, timezone, created_at, updated_at) "
-                                "VALUES (1, 'P', 'O', 'SEI', '', 'America/New_York', '2021-10-01', '2021-10-01')"))
-        connection.execute(text("INSERT INTO phase (program_id, number, name, starts_on, ends_on, focus, updated_at) VALUES "
-                                "(1, 1, 'Phase I', '2021-10-01', '2022-03-31', '', '2021-10-01'), "
-                                "(1, 2, 'Phase II', '2022-04-01', '2022-08-31', '', '2021-10-01')"))
+        connection.execute(
+            text(
+                "INSERT INTO program (id, name, organization, short_name, cohort, timezone, created_at, updated_at) "
+                "VALUES (1, 'P', 'O', 'SEI', '', 'America/New_York', '2021-10-01', '2021-10-01')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO phase (program_id, number, name, starts_on, ends_on, focus, updated_at) VALUES "
+                "(1, 1, 'Phase I', '2021-10-01', '2022-03-31', '', '2021-10-01'), "
+                "(1, 2, 'Phase II', '2022-04-01', '2022-08-31', '', '2021-10-01')"
+            )
+        )
     upgrade_schema(blank_url)
     engine = make_engine(blank_url)
     with engine.connect() as connection:
         slugs = connection.execute(text("SELECT slug FROM category ORDER BY position")).scalars().all()
-        defaults = connection.execute(text(
-            "SELECT phase.number, category.slug FROM phase JOIN category ON category.id = phase.default_category_id ORDER BY phase.number"
-        )).all()
+        defaults = connection.execute(
+            text(
+                "SELECT phase.number, category.slug FROM phase JOIN category ON category.id = phase.default_category_id ORDER BY phase.number"
+            )
+        ).all()
         program = connection.execute(text("SELECT invoice_pattern, payment_days, uid FROM program")).one()
         kinds = connection.execute(text("SELECT count(*) FROM sessionkind")).scalar()
     engine.dispose()
@@ -114,32 +123,76 @@ def test_dated_facts_filled_from_the_audit_trail(blank_url) -> None:
         return datetime(*parts, tzinfo=UTC)
 
     with _at_revision(blank_url, "0005") as connection:
-        connection.execute(text("INSERT INTO program (id, name, organization, short_name, cohort, timezone, bill_to, invoice_pattern, payment_days, "
-                                "adoption_endorse_fraction, adoption_max_blocks, uid, created_at, updated_at) VALUES (1, 'P', 'O', 'SEI', '', "
-                                "'America/New_York', '', '{seq}', 30, '2/3', 0, 'u', :at, :at)"), {"at": utc(2021, 10, 1)})
-        connection.execute(text("INSERT INTO phase (id, program_id, number, name, starts_on, ends_on, focus, updated_at) "
-                                "VALUES (1, 1, 1, 'Phase I', :starts, :ends, '', :at)"), {"starts": date(2021, 10, 1), "ends": date(2022, 3, 31), "at": utc(2021, 10, 1)})
-        connection.execute(text("INSERT INTO sessionkind (id, slug, name, category_slug, position) VALUES (1, 'visioning', 'Visioning', '', 0)"))
+        connection.execute(
+            text(
+                "INSERT INTO program (id, name, organization, short_name, cohort, timezone, bill_to, invoice_pattern, payment_days, "
+                "adoption_endorse_fraction, adoption_max_blocks, uid, created_at, updated_at) VALUES (1, 'P', 'O', 'SEI', '', "
+                "'America/New_York', '', '{seq}', 30, '2/3', 0, 'u', :at, :at)"
+            ),
+            {"at": utc(2021, 10, 1)},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO phase (id, program_id, number, name, starts_on, ends_on, focus, updated_at) "
+                "VALUES (1, 1, 1, 'Phase I', :starts, :ends, '', :at)"
+            ),
+            {"starts": date(2021, 10, 1), "ends": date(2022, 3, 31), "at": utc(2021, 10, 1)},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO sessionkind (id, slug, name, category_slug, position) VALUES (1, 'visioning', 'Visioning', '', 0)"
+            )
+        )
         kind = 1
-        for session_id, status, updated in ((1, "cancelled", utc(2022, 1, 15, 12)), (2, "held", utc(2022, 1, 15, 12)), (3, "held", utc(2022, 1, 15, 12)), (4, "planned", utc(2022, 1, 15, 12))):
-            connection.execute(text(
-                "INSERT INTO programsession (id, uid, kind_id, phase_id, title, starts_at, minutes, location, link, facilitator, status, cancel_reason, "
-                "notes, sequence, exported_sequence, created_at, updated_at) "
-                "VALUES (:id, :uid, :kind, 1, 'S', :starts, 60, '', '', '', :status, '', '', 0, 0, :at, :at)"
-            ), {"id": session_id, "uid": f"s{session_id}", "kind": kind, "starts": utc(2021, 11, 4, 22), "status": status, "at": updated})
-        connection.execute(text("INSERT INTO milestone (id, phase_id, title, description, due_on, status, calendar_sequence, blocked_reason, created_at, updated_at) "
-                                "VALUES (1, 1, 'M', '', :due, 'blocked', 0, 'why', :at, :at)"), {"due": date(2022, 1, 14), "at": utc(2022, 1, 15, 12)})
+        for session_id, status, updated in (
+            (1, "cancelled", utc(2022, 1, 15, 12)),
+            (2, "held", utc(2022, 1, 15, 12)),
+            (3, "held", utc(2022, 1, 15, 12)),
+            (4, "planned", utc(2022, 1, 15, 12)),
+        ):
+            connection.execute(
+                text(
+                    "INSERT INTO programsession (id, uid, kind_id, phase_id, title, starts_at, minutes, location, link, facilitator, status, cancel_reason, "
+                    "notes, sequence, exported_sequence, created_at, updated_at) "
+                    "VALUES (:id, :uid, :kind, 1, 'S', :starts, 60, '', '', '', :status, '', '', 0, 0, :at, :at)"
+                ),
+                {
+                    "id": session_id,
+                    "uid": f"s{session_id}",
+                    "kind": kind,
+                    "starts": utc(2021, 11, 4, 22),
+                    "status": status,
+                    "at": updated,
+                },
+            )
+        connection.execute(
+            text(
+                "INSERT INTO milestone (id, phase_id, title, description, due_on, status, calendar_sequence, blocked_reason, created_at, updated_at) "
+                "VALUES (1, 1, 'M', '', :due, 'blocked', 0, 'why', :at, :at)"
+            ),
+            {"due": date(2022, 1, 14), "at": utc(2022, 1, 15, 12)},
+        )
         trail = [
             # cancelled at 18:30 in New York on 12-14 (23:30 UTC)
             ("programsession", 1, utc(2021, 12, 14, 23, 30), '{"status": ["planned", "cancelled"]}'),
             # closed at 22:00 in New York on 11-04: already 11-05 in UTC
             ("programsession", 2, utc(2021, 11, 5, 3), '{"notes": ["", "x"]}'),
             ("programsession", 2, utc(2021, 11, 5, 3), '{"status": ["planned", "held"]}'),
-            ("milestone", 1, utc(2022, 1, 10, 15), '{"status": ["in-progress", "blocked"], "blocked_reason": ["", "why"]}'),
+            (
+                "milestone",
+                1,
+                utc(2022, 1, 10, 15),
+                '{"status": ["in-progress", "blocked"], "blocked_reason": ["", "why"]}',
+            ),
         ]
         for entity, entity_id, at, changes in trail:
-            connection.execute(text("INSERT INTO auditentry (at, actor, command, action, entity, entity_id, changes) "
-                                    "VALUES (:at, 'me', 'coop', 'update', :entity, :id, :changes)"), {"at": at, "entity": entity, "id": entity_id, "changes": changes})
+            connection.execute(
+                text(
+                    "INSERT INTO auditentry (at, actor, command, action, entity, entity_id, changes) "
+                    "VALUES (:at, 'me', 'coop', 'update', :entity, :id, :changes)"
+                ),
+                {"at": at, "entity": entity, "id": entity_id, "changes": changes},
+            )
     upgrade_schema(blank_url)
     engine = make_engine(blank_url)
     with engine.connect() as connection:

@@ -43,7 +43,9 @@ def test_round_trip_file_server_file_is_lossless(coop, demo_template: Path, tmp_
     again = coop("--db", str(demo_template), "db", "copy", "--to", server_url)
     assert again.exit_code == 1 and "already holds a program" in again.stderr
     assert coop("--db", str(demo_template), "db", "copy", "--to", server_url, "--replace").exit_code == 0
-    added = coop("--db", server_url, "coops", "add", "New After Copy", "--kind", "worker")  # ids continue after the copied rows
+    added = coop(
+        "--db", server_url, "coops", "add", "New After Copy", "--kind", "worker"
+    )  # ids continue after the copied rows
     assert added.exit_code == 0, added.stderr
 
 
@@ -62,8 +64,16 @@ def test_two_people_upgrading_at_once(server_url: str) -> None:
         config.attributes["connection"] = connection
         command.upgrade(config, "0004")
     engine.dispose()
-    upgrades = [subprocess.Popen([sys.executable, "-m", "coopprogram", "db", "upgrade"], env=dict(os.environ),
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    upgrades = [
+        subprocess.Popen(
+            [sys.executable, "-m", "coopprogram", "db", "upgrade"],
+            env=dict(os.environ),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     outcomes = [(u.wait(timeout=120), u.communicate()) for u in upgrades]
     assert [code for code, _ in outcomes] == [0, 0], outcomes
     engine = create_engine(resolve_database(None))

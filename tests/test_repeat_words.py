@@ -20,17 +20,37 @@ def _first(rule: str, count: int = 3) -> list[str]:
     ("words", "rule", "dates"),
     [
         ("weekly", "FREQ=WEEKLY", ["2022-01-04 Tue", "2022-01-11 Tue", "2022-01-18 Tue"]),
-        ("every 2 weeks on Tuesday", "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU", ["2022-01-04 Tue", "2022-01-18 Tue", "2022-02-01 Tue"]),
-        ("Every other week on Thursdays", "FREQ=WEEKLY;INTERVAL=2;BYDAY=TH", ["2022-01-06 Thu", "2022-01-20 Thu", "2022-02-03 Thu"]),
+        (
+            "every 2 weeks on Tuesday",
+            "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU",
+            ["2022-01-04 Tue", "2022-01-18 Tue", "2022-02-01 Tue"],
+        ),
+        (
+            "Every other week on Thursdays",
+            "FREQ=WEEKLY;INTERVAL=2;BYDAY=TH",
+            ["2022-01-06 Thu", "2022-01-20 Thu", "2022-02-03 Thu"],
+        ),
         ("weekly on Mon and Wed", "FREQ=WEEKLY;BYDAY=MO,WE", ["2022-01-05 Wed", "2022-01-10 Mon", "2022-01-12 Wed"]),
-        ("monthly on the third Thursday", "FREQ=MONTHLY;BYDAY=3TH", ["2022-01-20 Thu", "2022-02-17 Thu", "2022-03-17 Thu"]),
-        ("every month on the last Friday", "FREQ=MONTHLY;BYDAY=-1FR", ["2022-01-28 Fri", "2022-02-25 Fri", "2022-03-25 Fri"]),
+        (
+            "monthly on the third Thursday",
+            "FREQ=MONTHLY;BYDAY=3TH",
+            ["2022-01-20 Thu", "2022-02-17 Thu", "2022-03-17 Thu"],
+        ),
+        (
+            "every month on the last Friday",
+            "FREQ=MONTHLY;BYDAY=-1FR",
+            ["2022-01-28 Fri", "2022-02-25 Fri", "2022-03-25 Fri"],
+        ),
         ("monthly on the 15th", "FREQ=MONTHLY;BYMONTHDAY=15", ["2022-01-15 Sat", "2022-02-15 Tue", "2022-03-15 Tue"]),
         ("every 3 months", "FREQ=MONTHLY;INTERVAL=3", ["2022-01-04 Tue", "2022-04-04 Mon", "2022-07-04 Mon"]),
         ("daily", "FREQ=DAILY", ["2022-01-04 Tue", "2022-01-05 Wed", "2022-01-06 Thu"]),
         ("biweekly", "FREQ=WEEKLY;INTERVAL=2", ["2022-01-04 Tue", "2022-01-18 Tue", "2022-02-01 Tue"]),
         ("FREQ=WEEKLY;BYDAY=TU", "FREQ=WEEKLY;BYDAY=TU", ["2022-01-04 Tue", "2022-01-11 Tue", "2022-01-18 Tue"]),
-        ("RRULE:freq=weekly;interval=2", "FREQ=WEEKLY;INTERVAL=2", ["2022-01-04 Tue", "2022-01-18 Tue", "2022-02-01 Tue"]),
+        (
+            "RRULE:freq=weekly;interval=2",
+            "FREQ=WEEKLY;INTERVAL=2",
+            ["2022-01-04 Tue", "2022-01-18 Tue", "2022-02-01 Tue"],
+        ),
     ],
 )
 def test_words_become_the_meetings_meant(words: str, rule: str, dates: list[str]) -> None:

@@ -15,9 +15,17 @@ HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "icalendar", "typst", "dateutil", 
 def _imported(args: list[str], env: dict[str, str] | None = None) -> tuple[set[str], subprocess.CompletedProcess[str]]:
     result = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "coopprogram", *args],
-        capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=60,
+        check=False,
     )
-    modules = {line.split("|")[-1].strip().split(".")[0] for line in result.stderr.splitlines() if line.startswith("import time:")}
+    modules = {
+        line.split("|")[-1].strip().split(".")[0]
+        for line in result.stderr.splitlines()
+        if line.startswith("import time:")
+    }
     return modules, result
 
 
@@ -52,7 +60,14 @@ def test_completion_imports_no_heavy_library() -> None:
 def test_completion_offers_the_programs_values_without_a_database_library(demo_url, isolate, words, expected) -> None:
     # Values come from the file through the standard sqlite3 module: still no SQLAlchemy.
     line = f"coop --db {isolate} {words}"
-    modules, result = _imported([], {"_COOP_COMPLETE": "complete_bash", "COMP_WORDS": line, "COMP_CWORD": str(len(line.split()) - (0 if line.endswith(" ") else 1))})
+    modules, result = _imported(
+        [],
+        {
+            "_COOP_COMPLETE": "complete_bash",
+            "COMP_WORDS": line,
+            "COMP_CWORD": str(len(line.split()) - (0 if line.endswith(" ") else 1)),
+        },
+    )
     assert sorted(result.stdout.split()) == expected, result.stderr[-500:]
     assert not modules & set(HEAVY)
 

@@ -13,10 +13,29 @@ from coopprogram import units
 @pytest.mark.parametrize(
     ("text", "minutes"),
     [
-        ("2.5", 150), ("2:30", 150), ("2h30m", 150), ("2h", 120), ("45m", 45), (".25", 15), ("0:01", 1), ("24", 1440), ("1.0084", 61),
+        ("2.5", 150),
+        ("2:30", 150),
+        ("2h30m", 150),
+        ("2h", 120),
+        ("45m", 45),
+        (".25", 15),
+        ("0:01", 1),
+        ("24", 1440),
+        ("1.0084", 61),
         # The forms people type in other time trackers.
-        ("1.5h", 90), ("1h30", 90), ("1 h 30", 90), ("1H30M", 90), ("90 min", 90), ("30min", 30), ("2 hours", 120),
-        ("1 hr 15 mins", 75), ("1,5", 90), ("0,25", 15), ("1,5h", 90), ("90 minutes", 90), (".5h", 30),
+        ("1.5h", 90),
+        ("1h30", 90),
+        ("1 h 30", 90),
+        ("1H30M", 90),
+        ("90 min", 90),
+        ("30min", 30),
+        ("2 hours", 120),
+        ("1 hr 15 mins", 75),
+        ("1,5", 90),
+        ("0,25", 15),
+        ("1,5h", 90),
+        ("90 minutes", 90),
+        (".5h", 30),
     ],
 )
 def test_hours_forms(text: str, minutes: int) -> None:
@@ -26,9 +45,35 @@ def test_hours_forms(text: str, minutes: int) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "", "0", "0:00", "-1", "24:01", "25", "two", "nan", "inf", "1e2", "２", "٣", "2h70", "1:5", "h", "m", "2.5.1",
+        "",
+        "0",
+        "0:00",
+        "-1",
+        "24:01",
+        "25",
+        "two",
+        "nan",
+        "inf",
+        "1e2",
+        "２",
+        "٣",
+        "2h70",
+        "1:5",
+        "h",
+        "m",
+        "2.5.1",
         # Ambiguous or contradictory: refused, never guessed.
-        "1,500", "1,5,0", "1.5h30", "1h 1h", "90", "1m30", "2 days", "1,", ",5", "min", "0 min",
+        "1,500",
+        "1,5,0",
+        "1.5h30",
+        "1h 1h",
+        "90",
+        "1m30",
+        "2 days",
+        "1,",
+        ",5",
+        "min",
+        "0 min",
     ],
 )
 def test_hours_refused(text: str) -> None:
@@ -95,6 +140,13 @@ def test_a_fraction_of_a_minute_that_rounds_to_nothing_is_refused() -> None:
 def test_spreadsheet_quoting_round_trips_the_tricky_cases() -> None:
     from coopprogram.spreadsheet import neutralize, restore
 
-    for value, written in [("=SUM(A1)", "'=SUM(A1)"), ("'=", "''="), ("''+1", "'''+1"), ("'hello", "'hello"), ("-", "'-"), ("ok", "ok")]:
+    for value, written in [
+        ("=SUM(A1)", "'=SUM(A1)"),
+        ("'=", "''="),
+        ("''+1", "'''+1"),
+        ("'hello", "'hello"),
+        ("-", "'-"),
+        ("ok", "ok"),
+    ]:
         assert neutralize(value) == written
         assert restore(written) == value

@@ -20,7 +20,9 @@ def test_a_value_is_read_leniently_and_refused_with_the_choices() -> None:
     assert one_of(Stance, "stand_aside", what="a decision") is Stance.STAND_ASIDE
     with pytest.raises(InvalidInput) as refused:
         one_of(MilestoneStatus, "finished", what="a milestone status")
-    assert refused.value.message == "'finished' is not a milestone status: use one of planned, in-progress, done, blocked."
+    assert (
+        refused.value.message == "'finished' is not a milestone status: use one of planned, in-progress, done, blocked."
+    )
 
 
 def test_the_vocabularies_load_without_sqlmodel() -> None:
@@ -48,12 +50,15 @@ def test_the_migrated_database_has_the_models_checks(demo_url: str) -> None:
     assert stored["invoice"] == {"ck_invoice_kind", "ck_invoice_status"}
 
 
-@pytest.mark.parametrize(("statement", "constraint"), [
-    ("UPDATE coop SET kind = 'collective' WHERE slug = 'casa-limpia'", "ck_coop_kind"),
-    ("UPDATE milestone SET status = 'finished'", "ck_milestone_status"),
-    ("UPDATE invoice SET status = 'lost'", "ck_invoice_status"),
-    ("UPDATE programsession SET status = 'postponed'", "ck_programsession_status"),
-])
+@pytest.mark.parametrize(
+    ("statement", "constraint"),
+    [
+        ("UPDATE coop SET kind = 'collective' WHERE slug = 'casa-limpia'", "ck_coop_kind"),
+        ("UPDATE milestone SET status = 'finished'", "ck_milestone_status"),
+        ("UPDATE invoice SET status = 'lost'", "ck_invoice_status"),
+        ("UPDATE programsession SET status = 'postponed'", "ck_programsession_status"),
+    ],
+)
 def test_the_database_refuses_a_word_outside_the_vocabulary(demo_url: str, statement: str, constraint: str) -> None:
     engine = make_engine(demo_url)
     with engine.connect() as connection, pytest.raises(IntegrityError) as refused:

@@ -19,7 +19,9 @@ from coopprogram.units import utc_now
 
 ACTOR_VAR = "COOP_USER"
 # Contact details, and the secret names of published calendars (the audit must not hand them out).
-MASKED = {(Coop.__tablename__, name) for name in ("contact_name", "contact_email", "contact_phone", "feed_secret")} | {(Program.__tablename__, "feed_secret")}
+MASKED = {(Coop.__tablename__, name) for name in ("contact_name", "contact_email", "contact_phone", "feed_secret")} | {
+    (Program.__tablename__, "feed_secret")
+}
 SKIPPED_FIELDS = {"updated_at", "created_at"}
 _COMMAND_KEY = "coop_command"
 CHANGES_KEY = "coop_changes"  # (action, table, id) of every record the unit of work changed
@@ -92,13 +94,22 @@ def _after_flush(session: Session, _context: Any) -> None:
             changes = _changes(obj, action)
             if action == "update" and not changes:
                 continue
-            rows.append({
-                "at": when, "actor": who, "command": command, "action": action, "entity": obj.__tablename__,
-                "entity_id": getattr(obj, "id", None), "changes": json.dumps(changes, sort_keys=True, ensure_ascii=False),
-            })
+            rows.append(
+                {
+                    "at": when,
+                    "actor": who,
+                    "command": command,
+                    "action": action,
+                    "entity": obj.__tablename__,
+                    "entity_id": getattr(obj, "id", None),
+                    "changes": json.dumps(changes, sort_keys=True, ensure_ascii=False),
+                }
+            )
     if rows:
         session.connection().execute(insert(AuditEntry), rows)
-        session.info.setdefault(CHANGES_KEY, []).extend((row["action"], row["entity"], row["entity_id"]) for row in rows)
+        session.info.setdefault(CHANGES_KEY, []).extend(
+            (row["action"], row["entity"], row["entity_id"]) for row in rows
+        )
 
 
 SHOWN_CHANGES = 5

@@ -146,9 +146,17 @@ def split_smtp_url(text: str) -> SmtpAddress:
     except ValueError:
         raise InvalidInput(f"'{shown}' has a port that is not a number from 1 to 65535.") from None
     if parts.scheme not in SMTP_PORTS or not parts.hostname:
-        raise InvalidInput(f"'{shown}' is not a mail server address: use smtp://user@host:587 (STARTTLS) or smtps://user@host:465 (SSL).")
-    return SmtpAddress(parts.scheme, parts.hostname, port or SMTP_PORTS[parts.scheme], unquote(parts.username or ""),
-                       unquote(parts.password or ""), shown)
+        raise InvalidInput(
+            f"'{shown}' is not a mail server address: use smtp://user@host:587 (STARTTLS) or smtps://user@host:465 (SSL)."
+        )
+    return SmtpAddress(
+        parts.scheme,
+        parts.hostname,
+        port or SMTP_PORTS[parts.scheme],
+        unquote(parts.username or ""),
+        unquote(parts.password or ""),
+        shown,
+    )
 
 
 def outbox_folder(url: str) -> Path:
@@ -164,5 +172,9 @@ def files_folder(url: str, name: str) -> Path:
     """A private folder the program keeps files in (`outbox`, `materials`): beside a SQLite
     database, else in COOP_FILES or the user data folder (a server database has no folder)."""
     path = sqlite_path(url)
-    base = path.parent if path is not None else Path(os.environ.get(FILES_VAR) or default_database_path().parent).expanduser()
+    base = (
+        path.parent
+        if path is not None
+        else Path(os.environ.get(FILES_VAR) or default_database_path().parent).expanduser()
+    )
     return base / name

@@ -44,7 +44,7 @@ SQL_PARAMETERS = 900  # below SQLite's limit on bound parameters in one statemen
 
 def in_chunks(ids: list[int]) -> list[list[int]]:
     """Ids in slices small enough for one `IN (...)` each."""
-    return [ids[start:start + SQL_PARAMETERS] for start in range(0, len(ids), SQL_PARAMETERS)]
+    return [ids[start : start + SQL_PARAMETERS] for start in range(0, len(ids), SQL_PARAMETERS)]
 
 
 def make_engine(url: str) -> Engine:
@@ -100,8 +100,7 @@ def translate(error: Exception, url: str) -> CoopError:
         )
     if code == "23503":  # foreign_key_violation: a row another command removed meanwhile, on a server
         return Conflict(
-            "Another command changed the same records at the same moment; nothing was changed. "
-            "Run the command again."
+            "Another command changed the same records at the same moment; nothing was changed. Run the command again."
         )
     if _in(code, "SQLITE_BUSY", "SQLITE_LOCKED", "55P03"):  # 55P03: lock_not_available
         return DatabaseProblem(
@@ -177,13 +176,11 @@ def _refuse_unless_current(state: SchemaState, url: str) -> None:
     where = display_location(url)
     if state is SchemaState.MISSING:
         raise DatabaseProblem(
-            f"No coop database at {where}. Run `coop init` to create it "
-            "(or `coop init --demo` for the sample program)."
+            f"No coop database at {where}. Run `coop init` to create it (or `coop init --demo` for the sample program)."
         )
     if state is SchemaState.BEHIND:
         raise DatabaseProblem(
-            f"The database at {where} was made by an older coop. "
-            "Run `coop db upgrade` (it takes a backup first)."
+            f"The database at {where} was made by an older coop. Run `coop db upgrade` (it takes a backup first)."
         )
     if state is SchemaState.AHEAD:
         raise DatabaseProblem(
@@ -245,7 +242,9 @@ def claim_sqlite_file(path: Path) -> None:
     through a symbolic link, never another application's SQLite file (or not SQLite at all),
     and 0600 before the first row with contact details lands in it."""
     if path.is_symlink():
-        raise Conflict(f"{path} is a symbolic link; coop keeps contact details only in a file it owns. Name the file itself.")
+        raise Conflict(
+            f"{path} is a symbolic link; coop keeps contact details only in a file it owns. Name the file itself."
+        )
     if not path.exists():
         return
     if not path.is_file():
@@ -276,14 +275,18 @@ def _objects_in(path: Path) -> set[tuple[str, str, str]]:
         finally:
             connection.close()
     except sqlite3.Error as error:
-        raise DatabaseProblem(f"{path} is not a SQLite database that coop can read ({error}); nothing was changed.") from None
+        raise DatabaseProblem(
+            f"{path} is not a SQLite database that coop can read ({error}); nothing was changed."
+        ) from None
     return {(kind, name, _definition(sql)) for kind, name, sql in rows if not _internal(kind, name, sql)}
 
 
 def _internal(kind: str, name: str, sql: str | None) -> bool:
     # Only what SQLite makes by itself: an index behind a UNIQUE constraint (it has no SQL)
     # and its statistics and AUTOINCREMENT tables. A trigger or view is never internal.
-    return (kind == "index" and sql is None) or (kind == "table" and name in {"sqlite_sequence", "sqlite_stat1", "sqlite_stat4"})
+    return (kind == "index" and sql is None) or (
+        kind == "table" and name in {"sqlite_sequence", "sqlite_stat1", "sqlite_stat4"}
+    )
 
 
 def _definition(sql: str | None) -> str:
@@ -323,7 +326,9 @@ def unexpected_objects(path: Path, revision: str = HEAD_REVISION) -> list[str]:
     expected = {(kind, name): sql for kind, name, sql in _expected_objects(revision)}
     found = {(kind, name): sql for kind, name, sql in _objects_in(path)}
     problems = [
-        f"{kind} {name} that coop did not create" if (kind, name) not in expected else f"{kind} {name} whose definition coop did not write"
+        f"{kind} {name} that coop did not create"
+        if (kind, name) not in expected
+        else f"{kind} {name} whose definition coop did not write"
         for (kind, name), sql in sorted(found.items())
         if expected.get((kind, name)) != sql
     ]
@@ -340,14 +345,18 @@ def server_unexpected_objects(connection: Connection) -> list[str]:
     import coopprogram.models  # noqa: F401 - the tables, on SQLModel.metadata
 
     ours = set(SQLModel.metadata.tables) | {"alembic_version"}
-    rows = connection.execute(text(
-        "SELECT 'table', table_name FROM information_schema.tables "
-        "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' "
-        "UNION ALL SELECT 'view', table_name FROM information_schema.views WHERE table_schema = current_schema() "
-        "UNION ALL SELECT 'trigger', t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-        "WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace"
-    )).all()
-    return [f"{kind} {name} that coop did not create" for kind, name in sorted(rows) if kind != "table" or name not in ours]
+    rows = connection.execute(
+        text(
+            "SELECT 'table', table_name FROM information_schema.tables "
+            "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' "
+            "UNION ALL SELECT 'view', table_name FROM information_schema.views WHERE table_schema = current_schema() "
+            "UNION ALL SELECT 'trigger', t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace"
+        )
+    ).all()
+    return [
+        f"{kind} {name} that coop did not create" for kind, name in sorted(rows) if kind != "table" or name not in ours
+    ]
 
 
 def refuse_unexpected_objects(path: Path, revision: str = HEAD_REVISION, *, what: str) -> None:
@@ -508,18 +517,26 @@ def inspect_backup(file: Path) -> str:
         try:
             result = connection.execute("PRAGMA integrity_check").fetchone()[0]
             tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()[0] if "alembic_version" in tables else None
+            revision = (
+                connection.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+                if "alembic_version" in tables
+                else None
+            )
             has_program = "program" in tables and connection.execute("SELECT count(*) FROM program").fetchone()[0] == 1
         finally:
             connection.close()
     except sqlite3.Error as error:
-        raise DatabaseProblem(f"{file} is not a coop database that can be read ({error}); nothing was changed.") from None
+        raise DatabaseProblem(
+            f"{file} is not a coop database that can be read ({error}); nothing was changed."
+        ) from None
     if result != "ok":
         raise DatabaseProblem(f"{file} is damaged (SQLite says: {result}); nothing was changed. Try an older backup.")
     if revision is None or not has_program:
         raise DatabaseProblem(f"{file} is not a coop program database; nothing was changed.")
     if revision not in _known_revisions():
-        raise DatabaseProblem(f"{file} was made by a newer coop (schema {revision}); upgrade coopprogram to restore it.")
+        raise DatabaseProblem(
+            f"{file} was made by a newer coop (schema {revision}); upgrade coopprogram to restore it."
+        )
     refuse_unexpected_objects(file, revision, what="it was not restored and nothing was changed")
     return revision
 

@@ -28,7 +28,9 @@ def check_target(target: Path, *, replace: bool, private: bool) -> None:
     if not os.path.lexists(target):
         return
     if not replace:
-        raise Conflict(f"{target} already exists; nothing was written. Add --force to replace it, or choose another file name.")
+        raise Conflict(
+            f"{target} already exists; nothing was written. Add --force to replace it, or choose another file name."
+        )
     if target.is_dir() or not (target.is_file() or target.is_symlink()):
         raise Conflict(f"{target} is not a regular file; nothing was written. Choose a file name.")
 
@@ -80,7 +82,9 @@ def _publish(temporary: Path, target: Path, *, replace: bool) -> None:
     try:
         os.link(temporary, target)
     except FileExistsError:
-        raise Conflict(f"{target} already exists; nothing was written. Add --force to replace it, or choose another file name.") from None
+        raise Conflict(
+            f"{target} already exists; nothing was written. Add --force to replace it, or choose another file name."
+        ) from None
     except OSError:  # a file system without hard links
         if os.path.lexists(target):
             raise Conflict(f"{target} already exists; nothing was written. Choose another file name.") from None
@@ -88,4 +92,6 @@ def _publish(temporary: Path, target: Path, *, replace: bool) -> None:
 
 
 def _cannot_write(target: Path, error: OSError) -> CoopError:
-    return CoopError(f"Could not write {target}: {error.strerror or error}. Nothing was written; choose another file or folder.")
+    return CoopError(
+        f"Could not write {target}: {error.strerror or error}. Nothing was written; choose another file or folder."
+    )

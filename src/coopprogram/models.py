@@ -191,7 +191,10 @@ class ContractAmendment(Table, table=True):
 class TimeEntry(Table, table=True):
     # The cap check sums a contract's billable minutes on every log: read from the index alone.
     # A contract's days (drafting a month, `db check`'s entries outside their phase): the second.
-    __table_args__ = (Index("ix_timeentry_cap", "contract_id", "billable", "minutes"), Index("ix_timeentry_contract_day", "contract_id", "worked_on"))
+    __table_args__ = (
+        Index("ix_timeentry_cap", "contract_id", "billable", "minutes"),
+        Index("ix_timeentry_contract_day", "contract_id", "worked_on"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     contract_id: int = Field(foreign_key="contract.id", index=True)

@@ -26,7 +26,9 @@ _HOUR_WORDS = "(?:h|hr|hrs|hour|hours)"
 _MINUTE_WORDS = "(?:m|min|mins|minute|minutes)"
 # 2h, 2.5h, 2h30, 2h30m, 2 hours 30 min; minutes after hours run 0-59, and a fraction of an hour
 # is not followed by minutes (1.5h30 says two things at once).
-_HOURS_AND_MINUTES = re.compile(rf"^([0-9]+){_HOUR_WORDS}(?:([0-9]+){_MINUTE_WORDS}?)?$|^([0-9]*\.[0-9]+){_HOUR_WORDS}$")
+_HOURS_AND_MINUTES = re.compile(
+    rf"^([0-9]+){_HOUR_WORDS}(?:([0-9]+){_MINUTE_WORDS}?)?$|^([0-9]*\.[0-9]+){_HOUR_WORDS}$"
+)
 _MINUTES = re.compile(rf"^([0-9]+){_MINUTE_WORDS}$")
 # A decimal comma (1,5) as many locales write it: one or two decimals only, so that 1,500 (a
 # thousands separator?) stays refused as ambiguous.
@@ -59,7 +61,9 @@ def _duration_minutes(text: str) -> int:
         if parts[3] is not None:
             return round_half_up(Decimal(parts[3]) * 60)
         if parts[2] is not None and int(parts[2]) > 59:
-            raise ValueError(f"'{text}' has {parts[2]} minutes after the hours: write them as hours, e.g. {int(parts[1]) + int(parts[2]) // 60}h{int(parts[2]) % 60:02d}")
+            raise ValueError(
+                f"'{text}' has {parts[2]} minutes after the hours: write them as hours, e.g. {int(parts[1]) + int(parts[2]) // 60}h{int(parts[2]) % 60:02d}"
+            )
         return int(parts[1]) * 60 + int(parts[2] or 0)
     raise ValueError(f"'{text}' is not a duration: use {HOURS_FORMS}")
 
@@ -72,7 +76,9 @@ def parse_hours(text: str, *, maximum: int = MAX_ENTRY_MINUTES) -> int:
     if minutes <= 0:
         raise ValueError(f"'{text}' is no time at all: give more than zero ({HOURS_FORMS})")
     if minutes > maximum:
-        minutes_hint = f" (for minutes, write {text.strip()}m)" if text.strip().isdigit() and int(text) <= maximum else ""
+        minutes_hint = (
+            f" (for minutes, write {text.strip()}m)" if text.strip().isdigit() and int(text) <= maximum else ""
+        )
         raise ValueError(f"'{text}' is more than {format_minutes(maximum)} hours{minutes_hint}")
     return minutes
 
@@ -85,7 +91,9 @@ def parse_cap(text: str) -> int:
 def check_supported(day: date) -> date:
     """The day itself, when inside the supported range; else a ValueError saying the range."""
     if not FIRST_SUPPORTED_DAY <= day <= LAST_SUPPORTED_DAY:
-        raise ValueError(f"{day.isoformat()} is outside the dates coop works with ({FIRST_SUPPORTED_DAY.year} to {LAST_SUPPORTED_DAY.year}); give a day in that range")
+        raise ValueError(
+            f"{day.isoformat()} is outside the dates coop works with ({FIRST_SUPPORTED_DAY.year} to {LAST_SUPPORTED_DAY.year}); give a day in that range"
+        )
     return day
 
 
@@ -131,7 +139,7 @@ def parse_local_datetime(text: str) -> datetime:
     """A wall-clock time `YYYY-MM-DD HH:MM` (24-hour), without a time zone."""
     match = _LOCAL_DATETIME.match(text.strip())
     if not match:
-        raise ValueError(f"'{text}' is not a start time: use \"YYYY-MM-DD HH:MM\" (24-hour), e.g. \"2021-11-04 18:00\"")
+        raise ValueError(f'\'{text}\' is not a start time: use "YYYY-MM-DD HH:MM" (24-hour), e.g. "2021-11-04 18:00"')
     day = parse_date(match[1])
     hour, minute = int(match[2]), int(match[3])
     if hour > 23 or minute > 59:
@@ -173,7 +181,9 @@ def parse_month(text: str) -> tuple[int, int]:
     if not match or not 1 <= int(match[2]) <= 12:
         raise ValueError(f"'{text}' is not a month: use YYYY-MM, e.g. 2021-11")
     if not FIRST_SUPPORTED_DAY.year <= int(match[1]) <= LAST_SUPPORTED_DAY.year:
-        raise ValueError(f"'{text}' is outside the dates coop works with ({FIRST_SUPPORTED_DAY.year} to {LAST_SUPPORTED_DAY.year})")
+        raise ValueError(
+            f"'{text}' is outside the dates coop works with ({FIRST_SUPPORTED_DAY.year} to {LAST_SUPPORTED_DAY.year})"
+        )
     return int(match[1]), int(match[2])
 
 

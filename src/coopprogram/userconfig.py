@@ -49,7 +49,7 @@ def _database(value: str) -> str:
 def _user(value: str) -> str:
     value = " ".join(value.split())
     if not value or len(value) > 100 or not value.isprintable():
-        raise InvalidInput("The user name must be 1 to 100 printable characters, e.g. \"Marisol (consultant)\".")
+        raise InvalidInput('The user name must be 1 to 100 printable characters, e.g. "Marisol (consultant)".')
     return value
 
 
@@ -68,7 +68,9 @@ def _smtp_url(value: str) -> str:
 
     value = value.strip()
     if not value:
-        raise InvalidInput("Give the mail server's address, e.g. smtp://coop@mail.example.org:587 (or `coop config unset smtp_url`).")
+        raise InvalidInput(
+            "Give the mail server's address, e.g. smtp://coop@mail.example.org:587 (or `coop config unset smtp_url`)."
+        )
     if split_smtp_url(value).password:
         raise InvalidInput(
             "Leave the password out of the config file: set COOP_SMTP_PASSWORD or put it in ~/.netrc, and give the URL without it."
@@ -85,12 +87,31 @@ def _language(value: str) -> str:
 KEYS = {
     key.name: key
     for key in (
-        Key("database", "The program database (a SQLite file path or a database URL without its password).", "COOP_DB", _database),
+        Key(
+            "database",
+            "The program database (a SQLite file path or a database URL without its password).",
+            "COOP_DB",
+            _database,
+        ),
         Key("user", "Your name in the audit trail (`coop audit`). Default: your login name.", "COOP_USER", _user),
-        Key("outbox", "The folder composed messages are written to. Default: `outbox` beside a SQLite database.", "COOP_OUTBOX", _folder),
-        Key("smtp_url", "The mail server `coop messages send` uses, without its password: smtp://user@host:587 or smtps://user@host:465.",
-            "COOP_SMTP_URL", _smtp_url),
-        Key("language", "The language of documents when no --lang is given and no co-op's language applies: en, es or pt.", "COOP_LANG", _language),
+        Key(
+            "outbox",
+            "The folder composed messages are written to. Default: `outbox` beside a SQLite database.",
+            "COOP_OUTBOX",
+            _folder,
+        ),
+        Key(
+            "smtp_url",
+            "The mail server `coop messages send` uses, without its password: smtp://user@host:587 or smtps://user@host:465.",
+            "COOP_SMTP_URL",
+            _smtp_url,
+        ),
+        Key(
+            "language",
+            "The language of documents when no --lang is given and no co-op's language applies: en, es or pt.",
+            "COOP_LANG",
+            _language,
+        ),
     )
 }
 

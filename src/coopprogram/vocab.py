@@ -118,7 +118,9 @@ def one_of(vocabulary: type[_Word], text: str, *, what: str) -> _Word:
     try:
         return vocabulary(cleaned)
     except ValueError:
-        raise InvalidInput(f"'{text}' is not {what}: use one of {', '.join(member.value for member in vocabulary)}.") from None
+        raise InvalidInput(
+            f"'{text}' is not {what}: use one of {', '.join(member.value for member in vocabulary)}."
+        ) from None
 
 
 def check_sql(column: str, vocabulary: type[StrEnum]) -> str:

@@ -27,8 +27,15 @@ def _entries(description: str) -> list[int]:
 
 
 def _coop_process(*args: str, stdout) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "coopprogram", *args], stdout=stdout, stderr=subprocess.PIPE,
-                          text=True, env=dict(os.environ), timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "coopprogram", *args],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ),
+        timeout=120,
+        check=False,
+    )
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
@@ -37,7 +44,10 @@ def test_a_saved_change_is_reported_as_saved_when_printing_fails(coop, demo_url)
         done = _coop_process("hours", "log", "1:30", "Printed to a full disk", "--date", "2022-01-14", stdout=full)
     [entry] = _entries("Printed to a full disk")
     assert done.returncode == 1
-    assert f"The change was saved (created timeentry {entry})" in done.stderr and "Do not run the command again" in done.stderr
+    assert (
+        f"The change was saved (created timeentry {entry})" in done.stderr
+        and "Do not run the command again" in done.stderr
+    )
     assert "nothing was changed" not in done.stderr and "Traceback" not in done.stderr
 
 
@@ -45,7 +55,9 @@ def test_a_closed_pipe_after_the_commit(coop, demo_url) -> None:
     reading, writing = os.pipe()
     os.close(reading)  # the reader is gone before coop prints
     try:
-        done = _coop_process("hours", "log", "45m", "Printed into a closed pipe", "--date", "2022-01-14", stdout=writing)
+        done = _coop_process(
+            "hours", "log", "45m", "Printed into a closed pipe", "--date", "2022-01-14", stdout=writing
+        )
     finally:
         os.close(writing)
     [entry] = _entries("Printed into a closed pipe")
@@ -72,21 +84,43 @@ def write_lock_held(demo_url, isolate: Path):
         holder.close()
 
 
-@pytest.mark.parametrize("rule", [
-    "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30",  # never happens: the iteration would run to year 9999
-    "FREQ=MINUTELY",
-    "FREQ=MONTHLY;BYDAY=MO;BYSETPOS=9",
-])
-def test_a_runaway_recurrence_rule_is_refused_before_the_write_lock(coop, write_lock_held, rule: str, monkeypatch) -> None:
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30",  # never happens: the iteration would run to year 9999
+        "FREQ=MINUTELY",
+        "FREQ=MONTHLY;BYDAY=MO;BYSETPOS=9",
+    ],
+)
+def test_a_runaway_recurrence_rule_is_refused_before_the_write_lock(
+    coop, write_lock_held, rule: str, monkeypatch
+) -> None:
     monkeypatch.setattr("coopprogram.db.BUSY_TIMEOUT_MS", 300)  # a test that waited for the lock fails fast
-    refused = coop("sessions", "add", "Weekly call", "--kind", "check-in", "--start", "2022-02-01 18:00", "--minutes", "60",
-                   "--repeat", rule, "--until", "2022-08-31")
+    refused = coop(
+        "sessions",
+        "add",
+        "Weekly call",
+        "--kind",
+        "check-in",
+        "--start",
+        "2022-02-01 18:00",
+        "--minutes",
+        "60",
+        "--repeat",
+        rule,
+        "--until",
+        "2022-08-31",
+    )
     assert refused.exit_code in (1, 2) and "writing" not in refused.stderr, refused.stderr
-    assert any(reason in refused.stderr for reason in ("takes too long", "more than once a day", "gives no session")), refused.stderr
+    assert any(reason in refused.stderr for reason in ("takes too long", "more than once a day", "gives no session")), (
+        refused.stderr
+    )
 
 
 @pytest.mark.parametrize("command", [("coops", "import"), ("calendar", "import"), ("unity", "new", "--file")])
-def test_a_bottomless_file_is_refused_before_the_write_lock(coop, write_lock_held, command: tuple[str, ...], monkeypatch, tmp_path) -> None:
+def test_a_bottomless_file_is_refused_before_the_write_lock(
+    coop, write_lock_held, command: tuple[str, ...], monkeypatch, tmp_path
+) -> None:
     monkeypatch.setattr("coopprogram.db.BUSY_TIMEOUT_MS", 300)
     refused = coop(*command, "/dev/zero")
     assert refused.exit_code == 1 and "is not a regular file (a folder or a device)" in refused.stderr, refused.stderr
@@ -100,8 +134,21 @@ def test_a_bottomless_file_is_refused_before_the_write_lock(coop, write_lock_hel
 # --- 10. Markdown: user text never becomes structure ------------------------------------------
 
 
-@pytest.mark.parametrize("text", ["# Not a heading", "- not a list", "+ not a list", "1. not a list", "2) not a list",
-                                  "---", "- - -", "***", "> not a quote", "    not code"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# Not a heading",
+        "- not a list",
+        "+ not a list",
+        "1. not a list",
+        "2) not a list",
+        "---",
+        "- - -",
+        "***",
+        "> not a quote",
+        "    not code",
+    ],
+)
 def test_user_text_at_the_start_of_a_line_stays_text(text: str) -> None:
     from markdown_it import MarkdownIt
 
@@ -117,7 +164,9 @@ def test_a_points_of_unity_preamble_cannot_add_headings(coop, demo_url, tmp_path
     from markdown_it import MarkdownIt
 
     draft = tmp_path / "draft.md"
-    draft.write_text("# Our points\n\nWhy we wrote them.\n\n# A heading of my own\n\n---\n\n1. We share power\n", encoding="utf-8")
+    draft.write_text(
+        "# Our points\n\nWhy we wrote them.\n\n# A heading of my own\n\n---\n\n1. We share power\n", encoding="utf-8"
+    )
     made = coop("unity", "new", "--file", str(draft))
     assert made.exit_code == 0, made.stderr
     version = made.stdout.split()[1]

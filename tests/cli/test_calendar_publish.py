@@ -85,5 +85,7 @@ def test_rotating_every_secret_replaces_every_feed_and_the_links_page(coop, demo
     assert all(new[key] != old[key] for key in old)
     names = {path.name for path in folder.iterdir()}
     assert not any(secret in name for name in names for secret in old.values())  # every old link stops working
-    assert names == {"index.html", f"links-{new['']}.html", f"program-{new['']}.ics"} | {f"{slug}-{new[slug]}.ics" for slug in new if slug}
+    assert names == {"index.html", f"links-{new['']}.html", f"program-{new['']}.ics"} | {
+        f"{slug}-{new[slug]}.ics" for slug in new if slug
+    }
     assert f"{len(old) + 1} old files removed" in rotated.stdout  # the feeds and the links page

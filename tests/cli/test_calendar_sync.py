@@ -50,7 +50,9 @@ def _session(demo_url: str, title: str):
     from coopprogram.services import sessions
 
     with unit_of_work(demo_url, write=False) as db:
-        return next(s for s in sessions.list_sessions(db, now=datetime(2022, 1, 1, tzinfo=UTC)) if s.title.startswith(title))
+        return next(
+            s for s in sessions.list_sessions(db, now=datetime(2022, 1, 1, tzinfo=UTC)) if s.title.startswith(title)
+        )
 
 
 def test_sync_creates_updates_cancels_and_never_duplicates(coop, demo_url, calendar_url, radicale) -> None:

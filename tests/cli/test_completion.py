@@ -19,9 +19,35 @@ from coopprogram.cli import app, complete
 HEAVY = {"sqlalchemy", "sqlmodel", "alembic", "icalendar", "typst", "dateutil"}
 # Parameters that name a record or a word of the program's vocabulary...
 NAMING = {
-    "coop", "coops", "slug", "slugs", "absent", "excused", "who", "rotate", "invite", "phase", "kind", "stage", "status",
-    "category", "session", "session_id", "milestone", "milestone_id", "version", "from_version", "old", "new",
-    "incorporated", "ref", "decision", "stance", "supersedes", "revise", "key",
+    "coop",
+    "coops",
+    "slug",
+    "slugs",
+    "absent",
+    "excused",
+    "who",
+    "rotate",
+    "invite",
+    "phase",
+    "kind",
+    "stage",
+    "status",
+    "category",
+    "session",
+    "session_id",
+    "milestone",
+    "milestone_id",
+    "version",
+    "from_version",
+    "old",
+    "new",
+    "incorporated",
+    "ref",
+    "decision",
+    "stance",
+    "supersedes",
+    "revise",
+    "key",
 }
 # ...except these, which take something new or free text.
 FREE = {("coop coops add", "slug"), ("coop sessions close", "decision")}
@@ -41,11 +67,15 @@ def test_every_parameter_that_names_a_record_completes_it() -> None:
     for path, command in _commands(get_command(app), "coop"):
         for parameter in command.params:
             metavar = parameter.metavar or ""
-            names_a_record = parameter.name in NAMING or any(word in metavar for word in ("SLUG", "PHASE", "VERSION", "REF", "SESSION"))
+            names_a_record = parameter.name in NAMING or any(
+                word in metavar for word in ("SLUG", "PHASE", "VERSION", "REF", "SESSION")
+            )
             if names_a_record and (path, parameter.name) not in FREE:
                 checked += 1
                 # A fixed vocabulary (an enum: Typer's choices) completes through its type; the rest through ours.
-                fixed_words = isinstance(parameter.type_descriptor.annotation, type) and issubclass(parameter.type_descriptor.annotation, enum.Enum)
+                fixed_words = isinstance(parameter.type_descriptor.annotation, type) and issubclass(
+                    parameter.type_descriptor.annotation, enum.Enum
+                )
                 if getattr(parameter, "_custom_shell_complete", None) is None and not fixed_words:
                     missing.append(f"{path} {parameter.name}")
     assert missing == []
@@ -73,18 +103,41 @@ def _context(url: str, **params: object) -> typer.Context:
 
 @pytest.mark.sqlite_only
 def test_the_functions_complete_the_demo_programs_values(demo_url) -> None:
-    assert complete.invited_coops(_context(demo_url), "casa-limpia,v") == [("casa-limpia,voces", "Voces Language Justice Cooperative")]
-    assert [value for value, _ in complete.invited_coops(_context(demo_url), "")][:3] == ["all", "none", "brockton-care"]
-    assert [value for value, _ in complete.coop_slug_lists(_context(demo_url), "voces,casa-limpia,t")] == ["voces,casa-limpia,tierra-viva"]
+    assert complete.invited_coops(_context(demo_url), "casa-limpia,v") == [
+        ("casa-limpia,voces", "Voces Language Justice Cooperative")
+    ]
+    assert [value for value, _ in complete.invited_coops(_context(demo_url), "")][:3] == [
+        "all",
+        "none",
+        "brockton-care",
+    ]
+    assert [value for value, _ in complete.coop_slug_lists(_context(demo_url), "voces,casa-limpia,t")] == [
+        "voces,casa-limpia,tierra-viva"
+    ]
     # A co-op already named on the line is not offered again (`sessions attend 16 voces <Tab>`).
-    offered = [value for value, _ in complete.coop_slugs(_context(demo_url, slugs=["voces"], absent=("casa-limpia",)), "")]
+    offered = [
+        value for value, _ in complete.coop_slugs(_context(demo_url, slugs=["voces"], absent=("casa-limpia",)), "")
+    ]
     assert "voces" not in offered and "casa-limpia" not in offered and "tierra-viva" in offered
-    assert complete.decision_versions(_context(demo_url, decision=1), "") == [("3", "circulating"), ("2", "draft"), ("1", "draft")]
+    assert complete.decision_versions(_context(demo_url, decision=1), "") == [
+        ("3", "circulating"),
+        ("2", "draft"),
+        ("1", "draft"),
+    ]
     assert complete.decision_versions(_context(demo_url), "") == []  # which decision is not known yet
     assert ("visioning", "Visioning session") in complete.session_kinds(_context(demo_url), "vis")
-    assert complete.milestones(_context(demo_url), "1")[0] == ("1", "2021-10-15 Working-group kickoff and program calendar set")
+    assert complete.milestones(_context(demo_url), "1")[0] == (
+        "1",
+        "2021-10-15 Working-group kickoff and program calendar set",
+    )
     assert complete.coop_kinds(_context(demo_url), "w") == [("worker", "")]
-    assert [value for value, _ in complete.config_keys(_context(demo_url), "")] == ["database", "user", "outbox", "smtp_url", "language"]
+    assert [value for value, _ in complete.config_keys(_context(demo_url), "")] == [
+        "database",
+        "user",
+        "outbox",
+        "smtp_url",
+        "language",
+    ]
 
 
 @pytest.mark.sqlite_only
@@ -98,11 +151,22 @@ def _complete(line: str, env: dict[str, str]) -> tuple[list[str], set[str]]:
     """A real request as bash makes it on Tab: the words, the word being completed."""
     words = line.split()
     result = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "coopprogram"], capture_output=True, text=True, timeout=60, check=False,
-        env={**os.environ, **env, "_COOP_COMPLETE": "complete_bash", "COMP_WORDS": line,
-             "COMP_CWORD": str(len(words) if line.endswith(" ") else len(words) - 1)},
+        [sys.executable, "-X", "importtime", "-m", "coopprogram"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={
+            **os.environ,
+            **env,
+            "_COOP_COMPLETE": "complete_bash",
+            "COMP_WORDS": line,
+            "COMP_CWORD": str(len(words) if line.endswith(" ") else len(words) - 1),
+        },
     )
-    modules = {row.split("|")[-1].strip().split(".")[0] for row in result.stderr.splitlines() if row.startswith("import time:")}
+    modules = {
+        row.split("|")[-1].strip().split(".")[0] for row in result.stderr.splitlines() if row.startswith("import time:")
+    }
     return result.stdout.split(), modules
 
 

@@ -28,7 +28,12 @@ def test_parallel_processes_adding_coops(coop, isolate) -> None:
         "            sys.exit(done.code)\n"
     )
     env = dict(os.environ)  # COOP_DB: the test's database, a file or the server
-    workers = [subprocess.Popen([sys.executable, "-c", script, str(n)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for n in range(WRITERS)]
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(n)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for n in range(WRITERS)
+    ]
     outcomes = [worker.communicate(timeout=120) for worker in workers]
     for worker, (_, stderr) in zip(workers, outcomes, strict=True):
         assert worker.returncode == 0, stderr

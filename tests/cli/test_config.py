@@ -30,7 +30,11 @@ def test_database_from_the_file_unless_the_environment_or_db_says_otherwise(coop
     assert coop("--db", str(tmp_path / "third.db"), "db", "path").stdout.strip() == str(tmp_path / "third.db")
     shown = json.loads(coop("config", "show", "--json").stdout)
     assert {row["key"]: row["source"] for row in shown} == {
-        "database": "from COOP_DB", "user": "default", "outbox": "default", "smtp_url": "not set", "language": "default",
+        "database": "from COOP_DB",
+        "user": "default",
+        "outbox": "default",
+        "smtp_url": "not set",
+        "language": "default",
     }
     # The outbox by default: beside the database in force; English unless a language is set.
     assert {row["key"]: row["value"] for row in shown}["outbox"] == str(tmp_path / "outbox")
@@ -41,7 +45,9 @@ def test_database_from_the_file_unless_the_environment_or_db_says_otherwise(coop
 
 
 def test_user_names_the_audit_trail(coop, db_url) -> None:
-    assert coop("config", "set", "user", "  Marisol   (consultant) ").stdout.startswith("Set user to Marisol (consultant) in ")
+    assert coop("config", "set", "user", "  Marisol   (consultant) ").stdout.startswith(
+        "Set user to Marisol (consultant) in "
+    )
     assert coop("coops", "add", "Roxbury Print Collective", "--kind", "worker", "--stage", "budding").exit_code == 0
     [entry] = json.loads(coop("audit", "--entity", "coop", "--json").stdout)
     assert entry["actor"] == "Marisol (consultant)"
@@ -50,14 +56,30 @@ def test_user_names_the_audit_trail(coop, db_url) -> None:
 @pytest.mark.parametrize(
     ("key", "value", "message"),
     [
-        ("colour", "blue", "There is no setting 'colour': the settings are database, user, outbox, smtp_url, language."),
+        (
+            "colour",
+            "blue",
+            "There is no setting 'colour': the settings are database, user, outbox, smtp_url, language.",
+        ),
         ("user", "", "The user name must be 1 to 100 printable characters"),
         ("user", "x" * 101, "The user name must be 1 to 100 printable characters"),
         ("database", "postgresql+psycopg://ana:secret@db.example.org/sei", "Leave the password out of the config file"),
-        ("database", "postgresql+psycopg://db.example.org/sei?password=secret", "Leave the password out of the config file"),
-        ("smtp_url", "smtp://coop:secret@mail.example.org:587", "Leave the password out of the config file: set COOP_SMTP_PASSWORD"),
+        (
+            "database",
+            "postgresql+psycopg://db.example.org/sei?password=secret",
+            "Leave the password out of the config file",
+        ),
+        (
+            "smtp_url",
+            "smtp://coop:secret@mail.example.org:587",
+            "Leave the password out of the config file: set COOP_SMTP_PASSWORD",
+        ),
         ("smtp_url", "ftp://coop@mail.example.org", "'ftp://coop@mail.example.org' is not a mail server address"),
-        ("smtp_url", "smtp://coop@mail.example.org:99999", "'smtp://coop@mail.example.org:99999' has a port that is not a number"),
+        (
+            "smtp_url",
+            "smtp://coop@mail.example.org:99999",
+            "'smtp://coop@mail.example.org:99999' has a port that is not a number",
+        ),
         ("smtp_url", " ", "Give the mail server's address"),
         ("outbox", "", "The outbox cannot be empty"),
     ],
@@ -75,7 +97,10 @@ def test_a_broken_file_is_named(coop, tmp_path: Path) -> None:
     config.write_text("database = \n")
     result = coop("config", "show")
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"Error: The config file {config} cannot be read") and "fix it or remove it" in result.stderr
+    assert (
+        result.stderr.startswith(f"Error: The config file {config} cannot be read")
+        and "fix it or remove it" in result.stderr
+    )
     assert os.path.exists(config)
 
 
@@ -91,4 +116,6 @@ def test_a_mail_server_given_in_the_environment_is_shown_without_its_password(co
 def test_an_outbox_that_is_a_file_is_refused(coop, tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("x")
     result = coop("config", "set", "outbox", str(tmp_path / "notes.txt"))
-    assert result.exit_code == 1 and result.stderr.startswith(f"Error: {tmp_path / 'notes.txt'} is a file, not a folder")
+    assert result.exit_code == 1 and result.stderr.startswith(
+        f"Error: {tmp_path / 'notes.txt'} is a file, not a folder"
+    )

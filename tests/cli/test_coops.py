@@ -19,8 +19,23 @@ def _coop(slug: str) -> Coop | None:
 
 def test_add_edit_show(coop) -> None:
     coop("init")
-    added = coop("coops", "add", "Casa Limpia Cleaning Cooperative", "--kind", "worker", "--slug", "casa-limpia",
-                 "--city", "Lawrence", "--members", "9", "--joined", "2021-10-01", "--contact-email", "rosa@example.org")
+    added = coop(
+        "coops",
+        "add",
+        "Casa Limpia Cleaning Cooperative",
+        "--kind",
+        "worker",
+        "--slug",
+        "casa-limpia",
+        "--city",
+        "Lawrence",
+        "--members",
+        "9",
+        "--joined",
+        "2021-10-01",
+        "--contact-email",
+        "rosa@example.org",
+    )
     assert added.exit_code == 0, added.stderr
     assert "'casa-limpia'" in added.stdout
     assert coop("coops", "edit", "casa-limpia", "--members", "11", "--stage", "budding").exit_code == 0
@@ -80,7 +95,9 @@ def test_archive_and_undo(coop, demo_url) -> None:
 def test_import_reports_row_by_row(coop, tmp_path: Path) -> None:
     coop("init")
     good = tmp_path / "good.csv"
-    good.write_text("slug,name,kind,stage\ncasa-limpia,Casa Limpia,worker,existing\nvoces,Voces,worker,budding\n", encoding="utf-8")
+    good.write_text(
+        "slug,name,kind,stage\ncasa-limpia,Casa Limpia,worker,existing\nvoces,Voces,worker,budding\n", encoding="utf-8"
+    )
     result = coop("coops", "import", str(good))
     assert result.exit_code == 0, result.stderr
     assert "line 2: casa-limpia: added" in result.stdout and "2 added, 0 updated, 0 unchanged" in result.stdout
@@ -114,12 +131,12 @@ def test_import_refuses_a_file_that_is_not_utf8_or_empty(coop, tmp_path: Path) -
 
 
 def test_export_neutralizes_formulas_and_round_trips(coop, demo_url, tmp_path: Path) -> None:
-    coop("coops", "edit", "voces", "--notes", "=HYPERLINK(\"http://evil\")", "--contact-phone", "+1 978 555 0172")
+    coop("coops", "edit", "voces", "--notes", '=HYPERLINK("http://evil")', "--contact-phone", "+1 978 555 0172")
     exported = coop("coops", "export").stdout
     rows = list(csv.DictReader(io.StringIO(exported)))
     assert len(rows) == 13 and "contact_phone" not in rows[0]
     voces = next(row for row in rows if row["slug"] == "voces")
-    assert voces["notes"] == "'=HYPERLINK(\"http://evil\")"
+    assert voces["notes"] == '\'=HYPERLINK("http://evil")'
     target = tmp_path / "cohort.csv"
     assert coop("coops", "export", "--include-contacts", "-o", str(target)).exit_code == 0
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
@@ -127,4 +144,4 @@ def test_export_neutralizes_formulas_and_round_trips(coop, demo_url, tmp_path: P
     assert next(r for r in with_contacts if r["slug"] == "voces")["contact_phone"] == "'+1 978 555 0172"
     reimport = coop("coops", "import", str(target))
     assert "0 added, 0 updated, 13 unchanged" in reimport.stdout, reimport.stdout + reimport.stderr
-    assert _coop("voces").notes == "=HYPERLINK(\"http://evil\")"
+    assert _coop("voces").notes == '=HYPERLINK("http://evil")'

@@ -32,8 +32,11 @@ def test_hours_edit_links_coop_milestone_and_session(coop, demo_url) -> None:
 
 def test_import_lists_every_problem_and_says_what_would_be_added(coop, demo_url, tmp_path, unchanged) -> None:
     bad = tmp_path / "cohort.csv"
-    bad.write_text("slug,name,kind,contact_email,member_count\nroxbury-print,Roxbury Print,worker,,12\n"
-                   "bad-one,,alien,jamal@example,-2\n", encoding="utf-8")
+    bad.write_text(
+        "slug,name,kind,contact_email,member_count\nroxbury-print,Roxbury Print,worker,,12\n"
+        "bad-one,,alien,jamal@example,-2\n",
+        encoding="utf-8",
+    )
     with unchanged(demo_url):
         refused = coop("coops", "import", str(bad))
     assert refused.exit_code == 1
@@ -48,8 +51,10 @@ def test_import_lists_every_problem_and_says_what_would_be_added(coop, demo_url,
     good.write_text("slug,name,kind\nroxbury-print,Roxbury Print,worker\n", encoding="utf-8")
     with unchanged(demo_url):
         checked = coop("coops", "import", str(good), "--dry-run")
-    assert checked.stdout.splitlines() == ["line 2: roxbury-print: would be added",
-                                           f"Checked {good}: 1 would be added, 0 updated, 0 unchanged; nothing was changed."]
+    assert checked.stdout.splitlines() == [
+        "line 2: roxbury-print: would be added",
+        f"Checked {good}: 1 would be added, 0 updated, 0 unchanged; nothing was changed.",
+    ]
     assert coop("coops", "import", str(good)).stdout.splitlines()[0] == "line 2: roxbury-print: added"
     assert "roxbury-print" in _coop_slugs(demo_url)
 
@@ -63,7 +68,14 @@ def test_semicolon_file_gets_a_hint(coop, demo_url, tmp_path) -> None:
 
 
 def test_an_email_needs_a_domain_with_a_dot(coop, demo_url) -> None:
-    for address in ("jamal@example", "jamal@.org", "jamal@example.", "@example.org", "ja mal@example.org", "a@b@example.org"):
+    for address in (
+        "jamal@example",
+        "jamal@.org",
+        "jamal@example.",
+        "@example.org",
+        "ja mal@example.org",
+        "a@b@example.org",
+    ):
         result = coop("coops", "edit", "voces", "--contact-email", address)
         assert result.exit_code == 1, address
         assert "needs one @, no spaces, and a domain with a dot" in result.stderr
@@ -84,6 +96,10 @@ def test_remove_a_coop_added_by_mistake(coop, demo_url, unchanged, monkeypatch) 
     with unchanged(demo_url):
         refused = coop("coops", "remove", "voces")
     assert refused.exit_code == 1
-    assert refused.stderr.startswith("Error: Voces Language Justice Cooperative cannot be removed: 8 session invitations, ")
+    assert refused.stderr.startswith(
+        "Error: Voces Language Justice Cooperative cannot be removed: 8 session invitations, "
+    )
     assert "1 time entry, 1 comment, 2 responses" in refused.stderr
-    assert refused.stderr.endswith("refer to it. Archive it instead (`coop coops archive voces`): it leaves the cohort and its history stays.\n")
+    assert refused.stderr.endswith(
+        "refer to it. Archive it instead (`coop coops archive voces`): it leaves the cohort and its history stays.\n"
+    )

@@ -41,7 +41,11 @@ def test_hours_bad_input(coop, unchanged) -> None:
             (("hours", "log", "2", "x", "--date", "2021-09-30"), 1, "outside every phase"),
             (("hours", "log", "2", "x", "--date", "2021-10-12", "--coop", "casa"), 1, "no co-op 'casa'"),
             (("hours", "log", "2", "x", "--date", "2021-10-12", "--milestone", "9"), 1, "no milestone 9"),
-            (("hours", "log", "2", "x", "--date", "2021-10-12", "--session", "99", "--category", "documentation"), 1, "no session 99"),
+            (
+                ("hours", "log", "2", "x", "--date", "2021-10-12", "--session", "99", "--category", "documentation"),
+                1,
+                "no session 99",
+            ),
             (("hours", "list", "--month", "2021-13"), 2, "not a month"),
             (("hours", "list", "--month", "2021-10", "--from", "2021-10-01"), 2, "not both"),
             (("contract", "amend", "--rate", "80", "--reason", "raise"), 1, "outside the band"),
@@ -59,7 +63,9 @@ def test_demo_money_figures(coop, demo_url, tmp_path: Path) -> None:
     # January 6:00 (4 entries, $390.00) not yet invoiced; 0:30 non-billable. Invoiced: $2,860.00.
     invoices = json.loads(coop("invoices", "list", "--json").stdout)
     assert [(i["reference"], i["total_cents"], i["status"]) for i in invoices] == [
-        ("SEI-2021-001", 95875, "paid"), ("SEI-2021-002", 105625, "paid"), ("SEI-2022-003", 84500, "issued"),
+        ("SEI-2021-001", 95875, "paid"),
+        ("SEI-2021-002", 105625, "paid"),
+        ("SEI-2022-003", 84500, "issued"),
     ]
     budget = json.loads(coop("budget", "--as-of", "2022-01-15", "--json").stdout)
     assert (budget["used_minutes"], budget["left_minutes"], budget["non_billable_minutes"]) == (3000, 3000, 30)
@@ -70,7 +76,10 @@ def test_demo_money_figures(coop, demo_url, tmp_path: Path) -> None:
     assert "Hours (Phase I): 50:00 of 100:00 used (50%) · 50:00 left · 8:47 h behind an even pace" in status
     assert "SEI-2022-003 $845.00 due 2022-02-02" in status
     shown = coop("budget", "--as-of", "2022-01-15").stdout
-    assert "Pace: 8:47 h behind an even pace (an even pace would have used 58:47 by now)." in shown and "run out on 2022-05-02" in shown
+    assert (
+        "Pace: 8:47 h behind an even pace (an even pace would have used 58:47 by now)." in shown
+        and "run out on 2022-05-02" in shown
+    )
 
 
 def test_invoice_exports(coop, demo_url, tmp_path: Path) -> None:
@@ -78,7 +87,14 @@ def test_invoice_exports(coop, demo_url, tmp_path: Path) -> None:
     assert coop("invoices", "export", "SEI-2021-002", "-o", str(pdf_path)).exit_code == 0
     pages = PdfReader(io.BytesIO(pdf_path.read_bytes())).pages
     text = " ".join(" ".join(page.extract_text() for page in pages).split())  # cells wrap long text
-    for expected in ("SEI-2021-002", "$1,056.25", "November 2021", "Facilitated visioning session 2: our needs", "Marisol Okafor-Reyes", "PAID"):
+    for expected in (
+        "SEI-2021-002",
+        "$1,056.25",
+        "November 2021",
+        "Facilitated visioning session 2: our needs",
+        "Marisol Okafor-Reyes",
+        "PAID",
+    ):
         assert expected in text, expected
     markdown = coop("invoices", "export", "SEI-2021-002", "-f", "md").stdout
     assert "# Invoice SEI-2021-002" in markdown and "**$1,056.25**" in markdown
@@ -99,10 +115,14 @@ def test_monthly_routine(coop, demo_url) -> None:
     voided = coop("invoices", "void", "SEI-2022-004", "--reason", "Wrong month", "--on", "2022-02-02")
     assert "credit note SEI-2022-005 cancels $390.00" in voided.stdout
     assert "Cancels invoice SEI-2022-004" in coop("invoices", "show", "SEI-2022-005").stdout
-    assert "Draft 6 for January 2022 (Phase I): 4 lines, 6.00 h, $390.00." in coop("invoices", "draft", "2022-01").stdout
+    assert (
+        "Draft 6 for January 2022 (Phase I): 4 lines, 6.00 h, $390.00." in coop("invoices", "draft", "2022-01").stdout
+    )
     discarded = coop("invoices", "void", "6", "--reason", "Not yet")
     assert (discarded.exit_code, discarded.stdout) == (0, "Discarded draft 6; its hours are unbilled again.\n")
-    assert "for January 2022 (Phase I): 4 lines, 6.00 h, $390.00." in coop("invoices", "draft", "2022-01").stdout  # its hours, drafted again
+    assert (
+        "for January 2022 (Phase I): 4 lines, 6.00 h, $390.00." in coop("invoices", "draft", "2022-01").stdout
+    )  # its hours, drafted again
 
 
 def test_two_processes_racing_for_the_last_hours(coop, isolate: Path) -> None:
@@ -115,7 +135,12 @@ def test_two_processes_racing_for_the_last_hours(coop, isolate: Path) -> None:
         "main()\n"
     )
     env = dict(os.environ)  # COOP_DB: the test's database, a file or the server
-    runs = [subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
     results = [(run.wait(timeout=60), run.communicate()[1]) for run in runs]
     assert sorted(code for code, _ in results) == [0, 1]
     refusal = next(err for code, err in results if code == 1)

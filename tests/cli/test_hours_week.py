@@ -22,19 +22,33 @@ def test_week_grid_and_pace(coop, db_url) -> None:
     view = json.loads(coop("hours", "week", "2021-11-11", "--json").stdout)
     assert view["monday"] == "2021-11-08"
     assert view["categories"] == ["communication", "visioning"]
-    assert view["minutes"] == {"2021-11-08": {"visioning": 120, "communication": 30}, "2021-11-10": {"visioning": 75}, "2021-11-14": {"communication": 60}}
+    assert view["minutes"] == {
+        "2021-11-08": {"visioning": 120, "communication": 30},
+        "2021-11-10": {"visioning": 75},
+        "2021-11-14": {"communication": 60},
+    }
     assert view["billable_minutes"] == 225
     # Phase I runs 182 days; by Sunday 2021-11-14, 45 have gone by: 6000 x 45 / 182 = 1483.5 -> 1484 minutes planned.
-    assert view["pace"] == {"phase_name": "Phase I", "as_of": "2021-11-14", "used_minutes": 405, "cap_minutes": 6000,
-                            "elapsed_days": 45, "phase_days": 182, "planned_minutes": 1484,
-                            "pace_minutes": 405 - 1484}
+    assert view["pace"] == {
+        "phase_name": "Phase I",
+        "as_of": "2021-11-14",
+        "used_minutes": 405,
+        "cap_minutes": 6000,
+        "elapsed_days": 45,
+        "phase_days": 182,
+        "planned_minutes": 1484,
+        "pace_minutes": 405 - 1484,
+    }
     text = coop("hours", "week", "2021-11-11").stdout
     lines = [line.split() for line in text.splitlines()]
     assert ["Mon", "2021-11-08", "0:30", "2:00", "2:30"] in lines
     assert ["Wed", "2021-11-10", "–", "1:15", "1:15"] in lines
     assert ["Total", "1:30", "3:15", "4:45"] in lines
     assert "Billable this week: 3:45 h; non-billable: 1:00 h." in text
-    assert "Phase I cap by 2021-11-14: 6:45 of 100:00 h used (7%); 25% of the phase gone by (day 45 of 182): 17:59 h behind an even pace." in text
+    assert (
+        "Phase I cap by 2021-11-14: 6:45 of 100:00 h used (7%); 25% of the phase gone by (day 45 of 182): 17:59 h behind an even pace."
+        in text
+    )
 
 
 def test_week_outside_every_phase(coop, db_url) -> None:
@@ -53,16 +67,25 @@ def test_summaries_by_week_coop_and_session_add_up_to_the_entries(coop, demo_url
         day = date.fromisoformat(entry["worked_on"])
         expected_weeks[(day - timedelta(days=day.weekday())).isoformat()] += entry["minutes"]
         expected_coops[entry["coop"] or "no co-op"] += entry["minutes"]
-    weeks = json.loads(coop("hours", "summary", "--by", "week", "--from", "2021-10-01", "--to", "2021-12-31", "--json").stdout)
+    weeks = json.loads(
+        coop("hours", "summary", "--by", "week", "--from", "2021-10-01", "--to", "2021-12-31", "--json").stdout
+    )
     assert {row["key"]: row["minutes"] for row in weeks} == expected_weeks
     assert [row["key"] for row in weeks] == sorted(expected_weeks)
-    coops = json.loads(coop("hours", "summary", "--by", "coop", "--from", "2021-10-01", "--to", "2021-12-31", "--json").stdout)
+    coops = json.loads(
+        coop("hours", "summary", "--by", "coop", "--from", "2021-10-01", "--to", "2021-12-31", "--json").stdout
+    )
     assert {row["key"]: row["minutes"] for row in coops} == expected_coops
     assert coops[-1]["key"] == "no co-op"
     _log(coop, "1:30", "Facilitated", "--date", "2021-11-09", "--session", "3")
-    sessions = json.loads(coop("hours", "summary", "--by", "session", "--from", "2021-11-09", "--to", "2021-11-09", "--json").stdout)
+    sessions = json.loads(
+        coop("hours", "summary", "--by", "session", "--from", "2021-11-09", "--to", "2021-11-09", "--json").stdout
+    )
     title = json.loads(coop("sessions", "show", "3", "--json").stdout)["session"]["title"]
     assert sessions[0] == {"key": f"3 {title}", "minutes": 90, "billable_minutes": 90, "entries": 1}
     refused = coop("hours", "summary", "--by", "day")
     assert refused.exit_code == 1
-    assert refused.stderr == "Error: 'day' is not a way to group hours: use one of category, week, month, phase, coop, session.\n"
+    assert (
+        refused.stderr
+        == "Error: 'day' is not a way to group hours: use one of category, week, month, phase, coop, session.\n"
+    )

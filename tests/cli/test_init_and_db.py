@@ -67,7 +67,10 @@ def test_demo_loads_the_sample_program(coop, isolate: Path) -> None:
 def test_commands_before_init_say_what_to_do(coop, isolate: Path) -> None:
     result = coop("coops", "list")
     assert result.exit_code == 1
-    assert result.stderr.strip() == f"Error: No coop database at {isolate}. Run `coop init` to create it (or `coop init --demo` for the sample program)."
+    assert (
+        result.stderr.strip()
+        == f"Error: No coop database at {isolate}. Run `coop init` to create it (or `coop init --demo` for the sample program)."
+    )
     assert not isolate.exists()
 
 

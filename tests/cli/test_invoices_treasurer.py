@@ -22,15 +22,41 @@ def _cents(text: str) -> int:
 
 def _setup(coop) -> None:
     set_profile = coop(
-        "consultant", "set", "--name", "Ana Lima", "--address", "12 Elm St, Lowell, MA 01852", "--email", "ana@example.org",
-        "--tax-id", "12-3456789", "--payment", "Check payable to Ana Lima",
+        "consultant",
+        "set",
+        "--name",
+        "Ana Lima",
+        "--address",
+        "12 Elm St, Lowell, MA 01852",
+        "--email",
+        "ana@example.org",
+        "--tax-id",
+        "12-3456789",
+        "--payment",
+        "Check payable to Ana Lima",
     )
     assert set_profile.exit_code == 0 and set_profile.stderr == ""
     # $73.33 an hour from 2021-11-15, agreed on the 20th; $60.00 before.
-    amended = coop("contract", "amend", "--rate", "73.33", "--effective", "2021-11-15", "--on", "2021-11-20", "--reason", "New scope")
+    amended = coop(
+        "contract",
+        "amend",
+        "--rate",
+        "73.33",
+        "--effective",
+        "2021-11-15",
+        "--on",
+        "2021-11-20",
+        "--reason",
+        "New scope",
+    )
     assert "Phase I contract amended from 2021-11-15: cap 100:00 h, rate $73.33/h." in amended.stdout
-    for hours, day, text in (("40m", "2021-11-03", "Prep"), ("7m", "2021-11-12", "Call"), ("40m", "2021-11-15", "Session"),
-                             ("7m", "2021-11-16", "Email"), ("1:30", "2021-11-30", "Notes")):
+    for hours, day, text in (
+        ("40m", "2021-11-03", "Prep"),
+        ("7m", "2021-11-12", "Call"),
+        ("40m", "2021-11-15", "Session"),
+        ("7m", "2021-11-16", "Email"),
+        ("1:30", "2021-11-30", "Notes"),
+    ):
         assert coop("hours", "log", hours, text, "--date", day).exit_code == 0
 
 
@@ -38,7 +64,9 @@ def test_the_pdf_reads_back_with_every_line_multiplying_out(coop, db_url, tmp_pa
     _setup(coop)
     # 0.70 h x $60.00 = $42.00; 0.10 h x $60.00 = $6.00; 0.70 h x $73.33 = $51.331 -> $51.33;
     # 0.10 h x $73.33 = $7.333 -> $7.33; 1.50 h x $73.33 = $109.995 -> $110.00. Total 3.10 h, $216.66.
-    assert "Draft 1 for November 2021 (Phase I): 5 lines, 3.10 h, $216.66." in coop("invoices", "draft", "2021-11").stdout
+    assert (
+        "Draft 1 for November 2021 (Phase I): 5 lines, 3.10 h, $216.66." in coop("invoices", "draft", "2021-11").stdout
+    )
     issued = coop("invoices", "issue", "1", "--on", "2021-12-01")
     assert issued.exit_code == 0, issued.stderr
     pdf_path = tmp_path / "invoice.pdf"
@@ -47,8 +75,10 @@ def test_the_pdf_reads_back_with_every_line_multiplying_out(coop, db_url, tmp_pa
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
     lines = LINE.findall(text.split("Hours Rate Amount", 1)[1])
     assert [(day, hours, rate, amount) for day, hours, rate, amount in lines] == [
-        ("2021-11-03", "0.70", "60.00", "42.00"), ("2021-11-12", "0.10", "60.00", "6.00"),
-        ("2021-11-15", "0.70", "73.33", "51.33"), ("2021-11-16", "0.10", "73.33", "7.33"),
+        ("2021-11-03", "0.70", "60.00", "42.00"),
+        ("2021-11-12", "0.10", "60.00", "6.00"),
+        ("2021-11-15", "0.70", "73.33", "51.33"),
+        ("2021-11-16", "0.10", "73.33", "7.33"),
         ("2021-11-30", "1.50", "73.33", "110.00"),
     ]
     for _, hours, rate, amount in lines:
@@ -56,9 +86,17 @@ def test_the_pdf_reads_back_with_every_line_multiplying_out(coop, db_url, tmp_pa
     total = sum(_cents(amount) for *_, amount in lines)
     assert total == 21666 and "Total 3.10 $216.66" in text
     assert sum(Decimal(hours) for _, hours, *_ in lines) == Decimal("3.10")
-    for expected in ("Ana Lima", "12 Elm St, Lowell, MA 01852", "ana@example.org", "Tax ID: 12-3456789", "Check payable to Ana Lima",
-                     "Amount due $216.66", "Net 30, due 2021-12-31", "Consultant contract, Phase I (2021-10-01 to 2022-03-31)",
-                     "from 2021-11-15: rate $60.00 -> $73.33 (New scope; agreed 2021-11-20)"):
+    for expected in (
+        "Ana Lima",
+        "12 Elm St, Lowell, MA 01852",
+        "ana@example.org",
+        "Tax ID: 12-3456789",
+        "Check payable to Ana Lima",
+        "Amount due $216.66",
+        "Net 30, due 2021-12-31",
+        "Consultant contract, Phase I (2021-10-01 to 2022-03-31)",
+        "from 2021-11-15: rate $60.00 -> $73.33 (New scope; agreed 2021-11-20)",
+    ):
         assert expected in text, expected
     assert f"coopprogram {__version__}" in reader.metadata["/Keywords"]
     assert reader.metadata["/Author"] == "Ana Lima"
@@ -134,7 +172,10 @@ def test_phase_edits_cannot_orphan_billed_time_and_db_check_finds_strays(coop, d
     engine.dispose()
     check = coop("db", "check")
     assert check.exit_code == 1
-    assert "Entry 1 (2022-04-02) is logged under the Phase I contract but falls outside Phase I (2021-10-01 to 2022-03-31)" in check.stdout + check.stderr
+    assert (
+        "Entry 1 (2022-04-02) is logged under the Phase I contract but falls outside Phase I (2021-10-01 to 2022-03-31)"
+        in check.stdout + check.stderr
+    )
 
 
 def test_cap_messages(coop, db_url) -> None:
@@ -142,7 +183,11 @@ def test_cap_messages(coop, db_url) -> None:
     full = coop("hours", "log", "2", "Session", "--date", "2021-10-04")
     assert "The Phase I cap is now fully used: 2:00 of 2:00 hours" in full.stdout + full.stderr
     refused = coop("hours", "log", "1", "More", "--date", "2021-10-05")
-    assert refused.exit_code == 1 and "cap of 2:00 hours is reached" in refused.stderr and "Log at most 0:00" not in refused.stderr
+    assert (
+        refused.exit_code == 1
+        and "cap of 2:00 hours is reached" in refused.stderr
+        and "Log at most 0:00" not in refused.stderr
+    )
     assert coop("hours", "log", "1", "More", "--date", "2021-10-05", "--non-billable").exit_code == 0
 
 
@@ -153,7 +198,10 @@ def test_bad_input_is_refused_and_changes_nothing(coop, db_url, unchanged) -> No
             (("consultant", "set"), "Nothing to set"),
             (("program", "set", "consultant", "Ana"), "set with `coop consultant set --name TEXT --payment TEXT`"),
             (("program", "set", "billing-increment", "7"), "is not a billing increment"),
-            (("contract", "amend", "--rate", "70", "--effective", "2023-01-01", "--reason", "x"), "takes effect within Phase I"),
+            (
+                ("contract", "amend", "--rate", "70", "--effective", "2023-01-01", "--reason", "x"),
+                "takes effect within Phase I",
+            ),
             (("invoices", "unpay", "SEI-2021-001", "--reason", "x"), "no invoice 'SEI-2021-001'"),
         ):
             result = coop(*args)

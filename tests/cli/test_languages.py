@@ -19,11 +19,40 @@ from coopprogram.config import files_folder
 # The fixed words of the English templates (agenda, minutes, calendar, points of unity), as a
 # Spanish or Portuguese reader would notice them. "Agenda" is also Spanish, so it is not here.
 ENGLISH_WORDS = [
-    "Where", "Online", "Facilitator", "Time", "Item", "Lead", "Minutes", "minutes planned", "page",
-    "Attendance", "Attended", "Absent", "Excused", "Decisions", "Action items", "Next session", "None recorded",
-    "Join online", "Cancelled", "CANCELLED", "Milestone due", "milestone", "This session is cancelled",
-    "Endorsed by", "Standing aside", "Signature and date", "version", "circulated", "responses due", "not yet adopted",
-    "Invitation", "Hello", "The invitation is attached", "Reminder",
+    "Where",
+    "Online",
+    "Facilitator",
+    "Time",
+    "Item",
+    "Lead",
+    "Minutes",
+    "minutes planned",
+    "page",
+    "Attendance",
+    "Attended",
+    "Absent",
+    "Excused",
+    "Decisions",
+    "Action items",
+    "Next session",
+    "None recorded",
+    "Join online",
+    "Cancelled",
+    "CANCELLED",
+    "Milestone due",
+    "milestone",
+    "This session is cancelled",
+    "Endorsed by",
+    "Standing aside",
+    "Signature and date",
+    "version",
+    "circulated",
+    "responses due",
+    "not yet adopted",
+    "Invitation",
+    "Hello",
+    "The invitation is attached",
+    "Reminder",
 ]
 
 
@@ -45,12 +74,14 @@ def test_a_co_ops_languages_are_kept_shown_and_exported(coop, demo_url, tmp_path
     assert coop("coops", "edit", "casa-limpia", "--languages", "es, EN").exit_code == 0
     assert "Speaks:   es (Spanish), en (English)" in coop("coops", "show", "casa-limpia").stdout
     refused = coop("coops", "edit", "casa-limpia", "--languages", "es,zz")
-    assert refused.exit_code == 1 and refused.stderr.count("\n") == 1 and "'zz' is not a language code" in refused.stderr
+    assert (
+        refused.exit_code == 1 and refused.stderr.count("\n") == 1 and "'zz' is not a language code" in refused.stderr
+    )
     exported = coop("coops", "export")
     rows = {row["slug"]: row for row in csv.DictReader(io.StringIO(exported.stdout))}
     assert rows["casa-limpia"]["languages"] == "es,en" and rows["voces"]["languages"] == ""
     sheet = tmp_path / "coops.csv"
-    sheet.write_text("slug,languages\nvoces,\"km,pt,es\"\n", encoding="utf-8")
+    sheet.write_text('slug,languages\nvoces,"km,pt,es"\n', encoding="utf-8")
     assert coop("coops", "import", str(sheet)).exit_code == 0
     assert "km (Khmer), pt (Portuguese), es (Spanish)" in coop("coops", "show", "voces").stdout
 
@@ -66,7 +97,9 @@ def test_the_agenda_in_spanish_holds_no_english_template_word(coop, demo_url, tm
     pdf = tmp_path / "agenda.pdf"
     assert coop("agenda", "export", "17", "--lang", "es", "-o", str(pdf)).exit_code == 0
     text = _pdf_text(pdf)
-    assert "jueves, 20 de enero de 2022" in text and "120 de 120 minutos planificados." in text and "página 1 de 1" in text
+    assert (
+        "jueves, 20 de enero de 2022" in text and "120 de 120 minutos planificados." in text and "página 1 de 1" in text
+    )
     assert _english_words_in(text.replace("Points of unity workshop", "")) == []
 
 
@@ -96,7 +129,9 @@ def test_minutes_in_portuguese(coop, demo_url, tmp_path: Path) -> None:
 
 
 def test_a_co_ops_calendar_is_in_its_language_unless_asked_otherwise(coop, demo_url) -> None:
-    assert coop("coops", "edit", "casa-limpia", "--languages", "ht,es").exit_code == 0  # Haitian Creole first: no catalog, so Spanish
+    assert (
+        coop("coops", "edit", "casa-limpia", "--languages", "ht,es").exit_code == 0
+    )  # Haitian Creole first: no catalog, so Spanish
     feed = coop("calendar", "export", "--coop", "casa-limpia")
     assert feed.exit_code == 0, feed.stderr
     calendar = vobject.readOne(feed.stdout)
@@ -108,7 +143,11 @@ def test_a_co_ops_calendar_is_in_its_language_unless_asked_otherwise(coop, demo_
     english = _unfold(coop("calendar", "export", "--coop", "casa-limpia", "--lang", "en").stdout)
     assert "Join online: https://meet.example.org/sei-unity" in english
     whole = _unfold(coop("calendar", "export", "--lang", "pt").stdout)
-    assert "SUMMARY:Prazo da etapa: " in whole and "SUMMARY:Cancelada: Co-op Working Group call" in whole and "CANCELADA" in whole
+    assert (
+        "SUMMARY:Prazo da etapa: " in whole
+        and "SUMMARY:Cancelada: Co-op Working Group call" in whole
+        and "CANCELADA" in whole
+    )
     assert "Milestone due" not in whole and "Cancelled" not in whole
 
 
@@ -161,7 +200,9 @@ def test_translated_titles_show_in_documents_of_that_language(coop, demo_url) ->
 
 
 NEW_TEXT = "# Points of unity\n\nWhy we come together.\n\n1. Worker ownership.\n2. Democracy in every decision.\n"
-SPANISH = "# Puntos de unidad\n\nPor qué nos unimos.\n\n1. Propiedad de quienes trabajan.\n2. Democracia en cada decisión.\n"
+SPANISH = (
+    "# Puntos de unidad\n\nPor qué nos unimos.\n\n1. Propiedad de quienes trabajan.\n2. Democracia en cada decisión.\n"
+)
 
 
 def test_a_translation_is_pinned_to_the_text_and_marked_out_of_date(coop, demo_url, tmp_path: Path) -> None:
@@ -184,8 +225,19 @@ def test_a_translation_is_pinned_to_the_text_and_marked_out_of_date(coop, demo_u
     pdf = tmp_path / "v4.pdf"
     assert coop("unity", "export", "4", "--lang", "es", "-o", str(pdf)).exit_code == 0
     text = _pdf_text(pdf)
-    assert "Propiedad de quienes trabajan" in text and "Nadie ha respaldado esta versión todavía." in text and "BORRADOR: aún no adoptada" in text
-    assert _english_words_in(text.replace("Movement Co-op Program pilot", "").replace("Solidarity Economy Initiative (SEI) Co-op Working Group", "")) == []
+    assert (
+        "Propiedad de quienes trabajan" in text
+        and "Nadie ha respaldado esta versión todavía." in text
+        and "BORRADOR: aún no adoptada" in text
+    )
+    assert (
+        _english_words_in(
+            text.replace("Movement Co-op Program pilot", "").replace(
+                "Solidarity Economy Initiative (SEI) Co-op Working Group", ""
+            )
+        )
+        == []
+    )
 
     # The text changes: the translation no longer says what the version says.
     draft.write_text(NEW_TEXT.replace("Worker ownership.", "Worker ownership and control."), encoding="utf-8")
@@ -193,15 +245,23 @@ def test_a_translation_is_pinned_to_the_text_and_marked_out_of_date(coop, demo_u
     assert "Translations: es (Español) out of date" in coop("unity", "show", "4").stdout
     stale = coop("unity", "export", "4", "--lang", "es")
     assert stale.exit_code == 0 and "translation of version 4 is out of date" in stale.stderr
-    assert "**La traducción de esta versión está desactualizada" in stale.stdout and "1. Worker ownership and control." in stale.stdout
+    assert (
+        "**La traducción de esta versión está desactualizada" in stale.stdout
+        and "1. Worker ownership and control." in stale.stdout
+    )
     missing = coop("unity", "export", "4", "--lang", "pt")
-    assert "has no translation into Português" in missing.stderr and "**O texto abaixo ainda não foi traduzido" in missing.stdout
+    assert (
+        "has no translation into Português" in missing.stderr
+        and "**O texto abaixo ainda não foi traduzido" in missing.stdout
+    )
 
 
 def test_circulate_names_the_co_ops_whose_language_lacks_a_current_translation(coop, demo_url, tmp_path: Path) -> None:
     assert coop("coops", "edit", "casa-limpia", "--languages", "es,en").exit_code == 0
     assert coop("coops", "edit", "voces", "--languages", "km,pt").exit_code == 0
-    assert coop("coops", "edit", "sabor-colectivo", "--languages", "en,es").exit_code == 0  # reads English first: nothing lacking
+    assert (
+        coop("coops", "edit", "sabor-colectivo", "--languages", "en,es").exit_code == 0
+    )  # reads English first: nothing lacking
     draft, spanish = tmp_path / "v4.md", tmp_path / "v4-es.md"
     draft.write_text(NEW_TEXT, encoding="utf-8")
     spanish.write_text(SPANISH, encoding="utf-8")
@@ -210,17 +270,47 @@ def test_circulate_names_the_co_ops_whose_language_lacks_a_current_translation(c
     circulated = coop("unity", "circulate", "4", "--deadline", "2022-03-01", "--on", "2022-02-01")
     assert circulated.exit_code == 0, circulated.stderr
     lines = [line for line in circulated.stdout.splitlines() if line.startswith("No current")]
-    assert lines == ["No current Português translation for Voces Language Justice Cooperative: add one with `coop unity translate 4 --lang pt --file FILE.md`."]
+    assert lines == [
+        "No current Português translation for Voces Language Justice Cooperative: add one with `coop unity translate 4 --lang pt --file FILE.md`."
+    ]
 
 
 def test_messages_go_in_each_co_ops_language(coop, db_url) -> None:
     assert coop("program", "set", "mail-from", "SEI Co-op Working Group <coop@sei.example.org>").exit_code == 0
     for slug, languages in (("casa-limpia", "es,en"), ("voces", "km,pt"), ("tierra-viva", "")):
-        added = coop("coops", "add", slug.replace("-", " ").title(), "--kind", "worker", "--slug", slug, "--contact-name", "Ana",
-                     "--contact-email", f"ana@{slug}.example.org", "--joined", "2021-10-01", *(["--languages", languages] if languages else []))
+        added = coop(
+            "coops",
+            "add",
+            slug.replace("-", " ").title(),
+            "--kind",
+            "worker",
+            "--slug",
+            slug,
+            "--contact-name",
+            "Ana",
+            "--contact-email",
+            f"ana@{slug}.example.org",
+            "--joined",
+            "2021-10-01",
+            *(["--languages", languages] if languages else []),
+        )
         assert added.exit_code == 0, added.stderr
-    assert coop("sessions", "add", "Points of unity workshop", "--kind", "unity", "--start", "2022-01-20 18:00", "--minutes", "120",
-                "--link", "https://meet.example.org/x").exit_code == 0
+    assert (
+        coop(
+            "sessions",
+            "add",
+            "Points of unity workshop",
+            "--kind",
+            "unity",
+            "--start",
+            "2022-01-20 18:00",
+            "--minutes",
+            "120",
+            "--link",
+            "https://meet.example.org/x",
+        ).exit_code
+        == 0
+    )
     assert coop("messages", "compose", "--as-of", "2022-01-10").exit_code == 0
     outbox = files_folder(db_url, "outbox")
     emails = {}
@@ -230,7 +320,11 @@ def test_messages_go_in_each_co_ops_language(coop, db_url) -> None:
     casa, voces, tierra = emails["casa-limpia"], emails["voces"], emails["tierra-viva"]
     assert casa["Subject"] == "Invitación: Points of unity workshop, jue, 20 ene 2022, 18:00"
     body = _unfold(casa.get_body(preferencelist=("plain",)).get_content())
-    assert body.startswith("Hola, Ana:\n") and "jueves, 20 de enero de 2022 · 18:00–20:00" in body and "Unirse en línea: https://meet.example.org/x" in body
+    assert (
+        body.startswith("Hola, Ana:\n")
+        and "jueves, 20 de enero de 2022 · 18:00–20:00" in body
+        and "Unirse en línea: https://meet.example.org/x" in body
+    )
     assert _english_words_in(body) == []
     [invite] = [part for part in casa.iter_attachments() if part.get_content_type() == "text/calendar"]
     assert "Unirse en línea" in _unfold(invite.get_content())
@@ -259,8 +353,14 @@ def test_an_invoice_in_spanish_and_portuguese(coop, demo_url, tmp_path: Path) ->
     spanish = coop("invoices", "export", "SEI-2021-002", "--lang", "es")
     assert spanish.exit_code == 0, spanish.stderr
     assert spanish.stdout.startswith("# Factura SEI-2021-002\n")
-    assert "- **Periodo:** noviembre de 2021" in spanish.stdout and "- **Condiciones:** A 30 días, vence el 31 de diciembre de 2021" in spanish.stdout
-    assert "| 4 nov 2021 | Facilitated visioning session 1: our histories | Visioning sessions | 3,00 | 65,00\xa0US$ | 195,00\xa0US$ |" in spanish.stdout
+    assert (
+        "- **Periodo:** noviembre de 2021" in spanish.stdout
+        and "- **Condiciones:** A 30 días, vence el 31 de diciembre de 2021" in spanish.stdout
+    )
+    assert (
+        "| 4 nov 2021 | Facilitated visioning session 1: our histories | Visioning sessions | 3,00 | 65,00\xa0US$ | 195,00\xa0US$ |"
+        in spanish.stdout
+    )
     assert "| | **Total** | | **16,25** | | **1.056,25\xa0US$** |" in spanish.stdout
     assert "- Pago recibido el 22 de diciembre de 2021: 1.056,25\xa0US$" in spanish.stdout
     pdf = tmp_path / "invoice.pdf"

@@ -60,10 +60,33 @@ def smtp():
 def program(coop, db_url):
     assert coop("program", "set", "mail-from", "SEI Co-op Working Group <coop@sei.example.org>").exit_code == 0
     for slug, (name, email) in COOPS.items():
-        result = coop("coops", "add", slug.replace("-", " ").title(), "--kind", "worker", "--slug", slug,
-                      "--contact-name", name, "--contact-email", email, "--joined", "2021-10-01")
+        result = coop(
+            "coops",
+            "add",
+            slug.replace("-", " ").title(),
+            "--kind",
+            "worker",
+            "--slug",
+            slug,
+            "--contact-name",
+            name,
+            "--contact-email",
+            email,
+            "--joined",
+            "2021-10-01",
+        )
         assert result.exit_code == 0, result.stderr
-    result = coop("sessions", "add", "Points of unity workshop", "--kind", "unity", "--start", "2022-01-20 18:00", "--minutes", "120")
+    result = coop(
+        "sessions",
+        "add",
+        "Points of unity workshop",
+        "--kind",
+        "unity",
+        "--start",
+        "2022-01-20 18:00",
+        "--minutes",
+        "120",
+    )
     assert result.exit_code == 0, result.stderr
     return db_url
 
@@ -148,7 +171,9 @@ def test_a_moved_session_before_anything_went_gets_one_fresh_invitation(coop, pr
 
 def test_reminders_go_the_set_number_of_days_before(coop, program, smtp) -> None:
     coop("messages", "compose", "--as-of", AS_OF)
-    assert "nothing was composed" in coop("messages", "compose", "--as-of", "2022-01-16").stdout  # 4 days before: not yet
+    assert (
+        "nothing was composed" in coop("messages", "compose", "--as-of", "2022-01-16").stdout
+    )  # 4 days before: not yet
     assert coop("program", "set", "reminder-days", "5").exit_code == 0
     assert "3 reminder" in coop("messages", "compose", "--as-of", "2022-01-16").stdout
     coop("messages", "send", "--smtp", smtp.url)
@@ -158,7 +183,9 @@ def test_reminders_go_the_set_number_of_days_before(coop, program, smtp) -> None
 
 def test_consent_reminder_goes_only_to_co_ops_that_have_not_answered(coop, program, smtp, tmp_path) -> None:
     draft = tmp_path / "v1.md"
-    draft.write_text("We hold these in common.\n\n1. Dignity at work.\n2. Democracy in the workplace.\n", encoding="utf-8")
+    draft.write_text(
+        "We hold these in common.\n\n1. Dignity at work.\n2. Democracy in the workplace.\n", encoding="utf-8"
+    )
     assert coop("unity", "new", "--file", str(draft)).exit_code == 0
     assert coop("unity", "circulate", "1", "--deadline", "2022-01-14", "--on", "2022-01-03").exit_code == 0
     assert coop("unity", "respond", "1", "voces", "endorse", "--on", "2022-01-05").exit_code == 0
@@ -234,8 +261,9 @@ def test_password_from_netrc_logs_in(coop, program, tmp_path) -> None:
         return AuthResult(success=data.password == b"from-netrc")
 
     recorder = Recorder()
-    controller = Controller(recorder, hostname="127.0.0.1", port=_free_port(), authenticator=authenticate,
-                            auth_require_tls=False)
+    controller = Controller(
+        recorder, hostname="127.0.0.1", port=_free_port(), authenticator=authenticate, auth_require_tls=False
+    )
     controller.start()
     try:
         netrc = tmp_path / "home" / ".netrc"
@@ -287,13 +315,47 @@ def test_follow_up_carries_the_minutes_and_only_that_co_ops_action_items(coop, p
 
     monkeypatch.setattr(sessions_cli, "now", output.now)
     assert coop("sessions", "attend", "1", "casa-limpia", "voces", "--absent", "tierra-viva").exit_code == 0
-    assert coop("actions", "add", "Share the bookkeeping questions", "--owner", "Ana", "--due", "2022-01-28", "--session", "1", "--coop", "voces").exit_code == 0
-    assert coop("actions", "add", "Book the hall for February", "--owner", "Rosa", "--due", "2022-01-31", "--session", "1", "--coop", "casa-limpia").exit_code == 0
+    assert (
+        coop(
+            "actions",
+            "add",
+            "Share the bookkeeping questions",
+            "--owner",
+            "Ana",
+            "--due",
+            "2022-01-28",
+            "--session",
+            "1",
+            "--coop",
+            "voces",
+        ).exit_code
+        == 0
+    )
+    assert (
+        coop(
+            "actions",
+            "add",
+            "Book the hall for February",
+            "--owner",
+            "Rosa",
+            "--due",
+            "2022-01-31",
+            "--session",
+            "1",
+            "--coop",
+            "casa-limpia",
+        ).exit_code
+        == 0
+    )
     closed = coop("sessions", "close", "1", "--decision", "Circulate version 1 on February 1")
     assert closed.exit_code == 0, closed.stderr
     assert "3 follow-up" in coop("messages", "compose", "--as-of", "2022-01-21").stdout
     coop("messages", "send", "--smtp", smtp.url)
-    follow_ups = {rcpts[0]: m.get_body(preferencelist=("plain",)).get_content() for rcpts, m in smtp.received if m["Subject"] == "Minutes: Points of unity workshop"}
+    follow_ups = {
+        rcpts[0]: m.get_body(preferencelist=("plain",)).get_content()
+        for rcpts, m in smtp.received
+        if m["Subject"] == "Minutes: Points of unity workshop"
+    }
     assert len(follow_ups) == 3
     to_voces = follow_ups["ana@voces.example.org"]
     assert "1. Circulate version 1 on February 1" in to_voces
@@ -313,9 +375,26 @@ def certificate(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("tls")
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
-         "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem")],
-        check=True, capture_output=True,
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(folder / "key.pem"),
+            "-out",
+            str(folder / "cert.pem"),
+        ],
+        check=True,
+        capture_output=True,
     )
     return folder / "cert.pem", folder / "key.pem"
 
@@ -333,11 +412,17 @@ def test_starttls_and_ssl_with_a_password_from_the_environment(coop, program, ce
     recorder, logins = Recorder(), []
 
     def authenticate(server, session, envelope, mechanism, data):
-        logins.append((data.login.decode(), data.password.decode(), server.transport.get_extra_info("ssl_object") is not None))
+        logins.append(
+            (data.login.decode(), data.password.decode(), server.transport.get_extra_info("ssl_object") is not None)
+        )
         return AuthResult(success=True)
 
     # Implicit TLS is invisible to aiosmtpd's AUTH check, which looks for STARTTLS; the transport shows it.
-    tls = {"tls_context": context, "require_starttls": True} if scheme == "smtp" else {"ssl_context": context, "auth_require_tls": False}
+    tls = (
+        {"tls_context": context, "require_starttls": True}
+        if scheme == "smtp"
+        else {"ssl_context": context, "auth_require_tls": False}
+    )
     controller = Controller(recorder, hostname="127.0.0.1", port=_free_port(), authenticator=authenticate, **tls)
     controller.start()
     monkeypatch.setenv("SSL_CERT_FILE", str(cert))
@@ -362,7 +447,9 @@ def test_a_co_op_without_an_email_gets_its_text_by_hand_and_is_not_sent(coop, pr
     assert "1 co-op(s) have no email address (Pan y Rosas): send their .txt by WhatsApp or SMS" in composed.stderr
     [by_hand] = [v for v in _json_list(coop) if v["status"] == "by-hand"]
     text = (files_folder(program, "outbox") / by_hand["file_name"]).with_suffix(".txt").read_text(encoding="utf-8")
-    assert text.startswith("SEI Movement Co-op Program pilot: Invitation: Points of unity workshop, Thu Jan 20, 2022, 18:00\n")
+    assert text.startswith(
+        "SEI Movement Co-op Program pilot: Invitation: Points of unity workshop, Thu Jan 20, 2022, 18:00\n"
+    )
     assert "Sent 3 message(s)" in coop("messages", "send", "--smtp", smtp.url).stdout
     assert len(smtp.received) == 3
 
@@ -372,7 +459,10 @@ def test_a_co_op_without_an_email_gets_its_text_by_hand_and_is_not_sent(coop, pr
     [
         ("ftp://coop:pw-1@mail.example.org", "Error: 'ftp://coop:***@mail.example.org' is not a mail server address"),
         ("coop:pw-1@mail.example.org", "Error: 'coop:***@mail.example.org' is not a mail server address"),
-        ("smtp://coop:pw-1@mail.example.org:99999", "Error: 'smtp://coop:***@mail.example.org:99999' has a port that is not a number"),
+        (
+            "smtp://coop:pw-1@mail.example.org:99999",
+            "Error: 'smtp://coop:***@mail.example.org:99999' has a port that is not a number",
+        ),
     ],
 )
 def test_a_wrong_server_address_is_refused_without_showing_the_password(coop, program, url, message) -> None:
@@ -382,7 +472,9 @@ def test_a_wrong_server_address_is_refused_without_showing_the_password(coop, pr
     assert result.stderr.startswith(message) and "pw-1" not in result.stderr
 
 
-def test_the_mail_server_of_the_config_file_sends_and_the_environment_and_smtp_win(coop, program, smtp, monkeypatch) -> None:
+def test_the_mail_server_of_the_config_file_sends_and_the_environment_and_smtp_win(
+    coop, program, smtp, monkeypatch
+) -> None:
     second = Recorder()
     from aiosmtpd.controller import Controller
 
@@ -409,7 +501,10 @@ def test_the_mail_server_of_the_config_file_sends_and_the_environment_and_smtp_w
     finally:
         controller.stop()
     assert len(smtp.received) == 3
-    assert sorted(m["Subject"] for _, m in second.received) == ["Changed: Points of unity workshop, now Thu Jan 27, 2022, 18:00"] * 3
+    assert (
+        sorted(m["Subject"] for _, m in second.received)
+        == ["Changed: Points of unity workshop, now Thu Jan 27, 2022, 18:00"] * 3
+    )
     assert "smtp_url  " + smtp.url + "  (from the config file)" in coop("config", "show").stdout
 
 

@@ -54,8 +54,10 @@ def test_status_dashboard(coop, demo_url) -> None:
     assert "rosa@" not in result.stdout
     lines = result.stdout.splitlines()
     overdue = lines.index("Overdue milestones:")
-    assert lines[overdue + 1].startswith("  #6  2022-01-14  Point people and channels confirmed for every co-op (Phase I, blocked: ")
-    assert lines[lines.index("Next due:") + 1:] == [
+    assert lines[overdue + 1].startswith(
+        "  #6  2022-01-14  Point people and channels confirmed for every co-op (Phase I, blocked: "
+    )
+    assert lines[lines.index("Next due:") + 1 :] == [
         "  #7  2022-02-28  Points of unity adopted by consent (Phase I, planned)",
         "  #8  2022-03-18  Strategy sessions designed and held (Phase I, planned)",
         "  #9  2022-03-31  Phase II plan presented to the working group (Phase I, planned)",
@@ -90,7 +92,12 @@ def test_status_names_at_most_ten_co_ops_not_reached(coop, db_url) -> None:
         assert coop("coops", "add", f"Co-op {number:02d}", "--kind", "worker", "--joined", "2021-10-01").exit_code == 0
     # one session open to all of them, held on 10-05, that none attended; by 12-15 they have been in the
     # cohort more than 60 days (co-ops that joined recently are not counted as not reached)
-    assert coop("sessions", "add", "Kickoff", "--kind", "working-group", "--start", "2021-10-05 18:00", "--minutes", "60").exit_code == 0
+    assert (
+        coop(
+            "sessions", "add", "Kickoff", "--kind", "working-group", "--start", "2021-10-05 18:00", "--minutes", "60"
+        ).exit_code
+        == 0
+    )
     assert coop("sessions", "held", "1", "--on", "2021-10-05").exit_code == 0
     assert "Not reached" not in coop("status", "--as-of", "2021-11-15").stdout
     shown = coop("status", "--as-of", "2021-12-15").stdout

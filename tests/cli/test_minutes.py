@@ -7,8 +7,17 @@ from __future__ import annotations
 def test_closing_records_decisions_and_the_minutes_show_everything(coop, demo_url, tmp_path) -> None:
     notes = tmp_path / "notes.md"
     notes.write_text("Five values drafted.\n\nHaitian Creole interpretation added.\n", encoding="utf-8")
-    result = coop("sessions", "close", "16", "--decision", "The five values are the base of the draft",
-                  "--decision", "Interpretation at every session", "--notes-file", str(notes))
+    result = coop(
+        "sessions",
+        "close",
+        "16",
+        "--decision",
+        "The five values are the base of the draft",
+        "--decision",
+        "Interpretation at every session",
+        "--notes-file",
+        str(notes),
+    )
     assert result.exit_code == 0, result.stderr
     assert "Closed session 16 with 2 decision(s) and 1 action item(s)" in result.stdout
     minutes = coop("sessions", "minutes", "16").stdout
@@ -19,7 +28,9 @@ def test_closing_records_decisions_and_the_minutes_show_everything(coop, demo_ur
     assert "- Collect point people from Green Hands and SunShare — Keisha Grant, due 2022-01-14" in minutes
     assert "Haitian Creole interpretation added." in minutes
     # The next meeting of the same co-ops, not the organizers' call in between.
-    assert minutes.rstrip().endswith("Points of unity workshop: Thursday January 20, 2022 · 18:00–20:00 (America/New_York)")
+    assert minutes.rstrip().endswith(
+        "Points of unity workshop: Thursday January 20, 2022 · 18:00–20:00 (America/New_York)"
+    )
     assert "@" not in minutes
 
 
@@ -30,7 +41,12 @@ def test_minutes_as_pdf(coop, demo_url, tmp_path) -> None:
     target = tmp_path / "minutes.pdf"
     assert coop("sessions", "minutes", "16", "-o", str(target)).exit_code == 0
     text = " ".join(page.extract_text() for page in PdfReader(target).pages)
-    for expected in ("Minutes: Visioning session 3", "The five values are the base of the draft", "Keisha Grant", "SunShare Solar"):
+    for expected in (
+        "Minutes: Visioning session 3",
+        "The five values are the base of the draft",
+        "Keisha Grant",
+        "SunShare Solar",
+    ):
         assert expected in " ".join(text.split())
 
 

@@ -18,10 +18,27 @@ from coopprogram.config import resolve_database
 
 WORKER = Path(__file__).parent / "race_worker.py"
 # What a command may say when another one got there first: each is a sentence a person can act on.
-EXPECTED_REFUSALS = ("is billed on invoice", "There is no time entry", "was already issued", "no unbilled billable hours",
-                     "no hours left to bill", "is not a draft", "There is no invoice", "only drafts can be re-drafted",
-                     "would pass the")
-RAW = ("unexpected problem", "deadlock", "foreign key", "violates", "Traceback", "could not be used", "[SQL", "parameters")
+EXPECTED_REFUSALS = (
+    "is billed on invoice",
+    "There is no time entry",
+    "was already issued",
+    "no unbilled billable hours",
+    "no hours left to bill",
+    "is not a draft",
+    "There is no invoice",
+    "only drafts can be re-drafted",
+    "would pass the",
+)
+RAW = (
+    "unexpected problem",
+    "deadlock",
+    "foreign key",
+    "violates",
+    "Traceback",
+    "could not be used",
+    "[SQL",
+    "parameters",
+)
 
 
 def run_race(coop, *, workers: int, rounds: int, entries: int) -> dict[str, int]:
@@ -29,7 +46,9 @@ def run_race(coop, *, workers: int, rounds: int, entries: int) -> dict[str, int]
     tally of outcomes after checking that none is raw and none is lost."""
     logged = []
     for n in range(entries):
-        done = coop("hours", "log", "15m", f"Race entry {n}", "--date", f"2022-03-{n % 28 + 1:02d}", "--category", "strategy")
+        done = coop(
+            "hours", "log", "15m", f"Race entry {n}", "--date", f"2022-03-{n % 28 + 1:02d}", "--category", "strategy"
+        )
         assert done.exit_code == 0, done.stderr
         logged.append(int(done.stdout.split()[2].rstrip(":")))
     drafted = coop("invoices", "draft", "2022-03")
@@ -40,13 +59,27 @@ def run_race(coop, *, workers: int, rounds: int, entries: int) -> dict[str, int]
         plan = []
         for r in range(rounds):
             n = w * rounds + r
-            edited, removed = logged[(2 * n) % len(logged)], logged[(2 * n + 1) % len(logged)]  # even entries edited, odd removed
-            plan.append([["hours", "edit", str(edited), "--hours", "30m"], ["hours", "remove", str(removed)],
-                         ["invoices", "draft", "2022-03"]][(w + r) % 3])
+            edited, removed = (
+                logged[(2 * n) % len(logged)],
+                logged[(2 * n + 1) % len(logged)],
+            )  # even entries edited, odd removed
+            plan.append(
+                [
+                    ["hours", "edit", str(edited), "--hours", "30m"],
+                    ["hours", "remove", str(removed)],
+                    ["invoices", "draft", "2022-03"],
+                ][(w + r) % 3]
+            )
         plan.append(["invoices", "issue", draft, "--on", "2022-04-01"])  # every worker ends racing to issue it
         plans.append(plan)
     processes = [
-        subprocess.Popen([sys.executable, str(WORKER), json.dumps(plan)], env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, str(WORKER), json.dumps(plan)],
+            env=dict(os.environ),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for plan in plans
     ]
     results = []
@@ -129,7 +162,10 @@ def test_a_server_deadlock_becomes_that_message() -> None:
 
 
 def test_removing_an_entry_on_a_draft_takes_it_off_the_draft(coop, demo_url) -> None:
-    logged = [coop("hours", "log", hours, "Draft line", "--date", "2022-03-02").stdout.split()[2].rstrip(":") for hours in ("15m", "45m")]
+    logged = [
+        coop("hours", "log", hours, "Draft line", "--date", "2022-03-02").stdout.split()[2].rstrip(":")
+        for hours in ("15m", "45m")
+    ]
     draft = coop("invoices", "draft", "2022-03").stdout.split()[1]
     removed = coop("hours", "remove", logged[0])
     assert removed.exit_code == 0, removed.stderr

@@ -49,17 +49,28 @@ def test_a_valid_pattern_is_kept(coop, demo_url) -> None:
 
 
 def _run(args: list[bytes], **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "coopprogram", *args], capture_output=True, env={**os.environ, **env}, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "coopprogram", *args],
+        capture_output=True,
+        env={**os.environ, **env},
+        timeout=120,
+        check=False,
+    )
 
 
 def test_non_utf8_bytes_in_an_argument(demo_url) -> None:
     result = _run([b"coops", b"show", b"casa-\xff\xfe"])
     assert result.returncode == 2
-    assert result.stderr.decode().strip() == "Error: Argument 3 ('casa-??') is not UTF-8 text; retype it, or rename the file it names."
+    assert (
+        result.stderr.decode().strip()
+        == "Error: Argument 3 ('casa-??') is not UTF-8 text; retype it, or rename the file it names."
+    )
 
 
 def test_a_terminal_that_only_knows_ascii(demo_url) -> None:
     for args in ([b"report", b"--as-of", b"2022-01-15"], [b"status", b"--as-of", b"2022-01-15"], [b"coops", b"list"]):
         result = _run(args, PYTHONIOENCODING="ascii")
         assert result.returncode == 0, result.stderr
-        assert b"unexpected" not in result.stderr and (b"Casa Limpia" in result.stdout or b"Movement Co-op Program pilot" in result.stdout)
+        assert b"unexpected" not in result.stderr and (
+            b"Casa Limpia" in result.stdout or b"Movement Co-op Program pilot" in result.stdout
+        )

@@ -40,7 +40,9 @@ def test_audit_masks_contacts_and_names_the_actor(coop, demo_url, monkeypatch) -
     [row] = json.loads(coop("audit", "--entity", "coop", "--id", "6", "--json").stdout)[-1:]
     assert row["actor"] == "Marisol" and row["changes"]["city"] == ["Lowell", "Methuen"]
     assert row["changes"]["contact_phone"] == ["(set)", "(set)"]
-    assert "555-9999" not in coop("audit").stdout and "978-555" not in json.dumps(json.loads(coop("audit", "--json", "--limit", "5000").stdout))
+    assert "555-9999" not in coop("audit").stdout and "978-555" not in json.dumps(
+        json.loads(coop("audit", "--json", "--limit", "5000").stdout)
+    )
 
 
 def test_contract_amendments_are_in_the_audit(coop, demo_url) -> None:
@@ -121,7 +123,9 @@ def test_read_only_database_is_refused_clearly(coop, demo_url, isolate: Path) ->
     command = [sys.executable, "-m", "coopprogram", "coops", "add", "Blocked Co-op", "--kind", "worker"]
     undo = _make_read_only(isolate)
     try:
-        result = subprocess.run(command, env={**os.environ, "COOP_DB": str(isolate)}, capture_output=True, text=True, check=False)
+        result = subprocess.run(
+            command, env={**os.environ, "COOP_DB": str(isolate)}, capture_output=True, text=True, check=False
+        )
     finally:
         subprocess.run(undo, check=True)
     assert result.returncode == 1, result.stderr
@@ -144,7 +148,13 @@ def test_full_disk_is_refused_and_nothing_is_half_written(coop, demo_url, isolat
         f"sys.argv = ['coop', 'coops', 'import', {str(big)!r}]\n"
         "main()\n"
     )
-    result = subprocess.run([sys.executable, "-c", script], env={**os.environ, "COOP_DB": str(isolate)}, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, "COOP_DB": str(isolate)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 1, result.stdout + result.stderr
     error_lines = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
     assert len(error_lines) == 1 and "Traceback" not in result.stderr

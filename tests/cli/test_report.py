@@ -7,10 +7,18 @@ from pathlib import Path
 from pypdf import PdfReader
 
 COOP_NAMES = [
-    "Brockton Home Care Cooperative", "Building Power Construction Co-op", "Casa Limpia Cleaning Cooperative",
-    "Green Hands Landscaping", "Harbor Community Food Co-op", "Little Roots Childcare Cooperative",
-    "Maverick Square Housing Cooperative", "North Shore Makers Collective", "Pan y Rosas Bakery Cooperative",
-    "Sabor Colectivo Catering", "SunShare Solar Workers Cooperative", "Tierra Viva Urban Farm",
+    "Brockton Home Care Cooperative",
+    "Building Power Construction Co-op",
+    "Casa Limpia Cleaning Cooperative",
+    "Green Hands Landscaping",
+    "Harbor Community Food Co-op",
+    "Little Roots Childcare Cooperative",
+    "Maverick Square Housing Cooperative",
+    "North Shore Makers Collective",
+    "Pan y Rosas Bakery Cooperative",
+    "Sabor Colectivo Catering",
+    "SunShare Solar Workers Cooperative",
+    "Tierra Viva Urban Farm",
     "Voces Language Justice Cooperative",
 ]
 CONTACTS = ("@casalimpia", "978-555", "Rosa Almonte", "Sophal Chea")
@@ -46,8 +54,19 @@ def test_pdf_report(coop, demo_url, tmp_path: Path) -> None:
     assert coop("report", "--as-of", "2022-01-15", "-o", str(target)).exit_code == 0
     pages = PdfReader(io.BytesIO(target.read_bytes())).pages
     text = " ".join(" ".join(page.extract_text() for page in pages).split())
-    for figure in ("day 107 of 182 (59%)", "50:00 of 100:00 h (50%)", "5 of 9 done, 1 overdue", "version 3, circulating", "0 of 13 co-ops not reached",
-                   "Milestones of Phase I", "Sessions held", "Participation: the latest sessions", "Hours by category", "Hours by month", "Invoices"):
+    for figure in (
+        "day 107 of 182 (59%)",
+        "50:00 of 100:00 h (50%)",
+        "5 of 9 done, 1 overdue",
+        "version 3, circulating",
+        "0 of 13 co-ops not reached",
+        "Milestones of Phase I",
+        "Sessions held",
+        "Participation: the latest sessions",
+        "Hours by category",
+        "Hours by month",
+        "Invoices",
+    ):
         assert figure in text, figure
     for name in COOP_NAMES:
         assert name in text, name
@@ -83,7 +102,11 @@ def test_phase_two_report_starts_from_phase_one(coop, demo_url) -> None:
 
 def _pdf_text_and_fonts(path: Path) -> tuple[str, set[str]]:
     pages = PdfReader(io.BytesIO(path.read_bytes())).pages
-    fonts = {str(font.get_object()["/BaseFont"]).split("+")[-1] for page in pages for font in page["/Resources"]["/Font"].values()}
+    fonts = {
+        str(font.get_object()["/BaseFont"]).split("+")[-1]
+        for page in pages
+        for font in page["/Resources"]["/Font"].values()
+    }
     return " ".join(" ".join(page.extract_text() for page in pages).split()), fonts
 
 

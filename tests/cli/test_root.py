@@ -12,9 +12,18 @@ import pytest
         (["xyzzy"], "Error: No such command 'xyzzy'. See `coop --help`."),
         (["hours", "lg"], "Error: No such command 'lg'. Did you mean 'log'? See `coop hours --help`."),
         (["hours", "log", "1", "Prep", "--date"], "Error: Option '--date' needs a value. See `coop hours log --help`."),
-        (["hours", "log", "-1", "Prep"], "Error: -1 is a negative number: times and amounts must be more than zero. See `coop hours log --help`."),
-        (["hours", "log", "-1:30", "Prep"], "Error: -1:30 is a negative number: times and amounts must be more than zero. See `coop hours log --help`."),
-        (["--db", "x.db", "invoices", "pay", "SEI-2021-001", "--on"], "Error: Option '--on' needs a value. See `coop invoices pay --help`."),
+        (
+            ["hours", "log", "-1", "Prep"],
+            "Error: -1 is a negative number: times and amounts must be more than zero. See `coop hours log --help`.",
+        ),
+        (
+            ["hours", "log", "-1:30", "Prep"],
+            "Error: -1:30 is a negative number: times and amounts must be more than zero. See `coop hours log --help`.",
+        ),
+        (
+            ["--db", "x.db", "invoices", "pay", "SEI-2021-001", "--on"],
+            "Error: Option '--on' needs a value. See `coop invoices pay --help`.",
+        ),
     ],
 )
 def test_usage_errors_name_the_fix(coop, args, message) -> None:

@@ -10,8 +10,21 @@ from coopprogram.config import resolve_database
 
 
 def test_schedule_attend_and_notes(coop, demo_url, tmp_path: Path) -> None:
-    added = coop("sessions", "add", "Peer learning: bookkeeping", "--kind", "peer-learning", "--start", "2022-01-13 18:00",
-                 "--minutes", "90", "--invite", "casa-limpia,voces", "--link", "https://meet.example.org/peer")
+    added = coop(
+        "sessions",
+        "add",
+        "Peer learning: bookkeeping",
+        "--kind",
+        "peer-learning",
+        "--start",
+        "2022-01-13 18:00",
+        "--minutes",
+        "90",
+        "--invite",
+        "casa-limpia,voces",
+        "--link",
+        "https://meet.example.org/peer",
+    )
     assert added.exit_code == 0, added.stderr
     session_id = added.stdout.split()[2].rstrip(":")
     attended = coop("sessions", "attend", session_id, "casa-limpia", "--excused", "voces", "--headcount", "6")
@@ -26,13 +39,49 @@ def test_schedule_attend_and_notes(coop, demo_url, tmp_path: Path) -> None:
 def test_session_input_errors_change_nothing(coop, demo_url, unchanged) -> None:
     with unchanged(resolve_database(None)):
         for args, code, message in [
-            (("sessions", "add", "X", "--kind", "visioning", "--start", "2022-03-13 02:30", "--minutes", "60"), 1, "does not exist"),
-            (("sessions", "add", "X", "--kind", "visioning", "--start", "2022-03-13", "--minutes", "60"), 2, "not a start time"),
-            (("sessions", "add", "X", "--kind", "party", "--start", "2022-03-10 18:00", "--minutes", "60"), 1, "not a session kind"),
-            (("sessions", "add", "X", "--kind", "unity", "--start", "2022-03-10 18:00", "--minutes", "0"), 1, "not possible"),
-            (("sessions", "add", "X", "--kind", "unity", "--start", "2022-03-10 18:00", "--minutes", "60", "--link", "meet.example.org"), 1, "not a web link"),
+            (
+                ("sessions", "add", "X", "--kind", "visioning", "--start", "2022-03-13 02:30", "--minutes", "60"),
+                1,
+                "does not exist",
+            ),
+            (
+                ("sessions", "add", "X", "--kind", "visioning", "--start", "2022-03-13", "--minutes", "60"),
+                2,
+                "not a start time",
+            ),
+            (
+                ("sessions", "add", "X", "--kind", "party", "--start", "2022-03-10 18:00", "--minutes", "60"),
+                1,
+                "not a session kind",
+            ),
+            (
+                ("sessions", "add", "X", "--kind", "unity", "--start", "2022-03-10 18:00", "--minutes", "0"),
+                1,
+                "not possible",
+            ),
+            (
+                (
+                    "sessions",
+                    "add",
+                    "X",
+                    "--kind",
+                    "unity",
+                    "--start",
+                    "2022-03-10 18:00",
+                    "--minutes",
+                    "60",
+                    "--link",
+                    "meet.example.org",
+                ),
+                1,
+                "not a web link",
+            ),
             (("sessions", "attend", "999", "voces"), 1, "no session 999"),
-            (("agenda", "add", "14", "Lunch", "--minutes", "30", "--kind", "lunch"), 2, "'lunch' is not one of 'opening', 'discussion'"),
+            (
+                ("agenda", "add", "14", "Lunch", "--minutes", "30", "--kind", "lunch"),
+                2,
+                "'lunch' is not one of 'opening', 'discussion'",
+            ),
             (("calendar", "export", "--coop", "casa"), 1, "no co-op 'casa'"),
         ]:
             result = coop(*args)
@@ -44,7 +93,9 @@ def test_agenda_export(coop, demo_url, tmp_path: Path) -> None:
     sessions = json.loads(coop("sessions", "list", "--json").stdout)
     first = next(s for s in sessions if s["title"].startswith("Visioning session 1"))
     markdown = coop("agenda", "export", str(first["id"])).stdout
-    assert "| 18:00 | Welcome and community agreements | Marisol Okafor\\-Reyes | 15 |" not in markdown  # hyphens are not escaped
+    assert (
+        "| 18:00 | Welcome and community agreements | Marisol Okafor\\-Reyes | 15 |" not in markdown
+    )  # hyphens are not escaped
     assert "| 18:00 | Welcome and community agreements | Marisol Okafor-Reyes | 15 |" in markdown
     assert "| 19:10 | Harvest: what we heard |" in markdown
     pdf = tmp_path / "agenda.pdf"
@@ -57,7 +108,9 @@ def test_agenda_export(coop, demo_url, tmp_path: Path) -> None:
 def test_agenda_overrun_flagged_in_every_format(coop, demo_url, tmp_path: Path) -> None:
     sessions = json.loads(coop("sessions", "list", "--json").stdout)
     first = next(s for s in sessions if s["title"].startswith("Visioning session 1"))
-    planned = sum(item["minutes"] for item in json.loads(coop("agenda", "show", str(first["id"]), "--json").stdout)["items"])
+    planned = sum(
+        item["minutes"] for item in json.loads(coop("agenda", "show", str(first["id"]), "--json").stdout)["items"]
+    )
     extra = first["minutes"] - planned + 25  # 25 minutes past the session's 150
     assert coop("agenda", "add", str(first["id"]), "Open mic", "--minutes", str(extra)).exit_code == 0
     warning = "The agenda runs 25 minutes past the session's 150 minutes: shorten items or lengthen the session."
@@ -65,7 +118,9 @@ def test_agenda_overrun_flagged_in_every_format(coop, demo_url, tmp_path: Path) 
     assert warning in coop("agenda", "export", str(first["id"])).stdout
     pdf = tmp_path / "agenda.pdf"
     assert coop("agenda", "export", str(first["id"]), "-o", str(pdf)).exit_code == 0
-    assert warning in " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.read_bytes())).pages).split())
+    assert warning in " ".join(
+        " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.read_bytes())).pages).split()
+    )
 
 
 def test_calendar_export_file_and_import(coop, demo_url, tmp_path: Path) -> None:
@@ -126,16 +181,47 @@ def test_text_files_that_cannot_be_read_are_refused_in_one_line(coop, demo_url, 
             assert refused.stderr == f"Error: {latin} is not UTF-8 text. Save it as UTF-8 text and try again.\n"
 
 
-
 def test_a_repeat_in_words_schedules_the_meetings_meant(coop, demo_url) -> None:
     import json
 
-    result = coop("sessions", "add", "Peer learning: bookkeeping", "--kind", "peer-learning", "--start", "2022-02-01 18:00",
-                  "--minutes", "90", "--repeat", "every 2 weeks on Tuesday", "--until", "2022-03-29", "--invite", "none")
+    result = coop(
+        "sessions",
+        "add",
+        "Peer learning: bookkeeping",
+        "--kind",
+        "peer-learning",
+        "--start",
+        "2022-02-01 18:00",
+        "--minutes",
+        "90",
+        "--repeat",
+        "every 2 weeks on Tuesday",
+        "--until",
+        "2022-03-29",
+        "--invite",
+        "none",
+    )
     assert result.exit_code == 0, result.stderr
     assert "Scheduled 5 sessions (FREQ=WEEKLY;INTERVAL=2;BYDAY=TU), 2022-02-01 to 2022-03-29" in result.stdout
-    days = [s["starts_local"][:10] for s in json.loads(coop("sessions", "list", "--json").stdout) if s["title"] == "Peer learning: bookkeeping"]
+    days = [
+        s["starts_local"][:10]
+        for s in json.loads(coop("sessions", "list", "--json").stdout)
+        if s["title"] == "Peer learning: bookkeeping"
+    ]
     assert days == ["2022-02-01", "2022-02-15", "2022-03-01", "2022-03-15", "2022-03-29"]
-    refused = coop("sessions", "add", "X", "--kind", "peer-learning", "--start", "2022-02-01 18:00", "--minutes", "90",
-                   "--repeat", "now and then", "--until", "2022-03-29")
+    refused = coop(
+        "sessions",
+        "add",
+        "X",
+        "--kind",
+        "peer-learning",
+        "--start",
+        "2022-02-01 18:00",
+        "--minutes",
+        "90",
+        "--repeat",
+        "now and then",
+        "--until",
+        "2022-03-29",
+    )
     assert refused.exit_code == 2 and "is not a repeat rule this program understands" in refused.stderr

@@ -45,9 +45,22 @@ def test_exports(coop, demo_url, tmp_path: Path) -> None:
     assert endorsers.count("\n- ") == 8 and "Building Power" not in endorsers
     # A stand-aside is on the sign-on page; its reason only when the co-op agreed to share it.
     assert standing_aside.strip() == "- Building Power Construction Co-op"
-    shared = coop("unity", "respond", "3", "building-power", "stand-aside", "--reason", "We would name wage-setting", "--share-reason", "--on", "2022-01-16")
+    shared = coop(
+        "unity",
+        "respond",
+        "3",
+        "building-power",
+        "stand-aside",
+        "--reason",
+        "We would name wage-setting",
+        "--share-reason",
+        "--on",
+        "2022-01-16",
+    )
     assert shared.exit_code == 0, shared.stderr
-    assert coop("unity", "export", "3").stdout.endswith("## Standing aside\n\n- Building Power Construction Co-op: We would name wage-setting\n")
+    assert coop("unity", "export", "3").stdout.endswith(
+        "## Standing aside\n\n- Building Power Construction Co-op: We would name wage-setting\n"
+    )
     pdf = tmp_path / "pou.pdf"
     assert coop("unity", "export", "3", "-o", str(pdf)).exit_code == 0
     pages = PdfReader(io.BytesIO(pdf.read_bytes())).pages

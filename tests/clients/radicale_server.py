@@ -26,11 +26,27 @@ def radicale(folder: Path, *, user: str, password: str) -> Iterator[str]:
     port = free_port()
     log = (folder / "radicale.log").open("wb")  # a pipe nobody reads would fill up and stop the server
     server = subprocess.Popen(
-        [sys.executable, "-m", "radicale", "--config", "", "--server-hosts", f"127.0.0.1:{port}",
-         "--storage-filesystem-folder", str(folder / "storage"), "--auth-type", "htpasswd",
-         "--auth-htpasswd-filename", str(folder / "users"), "--auth-htpasswd-encryption", "plain",
-         "--auth-delay", "0"],
-        stdout=subprocess.DEVNULL, stderr=log,
+        [
+            sys.executable,
+            "-m",
+            "radicale",
+            "--config",
+            "",
+            "--server-hosts",
+            f"127.0.0.1:{port}",
+            "--storage-filesystem-folder",
+            str(folder / "storage"),
+            "--auth-type",
+            "htpasswd",
+            "--auth-htpasswd-filename",
+            str(folder / "users"),
+            "--auth-htpasswd-encryption",
+            "plain",
+            "--auth-delay",
+            "0",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=log,
     )
     try:
         for _ in range(200):
@@ -39,7 +55,9 @@ def radicale(folder: Path, *, user: str, password: str) -> Iterator[str]:
                 break
             except OSError:
                 if server.poll() is not None:
-                    raise RuntimeError(f"Radicale did not start: {(folder / 'radicale.log').read_text()[-500:]}") from None
+                    raise RuntimeError(
+                        f"Radicale did not start: {(folder / 'radicale.log').read_text()[-500:]}"
+                    ) from None
                 time.sleep(0.1)
         else:
             raise RuntimeError("Radicale did not start listening within 20 s")

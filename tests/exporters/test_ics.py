@@ -45,7 +45,9 @@ def test_session_event_fields(demo_url) -> None:
     assert event.dtstart.value == datetime(2021, 11, 4, 18, 0, tzinfo=event.dtstart.value.tzinfo)
     assert event.dtstart.value.utcoffset().total_seconds() == -4 * 3600
     assert event.dtend.value - event.dtstart.value == (view.ends_local - view.starts_local)
-    assert event.status.value == "CONFIRMED" and event.sequence.value == "1"  # its agenda was written after it was scheduled
+    assert (
+        event.status.value == "CONFIRMED" and event.sequence.value == "1"
+    )  # its agenda was written after it was scheduled
     assert "18:00 Welcome and community agreements (Marisol Okafor-Reyes)" in event.description.value
     assert "Join online: https://meet.example.org/sei-visioning" in event.description.value
 
@@ -59,7 +61,9 @@ def test_cancelled_and_milestones(demo_url) -> None:
     for event in milestones:
         assert not isinstance(event.dtstart.value, datetime)
         assert (event.dtend.value - event.dtstart.value).days == 1
-    assert not [e for e in _events(_export(demo_url, milestones=False)).values() if e.summary.value.startswith("Milestone")]
+    assert not [
+        e for e in _events(_export(demo_url, milestones=False)).values() if e.summary.value.startswith("Milestone")
+    ]
 
 
 def test_reschedule_raises_sequence_and_dtstamp(demo_url) -> None:
@@ -69,7 +73,9 @@ def test_reschedule_raises_sequence_and_dtstamp(demo_url) -> None:
     with unit_of_work(demo_url, write=True) as db:
         view = next(s for s in sessions.list_sessions(db, now=NOW) if s.title.startswith("Strategy session 1"))
         sessions.reschedule_session(db, session_id=view.id, start=parse_local_datetime("2022-03-10 18:00"), now=NOW)
-        changed_at = db.get(ProgramSession, view.id).updated_at  # the session's update time, set by the database's onupdate
+        changed_at = db.get(
+            ProgramSession, view.id
+        ).updated_at  # the session's update time, set by the database's onupdate
     after = _events(_export(demo_url))
     assert set(after) == set(before)
     moved, old = after[view.uid], before[view.uid]
@@ -84,14 +90,22 @@ def test_one_coops_feed(demo_url) -> None:
     from collections import Counter
 
     def titles(slug: str) -> Counter:
-        return Counter(event.summary.value for event in _events(_export(demo_url, coop=slug, milestones=False)).values())
+        return Counter(
+            event.summary.value for event in _events(_export(demo_url, coop=slug, milestones=False)).values()
+        )
 
     # Casa Limpia, in the cohort from the start: every session open to the co-ops; the
     # working-group calls invite none of them.
-    assert titles("casa-limpia") == Counter({
-        "Visioning session 1: our histories": 1, "Visioning session 2: our needs": 1, "Visioning session 3: the economy we want": 1,
-        "Points of unity workshop": 3, "Strategy session 1: what the program does": 1, "Strategy session 2: resources and roles": 1,
-    })
+    assert titles("casa-limpia") == Counter(
+        {
+            "Visioning session 1: our histories": 1,
+            "Visioning session 2: our needs": 1,
+            "Visioning session 3: the economy we want": 1,
+            "Points of unity workshop": 3,
+            "Strategy session 1: what the program does": 1,
+            "Strategy session 2: resources and roles": 1,
+        }
+    )
     # SunShare joined on 2021-11-15: not invited to the first visioning session (2021-11-04).
     assert titles("sunshare-solar") == titles("casa-limpia") - Counter({"Visioning session 1: our histories": 1})
 
@@ -103,7 +117,9 @@ def test_import_round_trip_updates_instead_of_duplicating(demo_url) -> None:
     with unit_of_work(demo_url, write=True) as db:
         report = calendar_import.import_calendar(db, data=exported)
     assert report.count("unchanged") == 21 and report.count("added") == 0
-    moved = exported.replace(b"DTSTART;TZID=America/New_York:20220303T180000", b"DTSTART;TZID=America/New_York:20220303T183000")
+    moved = exported.replace(
+        b"DTSTART;TZID=America/New_York:20220303T180000", b"DTSTART;TZID=America/New_York:20220303T183000"
+    )
     with unit_of_work(demo_url, write=True) as db:
         report = calendar_import.import_calendar(db, data=moved)
         assert report.count("updated") == 1
@@ -153,7 +169,11 @@ def test_unreadable_file_is_refused(demo_url, unchanged) -> None:
     from coopprogram.db import unit_of_work
     from coopprogram.errors import InvalidInput
 
-    with unchanged(demo_url), pytest.raises(InvalidInput, match="not a calendar"), unit_of_work(demo_url, write=True) as db:
+    with (
+        unchanged(demo_url),
+        pytest.raises(InvalidInput, match="not a calendar"),
+        unit_of_work(demo_url, write=True) as db,
+    ):
         calendar_import.import_calendar(db, data=b"this is not a calendar")
 
 
@@ -179,7 +199,11 @@ def test_coop_taken_off_a_session_sees_it_cancelled(demo_url) -> None:
 
 def test_coop_feed_leaves_milestones_out_unless_asked(demo_url) -> None:
     def milestones(**kwargs) -> int:
-        return sum(1 for e in _events(_export(demo_url, coop="casa-limpia", **kwargs)).values() if e.summary.value.startswith("Milestone"))
+        return sum(
+            1
+            for e in _events(_export(demo_url, coop="casa-limpia", **kwargs)).values()
+            if e.summary.value.startswith("Milestone")
+        )
 
     assert milestones() == 0 and milestones(milestones=True) == 14
 
@@ -219,8 +243,14 @@ def _whole_calendar_by_icalendar(view: calendar.CalendarView) -> bytes:
 
     zone = ZoneInfo(view.timezone)
     whole = Calendar()
-    for name, value in (("prodid", PRODID), ("version", "2.0"), ("calscale", "GREGORIAN"), ("method", "PUBLISH"),
-                        ("x-wr-calname", view.name), ("x-wr-timezone", view.timezone)):
+    for name, value in (
+        ("prodid", PRODID),
+        ("version", "2.0"),
+        ("calscale", "GREGORIAN"),
+        ("method", "PUBLISH"),
+        ("x-wr-calname", view.name),
+        ("x-wr-timezone", view.timezone),
+    ):
         whole.add(name, value)
     if view.refresh_minutes:
         whole.add("refresh-interval", timedelta(minutes=view.refresh_minutes), parameters={"VALUE": "DURATION"})
@@ -265,7 +295,13 @@ def test_published_feeds_are_byte_for_byte_what_icalendar_writes(demo_url) -> No
         view = next(s for s in sessions.list_sessions(db, now=NOW) if s.title.startswith("Strategy session 2"))
         others = ",".join(i.slug for i in view.invitees if i.slug != "casa-limpia")
         sessions.edit_session(db, session_id=view.id, now=NOW, invite=others)  # Casa Limpia's feed shows it cancelled
-        sessions.edit_session(db, session_id=view.id, now=NOW, location="Casa del Pueblo, 2º piso", link="https://meet.example.org/a?b=1;c=2")
+        sessions.edit_session(
+            db,
+            session_id=view.id,
+            now=NOW,
+            location="Casa del Pueblo, 2º piso",
+            link="https://meet.example.org/a?b=1;c=2",
+        )
         published = publication(db)
         whole = calendar.calendar_view(db)
     cache = EventCache()  # one cache for every feed, as the publish does: lines and events shared between feeds
@@ -277,7 +313,9 @@ def test_published_feeds_are_byte_for_byte_what_icalendar_writes(demo_url) -> No
     # Each event the CalDAV sync sends is that event of the whole calendar, under the same head.
     event = next(e for e in whole.sessions if e.location.startswith("Casa del Pueblo"))
     alone = render_events(whole)[event.uid]
-    assert alone.count(b"BEGIN:VEVENT") == 1 and _event_block(alone) == _event_block(_whole_calendar_by_icalendar(whole), event.uid)
+    assert alone.count(b"BEGIN:VEVENT") == 1 and _event_block(alone) == _event_block(
+        _whole_calendar_by_icalendar(whole), event.uid
+    )
 
 
 def _event_block(data: bytes, uid: str | None = None) -> bytes:

@@ -90,16 +90,42 @@ def later_years_url(db_url: str) -> str:
 
     with unit_of_work(db_url, write=True) as db:
         phases.edit_phase(db, reference="II", ends_on=date(2027, 12, 31))
-        sessions.add_session(db, title="Monthly call", kind="working-group", start=datetime(2021, 10, 5, 18, 0), minutes=90,
-                             now=NOW, repeat="FREQ=MONTHLY;BYDAY=1TU", until=date(2027, 12, 31), invite="none")
+        sessions.add_session(
+            db,
+            title="Monthly call",
+            kind="working-group",
+            start=datetime(2021, 10, 5, 18, 0),
+            minutes=90,
+            now=NOW,
+            repeat="FREQ=MONTHLY;BYDAY=1TU",
+            until=date(2027, 12, 31),
+            invite="none",
+        )
         for year in range(2022, 2028):
             for day in (_sunday(year, 3, 2), _sunday(year, 11, 1)):
-                for local in (datetime.combine(day - timedelta(days=1), datetime.min.time()).replace(hour=23, minute=30),
-                              datetime.combine(day, datetime.min.time()).replace(hour=3, minute=30)):
-                    sessions.add_session(db, title=f"Edge {local:%Y-%m-%d %H:%M}", kind="working-group", start=local, minutes=60, now=NOW, invite="none")
+                for local in (
+                    datetime.combine(day - timedelta(days=1), datetime.min.time()).replace(hour=23, minute=30),
+                    datetime.combine(day, datetime.min.time()).replace(hour=3, minute=30),
+                ):
+                    sessions.add_session(
+                        db,
+                        title=f"Edge {local:%Y-%m-%d %H:%M}",
+                        kind="working-group",
+                        start=local,
+                        minutes=60,
+                        now=NOW,
+                        invite="none",
+                    )
             # 00:30 for two hours on the night the clocks go back: ends at 01:30 the second time.
-            sessions.add_session(db, title=f"Night {year}", kind="working-group", start=datetime.combine(_sunday(year, 11, 1), datetime.min.time()).replace(minute=30),
-                                 minutes=120, now=NOW, invite="none")
+            sessions.add_session(
+                db,
+                title=f"Night {year}",
+                kind="working-group",
+                start=datetime.combine(_sunday(year, 11, 1), datetime.min.time()).replace(minute=30),
+                minutes=120,
+                now=NOW,
+                invite="none",
+            )
     return db_url
 
 

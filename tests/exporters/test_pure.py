@@ -4,7 +4,21 @@ checking only, so loading every exporter loads no service, no SQLModel and no SQ
 import subprocess
 import sys
 
-EXPORTERS = ("agenda", "csv", "feeds", "ics", "json", "markdown", "messages", "minutes", "packet", "pdf", "report", "unity", "vtimezone")
+EXPORTERS = (
+    "agenda",
+    "csv",
+    "feeds",
+    "ics",
+    "json",
+    "markdown",
+    "messages",
+    "minutes",
+    "packet",
+    "pdf",
+    "report",
+    "unity",
+    "vtimezone",
+)
 
 
 def test_exporters_load_no_service_and_no_database_library() -> None:

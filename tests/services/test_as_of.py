@@ -52,7 +52,11 @@ def test_every_view_as_of_the_day(demo_url, day) -> None:
         sessions = list_sessions(db, now=end_of(db, day), phase="I")
         invoices = list_invoices(db, today=day)
     assert (view.milestones_done, len(view.milestones), [m.id for m in view.overdue_milestones]) == (done, 9, overdue)
-    assert (status.milestones_done, status.milestones_in_progress, status.milestones_blocked) == (done, in_progress, blocked)
+    assert (status.milestones_done, status.milestones_in_progress, status.milestones_blocked) == (
+        done,
+        in_progress,
+        blocked,
+    )
     # a date recorded after the day is not shown on it
     assert all(m.done_on is None or m.done_on <= day for m in milestones)
     assert (len(view.held), len(view.cancelled), len(view.upcoming)) == (held, cancelled, coming)
@@ -76,14 +80,22 @@ def test_the_days_the_issue_names(demo_url) -> None:
     assert [m.done_on for m in november.milestones if m.done_on] == [date(2021, 10, 14), date(2021, 10, 27)]
     assert [m.id for m in filtered] == [1, 2]
     assert november.cancelled == [] and november.unity is None
-    assert [s.starts_local.date() for s in november.upcoming] == [date(2021, 12, 9), date(2021, 12, 14), date(2021, 12, 28)]
+    assert [s.starts_local.date() for s in november.upcoming] == [
+        date(2021, 12, 9),
+        date(2021, 12, 14),
+        date(2021, 12, 28),
+    ]
     # SEI-2021-002: $1,056.25 outstanding on 12-15 (paid 12-22), in the report and the list alike
     assert [i.reference for i in december.outstanding] == ["SEI-2021-002"] and december.outstanding_cents == 105625
     assert (listed["SEI-2021-002"].status, listed["SEI-2021-002"].paid_on) == ("issued", None)
     assert (listed["SEI-2021-001"].status, listed["SEI-2021-001"].paid_on) == ("paid", date(2021, 11, 19))
     assert "SEI-2022-003" not in listed
     # the next session on 11-15 is the call the next day, not one in January
-    assert [s.starts_local.date() for s in status.next_sessions] == [date(2021, 11, 16), date(2021, 11, 18), date(2021, 11, 30)]
+    assert [s.starts_local.date() for s in status.next_sessions] == [
+        date(2021, 11, 16),
+        date(2021, 11, 18),
+        date(2021, 11, 30),
+    ]
 
 
 def test_participation_on_a_past_day(demo_url) -> None:
@@ -91,9 +103,17 @@ def test_participation_on_a_past_day(demo_url) -> None:
         mid_november = {row.slug: row for row in report(db, phase=None, as_of=date(2021, 11, 15)).participation}
         end_november = {row.slug: row for row in report(db, phase=None, as_of=date(2021, 11, 30)).participation}
     # SunShare joined 11-15: no held session open to it yet ("–"), not "not reached"
-    assert (mid_november["sunshare-solar"].invited, mid_november["sunshare-solar"].share, mid_november["sunshare-solar"].not_reached) == (0, None, False)
+    assert (
+        mid_november["sunshare-solar"].invited,
+        mid_november["sunshare-solar"].share,
+        mid_november["sunshare-solar"].not_reached,
+    ) == (0, None, False)
     # Green Hands, absent from visioning 1 and 2: 0 of 2; in the cohort since 10-01, none attended in 60 days
-    assert (end_november["green-hands"].attended, end_november["green-hands"].invited, end_november["green-hands"].share) == (0, 2, 0)
+    assert (
+        end_november["green-hands"].attended,
+        end_november["green-hands"].invited,
+        end_november["green-hands"].share,
+    ) == (0, 2, 0)
     assert end_november["green-hands"].not_reached
     # Harbor Food: came to visioning 1, excused from 2: 1 of 1 counted
     assert (end_november["harbor-food"].excused, end_november["harbor-food"].share) == (1, 100)

@@ -15,7 +15,10 @@ NOW = datetime(2022, 8, 31, tzinfo=UTC)
 
 
 def ics(*events: str) -> bytes:
-    body = "".join(f"BEGIN:VEVENT\r\nDTSTAMP:20220101T000000Z\r\n{event.strip().replace(chr(10), chr(13) + chr(10))}\r\nEND:VEVENT\r\n" for event in events)
+    body = "".join(
+        f"BEGIN:VEVENT\r\nDTSTAMP:20220101T000000Z\r\n{event.strip().replace(chr(10), chr(13) + chr(10))}\r\nEND:VEVENT\r\n"
+        for event in events
+    )
     return f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n{body}END:VCALENDAR\r\n".encode()
 
 
@@ -91,7 +94,12 @@ def test_moved_occurrence_updates_that_session_and_reimport_adds_no_series(demo_
 
     before = series_count()
     first = run(demo_url, ics(SERIES))
-    assert [e.starts for e in first.events] == ["2022-05-02 12:00", "2022-05-09 12:00", "2022-05-16 12:00", "2022-05-23 12:00"]
+    assert [e.starts for e in first.events] == [
+        "2022-05-02 12:00",
+        "2022-05-09 12:00",
+        "2022-05-16 12:00",
+        "2022-05-23 12:00",
+    ]
     second = run(demo_url, ics(SERIES, MOVED))
     assert [e.action for e in second.events] == ["unchanged", "updated", "unchanged", "unchanged"]
     rows = stored(demo_url, title="TA office hours") + stored(demo_url, title="TA office hours (moved)")
@@ -106,16 +114,40 @@ def test_moved_occurrence_updates_that_session_and_reimport_adds_no_series(demo_
 @pytest.mark.parametrize(
     ("event", "words"),
     [
-        ("UID:x\nSUMMARY:Every second\nDTSTART:20220502T120000Z\nDTEND:20220502T130000Z\nRRULE:FREQ=SECONDLY", "repeats within a day"),
-        ("UID:x\nSUMMARY:Every minute\nDTSTART:20220502T120000Z\nDTEND:20220502T130000Z\nRRULE:FREQ=MINUTELY;COUNT=100000000", "repeats within a day"),
-        ("UID:x\nSUMMARY:Daily forever\nDTSTART:20211001T120000Z\nDTEND:20211001T130000Z\nRRULE:FREQ=DAILY", "repeats 335 times"),
-        ("UID:x\nSUMMARY:Bad day\nDTSTART:20220502T120000Z\nDTEND:20220502T130000Z\nRRULE:FREQ=WEEKLY;BYDAY=XX", "its RRULE cannot be read ('FREQ=WEEKLY;BYDAY=XX')"),
-        ("UID:x\nSUMMARY:Day end\nDTSTART:20220502T120000Z\nDTEND;VALUE=DATE:20220503", "DTEND is a day without a time"),
-        ("UID:x\nSUMMARY:Day exdate\nDTSTART:20220502T120000Z\nDTEND:20220502T130000Z\nRRULE:FREQ=WEEKLY;COUNT=3\nEXDATE;VALUE=DATE:20220509", "EXDATE gives a day without a time"),
+        (
+            "UID:x\nSUMMARY:Every second\nDTSTART:20220502T120000Z\nDTEND:20220502T130000Z\nRRULE:FREQ=SECONDLY",
+            "repeats within a day",
+        ),
+        (
+            "UID:x\nSUMMARY:Every minute\nDTSTART:20220502T120000Z\nDTEND:20220502T130000Z\nRRULE:FREQ=MINUTELY;COUNT=100000000",
+            "repeats within a day",
+        ),
+        (
+            "UID:x\nSUMMARY:Daily forever\nDTSTART:20211001T120000Z\nDTEND:20211001T130000Z\nRRULE:FREQ=DAILY",
+            "repeats 335 times",
+        ),
+        (
+            "UID:x\nSUMMARY:Bad day\nDTSTART:20220502T120000Z\nDTEND:20220502T130000Z\nRRULE:FREQ=WEEKLY;BYDAY=XX",
+            "its RRULE cannot be read ('FREQ=WEEKLY;BYDAY=XX')",
+        ),
+        (
+            "UID:x\nSUMMARY:Day end\nDTSTART:20220502T120000Z\nDTEND;VALUE=DATE:20220503",
+            "DTEND is a day without a time",
+        ),
+        (
+            "UID:x\nSUMMARY:Day exdate\nDTSTART:20220502T120000Z\nDTEND:20220502T130000Z\nRRULE:FREQ=WEEKLY;COUNT=3\nEXDATE;VALUE=DATE:20220509",
+            "EXDATE gives a day without a time",
+        ),
         ("UID:x\nSUMMARY:All day\nDTSTART;VALUE=DATE:20220502", "all-day event is not a session"),
-        ("UID:x\nSUMMARY:Bad length\nDTSTART:20220502T120000Z\nDURATION:bogus", "its DURATION cannot be read ('bogus')"),
+        (
+            "UID:x\nSUMMARY:Bad length\nDTSTART:20220502T120000Z\nDURATION:bogus",
+            "its DURATION cannot be read ('bogus')",
+        ),
         ("UID:x\nSUMMARY:Backwards\nDTSTART:20220502T120000Z\nDURATION:-PT1H", "ends before it starts"),
-        ("UID:x\nSUMMARY:Bad version\nDTSTART:20220502T120000Z\nDURATION:PT1H\nSEQUENCE:abc", "its SEQUENCE cannot be read"),
+        (
+            "UID:x\nSUMMARY:Bad version\nDTSTART:20220502T120000Z\nDURATION:PT1H\nSEQUENCE:abc",
+            "its SEQUENCE cannot be read",
+        ),
     ],
 )
 def test_bad_shapes_give_one_clear_line(demo_url, event: str, words: str) -> None:
@@ -134,7 +166,10 @@ def test_a_rule_that_never_matches_is_refused_in_a_moment(demo_url) -> None:
     report = run(demo_url, ics(event))
     assert time.process_time() - started < 2.5
     assert [(e.action, e.detail) for e in report.events] == [
-        ("skipped", "its repeat rule takes too long to work out (does it ever match a day?); correct it in the calendar it came from")
+        (
+            "skipped",
+            "its repeat rule takes too long to work out (does it ever match a day?); correct it in the calendar it came from",
+        )
     ]
     assert not stored(demo_url, uid="x")
 
@@ -147,12 +182,15 @@ def test_a_series_refused_half_way_leaves_no_session(demo_url) -> None:
 
 
 def test_every_change_is_reported_per_event(demo_url) -> None:
-    report = run(demo_url, ics(
-        "UID:long\nSUMMARY:Retreat\nDTSTART:20220502T120000Z\nDTEND:20220503T120000Z",
-        "UID:mars\nSUMMARY:Mars call\nDTSTART;TZID=Mars/Olympus:20220503T180000\nDURATION:PT1H",
-        "UID:gap\nSUMMARY:Gap call\nDTSTART:20220313T023000\nDURATION:PT1H",
-        "UID:link\nSUMMARY:Link call\nDTSTART:20220504T180000Z\nDURATION:PT1H\nURL:javascript:alert(1)",
-    ))
+    report = run(
+        demo_url,
+        ics(
+            "UID:long\nSUMMARY:Retreat\nDTSTART:20220502T120000Z\nDTEND:20220503T120000Z",
+            "UID:mars\nSUMMARY:Mars call\nDTSTART;TZID=Mars/Olympus:20220503T180000\nDURATION:PT1H",
+            "UID:gap\nSUMMARY:Gap call\nDTSTART:20220313T023000\nDURATION:PT1H",
+            "UID:link\nSUMMARY:Link call\nDTSTART:20220504T180000Z\nDURATION:PT1H\nURL:javascript:alert(1)",
+        ),
+    )
     notes = {e.title: e.notes for e in report.events}
     assert notes["Retreat"] == ("1440 minutes long: stored as 720",)
     assert notes["Mars call"] == ("time zone 'Mars/Olympus' is not known: read as America/New_York time",)
@@ -161,7 +199,9 @@ def test_every_change_is_reported_per_event(demo_url) -> None:
     assert stored(demo_url, uid="long")[0].minutes == 720
     assert stored(demo_url, uid="mars")[0].starts_at == datetime(2022, 5, 3, 22, 0, tzinfo=UTC)
     assert stored(demo_url, uid="link")[0].link == ""
-    latin = ics("UID:latin\nSUMMARY:Reunión\nDTSTART:20220505T180000Z\nDURATION:PT1H").replace("Reunión".encode(), "Reunión".encode("cp1252"))
+    latin = ics("UID:latin\nSUMMARY:Reunión\nDTSTART:20220505T180000Z\nDURATION:PT1H").replace(
+        "Reunión".encode(), "Reunión".encode("cp1252")
+    )
     [event] = run(demo_url, latin).events
     assert event.title == "Reunión" and "not UTF-8" in event.notes[0]
 
@@ -175,7 +215,15 @@ def test_a_session_in_the_repeated_hour_survives_a_round_trip(db_url) -> None:
 
     with unit_of_work(db_url, write=True) as db:
         phases.edit_phase(db, reference="II", ends_on=date(2022, 12, 31))
-        [night] = sessions.add_session(db, title="Night", kind="working-group", start=datetime(2022, 11, 6, 0, 30), minutes=120, now=NOW, invite="none")
+        [night] = sessions.add_session(
+            db,
+            title="Night",
+            kind="working-group",
+            start=datetime(2022, 11, 6, 0, 30),
+            minutes=120,
+            now=NOW,
+            invite="none",
+        )
         data = render_ics(calendar.calendar_view(db))
     assert run(db_url, data).count("unchanged") == 1
     assert stored(db_url, uid=night.uid)[0].minutes == 120

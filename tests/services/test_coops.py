@@ -22,7 +22,13 @@ def test_add_makes_a_slug_and_stores_every_field(session) -> None:
     assert view.slug == "casa-limpia-cleaning-cooperative"
     with session(write=False) as db:
         row = db.exec(select(Coop)).one()
-    assert (row.city, row.member_count, row.joined_on, row.contact_email, row.stage) == ("Lawrence", 9, date(2021, 10, 1), "rosa@example.org", "existing")
+    assert (row.city, row.member_count, row.joined_on, row.contact_email, row.stage) == (
+        "Lawrence",
+        9,
+        date(2021, 10, 1),
+        "rosa@example.org",
+        "existing",
+    )
 
 
 def test_slug_from_accented_name() -> None:
@@ -89,7 +95,10 @@ def test_archive_and_active_on(session) -> None:
 
 
 def test_import_good_file_adds_then_is_idempotent(session) -> None:
-    text = HEADER + "casa-limpia,Casa Limpia,worker,existing,Lawrence,9,2021-10-01,rosa@example.org\nvoces,Voces,worker,budding,Lowell,,,\n"
+    text = (
+        HEADER
+        + "casa-limpia,Casa Limpia,worker,existing,Lawrence,9,2021-10-01,rosa@example.org\nvoces,Voces,worker,budding,Lowell,,,\n"
+    )
     with session() as db:
         report = coops.import_coops(db, text=text)
     assert [(r.slug, r.action) for r in report.rows] == [("casa-limpia", "added"), ("voces", "added")]
@@ -112,7 +121,10 @@ def test_import_updates_only_columns_present(session) -> None:
 
 
 def test_import_with_a_bad_row_writes_nothing(session) -> None:
-    text = HEADER + "casa-limpia,Casa Limpia,worker,existing,Lawrence,9,2021-10-01,\nbad,Bad,cooperative,existing,,,,\nlate,Late,worker,existing,,nine,2022-02-30,\n"
+    text = (
+        HEADER
+        + "casa-limpia,Casa Limpia,worker,existing,Lawrence,9,2021-10-01,\nbad,Bad,cooperative,existing,,,,\nlate,Late,worker,existing,,nine,2022-02-30,\n"
+    )
     with session() as db:
         report = coops.import_coops(db, text=text)
     assert [(r.line, r.action) for r in report.rows] == [(2, "added"), (3, "rejected"), (4, "rejected")]

@@ -17,7 +17,9 @@ DAY = date(2021, 10, 12)
 
 def _log(db, minutes, on=DAY, **kwargs):
     kwargs.setdefault("confirmed", True)  # days of many hours here test the cap, not the long-day question
-    return hours.log_time(db, minutes=minutes, description=kwargs.pop("description", "Prep"), on=on, today=TODAY, **kwargs)
+    return hours.log_time(
+        db, minutes=minutes, description=kwargs.pop("description", "Prep"), on=on, today=TODAY, **kwargs
+    )
 
 
 def _fill(db, minutes):
@@ -34,7 +36,13 @@ def test_exactly_the_cap_is_accepted_and_one_minute_more_refused(session) -> Non
     with session() as db:
         _fill(db, 100 * 60)
         assert billable_minutes(db, 1) == 6000
-    with session() as db, pytest.raises(Conflict, match=r"cap of 100:00 hours is reached \(100:00 used\): no billable hours are left. Log this as --non-billable, or amend the contract"):
+    with (
+        session() as db,
+        pytest.raises(
+            Conflict,
+            match=r"cap of 100:00 hours is reached \(100:00 used\): no billable hours are left. Log this as --non-billable, or amend the contract",
+        ),
+    ):
         _log(db, 1)
     with session() as db:
         result = _log(db, 60, billable=False)
@@ -73,8 +81,20 @@ def test_amending_the_cap_lets_more_in(session) -> None:
             amend_contract(db, phase="I", cap_minutes=None, rate_cents=7600, reason="raise", on=TODAY, today=TODAY)
         with pytest.raises(Conflict, match="cannot go below"):
             amend_contract(db, phase="I", cap_minutes=90 * 60, rate_cents=None, reason="cut", on=TODAY, today=TODAY)
-        view = amend_contract(db, phase="I", cap_minutes=110 * 60, rate_cents=7500, reason="Approved by the working group", on=TODAY, today=TODAY)
-        assert (view.hour_cap_minutes, view.rate_cents, view.amendments[0].reason) == (6600, 7500, "Approved by the working group")
+        view = amend_contract(
+            db,
+            phase="I",
+            cap_minutes=110 * 60,
+            rate_cents=7500,
+            reason="Approved by the working group",
+            on=TODAY,
+            today=TODAY,
+        )
+        assert (view.hour_cap_minutes, view.rate_cents, view.amendments[0].reason) == (
+            6600,
+            7500,
+            "Approved by the working group",
+        )
         _log(db, 60, on=date(2021, 11, 1))
 
 
@@ -89,7 +109,9 @@ def test_category_defaults_and_phase_rules(session) -> None:
         with pytest.raises(NotFound, match="No consultant contract covers Phase II"):
             _log(db, 60, on=date(2022, 4, 5))
         extend_contract(db, phase="II", cap_minutes=80 * 60, rate_cents=6500, reason="Extended", on=TODAY)
-        entry = hours.log_time(db, minutes=60, description="Curriculum", on=date(2022, 4, 5), today=date(2022, 4, 5)).entry
+        entry = hours.log_time(
+            db, minutes=60, description="Curriculum", on=date(2022, 4, 5), today=date(2022, 4, 5)
+        ).entry
         assert (entry.category, entry.phase_number) == ("political-education", 2)
 
 
@@ -111,8 +133,14 @@ def test_summary_and_list(session) -> None:
         entries = hours.list_entries(db, start=date(2021, 11, 1), end=date(2021, 11, 30))
         assert [e.minutes for e in entries] == [30, 45]
         rows = hours.summarize(hours.daily_totals(db), by="category")
-        assert [(r.key, r.minutes, r.billable_minutes, r.entries) for r in rows] == [("calendar", 120, 90, 2), ("documentation", 45, 45, 1)]
-        assert [(r.key, r.minutes) for r in hours.summarize(hours.daily_totals(db), by="month")] == [("2021-10", 90), ("2021-11", 75)]
+        assert [(r.key, r.minutes, r.billable_minutes, r.entries) for r in rows] == [
+            ("calendar", 120, 90, 2),
+            ("documentation", 45, 45, 1),
+        ]
+        assert [(r.key, r.minutes) for r in hours.summarize(hours.daily_totals(db), by="month")] == [
+            ("2021-10", 90),
+            ("2021-11", 75),
+        ]
         with pytest.raises(InvalidInput, match="group hours"):
             hours.summarize([], by="day")
 
@@ -131,10 +159,20 @@ def test_a_linked_session_gives_its_category(session) -> None:
     from coopprogram.units import parse_local_datetime
 
     with session() as db:
-        [unity] = add_session(db, title="Points of unity workshop", kind="unity", start=parse_local_datetime("2022-01-20 18:00"),
-                              minutes=120, now=datetime(2022, 1, 21, tzinfo=UTC), invite="none")
+        [unity] = add_session(
+            db,
+            title="Points of unity workshop",
+            kind="unity",
+            start=parse_local_datetime("2022-01-20 18:00"),
+            minutes=120,
+            now=datetime(2022, 1, 21, tzinfo=UTC),
+            invite="none",
+        )
         entry = _log(db, 90, on=date(2022, 1, 19), session_id=unity.id).entry
         assert (entry.category, entry.session_id) == ("points-of-unity", unity.id)
-        assert _log(db, 30, on=date(2022, 1, 19), session_id=unity.id, category="documentation").entry.category == "documentation"
+        assert (
+            _log(db, 30, on=date(2022, 1, 19), session_id=unity.id, category="documentation").entry.category
+            == "documentation"
+        )
         with pytest.raises(NotFound, match="no session 99"):
             _log(db, 30, session_id=99)

@@ -26,8 +26,16 @@ def _log(db, minutes, on, description="Work"):
 
 
 def _rate(db, cents, *, effective, on=None):
-    return amend_contract(db, phase="I", cap_minutes=None, rate_cents=cents, reason="Rate agreed", on=on or effective,
-                          today=TODAY, effective_on=effective)
+    return amend_contract(
+        db,
+        phase="I",
+        cap_minutes=None,
+        rate_cents=cents,
+        reason="Rate agreed",
+        on=on or effective,
+        today=TODAY,
+        effective_on=effective,
+    )
 
 
 def _draft(db, period):
@@ -108,7 +116,12 @@ def test_a_mid_month_rate_applies_from_its_effective_day(session) -> None:
         _rate(db, 6500, effective=date(2021, 11, 15), on=date(2021, 11, 20))
         october, november, december = _draft(db, "2021-10"), _draft(db, "2021-11"), _draft(db, "2021-12")
         worked = budget(db, phase="I", as_of=date(2021, 12, 31)).worked_cents
-    assert [(line.rate_cents, line.amount_cents) for line in november.lines] == [(6000, 4200), (6000, 600), (6500, 4550), (6500, 6500)]
+    assert [(line.rate_cents, line.amount_cents) for line in november.lines] == [
+        (6000, 4200),
+        (6000, 600),
+        (6500, 4550),
+        (6500, 6500),
+    ]
     assert november.total_cents == 15850  # $42.00 + $6.00 + $45.50 + $65.00
     assert_multiplies_out(november)
     assert october.total_cents == 6000 and december.total_cents == 6500
@@ -128,7 +141,9 @@ def test_void_and_redraft_keep_the_rate_of_the_work_day(session) -> None:
         with pytest.raises(Conflict, match="billed on issued invoice SEI-2021-001 at the old rate"):
             _rate(db, 7500, effective=date(2021, 10, 1), on=date(2021, 12, 2))
         _rate(db, 7500, effective=date(2021, 12, 1), on=date(2021, 12, 2))
-        invoices.void_invoice(db, reference="SEI-2021-001", reason="Wrong description", on=date(2021, 12, 3), today=TODAY)
+        invoices.void_invoice(
+            db, reference="SEI-2021-001", reason="Wrong description", on=date(2021, 12, 3), today=TODAY
+        )
         again = _draft(db, "2021-10")
         assert again.total_cents == 9000 and again.lines[0].rate_cents == 6000
         with pytest.raises(InvalidInput, match="cannot take effect before it"):
@@ -143,7 +158,9 @@ def test_issue_refuses_a_draft_that_changed_since_it_was_drafted(session) -> Non
         _log(db, 180, date(2021, 11, 5))  # 3.00 h x $60.00 = $180.00 more
         stale = invoices.document(db, str(shown.id))
         assert stale.total_cents == 12000 and stale.changes == "1 entry added; total $120.00 -> $300.00"
-        with pytest.raises(Conflict, match=r"changed since it was drafted \(1 entry added; total \$120.00 -> \$300.00\)"):
+        with pytest.raises(
+            Conflict, match=r"changed since it was drafted \(1 entry added; total \$120.00 -> \$300.00\)"
+        ):
             invoices.issue_invoice(db, reference=str(shown.id), on=date(2021, 12, 1), today=TODAY)
         _rate(db, 6500, effective=date(2021, 11, 5), on=date(2021, 11, 30))
         with pytest.raises(Conflict, match=r"1 entry added; total \$120.00 -> \$315.00"):  # 3.00 h now at $65.00
@@ -174,23 +191,38 @@ def test_partial_payments_balance_and_undo(session) -> None:
     with session() as db:
         issued = _issued(db)  # 2.00 h x $60.00 = $120.00
         assert issued.amount_due_cents == 12000 and issued.payment_terms == "Net 30, due 2021-12-01"
-        doc, first = invoices.pay_invoice(db, reference="SEI-2021-001", on=date(2021, 11, 10), today=TODAY, amount_cents=5000)
+        doc, first = invoices.pay_invoice(
+            db, reference="SEI-2021-001", on=date(2021, 11, 10), today=TODAY, amount_cents=5000
+        )
         assert (doc.status, doc.paid_on, doc.amount_due_cents) == ("issued", None, 7000)
         with pytest.raises(InvalidInput, match=r"\$80.00 is more than the balance due on SEI-2021-001, \$70.00"):
             invoices.pay_invoice(db, reference="SEI-2021-001", on=date(2021, 11, 20), today=TODAY, amount_cents=8000)
         doc, second = invoices.pay_invoice(db, reference="SEI-2021-001", on=date(2021, 11, 20), today=TODAY)
-        assert (doc.status, doc.paid_on, doc.amount_due_cents, second.amount_cents) == ("paid", date(2021, 11, 20), 0, 7000)
+        assert (doc.status, doc.paid_on, doc.amount_due_cents, second.amount_cents) == (
+            "paid",
+            date(2021, 11, 20),
+            0,
+            7000,
+        )
         assert invoices.paid_through(db, day=date(2021, 11, 15)) == {doc.id: 5000}
-        doc, undone = invoices.undo_payment(db, reference="SEI-2021-001", reason="Check bounced", on=date(2021, 11, 25), today=TODAY)
+        doc, undone = invoices.undo_payment(
+            db, reference="SEI-2021-001", reason="Check bounced", on=date(2021, 11, 25), today=TODAY
+        )
         assert (undone.id, doc.status, doc.paid_on, doc.amount_due_cents) == (second.id, "issued", None, 7000)
         row = db.get(Payment, second.id)
         assert (row.undone_on, row.undo_reason, row.amount_cents) == (date(2021, 11, 25), "Check bounced", 7000)
-        audited = db.exec(select(AuditEntry).where(AuditEntry.entity == "payment", AuditEntry.entity_id == second.id)).all()
+        audited = db.exec(
+            select(AuditEntry).where(AuditEntry.entity == "payment", AuditEntry.entity_id == second.id)
+        ).all()
         assert [entry.action for entry in audited] == ["create", "update"]
         with pytest.raises(NotFound, match=f"Payment {second.id} is not a standing payment"):
-            invoices.undo_payment(db, reference="SEI-2021-001", reason="Again", on=date(2021, 11, 25), today=TODAY, payment_id=second.id)
+            invoices.undo_payment(
+                db, reference="SEI-2021-001", reason="Again", on=date(2021, 11, 25), today=TODAY, payment_id=second.id
+            )
         report = invoices.payments_received(db, year=2021)
-        assert [(p.invoice, p.paid_on, p.amount_cents) for p in report.payments] == [("SEI-2021-001", date(2021, 11, 10), 5000)]
+        assert [(p.invoice, p.paid_on, p.amount_cents) for p in report.payments] == [
+            ("SEI-2021-001", date(2021, 11, 10), 5000)
+        ]
         assert report.total_cents == 5000 and invoices.payments_received(db, year=2022).payments == []
         assert budget(db, phase="I", as_of=date(2021, 11, 30)).paid_cents == 5000
         assert first.id != second.id
@@ -202,8 +234,12 @@ def test_a_paid_invoice_cannot_be_voided_and_lose_the_payment(session) -> None:
         invoices.pay_invoice(db, reference="SEI-2021-001", on=date(2021, 11, 10), today=TODAY, amount_cents=2000)
         with pytest.raises(Conflict, match=r"payments recorded \(\$20.00 on 2021-11-10\); voiding it would lose them"):
             invoices.void_invoice(db, reference="SEI-2021-001", reason="Wrong", on=date(2021, 11, 12), today=TODAY)
-        invoices.undo_payment(db, reference="SEI-2021-001", reason="Recorded on the wrong invoice", on=date(2021, 11, 12), today=TODAY)
-        voided, credit = invoices.void_invoice(db, reference="SEI-2021-001", reason="Wrong", on=date(2021, 11, 12), today=TODAY)
+        invoices.undo_payment(
+            db, reference="SEI-2021-001", reason="Recorded on the wrong invoice", on=date(2021, 11, 12), today=TODAY
+        )
+        voided, credit = invoices.void_invoice(
+            db, reference="SEI-2021-001", reason="Wrong", on=date(2021, 11, 12), today=TODAY
+        )
         assert (voided.status, voided.amount_due_cents, credit.total_cents) == ("void", 0, -12000)
 
 
@@ -215,13 +251,17 @@ def test_dates_follow_numbers_and_never_the_future(session) -> None:
         with pytest.raises(InvalidInput, match="2022-04-01 is in the future"):
             invoices.issue_invoice(db, reference=str(october.id), on=date(2022, 4, 1), today=TODAY)
         invoices.issue_invoice(db, reference=str(october.id), on=date(2021, 12, 5), today=TODAY)
-        with pytest.raises(InvalidInput, match="SEI-2021-001 was issued on 2021-12-05; a later number cannot be dated before it"):
+        with pytest.raises(
+            InvalidInput, match="SEI-2021-001 was issued on 2021-12-05; a later number cannot be dated before it"
+        ):
             invoices.issue_invoice(db, reference=str(november.id), on=date(2021, 12, 1), today=TODAY)
         with pytest.raises(InvalidInput, match="is in the future"):
             invoices.pay_invoice(db, reference="SEI-2021-001", on=date(2022, 4, 2), today=TODAY)
         with pytest.raises(InvalidInput, match="SEI-2021-001 was issued on 2021-12-05"):
             invoices.void_invoice(db, reference="SEI-2021-001", reason="x", on=date(2021, 12, 4), today=TODAY)
         with pytest.raises(InvalidInput, match="in the future"):
-            amend_contract(db, phase="I", cap_minutes=None, rate_cents=6500, reason="x", on=date(2022, 4, 1), today=TODAY)
+            amend_contract(
+                db, phase="I", cap_minutes=None, rate_cents=6500, reason="x", on=date(2022, 4, 1), today=TODAY
+            )
         numbers = db.exec(select(Invoice.number).where(Invoice.number.is_not(None))).all()
     assert numbers == ["SEI-2021-001"]

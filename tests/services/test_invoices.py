@@ -20,8 +20,16 @@ def _log(db, minutes, on, description="Work"):
 
 def test_entries_round_to_the_billing_increment_then_amounts_are_summed(session) -> None:
     with session() as db:
-        amend_contract(db, phase="I", cap_minutes=None, rate_cents=6500, reason="Demo rate", on=TODAY, today=TODAY,
-                       effective_on=date(2021, 10, 1))
+        amend_contract(
+            db,
+            phase="I",
+            cap_minutes=None,
+            rate_cents=6500,
+            reason="Demo rate",
+            on=TODAY,
+            today=TODAY,
+            effective_on=date(2021, 10, 1),
+        )
         # In steps of 6 minutes: 1 min bills one step (0.10 h, never nothing), 7 min 0.10 h, 59 min 1.00 h;
         # at $65.00: $6.50 + $6.50 + $65.00 = $78.00 for 1.20 h.
         for minutes, day in ((1, 4), (7, 5), (59, 6)):
@@ -56,14 +64,24 @@ def test_numbers_are_gap_free_across_void_and_reissue(session) -> None:
         assert (first.number, first.due_on, first.total_cents) == ("SEI-2021-001", date(2021, 12, 1), 12000)
         with pytest.raises(Conflict, match="billed on invoice SEI-2021-001"):
             hours.edit_entry(db, entry_id=entry.id, today=TODAY, minutes=60)
-        voided, credit = invoices.void_invoice(db, reference="SEI-2021-001", reason="Wrong hours", on=date(2021, 11, 3), today=TODAY)
-        assert (voided.status, voided.number, credit.number, credit.total_cents, credit.credit_for) == ("void", "SEI-2021-001", "SEI-2021-002", -12000, "SEI-2021-001")
+        voided, credit = invoices.void_invoice(
+            db, reference="SEI-2021-001", reason="Wrong hours", on=date(2021, 11, 3), today=TODAY
+        )
+        assert (voided.status, voided.number, credit.number, credit.total_cents, credit.credit_for) == (
+            "void",
+            "SEI-2021-001",
+            "SEI-2021-002",
+            -12000,
+            "SEI-2021-001",
+        )
         hours.edit_entry(db, entry_id=entry.id, today=TODAY, minutes=90)
         [again] = invoices.draft_month(db, period="2021-10")
         reissued = invoices.issue_invoice(db, reference=str(again.id), on=date(2021, 11, 4), today=TODAY)
         [november] = invoices.draft_month(db, period="2021-11")
         later = invoices.issue_invoice(db, reference=str(november.id), on=date(2021, 12, 1), today=TODAY)
-        numbers = db.exec(select(Invoice.sequence, Invoice.number).where(Invoice.sequence.is_not(None)).order_by(Invoice.sequence)).all()
+        numbers = db.exec(
+            select(Invoice.sequence, Invoice.number).where(Invoice.sequence.is_not(None)).order_by(Invoice.sequence)
+        ).all()
     assert (reissued.number, reissued.total_cents, later.number) == ("SEI-2021-003", 9000, "SEI-2021-004")
     assert [sequence for sequence, _ in numbers] == [1, 2, 3, 4]
 

@@ -24,9 +24,18 @@ def cohort(session):
     with session() as db:
         set_program_field(db, field="mail-from", value="SEI <coop@sei.example.org>")
         for slug in ("casa-limpia", "voces", "tierra-viva"):
-            add_coop(db, name=slug.replace("-", " ").title(), kind="worker", slug=slug, contact_email=f"{slug}@example.org")
-        sessions.add_session(db, title="Workshop", kind="unity", start=parse_local_datetime("2022-01-20 18:00"), minutes=120,
-                             now=_at("2022-01-01"), invite="casa-limpia,voces")
+            add_coop(
+                db, name=slug.replace("-", " ").title(), kind="worker", slug=slug, contact_email=f"{slug}@example.org"
+            )
+        sessions.add_session(
+            db,
+            title="Workshop",
+            kind="unity",
+            start=parse_local_datetime("2022-01-20 18:00"),
+            minutes=120,
+            now=_at("2022-01-01"),
+            invite="casa-limpia,voces",
+        )
     return session
 
 
@@ -47,7 +56,9 @@ def test_a_co_op_invited_later_gets_its_own_invitation_and_an_archived_one_nothi
         messages.compose_due(db, now=_at("2022-01-05"))
         sessions.edit_session(db, session_id=1, now=_at("2022-01-06"), invite="all")
         archive_coop(db, slug="voces", on=date(2022, 1, 6))
-        sessions.reschedule_session(db, session_id=1, start=parse_local_datetime("2022-01-21 18:00"), now=_at("2022-01-06"))
+        sessions.reschedule_session(
+            db, session_id=1, start=parse_local_datetime("2022-01-21 18:00"), now=_at("2022-01-06")
+        )
         later = messages.compose_due(db, now=_at("2022-01-07"))
         assert messages.supersede_stale(db, now=_at("2022-01-07")) == 1  # the one to Voces, which left
         statuses = sorted((m.coop_id, m.status) for m in db.exec(select(Message)).all())
@@ -62,7 +73,10 @@ def test_reminder_before_the_session_follow_up_only_once_closed(cohort) -> None:
     with cohort() as db:
         messages.compose_due(db, now=_at("2022-01-05"))
         assert messages.compose_due(db, now=_at("2022-01-17")) == []  # three days before: not yet
-        assert _kinds(messages.compose_due(db, now=_at("2022-01-18"))) == [("reminder", "casa-limpia"), ("reminder", "voces")]
+        assert _kinds(messages.compose_due(db, now=_at("2022-01-18"))) == [
+            ("reminder", "casa-limpia"),
+            ("reminder", "voces"),
+        ]
         assert messages.compose_due(db, now=_at("2022-01-21")) == []  # held but not closed: no minutes to send
         close_session(db, session_id=1, now=_at("2022-01-21"), decisions=["Circulate version 1"])
         follow_ups = messages.compose_due(db, now=_at("2022-01-22"))

@@ -59,8 +59,16 @@ def test_overdue_and_filters(session) -> None:
         _add(db, title="Phase II", due=date(2022, 5, 1), phase="II")
     with session(write=False) as db:
         views = ms.list_milestones(db, today=TODAY)
-        assert [(m.title, m.overdue) for m in views] == [("Done late", False), ("Late", True), ("Soon", False), ("Phase II", False)]
-        assert [m.id for m in ms.list_milestones(db, today=TODAY, status="planned", phase="1")] == [late.id, late.id + 1]
+        assert [(m.title, m.overdue) for m in views] == [
+            ("Done late", False),
+            ("Late", True),
+            ("Soon", False),
+            ("Phase II", False),
+        ]
+        assert [m.id for m in ms.list_milestones(db, today=TODAY, status="planned", phase="1")] == [
+            late.id,
+            late.id + 1,
+        ]
         with pytest.raises(InvalidInput, match="not a milestone status"):
             ms.list_milestones(db, today=TODAY, status="finished")
 

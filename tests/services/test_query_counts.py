@@ -44,15 +44,32 @@ def _queries_per_view(url: str) -> dict[str, int]:
 def test_views_do_not_query_per_row(coop, demo_url, tmp_path) -> None:
     before = _queries_per_view(demo_url)
     for number in range(1, 6):
-        assert coop("coops", "add", f"Query Co-op {number}", "--kind", "worker", "--joined", "2021-10-01").exit_code == 0
+        assert (
+            coop("coops", "add", f"Query Co-op {number}", "--kind", "worker", "--joined", "2021-10-01").exit_code == 0
+        )
     added = coop(
-        "sessions", "add", "Peer exchange", "--kind", "peer-learning", "--start", "2021-11-02 12:00", "--minutes", "60",
-        "--repeat", "FREQ=WEEKLY;BYDAY=TU", "--until", "2022-01-11", "--invite", "all",
+        "sessions",
+        "add",
+        "Peer exchange",
+        "--kind",
+        "peer-learning",
+        "--start",
+        "2021-11-02 12:00",
+        "--minutes",
+        "60",
+        "--repeat",
+        "FREQ=WEEKLY;BYDAY=TU",
+        "--until",
+        "2022-01-11",
+        "--invite",
+        "all",
     )
     assert added.exit_code == 0, added.stderr
     sessions = [s for s in json.loads(coop("sessions", "list", "--json").stdout) if s["title"] == "Peer exchange"]
     assert len(sessions) == 11
-    slugs = [c["slug"] for c in json.loads(coop("coops", "list", "--json").stdout) if c["name"].startswith("Query Co-op")]
+    slugs = [
+        c["slug"] for c in json.loads(coop("coops", "list", "--json").stdout) if c["name"].startswith("Query Co-op")
+    ]
     for session in sessions[:6]:
         assert coop("agenda", "add", str(session["id"]), "Check-in", "--minutes", "15").exit_code == 0
         assert coop("sessions", "attend", str(session["id"]), *slugs[:4], "--absent", slugs[4]).exit_code == 0

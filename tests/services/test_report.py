@@ -25,8 +25,17 @@ def test_mid_phase_one_figures(demo_url) -> None:
     assert [s.count("attended") for s in view.grid_sessions] == [10, 8, 11]
     rows = {row.slug: row for row in view.participation}
     assert len(rows) == 13
-    assert (rows["green-hands"].attended, rows["green-hands"].invited, rows["green-hands"].absent, rows["green-hands"].share) == (1, 3, 2, 33)
-    assert (rows["sunshare-solar"].attended, rows["sunshare-solar"].invited, rows["sunshare-solar"].last_attended) == (1, 2, date(2021, 11, 18))
+    assert (
+        rows["green-hands"].attended,
+        rows["green-hands"].invited,
+        rows["green-hands"].absent,
+        rows["green-hands"].share,
+    ) == (1, 3, 2, 33)
+    assert (rows["sunshare-solar"].attended, rows["sunshare-solar"].invited, rows["sunshare-solar"].last_attended) == (
+        1,
+        2,
+        date(2021, 11, 18),
+    )
     # harbor-food: came to 2 of 3, excused from the third: an excused absence does not count against it
     assert (rows["harbor-food"].attended, rows["harbor-food"].excused, rows["harbor-food"].share) == (2, 1, 100)
     assert rows["sunshare-solar"].marks == ["", "attended", "absent"]

@@ -15,8 +15,15 @@ NOW = datetime(2022, 8, 31, 23, 0, tzinfo=UTC)
 def _add(db, start="2021-11-04 18:00", minutes=120, **kwargs):
     from coopprogram.units import parse_local_datetime
 
-    return sessions.add_session(db, title=kwargs.pop("title", "Visioning"), kind=kwargs.pop("kind", "visioning"),
-                                start=parse_local_datetime(start), minutes=minutes, now=NOW, **kwargs)
+    return sessions.add_session(
+        db,
+        title=kwargs.pop("title", "Visioning"),
+        kind=kwargs.pop("kind", "visioning"),
+        start=parse_local_datetime(start),
+        minutes=minutes,
+        now=NOW,
+        **kwargs,
+    )
 
 
 @pytest.fixture
@@ -50,16 +57,29 @@ def test_dst_gaps_and_overlaps_are_refused_with_both_readings(cohort, start, mes
 
 def test_a_series_keeps_its_wall_clock_time_across_the_november_change(cohort) -> None:
     with cohort() as db:
-        views = _add(db, start="2021-10-26 18:00", title="WG", kind="working-group", invite="none",
-                     repeat="FREQ=WEEKLY;INTERVAL=2;BYDAY=TU", until=date(2021, 11, 30))
-    assert [v.starts_local for v in views] == [datetime(2021, 10, 26, 18), datetime(2021, 11, 9, 18), datetime(2021, 11, 23, 18)]
+        views = _add(
+            db,
+            start="2021-10-26 18:00",
+            title="WG",
+            kind="working-group",
+            invite="none",
+            repeat="FREQ=WEEKLY;INTERVAL=2;BYDAY=TU",
+            until=date(2021, 11, 30),
+        )
+    assert [v.starts_local for v in views] == [
+        datetime(2021, 10, 26, 18),
+        datetime(2021, 11, 9, 18),
+        datetime(2021, 11, 23, 18),
+    ]
     assert [v.starts_at.hour for v in views] == [22, 23, 23]
     assert len({v.series_id for v in views}) == 1 and len({v.uid for v in views}) == 3
 
 
 def test_monthly_rule_and_rule_errors(cohort) -> None:
     with cohort() as db:
-        views = _add(db, start="2022-01-20 18:00", kind="unity", repeat="FREQ=MONTHLY;BYDAY=3TH", until=date(2022, 3, 31))
+        views = _add(
+            db, start="2022-01-20 18:00", kind="unity", repeat="FREQ=MONTHLY;BYDAY=3TH", until=date(2022, 3, 31)
+        )
         assert [v.starts_local.date() for v in views] == [date(2022, 1, 20), date(2022, 2, 17), date(2022, 3, 17)]
         with pytest.raises(InvalidInput, match="not a recurrence rule"):
             _add(db, repeat="FREQ=SOMETIMES", until=date(2022, 3, 1))
@@ -73,8 +93,16 @@ def test_monthly_rule_and_rule_errors(cohort) -> None:
 
 def test_cancel_the_rest_of_a_series(cohort) -> None:
     with cohort() as db:
-        views = _add(db, start="2021-10-05 18:00", kind="working-group", repeat="FREQ=WEEKLY;INTERVAL=2;BYDAY=TU", until=date(2021, 12, 28))
-        cancelled = sessions.cancel_session(db, session_id=views[3].id, reason="Moving to monthly", now=NOW, series=True)
+        views = _add(
+            db,
+            start="2021-10-05 18:00",
+            kind="working-group",
+            repeat="FREQ=WEEKLY;INTERVAL=2;BYDAY=TU",
+            until=date(2021, 12, 28),
+        )
+        cancelled = sessions.cancel_session(
+            db, session_id=views[3].id, reason="Moving to monthly", now=NOW, series=True
+        )
         assert [v.id for v in cancelled] == [v.id for v in views[3:]]
         statuses = [v.status for v in sessions.list_sessions(db, now=NOW)]
         assert statuses == ["planned"] * 3 + ["cancelled"] * 4
@@ -102,22 +130,32 @@ def test_attendance_rules(cohort) -> None:
     with cohort() as db:
         [view] = _add(db, invite="casa-limpia,voces")
         with pytest.raises(InvalidInput, match="has not happened yet"):
-            sessions.record_attendance(db, session_id=view.id, now=datetime(2021, 11, 1, tzinfo=UTC), attended=["voces"])
+            sessions.record_attendance(
+                db, session_id=view.id, now=datetime(2021, 11, 1, tzinfo=UTC), attended=["voces"]
+            )
         with pytest.raises(InvalidInput, match="tierra-viva was not invited"):
             sessions.record_attendance(db, session_id=view.id, now=NOW, attended=["tierra-viva"])
         with pytest.raises(InvalidInput, match="named twice"):
             sessions.record_attendance(db, session_id=view.id, now=NOW, attended=["voces"], absent=["voces"])
         with pytest.raises(NotFound, match="Did you mean 'voces'"):
             sessions.record_attendance(db, session_id=view.id, now=NOW, attended=["voses"])
-        done = sessions.record_attendance(db, session_id=view.id, now=NOW, attended=["casa-limpia"], excused=["voces"], headcount=12)
+        done = sessions.record_attendance(
+            db, session_id=view.id, now=NOW, attended=["casa-limpia"], excused=["voces"], headcount=12
+        )
     assert (done.status, done.headcount, done.count("attended"), done.count("excused")) == ("held", 12, 1, 1)
 
 
 def test_needs_closing(cohort) -> None:
     with cohort() as db:
         [view] = _add(db)
-        assert sessions.show_session(db, session_id=view.id, now=datetime(2021, 11, 4, 21, tzinfo=UTC)).needs_closing is False
-        assert sessions.show_session(db, session_id=view.id, now=datetime(2021, 11, 5, 1, tzinfo=UTC)).needs_closing is True
+        assert (
+            sessions.show_session(db, session_id=view.id, now=datetime(2021, 11, 4, 21, tzinfo=UTC)).needs_closing
+            is False
+        )
+        assert (
+            sessions.show_session(db, session_id=view.id, now=datetime(2021, 11, 5, 1, tzinfo=UTC)).needs_closing
+            is True
+        )
         sessions.mark_held(db, session_id=view.id, now=NOW)
         assert sessions.show_session(db, session_id=view.id, now=NOW).needs_closing is False
 
@@ -128,7 +166,11 @@ def test_agenda_clock_times_and_overrun(cohort) -> None:
         agenda.add_item(db, session_id=view.id, title="Opening", minutes=15, kind="opening")
         agenda.add_item(db, session_id=view.id, title="Pairs", minutes=45)
         plan = agenda.add_item(db, session_id=view.id, title="Break", minutes=10, kind="break", position=2)
-        assert [(i.title, f"{i.starts_local:%H:%M}") for i in plan.items] == [("Opening", "18:00"), ("Break", "18:15"), ("Pairs", "18:25")]
+        assert [(i.title, f"{i.starts_local:%H:%M}") for i in plan.items] == [
+            ("Opening", "18:00"),
+            ("Break", "18:15"),
+            ("Pairs", "18:25"),
+        ]
         assert plan.over_minutes == 0
         plan = agenda.add_item(db, session_id=view.id, title="Harvest", minutes=40)
         assert (plan.total_minutes, plan.over_minutes) == (110, 20)

@@ -18,7 +18,12 @@ def test_mid_phase_one(demo_url: str) -> None:
     assert view.current_phase.name == "Phase I"
     assert (view.elapsed_days, view.current_phase.days) == (107, 182)
     assert (view.coops_active, view.coops_existing, view.coops_budding) == (13, 7, 6)
-    assert (view.milestones_total, view.milestones_done, view.milestones_in_progress, view.milestones_blocked) == (9, 5, 0, 1)
+    assert (view.milestones_total, view.milestones_done, view.milestones_in_progress, view.milestones_blocked) == (
+        9,
+        5,
+        0,
+        1,
+    )
     assert [m.title for m in view.overdue] == ["Point people and channels confirmed for every co-op"]
     assert [m.due_on for m in view.next_due] == [date(2022, 2, 28), date(2022, 3, 18), date(2022, 3, 31)]
     assert view.contract.rate_cents == 6500

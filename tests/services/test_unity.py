@@ -30,12 +30,18 @@ def _circulating(db, count: int) -> list[str]:
 
 def _respond_all(db, slugs, decision="endorse"):
     for slug in slugs:
-        unity.respond(db, version=1, coop=slug, decision=decision, on=DAY, reason="because" if decision == "block" else "")
+        unity.respond(
+            db, version=1, coop=slug, decision=decision, on=DAY, reason="because" if decision == "block" else ""
+        )
 
 
 def test_parse_text() -> None:
     parsed = unity.parse_text("# Our points\n\nPreamble line.\n\n1. First\n   continued here\n2) Second\n")
-    assert (parsed.title, parsed.preamble, parsed.points) == ("Our points", "Preamble line.", ["First continued here", "Second"])
+    assert (parsed.title, parsed.preamble, parsed.points) == (
+        "Our points",
+        "Preamble line.",
+        ["First continued here", "Second"],
+    )
     with pytest.raises(InvalidInput, match="no numbered points"):
         unity.check_text("Just a paragraph.")
 
@@ -45,7 +51,11 @@ def test_exactly_two_thirds_is_enough(session) -> None:
         slugs = _circulating(db, 12)  # two thirds of 12 is exactly 8
         _respond_all(db, slugs[:7])
         result = unity.tally(db, version=1, as_of=DAY)
-        assert (result.endorsements_needed, result.rule_met, result.missing) == (8, False, ["1 more endorsement: 7 of the 8 needed"])
+        assert (result.endorsements_needed, result.rule_met, result.missing) == (
+            8,
+            False,
+            ["1 more endorsement: 7 of the 8 needed"],
+        )
         _respond_all(db, slugs[7:8])
         assert unity.tally(db, version=1, as_of=DAY).rule_met is True
 
@@ -117,7 +127,8 @@ def test_text_freezes_when_circulated_and_adoption_supersedes(session) -> None:
             unity.respond(db, version=2, coop=slug, decision="endorse", on=date(2022, 3, 2))
         unity.adopt(db, version=2, on=date(2022, 3, 3))
         assert [(v.version, v.status, v.superseded_on) for v in unity.list_drafts(db)] == [
-            (1, "superseded", date(2022, 3, 3)), (2, "adopted", None),
+            (1, "superseded", date(2022, 3, 3)),
+            (2, "adopted", None),
         ]
         with pytest.raises(Conflict, match="frozen"):
             unity.edit_draft(db, version=2, text=TEXT)
@@ -134,7 +145,12 @@ def test_comments_and_their_outcome(session) -> None:
             unity.resolve_comment(db, comment_id=comment.id, incorporated_in=1)
         unity.new_draft(db, text=TEXT)
         resolved = unity.resolve_comment(db, comment_id=comment.id, incorporated_in=2)
-        assert (resolved.status, resolved.incorporated_in, resolved.coop, resolved.point) == ("incorporated", 2, "coop-01", 2)
+        assert (resolved.status, resolved.incorporated_in, resolved.coop, resolved.point) == (
+            "incorporated",
+            2,
+            "coop-01",
+            2,
+        )
         declined = unity.resolve_comment(db, comment_id=comment.id, declined="Kept the wording")
         assert (declined.status, declined.decline_reason) == ("declined", "Kept the wording")
 
@@ -142,16 +158,21 @@ def test_comments_and_their_outcome(session) -> None:
 def test_diff_marks_reworded_added_and_removed_points(session) -> None:
     with session() as db:
         unity.new_draft(db, text=TEXT)
-        unity.new_draft(db, text=(
-            "# Points of unity\n\nWhy we meet.\n\n1. Worker ownership.\n"
-            "2. Mutual aid: we share skills and space with each other.\n3. Care for each other.\n"
-        ))
+        unity.new_draft(
+            db,
+            text=(
+                "# Points of unity\n\nWhy we meet.\n\n1. Worker ownership.\n"
+                "2. Mutual aid: we share skills and space with each other.\n3. Care for each other.\n"
+            ),
+        )
         view = unity.diff(db, old=1, new=2)
     kinds = [(p.kind, p.old_number, p.new_number) for p in view.points]
     assert kinds == [("unchanged", 1, 1), ("reworded", 3, 2), ("removed", 2, None), ("added", None, 3)]
     reworded = next(p for p in view.points if p.kind == "reworded")
     assert [(w.kind, w.text) for w in reworded.words] == [
-        ("same", "Mutual aid: we share"), ("removed", "what we have."), ("added", "skills and space with each other."),
+        ("same", "Mutual aid: we share"),
+        ("removed", "what we have."),
+        ("added", "skills and space with each other."),
     ]
     assert view.preamble is None
 
@@ -180,23 +201,34 @@ def test_withdraw_then_recirculate_keeps_the_responses(session) -> None:
             unity.withdraw(db, version=1, reason=" ", on=date(2022, 1, 21))
         withdrawn = unity.withdraw(db, version=1, reason="One block on point 2; revising it", on=date(2022, 1, 21))
         assert (withdrawn.status, withdrawn.closed_on, withdrawn.round_end) == (
-            "withdrawn", date(2022, 1, 21), "withdrawn on 2022-01-21: One block on point 2; revising it")
+            "withdrawn",
+            date(2022, 1, 21),
+            "withdrawn on 2022-01-21: One block on point 2; revising it",
+        )
         with pytest.raises(Conflict, match="round closed on 2022-01-21"):
             unity.respond(db, version=1, coop=slugs[2], decision="endorse", on=date(2022, 1, 21))
         # The closed round's tally stays readable, on any later day, with the responses it had.
         closed = unity.tally(db, version=1, as_of=date(2022, 6, 1))
-        assert (closed.status, [r.coop for r in closed.blocked], [r.coop for r in closed.endorsed]) == ("withdrawn", [slugs[0]], [slugs[1]])
+        assert (closed.status, [r.coop for r in closed.blocked], [r.coop for r in closed.endorsed]) == (
+            "withdrawn",
+            [slugs[0]],
+            [slugs[1]],
+        )
         assert closed.round_end.startswith("withdrawn on 2022-01-21") and not closed.overdue
         # As of a day inside the round, it was still open.
         assert unity.tally(db, version=1, as_of=DAY).status == "circulating"
 
-        unity.new_draft(db, text=TEXT.replace("Democratic governance.", "Democratic governance, with every member heard."))
+        unity.new_draft(
+            db, text=TEXT.replace("Democratic governance.", "Democratic governance, with every member heard.")
+        )
         unity.circulate(db, version=2, on=date(2022, 1, 24))
         _respond_all_to(db, 2, slugs, on=date(2022, 1, 25))
         adopted = unity.adopt(db, version=2, on=date(2022, 1, 26))
         assert adopted.status == "adopted"
         assert [(r.coop, r.decision) for r in unity.tally(db, version=1, as_of=date(2022, 1, 26)).history] == [
-            (slugs[0], "block"), (slugs[1], "endorse")]
+            (slugs[0], "block"),
+            (slugs[1], "endorse"),
+        ]
 
 
 def _respond_all_to(db, version, slugs, *, on, decision="endorse"):
@@ -234,11 +266,15 @@ def test_dates_are_honest(session) -> None:
         with pytest.raises(InvalidInput, match="after today"):
             unity.respond(db, version=1, coop=slugs[0], decision="endorse", on=date(2022, 2, 2), today=today)
         _respond_all(db, slugs)
-        with pytest.raises(InvalidInput, match="An adoption cannot be dated 2022-01-19, before version 1 was circulated"):
+        with pytest.raises(
+            InvalidInput, match="An adoption cannot be dated 2022-01-19, before version 1 was circulated"
+        ):
             unity.adopt(db, version=1, on=date(2022, 1, 19), today=today)
         with pytest.raises(InvalidInput, match="after today"):
             unity.adopt(db, version=1, on=date(2022, 2, 2), today=today)
-        with pytest.raises(InvalidInput, match="There was no round on version 1 yet on 2022-01-19: it was circulated on 2022-01-20"):
+        with pytest.raises(
+            InvalidInput, match="There was no round on version 1 yet on 2022-01-19: it was circulated on 2022-01-20"
+        ):
             unity.tally(db, version=1, as_of=date(2022, 1, 19))
         with pytest.raises(InvalidInput, match="after today"):
             unity.withdraw(db, version=1, reason="x", on=date(2022, 2, 2), today=today)
@@ -255,7 +291,9 @@ def test_adoption_before_the_cohort_joined_is_refused(session) -> None:
             add_coop(db, name=f"Coop {n}", kind="worker", slug=f"coop-{n}", joined_on=date(2021, 10, 1))
         unity.new_draft(db, text=TEXT)
         unity.circulate(db, version=1, on=date(2021, 9, 1))
-        with pytest.raises(InvalidInput, match="Coop 1 joined the cohort on 2021-10-01; a response from it cannot be dated 2021-09-15"):
+        with pytest.raises(
+            InvalidInput, match="Coop 1 joined the cohort on 2021-10-01; a response from it cannot be dated 2021-09-15"
+        ):
             unity.respond(db, version=1, coop="coop-1", decision="endorse", on=date(2021, 9, 15))
         with pytest.raises(Conflict, match="No one was in the electorate on 2021-09-30"):
             unity.adopt(db, version=1, on=date(2021, 9, 30))
@@ -270,8 +308,14 @@ def test_diff_recognises_moved_points(session) -> None:
         unity.new_draft(db, text="# P\n\n" + "".join(f"{n}. {p}\n" for n, p in enumerate(moved, 1)))
         view = unity.diff(db, old=1, new=2)
         assert [(c.kind, c.old_number, c.new_number) for c in view.points] == [
-            ("unchanged", 1, 1), ("moved", 7, 2), ("unchanged", 2, 3), ("unchanged", 3, 4), ("unchanged", 4, 5),
-            ("unchanged", 5, 6), ("unchanged", 6, 7), ("unchanged", 8, 8),
+            ("unchanged", 1, 1),
+            ("moved", 7, 2),
+            ("unchanged", 2, 3),
+            ("unchanged", 3, 4),
+            ("unchanged", 4, 5),
+            ("unchanged", 5, 6),
+            ("unchanged", 6, 7),
+            ("unchanged", 8, 8),
         ]
         assert view.points[1].label == "2 (moved from 7)"
         assert view.unchanged_line == "Unchanged: points 1, 3 (was 2), 4 (was 3), 5 (was 4), 6 (was 5), 7 (was 6), 8."

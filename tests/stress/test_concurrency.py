@@ -32,12 +32,18 @@ def test_concurrent_writers(demo_url, isolate: Path, tmp_path: Path) -> None:
     with unit_of_work(demo_url, write=False) as db:
         entries_before = db.exec(select(func.count(TimeEntry.id))).one()
         cap = billable_minutes(db, 1) + HEADROOM_MINUTES
-    amended = CliRunner().invoke(app, ["contract", "amend", "--phase", "I", "--cap", f"{cap // 60}:{cap % 60:02d}", "--reason", "Stress test"])
+    amended = CliRunner().invoke(
+        app, ["contract", "amend", "--phase", "I", "--cap", f"{cap // 60}:{cap % 60:02d}", "--reason", "Stress test"]
+    )
     assert amended.exit_code == 0, amended.stderr
     results = tmp_path / "results.jsonl"
     env = dict(os.environ)  # COOP_DB: the test's database, a file or the server
     workers = [
-        subprocess.Popen([sys.executable, str(WORKER), str(results), str(seed), str(COMMANDS_EACH), "mixed"], env=env, stdout=subprocess.DEVNULL)
+        subprocess.Popen(
+            [sys.executable, str(WORKER), str(results), str(seed), str(COMMANDS_EACH), "mixed"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+        )
         for seed in range(WORKERS)
     ]
     for worker in workers:
@@ -55,10 +61,14 @@ def test_concurrent_writers(demo_url, isolate: Path, tmp_path: Path) -> None:
     issued = [o for o in outcomes if o["args"][:2] == ["invoices", "issue"] and o["code"] == 0]
     with unit_of_work(resolve_database(None), write=False) as db:
         assert db.exec(select(func.count(TimeEntry.id))).one() == entries_before + len(logged)
-        numbers = db.exec(select(Invoice.sequence).where(Invoice.sequence.is_not(None)).order_by(Invoice.sequence)).all()
+        numbers = db.exec(
+            select(Invoice.sequence).where(Invoice.sequence.is_not(None)).order_by(Invoice.sequence)
+        ).all()
         assert numbers == list(range(1, 3 + len(issued) + 1))
         assert cap - 60 < billable_minutes(db, 1) <= cap  # filled to within the largest entry, never past it
         report = check_database(db)
     assert report.ok, report.problems
-    print(f"\n{WORKERS} writers, {len(outcomes)} commands: {len(logged)} hours logged, {len(refused_logs)} refused at the cap, "
-          f"{len(issued)} invoices issued, {sum(o['code'] == 1 for o in outcomes)} clear refusals, 0 lost")
+    print(
+        f"\n{WORKERS} writers, {len(outcomes)} commands: {len(logged)} hours logged, {len(refused_logs)} refused at the cap, "
+        f"{len(issued)} invoices issued, {sum(o['code'] == 1 for o in outcomes)} clear refusals, 0 lost"
+    )

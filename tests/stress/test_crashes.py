@@ -55,7 +55,10 @@ def test_killed_writers_leave_a_sound_database(demo_url, isolate: Path, tmp_path
     for kill in range(KILLS):
         worker = subprocess.Popen(
             [sys.executable, str(WORKER), str(tmp_path / "results.jsonl"), str(1000 + kill), "400", "writes"],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
         )
         try:
             reports = [first_report(worker, FIRST_WRITE_DEADLINE)]
@@ -72,8 +75,16 @@ def test_killed_writers_leave_a_sound_database(demo_url, isolate: Path, tmp_path
             report = check_database(db)
             assert report.ok, (kill, report.problems)
             entries = db.exec(sql_select(func.count(TimeEntry.id))).one()
-            created = db.exec(sql_select(func.count(AuditEntry.id)).where(AuditEntry.entity == "timeentry", AuditEntry.action == "create")).one()
-            deleted = db.exec(sql_select(func.count(AuditEntry.id)).where(AuditEntry.entity == "timeentry", AuditEntry.action == "delete")).one()
+            created = db.exec(
+                sql_select(func.count(AuditEntry.id)).where(
+                    AuditEntry.entity == "timeentry", AuditEntry.action == "create"
+                )
+            ).one()
+            deleted = db.exec(
+                sql_select(func.count(AuditEntry.id)).where(
+                    AuditEntry.entity == "timeentry", AuditEntry.action == "delete"
+                )
+            ).one()
             assert entries == created - deleted, kill
             # Nothing deletes entries here: every entry reported as logged survived the kills.
             assert entries - entries_at_start >= reported_entries, (kill, entries - entries_at_start, reported_entries)
@@ -81,5 +92,7 @@ def test_killed_writers_leave_a_sound_database(demo_url, isolate: Path, tmp_path
                 assert invoice.snapshot and invoice.issued_on and invoice.sequence, invoice.number
     # The first workers' first commands log hours (fixed seeds), so the kills cut real writes.
     assert reported_entries > 0
-    print(f"\n{KILLS} kills, each after a reported write; {entries - entries_at_start} entries written between them "
-          f"({reported_entries} reported before a kill, all kept); after each: db check clean, every change whole")
+    print(
+        f"\n{KILLS} kills, each after a reported write; {entries - entries_at_start} entries written between them "
+        f"({reported_entries} reported before a kill, all kept); after each: db check clean, every change whole"
+    )

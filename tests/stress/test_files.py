@@ -16,10 +16,13 @@ from .conftest import STRESS, scale
 
 
 def _run_race():
-    spec = importlib.util.spec_from_file_location("postgres_races", Path(__file__).parents[1] / "cli" / "test_postgres_races.py")
+    spec = importlib.util.spec_from_file_location(
+        "postgres_races", Path(__file__).parents[1] / "cli" / "test_postgres_races.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.run_race
+
 
 EVENTS = ("INSERT", "UPDATE", "DELETE")
 
@@ -29,12 +32,17 @@ def crafted_statements(tables: list[str], columns: dict[str, list[str]]) -> list
     stray tables and indexes, and a table whose definition was altered."""
     statements = [
         f"CREATE TRIGGER t_{table}_{event.lower()} AFTER {event} ON {table} BEGIN DELETE FROM auditentry; END"
-        for table in tables for event in EVENTS if table != "auditentry"
+        for table in tables
+        for event in EVENTS
+        if table != "auditentry"
     ]
     statements += [f"CREATE VIEW v_{table} AS SELECT * FROM {table}" for table in tables]
     statements += [f"CREATE INDEX ix_extra_{table} ON {table} ({columns[table][-1]})" for table in tables]
     statements += [f"ALTER TABLE {table} ADD COLUMN smuggled TEXT DEFAULT 'x'" for table in tables]
-    statements += ["CREATE TABLE exfil (value TEXT)", "CREATE TEMP TRIGGER passing AFTER INSERT ON coop BEGIN SELECT 1; END"]
+    statements += [
+        "CREATE TABLE exfil (value TEXT)",
+        "CREATE TEMP TRIGGER passing AFTER INSERT ON coop BEGIN SELECT 1; END",
+    ]
     return statements
 
 
@@ -43,7 +51,12 @@ def test_restores_of_crafted_files(coop, demo_url, tmp_path: Path, unchanged) ->
     clean = tmp_path / "clean.db"
     assert coop("db", "backup", "-o", str(clean)).exit_code == 0
     connection = sqlite3.connect(clean)
-    tables = [name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'")]
+    tables = [
+        name
+        for (name,) in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'"
+        )
+    ]
     columns = {table: [row[1] for row in connection.execute(f"PRAGMA table_info({table})")] for table in tables}
     connection.close()
     statements = crafted_statements(tables, columns)
@@ -76,7 +89,9 @@ SHAPES = "#?%&=;@:+[]{}' \"!$,~é"
 def path_shapes(count: int) -> list[str]:
     rng = random.Random(17)
     fixed = ["50% off", "x?mode=ro", "%2e%2e", "q?x=1&y=#2", "SEI #2", "a%41", "why?", "#", "%", "?", "sp ace"]
-    made = ["".join(rng.choice(SHAPES + "ab") for _ in range(rng.randint(1, 12))).strip() or "%20" for _ in range(count)]
+    made = [
+        "".join(rng.choice(SHAPES + "ab") for _ in range(rng.randint(1, 12))).strip() or "%20" for _ in range(count)
+    ]
     return list(dict.fromkeys(fixed + made))[:count]
 
 
@@ -103,6 +118,7 @@ def test_path_shapes(coop, tmp_path: Path) -> None:
 def test_concurrent_postgres_writers(coop, demo_url) -> None:
     workers, rounds = scale(3, 8), scale(3, 25)
     tally = _run_race()(coop, workers=workers, rounds=rounds, entries=scale(6, workers * rounds // 2))
-    print(f"\nconcurrent PostgreSQL writers: {workers} x {rounds + 1} operations: {tally['ok']} done, "
-          f"{tally['refused']} refused with a reason, 0 lost, 0 raw errors")
-
+    print(
+        f"\nconcurrent PostgreSQL writers: {workers} x {rounds + 1} operations: {tally['ok']} done, "
+        f"{tally['refused']} refused with a reason, 0 lost, 0 raw errors"
+    )

@@ -17,15 +17,76 @@ from ..conftest import database_dump
 from .conftest import scale
 
 NASTY = [
-    "", " ", "\x00", "\x1b[31mred", "\r\n", "\t", "٣", "２", "NaN", "nan", "inf", "-inf", "-1", "0", "1e308", "99999999999999999999",
-    "2022-02-30", "2022-13-01", "0000-00-00", "2022-03-13 02:30", "2021-11-07 01:30", "today", "yesterday", "'; DROP TABLE coop; --",
-    "=cmd|' /C calc'!A0", "+1+1", "@SUM(1)", "-2+3", "<script>alert(1)</script>", "*bold* _x_ [link](http://x)", "#(1+1) $x$ #let x = 1",
-    "BEGIN:VEVENT\r\nSUMMARY:x", "a" * 3000, "../../etc/passwd", "%s%n%x", "{prefix}", "{seq:999999d}", "casa-limpia", "voces",
-    "SEI-2021-001", "1", "2:30", "25", "2h90m", "I", "III", "visioning", "block", "endorse",
+    "",
+    " ",
+    "\x00",
+    "\x1b[31mred",
+    "\r\n",
+    "\t",
+    "٣",
+    "２",
+    "NaN",
+    "nan",
+    "inf",
+    "-inf",
+    "-1",
+    "0",
+    "1e308",
+    "99999999999999999999",
+    "2022-02-30",
+    "2022-13-01",
+    "0000-00-00",
+    "2022-03-13 02:30",
+    "2021-11-07 01:30",
+    "today",
+    "yesterday",
+    "'; DROP TABLE coop; --",
+    "=cmd|' /C calc'!A0",
+    "+1+1",
+    "@SUM(1)",
+    "-2+3",
+    "<script>alert(1)</script>",
+    "*bold* _x_ [link](http://x)",
+    "#(1+1) $x$ #let x = 1",
+    "BEGIN:VEVENT\r\nSUMMARY:x",
+    "a" * 3000,
+    "../../etc/passwd",
+    "%s%n%x",
+    "{prefix}",
+    "{seq:999999d}",
+    "casa-limpia",
+    "voces",
+    "SEI-2021-001",
+    "1",
+    "2:30",
+    "25",
+    "2h90m",
+    "I",
+    "III",
+    "visioning",
+    "block",
+    "endorse",
     # the shapes people found: days and months outside the supported range, settings that would break
     # a later command, devices and folders given as files, text that is not UTF-8
-    "0001-01-01", "9999-12-31", "1999-12-31", "2100-01-01", "0000-01", "9999-12", "America", "Europe/Nowhere",
-    "{seq.real.foo}", "{seq:.0e}", "{seq[0]}", "{seq!r}", "{other}", "{", "/dev/zero", "/", ".", "casa\udcff", "\udcfe\udcff",
+    "0001-01-01",
+    "9999-12-31",
+    "1999-12-31",
+    "2100-01-01",
+    "0000-01",
+    "9999-12",
+    "America",
+    "Europe/Nowhere",
+    "{seq.real.foo}",
+    "{seq:.0e}",
+    "{seq[0]}",
+    "{seq!r}",
+    "{other}",
+    "{",
+    "/dev/zero",
+    "/",
+    ".",
+    "casa\udcff",
+    "\udcfe\udcff",
 ]
 text = st.one_of(st.sampled_from(NASTY), st.text(max_size=40))
 TEMPLATES = [
@@ -70,7 +131,11 @@ TEMPLATES = [
 ]
 
 
-@settings(max_examples=scale(150, 3000), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=scale(150, 3000),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(template=st.sampled_from(TEMPLATES), values=st.lists(text, min_size=3, max_size=3))
 def test_hostile_arguments(demo_url, template, values) -> None:
     args = [values[part] if isinstance(part, int) else part for part in template]
@@ -111,7 +176,9 @@ def test_markdown_escape_leaves_nothing_active(value) -> None:
 
 
 @settings(max_examples=scale(60, 1000), deadline=None)
-@given(title=st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=80).filter(str.strip))
+@given(
+    title=st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=80).filter(str.strip)
+)
 def test_ics_text_round_trips(title) -> None:
     from datetime import date, datetime
 
@@ -129,7 +196,11 @@ def test_ics_text_round_trips(title) -> None:
 
 
 @settings(max_examples=scale(12, 200), deadline=None)
-@given(description=st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Co", "Cn")), min_size=1, max_size=60).filter(str.strip))
+@given(
+    description=st.text(
+        alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Co", "Cn")), min_size=1, max_size=60
+    ).filter(str.strip)
+)
 def test_pdf_prints_user_text_as_text(description) -> None:
     from datetime import date
 
@@ -140,10 +211,28 @@ def test_pdf_prints_user_text_as_text(description) -> None:
 
     line = LineView(date(2021, 10, 4), description, "Visioning sessions", 60, 6500, 6500)
     doc = InvoiceDocument(
-        id=1, reference="SEI-2021-001", number="SEI-2021-001", kind="invoice", status="issued", period="2021-10",
-        period_label="October 2021", program="P", organization="O", bill_to="B", consultant="C", consultant_address="",
-        phase_name="Phase I", rate_cents=6500, rate_min_cents=5000, rate_max_cents=7500, lines=[line],
-        subtotals=[SubtotalView("Visioning sessions", 60, 6500)], total_minutes=60, total_cents=6500, cap_minutes=6000, used_minutes=60,
+        id=1,
+        reference="SEI-2021-001",
+        number="SEI-2021-001",
+        kind="invoice",
+        status="issued",
+        period="2021-10",
+        period_label="October 2021",
+        program="P",
+        organization="O",
+        bill_to="B",
+        consultant="C",
+        consultant_address="",
+        phase_name="Phase I",
+        rate_cents=6500,
+        rate_min_cents=5000,
+        rate_max_cents=7500,
+        lines=[line],
+        subtotals=[SubtotalView("Visioning sessions", 60, 6500)],
+        total_minutes=60,
+        total_cents=6500,
+        cap_minutes=6000,
+        used_minutes=60,
     )
     pdf = invoice_pdf(doc)
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()

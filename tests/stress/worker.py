@@ -32,12 +32,27 @@ def commands(rng: random.Random, worker: str, count: int, mode: str):
         choice = rng.random()
         day = f"2022-02-{rng.randint(1, 28):02d}"
         if choice < 0.5 or (mode == "writes" and choice < 0.7):
-            yield ["hours", "log", rng.choice(["0:30", "45m", "1"]), f"Work {worker}-{n}", "--date", day, "--category", "strategy"]
+            yield [
+                "hours",
+                "log",
+                rng.choice(["0:30", "45m", "1"]),
+                f"Work {worker}-{n}",
+                "--date",
+                day,
+                "--category",
+                "strategy",
+            ]
         elif choice < 0.75:
             code, out, _ = run(["invoices", "draft", "2022-02"])
             yield None if code else ["invoices", "issue", out.split()[1], "--on", "2022-03-01"]
         elif mode == "mixed":
-            yield ["sessions", "reschedule", str(rng.randint(17, 21)), "--start", f"2022-03-{rng.randint(1, 28):02d} 18:00"]
+            yield [
+                "sessions",
+                "reschedule",
+                str(rng.randint(17, 21)),
+                "--start",
+                f"2022-03-{rng.randint(1, 28):02d} 18:00",
+            ]
         else:
             yield ["sessions", "edit", str(rng.randint(1, 21)), "--location", f"Room {worker}-{n}"]
 

@@ -27,29 +27,73 @@ DEBUG_VAR = "COOP_DEBUG"
 
 # name: (module in coopprogram.cli, its Typer app or command function, the one-line help)
 COMMANDS = {
-    "init": ("init", "init_command", "Create the program database with its defaults, or with the sample program (--demo)."),
-    "status": ("status", "status_command", "Where the program stands: phase, cohort, milestones, hours, next sessions."),
-    "report": ("report", "report_command", "The phase status report, in the terminal, as Markdown or as a PDF to print."),
+    "init": (
+        "init",
+        "init_command",
+        "Create the program database with its defaults, or with the sample program (--demo).",
+    ),
+    "status": (
+        "status",
+        "status_command",
+        "Where the program stands: phase, cohort, milestones, hours, next sessions.",
+    ),
+    "report": (
+        "report",
+        "report_command",
+        "The phase status report, in the terminal, as Markdown or as a PDF to print.",
+    ),
     "program": ("program", "app", "The program's own facts: name, organization, cohort, time zone."),
     "phases": ("phases", "app", "The program's phases: dates, focus and the consultant's contract for each."),
     "coops": ("coops", "app", "The pilot co-ops: list, show, add, edit, archive, import and export."),
     "milestones": ("milestones", "app", "Milestones per phase: due dates, status, overdue ones flagged."),
-    "sessions": ("sessions", "app", "Sessions: schedule, list, show, edit, reschedule, cancel, close with minutes, attendance, notes."),
+    "sessions": (
+        "sessions",
+        "app",
+        "Sessions: schedule, list, show, edit, reschedule, cancel, close with minutes, attendance, notes.",
+    ),
     "agenda": ("agenda", "app", "Session agendas: items with clock times, and the printable agenda."),
     "actions": ("actions", "app", "Action items between meetings: add, list (overdue first), done."),
-    "messages": ("messages", "app", "Messages to the co-ops: invitations, updates, reminders, follow-ups; compose, list, show, send."),
-    "materials": ("materials", "app", "The program's documents: handouts, slides, links; add, list, export, a session's packet."),
-    "calendar": ("calendar", "app", "The .ics calendar: export for the co-ops' calendars, import from other calendars."),
-    "unity": ("unity", "app", "Points of unity: drafts, comments, circulation, responses, tally, adoption, withdrawal, diff, export."),
-    "decisions": ("decisions", "app", "Decisions by consent beyond the points of unity: propose, respond, tally, adopt, withdraw, export."),
-    "budget": ("budget", "budget_command", "Hours and dollars against the contract: pace, forecast, by category and month."),
+    "messages": (
+        "messages",
+        "app",
+        "Messages to the co-ops: invitations, updates, reminders, follow-ups; compose, list, show, send.",
+    ),
+    "materials": (
+        "materials",
+        "app",
+        "The program's documents: handouts, slides, links; add, list, export, a session's packet.",
+    ),
+    "calendar": (
+        "calendar",
+        "app",
+        "The .ics calendar: export for the co-ops' calendars, import from other calendars.",
+    ),
+    "unity": (
+        "unity",
+        "app",
+        "Points of unity: drafts, comments, circulation, responses, tally, adoption, withdrawal, diff, export.",
+    ),
+    "decisions": (
+        "decisions",
+        "app",
+        "Decisions by consent beyond the points of unity: propose, respond, tally, adopt, withdraw, export.",
+    ),
+    "budget": (
+        "budget",
+        "budget_command",
+        "Hours and dollars against the contract: pace, forecast, by category and month.",
+    ),
     "hours": ("hours", "app", "The consultant's hours: log, list, edit, remove, summarize."),
     "contract": ("contract", "app", "The consultant's contract: hour cap, rate inside the band, amendments."),
     "invoices": ("invoices", "app", "Monthly invoices: draft, issue, pay, void, export, payments received."),
     "consultant": ("consultant", "app", "The consultant's profile: the payee every invoice names."),
     "audit": ("audit", "audit_command", "Who changed what and when."),
     "db": ("db", "app", "The database itself: its location, backups, checks, copies and upgrades."),
-    "config": ("config", "app", "Your own settings: the database, your name in the audit trail, the messages' outbox and mail server."),
+    "config": (
+        "config",
+        "app",
+        "Your own settings: the database, your name in the audit trail, the messages' outbox and mail server.",
+    ),
 }
 
 
@@ -93,8 +137,15 @@ class CoopGroup(TyperGroup):
         with formatter.section("Commands"):
             formatter.write_dl([(name, help_text) for name, (_, _, help_text) in COMMANDS.items()])
 
-    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, complete_var: str | None = None,
-             standalone_mode: bool = True, windows_expand_args: bool = True, **extra: Any) -> Any:
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, windows_expand_args, **extra)
         current.saved = None
@@ -107,7 +158,11 @@ class CoopGroup(TyperGroup):
         except typer.TyperException as error:
             sys.exit(_report_usage_error(error, sys.argv[1:] if args is None else list(args)))
         except (typer.Abort, KeyboardInterrupt):
-            report_error(_after_commit("it was stopped") if current.saved else CoopError("Stopped before finishing; nothing was changed."))
+            report_error(
+                _after_commit("it was stopped")
+                if current.saved
+                else CoopError("Stopped before finishing; nothing was changed.")
+            )
             sys.exit(1)
         except _OutputFailed as failure:  # stdout is a full disk or a closed pipe
             _silence_stdout()
@@ -121,9 +176,13 @@ class CoopGroup(TyperGroup):
             if os.environ.get(DEBUG_VAR):
                 raise
             problem = f"coop stopped on an unexpected problem ({type(error).__name__}: {plain_cause(error)})"
-            report_error(_after_commit(problem) if current.saved else CoopError(
-                f"{problem}; nothing was changed. Run it again with {DEBUG_VAR}=1 to see the details, and please report it."
-            ))
+            report_error(
+                _after_commit(problem)
+                if current.saved
+                else CoopError(
+                    f"{problem}; nothing was changed. Run it again with {DEBUG_VAR}=1 to see the details, and please report it."
+                )
+            )
             sys.exit(1)
         sys.exit(result if isinstance(result, int) else 0)
 
@@ -177,7 +236,9 @@ def _report_usage_error(error: typer.TyperException, args: list[str]) -> int:
     option = getattr(error, "option_name", "") or ""
     if option and message == f"Option '{option}' requires an argument.":  # the parser's words, for an organizer
         message = f"Option '{option}' needs a value"
-    if option[1:].replace(".", "", 1).replace(":", "", 1).isdigit():  # -1, -2.5, -1:30: a negative number, not an option
+    if (
+        option[1:].replace(".", "", 1).replace(":", "", 1).isdigit()
+    ):  # -1, -2.5, -1:30: a negative number, not an option
         typed = next((word for word in args if word.startswith(option)), option)  # -1:30, not the parser's -1
         message = f"{typed} is a negative number: times and amounts must be more than zero"
     ending = "" if message.endswith((".", "?", "!")) else "."
@@ -225,17 +286,22 @@ def _version(value: bool) -> None:
 def root(
     db_location: Annotated[
         str | None,
-        typer.Option("--db", envvar=ENV_VAR, metavar="PATH|URL", help="The program database: a SQLite file path or a database URL. Default: a file in your user data folder (`coop db path`)."),
+        typer.Option(
+            "--db",
+            envvar=ENV_VAR,
+            metavar="PATH|URL",
+            help="The program database: a SQLite file path or a database URL. Default: a file in your user data folder (`coop db path`).",
+        ),
     ] = None,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and stop.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and stop.")
+    ] = False,
 ) -> None:
     """Run a movement co-op pilot program from the command line.
 
     Example: coop init --demo && coop status --as-of 2022-01-15
     """
     current.db_option = db_location
-
-
 
 
 def _readable_output() -> None:
@@ -255,7 +321,9 @@ def _refuse_undecodable_arguments(arguments: list[str]) -> None:
             argument.encode("utf-8")
         except UnicodeEncodeError:
             shown = argument.encode("utf-8", "replace").decode("utf-8")
-            report_error(CoopError(f"Argument {position} ('{shown}') is not UTF-8 text; retype it, or rename the file it names."))
+            report_error(
+                CoopError(f"Argument {position} ('{shown}') is not UTF-8 text; retype it, or rename the file it names.")
+            )
             sys.exit(2)
 
 

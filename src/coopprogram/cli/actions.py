@@ -46,7 +46,11 @@ def actions_add(
 
 
 @app.command("list")
-def actions_list(open_only: Annotated[bool, typer.Option("--open", help="Only the ones not done.")] = False, as_of: AsOf = None, json: JsonFlag = False) -> None:
+def actions_list(
+    open_only: Annotated[bool, typer.Option("--open", help="Only the ones not done.")] = False,
+    as_of: AsOf = None,
+    json: JsonFlag = False,
+) -> None:
     """List action items, overdue first.
 
     Example: coop actions list --open
@@ -59,16 +63,27 @@ def actions_list(open_only: Annotated[bool, typer.Option("--open", help="Only th
         emit_json(views)
         return
     show_table(
-        ("Id", "Action", "Owner", "Due", "Done"), views,
-        lambda v: (v.id, v.title, dash(v.owner), f"{v.due_on} OVERDUE" if v.overdue else dash(v.due_on), dash(v.done_on)),
+        ("Id", "Action", "Owner", "Due", "Done"),
+        views,
+        lambda v: (
+            v.id,
+            v.title,
+            dash(v.owner),
+            f"{v.due_on} OVERDUE" if v.overdue else dash(v.due_on),
+            dash(v.done_on),
+        ),
         empty="No action items. Add one with `coop actions add TITLE --owner NAME --due DATE`.",
     )
 
 
 @app.command("done")
 def actions_done(
-    action_id: Annotated[int, typer.Argument(metavar="ID", parser=parse_count_option, help="The action's number (`coop actions list`).")],
-    on: Annotated[date | None, typer.Option("--on", metavar="DATE", parser=parse_date_option, help="When. Default: today.")] = None,
+    action_id: Annotated[
+        int, typer.Argument(metavar="ID", parser=parse_count_option, help="The action's number (`coop actions list`).")
+    ],
+    on: Annotated[
+        date | None, typer.Option("--on", metavar="DATE", parser=parse_date_option, help="When. Default: today.")
+    ] = None,
 ) -> None:
     """Mark an action item done.
 

@@ -32,7 +32,10 @@ if TYPE_CHECKING:
 app = group("Session agendas: items with clock times, and the printable agenda.")
 
 SessionId = Annotated[int, session_argument(metavar="SESSION")]
-ItemId = Annotated[int, typer.Argument(metavar="ITEM", parser=parse_count_option, help="The item's number (`coop agenda show SESSION`).")]
+ItemId = Annotated[
+    int,
+    typer.Argument(metavar="ITEM", parser=parse_count_option, help="The item's number (`coop agenda show SESSION`)."),
+]
 Minutes = Annotated[int, typer.Option(metavar="N", parser=parse_count_option, help="Length in minutes.")]
 KIND_HELP = "What the item is for."
 
@@ -60,7 +63,10 @@ def agenda_add(
     minutes: Minutes,
     lead: Annotated[str, typer.Option(help="Who leads it.")] = "",
     kind: Annotated[AgendaKind, typer.Option(case_sensitive=False, help=KIND_HELP)] = AgendaKind.DISCUSSION,
-    position: Annotated[int | None, typer.Option(metavar="N", parser=parse_count_option, help="Where to insert it (1 = first). Default: last.")] = None,
+    position: Annotated[
+        int | None,
+        typer.Option(metavar="N", parser=parse_count_option, help="Where to insert it (1 = first). Default: last."),
+    ] = None,
 ) -> None:
     """Add an item to a session's agenda.
 
@@ -101,7 +107,12 @@ def agenda_edit(
 
 
 @app.command("move")
-def agenda_move(item: ItemId, position: Annotated[int, typer.Argument(metavar="POSITION", parser=parse_count_option, help="The new place, 1 = first.")]) -> None:
+def agenda_move(
+    item: ItemId,
+    position: Annotated[
+        int, typer.Argument(metavar="POSITION", parser=parse_count_option, help="The new place, 1 = first.")
+    ],
+) -> None:
     """Move an agenda item to another place.
 
     Example: coop agenda move 12 2
@@ -129,7 +140,9 @@ def agenda_remove(item: ItemId) -> None:
 @app.command("export")
 def agenda_export(
     session: SessionId,
-    format: Annotated[str, typer.Option("--format", "-f", help="md or pdf. Default: from the file name, else md.")] = "",
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="md or pdf. Default: from the file name, else md.")
+    ] = "",
     output: OutputFile = None,
     force: ForceFlag = False,
     lang: LangOption = None,
@@ -148,7 +161,9 @@ def agenda_export(
     from coopprogram.services.translations import with_titles
 
     with database(write=False) as db:
-        [details], [view] = with_titles(db, sessions=[show_session(db, session_id=session, now=now())], agendas=[agenda_for(db, session_id=session)])
+        [details], [view] = with_titles(
+            db, sessions=[show_session(db, session_id=session, now=now())], agendas=[agenda_for(db, session_id=session)]
+        )
     from coopprogram.exporters.agenda import AgendaDocument, agenda_labels
     from coopprogram.i18n import document_language
 

@@ -29,7 +29,9 @@ if TYPE_CHECKING:
 
     from coopprogram.services.calendar import CalendarView
 
-app = group("The .ics calendar: publish feeds the co-ops subscribe to, sync to a CalDAV calendar, export and import files.")
+app = group(
+    "The .ics calendar: publish feeds the co-ops subscribe to, sync to a CalDAV calendar, export and import files."
+)
 
 
 EXPORT_ATTEMPTS = 3
@@ -42,7 +44,11 @@ def calendar_export(
     phase: Annotated[str | None, phase_option("Only this phase: 1, 2, I or II.")] = None,
     coop: Annotated[str | None, coop_option("One co-op's feed: the sessions it is invited to.")] = None,
     milestones: Annotated[
-        bool | None, typer.Option("--milestones/--no-milestones", help="Include milestones as all-day events (default: yes, but not in a co-op's feed).")
+        bool | None,
+        typer.Option(
+            "--milestones/--no-milestones",
+            help="Include milestones as all-day events (default: yes, but not in a co-op's feed).",
+        ),
     ] = None,
     lang: LangOption = None,
 ) -> None:
@@ -111,15 +117,33 @@ def calendar_import(
         say(f"{event.starts or '?'}  {event.title}: {event.action}" + (f" ({event.detail})" if event.detail else ""))
         for note in event.notes:
             say(f"    note: {note}")
-    say(f"Imported {file}: {report.count('added')} added, {report.count('updated')} updated, {report.count('unchanged')} unchanged, "
-        f"{report.count('outside')} outside every phase, {report.count('skipped')} skipped.")
+    say(
+        f"Imported {file}: {report.count('added')} added, {report.count('updated')} updated, {report.count('unchanged')} unchanged, "
+        f"{report.count('outside')} outside every phase, {report.count('skipped')} skipped."
+    )
 
 
 @app.command("publish")
 def calendar_publish(
-    folder: Annotated[Path, typer.Argument(metavar="DIR", help="A folder served on the web, or a synced folder (Nextcloud, Dropbox...).", file_okay=False)],
-    base_url: Annotated[str, typer.Option(metavar="URL", help="The web address of DIR, to print full subscription links.")] = "",
-    rotate: Annotated[str | None, typer.Option(metavar="SLUG|all", autocompletion=complete.coop_slugs_or_all, help="Give a co-op's feed (or every feed) a new secret name first; old links stop working.")] = None,
+    folder: Annotated[
+        Path,
+        typer.Argument(
+            metavar="DIR",
+            help="A folder served on the web, or a synced folder (Nextcloud, Dropbox...).",
+            file_okay=False,
+        ),
+    ],
+    base_url: Annotated[
+        str, typer.Option(metavar="URL", help="The web address of DIR, to print full subscription links.")
+    ] = "",
+    rotate: Annotated[
+        str | None,
+        typer.Option(
+            metavar="SLUG|all",
+            autocompletion=complete.coop_slugs_or_all,
+            help="Give a co-op's feed (or every feed) a new secret name first; old links stop working.",
+        ),
+    ] = None,
     lang: LangOption = None,
 ) -> None:
     """Write the program's calendar and one per co-op, to subscribe to: calendars then update themselves.
@@ -133,8 +157,8 @@ def calendar_publish(
     """
     from coopprogram.exporters.feeds import PLACEHOLDER, links_page
     from coopprogram.exporters.ics import EventCache, render_ics
-    from coopprogram.i18n import document_language
     from coopprogram.files import write_files
+    from coopprogram.i18n import document_language
     from coopprogram.services.calendar_publish import PUBLISHED_NAME, publication, rotate_secrets
     from coopprogram.services.sessions import check_link
 
@@ -146,7 +170,9 @@ def calendar_publish(
         published = publication(db)
     cache = EventCache()
     files = {
-        feed.file_name: render_ics(feed.view, cache=cache, lang=document_language(None, feed.languages) if feed.coop_slug else program_language)
+        feed.file_name: render_ics(
+            feed.view, cache=cache, lang=document_language(None, feed.languages) if feed.coop_slug else program_language
+        )
         for feed in published.feeds
     }
     files[published.links_file] = links_page(published, base_url).encode()
@@ -160,13 +186,17 @@ def calendar_publish(
             path.unlink()
     except OSError as error:
         raise CoopError(f"Could not publish to {folder}: {error.strerror}. Choose a folder you can write to.") from None
-    write_files({(folder / name).absolute(): files[name] for name in changed}, replace=True)  # a feed is replaced in place: its link stays the same
+    write_files(
+        {(folder / name).absolute(): files[name] for name in changed}, replace=True
+    )  # a feed is replaced in place: its link stays the same
     for name in changed:
         say(f"Wrote {folder / name}")
     if rotated:
         say(f"New links for: {', '.join(rotated)}. Send them the new links; the old ones no longer work.")
-    say(f"Published {len(published.feeds)} calendars to {folder}: {len(changed)} written, {len(files) - len(changed)} unchanged, "
-        f"{len(stale)} old files removed.")
+    say(
+        f"Published {len(published.feeds)} calendars to {folder}: {len(changed)} written, {len(files) - len(changed)} unchanged, "
+        f"{len(stale)} old files removed."
+    )
     say(f"The link for each co-op: {folder / published.links_file}")
 
 
@@ -180,7 +210,12 @@ def _holds(path: Path, data: bytes) -> bool:
 
 @app.command("sync")
 def calendar_sync(
-    url: Annotated[str, typer.Argument(metavar="URL", help="The CalDAV address of a calendar (Nextcloud: the calendar's 'Copy private link').")],
+    url: Annotated[
+        str,
+        typer.Argument(
+            metavar="URL", help="The CalDAV address of a calendar (Nextcloud: the calendar's 'Copy private link')."
+        ),
+    ],
     coop: Annotated[str | None, coop_option("Only the sessions of this co-op's feed.")] = None,
     phase: Annotated[str | None, phase_option("Only this phase: 1, 2, I or II.")] = None,
     lang: LangOption = None,
@@ -206,12 +241,17 @@ def calendar_sync(
         view = calendar_view(db, phase=phase, coop=coop, milestones=False)
         titled = view if language.english else calendar_with_titles(db, view)
     data = render_events(titled, language)
-    outgoing = [Outgoing(e.uid, e.sequence, e.stamp.replace(microsecond=0), e.title, e.cancelled, data[e.uid]) for e in view.sessions]
+    outgoing = [
+        Outgoing(e.uid, e.sequence, e.stamp.replace(microsecond=0), e.title, e.cancelled, data[e.uid])
+        for e in view.sessions
+    ]
     report = sync_calendar(url, events=outgoing)
     with database(write=True) as db:
         mark_exported(db, view)
     for event in report.events:
         if event.action != "unchanged":
             say(f"{event.title}: {event.action}" + (f" ({event.detail})" if event.detail else ""))
-    say(f"Synced {report.location}: {report.count('created')} created, {report.count('updated')} updated, "
-        f"{report.count('cancelled')} cancelled, {report.count('unchanged')} unchanged, {report.count('skipped')} skipped.")
+    say(
+        f"Synced {report.location}: {report.count('created')} created, {report.count('updated')} updated, "
+        f"{report.count('cancelled')} cancelled, {report.count('unchanged')} unchanged, {report.count('skipped')} skipped."
+    )

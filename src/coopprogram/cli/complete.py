@@ -24,7 +24,12 @@ def _database_file(ctx: typer.Context) -> Path | None:
     """The database the command would use (`config.resolve_database`'s order), when it is a file."""
     from coopprogram.config import ENV_VAR, default_database_path
 
-    target = (ctx.find_root().params or {}).get("db_location") or os.environ.get(ENV_VAR) or _configured_database() or str(default_database_path())
+    target = (
+        (ctx.find_root().params or {}).get("db_location")
+        or os.environ.get(ENV_VAR)
+        or _configured_database()
+        or str(default_database_path())
+    )
     if "://" in target:
         return Path(target.removeprefix("sqlite:///")) if target.startswith("sqlite:///") else None
     return Path(target).expanduser()
@@ -49,7 +54,9 @@ def _rows(ctx: typer.Context, query: str, parameters: tuple = ()) -> list[tuple[
         # A file URI, so that a folder named "SEI #2" or "100%" is read as the path it is.
         connection = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=0.5)
         try:
-            return [(str(value), str(description or "")) for value, description in connection.execute(query, parameters)]
+            return [
+                (str(value), str(description or "")) for value, description in connection.execute(query, parameters)
+            ]
         finally:
             connection.close()
     except sqlite3.Error:
@@ -73,7 +80,9 @@ _active_coops = "SELECT slug, name FROM coop WHERE archived_on IS NULL ORDER BY 
 
 def coop_slugs(ctx: typer.Context, incomplete: str) -> Completions:
     given = _given(ctx)
-    return [(slug, name) for slug, name in _rows(ctx, _active_coops) if slug.startswith(incomplete) and slug not in given]
+    return [
+        (slug, name) for slug, name in _rows(ctx, _active_coops) if slug.startswith(incomplete) and slug not in given
+    ]
 
 
 def _slug_list(ctx: typer.Context, incomplete: str, words: tuple[str, ...]) -> Completions:
@@ -106,7 +115,9 @@ def session_ids(ctx: typer.Context, incomplete: str) -> Completions:
 
     rows = _rows(ctx, "SELECT timezone, '' FROM program")
     zone = ZoneInfo(rows[0][0]) if rows else UTC
-    sessions = _rows(ctx, "SELECT id, starts_at || '|' || title FROM programsession ORDER BY starts_at DESC, id DESC LIMIT 200")
+    sessions = _rows(
+        ctx, "SELECT id, starts_at || '|' || title FROM programsession ORDER BY starts_at DESC, id DESC LIMIT 200"
+    )
     completions = []
     for session_id, described in sessions:
         starts_at, title = described.split("|", 1)
@@ -114,6 +125,7 @@ def session_ids(ctx: typer.Context, incomplete: str) -> Completions:
         if session_id.startswith(incomplete):
             completions.append((session_id, f"{local:%Y-%m-%d %H:%M} {title}"))
     return completions
+
 
 invoice_refs = _completer(
     "SELECT coalesce(number, CAST(id AS TEXT)), period || ' ' || status FROM invoice ORDER BY id DESC LIMIT 200"
@@ -134,8 +146,12 @@ def decision_versions(ctx: typer.Context, incomplete: str) -> Completions:
         decision = next((word for word in ctx.args if word.isdigit()), None)
     if decision is None:
         return []
-    rows = _rows(ctx, "SELECT version, status FROM decisionversion WHERE decision_id = ? ORDER BY version DESC", (decision,))
+    rows = _rows(
+        ctx, "SELECT version, status FROM decisionversion WHERE decision_id = ? ORDER BY version DESC", (decision,)
+    )
     return [(version, status) for version, status in rows if version.startswith(incomplete)]
+
+
 phases = _completer("SELECT number, name FROM phase ORDER BY number")
 categories = _completer("SELECT slug, name FROM category ORDER BY slug")
 session_kinds = _completer("SELECT slug, name FROM sessionkind ORDER BY slug")

@@ -12,9 +12,18 @@ from coopprogram.cli import complete
 from coopprogram.cli.context import current
 from coopprogram.cli.output import JsonFlag, emit_json, group, say
 
-app = group("Your own settings: the database, your name in the audit trail, the messages' outbox and mail server (a file in your config folder).")
+app = group(
+    "Your own settings: the database, your name in the audit trail, the messages' outbox and mail server (a file in your config folder)."
+)
 
-KeyArgument = Annotated[str, typer.Argument(metavar="KEY", autocompletion=complete.config_keys, help="database, user, outbox or smtp_url (`coop config show` lists them).")]
+KeyArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="KEY",
+        autocompletion=complete.config_keys,
+        help="database, user, outbox or smtp_url (`coop config show` lists them).",
+    ),
+]
 
 
 @app.command("show")

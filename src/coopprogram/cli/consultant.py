@@ -17,11 +17,19 @@ app = group("The consultant's profile: the payee every invoice names.")
 
 
 def _print(view: PayeeView) -> None:
-    for label, value in (("Name", view.name), ("Address", view.address), ("Email", view.email), ("Phone", view.phone),
-                         ("Tax ID", view.tax_id), ("Payment", view.payment)):
+    for label, value in (
+        ("Name", view.name),
+        ("Address", view.address),
+        ("Email", view.email),
+        ("Phone", view.phone),
+        ("Tax ID", view.tax_id),
+        ("Payment", view.payment),
+    ):
         say(f"{label + ':':<9}{value or '–'}")
     if view.missing:
-        warn(f"Invoices need {' and '.join(view.missing)} before a treasurer can pay them: `coop consultant set {view.missing[0]} TEXT`.")
+        warn(
+            f"Invoices need {' and '.join(view.missing)} before a treasurer can pay them: `coop consultant set {view.missing[0]} TEXT`."
+        )
 
 
 @app.command("show")
@@ -42,12 +50,28 @@ def consultant_show(json: JsonFlag = False) -> None:
 
 @app.command("set")
 def consultant_set(
-    name: Annotated[str | None, typer.Option("--name", metavar="TEXT", help="Your name as the treasurer pays it.")] = None,
-    address: Annotated[str | None, typer.Option("--address", metavar="TEXT", help="Your mailing address (one line; commas are fine).")] = None,
-    email: Annotated[str | None, typer.Option("--email", metavar="TEXT", help="Where the treasurer writes about payment.")] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", metavar="TEXT", help="Your name as the treasurer pays it.")
+    ] = None,
+    address: Annotated[
+        str | None, typer.Option("--address", metavar="TEXT", help="Your mailing address (one line; commas are fine).")
+    ] = None,
+    email: Annotated[
+        str | None, typer.Option("--email", metavar="TEXT", help="Where the treasurer writes about payment.")
+    ] = None,
     phone: Annotated[str | None, typer.Option("--phone", metavar="TEXT", help="A phone number.")] = None,
-    tax_id: Annotated[str | None, typer.Option("--tax-id", metavar="TEXT", help="A tax ID (EIN or SSN last digits) if the organization needs it; \"\" to clear.")] = None,
-    payment: Annotated[str | None, typer.Option("--payment", metavar="TEXT", help="How to pay you: a check's payee and address, or ACH details.")] = None,
+    tax_id: Annotated[
+        str | None,
+        typer.Option(
+            "--tax-id",
+            metavar="TEXT",
+            help='A tax ID (EIN or SSN last digits) if the organization needs it; "" to clear.',
+        ),
+    ] = None,
+    payment: Annotated[
+        str | None,
+        typer.Option("--payment", metavar="TEXT", help="How to pay you: a check's payee and address, or ACH details."),
+    ] = None,
 ) -> None:
     """Set any of the payee's details; the ones not given stay as they are. Issued invoices keep the details they were issued with.
 

@@ -66,4 +66,3 @@ def _command_path() -> str:
 
 def report_error(error: CoopError) -> None:
     typer.echo(f"Error: {error.message}", err=True)
-

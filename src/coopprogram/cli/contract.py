@@ -25,13 +25,25 @@ from coopprogram.units import format_minutes, format_money, format_percent
 app = group("The consultant's contract: hour cap, rate inside the band, amendments.")
 
 Reason = Annotated[str, typer.Option(help="Why: kept with the change and shown on reports.")]
-Cap = Annotated[int | None, typer.Option("--cap", metavar="HOURS", parser=parse_cap_option, help="The new hour cap, e.g. 120.")]
-Rate = Annotated[int | None, typer.Option("--rate", metavar="DOLLARS", parser=parse_money_option, help="The new hourly rate, e.g. 70.")]
-On = Annotated[date | None, typer.Option("--on", metavar="DATE", parser=parse_date_option, help="The day it was agreed. Default: today.")]
+Cap = Annotated[
+    int | None, typer.Option("--cap", metavar="HOURS", parser=parse_cap_option, help="The new hour cap, e.g. 120.")
+]
+Rate = Annotated[
+    int | None,
+    typer.Option("--rate", metavar="DOLLARS", parser=parse_money_option, help="The new hourly rate, e.g. 70."),
+]
+On = Annotated[
+    date | None,
+    typer.Option("--on", metavar="DATE", parser=parse_date_option, help="The day it was agreed. Default: today."),
+]
 Effective = Annotated[
     date | None,
-    typer.Option("--effective", metavar="DATE", parser=parse_date_option,
-                 help="The first work day the new terms apply to; work before it keeps the old rate. Default: the --on day."),
+    typer.Option(
+        "--effective",
+        metavar="DATE",
+        parser=parse_date_option,
+        help="The first work day the new terms apply to; work before it keeps the old rate. Default: the --on day.",
+    ),
 ]
 
 
@@ -51,18 +63,31 @@ def contract_show(phase: PhaseOption = None, json: JsonFlag = False) -> None:
     say(f"{view.phase_name} contract: {view.consultant}")
     if view.consultant_address:
         say(f"  {view.consultant_address}")
-    say(f"Cap:   {format_minutes(view.hour_cap_minutes)} h; {format_minutes(view.used_minutes)} used "
-        f"({format_percent(view.used_minutes, view.hour_cap_minutes)}), {format_minutes(view.left_minutes)} left")
+    say(
+        f"Cap:   {format_minutes(view.hour_cap_minutes)} h; {format_minutes(view.used_minutes)} used "
+        f"({format_percent(view.used_minutes, view.hour_cap_minutes)}), {format_minutes(view.left_minutes)} left"
+    )
     in_force = view.rate_on(today())
-    say(f"Rate:  {format_money(in_force)}/h in force today, within the band {format_money(view.rate_min_cents)}–{format_money(view.rate_max_cents)}"
-        + (f"; {format_money(view.rate_cents)}/h from {view.changes[-1].effective_on}" if in_force != view.rate_cents else ""))
+    say(
+        f"Rate:  {format_money(in_force)}/h in force today, within the band {format_money(view.rate_min_cents)}–{format_money(view.rate_max_cents)}"
+        + (
+            f"; {format_money(view.rate_cents)}/h from {view.changes[-1].effective_on}"
+            if in_force != view.rate_cents
+            else ""
+        )
+    )
     for amendment in view.amendments:
         say(f"Amended {describe_amendment(amendment)}")
 
 
 @app.command("amend")
 def contract_amend(
-    reason: Reason, cap: Cap = None, rate: Rate = None, phase: PhaseOption = None, on: On = None, effective: Effective = None
+    reason: Reason,
+    cap: Cap = None,
+    rate: Rate = None,
+    phase: PhaseOption = None,
+    on: On = None,
+    effective: Effective = None,
 ) -> None:
     """Change a contract's cap or rate, with the reason and the day it takes effect. Each hour is
     billed at the rate in force on the day it was worked. The rate must stay inside the band.
@@ -72,18 +97,31 @@ def contract_amend(
     from coopprogram.services.contracts import amend_contract
 
     with database(write=True) as db:
-        view = amend_contract(db, phase=phase, cap_minutes=cap, rate_cents=rate, reason=reason, on=on or today(),
-                              today=today(), effective_on=effective)
+        view = amend_contract(
+            db,
+            phase=phase,
+            cap_minutes=cap,
+            rate_cents=rate,
+            reason=reason,
+            on=on or today(),
+            today=today(),
+            effective_on=effective,
+        )
     amendment = view.changes[-1]
-    say(f"{view.phase_name} contract amended from {amendment.effective_on}: cap {format_minutes(amendment.new_cap_minutes)} h, "
-        f"rate {format_money(amendment.new_rate_cents)}/h.")
+    say(
+        f"{view.phase_name} contract amended from {amendment.effective_on}: cap {format_minutes(amendment.new_cap_minutes)} h, "
+        f"rate {format_money(amendment.new_rate_cents)}/h."
+    )
 
 
 @app.command("extend")
 def contract_extend(
     phase: Annotated[str, phase_argument("The phase to cover: 2 or II.")],
     cap: Annotated[int, typer.Option("--cap", metavar="HOURS", parser=parse_cap_option, help="The phase's hour cap.")],
-    rate: Annotated[int, typer.Option("--rate", metavar="DOLLARS", parser=parse_money_option, help="The hourly rate, inside the band.")],
+    rate: Annotated[
+        int,
+        typer.Option("--rate", metavar="DOLLARS", parser=parse_money_option, help="The hourly rate, inside the band."),
+    ],
     reason: Reason,
 ) -> None:
     """Extend the consultant's engagement to another phase, with its own cap (same consultant and band).
@@ -94,4 +132,6 @@ def contract_extend(
 
     with database(write=True) as db:
         view = extend_contract(db, phase=phase, cap_minutes=cap, rate_cents=rate, reason=reason, on=today())
-    say(f"{view.phase_name} contract added: up to {format_minutes(view.hour_cap_minutes)} h at {format_money(view.rate_cents)}/h.")
+    say(
+        f"{view.phase_name} contract added: up to {format_minutes(view.hour_cap_minutes)} h at {format_money(view.rate_cents)}/h."
+    )

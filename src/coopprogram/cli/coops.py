@@ -36,16 +36,23 @@ Stage = Annotated[CoopStage | None, typer.Option(case_sensitive=False, help="Exi
 Sector = Annotated[str | None, typer.Option(help="What the co-op does, e.g. cleaning.")]
 City = Annotated[str | None, typer.Option(help="City or neighborhood.")]
 Sponsor = Annotated[str | None, typer.Option(help="The sponsoring SEI organization.")]
-Members = Annotated[int | None, typer.Option("--members", metavar="N", parser=parse_count_option, help="Number of members.")]
+Members = Annotated[
+    int | None, typer.Option("--members", metavar="N", parser=parse_count_option, help="Number of members.")
+]
 Focus = Annotated[str | None, typer.Option("--focus", help="Communities the co-op centers.")]
-Joined = Annotated[date | None, typer.Option("--joined", metavar="DATE", parser=parse_date_option, help="When it joined the pilot.")]
+Joined = Annotated[
+    date | None, typer.Option("--joined", metavar="DATE", parser=parse_date_option, help="When it joined the pilot.")
+]
 ContactName = Annotated[str | None, typer.Option("--contact-name", help="Point person (personal data).")]
 ContactEmail = Annotated[str | None, typer.Option("--contact-email", help="Point person's email (personal data).")]
 ContactPhone = Annotated[str | None, typer.Option("--contact-phone", help="Point person's phone (personal data).")]
 Notes = Annotated[str | None, typer.Option(help="Free notes.")]
 Languages = Annotated[
     str | None,
-    typer.Option(metavar="CODES", help="Its members' languages, most used first, e.g. es,en: documents for this co-op are written in the first one coop has (en, es, pt)."),
+    typer.Option(
+        metavar="CODES",
+        help="Its members' languages, most used first, e.g. es,en: documents for this co-op are written in the first one coop has (en, es, pt).",
+    ),
 ]
 
 
@@ -66,9 +73,17 @@ def coops_list(
         emit_json([view.as_dict(include_contacts=False) for view in views])
         return
     show_table(
-        ("Slug", "Name", "Kind", "Stage", "City", "Members", "Joined"), views,
-        lambda view: (view.slug, view.name if view.active else f"{view.name} (archived {view.archived_on})", view.kind, view.stage,
-                      dash(view.city), dash(view.member_count), dash(view.joined_on)),
+        ("Slug", "Name", "Kind", "Stage", "City", "Members", "Joined"),
+        views,
+        lambda view: (
+            view.slug,
+            view.name if view.active else f"{view.name} (archived {view.archived_on})",
+            view.kind,
+            view.stage,
+            dash(view.city),
+            dash(view.member_count),
+            dash(view.joined_on),
+        ),
         title=f"{len(views)} co-ops",
         empty="No co-ops yet. Add one with `coop coops add NAME --kind worker` or `coop coops import FILE.csv`.",
     )
@@ -123,21 +138,40 @@ def coops_ledger(slug: Slug, json: JsonFlag = False) -> None:
         emit_json(view)
         return
     show_table(
-        ("Decision", "Version", "Round", "Circulated", "Response", "On", "Reason"), view.decisions,
-        lambda d: (f"{d.decision_id} {d.title}", d.version, d.status, d.circulated_on, d.response or "not answered", dash(d.responded_on), d.reason),
-        title=f"{view.coop}: decisions", empty=f"{view.coop} has had no decision to answer yet.",
+        ("Decision", "Version", "Round", "Circulated", "Response", "On", "Reason"),
+        view.decisions,
+        lambda d: (
+            f"{d.decision_id} {d.title}",
+            d.version,
+            d.status,
+            d.circulated_on,
+            d.response or "not answered",
+            dash(d.responded_on),
+            d.reason,
+        ),
+        title=f"{view.coop}: decisions",
+        empty=f"{view.coop} has had no decision to answer yet.",
     )
     say("")
-    show_table(("Session", "Day", "Title"), view.sessions, lambda s: (s.id, s.day, s.title), title=f"{view.coop}: sessions attended",
-               empty=f"{view.coop} has no attendance recorded yet.")
+    show_table(
+        ("Session", "Day", "Title"),
+        view.sessions,
+        lambda s: (s.id, s.day, s.title),
+        title=f"{view.coop}: sessions attended",
+        empty=f"{view.coop} has no attendance recorded yet.",
+    )
 
 
 @app.command("add")
 def coops_add(
     name: Annotated[str, typer.Argument(help="The co-op's full name.")],
     kind: Annotated[CoopKind, typer.Option(case_sensitive=False, help="What kind of co-op it is.")],
-    stage: Annotated[CoopStage, typer.Option(case_sensitive=False, help="Existing, or budding (forming).")] = CoopStage.EXISTING,
-    slug: Annotated[str | None, typer.Option(help="Short name used in commands; made from the name if left out.")] = None,
+    stage: Annotated[
+        CoopStage, typer.Option(case_sensitive=False, help="Existing, or budding (forming).")
+    ] = CoopStage.EXISTING,
+    slug: Annotated[
+        str | None, typer.Option(help="Short name used in commands; made from the name if left out.")
+    ] = None,
     sector: Sector = None,
     city: City = None,
     sponsor: Sponsor = None,
@@ -156,8 +190,19 @@ def coops_add(
     """
     from coopprogram.services.coops import add_coop
 
-    fields = _fields(sector=sector, city=city, sponsor=sponsor, member_count=members, focus_communities=focus, joined_on=joined,
-                     contact_name=contact_name, contact_email=contact_email, contact_phone=contact_phone, notes=notes, languages=languages)
+    fields = _fields(
+        sector=sector,
+        city=city,
+        sponsor=sponsor,
+        member_count=members,
+        focus_communities=focus,
+        joined_on=joined,
+        contact_name=contact_name,
+        contact_email=contact_email,
+        contact_phone=contact_phone,
+        notes=notes,
+        languages=languages,
+    )
     with database(write=True) as db:
         view = add_coop(db, name=name, kind=kind, stage=stage, slug=slug, **fields)
     say(f"Added {view.name} as '{view.slug}'.")
@@ -188,9 +233,23 @@ def coops_edit(
     """
     from coopprogram.services.coops import edit_coop
 
-    fields = _fields(name=name, slug=new_slug, kind=kind, stage=stage, sector=sector, city=city, sponsor=sponsor, member_count=members,
-                     focus_communities=focus, joined_on=joined, contact_name=contact_name, contact_email=contact_email,
-                     contact_phone=contact_phone, notes=notes, languages=languages)
+    fields = _fields(
+        name=name,
+        slug=new_slug,
+        kind=kind,
+        stage=stage,
+        sector=sector,
+        city=city,
+        sponsor=sponsor,
+        member_count=members,
+        focus_communities=focus,
+        joined_on=joined,
+        contact_name=contact_name,
+        contact_email=contact_email,
+        contact_phone=contact_phone,
+        notes=notes,
+        languages=languages,
+    )
     with database(write=True) as db:
         view = edit_coop(db, slug=slug, **fields)
     say(f"Updated {view.name} ('{view.slug}').")
@@ -203,7 +262,12 @@ def _fields(**fields: object) -> dict[str, object]:
 @app.command("archive")
 def coops_archive(
     slug: Slug,
-    on: Annotated[date | None, typer.Option("--on", metavar="DATE", parser=parse_date_option, help="The day it left the cohort. Default: today.")] = None,
+    on: Annotated[
+        date | None,
+        typer.Option(
+            "--on", metavar="DATE", parser=parse_date_option, help="The day it left the cohort. Default: today."
+        ),
+    ] = None,
     undo: Annotated[bool, typer.Option("--undo", help="Bring an archived co-op back into the cohort.")] = False,
 ) -> None:
     """Archive a co-op that left the cohort (its history stays), or bring it back with --undo.
@@ -219,8 +283,19 @@ def coops_archive(
 
 @app.command("import")
 def coops_import(
-    file: Annotated[Path, typer.Argument(metavar="FILE.csv", help="A CSV file whose first line names the columns.", exists=True, dir_okay=False, readable=True)],
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check the file and say what would change, without changing anything.")] = False,
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE.csv",
+            help="A CSV file whose first line names the columns.",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+        ),
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check the file and say what would change, without changing anything.")
+    ] = False,
 ) -> None:
     """Add or update co-ops from a CSV file, matched by slug. A file with any bad row changes
     nothing; every problem of every row is listed.
@@ -250,9 +325,14 @@ def coops_import(
                 f"Nothing was imported: {len(report.rejected)} of {len(report.rows)} rows have errors (listed above). Fix them and import again."
             )
     if dry_run:
-        say(f"Checked {file}: {report.count('added')} would be added, {report.count('updated')} updated, {report.count('unchanged')} unchanged; nothing was changed.")
+        say(
+            f"Checked {file}: {report.count('added')} would be added, {report.count('updated')} updated, "
+            f"{report.count('unchanged')} unchanged; nothing was changed."
+        )
         return
-    say(f"Imported {file}: {report.count('added')} added, {report.count('updated')} updated, {report.count('unchanged')} unchanged.")
+    say(
+        f"Imported {file}: {report.count('added')} added, {report.count('updated')} updated, {report.count('unchanged')} unchanged."
+    )
 
 
 @app.command("remove")
@@ -277,7 +357,12 @@ def _stderr(line: str) -> None:
 def coops_export(
     output: OutputFile = None,
     force: ForceFlag = False,
-    include_contacts: Annotated[bool, typer.Option("--include-contacts", help="Add contact names, emails and phones (personal data; the file is made private).")] = False,
+    include_contacts: Annotated[
+        bool,
+        typer.Option(
+            "--include-contacts", help="Add contact names, emails and phones (personal data; the file is made private)."
+        ),
+    ] = False,
 ) -> None:
     """Export every co-op as CSV for a spreadsheet (contacts left out unless asked for).
 

@@ -42,8 +42,15 @@ def db_backup(output: OutputFile = None) -> None:
 
 @app.command("copy")
 def db_copy(
-    to: Annotated[str, typer.Option("--to", metavar="PATH|URL", help="The database to copy into: a SQLite file or a postgresql+psycopg:// URL.")],
-    replace: Annotated[bool, typer.Option("--replace", help="Overwrite a target that already holds a program.")] = False,
+    to: Annotated[
+        str,
+        typer.Option(
+            "--to", metavar="PATH|URL", help="The database to copy into: a SQLite file or a postgresql+psycopg:// URL."
+        ),
+    ],
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Overwrite a target that already holds a program.")
+    ] = False,
 ) -> None:
     """Copy the whole program, history included, into another database (a file to a server, or back); counts are verified.
 
@@ -55,7 +62,9 @@ def db_copy(
     result = copy_database(current.url, resolve_database(to), replace=replace)
     for table, rows in result.counts:
         say(f"{table:<20} {rows:>8}")
-    say(f"Copied {sum(rows for _, rows in result.counts)} rows from {result.source} to {result.target}; every table's count checked.")
+    say(
+        f"Copied {sum(rows for _, rows in result.counts)} rows from {result.source} to {result.target}; every table's count checked."
+    )
     _files_to_copy(resolve_database(to))
 
 
@@ -63,7 +72,10 @@ def _files_to_copy(target: str | None = None) -> None:
     """The materials and the outbox are files, not rows in the database: say what to copy."""
     from coopprogram.config import files_folder, outbox_folder
 
-    for what, folder in (("the materials' files", lambda url: files_folder(url, "materials")), ("the messages' emails", outbox_folder)):
+    for what, folder in (
+        ("the materials' files", lambda url: files_folder(url, "materials")),
+        ("the messages' emails", outbox_folder),
+    ):
         source = folder(current.url)
         count = sum(1 for _ in source.iterdir()) if source.is_dir() else 0
         destination = folder(target) if target else None
@@ -93,7 +105,9 @@ def db_check() -> None:
 
 
 @app.command("restore")
-def db_restore(file: Annotated[Path, typer.Argument(metavar="FILE", help="A backup made by `coop db backup`.", dir_okay=False)]) -> None:
+def db_restore(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A backup made by `coop db backup`.", dir_okay=False)],
+) -> None:
     """Put a backup back, all or nothing. The file is checked first (a damaged file, or one carrying triggers,
     views or tables coop did not create, is refused), brought up to date beside the database, and swapped in only
     then, after a backup of the current database.

@@ -37,28 +37,53 @@ from coopprogram.units import HOURS_FORMS, format_minutes, month_bounds
 app = group("The consultant's hours: log, time with a timer, list, edit, remove, summarize, suggest.")
 
 HOURS_HELP = f"Time worked: {HOURS_FORMS}."
-EntryId = Annotated[int, typer.Argument(metavar="ID", parser=parse_count_option, help="The entry's number (`coop hours list`).")]
-Category = Annotated[str | None, category_option("A category slug (`coop hours categories`). Default: the linked session's kind, else the phase's default.")]
+EntryId = Annotated[
+    int, typer.Argument(metavar="ID", parser=parse_count_option, help="The entry's number (`coop hours list`).")
+]
+Category = Annotated[
+    str | None,
+    category_option(
+        "A category slug (`coop hours categories`). Default: the linked session's kind, else the phase's default."
+    ),
+]
 CoopSlug = Annotated[str | None, coop_option("The co-op this time was for.")]
 MilestoneId = Annotated[int | None, milestone_option("The milestone this time served.")]
-FromTime = Annotated[time | None, typer.Option("--from", metavar="HH:MM", parser=parse_clock_option, help="When the work started (24-hour clock).")]
-ToTime = Annotated[time | None, typer.Option("--to", metavar="HH:MM", parser=parse_clock_option, help="When the work ended.")]
+FromTime = Annotated[
+    time | None,
+    typer.Option("--from", metavar="HH:MM", parser=parse_clock_option, help="When the work started (24-hour clock)."),
+]
+ToTime = Annotated[
+    time | None, typer.Option("--to", metavar="HH:MM", parser=parse_clock_option, help="When the work ended.")
+]
 YesFlag = Annotated[bool, typer.Option("--yes", "-y", help="Log a day past 12 billable hours without asking.")]
 SessionId = Annotated[int | None, session_option("The session this time was for (`coop sessions list`).")]
 
 
 @app.command("log")
 def hours_log(
-    hours: Annotated[str | None, typer.Argument(metavar="[HOURS]", help=HOURS_HELP + " May be left out when --from and --to say it.", show_default=False)] = None,
-    description: Annotated[str | None, typer.Argument(metavar="DESCRIPTION", help="What was done; it becomes the invoice line.", show_default=False)] = None,
-    on: Annotated[date | None, typer.Option("--date", metavar="DATE", parser=parse_date_option, help="The day worked. Default: today.")] = None,
+    hours: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[HOURS]", help=HOURS_HELP + " May be left out when --from and --to say it.", show_default=False
+        ),
+    ] = None,
+    description: Annotated[
+        str | None,
+        typer.Argument(metavar="DESCRIPTION", help="What was done; it becomes the invoice line.", show_default=False),
+    ] = None,
+    on: Annotated[
+        date | None,
+        typer.Option("--date", metavar="DATE", parser=parse_date_option, help="The day worked. Default: today."),
+    ] = None,
     starts_at: FromTime = None,
     ends_at: ToTime = None,
     category: Category = None,
     session: SessionId = None,
     milestone: MilestoneId = None,
     coop: CoopSlug = None,
-    non_billable: Annotated[bool, typer.Option("--non-billable", help="Record the time without billing it or counting it against the cap.")] = False,
+    non_billable: Annotated[
+        bool, typer.Option("--non-billable", help="Record the time without billing it or counting it against the cap.")
+    ] = False,
     yes: YesFlag = False,
 ) -> None:
     """Log time worked. Billable time past the contract's cap is refused.
@@ -74,16 +99,30 @@ def hours_log(
     if description is None:  # one word given: the description, the hours coming from --from/--to
         hours, description = None, hours
     if description is None:
-        raise typer.BadParameter("give HOURS and a DESCRIPTION, e.g. coop hours log 1:30 \"Prep\"", param_hint="DESCRIPTION")
-    minutes = parse_hours_option(hours) if hours is not None else None  # typed as text so help shows what a person writes
+        raise typer.BadParameter(
+            'give HOURS and a DESCRIPTION, e.g. coop hours log 1:30 "Prep"', param_hint="DESCRIPTION"
+        )
+    minutes = (
+        parse_hours_option(hours) if hours is not None else None
+    )  # typed as text so help shows what a person writes
     day = on or output.today()
     minutes, starts_at, ends_at = resolve_span(minutes, starts_at, ends_at)
     confirmed = yes or (not non_billable and _confirm_long_day(day, minutes))
     with database(write=True) as db:
         result = log_time(
-            db, minutes=minutes, description=description, on=day, today=output.today(), category=category,
-            coop=coop, milestone_id=milestone, session_id=session, billable=not non_billable,
-            starts_at=starts_at, ends_at=ends_at, confirmed=confirmed,
+            db,
+            minutes=minutes,
+            description=description,
+            on=day,
+            today=output.today(),
+            category=category,
+            coop=coop,
+            milestone_id=milestone,
+            session_id=session,
+            billable=not non_billable,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            confirmed=confirmed,
         )
     _said_logged(result)
 
@@ -105,16 +144,24 @@ def _said_logged(result) -> None:
     entry = result.entry
     kind = "billable" if entry.billable else "non-billable"
     span = f" {entry.span}" if entry.span else ""
-    say(f"Logged entry {entry.id}: {format_minutes(entry.minutes)} h on {entry.worked_on}{span} ({entry.category}, {kind}).")
+    say(
+        f"Logged entry {entry.id}: {format_minutes(entry.minutes)} h on {entry.worked_on}{span} ({entry.category}, {kind})."
+    )
     for message in result.warnings:
         warn(message)
 
 
 @app.command("list")
 def hours_list(
-    month: Annotated[str | None, typer.Option(metavar="YYYY-MM", parser=parse_month_option, help="Only this month.")] = None,
-    start: Annotated[date | None, typer.Option("--from", metavar="DATE", parser=parse_date_option, help="From this day.")] = None,
-    end: Annotated[date | None, typer.Option("--to", metavar="DATE", parser=parse_date_option, help="Up to this day.")] = None,
+    month: Annotated[
+        str | None, typer.Option(metavar="YYYY-MM", parser=parse_month_option, help="Only this month.")
+    ] = None,
+    start: Annotated[
+        date | None, typer.Option("--from", metavar="DATE", parser=parse_date_option, help="From this day.")
+    ] = None,
+    end: Annotated[
+        date | None, typer.Option("--to", metavar="DATE", parser=parse_date_option, help="Up to this day.")
+    ] = None,
     json: JsonFlag = False,
     csv: CsvFlag = False,
 ) -> None:
@@ -137,12 +184,35 @@ def hours_list(
         from coopprogram.exporters.csv import render_csv
         from coopprogram.exporters.json import plain
 
-        columns = ["id", "worked_on", "starts_at", "ends_at", "minutes", "hours", "description", "category", "billable", "coop", "milestone_id", "session_id", "invoice"]
+        columns = [
+            "id",
+            "worked_on",
+            "starts_at",
+            "ends_at",
+            "minutes",
+            "hours",
+            "description",
+            "category",
+            "billable",
+            "coop",
+            "milestone_id",
+            "session_id",
+            "invoice",
+        ]
         emit_text(render_csv(columns, [plain(e) | {"hours": format_minutes(e.minutes)} for e in entries]))
         return
     show_table(
-        ("Id", "Date", "Time", "Hours", "Description", "Category", "Billed on"), entries,
-        lambda e: (e.id, e.worked_on, dash(e.span), format_minutes(e.minutes), e.description, e.category, dash(e.invoice if e.billable else "non-billable")),
+        ("Id", "Date", "Time", "Hours", "Description", "Category", "Billed on"),
+        entries,
+        lambda e: (
+            e.id,
+            e.worked_on,
+            dash(e.span),
+            format_minutes(e.minutes),
+            e.description,
+            e.category,
+            dash(e.invoice if e.billable else "non-billable"),
+        ),
         empty="No time entries in that period.",
     )
     if entries:
@@ -163,10 +233,17 @@ def hours_show(entry_id: EntryId, json: JsonFlag = False) -> None:
         emit_json(entry)
         return
     rows = [
-        ("Date", str(entry.worked_on)), ("Time", dash(entry.span)), ("Hours", format_minutes(entry.minutes)),
-        ("Description", entry.description), ("Category", entry.category), ("Phase", str(entry.phase_number)),
-        ("Billable", "yes" if entry.billable else "no"), ("Co-op", dash(entry.coop)), ("Milestone", dash(entry.milestone_id)),
-        ("Session", dash(entry.session_id)), ("Billed on", dash(entry.invoice)),
+        ("Date", str(entry.worked_on)),
+        ("Time", dash(entry.span)),
+        ("Hours", format_minutes(entry.minutes)),
+        ("Description", entry.description),
+        ("Category", entry.category),
+        ("Phase", str(entry.phase_number)),
+        ("Billable", "yes" if entry.billable else "no"),
+        ("Co-op", dash(entry.coop)),
+        ("Milestone", dash(entry.milestone_id)),
+        ("Session", dash(entry.session_id)),
+        ("Billed on", dash(entry.invoice)),
     ]
     say(f"Entry {entry.id}")
     for label, value in rows:
@@ -176,9 +253,13 @@ def hours_show(entry_id: EntryId, json: JsonFlag = False) -> None:
 @app.command("edit")
 def hours_edit(
     entry_id: EntryId,
-    hours: Annotated[int | None, typer.Option("--hours", metavar="HOURS", parser=parse_hours_option, help=HOURS_HELP)] = None,
+    hours: Annotated[
+        int | None, typer.Option("--hours", metavar="HOURS", parser=parse_hours_option, help=HOURS_HELP)
+    ] = None,
     description: Annotated[str | None, typer.Option(help="A new description.")] = None,
-    on: Annotated[date | None, typer.Option("--date", metavar="DATE", parser=parse_date_option, help="A new day.")] = None,
+    on: Annotated[
+        date | None, typer.Option("--date", metavar="DATE", parser=parse_date_option, help="A new day.")
+    ] = None,
     starts_at: FromTime = None,
     ends_at: ToTime = None,
     category: Category = None,
@@ -197,9 +278,21 @@ def hours_edit(
     from coopprogram.services.hours import edit_entry
 
     with database(write=True) as db:
-        result = edit_entry(db, entry_id=entry_id, today=output.today(), minutes=hours, description=description, on=on,
-                            category=category, session_id=session, billable=billable, coop=coop, milestone_id=milestone,
-                            starts_at=starts_at, ends_at=ends_at)
+        result = edit_entry(
+            db,
+            entry_id=entry_id,
+            today=output.today(),
+            minutes=hours,
+            description=description,
+            on=on,
+            category=category,
+            session_id=session,
+            billable=billable,
+            coop=coop,
+            milestone_id=milestone,
+            starts_at=starts_at,
+            ends_at=ends_at,
+        )
     entry = result.entry
     say(f"Updated entry {entry.id}: {format_minutes(entry.minutes)} h on {entry.worked_on} ({entry.category}).")
     for message in result.warnings:
@@ -219,14 +312,25 @@ def hours_remove(entry_id: EntryId) -> None:
     say(f"Removed entry {entry.id}: {format_minutes(entry.minutes)} h on {entry.worked_on}, {entry.description}.")
 
 
-SUMMARY_HEADINGS = {"category": "Category", "week": "Week of", "month": "Month", "phase": "Phase", "coop": "Co-op", "session": "Session"}
+SUMMARY_HEADINGS = {
+    "category": "Category",
+    "week": "Week of",
+    "month": "Month",
+    "phase": "Phase",
+    "coop": "Co-op",
+    "session": "Session",
+}
 
 
 @app.command("summary")
 def hours_summary(
     by: Annotated[str, typer.Option(help="Group by category, week, month, phase, coop or session.")] = "category",
-    start: Annotated[date | None, typer.Option("--from", metavar="DATE", parser=parse_date_option, help="From this day.")] = None,
-    end: Annotated[date | None, typer.Option("--to", metavar="DATE", parser=parse_date_option, help="Up to this day.")] = None,
+    start: Annotated[
+        date | None, typer.Option("--from", metavar="DATE", parser=parse_date_option, help="From this day.")
+    ] = None,
+    end: Annotated[
+        date | None, typer.Option("--to", metavar="DATE", parser=parse_date_option, help="Up to this day.")
+    ] = None,
     json: JsonFlag = False,
 ) -> None:
     """Total hours by category, week (from its Monday), month, phase, co-op or session, over all
@@ -244,13 +348,26 @@ def hours_summary(
     grid = table(SUMMARY_HEADINGS[by], "Hours", "Billable", "Entries")
     for row in rows:
         grid.add_row(row.key, format_minutes(row.minutes), format_minutes(row.billable_minutes), str(row.entries))
-    grid.add_row("Total", format_minutes(sum(r.minutes for r in rows)), format_minutes(sum(r.billable_minutes for r in rows)), str(sum(r.entries for r in rows)))
+    grid.add_row(
+        "Total",
+        format_minutes(sum(r.minutes for r in rows)),
+        format_minutes(sum(r.billable_minutes for r in rows)),
+        str(sum(r.entries for r in rows)),
+    )
     show(grid)
 
 
 @app.command("week")
 def hours_week(
-    day: Annotated[date | None, typer.Argument(metavar="[DATE]", parser=parse_date_option, help="A day of the week to show. Default: today.", show_default=False)] = None,
+    day: Annotated[
+        date | None,
+        typer.Argument(
+            metavar="[DATE]",
+            parser=parse_date_option,
+            help="A day of the week to show. Default: today.",
+            show_default=False,
+        ),
+    ] = None,
     json: JsonFlag = False,
 ) -> None:
     """The week (Monday to Sunday) as a grid of days and categories with their totals, and the
@@ -272,14 +389,18 @@ def hours_week(
         grid.add_row(f"{one:%a} {one}", *(_cell(cells.get(c, 0)) for c in view.categories), _cell(view.day_total(one)))
     grid.add_row("Total", *(_cell(view.category_total(c)) for c in view.categories), format_minutes(view.total))
     show(grid)
-    say(f"Billable this week: {format_minutes(view.billable_minutes)} h; non-billable: {format_minutes(view.total - view.billable_minutes)} h.")
+    say(
+        f"Billable this week: {format_minutes(view.billable_minutes)} h; non-billable: {format_minutes(view.total - view.billable_minutes)} h."
+    )
     pace = view.pace
     if pace is None:
         say("The week is outside every phase: no cap to pace against.")
         return
-    say(f"{pace.phase_name} cap by {pace.as_of}: {format_minutes(pace.used_minutes)} of {format_minutes(pace.cap_minutes)} h used "
+    say(
+        f"{pace.phase_name} cap by {pace.as_of}: {format_minutes(pace.used_minutes)} of {format_minutes(pace.cap_minutes)} h used "
         f"({format_percent(pace.used_minutes, pace.cap_minutes)}); {format_percent(pace.elapsed_days, pace.phase_days)} of the phase gone by "
-        f"(day {pace.elapsed_days} of {pace.phase_days}): {format_pace(pace.pace_minutes)}.")
+        f"(day {pace.elapsed_days} of {pace.phase_days}): {format_pace(pace.pace_minutes)}."
+    )
 
 
 def _cell(minutes: int) -> str:
@@ -299,29 +420,47 @@ def hours_categories(json: JsonFlag = False) -> None:
     if json:
         emit_json(rows)
         return
-    show_table(("Slug", "Category", "Phase"), rows, lambda row: (row.slug, row.name, f"Phase {row.phase_number} only" if row.phase_number else "all"))
+    show_table(
+        ("Slug", "Category", "Phase"),
+        rows,
+        lambda row: (row.slug, row.name, f"Phase {row.phase_number} only" if row.phase_number else "all"),
+    )
 
 
 # --- the timer -------------------------------------------------------------------------------
 
 
 def _timer_line(view) -> str:
-    links = ", ".join(part for part in (
-        view.category, f"session {view.session_id}" if view.session_id else "", f"co-op {view.coop}" if view.coop else "",
-        f"milestone {view.milestone_id}" if view.milestone_id else "", "" if view.billable else "non-billable",
-    ) if part)
+    links = ", ".join(
+        part
+        for part in (
+            view.category,
+            f"session {view.session_id}" if view.session_id else "",
+            f"co-op {view.coop}" if view.coop else "",
+            f"milestone {view.milestone_id}" if view.milestone_id else "",
+            "" if view.billable else "non-billable",
+        )
+        if part
+    )
     return f"'{view.description}'" + (f" ({links})" if links else "")
 
 
 @app.command("start")
 def hours_start(
-    description: Annotated[str, typer.Argument(metavar="DESCRIPTION", help="What you are doing; it becomes the invoice line.")],
-    at: Annotated[str | None, typer.Option("--at", metavar="TIME", help='When you started, if not now: HH:MM today, or "YYYY-MM-DD HH:MM".')] = None,
+    description: Annotated[
+        str, typer.Argument(metavar="DESCRIPTION", help="What you are doing; it becomes the invoice line.")
+    ],
+    at: Annotated[
+        str | None,
+        typer.Option("--at", metavar="TIME", help='When you started, if not now: HH:MM today, or "YYYY-MM-DD HH:MM".'),
+    ] = None,
     category: Category = None,
     session: SessionId = None,
     milestone: MilestoneId = None,
     coop: CoopSlug = None,
-    non_billable: Annotated[bool, typer.Option("--non-billable", help="Time that is not billed and not counted against the cap.")] = False,
+    non_billable: Annotated[
+        bool, typer.Option("--non-billable", help="Time that is not billed and not counted against the cap.")
+    ] = False,
 ) -> None:
     """Start a timer; `coop hours stop` logs its time. One timer per person (your name in the
     audit trail: COOP_USER or `coop config set user NAME`), kept in the database, so it survives
@@ -332,22 +471,51 @@ def hours_start(
     from coopprogram.audit import actor
     from coopprogram.services.timer import start_timer, started_at_from
 
-    moment = parse_moment_option(at) if at is not None else None  # HH:MM or a day and a time: checked before the write lock
+    moment = (
+        parse_moment_option(at) if at is not None else None
+    )  # HH:MM or a day and a time: checked before the write lock
     now = output.now()
     with database(write=True) as db:
-        started = started_at_from(db, clock=moment if isinstance(moment, time) else None, stamp=moment if isinstance(moment, datetime) else None, now=now)
-        result = start_timer(db, user=actor(), description=description, now=now, started_at=started, category=category,
-                             session_id=session, milestone_id=milestone, coop=coop, billable=not non_billable)
+        started = started_at_from(
+            db,
+            clock=moment if isinstance(moment, time) else None,
+            stamp=moment if isinstance(moment, datetime) else None,
+            now=now,
+        )
+        result = start_timer(
+            db,
+            user=actor(),
+            description=description,
+            now=now,
+            started_at=started,
+            category=category,
+            session_id=session,
+            milestone_id=milestone,
+            coop=coop,
+            billable=not non_billable,
+        )
     view = result.timer
-    say(f"Timer started at {view.started_local:%H:%M} on {view.started_local:%Y-%m-%d} for {view.user}: {_timer_line(view)}.")
+    say(
+        f"Timer started at {view.started_local:%H:%M} on {view.started_local:%Y-%m-%d} for {view.user}: {_timer_line(view)}."
+    )
     for message in result.warnings:
         warn(message)
 
 
 @app.command("stop")
 def hours_stop(
-    at: Annotated[time | None, typer.Option("--at", metavar="HH:MM", parser=parse_clock_option, help="When you stopped, if not now (on the day the timer started).")] = None,
-    non_billable: Annotated[bool, typer.Option("--non-billable", help="Log the time as non-billable (not counted against the cap).")] = False,
+    at: Annotated[
+        time | None,
+        typer.Option(
+            "--at",
+            metavar="HH:MM",
+            parser=parse_clock_option,
+            help="When you stopped, if not now (on the day the timer started).",
+        ),
+    ] = None,
+    non_billable: Annotated[
+        bool, typer.Option("--non-billable", help="Log the time as non-billable (not counted against the cap).")
+    ] = False,
     yes: YesFlag = False,
 ) -> None:
     """Stop your timer and log its time, rounded to the program's billing step (6 minutes unless
@@ -373,8 +541,10 @@ def hours_stop(
             result = stop_timer(db, user=actor(), now=now, at=at, billable=billable, confirmed=True)
     entry = result.logged.entry
     rounded = "" if entry.minutes == result.worked_minutes else f", rounded to {result.increment}-minute steps"
-    say(f"Timer stopped after {format_minutes(result.worked_minutes)} h ({entry.span}). Logged entry {entry.id}: "
-        f"{format_minutes(entry.minutes)} h on {entry.worked_on} ({entry.category}, {'billable' if entry.billable else 'non-billable'}{rounded}).")
+    say(
+        f"Timer stopped after {format_minutes(result.worked_minutes)} h ({entry.span}). Logged entry {entry.id}: "
+        f"{format_minutes(entry.minutes)} h on {entry.worked_on} ({entry.category}, {'billable' if entry.billable else 'non-billable'}{rounded})."
+    )
     for message in result.logged.warnings:
         warn(message)
 
@@ -396,11 +566,15 @@ def hours_status(json: JsonFlag = False) -> None:
     if view is None:
         say(f"No timer is running for {actor()}. Start one with `coop hours start DESCRIPTION`.")
         return
-    say(f"Timing {_timer_line(view)} since {view.started_local:%Y-%m-%d %H:%M} ({view.zone}): {format_minutes(view.elapsed_minutes)} h so far.")
+    say(
+        f"Timing {_timer_line(view)} since {view.started_local:%Y-%m-%d %H:%M} ({view.zone}): {format_minutes(view.elapsed_minutes)} h so far."
+    )
     if view.billable:
         say(f"{view.phase_name} cap: {format_minutes(view.cap_left_minutes)} h left before this timer's time.")
     if view.elapsed_minutes >= 12 * 60:
-        warn("The timer has run for more than 12 hours: stop it at the time you stopped (`coop hours stop --at HH:MM`) or cancel it.")
+        warn(
+            "The timer has run for more than 12 hours: stop it at the time you stopped (`coop hours stop --at HH:MM`) or cancel it."
+        )
 
 
 @app.command("cancel")
@@ -414,7 +588,9 @@ def hours_cancel() -> None:
 
     with database(write=True) as db:
         view = cancel_timer(db, user=actor(), now=output.now())
-    say(f"Timer cancelled: {_timer_line(view)}, started {view.started_local:%Y-%m-%d %H:%M} ({format_minutes(view.elapsed_minutes)} h); nothing was logged.")
+    say(
+        f"Timer cancelled: {_timer_line(view)}, started {view.started_local:%Y-%m-%d %H:%M} ({format_minutes(view.elapsed_minutes)} h); nothing was logged."
+    )
 
 
 # --- hours that follow the sessions ----------------------------------------------------------
@@ -422,8 +598,18 @@ def hours_cancel() -> None:
 
 @app.command("suggest")
 def hours_suggest(
-    month: Annotated[str | None, typer.Option(metavar="YYYY-MM", parser=parse_month_option, help="The month's held sessions. Default: this month.")] = None,
-    accept: Annotated[list[str] | None, typer.Option("--accept", metavar="ID", help="Log this suggestion (repeat for several): 14-facilitation, 14-prep.")] = None,
+    month: Annotated[
+        str | None,
+        typer.Option(
+            metavar="YYYY-MM", parser=parse_month_option, help="The month's held sessions. Default: this month."
+        ),
+    ] = None,
+    accept: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--accept", metavar="ID", help="Log this suggestion (repeat for several): 14-facilitation, 14-prep."
+        ),
+    ] = None,
     yes: YesFlag = False,
     json: JsonFlag = False,
 ) -> None:
@@ -450,8 +636,15 @@ def hours_suggest(
         emit_json(found)
         return
     show_table(
-        ("Suggestion", "Date", "Time", "Hours", "Description"), found,
-        lambda s: (s.id, s.worked_on, f"{s.starts_at:%H:%M}–{s.ends_at:%H:%M}" if s.starts_at and s.ends_at else "–", format_minutes(s.minutes), s.description),
+        ("Suggestion", "Date", "Time", "Hours", "Description"),
+        found,
+        lambda s: (
+            s.id,
+            s.worked_on,
+            f"{s.starts_at:%H:%M}–{s.ends_at:%H:%M}" if s.starts_at and s.ends_at else "–",
+            format_minutes(s.minutes),
+            s.description,
+        ),
         empty=f"Nothing to suggest for {chosen}: every session held then has its facilitation and prep logged.",
     )
     if found:

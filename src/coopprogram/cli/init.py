@@ -12,8 +12,12 @@ from coopprogram.cli.output import say
 
 
 def init_command(
-    demo: Annotated[bool, typer.Option("--demo", help="Load the sample program (13 fictional co-ops, Phase I and II milestones).")] = False,
-    force: Annotated[bool, typer.Option("--force", help="Start over: back up the existing database, then replace it.")] = False,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Load the sample program (13 fictional co-ops, Phase I and II milestones).")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Start over: back up the existing database, then replace it.")
+    ] = False,
 ) -> None:
     """Create the program database with its defaults (SEI Co-op Working Group, Phase I and II, the Phase I contract).
 
@@ -36,8 +40,10 @@ def init_command(
     say(f"Created the program database at {result.location}")
     if result.demo:
         loaded = result.demo
-        say(f"Loaded the sample program: {loaded.coops} co-ops, {loaded.milestones} milestones, {loaded.sessions} sessions, "
-            f"{loaded.entries} time entries, {loaded.invoices} invoices, {loaded.unity_versions} versions of the points of unity.")
+        say(
+            f"Loaded the sample program: {loaded.coops} co-ops, {loaded.milestones} milestones, {loaded.sessions} sessions, "
+            f"{loaded.entries} time entries, {loaded.invoices} invoices, {loaded.unity_versions} versions of the points of unity."
+        )
         _demo_messages(loaded.as_of)
         say("Try: coop status --as-of 2022-01-15")
     else:

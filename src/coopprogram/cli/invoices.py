@@ -43,8 +43,20 @@ if TYPE_CHECKING:
 
 app = group("Monthly invoices: draft, issue, pay, void, export, payments received.")
 
-Ref = Annotated[str, typer.Argument(metavar="REF", autocompletion=complete.invoice_refs, help="An issued invoice's number (SEI-2021-001) or a draft's id (`coop invoices list`).")]
-On = Annotated[date | None, typer.Option("--on", metavar="DATE", parser=parse_date_option, help="The day it happened (not after today). Default: today.")]
+Ref = Annotated[
+    str,
+    typer.Argument(
+        metavar="REF",
+        autocompletion=complete.invoice_refs,
+        help="An issued invoice's number (SEI-2021-001) or a draft's id (`coop invoices list`).",
+    ),
+]
+On = Annotated[
+    date | None,
+    typer.Option(
+        "--on", metavar="DATE", parser=parse_date_option, help="The day it happened (not after today). Default: today."
+    ),
+]
 FORMATS = ("pdf", "md", "csv", "json")
 
 
@@ -64,9 +76,17 @@ def invoices_list(as_of: AsOf = None, json: JsonFlag = False) -> None:
         emit_json(rows)
         return
     show_table(
-        ("Invoice", "Period", "Hours", "Total", "Status", "Issued", "Due"), rows,
-        lambda row: (row.reference, row.period, format_minutes(row.total_minutes), format_money(row.total_cents), _status(row),
-                     dash(row.issued_on), dash(row.due_on if row.kind == InvoiceKind.INVOICE else None)),
+        ("Invoice", "Period", "Hours", "Total", "Status", "Issued", "Due"),
+        rows,
+        lambda row: (
+            row.reference,
+            row.period,
+            format_minutes(row.total_minutes),
+            format_money(row.total_cents),
+            _status(row),
+            dash(row.issued_on),
+            dash(row.due_on if row.kind == InvoiceKind.INVOICE else None),
+        ),
         empty="No invoices yet. Draft one with `coop invoices draft YYYY-MM`.",
     )
 
@@ -82,7 +102,9 @@ def _status(row: InvoiceSummary) -> str:
 
 
 @app.command("draft")
-def invoices_draft(month: Annotated[str, typer.Argument(metavar="YYYY-MM", parser=parse_month_option, help="The month to bill.")]) -> None:
+def invoices_draft(
+    month: Annotated[str, typer.Argument(metavar="YYYY-MM", parser=parse_month_option, help="The month to bill.")],
+) -> None:
     """Gather a month's unbilled billable hours into a draft (again, to refresh it).
 
     Example: coop invoices draft 2021-11
@@ -92,8 +114,10 @@ def invoices_draft(month: Annotated[str, typer.Argument(metavar="YYYY-MM", parse
     with database(write=True) as db:
         drafts = [document(db, str(invoice.id)) for invoice in draft_month(db, period=month)]
     for doc in drafts:
-        say(f"Draft {doc.id} for {doc.period_label} ({doc.phase_name}): {len(doc.lines)} lines, "
-            f"{doc.total_hours} h, {format_money(doc.total_cents)}.")
+        say(
+            f"Draft {doc.id} for {doc.period_label} ({doc.phase_name}): {len(doc.lines)} lines, "
+            f"{doc.total_hours} h, {format_money(doc.total_cents)}."
+        )
         say(f"Check it with `coop invoices show {doc.id}`, then `coop invoices issue {doc.id}`.")
 
 
@@ -113,9 +137,15 @@ def invoices_show(ref: Ref, json: JsonFlag = False) -> None:
     title = "Credit note" if doc.kind == InvoiceKind.CREDIT_NOTE else "Invoice"
     say(f"{title} {doc.reference} · {doc.status} · {doc.period_label} · {doc.phase_name}")
     if doc.changes:
-        warn(f"This draft is out of date ({doc.changes}). Draft it again with `coop invoices draft {doc.period}` before issuing.")
+        warn(
+            f"This draft is out of date ({doc.changes}). Draft it again with `coop invoices draft {doc.period}` before issuing."
+        )
     if doc.issued_on:
-        say(f"Issued {doc.issued_on}" + (f"; {doc.payment_terms}" if doc.kind == InvoiceKind.INVOICE else "") + (f"; paid in full {doc.paid_on}" if doc.paid_on else ""))
+        say(
+            f"Issued {doc.issued_on}"
+            + (f"; {doc.payment_terms}" if doc.kind == InvoiceKind.INVOICE else "")
+            + (f"; paid in full {doc.paid_on}" if doc.paid_on else "")
+        )
     if doc.voided_on:
         say(f"Voided {doc.voided_on}: {doc.void_reason} (credit note {dash(doc.credited_by)})")
     if doc.credit_for:
@@ -126,7 +156,14 @@ def invoices_show(ref: Ref, json: JsonFlag = False) -> None:
         say(f"Under the {doc.contract_label}")
     grid = table("Date", "Description", "Category", "Hours", "Rate", "Amount")
     for line in doc.lines:
-        grid.add_row(str(line.worked_on), line.description, line.category, line.hours, format_money(line.rate_cents), format_money(line.amount_cents))
+        grid.add_row(
+            str(line.worked_on),
+            line.description,
+            line.category,
+            line.hours,
+            format_money(line.rate_cents),
+            format_money(line.amount_cents),
+        )
     grid.add_row("", "Total", "", doc.total_hours, "", format_money(doc.total_cents))
     show(grid)
     for payment in doc.payments:
@@ -139,10 +176,14 @@ def invoices_show(ref: Ref, json: JsonFlag = False) -> None:
         say(f"How to pay: {doc.payee.payment}")
     for amendment in doc.amendments:
         say(f"Contract amended {amendment}")
-    say(f"Cap {format_minutes(doc.cap_minutes)} h: {format_minutes(doc.used_minutes)} logged through {doc.period_label}, "
-        f"{format_minutes(doc.left_minutes)} left.")
+    say(
+        f"Cap {format_minutes(doc.cap_minutes)} h: {format_minutes(doc.used_minutes)} logged through {doc.period_label}, "
+        f"{format_minutes(doc.left_minutes)} left."
+    )
     if doc.status == InvoiceStatus.DRAFT and doc.payee is not None and doc.payee.missing:
-        warn(f"The invoice does not yet say who is paid or how: `coop consultant set {' TEXT '.join(doc.payee.missing)} TEXT`.")
+        warn(
+            f"The invoice does not yet say who is paid or how: `coop consultant set {' TEXT '.join(doc.payee.missing)} TEXT`."
+        )
 
 
 @app.command("issue")
@@ -164,8 +205,15 @@ def invoices_issue(ref: Ref, on: On = None) -> None:
 def invoices_pay(
     ref: Ref,
     on: On = None,
-    amount: Annotated[int | None, typer.Option("--amount", metavar="DOLLARS", parser=parse_money_option,
-                                               help="The amount received, if not the whole balance due.")] = None,
+    amount: Annotated[
+        int | None,
+        typer.Option(
+            "--amount",
+            metavar="DOLLARS",
+            parser=parse_money_option,
+            help="The amount received, if not the whole balance due.",
+        ),
+    ] = None,
     note: Annotated[str, typer.Option("--note", help="e.g. the check number.")] = "",
 ) -> None:
     """Record money received on an issued invoice: the whole balance, or part of it with --amount.
@@ -176,7 +224,9 @@ def invoices_pay(
 
     with database(write=True) as db:
         doc, payment = pay_invoice(db, reference=ref, on=on or today(), today=today(), amount_cents=amount, note=note)
-    say(f"Payment {payment.id}: {format_money(payment.amount_cents)} received on {payment.paid_on} for invoice {doc.number}.")
+    say(
+        f"Payment {payment.id}: {format_money(payment.amount_cents)} received on {payment.paid_on} for invoice {doc.number}."
+    )
     say(f"Paid in full on {doc.paid_on}." if doc.paid_on else f"Balance due: {format_money(doc.amount_due_cents)}.")
 
 
@@ -184,8 +234,15 @@ def invoices_pay(
 def invoices_unpay(
     ref: Ref,
     reason: Annotated[str, typer.Option(help="Why the payment is undone (kept with it).")],
-    payment: Annotated[int | None, typer.Option("--payment", metavar="ID", parser=parse_count_option,
-                                                help="Which payment (`coop invoices show REF` lists them). Default: the latest.")] = None,
+    payment: Annotated[
+        int | None,
+        typer.Option(
+            "--payment",
+            metavar="ID",
+            parser=parse_count_option,
+            help="Which payment (`coop invoices show REF` lists them). Default: the latest.",
+        ),
+    ] = None,
     on: On = None,
 ) -> None:
     """Undo a payment recorded by mistake; it stays on record as undone, and the balance is due again.
@@ -195,14 +252,23 @@ def invoices_unpay(
     from coopprogram.services.invoices import undo_payment
 
     with database(write=True) as db:
-        doc, undone = undo_payment(db, reference=ref, reason=reason, on=on or today(), today=today(), payment_id=payment)
-    say(f"Undid payment {undone.id} ({format_money(undone.amount_cents)} on {undone.paid_on}) on invoice {doc.number}. "
-        f"Balance due: {format_money(doc.amount_due_cents)}.")
+        doc, undone = undo_payment(
+            db, reference=ref, reason=reason, on=on or today(), today=today(), payment_id=payment
+        )
+    say(
+        f"Undid payment {undone.id} ({format_money(undone.amount_cents)} on {undone.paid_on}) on invoice {doc.number}. "
+        f"Balance due: {format_money(doc.amount_due_cents)}."
+    )
 
 
 @app.command("payments")
 def invoices_payments(
-    year: Annotated[int | None, typer.Option("--year", metavar="YYYY", parser=parse_count_option, help="The calendar year. Default: this year.")] = None,
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year", metavar="YYYY", parser=parse_count_option, help="The calendar year. Default: this year."
+        ),
+    ] = None,
     json: JsonFlag = False,
     csv: CsvFlag = False,
 ) -> None:
@@ -223,15 +289,19 @@ def invoices_payments(
         emit_text(render_csv(("paid_on", "invoice", "amount_cents", "note"), [vars(p) for p in report.payments]))
         return
     show_table(
-        ("Received", "Invoice", "Amount", "Note"), report.payments,
+        ("Received", "Invoice", "Amount", "Note"),
+        report.payments,
         lambda p: (p.paid_on, p.invoice, format_money(p.amount_cents), p.note),
-        title=f"Payments received in {report.year}", empty=f"No payments received in {report.year}.",
+        title=f"Payments received in {report.year}",
+        empty=f"No payments received in {report.year}.",
     )
     say(f"Total received in {report.year}: {format_money(report.total_cents)}")
 
 
 @app.command("void")
-def invoices_void(ref: Ref, reason: Annotated[str, typer.Option(help="Why it is voided; printed on the credit note.")], on: On = None) -> None:
+def invoices_void(
+    ref: Ref, reason: Annotated[str, typer.Option(help="Why it is voided; printed on the credit note.")], on: On = None
+) -> None:
     """Void an issued, unpaid invoice: it keeps its number, a credit note cancels it, its hours can be billed again. A draft is discarded.
 
     Example: coop invoices void SEI-2021-002 --reason "Wrong rate; re-billed on SEI-2022-004"
@@ -247,13 +317,17 @@ def invoices_void(ref: Ref, reason: Annotated[str, typer.Option(help="Why it is 
     if voided is None or credit is None:
         say(f"Discarded draft {ref}; its hours are unbilled again.")
         return
-    say(f"Voided invoice {voided.number}; credit note {credit.number} cancels {format_money(-credit.total_cents)}. Its hours can be drafted again.")
+    say(
+        f"Voided invoice {voided.number}; credit note {credit.number} cancels {format_money(-credit.total_cents)}. Its hours can be drafted again."
+    )
 
 
 @app.command("export")
 def invoices_export(
     ref: Ref,
-    format: Annotated[str, typer.Option("--format", "-f", help="pdf, md, csv or json. Default: from the file name, else md.")] = "",
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="pdf, md, csv or json. Default: from the file name, else md.")
+    ] = "",
     output: OutputFile = None,
     force: ForceFlag = False,
     lang: LangOption = None,

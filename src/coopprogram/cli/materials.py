@@ -49,7 +49,9 @@ def _size(view: MaterialView) -> str:
 @app.command("add")
 def materials_add(
     source: Annotated[str, typer.Argument(metavar="FILE|URL", help="A file to keep, or a link (https://...).")],
-    session: Annotated[int | None, session_option("The session it belongs to (it goes in that session's packet).")] = None,
+    session: Annotated[
+        int | None, session_option("The session it belongs to (it goes in that session's packet).")
+    ] = None,
     phase: Annotated[str | None, phase_option("The phase: 1, 2, I or II (default: the session's).")] = None,
     lang: Annotated[str, typer.Option("--lang", metavar="CODE", help="Its language: en, es, pt, ht...")] = "en",
     title: Annotated[str | None, typer.Option(help="What it is (default: the file's name).")] = None,
@@ -64,11 +66,24 @@ def materials_add(
     is_link = source.startswith(("https://", "http://"))
     data = None if is_link else read_bytes(Path(source), limit=MAX_MATERIAL_BYTES)
     with database(write=True) as db:
-        view = add_material(db, on=today(), data=data, file_name=source if not is_link else "", url=source if is_link else None,
-                            title=title, session_id=session, phase=phase, lang=lang)
+        view = add_material(
+            db,
+            on=today(),
+            data=data,
+            file_name=source if not is_link else "",
+            url=source if is_link else None,
+            title=title,
+            session_id=session,
+            phase=phase,
+            lang=lang,
+        )
         if data is not None and not (materials_folder() / view.stored_name).exists():
             write_private_file(materials_folder() / view.stored_name, data)
-    say(f"Added material {view.id}: {view.title}" + (f" ({view.sha256[:12]}…, kept in {materials_folder()})" if not view.is_link else " (a link)") + ".")
+    say(
+        f"Added material {view.id}: {view.title}"
+        + (f" ({view.sha256[:12]}…, kept in {materials_folder()})" if not view.is_link else " (a link)")
+        + "."
+    )
 
 
 @app.command("list")
@@ -89,7 +104,8 @@ def materials_list(
         emit_json(views)
         return
     show_table(
-        ("Id", "Title", "Lang", "Session", "Phase", "Size", "Added"), views,
+        ("Id", "Title", "Lang", "Session", "Phase", "Size", "Added"),
+        views,
         lambda v: (v.id, v.title, v.lang, dash(v.session_id), dash(v.phase_number), _size(v), v.added_on),
         empty="No materials yet. Add one with `coop materials add FILE --session ID`.",
     )
@@ -169,7 +185,15 @@ def materials_export(material_id: MaterialId, output: OutputFile = None, force: 
 @app.command("packet")
 def materials_packet(
     session: Annotated[int, session_argument("The session's number (`coop sessions list`).", metavar="SESSION")],
-    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="DIR|FILE.zip", help="A new folder, or a .zip file. Default: a folder named after the session.")] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="DIR|FILE.zip",
+            help="A new folder, or a .zip file. Default: a folder named after the session.",
+        ),
+    ] = None,
     lang: LangOption = None,
 ) -> None:
     """Build a session's packet: its agenda, its materials (links listed in the index) and the
@@ -193,7 +217,9 @@ def materials_packet(
 
     language = document_language(lang)
     with database(write=False) as db:
-        [details], [agenda_view] = with_titles(db, sessions=[show_session(db, session_id=session, now=now())], agendas=[agenda_for(db, session_id=session)])
+        [details], [agenda_view] = with_titles(
+            db, sessions=[show_session(db, session_id=session, now=now())], agendas=[agenda_for(db, session_id=session)]
+        )
         agenda = AgendaDocument.of(details, agenda_view, language)
         materials = list_materials(db, session_id=session)
         version = current_unity_version(db)
@@ -202,7 +228,9 @@ def materials_packet(
         if version is not None:
             draft = show_draft(db, version=version)
             found = None if language.english else translated_text(db, draft, lang=language.code)
-            unity = unity_document(program.name, program.organization, draft, sign_on(db, version=version), language, found)
+            unity = unity_document(
+                program.name, program.organization, draft, sign_on(db, version=version), language, found
+            )
     files = packet_files(agenda_markdown(agenda, language), details.title_in(language.code), materials, unity, language)
     files += [(material_path(view), _checked_bytes(view)) for view in materials if not view.is_link]
     target = output or Path(f"packet-{session}-{safe_name(details.title.lower())}")

@@ -61,16 +61,23 @@ def messages_compose(as_of: AsOf = None, lang: LangOption = None) -> None:
     say(f"Composed {len(composed)} message(s) in {outbox()}: {summary(composed)}.")
     by_hand = [m.recipient.coop_name for m in composed if not m.recipient.email]
     if by_hand:
-        warn(f"{len(by_hand)} co-op(s) have no email address ({', '.join(sorted(set(by_hand)))}): send their .txt by WhatsApp or SMS.")
+        warn(
+            f"{len(by_hand)} co-op(s) have no email address ({', '.join(sorted(set(by_hand)))}): send their .txt by WhatsApp or SMS."
+        )
     from coopprogram.userconfig import setting
 
-    say("Send them with `coop messages send`." if setting("smtp_url") else
-        "Send them with `coop messages send --smtp smtp://user@host:587` (or set it once: `coop config set smtp_url URL`).")
+    say(
+        "Send them with `coop messages send`."
+        if setting("smtp_url")
+        else "Send them with `coop messages send --smtp smtp://user@host:587` (or set it once: `coop config set smtp_url URL`)."
+    )
 
 
 @app.command("list")
 def messages_list(
-    status: Annotated[MessageStatus | None, typer.Option(case_sensitive=False, help="Only the messages in this state.")] = None,
+    status: Annotated[
+        MessageStatus | None, typer.Option(case_sensitive=False, help="Only the messages in this state.")
+    ] = None,
     session: Annotated[int | None, session_option("Only the messages about this session.")] = None,
     json: JsonFlag = False,
 ) -> None:
@@ -86,9 +93,17 @@ def messages_list(
         emit_json(views)
         return
     show_table(
-        ("Id", "Kind", "Co-op", "About", "Status", "Composed", "Sent"), views,
-        lambda v: (v.id, v.kind, v.coop, v.about, v.status + (" (failed once)" if v.error and v.status == MessageStatus.PENDING else ""),
-                   f"{v.composed_at:%Y-%m-%d}", f"{v.sent_at:%Y-%m-%d %H:%M}" if v.sent_at else dash(None)),
+        ("Id", "Kind", "Co-op", "About", "Status", "Composed", "Sent"),
+        views,
+        lambda v: (
+            v.id,
+            v.kind,
+            v.coop,
+            v.about,
+            v.status + (" (failed once)" if v.error and v.status == MessageStatus.PENDING else ""),
+            f"{v.composed_at:%Y-%m-%d}",
+            f"{v.sent_at:%Y-%m-%d %H:%M}" if v.sent_at else dash(None),
+        ),
         empty="No messages yet. Compose the ones due with `coop messages compose`.",
     )
 
@@ -110,11 +125,20 @@ def messages_show(message_id: MessageId, json: JsonFlag = False) -> None:
     email = message_from_bytes(read_bytes(path), policy=policy.default)
     body = email.get_body(preferencelist=("plain",))
     text = body.get_content() if body is not None else ""
-    attachments = [(part.get_filename(), part.get_content_type(), part.get_param("method")) for part in email.iter_attachments()]
+    attachments = [
+        (part.get_filename(), part.get_content_type(), part.get_param("method")) for part in email.iter_attachments()
+    ]
     if json:
-        emit_json({"message": view, "headers": {name: str(value) for name, value in email.items()}, "text": text,
-                   "attachments": [{"file": f, "type": t, "method": m} for f, t, m in attachments], "eml": str(path),
-                   "txt": str(path.with_suffix(".txt"))})
+        emit_json(
+            {
+                "message": view,
+                "headers": {name: str(value) for name, value in email.items()},
+                "text": text,
+                "attachments": [{"file": f, "type": t, "method": m} for f, t, m in attachments],
+                "eml": str(path),
+                "txt": str(path.with_suffix(".txt")),
+            }
+        )
         return
     for name in ("From", "To", "Subject", "Date", "Message-ID"):
         if email[name]:
@@ -136,7 +160,8 @@ def messages_send(
     smtp: Annotated[
         str | None,
         typer.Option(
-            "--smtp", metavar="URL",
+            "--smtp",
+            metavar="URL",
             help="The mail server: smtp://user@host:587 (STARTTLS) or smtps://user@host:465 (SSL). Default: COOP_SMTP_URL, "
             "else smtp_url in `coop config`. The password: in the URL, COOP_SMTP_PASSWORD or ~/.netrc.",
         ),
@@ -154,8 +179,10 @@ def messages_send(
     server = smtp_server(smtp)
     report = send_outbox(current.url, server=server, outbox=outbox())
     if report.stale:
-        say(f"Set aside {report.stale} message(s) that no longer hold (the session changed, or the co-op answered or left); "
-            "`coop messages compose` writes what is due now.")
+        say(
+            f"Set aside {report.stale} message(s) that no longer hold (the session changed, or the co-op answered or left); "
+            "`coop messages compose` writes what is due now."
+        )
     if not report.sent and not report.failed:
         say("No message is waiting to be sent.")
         return
@@ -163,5 +190,8 @@ def messages_send(
     for message_id, why in report.failed:
         warn(f"Message {message_id} did not go: {why}")
     if report.stopped:
-        typer.echo(f"Error: stopped early ({report.stopped}). What went is recorded; run `coop messages send` again to send the rest.", err=True)
+        typer.echo(
+            f"Error: stopped early ({report.stopped}). What went is recorded; run `coop messages send` again to send the rest.",
+            err=True,
+        )
         raise typer.Exit(1)

@@ -26,7 +26,10 @@ from coopprogram.vocab import MilestoneStatus
 app = group("Milestones per phase: due dates, status (planned, in-progress, done, blocked), overdue ones flagged.")
 
 MilestoneId = Annotated[int, milestone_argument()]
-On = Annotated[date | None, typer.Option("--on", metavar="DATE", parser=parse_date_option, help="The day it happened. Default: today.")]
+On = Annotated[
+    date | None,
+    typer.Option("--on", metavar="DATE", parser=parse_date_option, help="The day it happened. Default: today."),
+]
 
 
 @app.command("list")
@@ -48,9 +51,16 @@ def milestones_list(
         emit_json(views)
         return
     show_table(
-        ("Id", "Phase", "Milestone", "Due", "Status", "Done"), views,
-        lambda m: (m.id, m.phase_name, m.title, f"{m.due_on} OVERDUE" if m.overdue else m.due_on,
-                   m.status + (f": {m.blocked_reason}" if m.blocked_reason else ""), dash(m.done_on)),
+        ("Id", "Phase", "Milestone", "Due", "Status", "Done"),
+        views,
+        lambda m: (
+            m.id,
+            m.phase_name,
+            m.title,
+            f"{m.due_on} OVERDUE" if m.overdue else m.due_on,
+            m.status + (f": {m.blocked_reason}" if m.blocked_reason else ""),
+            dash(m.done_on),
+        ),
         empty="No milestones match. Add one with `coop milestones add TITLE --phase I --due DATE`.",
     )
 
@@ -109,7 +119,9 @@ def milestones_edit(
     from coopprogram.services.milestones import edit_milestone
 
     with database(write=True) as db:
-        m = edit_milestone(db, milestone_id=milestone_id, today=today(), title=title, phase=phase, due_on=due, description=description)
+        m = edit_milestone(
+            db, milestone_id=milestone_id, today=today(), title=title, phase=phase, due_on=due, description=description
+        )
     say(f"Updated milestone {m.id}: {m.title} ({m.phase_name}, due {m.due_on}).")
 
 

@@ -67,7 +67,14 @@ def table(*columns: str, title: str | None = None) -> Table:
     from rich import box
     from rich.table import Table
 
-    grid = Table(title=title, title_justify="left", header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    grid = Table(
+        title=title,
+        title_justify="left",
+        header_style="bold",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+    )
     for column in columns:
         grid.add_column(
             column,
@@ -78,7 +85,14 @@ def table(*columns: str, title: str | None = None) -> Table:
     return grid
 
 
-def show_table(columns: Sequence[str], items: Iterable[T], cells: Callable[[T], Sequence[object]], *, title: str | None = None, empty: str = "") -> None:
+def show_table(
+    columns: Sequence[str],
+    items: Iterable[T],
+    cells: Callable[[T], Sequence[object]],
+    *,
+    title: str | None = None,
+    empty: str = "",
+) -> None:
     """A table with a row of `cells(item)` for each item; with none, the `empty` sentence instead."""
     items = list(items)
     if not items:
@@ -129,7 +143,9 @@ def edit_text(initial: str, *, suffix: str = ".md") -> str | None:
         try:
             finished = subprocess.run([*shlex.split(editor), str(path)], check=False)
         except OSError as error:
-            raise CoopError(f"The editor '{editor}' could not start: {error.strerror}. Set EDITOR to one that works.") from None
+            raise CoopError(
+                f"The editor '{editor}' could not start: {error.strerror}. Set EDITOR to one that works."
+            ) from None
         if finished.returncode != 0:
             raise CoopError(f"The editor exited with an error ({finished.returncode}); nothing was changed.")
         text = path.read_text(encoding="utf-8")
@@ -150,9 +166,13 @@ def read_bytes(path: Path, *, limit: int = MAX_INPUT_BYTES) -> bytes:
         with open(path, "rb") as handle:
             data = handle.read(limit + 1)
     except OSError as error:
-        raise CoopError(f"{path} could not be read: {error.strerror}. Check the file name and its permissions.") from None
+        raise CoopError(
+            f"{path} could not be read: {error.strerror}. Check the file name and its permissions."
+        ) from None
     if len(data) > limit:
-        raise CoopError(f"{path} is too large for coop ({limit // 1_000_000} MB at most); nothing was read. Check that it is the right file.")
+        raise CoopError(
+            f"{path} is too large for coop ({limit // 1_000_000} MB at most); nothing was read. Check that it is the right file."
+        )
     return data
 
 
@@ -225,6 +245,7 @@ parse_clock_option = _parser(units.parse_clock)
 parse_moment_option = _parser(units.parse_moment)
 parse_month_option = _parser(lambda text: "{:04d}-{:02d}".format(*units.parse_month(text)))
 
+
 def _language(value: str | None) -> str | None:
     if value is None:
         return None
@@ -238,26 +259,42 @@ def _language(value: str | None) -> str | None:
 
 LangOption = Annotated[
     str | None,
-    typer.Option("--lang", metavar="CODE", callback=_language,
-                 help="The document's language: en, es or pt. Default: the co-op's language for a document meant for one co-op, else COOP_LANG or `coop config set language`, else English."),
+    typer.Option(
+        "--lang",
+        metavar="CODE",
+        callback=_language,
+        help="The document's language: en, es or pt. Default: the co-op's language for a document meant for one co-op, "
+        "else COOP_LANG or `coop config set language`, else English.",
+    ),
 ]
 TitleLanguage = Annotated[
     str | None,
-    typer.Option("--lang", metavar="CODE", help='With --title: the title in this language (es or pt) for documents in it; --title "" removes it.'),
+    typer.Option(
+        "--lang",
+        metavar="CODE",
+        help='With --title: the title in this language (es or pt) for documents in it; --title "" removes it.',
+    ),
 ]
 
 
 def only_title(title: str | None, *others: object) -> str:
     """The translated title given with --lang (TitleLanguage), when nothing else was given."""
     if title is None or any(other is not None for other in others):
-        raise typer.BadParameter("with --lang, give --title (the translated title) and nothing else", param_hint="--lang")
+        raise typer.BadParameter(
+            "with --lang, give --title (the translated title) and nothing else", param_hint="--lang"
+        )
     return title
 
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 AsOf = Annotated[
     date | None,
-    typer.Option("--as-of", metavar="DATE", parser=parse_date_option, help="The day to look from (YYYY-MM-DD, today, yesterday). Default: today."),
+    typer.Option(
+        "--as-of",
+        metavar="DATE",
+        parser=parse_date_option,
+        help="The day to look from (YYYY-MM-DD, today, yesterday). Default: today.",
+    ),
 ]
 CsvFlag = Annotated[bool, typer.Option("--csv", help="Print CSV for a spreadsheet instead of a table.")]
 
@@ -326,9 +363,14 @@ def words_option(help: str, completion: Callable[..., Any], *, name: str, metava
     return typer.Option(name, metavar=metavar, autocompletion=completion, help=help)
 
 
-PhaseOption = Annotated[str | None, phase_option("The phase: 1, 2, I or II. Default: the phase of today (or of --as-of).")]
+PhaseOption = Annotated[
+    str | None, phase_option("The phase: 1, 2, I or II. Default: the phase of today (or of --as-of).")
+]
 ForceFlag = Annotated[bool, typer.Option("--force", help="Replace the -o FILE if it already exists.")]
-OutputFile = Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of the screen.", dir_okay=False)]
+OutputFile = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of the screen.", dir_okay=False),
+]
 
 
 def today() -> date:
@@ -346,7 +388,11 @@ def interactive() -> bool:
 
 def choose_format(requested: str, output: Path | None, allowed: tuple[str, ...], *, default: str = "md") -> str:
     """The --format asked for, else the output file's extension, else `default`; PDF only to a file."""
-    chosen = (requested or (output.suffix.lstrip(".").lower() if output else "") or default).lower().replace("markdown", "md")
+    chosen = (
+        (requested or (output.suffix.lstrip(".").lower() if output else "") or default)
+        .lower()
+        .replace("markdown", "md")
+    )
     if chosen not in allowed:
         raise typer.BadParameter(f"'{chosen}' is not a format: use one of {', '.join(allowed)}", param_hint="--format")
     if chosen == "pdf" and output is None:
@@ -365,5 +411,7 @@ def write_private_file(path: Path, data: bytes) -> None:
     try:
         make_private_directory(path.parent)
     except OSError as error:
-        raise CoopError(f"Could not make the folder {path.parent}: {error.strerror or error}. Nothing was written.") from None
+        raise CoopError(
+            f"Could not make the folder {path.parent}: {error.strerror or error}. Nothing was written."
+        ) from None
     write_file(path, data, replace=False, private=True)

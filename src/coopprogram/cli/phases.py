@@ -29,7 +29,11 @@ def phases_list(json: JsonFlag = False) -> None:
     if json:
         emit_json(views)
         return
-    show_table(("#", "Phase", "Starts", "Ends", "Days", "Focus"), views, lambda p: (p.number, p.name, p.starts_on, p.ends_on, p.days, dash(p.focus)))
+    show_table(
+        ("#", "Phase", "Starts", "Ends", "Days", "Focus"),
+        views,
+        lambda p: (p.number, p.name, p.starts_on, p.ends_on, p.days, dash(p.focus)),
+    )
 
 
 @app.command("show")
@@ -62,7 +66,9 @@ def phases_show(phase: PhaseArgument, json: JsonFlag = False) -> None:
 def phases_edit(
     phase: PhaseArgument,
     name: Annotated[str | None, typer.Option(help="A new name.")] = None,
-    starts: Annotated[date | None, typer.Option(metavar="DATE", parser=parse_date_option, help="A new first day.")] = None,
+    starts: Annotated[
+        date | None, typer.Option(metavar="DATE", parser=parse_date_option, help="A new first day.")
+    ] = None,
     ends: Annotated[date | None, typer.Option(metavar="DATE", parser=parse_date_option, help="A new last day.")] = None,
     focus: Annotated[str | None, typer.Option(help="A new focus.")] = None,
 ) -> None:

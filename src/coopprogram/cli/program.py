@@ -37,10 +37,14 @@ def program_show(json: JsonFlag = False) -> None:
     say(f"Cohort:       {view.cohort}")
     say(f"Time zone:    {view.timezone}")
     say(f"Bill to:      {view.bill_to or view.organization}")
-    say(f"Invoices:     numbered {view.invoice_pattern}, due in {view.payment_days} days, "
-        f"time billed in steps of {view.billing_increment_minutes} minutes")
-    say(f"Adoption:     decisions (the points of unity among them) adopted with {blocks_allowed(view.adoption_max_blocks)} and "
-        f"endorsements from at least {view.adoption_endorse_fraction} of those who decide, unless a decision sets its own rule")
+    say(
+        f"Invoices:     numbered {view.invoice_pattern}, due in {view.payment_days} days, "
+        f"time billed in steps of {view.billing_increment_minutes} minutes"
+    )
+    say(
+        f"Adoption:     decisions (the points of unity among them) adopted with {blocks_allowed(view.adoption_max_blocks)} and "
+        f"endorsements from at least {view.adoption_endorse_fraction} of those who decide, unless a decision sets its own rule"
+    )
     sender = view.mail_from or '(not set: coop program set mail-from "Name <address>")'
     say(f"Messages:     from {sender}; reminders {view.reminder_days} day(s) before a session")
 

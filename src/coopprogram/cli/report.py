@@ -30,9 +30,14 @@ FORMATS = ("text", "md", "pdf")
 
 
 def report_command(
-    phase: Annotated[str | None, phase_argument("1, 2, I or II. Default: the phase of the day.", metavar="[PHASE]")] = None,
+    phase: Annotated[
+        str | None, phase_argument("1, 2, I or II. Default: the phase of the day.", metavar="[PHASE]")
+    ] = None,
     as_of: AsOf = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="text (the terminal), md or pdf. Default: from the file name, else text.")] = "",
+    format: Annotated[
+        str,
+        typer.Option("--format", "-f", help="text (the terminal), md or pdf. Default: from the file name, else text."),
+    ] = "",
     output: OutputFile = None,
     force: ForceFlag = False,
 ) -> None:
@@ -62,10 +67,14 @@ def print_report(view: ReportView) -> None:
     phase, money = view.phase, view.money
     say(f"{view.program} — {phase.name} status report, as of {view.as_of}")
     say("")
-    say(f"Phase     {bar(view.elapsed_days, phase.days)} day {view.elapsed_days} of {phase.days} ({format_percent(view.elapsed_days, phase.days)})")
+    say(
+        f"Phase     {bar(view.elapsed_days, phase.days)} day {view.elapsed_days} of {phase.days} ({format_percent(view.elapsed_days, phase.days)})"
+    )
     if money:
-        say(f"Cap used  {bar(money.used_minutes, money.cap_minutes)} {format_minutes(money.used_minutes)} of {format_minutes(money.cap_minutes)} h "
-            f"({format_percent(money.used_minutes, money.cap_minutes)})")
+        say(
+            f"Cap used  {bar(money.used_minutes, money.cap_minutes)} {format_minutes(money.used_minutes)} of {format_minutes(money.cap_minutes)} h "
+            f"({format_percent(money.used_minutes, money.cap_minutes)})"
+        )
     say(f"Milestones: {view.milestones_done} of {len(view.milestones)} done, {len(view.overdue_milestones)} overdue")
     say(f"Points of unity: {view.unity_line}")
     if view.carry_over and view.carry_over.lines:
@@ -75,11 +84,18 @@ def print_report(view: ReportView) -> None:
             say(f"  {line}")
 
     say("")
-    show_table(("Milestone", "Due", "Status", "Done"), view.milestones, lambda m: (m.title, m.due_on, ("OVERDUE " if m.overdue else "") + m.status, dash(m.done_on)), title="Milestones")
+    show_table(
+        ("Milestone", "Due", "Status", "Done"),
+        view.milestones,
+        lambda m: (m.title, m.due_on, ("OVERDUE " if m.overdue else "") + m.status, dash(m.done_on)),
+        title="Milestones",
+    )
 
     say("")
-    say(f"Sessions: {len(view.held)} held, {len(view.cancelled)} cancelled, {len(view.upcoming)} in the next {view.upcoming_days} days, "
-        f"{len(view.to_close)} waiting to be closed")
+    say(
+        f"Sessions: {len(view.held)} held, {len(view.cancelled)} cancelled, {len(view.upcoming)} in the next {view.upcoming_days} days, "
+        f"{len(view.to_close)} waiting to be closed"
+    )
     for s in view.to_close:
         say(f"  to close: {s.starts_local:%Y-%m-%d %H:%M} {s.title} (session {s.id})")
     for s in view.upcoming:
@@ -88,9 +104,17 @@ def print_report(view: ReportView) -> None:
     say("")
     earlier = (view.previous_phase,) if view.previous_phase else ()
     show_table(
-        ("Co-op", "Came", "Absent", "Excused", "Share", "Last", *earlier), view.participation,
-        lambda row: (row.coop + (" — NOT REACHED" if row.not_reached else ""), f"{row.attended}/{row.invited}", row.absent, row.excused,
-                     row.share_text, dash(row.last_attended), *([row.earlier_share_text] if earlier else [])),
+        ("Co-op", "Came", "Absent", "Excused", "Share", "Last", *earlier),
+        view.participation,
+        lambda row: (
+            row.coop + (" — NOT REACHED" if row.not_reached else ""),
+            f"{row.attended}/{row.invited}",
+            row.absent,
+            row.excused,
+            row.share_text,
+            dash(row.last_attended),
+            *([row.earlier_share_text] if earlier else []),
+        ),
         title="Participation (sessions open to the co-ops; excused absences do not count against the share)",
     )
 
@@ -107,15 +131,28 @@ def print_report(view: ReportView) -> None:
     if money is None:
         say(f"No consultant contract covers {phase.name}.")
     else:
-        say(f"Hours: {format_minutes(money.used_minutes)} used, {format_minutes(money.left_minutes)} left; {format_pace(money.pace_minutes)}"
-            + (f"; the cap runs out on {money.run_out_on} at this pace" if money.run_out_on else ""))
+        say(
+            f"Hours: {format_minutes(money.used_minutes)} used, {format_minutes(money.left_minutes)} left; {format_pace(money.pace_minutes)}"
+            + (f"; the cap runs out on {money.run_out_on} at this pace" if money.run_out_on else "")
+        )
         for amendment in view.amendments:
             say(f"Contract amended {amendment}")
         total = sum(r.billable_minutes for r in money.by_month) or 1
-        show_table(("Month", "Hours", ""), money.by_month, lambda r: (r.key, format_minutes(r.billable_minutes), bar(r.billable_minutes, total, width=20)), title="Hours by month")
-        say(f"Invoiced {format_money(money.billed_cents)} · paid {format_money(money.paid_cents)} · outstanding {format_money(view.outstanding_cents)}")
+        show_table(
+            ("Month", "Hours", ""),
+            money.by_month,
+            lambda r: (r.key, format_minutes(r.billable_minutes), bar(r.billable_minutes, total, width=20)),
+            title="Hours by month",
+        )
+        say(
+            f"Invoiced {format_money(money.billed_cents)} · paid {format_money(money.paid_cents)} · outstanding {format_money(view.outstanding_cents)}"
+        )
 
     say("")
     say("Open action items:" if view.actions else "Open action items: none.")
     for a in view.actions:
-        say(f"  {'OVERDUE ' if a.overdue else ''}{a.title}" + (f" — {a.owner}" if a.owner else "") + (f", due {a.due_on}" if a.due_on else ""))
+        say(
+            f"  {'OVERDUE ' if a.overdue else ''}{a.title}"
+            + (f" — {a.owner}" if a.owner else "")
+            + (f", due {a.due_on}" if a.due_on else "")
+        )

@@ -47,9 +47,25 @@ if TYPE_CHECKING:
 app = group("Sessions: schedule, list, show, edit, reschedule, cancel, close with minutes, attendance, notes.")
 
 SessionId = Annotated[int, session_argument()]
-Start = Annotated[datetime, typer.Option("--start", metavar='"YYYY-MM-DD HH:MM"', parser=parse_start_option, help="Local time in the program's time zone.")]
+Start = Annotated[
+    datetime,
+    typer.Option(
+        "--start",
+        metavar='"YYYY-MM-DD HH:MM"',
+        parser=parse_start_option,
+        help="Local time in the program's time zone.",
+    ),
+]
 Series = Annotated[bool, typer.Option("--series", help="Apply to this session and the rest of its series.")]
-Invite = Annotated[str | None, typer.Option("--invite", metavar="all|none|SLUG,...", autocompletion=complete.invited_coops, help="Which co-ops are invited. Default: all active co-ops.")]
+Invite = Annotated[
+    str | None,
+    typer.Option(
+        "--invite",
+        metavar="all|none|SLUG,...",
+        autocompletion=complete.invited_coops,
+        help="Which co-ops are invited. Default: all active co-ops.",
+    ),
+]
 Slugs = Annotated[list[str] | None, coop_option("Co-ops, repeat the option for each.", name=None)]
 
 
@@ -60,7 +76,12 @@ def _line(view: SessionView) -> str:
 @app.command("add")
 def sessions_add(
     title: Annotated[str, typer.Argument(help="What the meeting is.")],
-    kind: Annotated[str, session_kind_option("visioning, unity, strategy, working-group, political-education, technical-assistance or peer-learning.")],
+    kind: Annotated[
+        str,
+        session_kind_option(
+            "visioning, unity, strategy, working-group, political-education, technical-assistance or peer-learning."
+        ),
+    ],
     start: Start,
     minutes: Annotated[int, typer.Option(metavar="N", parser=parse_count_option, help="Length in minutes.")],
     location: Annotated[str, typer.Option(help="Where it meets in person.")] = "",
@@ -70,10 +91,17 @@ def sessions_add(
     phase: Annotated[str | None, phase_option("The phase (default: the phase of the date).")] = None,
     repeat: Annotated[
         str | None,
-        typer.Option(metavar="RULE", help='Repeat, in words ("weekly", "every 2 weeks on Tuesday", "monthly on the third Thursday") or as an RRULE (FREQ=WEEKLY;BYDAY=TU).'),
+        typer.Option(
+            metavar="RULE",
+            help='Repeat, in words ("weekly", "every 2 weeks on Tuesday", "monthly on the third Thursday") or as an RRULE (FREQ=WEEKLY;BYDAY=TU).',
+        ),
     ] = None,
-    until: Annotated[date | None, typer.Option(metavar="DATE", parser=parse_date_option, help="Last day of a repeating series.")] = None,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Schedule a series given in words without asking to confirm the rule.")] = False,
+    until: Annotated[
+        date | None, typer.Option(metavar="DATE", parser=parse_date_option, help="Last day of a repeating series.")
+    ] = None,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Schedule a series given in words without asking to confirm the rule.")
+    ] = False,
 ) -> None:
     """Schedule a session, or a recurring series of single sessions.
 
@@ -95,15 +123,33 @@ def sessions_add(
     if rule and until:
         starts = expand_repeat(rule, start, until)  # a runaway rule is refused before the write lock
         if repeat and "=" not in repeat and not yes and output.interactive():
-            typer.confirm(f'"{repeat}" is {rule}: {len(starts)} sessions, {starts[0]:%Y-%m-%d} to {starts[-1]:%Y-%m-%d}. Schedule them?', abort=True)
+            typer.confirm(
+                f'"{repeat}" is {rule}: {len(starts)} sessions, {starts[0]:%Y-%m-%d} to {starts[-1]:%Y-%m-%d}. Schedule them?',
+                abort=True,
+            )
     with database(write=True) as db:
-        views = add_session(db, title=title, kind=kind, start=start, minutes=minutes, now=now(), location=location, link=link,
-                            facilitator=facilitator, invite=invite, phase=phase, repeat=rule, until=until)
+        views = add_session(
+            db,
+            title=title,
+            kind=kind,
+            start=start,
+            minutes=minutes,
+            now=now(),
+            location=location,
+            link=link,
+            facilitator=facilitator,
+            invite=invite,
+            phase=phase,
+            repeat=rule,
+            until=until,
+        )
     if len(views) == 1:
         say(f"Scheduled session {_line(views[0])}.")
     else:
-        say(f"Scheduled {len(views)} sessions ({rule}), {views[0].starts_local:%Y-%m-%d} to {views[-1].starts_local:%Y-%m-%d}: "
-            f"{views[0].id}–{views[-1].id}.")
+        say(
+            f"Scheduled {len(views)} sessions ({rule}), {views[0].starts_local:%Y-%m-%d} to {views[-1].starts_local:%Y-%m-%d}: "
+            f"{views[0].id}–{views[-1].id}."
+        )
 
 
 @app.command("list")
@@ -128,9 +174,16 @@ def sessions_list(
         emit_json(views)
         return
     show_table(
-        ("Id", "When", "Session", "Kind", "Status", "Attended"), views,
-        lambda v: (v.id, f"{v.starts_local:%Y-%m-%d %H:%M}", v.title, v.kind, "NEEDS CLOSING" if v.needs_closing else v.status,
-                   f"{v.count('attended')}/{len(v.invitees)}" if v.invitees else dash(v.headcount)),
+        ("Id", "When", "Session", "Kind", "Status", "Attended"),
+        views,
+        lambda v: (
+            v.id,
+            f"{v.starts_local:%Y-%m-%d %H:%M}",
+            v.title,
+            v.kind,
+            "NEEDS CLOSING" if v.needs_closing else v.status,
+            f"{v.count('attended')}/{len(v.invitees)}" if v.invitees else dash(v.headcount),
+        ),
         empty="No sessions match. Schedule one with `coop sessions add TITLE --kind visioning --start ... --minutes 120`.",
     )
 
@@ -151,16 +204,29 @@ def sessions_show(session_id: SessionId, json: JsonFlag = False) -> None:
         emit_json({"session": view, "agenda": agenda})
         return
     say(_line(view))
-    for label, value in (("Time zone", view.timezone), ("Location", view.location), ("Link", view.link), ("Facilitator", view.facilitator),
-                         ("Cancelled", view.cancel_reason if view.status == SessionStatus.CANCELLED else ""), ("Headcount", view.headcount)):
+    for label, value in (
+        ("Time zone", view.timezone),
+        ("Location", view.location),
+        ("Link", view.link),
+        ("Facilitator", view.facilitator),
+        ("Cancelled", view.cancel_reason if view.status == SessionStatus.CANCELLED else ""),
+        ("Headcount", view.headcount),
+    ):
         if value:
             say(f"{label}: {value}")
     if view.needs_closing:
-        say(f"This session has passed: record attendance (`coop sessions attend {view.id} SLUG...`) or mark it held or cancelled.")
+        say(
+            f"This session has passed: record attendance (`coop sessions attend {view.id} SLUG...`) or mark it held or cancelled."
+        )
     from coopprogram.cli.shared import print_agenda
 
     print_agenda(agenda)
-    show_table(("Co-op", "Attendance"), view.invitees, lambda invitee: (invitee.name, invitee.attendance), title=f"Invited: {len(view.invitees)} co-ops")
+    show_table(
+        ("Co-op", "Attendance"),
+        view.invitees,
+        lambda invitee: (invitee.name, invitee.attendance),
+        title=f"Invited: {len(view.invitees)} co-ops",
+    )
     if view.notes:
         say("Notes:")
         say(view.notes)
@@ -171,7 +237,9 @@ def sessions_edit(
     session_id: SessionId,
     title: Annotated[str | None, typer.Option(help="A new title.")] = None,
     kind: Annotated[str | None, session_kind_option("A new kind.")] = None,
-    minutes: Annotated[int | None, typer.Option(metavar="N", parser=parse_count_option, help="A new length in minutes.")] = None,
+    minutes: Annotated[
+        int | None, typer.Option(metavar="N", parser=parse_count_option, help="A new length in minutes.")
+    ] = None,
     location: Annotated[str | None, typer.Option(help="A new place.")] = None,
     link: Annotated[str | None, typer.Option(help="A new online link.")] = None,
     facilitator: Annotated[str | None, typer.Option(help="A new facilitator.")] = None,
@@ -192,11 +260,26 @@ def sessions_edit(
         translated = only_title(title, kind, minutes, location, link, facilitator, invite, True if series else None)
         with database(write=True) as db:
             stored = translate_title(db, session_id=session_id, lang=lang, title=translated)
-        say(f"Session {session_id}'s title in {lang}: {stored}." if stored else f"Removed session {session_id}'s title in {lang}.")
+        say(
+            f"Session {session_id}'s title in {lang}: {stored}."
+            if stored
+            else f"Removed session {session_id}'s title in {lang}."
+        )
         return
     with database(write=True) as db:
-        views = edit_session(db, session_id=session_id, now=now(), series=series, title=title, kind=kind, minutes=minutes,
-                             location=location, link=link, facilitator=facilitator, invite=invite)
+        views = edit_session(
+            db,
+            session_id=session_id,
+            now=now(),
+            series=series,
+            title=title,
+            kind=kind,
+            minutes=minutes,
+            location=location,
+            link=link,
+            facilitator=facilitator,
+            invite=invite,
+        )
     say(f"Updated {plural(len(views), 'session')}: " + ", ".join(str(v.id) for v in views) + ".")
 
 
@@ -204,7 +287,9 @@ def sessions_edit(
 def sessions_reschedule(
     session_id: SessionId,
     start: Start,
-    minutes: Annotated[int | None, typer.Option(metavar="N", parser=parse_count_option, help="A new length in minutes.")] = None,
+    minutes: Annotated[
+        int | None, typer.Option(metavar="N", parser=parse_count_option, help="A new length in minutes.")
+    ] = None,
     series: Series = False,
 ) -> None:
     """Move a session to a new time (with --series, move the rest of its series by the same shift).
@@ -221,7 +306,12 @@ def sessions_reschedule(
 
 ClosedOn = Annotated[
     date | None,
-    typer.Option("--on", metavar="DATE", parser=parse_date_option, help="The day it happened, for reports as of a past day. Default: today."),
+    typer.Option(
+        "--on",
+        metavar="DATE",
+        parser=parse_date_option,
+        help="The day it happened, for reports as of a past day. Default: today.",
+    ),
 ]
 
 
@@ -262,7 +352,9 @@ def sessions_attend(
     slugs: Annotated[list[str] | None, coop_argument("The co-ops that came.", metavar="SLUG...")] = None,
     absent: Slugs = None,
     excused: Slugs = None,
-    headcount: Annotated[int | None, typer.Option(metavar="N", parser=parse_count_option, help="How many people came.")] = None,
+    headcount: Annotated[
+        int | None, typer.Option(metavar="N", parser=parse_count_option, help="How many people came.")
+    ] = None,
     on: ClosedOn = None,
 ) -> None:
     """Record which invited co-ops came (and which were absent or excused); the session is marked held.
@@ -272,16 +364,31 @@ def sessions_attend(
     from coopprogram.services.sessions import record_attendance
 
     with database(write=True) as db:
-        view = record_attendance(db, session_id=session_id, now=now(), attended=slugs or [], absent=absent or [],
-                                 excused=excused or [], headcount=headcount, on=on)
-    say(f"Session {view.id}: {view.count('attended')} attended, {view.count('absent')} absent, {view.count('excused')} excused, "
-        f"{view.count('invited')} not recorded, of {len(view.invitees)} invited.")
+        view = record_attendance(
+            db,
+            session_id=session_id,
+            now=now(),
+            attended=slugs or [],
+            absent=absent or [],
+            excused=excused or [],
+            headcount=headcount,
+            on=on,
+        )
+    say(
+        f"Session {view.id}: {view.count('attended')} attended, {view.count('absent')} absent, {view.count('excused')} excused, "
+        f"{view.count('invited')} not recorded, of {len(view.invitees)} invited."
+    )
 
 
 @app.command("notes")
 def sessions_notes(
     session_id: SessionId,
-    file: Annotated[Path | None, typer.Option("--file", metavar="FILE", help="Read the notes from a text or Markdown file.", exists=True, dir_okay=False)] = None,
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            "--file", metavar="FILE", help="Read the notes from a text or Markdown file.", exists=True, dir_okay=False
+        ),
+    ] = None,
 ) -> None:
     """Record a session's notes (minutes) from a file, or write them in your $EDITOR.
 
@@ -303,8 +410,15 @@ def sessions_notes(
 @app.command("close")
 def sessions_close(
     session_id: SessionId,
-    decision: Annotated[list[str] | None, typer.Option("--decision", metavar="TEXT", help="What was decided; repeat for each decision.")] = None,
-    notes_file: Annotated[Path | None, typer.Option("--notes-file", metavar="FILE", help="The notes, from a text or Markdown file.", exists=True, dir_okay=False)] = None,
+    decision: Annotated[
+        list[str] | None, typer.Option("--decision", metavar="TEXT", help="What was decided; repeat for each decision.")
+    ] = None,
+    notes_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--notes-file", metavar="FILE", help="The notes, from a text or Markdown file.", exists=True, dir_okay=False
+        ),
+    ] = None,
     on: ClosedOn = None,
 ) -> None:
     """Close a session that has happened: record its minutes (decisions and notes); it is marked held.
@@ -318,14 +432,18 @@ def sessions_close(
     notes = read_text(notes_file) if notes_file else None
     with database(write=True) as db:
         view = close_session(db, session_id=session_id, now=now(), on=on, decisions=decision or [], notes=notes)
-    say(f"Closed session {view.session.id} with {len(view.decisions)} decision(s) and {len(view.actions)} action item(s). "
-        f"Print the minutes with `coop sessions minutes {view.session.id}`.")
+    say(
+        f"Closed session {view.session.id} with {len(view.decisions)} decision(s) and {len(view.actions)} action item(s). "
+        f"Print the minutes with `coop sessions minutes {view.session.id}`."
+    )
 
 
 @app.command("minutes")
 def sessions_minutes(
     session_id: SessionId,
-    format: Annotated[str, typer.Option("--format", "-f", help="md or pdf. Default: from the file name, else md.")] = "",
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="md or pdf. Default: from the file name, else md.")
+    ] = "",
     output: OutputFile = None,
     force: ForceFlag = False,
     lang: LangOption = None,

@@ -24,8 +24,10 @@ def print_agenda(view: AgendaView) -> None:
         say(f"No agenda yet. Add items with `coop agenda add {view.session_id} TITLE --minutes N`.")
         return
     show_table(
-        ("Id", "Time", "Item", "Kind", "Lead", "Minutes"), view.items,
-        lambda item: (item.id, f"{item.starts_local:%H:%M}", item.title, item.kind, dash(item.lead), item.minutes), title=f"Agenda: {view.session_title}",
+        ("Id", "Time", "Item", "Kind", "Lead", "Minutes"),
+        view.items,
+        lambda item: (item.id, f"{item.starts_local:%H:%M}", item.title, item.kind, dash(item.lead), item.minutes),
+        title=f"Agenda: {view.session_title}",
     )
     if view.overrun:
         say(view.overrun)
@@ -34,10 +36,14 @@ def print_agenda(view: AgendaView) -> None:
 
 
 def print_tally(view: TallyView) -> None:
-    say(f"{view.title}, version {view.version} ({view.status}) as of {view.as_of}: {view.active} deciding; circulated {view.circulated_on}"
-        + (f", responses due by {view.deadline}" if view.deadline else ""))
+    say(
+        f"{view.title}, version {view.version} ({view.status}) as of {view.as_of}: {view.active} deciding; circulated {view.circulated_on}"
+        + (f", responses due by {view.deadline}" if view.deadline else "")
+    )
     if view.overdue:
-        say(f"The deadline ({view.deadline}) has passed; the round stays open until it is adopted, withdrawn or replaced.")
+        say(
+            f"The deadline ({view.deadline}) has passed; the round stays open until it is adopted, withdrawn or replaced."
+        )
     if view.round_end:
         say(f"The round is closed: {view.round_end}.")
     for label, rows in (("Endorse", view.endorsed), ("Stand aside", view.stood_aside), ("Block", view.blocked)):
@@ -79,8 +85,14 @@ def print_diff(view: DiffView, title: str) -> None:
 
 
 def write_document(
-    db: Session, draft: VersionView, signers: list[ResponseView], chosen: str, output: Path | None, *,
-    force: bool = False, lang: str | None = None,
+    db: Session,
+    draft: VersionView,
+    signers: list[ResponseView],
+    chosen: str,
+    output: Path | None,
+    *,
+    force: bool = False,
+    lang: str | None = None,
 ) -> None:
     """The document of one version, as Markdown (screen or file) or PDF (file), in `lang`: its
     text translated when a current translation exists, else in its own words with a note saying so."""
@@ -95,11 +107,15 @@ def write_document(
     found = None if language.english else translated_text(db, draft, lang=language.code)
     document = unity_document(program.name, program.organization, draft, signers, language, found)
     if found is not None and not found.current:
-        warn(f"The {found.language_name} translation of version {draft.version} is out of date: the text changed after it was made; "
-             f"the document is in the version's own words. Update it with `coop unity translate {draft.version} --lang {found.lang} --file FILE`.")
+        warn(
+            f"The {found.language_name} translation of version {draft.version} is out of date: the text changed after it was made; "
+            f"the document is in the version's own words. Update it with `coop unity translate {draft.version} --lang {found.lang} --file FILE`."
+        )
     elif found is None and not language.english:
-        warn(f"Version {draft.version} has no translation into {SHIPPED[language.code]}: its text is in its own words. "
-             f"Add one with `coop unity translate {draft.version} --lang {language.code} --file FILE`.")
+        warn(
+            f"Version {draft.version} has no translation into {SHIPPED[language.code]}: its text is in its own words. "
+            f"Add one with `coop unity translate {draft.version} --lang {language.code} --file FILE`."
+        )
     if chosen == "pdf":
         from coopprogram.exporters.pdf import render_pdf
 
@@ -126,7 +142,9 @@ def write_outbox(composed: list[OutgoingMessage], lang: str | None = None) -> No
     languages = [document_language(lang, message.recipient.languages) for message in composed]
     for message, email, language in zip(composed, render_emails(composed, languages), languages, strict=True):
         write_private_file(folder / message.file_name, email)
-        write_private_file(folder / Path(message.file_name).with_suffix(".txt"), short_text(message, language).encode("utf-8"))
+        write_private_file(
+            folder / Path(message.file_name).with_suffix(".txt"), short_text(message, language).encode("utf-8")
+        )
 
 
 def materials_folder() -> Path:

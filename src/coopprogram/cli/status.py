@@ -66,7 +66,9 @@ def _print_status(view: StatusView) -> None:
             f"({format_percent(view.used_minutes, cap)}) · {format_minutes(cap - view.used_minutes)} left · "
             f"{format_pace(view.used_minutes - view.planned_minutes)}"
         )
-        say(f"Rate: {format_money(contract.rate_cents)}/h (band {format_money(contract.rate_min_cents)}–{format_money(contract.rate_max_cents)})")
+        say(
+            f"Rate: {format_money(contract.rate_cents)}/h (band {format_money(contract.rate_min_cents)}–{format_money(contract.rate_max_cents)})"
+        )
     if view.unity_line:
         say(f"Points of unity: {view.unity_line}")
     if view.not_reached:
@@ -74,16 +76,24 @@ def _print_status(view: StatusView) -> None:
 
         names = ", ".join(view.not_reached[:NAMES_SHOWN])
         more = len(view.not_reached) - NAMES_SHOWN
-        say(f"Not reached in {NOT_REACHED_DAYS} days: {names}" + (f" and {more} more (`coop report` lists them)" if more > 0 else ""))
+        say(
+            f"Not reached in {NOT_REACHED_DAYS} days: {names}"
+            + (f" and {more} more (`coop report` lists them)" if more > 0 else "")
+        )
     if view.sessions_to_close:
         say(f"Sessions waiting to be closed: {view.sessions_to_close} (`coop sessions list` marks them NEEDS CLOSING)")
     for session in view.next_sessions:
         say(f"Next session: {session.starts_local:%a %Y-%m-%d %H:%M} {session.title}")
     if view.invoices_due:
-        due = ", ".join(f"{i.reference} {format_money(i.total_cents)} due {i.due_on}" + (" (OVERDUE)" if i.overdue else "") for i in view.invoices_due)
+        due = ", ".join(
+            f"{i.reference} {format_money(i.total_cents)} due {i.due_on}" + (" (OVERDUE)" if i.overdue else "")
+            for i in view.invoices_due
+        )
         say(f"Invoices awaiting payment: {due}")
     if view.earlier_open:
-        say(f"Earlier phases: {plural(view.earlier_open, 'milestone')} never marked done (`coop milestones list` shows them)")
+        say(
+            f"Earlier phases: {plural(view.earlier_open, 'milestone')} never marked done (`coop milestones list` shows them)"
+        )
     _milestone_lines("Overdue milestones:", view.overdue, show_reason=True)
     _milestone_lines("Next due:", view.next_due)
 

@@ -37,16 +37,31 @@ from coopprogram.vocab import CommentStatus, Stance
 if TYPE_CHECKING:
     from coopprogram.services.decisions import CommentView
 
-app = group("Points of unity: versioned drafts, comments, circulation, responses, tally, adoption, withdrawal, diff, export.")
+app = group(
+    "Points of unity: versioned drafts, comments, circulation, responses, tally, adoption, withdrawal, diff, export."
+)
 
 Version = Annotated[int, version_argument("The version number (`coop unity list`).")]
-TextFile = Annotated[Path | None, typer.Option("--file", metavar="FILE.md", help="Read the text from a Markdown file (else your $EDITOR opens).", exists=True, dir_okay=False)]
-On = Annotated[date | None, typer.Option("--on", metavar="DATE", parser=parse_date_option, help="The day. Default: today.")]
+TextFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--file",
+        metavar="FILE.md",
+        help="Read the text from a Markdown file (else your $EDITOR opens).",
+        exists=True,
+        dir_okay=False,
+    ),
+]
+On = Annotated[
+    date | None, typer.Option("--on", metavar="DATE", parser=parse_date_option, help="The day. Default: today.")
+]
 
 
 @app.command("new")
 def unity_new(
-    from_version: Annotated[int | None, version_option("Start from this version (default: the latest).", name="--from")] = None,
+    from_version: Annotated[
+        int | None, version_option("Start from this version (default: the latest).", name="--from")
+    ] = None,
     file: TextFile = None,
 ) -> None:
     """Write a new version: a preamble and a numbered list of points, in Markdown.
@@ -63,7 +78,9 @@ def unity_new(
         return
     with database(write=True) as db:
         view = new_draft(db, text=text)
-    say(f"Version {view.version} saved as a draft with {len(view.points)} points. Compare: coop unity diff {view.based_on or view.version} {view.version}")
+    say(
+        f"Version {view.version} saved as a draft with {len(view.points)} points. Compare: coop unity diff {view.based_on or view.version} {view.version}"
+    )
 
 
 @app.command("edit")
@@ -99,14 +116,26 @@ def unity_list(json: JsonFlag = False) -> None:
         emit_json(views)
         return
     show_table(
-        ("Version", "Status", "Points", "Comments open", "Circulated", "Deadline", "Adopted"), views,
-        lambda v: (v.version, v.status, len(v.points), sum(c.status == CommentStatus.OPEN for c in v.comments), dash(v.circulated_on), dash(v.deadline), dash(v.adopted_on)),
+        ("Version", "Status", "Points", "Comments open", "Circulated", "Deadline", "Adopted"),
+        views,
+        lambda v: (
+            v.version,
+            v.status,
+            len(v.points),
+            sum(c.status == CommentStatus.OPEN for c in v.comments),
+            dash(v.circulated_on),
+            dash(v.deadline),
+            dash(v.adopted_on),
+        ),
         empty="No draft yet. Start one with `coop unity new --file draft.md`.",
     )
 
 
 @app.command("show")
-def unity_show(version: Annotated[int | None, version_argument("Default: the latest.", metavar="[VERSION]")] = None, json: JsonFlag = False) -> None:
+def unity_show(
+    version: Annotated[int | None, version_argument("Default: the latest.", metavar="[VERSION]")] = None,
+    json: JsonFlag = False,
+) -> None:
     """Show a version's text, with the comments under the point they are about.
 
     Example: coop unity show 3
@@ -119,7 +148,10 @@ def unity_show(version: Annotated[int | None, version_argument("Default: the lat
     if json:
         emit_json(view)
         return
-    say(f"{view.title or 'Points of unity'} · version {view.version} · {view.status}" + (f" · adopted {view.adopted_on}" if view.adopted_on else ""))
+    say(
+        f"{view.title or 'Points of unity'} · version {view.version} · {view.status}"
+        + (f" · adopted {view.adopted_on}" if view.adopted_on else "")
+    )
     if view.deadline:
         say(f"Responses due by {view.deadline}")
     if view.round_end and not view.adopted_on:
@@ -140,7 +172,11 @@ def unity_show(version: Annotated[int | None, version_argument("Default: the lat
 
 
 def _comment(comment: CommentView) -> str:
-    state = {"open": "open", "incorporated": f"incorporated into version {comment.incorporated_in}", "declined": f"declined: {comment.decline_reason}"}[comment.status]
+    state = {
+        "open": "open",
+        "incorporated": f"incorporated into version {comment.incorporated_in}",
+        "declined": f"declined: {comment.decline_reason}",
+    }[comment.status]
     return f"comment {comment.id}" + (f" from {comment.coop}" if comment.coop else "") + f" ({state}): {comment.text}"
 
 
@@ -148,7 +184,9 @@ def _comment(comment: CommentView) -> str:
 def unity_diff(
     old: Version,
     new: Annotated[int, version_argument("The later version.")],
-    markdown: Annotated[bool, typer.Option("--markdown", help="Print Markdown (to paste into an email) instead of marked text.")] = False,
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Print Markdown (to paste into an email) instead of marked text.")
+    ] = False,
 ) -> None:
     """What changed between two versions, point by point: added, removed, moved, reworded with the words marked.
 
@@ -173,7 +211,9 @@ def unity_comment(
     version: Version,
     text: Annotated[str, typer.Argument(help="The feedback.")],
     coop: Annotated[str | None, coop_option("The co-op it comes from.")] = None,
-    point: Annotated[int | None, typer.Option(metavar="N", parser=parse_count_option, help="The point it is about.")] = None,
+    point: Annotated[
+        int | None, typer.Option(metavar="N", parser=parse_count_option, help="The point it is about.")
+    ] = None,
 ) -> None:
     """Record feedback on a version, from a co-op and about a point.
 
@@ -188,9 +228,13 @@ def unity_comment(
 
 @app.command("resolve")
 def unity_resolve(
-    comment: Annotated[int, typer.Argument(metavar="COMMENT", help="The comment's number (`coop unity show VERSION`).")],
+    comment: Annotated[
+        int, typer.Argument(metavar="COMMENT", help="The comment's number (`coop unity show VERSION`).")
+    ],
     incorporated: Annotated[int | None, version_option("The version that took it in.", name="--incorporated")] = None,
-    declined: Annotated[str | None, typer.Option("--declined", metavar="REASON", help="Why it was not taken in.")] = None,
+    declined: Annotated[
+        str | None, typer.Option("--declined", metavar="REASON", help="Why it was not taken in.")
+    ] = None,
 ) -> None:
     """Say what became of a comment: incorporated into a version, or declined with a reason.
 
@@ -200,13 +244,19 @@ def unity_resolve(
 
     with database(write=True) as db:
         view = resolve_comment(db, comment_id=comment, incorporated_in=incorporated, declined=declined)
-    say(f"Comment {view.id}: {view.status}" + (f" into version {view.incorporated_in}" if view.incorporated_in else f" ({view.decline_reason})") + ".")
+    say(
+        f"Comment {view.id}: {view.status}"
+        + (f" into version {view.incorporated_in}" if view.incorporated_in else f" ({view.decline_reason})")
+        + "."
+    )
 
 
 @app.command("circulate")
 def unity_circulate(
     version: Version,
-    deadline: Annotated[date | None, typer.Option(metavar="DATE", parser=parse_date_option, help="When responses are due.")] = None,
+    deadline: Annotated[
+        date | None, typer.Option(metavar="DATE", parser=parse_date_option, help="When responses are due.")
+    ] = None,
     on: On = None,
 ) -> None:
     """Freeze a version's text and send it round; a round still open on an earlier version closes as replaced by it.
@@ -220,11 +270,19 @@ def unity_circulate(
         view = circulate(db, version=version, on=on or today(), deadline=deadline, today=today())
         replaced = [v.version for v in list_drafts(db) if v.replaced_by == view.version]
         lacking = lacking_translations(db, version=view.version)
-    say(f"Version {view.version} is circulating; its text is frozen." + (f" Responses are due by {view.deadline}." if view.deadline else "")
-        + "".join(f" Version {n}'s round is closed: not adopted, replaced by version {view.version}; its responses are kept." for n in replaced))
+    say(
+        f"Version {view.version} is circulating; its text is frozen."
+        + (f" Responses are due by {view.deadline}." if view.deadline else "")
+        + "".join(
+            f" Version {n}'s round is closed: not adopted, replaced by version {view.version}; its responses are kept."
+            for n in replaced
+        )
+    )
     for code, names in lacking.items():
-        say(f"No current {SHIPPED[code]} translation for {', '.join(names)}: add one with "
-            f"`coop unity translate {view.version} --lang {code} --file FILE.md`.")
+        say(
+            f"No current {SHIPPED[code]} translation for {', '.join(names)}: add one with "
+            f"`coop unity translate {view.version} --lang {code} --file FILE.md`."
+        )
 
 
 @app.command("withdraw")
@@ -241,7 +299,9 @@ def unity_withdraw(
 
     with database(write=True) as db:
         view = withdraw(db, version=version, reason=reason, on=on or today(), today=today())
-    say(f"Version {view.version}: {view.round_end}. Revise it with `coop unity new --from {view.version}` and circulate the new version.")
+    say(
+        f"Version {view.version}: {view.round_end}. Revise it with `coop unity new --from {view.version}` and circulate the new version."
+    )
 
 
 @app.command("respond")
@@ -250,7 +310,12 @@ def unity_respond(
     slug: Annotated[str, coop_argument("The co-op.")],
     decision: Annotated[Stance, typer.Argument(case_sensitive=False, help="Its decision.")],
     reason: Annotated[str, typer.Option(help="Why (needed for a block).")] = "",
-    share_reason: Annotated[bool, typer.Option("--share-reason", help="The co-op agrees to print its reason for standing aside on the sign-on page.")] = False,
+    share_reason: Annotated[
+        bool,
+        typer.Option(
+            "--share-reason", help="The co-op agrees to print its reason for standing aside on the sign-on page."
+        ),
+    ] = False,
     on: On = None,
 ) -> None:
     """Record a co-op's decision on a circulating version; a change is kept as history.
@@ -260,7 +325,16 @@ def unity_respond(
     from coopprogram.services.unity import respond
 
     with database(write=True) as db:
-        view = respond(db, version=version, coop=slug, decision=decision, reason=reason, share_reason=share_reason, on=on or today(), today=today())
+        view = respond(
+            db,
+            version=version,
+            coop=slug,
+            decision=decision,
+            reason=reason,
+            share_reason=share_reason,
+            on=on or today(),
+            today=today(),
+        )
     say(f"{view.coop_name}: {view.decision} on version {version} ({view.responded_on}).")
 
 
@@ -296,13 +370,18 @@ def unity_adopt(
 
     with database(write=True) as db:
         view = adopt(db, version=version, on=on or today(), milestone_id=milestone, today=today())
-    say(f"Version {view.version} adopted on {view.adopted_on}; its text is locked." + (f" Milestone {milestone} is done." if milestone else ""))
+    say(
+        f"Version {view.version} adopted on {view.adopted_on}; its text is locked."
+        + (f" Milestone {milestone} is done." if milestone else "")
+    )
 
 
 @app.command("export")
 def unity_export(
     version: Version,
-    format: Annotated[str, typer.Option("--format", "-f", help="md or pdf. Default: from the file name, else md.")] = "",
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="md or pdf. Default: from the file name, else md.")
+    ] = "",
     output: OutputFile = None,
     force: ForceFlag = False,
     lang: LangOption = None,
@@ -345,4 +424,6 @@ def unity_translate(
         return
     with database(write=True) as db:
         view = translate(db, version=version, lang=lang, text=text)
-    say(f"Stored the {view.language_name} translation of version {view.version}: {len(view.points)} points, pinned to its text as it is now.")
+    say(
+        f"Stored the {view.language_name} translation of version {view.version}: {len(view.points)} points, pinned to its text as it is now."
+    )

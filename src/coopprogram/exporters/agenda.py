@@ -35,18 +35,36 @@ class AgendaDocument:
     @classmethod
     def of(cls, session: SessionView, agenda: AgendaView, lang: Language = ENGLISH) -> AgendaDocument:
         """The agenda in `lang`: translated titles where they exist, and the overrun warning in its words."""
-        items = [replace(item, title=item.title_in(lang.code)) for item in agenda.items] if not lang.english else agenda.items
-        overrun = agenda.overrun if lang.english or not agenda.overrun else lang.plural(
-            "The agenda runs {count} minute past the session's {minutes} minutes: shorten items or lengthen the session.",
-            "The agenda runs {count} minutes past the session's {minutes} minutes: shorten items or lengthen the session.",
-            agenda.over_minutes,
-        ).format(count=agenda.over_minutes, minutes=agenda.session_minutes)
+        items = (
+            [replace(item, title=item.title_in(lang.code)) for item in agenda.items]
+            if not lang.english
+            else agenda.items
+        )
+        overrun = (
+            agenda.overrun
+            if lang.english or not agenda.overrun
+            else lang.plural(
+                "The agenda runs {count} minute past the session's {minutes} minutes: shorten items or lengthen the session.",
+                "The agenda runs {count} minutes past the session's {minutes} minutes: shorten items or lengthen the session.",
+                agenda.over_minutes,
+            ).format(count=agenda.over_minutes, minutes=agenda.session_minutes)
+        )
         return cls(
-            title=session.title_in(lang.code), kind_name=session.kind_name, starts_local=session.starts_local, ends_local=session.ends_local,
+            title=session.title_in(lang.code),
+            kind_name=session.kind_name,
+            starts_local=session.starts_local,
+            ends_local=session.ends_local,
             time_span=session.time_span,
-            timezone=session.timezone, location=session.location, link=session.link, facilitator=session.facilitator,
-            status=session.status, items=items, total_minutes=agenda.total_minutes,
-            session_minutes=agenda.session_minutes, over_minutes=agenda.over_minutes, overrun=overrun,
+            timezone=session.timezone,
+            location=session.location,
+            link=session.link,
+            facilitator=session.facilitator,
+            status=session.status,
+            items=items,
+            total_minutes=agenda.total_minutes,
+            session_minutes=agenda.session_minutes,
+            over_minutes=agenda.over_minutes,
+            overrun=overrun,
         )
 
 
@@ -54,8 +72,17 @@ def agenda_labels(doc: AgendaDocument, lang: Language = ENGLISH) -> dict[str, st
     """The PDF template's fixed words (templates/agenda.typ)."""
     return {
         "date": lang.long_date(doc.starts_local) if not lang.english else f"{doc.starts_local:%Y-%m-%d}",
-        "cancelled": lang("This session is cancelled."), "where": lang("Where:"), "online": lang("Online:"),
-        "facilitator": lang("Facilitator:"), "time": lang("Time"), "item": lang("Item"), "lead": lang("Lead"), "min": lang("Min."),
-        "planned": lang("{total} of {minutes} minutes planned.").format(total=doc.total_minutes, minutes=doc.session_minutes),
-        "page": lang("page"), "of": lang("of"),
+        "cancelled": lang("This session is cancelled."),
+        "where": lang("Where:"),
+        "online": lang("Online:"),
+        "facilitator": lang("Facilitator:"),
+        "time": lang("Time"),
+        "item": lang("Item"),
+        "lead": lang("Lead"),
+        "min": lang("Min."),
+        "planned": lang("{total} of {minutes} minutes planned.").format(
+            total=doc.total_minutes, minutes=doc.session_minutes
+        ),
+        "page": lang("page"),
+        "of": lang("of"),
     }

@@ -32,12 +32,32 @@ def _cell(value: Any) -> str:
 
 def invoice_csv(doc: InvoiceDocument) -> str:
     """One row per line, with the invoice's number and period on each, for the books."""
-    columns = ["invoice", "kind", "status", "period", "date", "description", "category", "minutes", "hours", "rate_cents", "amount_cents"]
+    columns = [
+        "invoice",
+        "kind",
+        "status",
+        "period",
+        "date",
+        "description",
+        "category",
+        "minutes",
+        "hours",
+        "rate_cents",
+        "amount_cents",
+    ]
     rows = [
         {
-            "invoice": doc.reference, "kind": doc.kind, "status": doc.status, "period": doc.period, "date": line.worked_on,
-            "description": line.description, "category": line.category, "minutes": line.minutes,
-            "hours": line.hours, "rate_cents": line.rate_cents, "amount_cents": line.amount_cents,
+            "invoice": doc.reference,
+            "kind": doc.kind,
+            "status": doc.status,
+            "period": doc.period,
+            "date": line.worked_on,
+            "description": line.description,
+            "category": line.category,
+            "minutes": line.minutes,
+            "hours": line.hours,
+            "rate_cents": line.rate_cents,
+            "amount_cents": line.amount_cents,
         }
         for line in doc.lines
     ]

@@ -28,7 +28,11 @@ def links_page(publication: Publication, base_url: str) -> str:
         return f"<tr><td>{escape(feed.title)}</td><td><code>{escape(address)}</code>{subscribe}</td></tr>"
 
     rows = "\n".join(row(feed) for feed in publication.coops)
-    note = "" if base_url else "<p>Give <code>--base-url</code> to see full addresses: these are the file names in the published folder.</p>"
+    note = (
+        ""
+        if base_url
+        else "<p>Give <code>--base-url</code> to see full addresses: these are the file names in the published folder.</p>"
+    )
     return (
         "<!doctype html>\n<html lang=en><meta charset=utf-8><meta name=robots content=noindex>\n"
         f"<title>{escape(publication.program.title)}: calendar links</title>\n"

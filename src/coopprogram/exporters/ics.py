@@ -32,7 +32,8 @@ def session_description(event: SessionEvent, lang: Language = ENGLISH) -> str:
         lines.append(lang("Facilitator: {name}").format(name=event.facilitator))
     if event.agenda:
         lines += ["", lang("Agenda:")] + [
-            f"{item.starts_local:%H:%M} {item.title_in(lang.code)}" + (f" ({item.lead})" if item.lead else "") for item in event.agenda
+            f"{item.starts_local:%H:%M} {item.title_in(lang.code)}" + (f" ({item.lead})" if item.lead else "")
+            for item in event.agenda
         ]
     return "\n".join(lines)
 
@@ -60,6 +61,7 @@ def _shared_lines_event() -> type:
 
     class Made(Contentline):
         __slots__ = ("folded",)
+        folded: bytes
 
         def to_ical(self) -> bytes:
             return self.folded
@@ -67,11 +69,15 @@ def _shared_lines_event() -> type:
     class SharedLinesEvent(Event):
         lines: dict[tuple, Contentline]  # set by the caller: the lines made so far
 
-        def content_line(self, name, value, sorted: bool = True):  # noqa: ANN001, ANN201, A002 - icalendar's signature
+        def content_line(self, name, value, sorted: bool = True):
             if name not in _SHARED:
                 return super().content_line(name, value, sorted=sorted)
             params = getattr(value, "params", None)
-            key = (name, value if isinstance(value, bytes) else value.to_ical(), params.to_ical(sorted=sorted) if params else b"")
+            key = (
+                name,
+                value if isinstance(value, bytes) else value.to_ical(),
+                params.to_ical(sorted=sorted) if params else b"",
+            )
             line = self.lines.get(key)
             if line is None:
                 made = super().content_line(name, value, sorted=sorted)
@@ -82,7 +88,9 @@ def _shared_lines_event() -> type:
     return SharedLinesEvent
 
 
-def _session_event(item: SessionEvent, zone: ZoneInfo, lang: Language = ENGLISH, lines: dict[tuple, object] | None = None) -> bytes:
+def _session_event(
+    item: SessionEvent, zone: ZoneInfo, lang: Language = ENGLISH, lines: dict[tuple, object] | None = None
+) -> bytes:
     # Properties are set through icalendar's own value types rather than `add()`, which looks
     # each type up again on every call (vDatetime is what vDDDTypes makes of a date-time, once).
     from icalendar import vCategory, vDatetime, vInt, vText, vUri
@@ -93,7 +101,9 @@ def _session_event(item: SessionEvent, zone: ZoneInfo, lang: Language = ENGLISH,
     event["DTSTAMP"] = vDatetime(item.stamp.replace(microsecond=0))
     event["SEQUENCE"] = vInt(item.sequence)
     title = item.title_in(lang.code)
-    event["SUMMARY"] = vText(lang("Cancelled: {title}").format(title=title) if item.cancelled else title)  # for clients that ignore STATUS
+    event["SUMMARY"] = vText(
+        lang("Cancelled: {title}").format(title=title) if item.cancelled else title
+    )  # for clients that ignore STATUS
     event["DTSTART"] = vDatetime(item.starts_at.astimezone(zone))
     event["DTEND"] = vDatetime(_end(item.ends_at, zone))
     if item.location:
@@ -113,7 +123,9 @@ def _milestone_event(item: MilestoneEvent, lang: Language = ENGLISH) -> bytes:
     event["UID"] = vText(item.uid)
     event["DTSTAMP"] = vDDDTypes(item.stamp.replace(microsecond=0))
     event["SEQUENCE"] = vInt(item.sequence)
-    event["SUMMARY"] = vText(lang("Milestone due: {title}").format(title=item.title) + (lang(" (done)") if item.done else ""))
+    event["SUMMARY"] = vText(
+        lang("Milestone due: {title}").format(title=item.title) + (lang(" (done)") if item.done else "")
+    )
     event["DTSTART"] = vDDDTypes(item.day)
     event["DTEND"] = vDDDTypes(item.day + timedelta(days=1))  # all-day: the end is exclusive
     event["DESCRIPTION"] = vText(lang("{phase} milestone").format(phase=item.phase_name))
@@ -137,7 +149,9 @@ def _head(view: CalendarView, *, name: bool = True) -> bytes:
         calendar["REFRESH-INTERVAL"] = vDDDTypes(timedelta(minutes=view.refresh_minutes))
         calendar["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"
         calendar["X-PUBLISHED-TTL"] = vDDDTypes(timedelta(minutes=view.refresh_minutes))
-    return calendar.to_ical().removesuffix(_END) + _vtimezone(view.timezone, view.first_day.year, view.last_day.year + 1)
+    return calendar.to_ical().removesuffix(_END) + _vtimezone(
+        view.timezone, view.first_day.year, view.last_day.year + 1
+    )
 
 
 @lru_cache(maxsize=8)
@@ -170,11 +184,14 @@ class EventCache:
 def render_ics(view: CalendarView, *, cache: EventCache | None = None, lang: Language = ENGLISH) -> bytes:
     zone = ZoneInfo(view.timezone)
     cache = cache or EventCache()
-    events = [cache.session(item, zone, lang) for item in view.sessions] + [_milestone_event(item, lang) for item in view.milestones]
+    events = [cache.session(item, zone, lang) for item in view.sessions] + [
+        _milestone_event(item, lang) for item in view.milestones
+    ]
     return _head(view) + b"".join(events) + _END
 
 
 def render_events(view: CalendarView, lang: Language = ENGLISH) -> dict[str, bytes]:
     """Each session as a calendar object of its own (with the VTIMEZONE), as CalDAV servers store events; by UID."""
-    head, zone, lines = _head(view, name=False), ZoneInfo(view.timezone), {}
+    head, zone = _head(view, name=False), ZoneInfo(view.timezone)
+    lines: dict[tuple, object] = {}
     return {item.uid: head + _session_event(item, zone, lang, lines) + _END for item in view.sessions}

@@ -34,7 +34,12 @@ def plain(value: Any) -> Any:
 @cache
 def _derived(view: type) -> list[str]:
     """The public properties of a view class, in the order they are declared."""
-    return [name for klass in reversed(view.__mro__) for name, member in vars(klass).items() if isinstance(member, property) and not name.startswith("_")]
+    return [
+        name
+        for klass in reversed(view.__mro__)
+        for name, member in vars(klass).items()
+        if isinstance(member, property) and not name.startswith("_")
+    ]
 
 
 def render_json(value: Any) -> str:

@@ -41,7 +41,10 @@ def invoice_markdown(doc: InvoiceDocument, lang: Language = ENGLISH) -> str:
     money, hours = lang.money, lang.hours
     out = [f"# {words.title(doc, lang)} {escape(doc.reference)}", ""]
     if doc.changes:
-        out += [lang("**Out of date:** {changes}. Draft it again before issuing.").format(changes=escape(doc.changes)), ""]
+        out += [
+            lang("**Out of date:** {changes}. Draft it again before issuing.").format(changes=escape(doc.changes)),
+            "",
+        ]
     facts = [
         (lang("Status"), words.status(doc, lang)),
         (lang("Period"), words.period(doc, lang)),
@@ -74,8 +77,18 @@ def invoice_markdown(doc: InvoiceDocument, lang: Language = ENGLISH) -> str:
     ]
     out += [f"| | **{lang('Total')}** | | **{hours(doc.total_minutes)}** | | **{money(doc.total_cents)}** |", ""]
     for payment in doc.payments:
-        undone = lang(" (undone {day}: {reason})").format(day=lang.date(payment.undone_on), reason=escape(payment.undo_reason)) if payment.undone_on else ""
-        out.append("- " + lang("Payment received {day}").format(day=lang.date(payment.paid_on)) + f": {money(payment.amount_cents)}{undone}")
+        undone = (
+            lang(" (undone {day}: {reason})").format(
+                day=lang.date(payment.undone_on), reason=escape(payment.undo_reason)
+            )
+            if payment.undone_on
+            else ""
+        )
+        out.append(
+            "- "
+            + lang("Payment received {day}").format(day=lang.date(payment.paid_on))
+            + f": {money(payment.amount_cents)}{undone}"
+        )
     if doc.kind == "invoice" and doc.status != "void":
         out += ["", "**" + lang("Amount due: {amount}").format(amount=money(doc.amount_due_cents)) + "**", ""]
     if doc.payee is not None and doc.payee.payment:
@@ -86,9 +99,15 @@ def invoice_markdown(doc: InvoiceDocument, lang: Language = ENGLISH) -> str:
     out += [f"| {escape(s.category)} | {hours(s.minutes)} | {money(s.amount_cents)} |" for s in doc.subtotals]
     out += [
         "",
-        lang("Hours under the {phase} cap (as logged, to the minute): {used} used of {cap}, {left} left (through {period}).").format(
-            phase=escape(doc.phase_name), used=format_minutes(doc.used_minutes), cap=format_minutes(doc.cap_minutes),
-            left=format_minutes(doc.left_minutes), period=escape(words.period(doc, lang))),
+        lang(
+            "Hours under the {phase} cap (as logged, to the minute): {used} used of {cap}, {left} left (through {period})."
+        ).format(
+            phase=escape(doc.phase_name),
+            used=format_minutes(doc.used_minutes),
+            cap=format_minutes(doc.cap_minutes),
+            left=format_minutes(doc.left_minutes),
+            period=escape(words.period(doc, lang)),
+        ),
     ]
     if doc.amendments:
         out += ["", lang("Contract amendments in this period:"), ""] + [f"- {escape(a)}" for a in doc.amendments]
@@ -96,15 +115,26 @@ def invoice_markdown(doc: InvoiceDocument, lang: Language = ENGLISH) -> str:
 
 
 def agenda_markdown(doc: AgendaDocument, lang: Language = ENGLISH) -> str:
-    out = [f"# {escape(doc.title)}", "", f"{escape(doc.kind_name)} · {lang.long_date(doc.starts_local)} · {doc.time_span} ({escape(doc.timezone)})"]
+    out = [
+        f"# {escape(doc.title)}",
+        "",
+        f"{escape(doc.kind_name)} · {lang.long_date(doc.starts_local)} · {doc.time_span} ({escape(doc.timezone)})",
+    ]
     if doc.status == "cancelled":
         out += ["", f"**{lang('This session is cancelled.')}**"]
-    for label, value in ((lang("Where:"), doc.location), (lang("Online:"), doc.link), (lang("Facilitator:"), doc.facilitator)):
+    for label, value in (
+        (lang("Where:"), doc.location),
+        (lang("Online:"), doc.link),
+        (lang("Facilitator:"), doc.facilitator),
+    ):
         if value:
             out.append(f"  \n{label} {escape(value)}")
     header = (lang("Time"), lang("Item"), lang("Lead"), lang("Minutes"))
     out += ["", "| " + " | ".join(header) + " |", "| --- | --- | --- | ---: |"]
-    out += [f"| {item.starts_local:%H:%M} | {escape(item.title)} | {escape(item.lead)} | {item.minutes} |" for item in doc.items]
+    out += [
+        f"| {item.starts_local:%H:%M} | {escape(item.title)} | {escape(item.lead)} | {item.minutes} |"
+        for item in doc.items
+    ]
     if doc.overrun:
         out += ["", f"**{escape(doc.overrun)}**"]
     return "\n".join(out) + "\n"
@@ -128,8 +158,14 @@ def unity_diff_markdown(view: DiffView) -> str:
 
 
 def unity_markdown(doc: UnityDocument, lang: Language = ENGLISH) -> str:
-    out = [f"# {escape(doc.title or lang('Points of unity'))}", "", f"*{escape(doc.program)} · {lang('version')} {doc.version} · {doc.status_word}*", "",
-           f"*{escape(doc.dates_line)}*", ""]
+    out = [
+        f"# {escape(doc.title or lang('Points of unity'))}",
+        "",
+        f"*{escape(doc.program)} · {lang('version')} {doc.version} · {doc.status_word}*",
+        "",
+        f"*{escape(doc.dates_line)}*",
+        "",
+    ]
     if doc.translation_note:
         out += [f"**{escape(doc.translation_note)}**", ""]
     if doc.preamble:
@@ -155,14 +191,22 @@ def report_markdown(view: ReportView) -> str:
     add("")
     add("## At a glance")
     add("")
-    add(f"- **{escape(phase.name)}:** {phase.starts_on} to {phase.ends_on}; day {view.elapsed_days} of {phase.days} "
-        f"({_pct(view.elapsed_days, phase.days)} of the phase elapsed)")
+    add(
+        f"- **{escape(phase.name)}:** {phase.starts_on} to {phase.ends_on}; day {view.elapsed_days} of {phase.days} "
+        f"({_pct(view.elapsed_days, phase.days)} of the phase elapsed)"
+    )
     if view.money:
-        add(f"- **Hours:** {format_minutes(view.money.used_minutes)} of {format_minutes(view.money.cap_minutes)} used "
-            f"({_pct(view.money.used_minutes, view.money.cap_minutes)} of the cap)")
-    add(f"- **Milestones:** {view.milestones_done} of {len(view.milestones)} done, {len(view.overdue_milestones)} overdue")
+        add(
+            f"- **Hours:** {format_minutes(view.money.used_minutes)} of {format_minutes(view.money.cap_minutes)} used "
+            f"({_pct(view.money.used_minutes, view.money.cap_minutes)} of the cap)"
+        )
+    add(
+        f"- **Milestones:** {view.milestones_done} of {len(view.milestones)} done, {len(view.overdue_milestones)} overdue"
+    )
     add(f"- **Points of unity:** {escape(view.unity_line)}")
-    add(f"- **Co-ops not reached in {view.not_reached_days} days:** {len(view.not_reached)} of {len(view.participation)}")
+    add(
+        f"- **Co-ops not reached in {view.not_reached_days} days:** {len(view.not_reached)} of {len(view.participation)}"
+    )
     add("")
     if view.carry_over and view.carry_over.lines:
         add(f"## Left open from {escape(view.carry_over.phase_name)}")
@@ -174,13 +218,19 @@ def report_markdown(view: ReportView) -> str:
     add("| Milestone | Due | Status | Done |")
     add("| --- | --- | --- | --- |")
     for m in view.milestones:
-        status = m.status + (" — **OVERDUE**" if m.overdue else "") + (f" ({escape(m.blocked_reason)})" if m.blocked_reason else "")
+        status = (
+            m.status
+            + (" — **OVERDUE**" if m.overdue else "")
+            + (f" ({escape(m.blocked_reason)})" if m.blocked_reason else "")
+        )
         add(f"| {escape(m.title)} | {m.due_on} | {status} | {m.done_on or ''} |")
     add("")
     add("## Sessions")
     add("")
-    add(f"Held: {len(view.held)} · cancelled: {len(view.cancelled)} · coming in the next {view.upcoming_days} days: {len(view.upcoming)} · "
-        f"waiting to be closed: {len(view.to_close)}")
+    add(
+        f"Held: {len(view.held)} · cancelled: {len(view.cancelled)} · coming in the next {view.upcoming_days} days: {len(view.upcoming)} · "
+        f"waiting to be closed: {len(view.to_close)}"
+    )
     add("")
     if view.held:
         add("| Held | Session | Co-ops attending |")
@@ -188,7 +238,11 @@ def report_markdown(view: ReportView) -> str:
         for s in view.held:
             add(f"| {s.starts_local:%Y-%m-%d} | {escape(s.title)} | {attending(s)} |")
         add("")
-    for title, rows in (("Coming up", view.upcoming), ("Waiting to be closed", view.to_close), ("Cancelled", view.cancelled)):
+    for title, rows in (
+        ("Coming up", view.upcoming),
+        ("Waiting to be closed", view.to_close),
+        ("Cancelled", view.cancelled),
+    ):
         if rows:
             add(f"**{title}:** " + "; ".join(f"{s.starts_local:%Y-%m-%d %H:%M} {escape(s.title)}" for s in rows))
             add("")
@@ -201,8 +255,10 @@ def report_markdown(view: ReportView) -> str:
     add("| --- | ---: | ---: | ---: | ---: | --- |" + (" ---: |" if earlier else ""))
     for row in view.participation:
         flag = " — **not reached**" if row.not_reached else ""
-        add(f"| {escape(row.coop)}{flag} | {row.attended} of {row.invited} | {row.absent} | {row.excused} | {row.share_text} | {row.last_attended or '–'} |"
-            + (f" {row.earlier_share_text} |" if earlier else ""))
+        add(
+            f"| {escape(row.coop)}{flag} | {row.attended} of {row.invited} | {row.absent} | {row.excused} | {row.share_text} | {row.last_attended or '–'} |"
+            + (f" {row.earlier_share_text} |" if earlier else "")
+        )
     add("")
     add("## Decisions")
     add("")
@@ -228,12 +284,19 @@ def report_markdown(view: ReportView) -> str:
         add(f"No consultant contract covers {escape(phase.name)}.")
     else:
         money = view.money
-        add(f"- Cap: {format_minutes(money.cap_minutes)} h; used {format_minutes(money.used_minutes)}, "
-            f"left {format_minutes(money.left_minutes)}; {format_pace(money.pace_minutes)}")
-        add(f"- Worked: {format_money(money.worked_cents)} at the rates in force; "
-            f"left under the cap: {format_money(money.left_cents)} at {format_money(money.contract.rate_cents)}/h")
+        add(
+            f"- Cap: {format_minutes(money.cap_minutes)} h; used {format_minutes(money.used_minutes)}, "
+            f"left {format_minutes(money.left_minutes)}; {format_pace(money.pace_minutes)}"
+        )
+        add(
+            f"- Worked: {format_money(money.worked_cents)} at the rates in force; "
+            f"left under the cap: {format_money(money.left_cents)} at {format_money(money.contract.rate_cents)}/h"
+        )
         if money.run_out_on:
-            add(f"- At this pace the cap runs out on {money.run_out_on}" + (" (before the phase ends)" if money.runs_out_before_phase_ends else " (after the phase ends)"))
+            add(
+                f"- At this pace the cap runs out on {money.run_out_on}"
+                + (" (before the phase ends)" if money.runs_out_before_phase_ends else " (after the phase ends)")
+            )
         for amendment in view.amendments:
             add(f"- Contract amended {escape(amendment)}")
         add("")
@@ -249,16 +312,23 @@ def report_markdown(view: ReportView) -> str:
             add(f"| {r.key} | {format_minutes(r.billable_minutes)} | {format_minutes(running)} |")
         add("")
         overdue = view.overdue_invoices
-        add(f"Invoices: {len(view.invoices_with('issued')) + len(view.invoices_with('paid'))} issued ({format_money(money.billed_cents)} net of credit notes), "
+        add(
+            f"Invoices: {len(view.invoices_with('issued')) + len(view.invoices_with('paid'))} issued ({format_money(money.billed_cents)} net of credit notes), "
             f"{len(view.invoices_with('paid'))} paid ({format_money(money.paid_cents)}), outstanding {format_money(view.outstanding_cents)}"
-            + (f", overdue: {', '.join(i.reference for i in overdue)}" if overdue else ""))
+            + (f", overdue: {', '.join(i.reference for i in overdue)}" if overdue else "")
+        )
     add("")
     add("## Open action items")
     add("")
     if not view.actions:
         add("None open.")
     for a in view.actions:
-        add(f"- {escape(a.title)}" + (f" — {escape(a.owner)}" if a.owner else "") + (f", due {a.due_on}" if a.due_on else "") + (" **OVERDUE**" if a.overdue else ""))
+        add(
+            f"- {escape(a.title)}"
+            + (f" — {escape(a.owner)}" if a.owner else "")
+            + (f", due {a.due_on}" if a.due_on else "")
+            + (" **OVERDUE**" if a.overdue else "")
+        )
     return "\n".join(out) + "\n"
 
 

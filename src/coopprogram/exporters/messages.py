@@ -55,8 +55,10 @@ TEXTS = {
     ),
     "consent-reminder": Words(
         N_("Your decision on the points of unity, version {version}"),
-        N_("Version {version} of the points of unity is circulating, and we have not heard {coop}'s decision yet: "
-           "endorse, stand aside or block. Please answer by {deadline}."),
+        N_(
+            "Version {version} of the points of unity is circulating, and we have not heard {coop}'s decision yet: "
+            "endorse, stand aside or block. Please answer by {deadline}."
+        ),
         N_("If your co-op has questions about the text, reply to this message."),
     ),
 }
@@ -72,9 +74,12 @@ def _fields(message: OutgoingMessage, lang: Language) -> dict[str, str]:
     session = message.session
     return {
         # The subject keeps to ASCII punctuation: mail clients fold encoded words unevenly.
-        "title": session.title_in(lang.code) if session else "", "when": lang.short_date_time(session.starts_local) if session else "",
+        "title": session.title_in(lang.code) if session else "",
+        "when": lang.short_date_time(session.starts_local) if session else "",
         "coop": message.recipient.coop_name,
-        "organization": message.organization, "program": message.program_name, "version": str(message.draft_version or ""),
+        "organization": message.organization,
+        "program": message.program_name,
+        "version": str(message.draft_version or ""),
         "deadline": lang.date(message.deadline) if message.deadline else lang("the deadline"),
     }
 
@@ -85,7 +90,11 @@ def subject(message: OutgoingMessage, lang: Language = ENGLISH) -> str:
 
 def _session_lines(message: OutgoingMessage, session: SessionView, lang: Language) -> list[str]:
     lines = [when(session, lang)]
-    lines += [lang(label) + value for label, value in ((WHERE, session.location), (ONLINE, session.link), (FACILITATOR, session.facilitator)) if value]
+    lines += [
+        lang(label) + value
+        for label, value in ((WHERE, session.location), (ONLINE, session.link), (FACILITATOR, session.facilitator))
+        if value
+    ]
     if message.kind == "cancellation" and session.cancel_reason:
         lines.append(lang(REASON) + session.cancel_reason)
     return lines
@@ -93,7 +102,12 @@ def _session_lines(message: OutgoingMessage, session: SessionView, lang: Languag
 
 def body(message: OutgoingMessage, lang: Language = ENGLISH) -> str:
     words, fields = TEXTS[message.kind], _fields(message, lang)
-    out = [lang(GREETING).format(name=message.recipient.name or message.recipient.coop_name), "", lang(words.opening).format(**fields), ""]
+    out = [
+        lang(GREETING).format(name=message.recipient.name or message.recipient.coop_name),
+        "",
+        lang(words.opening).format(**fields),
+        "",
+    ]
     if message.session is not None and message.kind != "follow-up":
         out += _session_lines(message, message.session, lang)
         agenda = message.calendar.sessions[0].agenda if message.calendar and message.calendar.sessions else []
@@ -101,7 +115,11 @@ def body(message: OutgoingMessage, lang: Language = ENGLISH) -> str:
             out += ["", lang(AGENDA)] + [f"{item.starts_local:%H:%M} {item.title_in(lang.code)}" for item in agenda]
         out.append("")
     if message.kind == "follow-up" and message.minutes is not None:
-        out += [minutes_markdown(message.minutes, lang).rstrip(), "", lang(YOUR_ACTIONS) if message.actions else lang(NO_ACTIONS)]
+        out += [
+            minutes_markdown(message.minutes, lang).rstrip(),
+            "",
+            lang(YOUR_ACTIONS) if message.actions else lang(NO_ACTIONS),
+        ]
         out += [action_line(action, str, lang) for action in message.actions]
         out.append("")
     if words.closing:
@@ -140,8 +158,14 @@ def itip_calendar(message: OutgoingMessage, calendar: Calendar | None = None, la
         event.pop("ATTENDEE", None)
         if message.recipient.email:
             attendee = vCalAddress(f"mailto:{message.recipient.email}")
-            attendee.params.update({"CN": vText(message.recipient.name or message.recipient.coop_name), "ROLE": "REQ-PARTICIPANT",
-                                    "PARTSTAT": "NEEDS-ACTION", "RSVP": "TRUE"})
+            attendee.params.update(
+                {
+                    "CN": vText(message.recipient.name or message.recipient.coop_name),
+                    "ROLE": "REQ-PARTICIPANT",
+                    "PARTSTAT": "NEEDS-ACTION",
+                    "RSVP": "TRUE",
+                }
+            )
             event["ATTENDEE"] = attendee
     return calendar.to_ical()
 
@@ -187,7 +211,9 @@ def render_email(message: OutgoingMessage, calendar: Calendar | None = None, lan
     if message.kind in METHODS and message.calendar is not None:
         method = METHODS[message.kind]
         email.add_attachment(
-            itip_calendar(message, calendar, lang).decode("utf-8"), subtype="calendar", params={"method": method},
+            itip_calendar(message, calendar, lang).decode("utf-8"),
+            subtype="calendar",
+            params={"method": method},
             filename="cancel.ics" if method == "CANCEL" else "invite.ics",
         )
     # CRLF line ends, as the wire and .eml readers expect; headers folded only past SMTP's own

@@ -24,13 +24,19 @@ def material_path(view: MaterialView) -> str:
     return f"materials/{view.id}-{safe_name(view.file_name)}"
 
 
-def packet_files(agenda_md: str, title: str, materials: list, unity: UnityDocument | None, lang: Language = ENGLISH) -> list[tuple[str, bytes]]:
+def packet_files(
+    agenda_md: str, title: str, materials: list, unity: UnityDocument | None, lang: Language = ENGLISH
+) -> list[tuple[str, bytes]]:
     index = [lang("# Packet: {title}").format(title=escape(title)), "", lang("- agenda.md: the agenda")]
     files = [("agenda.md", agenda_md.encode("utf-8"))]
     if unity is not None:
         name = f"points-of-unity-v{unity.version}.md"
         files.append((name, unity_markdown(unity, lang).encode("utf-8")))
-        index.append(lang("- {file}: the points of unity, version {version} ({status})").format(file=name, version=unity.version, status=unity.status_word))
+        index.append(
+            lang("- {file}: the points of unity, version {version} ({status})").format(
+                file=name, version=unity.version, status=unity.status_word
+            )
+        )
     for view in materials:
         if view.is_link:
             index.append(f"- {escape(view.title)} ({view.lang}): {view.url}")

@@ -23,8 +23,11 @@ def render_pdf(template: str, data: Any, labels: dict[str, str] | None = None) -
     source = files("coopprogram.templates").joinpath(template)
     return typst.compile(
         str(source),
-        sys_inputs={"data": json.dumps(plain(data), ensure_ascii=False), "generator": f"coopprogram {__version__}",
-                    "labels": json.dumps(labels or {}, ensure_ascii=False)},
+        sys_inputs={
+            "data": json.dumps(plain(data), ensure_ascii=False),
+            "generator": f"coopprogram {__version__}",
+            "labels": json.dumps(labels or {}, ensure_ascii=False),
+        },
         font_paths=[str(files("coopprogram.fonts"))],
         ignore_system_fonts=True,
     )

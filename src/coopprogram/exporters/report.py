@@ -33,12 +33,19 @@ def report_data(view: ReportView) -> dict[str, Any]:
         "elapsed_share": view.elapsed_days / phase.days if phase.days else 0,
         "milestones_line": f"{view.milestones_done} of {len(view.milestones)} done, {len(view.overdue_milestones)} overdue",
         "unity_line": view.unity_line,
-        "carry_over": {"phase": view.carry_over.phase_name, "lines": view.carry_over.lines} if view.carry_over and view.carry_over.lines else None,
+        "carry_over": {"phase": view.carry_over.phase_name, "lines": view.carry_over.lines}
+        if view.carry_over and view.carry_over.lines
+        else None,
         "previous_phase": view.previous_phase or "",
         "not_reached_line": f"{len(view.not_reached)} of {len(view.participation)} co-ops not reached in {view.not_reached_days} days",
         "milestones": [
-            {"title": m.title, "due": m.due_on.isoformat(), "status": m.status + (f" ({m.blocked_reason})" if m.blocked_reason else ""),
-             "overdue": m.overdue, "done": m.done_on.isoformat() if m.done_on else ""}
+            {
+                "title": m.title,
+                "due": m.due_on.isoformat(),
+                "status": m.status + (f" ({m.blocked_reason})" if m.blocked_reason else ""),
+                "overdue": m.overdue,
+                "done": m.done_on.isoformat() if m.done_on else "",
+            }
             for m in view.milestones
         ],
         "sessions_line": (
@@ -48,21 +55,32 @@ def report_data(view: ReportView) -> dict[str, Any]:
         "held": [{"day": f"{s.starts_local:%Y-%m-%d}", "title": s.title, "attending": attending(s)} for s in view.held],
         "upcoming": [f"{s.starts_local:%Y-%m-%d %H:%M} {s.title}" for s in view.upcoming],
         "to_close": [f"{s.starts_local:%Y-%m-%d %H:%M} {s.title}" for s in view.to_close],
-        "cancelled": [f"{s.starts_local:%Y-%m-%d} {s.title}" + (f" ({s.cancel_reason})" if s.cancel_reason else "") for s in view.cancelled],
+        "cancelled": [
+            f"{s.starts_local:%Y-%m-%d} {s.title}" + (f" ({s.cancel_reason})" if s.cancel_reason else "")
+            for s in view.cancelled
+        ],
         "grid_columns": [f"{s.starts_local:%m/%d}" for s in view.grid_sessions],
         "grid_titles": [f"{s.starts_local:%m/%d} {s.title}" for s in view.grid_sessions],
         "participation": [
-            {"coop": r.coop, "marks": [MARKS[m] for m in r.marks], "attended": f"{r.attended}/{r.invited}", "share": r.share_text,
-             "earlier": r.earlier_share_text,
-             "last": r.last_attended.isoformat() if r.last_attended else "–", "not_reached": r.not_reached}
+            {
+                "coop": r.coop,
+                "marks": [MARKS[m] for m in r.marks],
+                "attended": f"{r.attended}/{r.invited}",
+                "share": r.share_text,
+                "earlier": r.earlier_share_text,
+                "last": r.last_attended.isoformat() if r.last_attended else "–",
+                "not_reached": r.not_reached,
+            }
             for r in view.participation
         ],
         "decisions": [
-            {"title": f"{d.title} (decision {d.id})", "line": d.summary, "tally": _tally(d.tally) if d.tally else None} for d in view.decisions
+            {"title": f"{d.title} (decision {d.id})", "line": d.summary, "tally": _tally(d.tally) if d.tally else None}
+            for d in view.decisions
         ],
         "money": None,
         "actions": [
-            {"title": a.title, "owner": a.owner, "due": a.due_on.isoformat() if a.due_on else "", "overdue": a.overdue} for a in view.actions
+            {"title": a.title, "owner": a.owner, "due": a.due_on.isoformat() if a.due_on else "", "overdue": a.overdue}
+            for a in view.actions
         ],
     }
     if money is not None:
@@ -74,13 +92,23 @@ def report_data(view: ReportView) -> dict[str, Any]:
             ),
             "left": f"{format_minutes(money.left_minutes)} h left · {format_money(money.left_cents)} at {format_money(money.contract.rate_cents)}/h",
             "pace": f"{format_pace(money.pace_minutes).capitalize()} ({format_minutes(money.planned_minutes)} h planned by now).",
-            "forecast": (f"At this pace the cap runs out on {money.run_out_on}" + (" — before the phase ends." if money.runs_out_before_phase_ends else ", after the phase ends."))
-            if money.run_out_on else "No billable hours yet.",
+            "forecast": (
+                f"At this pace the cap runs out on {money.run_out_on}"
+                + (" — before the phase ends." if money.runs_out_before_phase_ends else ", after the phase ends.")
+            )
+            if money.run_out_on
+            else "No billable hours yet.",
             "by_category": [{"key": r.key, "hours": format_minutes(r.billable_minutes)} for r in money.by_category],
             "by_month": [{"key": r.key, "hours": format_minutes(r.billable_minutes)} for r in money.by_month],
             "invoices": [
-                {"ref": i.reference, "period": i.period, "total": format_money(i.total_cents), "status": i.status if i.kind == InvoiceKind.INVOICE else "credit note",
-                 "due": i.due_on.isoformat() if i.due_on and i.kind == InvoiceKind.INVOICE else "", "overdue": i.overdue}
+                {
+                    "ref": i.reference,
+                    "period": i.period,
+                    "total": format_money(i.total_cents),
+                    "status": i.status if i.kind == InvoiceKind.INVOICE else "credit note",
+                    "due": i.due_on.isoformat() if i.due_on and i.kind == InvoiceKind.INVOICE else "",
+                    "overdue": i.overdue,
+                }
                 for i in view.invoices
             ],
             "invoiced": (

@@ -32,7 +32,15 @@ class Change:
 
     @property
     def shape(self) -> tuple:
-        return (self.daylight, self.offset_from, self.offset_to, self.name, self.onset.month, self.onset.weekday(), self.onset.time())
+        return (
+            self.daylight,
+            self.offset_from,
+            self.offset_to,
+            self.name,
+            self.onset.month,
+            self.onset.weekday(),
+            self.onset.time(),
+        )
 
     @property
     def ordinals(self) -> set[int]:
@@ -62,6 +70,7 @@ def _utc_offset(moment: datetime) -> timedelta:
 
 def _instant_offsets(zone: ZoneInfo, start: datetime, end: datetime) -> list[tuple[datetime, timedelta, timedelta]]:
     """Every UTC instant in [start, end) at which the zone's offset changes, found to the second."""
+
     def offset_at(second: int) -> timedelta:
         return _utc_offset(datetime.fromtimestamp(second, zone))
 
@@ -90,7 +99,9 @@ def clock_changes(zone_name: str, first_year: int, last_year: int) -> list[Chang
     changes = []
     for instant, before, after in _instant_offsets(zone, start, end):
         local = instant.astimezone(zone)
-        changes.append(Change((instant + before).replace(tzinfo=None), before, after, local.tzname() or "", bool(local.dst())))
+        changes.append(
+            Change((instant + before).replace(tzinfo=None), before, after, local.tzname() or "", bool(local.dst()))
+        )
     return changes
 
 
@@ -128,7 +139,9 @@ def vtimezone(zone_name: str, first_year: int, last_year: int) -> Timezone:
         standard["DTSTART"] = vDDDTypes(datetime(1970, 1, 1))
         standard["TZOFFSETFROM"] = vUTCOffset(offset)
         standard["TZOFFSETTO"] = vUTCOffset(offset)
-        standard["TZNAME"] = vText(datetime.combine(date(first_year, 1, 1), time(), ZoneInfo(zone_name)).tzname() or zone_name)
+        standard["TZNAME"] = vText(
+            datetime.combine(date(first_year, 1, 1), time(), ZoneInfo(zone_name)).tzname() or zone_name
+        )
         block.add_component(standard)
         return block
     for observance in observances(changes):
@@ -139,7 +152,11 @@ def vtimezone(zone_name: str, first_year: int, last_year: int) -> Timezone:
         part["TZOFFSETTO"] = vUTCOffset(change.offset_to)
         part["TZNAME"] = vText(change.name)
         if observance.ordinal is not None:
-            rule = {"FREQ": "YEARLY", "BYMONTH": change.onset.month, "BYDAY": f"{observance.ordinal}{_WEEKDAYS[change.onset.weekday()]}"}
+            rule = {
+                "FREQ": "YEARLY",
+                "BYMONTH": change.onset.month,
+                "BYDAY": f"{observance.ordinal}{_WEEKDAYS[change.onset.weekday()]}",
+            }
             if observance.last is not None:
                 rule["UNTIL"] = (observance.last.onset - observance.last.offset_from).replace(tzinfo=UTC)
             part["RRULE"] = vRecur(rule)

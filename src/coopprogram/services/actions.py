@@ -39,14 +39,24 @@ def _view(item: ActionItem, today: date, coop: str = "") -> ActionView:
 
 
 def add_action(
-    db: Session, *, title: str, today: date, owner: str = "", due_on: date | None = None, session_id: int | None = None, coop: str | None = None
+    db: Session,
+    *,
+    title: str,
+    today: date,
+    owner: str = "",
+    due_on: date | None = None,
+    session_id: int | None = None,
+    coop: str | None = None,
 ) -> ActionView:
     if session_id is not None:
         get_session(db, session_id)
     owning = get_coop(db, coop) if coop else None
     item = ActionItem(
-        title=clean_text(title, what="action", limit=300), owner=clean_text(owner, what="owner", required=False, limit=200),
-        due_on=due_on, session_id=session_id, coop_id=owning.id if owning else None,
+        title=clean_text(title, what="action", limit=300),
+        owner=clean_text(owner, what="owner", required=False, limit=200),
+        due_on=due_on,
+        session_id=session_id,
+        coop_id=owning.id if owning else None,
     )
     db.add(item)
     db.flush()
@@ -86,4 +96,6 @@ def finish_action(db: Session, *, action_id: int, on: date, today: date) -> Acti
     item.done_on = on
     db.add(item)
     db.flush()
-    return _views(db, select(ActionItem).where(ActionItem.id == item.id), max(today, on))[0]  # the change shows even when dated ahead
+    return _views(db, select(ActionItem).where(ActionItem.id == item.id), max(today, on))[
+        0
+    ]  # the change shows even when dated ahead

@@ -57,12 +57,16 @@ class AgendaView:
         """The warning an agenda longer than its session carries in every format; "" when it fits."""
         if not self.over_minutes:
             return ""
-        return (f"The agenda runs {plural(self.over_minutes, 'minute')} past the session's {self.session_minutes} minutes: "
-                "shorten items or lengthen the session.")
+        return (
+            f"The agenda runs {plural(self.over_minutes, 'minute')} past the session's {self.session_minutes} minutes: "
+            "shorten items or lengthen the session."
+        )
 
 
 def _items(db: Session, session_id: int) -> list[AgendaItem]:
-    return list(db.exec(select(AgendaItem).where(AgendaItem.session_id == session_id).order_by(AgendaItem.position)).all())
+    return list(
+        db.exec(select(AgendaItem).where(AgendaItem.session_id == session_id).order_by(AgendaItem.position)).all()
+    )
 
 
 def agenda_for(db: Session, *, session_id: int) -> AgendaView:
@@ -71,7 +75,7 @@ def agenda_for(db: Session, *, session_id: int) -> AgendaView:
     return _agenda(session, [tuple(row) for row in rows], get_program(db).timezone)
 
 
-def agendas_for(db: Session, sessions: list, *, among=None) -> dict[int, AgendaView]:  # noqa: ANN001 - a SQL query
+def agendas_for(db: Session, sessions: list, *, among=None) -> dict[int, AgendaView]:
     """The agendas of many sessions (anything with id, title, starts_at and minutes: rows or
     records), read as plain columns: the calendar export asks for thousands. `among`, a query of
     those sessions' ids, reads them in one statement instead of lists of ids."""
@@ -134,12 +138,25 @@ def _changed(db: Session, session_id: int) -> AgendaView:
     return agenda_for(db, session_id=session_id)
 
 
-def add_item(db: Session, *, session_id: int, title: str, minutes: int, lead: str = "", kind: str = "discussion", position: int | None = None) -> AgendaView:
+def add_item(
+    db: Session,
+    *,
+    session_id: int,
+    title: str,
+    minutes: int,
+    lead: str = "",
+    kind: str = "discussion",
+    position: int | None = None,
+) -> AgendaView:
     get_session(db, session_id)
     items = _items(db, session_id)
     item = AgendaItem(
-        session_id=session_id, position=0, title=clean_text(title, what="item title", limit=200), minutes=_minutes(minutes),
-        lead=clean_text(lead, what="lead", required=False, limit=200), kind=_kind(kind),
+        session_id=session_id,
+        position=0,
+        title=clean_text(title, what="item title", limit=200),
+        minutes=_minutes(minutes),
+        lead=clean_text(lead, what="lead", required=False, limit=200),
+        kind=_kind(kind),
     )
     index = len(items) if position is None else _index(position, len(items) + 1)
     items.insert(index, item)
@@ -153,7 +170,15 @@ def _index(position: int, count: int) -> int:
     return position - 1
 
 
-def edit_item(db: Session, *, item_id: int, title: str | None = None, minutes: int | None = None, lead: str | None = None, kind: str | None = None) -> AgendaView:
+def edit_item(
+    db: Session,
+    *,
+    item_id: int,
+    title: str | None = None,
+    minutes: int | None = None,
+    lead: str | None = None,
+    kind: str | None = None,
+) -> AgendaView:
     item = _get_item(db, item_id)
     if all(value is None for value in (title, minutes, lead, kind)):
         raise InvalidInput("Nothing to change: give --title, --minutes, --lead or --kind.")

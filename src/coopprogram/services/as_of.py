@@ -50,18 +50,27 @@ def _latest(day: date, dated: tuple[tuple[date | None, str], ...], otherwise: st
 
 
 def milestone_status(milestone: Milestone, day: date) -> str:
-    return _latest(day, (
-        (milestone.done_on, MilestoneStatus.DONE.value),
-        (milestone.blocked_on, MilestoneStatus.BLOCKED.value),
-        (milestone.started_on, MilestoneStatus.IN_PROGRESS.value),
-    ), MilestoneStatus.PLANNED.value)
+    return _latest(
+        day,
+        (
+            (milestone.done_on, MilestoneStatus.DONE.value),
+            (milestone.blocked_on, MilestoneStatus.BLOCKED.value),
+            (milestone.started_on, MilestoneStatus.IN_PROGRESS.value),
+        ),
+        MilestoneStatus.PLANNED.value,
+    )
 
 
 def session_status(session: ProgramSession, day: date) -> str:
     """Cancelled or held (closed) only from the day that was recorded; planned before."""
-    return _latest(day, (
-        (session.cancelled_on, SessionStatus.CANCELLED.value), (session.held_on, SessionStatus.HELD.value),
-    ), SessionStatus.PLANNED.value)
+    return _latest(
+        day,
+        (
+            (session.cancelled_on, SessionStatus.CANCELLED.value),
+            (session.held_on, SessionStatus.HELD.value),
+        ),
+        SessionStatus.PLANNED.value,
+    )
 
 
 def session_planned_clause(day: date) -> Any:
@@ -87,4 +96,3 @@ def invoice_status(invoice: Invoice, day: date, zone: str) -> str | None:
     if invoice.created_at is not None and happened(local_day(invoice.created_at, zone), day):
         return InvoiceStatus.DRAFT.value
     return None
-

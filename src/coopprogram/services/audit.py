@@ -39,7 +39,9 @@ class AuditView:
     changes: dict[str, Any]
 
 
-def list_audit(db: Session, *, since: date | None = None, entity: str | None = None, entity_id: int | None = None, limit: int = 500) -> list[AuditView]:
+def list_audit(
+    db: Session, *, since: date | None = None, entity: str | None = None, entity_id: int | None = None, limit: int = 500
+) -> list[AuditView]:
     query = select(AuditEntry).order_by(AuditEntry.id.desc())
     if since is not None:
         query = query.where(AuditEntry.at >= datetime.combine(since, time.min, tzinfo=UTC))

@@ -78,7 +78,9 @@ def budget(db: Session, *, phase: str | None, as_of: date) -> BudgetView:
     view = to_view(target)
     contract = contract_for_phase(db, view.number)
     if contract is None:
-        raise NotFound(f"No consultant contract covers {view.name}; add one with `coop contract extend {view.number} ...`.")
+        raise NotFound(
+            f"No consultant contract covers {view.name}; add one with `coop contract extend {view.number} ...`."
+        )
     until = min(as_of, view.ends_on)
     totals = [t for t in daily_totals(db, start=view.starts_on, end=until) if t.phase_number == view.number]
     used = sum(t.minutes for t in totals if t.billable)

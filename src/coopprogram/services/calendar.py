@@ -80,7 +80,12 @@ def milestone_uid(program_uid: str, milestone_id: int) -> str:
 
 
 def calendar_view(
-    db: Session, *, phase: str | None = None, coop: str | None = None, milestones: bool | None = None, refresh_minutes: int = 0
+    db: Session,
+    *,
+    phase: str | None = None,
+    coop: str | None = None,
+    milestones: bool | None = None,
+    refresh_minutes: int = 0,
 ) -> CalendarView:
     """The whole program's calendar, or one co-op's feed (see coop_feed). Milestones are internal:
     in a co-op's feed only when asked."""
@@ -91,9 +96,19 @@ def calendar_view(
         milestones = chosen is None
     # Sessions, their kinds and agendas in a fixed number of queries.
     columns = (
-        ProgramSession.id, ProgramSession.uid, ProgramSession.sequence, ProgramSession.updated_at, ProgramSession.title,
-        ProgramSession.kind_id, ProgramSession.starts_at, ProgramSession.minutes, ProgramSession.location, ProgramSession.link,
-        ProgramSession.facilitator, ProgramSession.status, ProgramSession.cancel_reason,
+        ProgramSession.id,
+        ProgramSession.uid,
+        ProgramSession.sequence,
+        ProgramSession.updated_at,
+        ProgramSession.title,
+        ProgramSession.kind_id,
+        ProgramSession.starts_at,
+        ProgramSession.minutes,
+        ProgramSession.location,
+        ProgramSession.link,
+        ProgramSession.facilitator,
+        ProgramSession.status,
+        ProgramSession.cancel_reason,
     )
     wanted = []
     if phase is not None:
@@ -101,16 +116,30 @@ def calendar_view(
     if chosen is not None:
         wanted.append(
             ProgramSession.id.in_(select(Invitation.session_id).where(Invitation.coop_id == chosen.id))
-            | ProgramSession.id.in_(select(WithdrawnInvitation.session_id).where(WithdrawnInvitation.coop_id == chosen.id))
+            | ProgramSession.id.in_(
+                select(WithdrawnInvitation.session_id).where(WithdrawnInvitation.coop_id == chosen.id)
+            )
         )
-    sessions = list(db.exec(select(*columns).where(*wanted).order_by(ProgramSession.starts_at, ProgramSession.id)).all())
+    sessions = list(
+        db.exec(select(*columns).where(*wanted).order_by(ProgramSession.starts_at, ProgramSession.id)).all()
+    )
     kinds = {kind.id: kind.name for kind in db.exec(select(SessionKind)).all()}
     agendas = agendas_for(db, sessions, among=select(ProgramSession.id).where(*wanted))
     events = [
         SessionEvent(
-            uid=s.uid, sequence=s.sequence, stamp=s.updated_at, title=s.title, kind_name=kinds[s.kind_id], starts_at=s.starts_at,
-            ends_at=s.starts_at + timedelta(minutes=s.minutes), location=s.location, link=s.link, facilitator=s.facilitator,
-            cancelled=s.status == SessionStatus.CANCELLED, cancel_reason=s.cancel_reason, agenda=agendas[s.id].items,
+            uid=s.uid,
+            sequence=s.sequence,
+            stamp=s.updated_at,
+            title=s.title,
+            kind_name=kinds[s.kind_id],
+            starts_at=s.starts_at,
+            ends_at=s.starts_at + timedelta(minutes=s.minutes),
+            location=s.location,
+            link=s.link,
+            facilitator=s.facilitator,
+            cancelled=s.status == SessionStatus.CANCELLED,
+            cancel_reason=s.cancel_reason,
+            agenda=agendas[s.id].items,
         )
         for s in sessions
     ]
@@ -120,22 +149,39 @@ def calendar_view(
         if phase is not None:
             query = query.where(Phase.id == get_phase(db, phase).id)
         days = [
-            MilestoneEvent(milestone_uid(program.uid, m.id), m.calendar_sequence, m.updated_at, m.title, p.name, m.due_on, m.status == MilestoneStatus.DONE)
+            MilestoneEvent(
+                milestone_uid(program.uid, m.id),
+                m.calendar_sequence,
+                m.updated_at,
+                m.title,
+                p.name,
+                m.due_on,
+                m.status == MilestoneStatus.DONE,
+            )
             for m, p in db.exec(query).all()
         ]
     starts = [p.starts_on for p in phases] or [date.today()]
     ends = [p.ends_on for p in phases] or [date.today()]
     view = CalendarView(
-        name=f"{program.short_name} {program.name}", timezone=program.timezone, first_day=min(starts), last_day=max(ends),
-        sessions=events, milestones=days, refresh_minutes=refresh_minutes,
+        name=f"{program.short_name} {program.name}",
+        timezone=program.timezone,
+        first_day=min(starts),
+        last_day=max(ends),
+        sessions=events,
+        milestones=days,
+        refresh_minutes=refresh_minutes,
     )
     if chosen is None:
         return view
     invited, withdrawn = invitation_uids(db, coop_id=chosen.id)
-    return coop_feed(view, coop_name=chosen.name, invited=invited[chosen.id], withdrawn=withdrawn[chosen.id], milestones=milestones)
+    return coop_feed(
+        view, coop_name=chosen.name, invited=invited[chosen.id], withdrawn=withdrawn[chosen.id], milestones=milestones
+    )
 
 
-def invitation_uids(db: Session, *, coop_id: int | None = None) -> tuple[defaultdict[int, set[str]], defaultdict[int, set[str]]]:
+def invitation_uids(
+    db: Session, *, coop_id: int | None = None
+) -> tuple[defaultdict[int, set[str]], defaultdict[int, set[str]]]:
     """Per co-op id, the UIDs of the sessions it is invited to, and of those it was taken off."""
     found: tuple[defaultdict[int, set[str]], defaultdict[int, set[str]]] = (defaultdict(set), defaultdict(set))
     db.flush()  # the rows are read past the ORM, which would otherwise flush pending changes first
@@ -156,17 +202,27 @@ def feed_order(whole: CalendarView) -> dict[str, int]:
 
 
 def coop_feed(
-    whole: CalendarView, *, coop_name: str, invited: set[str], withdrawn: set[str], milestones: bool = False, order: dict[str, int] | None = None
+    whole: CalendarView,
+    *,
+    coop_name: str,
+    invited: set[str],
+    withdrawn: set[str],
+    milestones: bool = False,
+    order: dict[str, int] | None = None,
 ) -> CalendarView:
     """One co-op's calendar out of the whole program's: its sessions, and those it was taken off
     shown cancelled (a UID that disappears leaves a stale event in its members' calendars)."""
     order = feed_order(whole) if order is None else order
     places = sorted(order[uid] for uid in invited | withdrawn if uid in order)
     events = [
-        replace(event, cancelled=True, cancel_reason=f"{coop_name} is no longer invited") if event.uid not in invited else event
+        replace(event, cancelled=True, cancel_reason=f"{coop_name} is no longer invited")
+        if event.uid not in invited
+        else event
         for event in (whole.sessions[place] for place in places)
     ]
-    return replace(whole, name=f"{whole.name} – {coop_name}", sessions=events, milestones=whole.milestones if milestones else [])
+    return replace(
+        whole, name=f"{whole.name} – {coop_name}", sessions=events, milestones=whole.milestones if milestones else []
+    )
 
 
 def mark_exported(db: Session, view: CalendarView) -> None:
@@ -184,11 +240,16 @@ def mark_exported(db: Session, view: CalendarView) -> None:
     table = ProgramSession.__table__
     db.flush()  # the rows are read and written past the ORM: its pending changes go first
     stored = db.connection().execute(select(table.c.uid, table.c.exported_sequence))
-    rising = [{"sent_uid": uid, "sent_sequence": sent[uid]} for uid, exported in stored if uid in sent and exported < sent[uid]]
+    rising = [
+        {"sent_uid": uid, "sent_sequence": sent[uid]}
+        for uid, exported in stored
+        if uid in sent and exported < sent[uid]
+    ]
     if not rising:
         return
     db.connection().execute(
-        update(table).where(table.c.uid == bindparam("sent_uid"))
+        update(table)
+        .where(table.c.uid == bindparam("sent_uid"))
         .values(exported_sequence=bindparam("sent_sequence"), updated_at=table.c.updated_at),
         rising,
     )

@@ -71,11 +71,16 @@ def import_calendar(db: Session, *, data: bytes, kind: str = "working-group", fo
     try:
         text, file_notes = data.decode("utf-8-sig"), ()
     except UnicodeDecodeError:
-        text, file_notes = data.decode("cp1252", errors="replace"), ("the file is not UTF-8: its text was read as Windows-1252, check accents",)
+        text, file_notes = (
+            data.decode("cp1252", errors="replace"),
+            ("the file is not UTF-8: its text was read as Windows-1252, check accents",),
+        )
     try:
         calendar = Calendar.from_ical(text)
     except (ValueError, IndexError, KeyError) as error:
-        raise InvalidInput(f"The file is not a calendar (.ics) that can be read ({error}); nothing was imported.") from None
+        raise InvalidInput(
+            f"The file is not a calendar (.ics) that can be read ({error}); nothing was imported."
+        ) from None
     program = get_program(db)
     phases = list_phases(db)
     if not phases:
@@ -151,9 +156,13 @@ def _import_series(context: _Context, calendar, uid: str, components: list) -> l
             frequency = (rule.get("FREQ") or [""])[0]
             several_a_day = any(len(rule.get(part, [])) > 1 for part in ("BYHOUR", "BYMINUTE", "BYSECOND"))
         except Exception as error:  # noqa: BLE001 - icalendar reports a broken RRULE when it is first read
-            raise _Skip(f"its repeat rule cannot be read ({str(error).split(': ', 1)[-1][:200]}); correct it in the calendar it came from") from None
+            raise _Skip(
+                f"its repeat rule cannot be read ({str(error).split(': ', 1)[-1][:200]}); correct it in the calendar it came from"
+            ) from None
         if frequency in _TOO_FREQUENT or several_a_day:
-            raise _Skip(f"its rule repeats within a day ({rule.to_ical().decode()}); a session series meets at most once a day")
+            raise _Skip(
+                f"its rule repeats within a day ({rule.to_ical().decode()}); a session series meets at most once a day"
+            )
     for name in ("EXDATE", "RDATE"):
         for group in _listed(master, name):
             if any(not isinstance(value.dt, datetime) for value in group.dts):
@@ -167,25 +176,38 @@ def _import_series(context: _Context, calendar, uid: str, components: list) -> l
         single.add_component(component)
     try:
         # A rule that never matches (February 30th) keeps the expansion busy up to the year 9999.
-        with cpu_budget("its repeat rule takes too long to work out (does it ever match a day?); correct it in the calendar it came from"):
+        with cpu_budget(
+            "its repeat rule takes too long to work out (does it ever match a day?); correct it in the calendar it came from"
+        ):
             occurrences = recurring_ical_events.of(single).between(*context.window)
     except InvalidInput as why:
         raise _Skip(str(why)) from None
     except Exception as error:  # noqa: BLE001 - the library's errors name the bad rule; any is this event's fault
-        raise _Skip(f"its repeat rule cannot be read ({str(error).splitlines()[0][:200]}); correct it in the calendar it came from") from None
+        raise _Skip(
+            f"its repeat rule cannot be read ({str(error).splitlines()[0][:200]}); correct it in the calendar it came from"
+        ) from None
     if len(occurrences) > MAX_OCCURRENCES:
-        raise _Skip(f"it repeats {len(occurrences)} times within the program, more than {MAX_OCCURRENCES}; end the series earlier in the calendar it came from")
+        raise _Skip(
+            f"it repeats {len(occurrences)} times within the program, more than {MAX_OCCURRENCES}; end the series earlier in the calendar it came from"
+        )
     uids = [_occurrence_uid(uid, occurrence) for occurrence in occurrences]
     # A re-import of the same series fills the series it made the first time.
-    known = context.db.exec(select(ProgramSession.series_id).where(ProgramSession.uid.in_(uids), ProgramSession.series_id.is_not(None))).first()
+    known = context.db.exec(
+        select(ProgramSession.series_id).where(ProgramSession.uid.in_(uids), ProgramSession.series_id.is_not(None))
+    ).first()
     series_id = known
     if series_id is None and occurrences:
         rules = _listed(master, "RRULE")
-        series = SessionSeries(rule=rules[0].to_ical().decode().split(";UNTIL=")[0] if rules else "RDATE", until=context.window[1].date())
+        series = SessionSeries(
+            rule=rules[0].to_ical().decode().split(";UNTIL=")[0] if rules else "RDATE", until=context.window[1].date()
+        )
         context.db.add(series)
         context.db.flush()
         series_id = series.id
-    return [_apply(context, occurrence, uid=occurrence_uid, series_id=series_id) for occurrence, occurrence_uid in zip(occurrences, uids, strict=True)]
+    return [
+        _apply(context, occurrence, uid=occurrence_uid, series_id=series_id)
+        for occurrence, occurrence_uid in zip(occurrences, uids, strict=True)
+    ]
 
 
 def _listed(event, name: str) -> list:
@@ -210,8 +232,11 @@ def _instant(event, name: str, zone: str, notes: list[str]) -> datetime:
     prop = event.get(name)
     value = prop.dt
     if not isinstance(value, datetime):
-        raise _Skip("an all-day event is not a session" if name == "DTSTART"
-                    else f"its {name} is a day without a time while it starts at a time; give the end with its time")
+        raise _Skip(
+            "an all-day event is not a session"
+            if name == "DTSTART"
+            else f"its {name} is a day without a time while it starts at a time; give the end with its time"
+        )
     if value.tzinfo is None:
         tzid = prop.params.get("TZID")
         if tzid:
@@ -271,11 +296,20 @@ def _apply(context: _Context, event, *, uid: str, series_id: int | None) -> Impo
     db = context.db
     session = db.exec(select(ProgramSession).where(ProgramSession.uid == uid)).first()
     if session is None:
-        db.add(ProgramSession(
-            uid=uid, series_id=series_id, kind_id=context.kind_id, phase_id=phase.id, starts_at=start, minutes=minutes,
-            status=SessionStatus.CANCELLED.value if cancelled else SessionStatus.PLANNED.value, sequence=sequence, **fields,
-            cancelled_on=local_day(utc_now(), context.zone) if cancelled else None,
-        ))
+        db.add(
+            ProgramSession(
+                uid=uid,
+                series_id=series_id,
+                kind_id=context.kind_id,
+                phase_id=phase.id,
+                starts_at=start,
+                minutes=minutes,
+                status=SessionStatus.CANCELLED.value if cancelled else SessionStatus.PLANNED.value,
+                sequence=sequence,
+                **fields,
+                cancelled_on=local_day(utc_now(), context.zone) if cancelled else None,
+            )
+        )
         return ImportedEvent(fields["title"], local_label, "added", notes=tuple(notes))
     changes = {**fields, "starts_at": start, "minutes": minutes, "phase_id": phase.id}
     if cancelled:
@@ -284,15 +318,31 @@ def _apply(context: _Context, event, *, uid: str, series_id: int | None) -> Impo
     if not changed:
         return ImportedEvent(fields["title"], local_label, "unchanged", notes=tuple(notes))
     if sequence < session.sequence:
-        return ImportedEvent(fields["title"], local_label, "skipped",
-                             f"the session here is newer (SEQUENCE {session.sequence}, the file has {sequence}): not changed", tuple(notes))
+        return ImportedEvent(
+            fields["title"],
+            local_label,
+            "skipped",
+            f"the session here is newer (SEQUENCE {session.sequence}, the file has {sequence}): not changed",
+            tuple(notes),
+        )
     if session.status == SessionStatus.HELD and not context.force:
-        return ImportedEvent(fields["title"], local_label, "skipped",
-                             f"session {session.id} was already held: not changed (import with --force to change it anyway)", tuple(notes))
+        return ImportedEvent(
+            fields["title"],
+            local_label,
+            "skipped",
+            f"session {session.id} was already held: not changed (import with --force to change it anyway)",
+            tuple(notes),
+        )
     for name in changed:
         setattr(session, name, changes[name])
     if "status" in changed:  # cancelled by this import: dated today, for views as of a past day
         session.cancelled_on = local_day(utc_now(), context.zone)
     session.sequence = max(session.sequence + 1, sequence)
     db.add(session)
-    return ImportedEvent(fields["title"], local_label, "updated", ", ".join(name.removesuffix("_id").replace("starts_at", "start") for name in changed), tuple(notes))
+    return ImportedEvent(
+        fields["title"],
+        local_label,
+        "updated",
+        ", ".join(name.removesuffix("_id").replace("starts_at", "start") for name in changed),
+        tuple(notes),
+    )

@@ -13,7 +13,14 @@ from sqlmodel import Session, select
 
 from coopprogram.errors import InvalidInput
 from coopprogram.models import Coop
-from coopprogram.services.calendar import CalendarView, calendar_view, coop_feed, feed_order, invitation_uids, mark_exported
+from coopprogram.services.calendar import (
+    CalendarView,
+    calendar_view,
+    coop_feed,
+    feed_order,
+    invitation_uids,
+    mark_exported,
+)
 from coopprogram.services.coops import get_coop
 from coopprogram.services.program import get_program
 from coopprogram.services.translations import calendar_with_titles
@@ -81,8 +88,20 @@ def publication(db: Session) -> Publication:
         if not coop.feed_secret:
             coop.feed_secret = _new_secret()
             db.add(coop)
-        view = coop_feed(whole, coop_name=coop.name, invited=invited[coop.id], withdrawn=withdrawn[coop.id], order=order)
-        feeds.append(Feed(f"{coop.slug}-{coop.feed_secret}.ics", coop.name, coop.slug, view, tuple(filter(None, coop.languages.split(",")))))
+        view = coop_feed(
+            whole, coop_name=coop.name, invited=invited[coop.id], withdrawn=withdrawn[coop.id], order=order
+        )
+        feeds.append(
+            Feed(
+                f"{coop.slug}-{coop.feed_secret}.ics",
+                coop.name,
+                coop.slug,
+                view,
+                tuple(filter(None, coop.languages.split(","))),
+            )
+        )
     mark_exported(db, whole)
     db.flush()
-    return Publication(Feed(f"program-{program.feed_secret}.ics", whole.name, "", whole), feeds, f"links-{program.feed_secret}.html")
+    return Publication(
+        Feed(f"program-{program.feed_secret}.ics", whole.name, "", whole), feeds, f"links-{program.feed_secret}.html"
+    )

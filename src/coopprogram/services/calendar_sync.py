@@ -57,7 +57,9 @@ def target(url: str) -> Target:
     """The calendar's address and the credentials to use: from the URL, else the environment, else ~/.netrc."""
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname or any(ord(ch) < 32 or ch == " " for ch in url):
-        raise InvalidInput(f"'{display_location(url)}' is not a CalDAV calendar address: give https://server/path/to/calendar/.")
+        raise InvalidInput(
+            f"'{display_location(url)}' is not a CalDAV calendar address: give https://server/path/to/calendar/."
+        )
     username = unquote(parts.username) if parts.username else os.environ.get(USER_VARIABLE) or None
     password = unquote(parts.password) if parts.password else os.environ.get(PASSWORD_VARIABLE) if username else None
     if username is None:
@@ -70,7 +72,9 @@ def target(url: str) -> Target:
         if found:
             username, _, password = found
     host = parts.hostname + (f":{parts.port}" if parts.port else "")
-    clean = urlunsplit((parts.scheme, host, parts.path if parts.path.endswith("/") else parts.path + "/", parts.query, ""))
+    clean = urlunsplit(
+        (parts.scheme, host, parts.path if parts.path.endswith("/") else parts.path + "/", parts.query, "")
+    )
     return Target(clean, username, password, display_location(url))
 
 
@@ -86,7 +90,11 @@ def sync_calendar(url: str, *, events: list[Outgoing]) -> SyncReport:
             stored = {}
             for item in calendar.get_events():
                 component = item.icalendar_component
-                stored[str(component.get("UID", ""))] = (item, int(component.get("SEQUENCE", 0) or 0), component.decoded("DTSTAMP", None))
+                stored[str(component.get("UID", ""))] = (
+                    item,
+                    int(component.get("SEQUENCE", 0) or 0),
+                    component.decoded("DTSTAMP", None),
+                )
             for event in events:
                 found = stored.get(event.uid)
                 if found is None:
@@ -98,23 +106,41 @@ def sync_calendar(url: str, *, events: list[Outgoing]) -> SyncReport:
                 if (sequence, stamp) == (event.sequence, event.stamp):
                     results.append(SyncedEvent(event.title, "unchanged"))
                 elif sequence > event.sequence:
-                    results.append(SyncedEvent(event.title, "skipped", f"the server's copy is newer (SEQUENCE {sequence}, ours {event.sequence})"))
+                    results.append(
+                        SyncedEvent(
+                            event.title,
+                            "skipped",
+                            f"the server's copy is newer (SEQUENCE {sequence}, ours {event.sequence})",
+                        )
+                    )
                 else:
                     item.data = event.data.decode("utf-8")
                     item.save(increase_seqno=False, precondition="etag")
                     results.append(SyncedEvent(event.title, "cancelled" if event.cancelled else "updated"))
     except dav_error.AuthorizationError:
-        who = f"as {where.username}" if where.username else f"without a user name (set {USER_VARIABLE} and {PASSWORD_VARIABLE}, or ~/.netrc)"
-        raise CoopError(f"The CalDAV server at {where.shown} refused access {who}; check the user name and password.") from None
+        who = (
+            f"as {where.username}"
+            if where.username
+            else f"without a user name (set {USER_VARIABLE} and {PASSWORD_VARIABLE}, or ~/.netrc)"
+        )
+        raise CoopError(
+            f"The CalDAV server at {where.shown} refused access {who}; check the user name and password."
+        ) from None
     except dav_error.NotFoundError:
-        raise CoopError(f"There is no calendar at {where.shown}; copy the calendar's CalDAV address from your server.") from None
+        raise CoopError(
+            f"There is no calendar at {where.shown}; copy the calendar's CalDAV address from your server."
+        ) from None
     except Exception as error:
         if _unreachable(error):
-            raise CoopError(f"Could not reach the CalDAV server at {where.shown}, or it did not answer in time; "
-                            "check the address and your connection, and run the sync again.") from None
+            raise CoopError(
+                f"Could not reach the CalDAV server at {where.shown}, or it did not answer in time; "
+                "check the address and your connection, and run the sync again."
+            ) from None
         if isinstance(error, (dav_error.DAVError, OSError)):
-            raise CoopError(f"The CalDAV server at {where.shown} did not accept the sync ({_first_line(error)}); "
-                            f"{len(results)} events were done before it stopped. Run the sync again once it is fixed.") from None
+            raise CoopError(
+                f"The CalDAV server at {where.shown} did not accept the sync ({_first_line(error)}); "
+                f"{len(results)} events were done before it stopped. Run the sync again once it is fixed."
+            ) from None
         raise
     return SyncReport(where.shown, results)
 
@@ -123,7 +149,11 @@ def _unreachable(error: BaseException | None) -> bool:
     """Whether the error (or one it came from) is a failed connection: refused, unknown host, timeout."""
     seen = 0
     while error is not None and seen < 10:
-        if isinstance(error, (ConnectionError, TimeoutError, socket.gaierror)) or "ConnectionError" in type(error).__name__ or "Failed to establish" in str(error):
+        if (
+            isinstance(error, (ConnectionError, TimeoutError, socket.gaierror))
+            or "ConnectionError" in type(error).__name__
+            or "Failed to establish" in str(error)
+        ):
             return True
         error, seen = error.__cause__ or error.__context__, seen + 1
     return False

@@ -46,7 +46,9 @@ def check_database(db: Session, *, materials_folder: Path | None = None) -> Chec
     if db.get_bind().dialect.name == "sqlite":
         _sqlite(db, report)
     report.checks.append("only the tables coop's migrations create, and no trigger or view")
-    report.problems.extend(f"The database holds a {line}; it may run hidden code: restore a clean backup." for line in _foreign_objects(db))
+    report.problems.extend(
+        f"The database holds a {line}; it may run hidden code: restore a clean backup." for line in _foreign_objects(db)
+    )
     for name, check in (
         ("invoice totals equal their lines", _invoice_totals),
         ("issued invoices' hours are locked to them", _locked_entries),
@@ -92,7 +94,9 @@ def _invoice_totals(db: Session, problems: list[str]) -> None:
     sums = {
         invoice_id: (cents, minutes)
         for invoice_id, cents, minutes in db.exec(
-            select(InvoiceLine.invoice_id, func.sum(InvoiceLine.amount_cents), func.sum(InvoiceLine.minutes)).group_by(InvoiceLine.invoice_id)
+            select(InvoiceLine.invoice_id, func.sum(InvoiceLine.amount_cents), func.sum(InvoiceLine.minutes)).group_by(
+                InvoiceLine.invoice_id
+            )
         ).all()
     }
     # The frozen total is read inside the database: the snapshots (every line of every invoice)
@@ -149,25 +153,38 @@ def _locked_entries(db: Session, problems: list[str]) -> None:
         else:
             problems.append(f"Invoice {number}: entry {entry_id} changed after the invoice was issued.")
     void = db.exec(
-        select(TimeEntry.id, Invoice.number).join(Invoice, TimeEntry.invoice_id == Invoice.id).where(Invoice.status == InvoiceStatus.VOID)
+        select(TimeEntry.id, Invoice.number)
+        .join(Invoice, TimeEntry.invoice_id == Invoice.id)
+        .where(Invoice.status == InvoiceStatus.VOID)
     ).all()
-    problems += [f"Entry {entry_id} is still held by void invoice {number}; it should be free for billing again." for entry_id, number in void]
+    problems += [
+        f"Entry {entry_id} is still held by void invoice {number}; it should be free for billing again."
+        for entry_id, number in void
+    ]
 
 
 def _numbering(db: Session, problems: list[str]) -> None:
-    sequences = list(db.exec(select(Invoice.sequence).where(Invoice.sequence.is_not(None)).order_by(Invoice.sequence)).all())
+    sequences = list(
+        db.exec(select(Invoice.sequence).where(Invoice.sequence.is_not(None)).order_by(Invoice.sequence)).all()
+    )
     expected = list(range(1, len(sequences) + 1))
     if sequences != expected:
         missing = sorted(set(range(1, (max(sequences) if sequences else 0) + 1)) - set(sequences))
-        problems.append(f"Invoice numbers have gaps or repeats: running numbers {sequences[:20]} (missing {missing[:20]}).")
-    unnumbered = db.exec(select(Invoice.id).where(Invoice.status != InvoiceStatus.DRAFT, Invoice.number.is_(None))).all()
+        problems.append(
+            f"Invoice numbers have gaps or repeats: running numbers {sequences[:20]} (missing {missing[:20]})."
+        )
+    unnumbered = db.exec(
+        select(Invoice.id).where(Invoice.status != InvoiceStatus.DRAFT, Invoice.number.is_(None))
+    ).all()
     problems += [f"Invoice {invoice_id} is issued but has no number." for invoice_id in unnumbered]
 
 
 def _caps(db: Session, problems: list[str]) -> None:
     used = defaultdict(int)
     for contract_id, minutes in db.exec(
-        select(TimeEntry.contract_id, func.sum(TimeEntry.minutes)).where(TimeEntry.billable.is_(True)).group_by(TimeEntry.contract_id)
+        select(TimeEntry.contract_id, func.sum(TimeEntry.minutes))
+        .where(TimeEntry.billable.is_(True))
+        .group_by(TimeEntry.contract_id)
     ).all():
         used[contract_id] = minutes or 0
     for contract, phase in db.exec(select(Contract, Phase).join(Phase)).all():
@@ -180,7 +197,9 @@ def _caps(db: Session, problems: list[str]) -> None:
 def _entries_in_phase(db: Session, problems: list[str]) -> None:
     # Contract by contract, so each looks up only the days outside its phase in the
     # (contract, day) index instead of joining every entry to its phase.
-    for contract_id, name, starts, ends in db.exec(select(Contract.id, Phase.name, Phase.starts_on, Phase.ends_on).join(Phase)).all():
+    for contract_id, name, starts, ends in db.exec(
+        select(Contract.id, Phase.name, Phase.starts_on, Phase.ends_on).join(Phase)
+    ).all():
         rows = db.exec(
             select(TimeEntry.id, TimeEntry.worked_on)
             .where(TimeEntry.contract_id == contract_id, (TimeEntry.worked_on < starts) | (TimeEntry.worked_on > ends))
@@ -194,24 +213,40 @@ def _entries_in_phase(db: Session, problems: list[str]) -> None:
 
 
 def _payments(db: Session, problems: list[str]) -> None:
-    paid = dict(db.exec(
-        select(Payment.invoice_id, func.sum(Payment.amount_cents)).where(Payment.undone_on.is_(None)).group_by(Payment.invoice_id)
-    ).all())
+    paid = dict(
+        db.exec(
+            select(Payment.invoice_id, func.sum(Payment.amount_cents))
+            .where(Payment.undone_on.is_(None))
+            .group_by(Payment.invoice_id)
+        ).all()
+    )
     for invoice_id, number, status, total in db.exec(
-        select(Invoice.id, Invoice.number, Invoice.status, Invoice.total_cents).where(Invoice.kind == InvoiceKind.INVOICE)
+        select(Invoice.id, Invoice.number, Invoice.status, Invoice.total_cents).where(
+            Invoice.kind == InvoiceKind.INVOICE
+        )
     ).all():
         received = int(paid.get(invoice_id) or 0)
         settled = total > 0 and received == total
         if received > total or (status == InvoiceStatus.PAID) != settled:
-            problems.append(f"Invoice {number}: {status}, but its payments come to {format_money(received)} of {format_money(total)}.")
+            problems.append(
+                f"Invoice {number}: {status}, but its payments come to {format_money(received)} of {format_money(total)}."
+            )
 
 
 def _responses(db: Session, problems: list[str]) -> None:
     rows = db.exec(
-        select(DecisionVersion.decision_id, DecisionVersion.version, DecisionResponse.coop_id, DecisionResponse.member, func.count(DecisionResponse.id))
+        select(
+            DecisionVersion.decision_id,
+            DecisionVersion.version,
+            DecisionResponse.coop_id,
+            DecisionResponse.member,
+            func.count(DecisionResponse.id),
+        )
         .join(DecisionVersion, DecisionVersion.id == DecisionResponse.version_id)
         .where(DecisionResponse.current.is_(True))
-        .group_by(DecisionVersion.decision_id, DecisionVersion.version, DecisionResponse.coop_id, DecisionResponse.member)
+        .group_by(
+            DecisionVersion.decision_id, DecisionVersion.version, DecisionResponse.coop_id, DecisionResponse.member
+        )
         .having(func.count(DecisionResponse.id) > 1)
     ).all()
     problems += [

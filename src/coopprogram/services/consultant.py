@@ -58,7 +58,9 @@ def set_profile(db: Session, **changes: str | None) -> PayeeView:
         raise InvalidInput("Nothing to set: give --name, --address, --email, --phone, --tax-id or --payment.")
     row = _profile(db) or ConsultantProfile()
     for column, value in given.items():
-        text = clean_text(value, what=f"consultant's {column.replace('_', ' ')}", required=column == "name", limit=columns[column])
+        text = clean_text(
+            value, what=f"consultant's {column.replace('_', ' ')}", required=column == "name", limit=columns[column]
+        )
         if column == "email" and text and not is_email(text):
             raise InvalidInput(f"'{text}' is not an email address: write it as name@example.org.")
         setattr(row, column, text)

@@ -97,7 +97,9 @@ def describe_amendment(amendment: AmendmentView) -> str:
     changed, as reports and invoices print it."""
     changed = []
     if amendment.old_cap_minutes != amendment.new_cap_minutes:
-        changed.append(f"cap {format_minutes(amendment.old_cap_minutes)} -> {format_minutes(amendment.new_cap_minutes)} h")
+        changed.append(
+            f"cap {format_minutes(amendment.old_cap_minutes)} -> {format_minutes(amendment.new_cap_minutes)} h"
+        )
     if amendment.old_rate_cents != amendment.new_rate_cents:
         changed.append(f"rate {format_money(amendment.old_rate_cents)} -> {format_money(amendment.new_rate_cents)}")
     agreed = f"; agreed {amendment.made_on}" if amendment.made_on != amendment.effective_on else ""
@@ -126,13 +128,17 @@ def lock_contract(db: Session, contract_id: int) -> Contract:
     first, then the invoice (draft or issued), then the program row (invoice numbers), then
     time entries and invoice lines. Every change to an entry or an invoice starts here, so
     an edit, a removal, a draft and an issue of the same month take turns on one row."""
-    query = select(Contract).where(Contract.id == contract_id).with_for_update().execution_options(populate_existing=True)
+    query = (
+        select(Contract).where(Contract.id == contract_id).with_for_update().execution_options(populate_existing=True)
+    )
     return db.exec(query).one()
 
 
 def billable_minutes(db: Session, contract_id: int, *, through: date | None = None) -> int:
     """The billable minutes logged against a contract, or those worked up to a day."""
-    query = select(func.coalesce(func.sum(TimeEntry.minutes), 0)).where(TimeEntry.contract_id == contract_id, TimeEntry.billable.is_(True))
+    query = select(func.coalesce(func.sum(TimeEntry.minutes), 0)).where(
+        TimeEntry.contract_id == contract_id, TimeEntry.billable.is_(True)
+    )
     if through is not None:
         query = query.where(TimeEntry.worked_on <= through)
     return int(db.exec(query).one())
@@ -155,7 +161,15 @@ def _view(db: Session, contract: Contract, phase: Phase) -> ContractView:
         rate_max_cents=contract.rate_max_cents,
         used_minutes=billable_minutes(db, contract.id),
         amendments=[
-            AmendmentView(a.made_on, a.effective_on, a.reason, a.old_cap_minutes, a.new_cap_minutes, a.old_rate_cents, a.new_rate_cents)
+            AmendmentView(
+                a.made_on,
+                a.effective_on,
+                a.reason,
+                a.old_cap_minutes,
+                a.new_cap_minutes,
+                a.old_rate_cents,
+                a.new_rate_cents,
+            )
             for a in amendments
         ],
         starts_on=phase.starts_on,
@@ -301,7 +315,9 @@ def extend_contract(
     """A contract for a phase that has none, on the terms (consultant, band) of the latest one."""
     target = get_phase(db, phase)
     if db.exec(select(Contract.id).where(Contract.phase_id == target.id)).first() is not None:
-        raise Conflict(f"{target.name} already has a contract; change it with `coop contract amend --phase {target.number}`.")
+        raise Conflict(
+            f"{target.name} already has a contract; change it with `coop contract amend --phase {target.number}`."
+        )
     previous = db.exec(select(Contract).join(Phase).order_by(Phase.number.desc())).first()
     if previous is None:
         raise NotFound("There is no earlier contract to extend. Run `coop init` to set up the Phase I contract.")
@@ -319,8 +335,14 @@ def extend_contract(
     db.flush()
     db.add(
         ContractAmendment(
-            contract_id=contract.id, made_on=on, effective_on=target.starts_on, reason=clean_text(reason, what="reason", limit=500),
-            old_cap_minutes=0, new_cap_minutes=cap_minutes, old_rate_cents=0, new_rate_cents=rate_cents,
+            contract_id=contract.id,
+            made_on=on,
+            effective_on=target.starts_on,
+            reason=clean_text(reason, what="reason", limit=500),
+            old_cap_minutes=0,
+            new_cap_minutes=cap_minutes,
+            old_rate_cents=0,
+            new_rate_cents=rate_cents,
         )
     )
     db.flush()

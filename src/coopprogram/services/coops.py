@@ -92,7 +92,9 @@ def _slugs(db: Session) -> list[str]:
 def unknown_slug_message(db: Session, slug: str) -> str:
     slugs = _slugs(db)
     if not slugs:
-        return f"There is no co-op '{slug}': no co-ops are recorded yet. Add one with `coop coops add NAME --kind worker`."
+        return (
+            f"There is no co-op '{slug}': no co-ops are recorded yet. Add one with `coop coops add NAME --kind worker`."
+        )
     close = difflib.get_close_matches(slug, slugs, n=1, cutoff=0.6)
     if close:
         return f"There is no co-op '{slug}'. Did you mean '{close[0]}'? (`coop coops list --all` shows every slug.)"
@@ -134,7 +136,9 @@ def active_coops_on(db: Session, day: date) -> list[CoopView]:
 def _check_email(value: str) -> str:
     if value and not is_email(value):
         # Personal data: the message says what is wrong without repeating the address.
-        raise InvalidInput("The contact email is not an email address: it needs one @, no spaces, and a domain with a dot (name@example.org).")
+        raise InvalidInput(
+            "The contact email is not an email address: it needs one @, no spaces, and a domain with a dot (name@example.org)."
+        )
     return value
 
 
@@ -150,7 +154,9 @@ def check_languages(value: str) -> str:
         if not code:
             continue
         if code.split("-")[0] not in names or not code.replace("-", "").isalpha():
-            raise InvalidInput(f"{part.strip()!r} is not a language code: give codes such as es, pt, ht, kea, km, en, comma-separated.")
+            raise InvalidInput(
+                f"{part.strip()!r} is not a language code: give codes such as es, pt, ht, kea, km, en, comma-separated."
+            )
         if code not in codes:
             codes.append(code)
     return ",".join(codes)
@@ -207,15 +213,15 @@ def _validate_field(name: str, value: Any) -> Any:
 # --- changes ---------------------------------------------------------------------------------
 
 
-def add_coop(db: Session, *, name: str, kind: str, stage: str = CoopStage.EXISTING.value, slug: str | None = None, **fields: Any) -> CoopView:
+def add_coop(
+    db: Session, *, name: str, kind: str, stage: str = CoopStage.EXISTING.value, slug: str | None = None, **fields: Any
+) -> CoopView:
     changes = validate_changes({"name": name, "kind": kind, "stage": stage, **fields})
     changes["slug"] = check_slug(slug.strip().lower()) if slug else slugify(changes["name"])
     if not changes["slug"]:
         raise InvalidInput(f"No slug can be made from '{name}'; give one with --slug.")
     if db.exec(select(Coop.id).where(Coop.slug == changes["slug"])).first() is not None:
-        raise Conflict(
-            f"A co-op with the slug '{changes['slug']}' already exists. Give this one another with --slug."
-        )
+        raise Conflict(f"A co-op with the slug '{changes['slug']}' already exists. Give this one another with --slug.")
     coop = Coop(**changes)
     db.add(coop)
     db.flush()
@@ -254,11 +260,16 @@ def archive_coop(db: Session, *, slug: str, on: date, undo: bool = False) -> Coo
 
 # What a person calls the records that can point at a co-op (table -> one, many).
 _REFERRING = {
-    "timeentry": ("time entry", "time entries"), "invitation": ("session invitation", "session invitations"),
-    "withdrawninvitation": ("withdrawn invitation", "withdrawn invitations"), "timer": ("running timer", "running timers"),
-    "actionitem": ("action item", "action items"), "decisioncomment": ("comment", "comments"),
-    "decisionresponse": ("response", "responses"), "decisionvoter": ("place among a decision's voters", "places among decisions' voters"),
-    "material": ("material", "materials"), "message": ("message", "messages"),
+    "timeentry": ("time entry", "time entries"),
+    "invitation": ("session invitation", "session invitations"),
+    "withdrawninvitation": ("withdrawn invitation", "withdrawn invitations"),
+    "timer": ("running timer", "running timers"),
+    "actionitem": ("action item", "action items"),
+    "decisioncomment": ("comment", "comments"),
+    "decisionresponse": ("response", "responses"),
+    "decisionvoter": ("place among a decision's voters", "places among decisions' voters"),
+    "material": ("material", "materials"),
+    "message": ("message", "messages"),
 }
 
 
@@ -286,8 +297,10 @@ def remove_coop(db: Session, *, slug: str) -> CoopView:
     references = references_to(db, coop)
     if references:
         listed = ", ".join(f"{count} {what}" for what, count in references)
-        raise Conflict(f"{coop.name} cannot be removed: {listed} refer to it. Archive it instead (`coop coops archive {coop.slug}`): "
-                       "it leaves the cohort and its history stays.")
+        raise Conflict(
+            f"{coop.name} cannot be removed: {listed} refer to it. Archive it instead (`coop coops archive {coop.slug}`): "
+            "it leaves the cohort and its history stays."
+        )
     view = to_view(coop)
     db.delete(coop)
     db.flush()
@@ -332,8 +345,10 @@ def _parse_cell(name: str, text: str) -> Any:
 def _semicolon_hint(text: str) -> str:
     first = text.split("\n", 1)[0]
     if ";" in first and "," not in first:
-        return (" Its columns look separated by semicolons (;), as spreadsheets set to some languages save CSV: save it as "
-                "'CSV UTF-8 (comma delimited)', or replace the ; with commas, and import again.")
+        return (
+            " Its columns look separated by semicolons (;), as spreadsheets set to some languages save CSV: save it as "
+            "'CSV UTF-8 (comma delimited)', or replace the ; with commas, and import again."
+        )
     return ""
 
 
@@ -367,9 +382,14 @@ def import_coops(db: Session, *, text: str, dry_run: bool = False) -> ImportRepo
     header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
     unknown = [name for name in header if name not in CSV_FIELDS]
     if not header or ("name" not in header and "slug" not in header):
-        raise InvalidInput("The file has no 'name' or 'slug' column. Its first line must name the columns, e.g. slug,name,kind,stage." + _semicolon_hint(text))
+        raise InvalidInput(
+            "The file has no 'name' or 'slug' column. Its first line must name the columns, e.g. slug,name,kind,stage."
+            + _semicolon_hint(text)
+        )
     if unknown:
-        raise InvalidInput(f"Unknown column(s) {', '.join(unknown)}. Columns can be: {', '.join(CSV_FIELDS)}." + _semicolon_hint(text))
+        raise InvalidInput(
+            f"Unknown column(s) {', '.join(unknown)}. Columns can be: {', '.join(CSV_FIELDS)}." + _semicolon_hint(text)
+        )
     reader.fieldnames = header
     existing = {coop.slug: coop for coop in db.exec(select(Coop)).all()}
     seen: set[str] = set()
@@ -391,13 +411,17 @@ def import_coops(db: Session, *, text: str, dry_run: bool = False) -> ImportRepo
         if current is None:
             problems += [f"a new co-op needs a {required}" for required in ("name", "kind") if required not in cells]
         if problems:
-            planned.append((ImportRow(line, slug, "rejected", "; ".join(problem.rstrip(".") for problem in problems)), {}))
+            planned.append(
+                (ImportRow(line, slug, "rejected", "; ".join(problem.rstrip(".") for problem in problems)), {})
+            )
         elif current is None:
             values.setdefault("stage", CoopStage.EXISTING.value)
             planned.append((ImportRow(line, slug, "added"), values))
         else:
             changed = {name: value for name, value in values.items() if getattr(current, name) != value}
-            planned.append((ImportRow(line, slug, "updated" if changed else "unchanged", ", ".join(sorted(changed))), changed))
+            planned.append(
+                (ImportRow(line, slug, "updated" if changed else "unchanged", ", ".join(sorted(changed))), changed)
+            )
     report = ImportReport(rows=[row for row, _ in planned])
     if not report.rows:
         raise InvalidInput("The file has no rows under its header; nothing was imported.")

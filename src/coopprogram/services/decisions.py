@@ -182,7 +182,9 @@ class TallyView:
 
     @property
     def rule_met(self) -> bool:
-        return self.active > 0 and len(self.blocked) <= self.max_blocks and len(self.endorsed) >= self.endorsements_needed
+        return (
+            self.active > 0 and len(self.blocked) <= self.max_blocks and len(self.endorsed) >= self.endorsements_needed
+        )
 
     @property
     def overdue(self) -> bool:
@@ -218,7 +220,9 @@ class TallyView:
             reasons.append(f"{plural(len(self.blocked), 'block')} ({names}); {blocks_allowed(self.max_blocks)}")
         short = self.endorsements_needed - len(self.endorsed)
         if short > 0:
-            reasons.append(f"{short} more {'endorsement' if short == 1 else 'endorsements'}: {len(self.endorsed)} of the {self.endorsements_needed} needed")
+            reasons.append(
+                f"{short} more {'endorsement' if short == 1 else 'endorsements'}: {len(self.endorsed)} of the {self.endorsements_needed} needed"
+            )
         return reasons
 
 
@@ -237,9 +241,10 @@ class DecisionView:
 
     @property
     def decided_by(self) -> str:
-        return {Electorate.COOPS: f"{len(self.voters)} named co-ops", Electorate.MEMBERS: f"{len(self.voters)} working-group members"}.get(
-            self.electorate, "the cohort"
-        )
+        return {
+            Electorate.COOPS: f"{len(self.voters)} named co-ops",
+            Electorate.MEMBERS: f"{len(self.voters)} working-group members",
+        }.get(self.electorate, "the cohort")
 
     @property
     def latest(self) -> VersionView | None:
@@ -252,10 +257,21 @@ def _comments(db: Session, versions: dict[int, int]) -> dict[int, list[CommentVi
     if not versions:
         return found
     slugs = {c.id: c.slug for c in db.exec(select(Coop)).all()}
-    rows = db.exec(select(DecisionComment).where(DecisionComment.version_id.in_(versions)).order_by(DecisionComment.id)).all()
+    rows = db.exec(
+        select(DecisionComment).where(DecisionComment.version_id.in_(versions)).order_by(DecisionComment.id)
+    ).all()
     for c in rows:
         found[c.version_id].append(
-            CommentView(c.id, versions[c.version_id], slugs.get(c.coop_id), c.point, c.text, c.status, c.incorporated_in, c.decline_reason)
+            CommentView(
+                c.id,
+                versions[c.version_id],
+                slugs.get(c.coop_id),
+                c.point,
+                c.text,
+                c.status,
+                c.incorporated_in,
+                c.decline_reason,
+            )
         )
     return found
 
@@ -265,16 +281,32 @@ def _version_views(db: Session, rows: list[DecisionVersion]) -> list[VersionView
     if not rows:
         return []
     comments = _comments(db, {row.id: row.version for row in rows})
-    titles = {d.id: d.title for d in db.exec(select(Decision).where(Decision.id.in_({r.decision_id for r in rows}))).all()}
+    titles = {
+        d.id: d.title for d in db.exec(select(Decision).where(Decision.id.in_({r.decision_id for r in rows}))).all()
+    }
     views = []
     for row in rows:
         parsed = parse_text(row.text)
-        views.append(VersionView(
-            decision_id=row.decision_id, decision_title=titles[row.decision_id], version=row.version, based_on=row.based_on,
-            status=row.status, title=parsed.title, preamble=parsed.preamble, points=parsed.points, deadline=row.deadline,
-            circulated_on=row.circulated_on, adopted_on=row.adopted_on, superseded_on=row.superseded_on, closed_on=row.closed_on,
-            close_reason=row.close_reason, replaced_by=row.replaced_by, comments=comments[row.id],
-        ))
+        views.append(
+            VersionView(
+                decision_id=row.decision_id,
+                decision_title=titles[row.decision_id],
+                version=row.version,
+                based_on=row.based_on,
+                status=row.status,
+                title=parsed.title,
+                preamble=parsed.preamble,
+                points=parsed.points,
+                deadline=row.deadline,
+                circulated_on=row.circulated_on,
+                adopted_on=row.adopted_on,
+                superseded_on=row.superseded_on,
+                closed_on=row.closed_on,
+                close_reason=row.close_reason,
+                replaced_by=row.replaced_by,
+                comments=comments[row.id],
+            )
+        )
     return views
 
 
@@ -310,7 +342,9 @@ def _rule(db: Session, decision: Decision) -> tuple[Fraction, int]:
 
 
 def _voters(db: Session, decision: Decision) -> list[DecisionVoter]:
-    return list(db.exec(select(DecisionVoter).where(DecisionVoter.decision_id == decision.id).order_by(DecisionVoter.id)).all())
+    return list(
+        db.exec(select(DecisionVoter).where(DecisionVoter.decision_id == decision.id).order_by(DecisionVoter.id)).all()
+    )
 
 
 def electorate_on(db: Session, decision: Decision, day: date) -> list[tuple[str, str]]:
@@ -320,7 +354,13 @@ def electorate_on(db: Session, decision: Decision, day: date) -> list[tuple[str,
         return [(v.member, v.member) for v in _voters(db, decision)]
     active = active_coops_on(db, day)
     if decision.electorate == Electorate.COOPS:
-        named = set(db.exec(select(Coop.slug).join(DecisionVoter, DecisionVoter.coop_id == Coop.id).where(DecisionVoter.decision_id == decision.id)).all())
+        named = set(
+            db.exec(
+                select(Coop.slug)
+                .join(DecisionVoter, DecisionVoter.coop_id == Coop.id)
+                .where(DecisionVoter.decision_id == decision.id)
+            ).all()
+        )
         active = [c for c in active if c.slug in named]
     return [(c.slug, c.name) for c in active]
 
@@ -336,13 +376,19 @@ def decision_view(db: Session, decision: Decision) -> DecisionView:
     fraction, blocks = _rule(db, decision)
     voters = _voters(db, decision)
     names = {c.id: c.name for c in db.exec(select(Coop)).all()}
-    rows = db.exec(select(DecisionVersion).where(DecisionVersion.decision_id == decision.id).order_by(DecisionVersion.version)).all()
+    rows = db.exec(
+        select(DecisionVersion).where(DecisionVersion.decision_id == decision.id).order_by(DecisionVersion.version)
+    ).all()
     return DecisionView(
-        id=decision.id, kind=decision.kind, title=decision.title,
+        id=decision.id,
+        kind=decision.kind,
+        title=decision.title,
         rule=rule_text(str(fraction), blocks),
         rule_is_default=decision.endorse_fraction is None and decision.max_blocks is None,
-        electorate=decision.electorate, voters=[v.member or names.get(v.coop_id, "") for v in voters],
-        supersedes=decision.supersedes_id, session=_session_label(db, decision.session_id),
+        electorate=decision.electorate,
+        voters=[v.member or names.get(v.coop_id, "") for v in voters],
+        supersedes=decision.supersedes_id,
+        session=_session_label(db, decision.session_id),
         versions=_version_views(db, list(rows)),
     )
 
@@ -357,7 +403,9 @@ def list_decisions(db: Session) -> list[DecisionView]:
 
 def _electorate(db: Session, *, coops: list[str], members: list[str]) -> tuple[str, list[DecisionVoter]]:
     if coops and members:
-        raise InvalidInput("A decision is made either by co-ops or by working-group members: give --coops or --members, not both.")
+        raise InvalidInput(
+            "A decision is made either by co-ops or by working-group members: give --coops or --members, not both."
+        )
     if members:
         names = [clean_text(name, what="member's name", limit=200) for name in members]
         if len({n.lower() for n in names}) != len(names):
@@ -370,14 +418,27 @@ def _electorate(db: Session, *, coops: list[str], members: list[str]) -> tuple[s
 
 
 def propose(
-    db: Session, *, title: str, text: str, on: date, today: date | None = None, kind: str = "decision", deadline: date | None = None,
-    endorse_fraction: str | None = None, max_blocks: int | None = None, coops: Sequence[str] = (), members: Sequence[str] = (),
-    supersedes: int | None = None, session_id: int | None = None,
+    db: Session,
+    *,
+    title: str,
+    text: str,
+    on: date,
+    today: date | None = None,
+    kind: str = "decision",
+    deadline: date | None = None,
+    endorse_fraction: str | None = None,
+    max_blocks: int | None = None,
+    coops: Sequence[str] = (),
+    members: Sequence[str] = (),
+    supersedes: int | None = None,
+    session_id: int | None = None,
 ) -> VersionView:
     """A new decision, its first version sent round on `on`."""
     cleaned_kind = clean_text(kind, what="kind", limit=60).lower().replace(" ", "-")
     if cleaned_kind == POINTS_OF_UNITY:
-        raise InvalidInput("The points of unity are one decision already: revise them with `coop unity new` and `coop unity circulate`.")
+        raise InvalidInput(
+            "The points of unity are one decision already: revise them with `coop unity new` and `coop unity circulate`."
+        )
     if max_blocks is not None and max_blocks < 0:
         raise InvalidInput("--max-blocks is a number of blocks: 0 or more.")
     if supersedes is not None:
@@ -386,9 +447,13 @@ def propose(
         raise NotFound(f"There is no session {session_id}. `coop sessions list` shows them with their numbers.")
     electorate, voters = _electorate(db, coops=list(coops), members=list(members))
     decision = Decision(
-        kind=cleaned_kind, title=clean_text(title, what="title", limit=200), electorate=electorate,
-        endorse_fraction=validate_fraction(endorse_fraction) if endorse_fraction else None, max_blocks=max_blocks,
-        supersedes_id=supersedes, session_id=session_id,
+        kind=cleaned_kind,
+        title=clean_text(title, what="title", limit=200),
+        electorate=electorate,
+        endorse_fraction=validate_fraction(endorse_fraction) if endorse_fraction else None,
+        max_blocks=max_blocks,
+        supersedes_id=supersedes,
+        session_id=session_id,
     )
     db.add(decision)
     db.flush()
@@ -412,7 +477,11 @@ def get_version(db: Session, *, decision_id: int, version: int | None = None, lo
     afresh (on a server), so changes that depend on it take turns."""
     decision = get_decision(db, decision_id)
     query = select(DecisionVersion).where(DecisionVersion.decision_id == decision_id)
-    query = query.where(DecisionVersion.version == version) if version is not None else query.order_by(DecisionVersion.version.desc())
+    query = (
+        query.where(DecisionVersion.version == version)
+        if version is not None
+        else query.order_by(DecisionVersion.version.desc())
+    )
     if lock:
         query = query.with_for_update().execution_options(populate_existing=True)
     row = db.exec(query).first()
@@ -426,10 +495,15 @@ def get_version(db: Session, *, decision_id: int, version: int | None = None, lo
 
 def new_version(db: Session, *, decision_id: int, text: str) -> VersionView:
     latest = db.exec(
-        select(DecisionVersion).where(DecisionVersion.decision_id == decision_id).order_by(DecisionVersion.version.desc())
+        select(DecisionVersion)
+        .where(DecisionVersion.decision_id == decision_id)
+        .order_by(DecisionVersion.version.desc())
     ).first()
     row = DecisionVersion(
-        decision_id=decision_id, version=(latest.version + 1) if latest else 1, based_on=latest.version if latest else None, text=check_text(text)
+        decision_id=decision_id,
+        version=(latest.version + 1) if latest else 1,
+        based_on=latest.version if latest else None,
+        text=check_text(text),
     )
     db.add(row)
     db.flush()
@@ -447,7 +521,9 @@ def edit_version(db: Session, *, decision_id: int, version: int, text: str, hint
 def editable(db: Session, *, decision_id: int, version: int, hint: str) -> DecisionVersion:
     row = get_version(db, decision_id=decision_id, version=version)
     if row.status != DraftStatus.DRAFT:
-        raise Conflict(f"Version {version} is {row.status} and its text is frozen. Start a new version from it: `{hint}`.")
+        raise Conflict(
+            f"Version {version} is {row.status} and its text is frozen. Start a new version from it: `{hint}`."
+        )
     return row
 
 
@@ -462,7 +538,9 @@ def _check_day(on: date, *, today: date | None, what: str, not_before: date | No
 
 def _open_round(db: Session, decision_id: int) -> DecisionVersion | None:
     return db.exec(
-        select(DecisionVersion).where(DecisionVersion.decision_id == decision_id, DecisionVersion.status == OPEN).with_for_update()
+        select(DecisionVersion)
+        .where(DecisionVersion.decision_id == decision_id, DecisionVersion.status == OPEN)
+        .with_for_update()
     ).first()
 
 
@@ -470,22 +548,33 @@ def _last_response_day(db: Session, row: DecisionVersion) -> date | None:
     return db.exec(select(func.max(DecisionResponse.responded_on)).where(DecisionResponse.version_id == row.id)).one()
 
 
-def circulate(db: Session, *, decision_id: int, version: int, on: date, today: date | None = None, deadline: date | None = None) -> VersionView:
+def circulate(
+    db: Session, *, decision_id: int, version: int, on: date, today: date | None = None, deadline: date | None = None
+) -> VersionView:
     """Send a version round. A round still open on an earlier version closes: not adopted,
     replaced by this one, its responses kept as history."""
     row = get_version(db, decision_id=decision_id, version=version, lock=True)
     if row.status != DraftStatus.DRAFT:
-        raise Conflict(f"Version {version} is already {row.status}; a version is sent round once. Start a new one from it to send it again.")
+        raise Conflict(
+            f"Version {version} is already {row.status}; a version is sent round once. Start a new one from it to send it again."
+        )
     _check_day(on, today=today, what="Sending a version round", not_before=None, since="")
     if deadline is not None and deadline < on:
         raise InvalidInput(f"The deadline {deadline} is before the day it is sent ({on}).")
     earlier = _open_round(db, decision_id)
     if earlier is not None:
         if earlier.version > version:
-            raise Conflict(f"Version {earlier.version}, a later one, is circulating; withdraw it first if version {version} should go round instead.")
+            raise Conflict(
+                f"Version {earlier.version}, a later one, is circulating; withdraw it first if version {version} should go round instead."
+            )
         last = _last_response_day(db, earlier)
-        _check_day(on, today=today, what=f"Replacing version {earlier.version}'s round", not_before=max(d for d in (earlier.circulated_on, last) if d),
-                   since=f"its {'last response' if last and last > earlier.circulated_on else 'circulation'}")
+        _check_day(
+            on,
+            today=today,
+            what=f"Replacing version {earlier.version}'s round",
+            not_before=max(d for d in (earlier.circulated_on, last) if d),
+            since=f"its {'last response' if last and last > earlier.circulated_on else 'circulation'}",
+        )
         earlier.status, earlier.closed_on, earlier.replaced_by = DraftStatus.REPLACED.value, on, version
         earlier.close_reason = f"replaced by version {version}"
         db.add(earlier)
@@ -495,13 +584,21 @@ def circulate(db: Session, *, decision_id: int, version: int, on: date, today: d
     return version_view(db, row)
 
 
-def withdraw(db: Session, *, decision_id: int, version: int, reason: str, on: date, today: date | None = None) -> VersionView:
+def withdraw(
+    db: Session, *, decision_id: int, version: int, reason: str, on: date, today: date | None = None
+) -> VersionView:
     """End a round without adoption (the text goes back for revision); responses stay as history."""
     row = get_version(db, decision_id=decision_id, version=version, lock=True)
     if row.status != OPEN:
         raise Conflict(f"Version {version} is {row.status}; only a circulating version's round can be withdrawn.")
     last = _last_response_day(db, row)
-    _check_day(on, today=today, what="The withdrawal", not_before=max(d for d in (row.circulated_on, last) if d), since="the round's last recorded day")
+    _check_day(
+        on,
+        today=today,
+        what="The withdrawal",
+        not_before=max(d for d in (row.circulated_on, last) if d),
+        since="the round's last recorded day",
+    )
     cleaned = clean_text(reason, what="reason", limit=1_000)
     row.status, row.closed_on, row.close_reason = DraftStatus.WITHDRAWN.value, on, cleaned
     db.add(row)
@@ -512,13 +609,17 @@ def withdraw(db: Session, *, decision_id: int, version: int, reason: str, on: da
 # --- comments --------------------------------------------------------------------------------
 
 
-def add_comment(db: Session, *, decision_id: int, version: int, text: str, coop: str | None = None, point: int | None = None) -> CommentView:
+def add_comment(
+    db: Session, *, decision_id: int, version: int, text: str, coop: str | None = None, point: int | None = None
+) -> CommentView:
     row = get_version(db, decision_id=decision_id, version=version)
     count = len(parse_text(row.text).points)
     if point is not None and not 1 <= point <= count:
         raise InvalidInput(f"Version {version} has points 1 to {count}; there is no point {point}.")
     comment = DecisionComment(
-        version_id=row.id, coop_id=get_coop(db, coop).id if coop else None, point=point,
+        version_id=row.id,
+        coop_id=get_coop(db, coop).id if coop else None,
+        point=point,
         text=clean_text(text, what="comment", multiline=True, limit=5_000),
     )
     db.add(comment)
@@ -526,18 +627,28 @@ def add_comment(db: Session, *, decision_id: int, version: int, text: str, coop:
     return _comments(db, {row.id: row.version})[row.id][-1]
 
 
-def resolve_comment(db: Session, *, comment_id: int, incorporated_in: int | None = None, declined: str | None = None) -> CommentView:
+def resolve_comment(
+    db: Session, *, comment_id: int, incorporated_in: int | None = None, declined: str | None = None
+) -> CommentView:
     comment = db.get(DecisionComment, comment_id)
     if comment is None:
-        raise NotFound(f"There is no comment {comment_id}. `coop unity show VERSION` lists the comments with their numbers.")
+        raise NotFound(
+            f"There is no comment {comment_id}. `coop unity show VERSION` lists the comments with their numbers."
+        )
     if (incorporated_in is None) == (declined is None):
         raise InvalidInput("Say what became of the comment: --incorporated VERSION or --declined REASON.")
     source = db.get(DecisionVersion, comment.version_id)
     if incorporated_in is not None:
         target = get_version(db, decision_id=source.decision_id, version=incorporated_in)
         if target.version <= source.version:
-            raise InvalidInput(f"The comment was made on version {source.version}; it can only be taken into a later version.")
-        comment.status, comment.incorporated_in, comment.decline_reason = CommentStatus.INCORPORATED.value, target.version, ""
+            raise InvalidInput(
+                f"The comment was made on version {source.version}; it can only be taken into a later version."
+            )
+        comment.status, comment.incorporated_in, comment.decline_reason = (
+            CommentStatus.INCORPORATED.value,
+            target.version,
+            "",
+        )
     else:
         comment.status, comment.incorporated_in = CommentStatus.DECLINED.value, None
         comment.decline_reason = clean_text(declined, what="reason", limit=1_000)
@@ -559,47 +670,82 @@ def _voter(db: Session, decision: Decision, who: str, on: date) -> tuple[int | N
         names = [v.member for v in _voters(db, decision)]
         match = next((n for n in names if n.lower() == who.strip().lower()), None)
         if match is None:
-            raise InvalidInput(f"'{who}' does not decide on {_describe(decision)}; its members are: {', '.join(names)}.")
+            raise InvalidInput(
+                f"'{who}' does not decide on {_describe(decision)}; its members are: {', '.join(names)}."
+            )
         return None, match, match, match
     member = get_coop(db, who)
     if member.archived_on is not None and member.archived_on <= on:
         raise InvalidInput(f"{member.name} was archived on {member.archived_on}; only co-ops in the cohort respond.")
     if member.joined_on is not None and member.joined_on > on:
-        raise InvalidInput(f"{member.name} joined the cohort on {member.joined_on}; a response from it cannot be dated {on}.")
+        raise InvalidInput(
+            f"{member.name} joined the cohort on {member.joined_on}; a response from it cannot be dated {on}."
+        )
     if decision.electorate == Electorate.COOPS and member.id not in {v.coop_id for v in _voters(db, decision)}:
-        raise InvalidInput(f"{member.name} is not among the co-ops deciding {_describe(decision)} (`coop decisions show {decision.id}`).")
+        raise InvalidInput(
+            f"{member.name} is not among the co-ops deciding {_describe(decision)} (`coop decisions show {decision.id}`)."
+        )
     return member.id, "", member.slug, member.name
 
 
 def respond(
-    db: Session, *, decision_id: int, version: int, voter: str, decision: str, on: date, today: date | None = None, reason: str = "",
+    db: Session,
+    *,
+    decision_id: int,
+    version: int,
+    voter: str,
+    decision: str,
+    on: date,
+    today: date | None = None,
+    reason: str = "",
     share_reason: bool = False,
 ) -> ResponseView:
     # The version's row is locked so that two responses for one voter cannot both become current.
     row = get_version(db, decision_id=decision_id, version=version, lock=True)
     owner = get_decision(db, decision_id)
     if row.status in CLOSED_WITHOUT_ADOPTION or row.status == DraftStatus.ADOPTED:
-        raise Conflict(f"Version {version}'s round closed on {row.closed_on or row.adopted_on} ({version_view(db, row).round_end}); responses go to a circulating version.")
+        raise Conflict(
+            f"Version {version}'s round closed on {row.closed_on or row.adopted_on} ({version_view(db, row).round_end}); responses go to a circulating version."
+        )
     if row.status != OPEN:
         # Only the points of unity keep drafts unsent (other decisions go round as they are proposed).
-        raise Conflict(f"Version {version} is {row.status}; co-ops respond to a circulating version (`coop unity circulate {version}`).")
-    _check_day(on, today=today, what="A response", not_before=row.circulated_on, since=f"version {version} was circulated")
+        raise Conflict(
+            f"Version {version} is {row.status}; co-ops respond to a circulating version (`coop unity circulate {version}`)."
+        )
+    _check_day(
+        on, today=today, what="A response", not_before=row.circulated_on, since=f"version {version} was circulated"
+    )
     coop_id, member, key, name = _voter(db, owner, voter, on)
     chosen = parse_stance(decision)
     reason = clean_text(reason, what="reason", required=chosen == Stance.BLOCK, multiline=True, limit=2_000)
-    previous = db.exec(select(DecisionResponse).where(
-        DecisionResponse.version_id == row.id, DecisionResponse.coop_id == coop_id if coop_id else DecisionResponse.member == member,
-        DecisionResponse.current.is_(True),
-    )).first()
+    previous = db.exec(
+        select(DecisionResponse).where(
+            DecisionResponse.version_id == row.id,
+            DecisionResponse.coop_id == coop_id if coop_id else DecisionResponse.member == member,
+            DecisionResponse.current.is_(True),
+        )
+    ).first()
     if previous is not None:
         if previous.decision == chosen and previous.reason == reason and previous.share_reason == share_reason:
             raise Conflict(f"{name} already responded {chosen} to version {version} on {previous.responded_on}.")
         if on < previous.responded_on:
-            raise InvalidInput(f"{name} last responded on {previous.responded_on}; a change of mind cannot be dated before it ({on}).")
+            raise InvalidInput(
+                f"{name} last responded on {previous.responded_on}; a change of mind cannot be dated before it ({on})."
+            )
         previous.current = False
         db.add(previous)
         db.flush()
-    db.add(DecisionResponse(version_id=row.id, coop_id=coop_id, member=member, decision=chosen, reason=reason, share_reason=share_reason, responded_on=on))
+    db.add(
+        DecisionResponse(
+            version_id=row.id,
+            coop_id=coop_id,
+            member=member,
+            decision=chosen,
+            reason=reason,
+            share_reason=share_reason,
+            responded_on=on,
+        )
+    )
     db.flush()
     return ResponseView(key, name, chosen, reason, on, True, share_reason)
 
@@ -609,8 +755,13 @@ def _response_views(db: Session, rows: list[DecisionResponse]) -> list[ResponseV
     latest: dict[tuple[int | None, str], int] = {(r.coop_id, r.member): r.id for r in rows}  # each one's last word
     return [
         ResponseView(
-            coops[r.coop_id].slug if r.coop_id else r.member, coops[r.coop_id].name if r.coop_id else r.member, r.decision, r.reason,
-            r.responded_on, latest[(r.coop_id, r.member)] == r.id, r.share_reason,
+            coops[r.coop_id].slug if r.coop_id else r.member,
+            coops[r.coop_id].name if r.coop_id else r.member,
+            r.decision,
+            r.reason,
+            r.responded_on,
+            latest[(r.coop_id, r.member)] == r.id,
+            r.share_reason,
         )
         for r in rows
     ]
@@ -623,12 +774,16 @@ def tally(db: Session, *, decision_id: int, version: int, as_of: date) -> TallyV
     if row.circulated_on is None:
         raise InvalidInput(f"Version {version} has not been sent round; there is no tally until it circulates.")
     if as_of < row.circulated_on:
-        raise InvalidInput(f"There was no round on version {version} yet on {as_of}: it was circulated on {row.circulated_on}.")
+        raise InvalidInput(
+            f"There was no round on version {version} yet on {as_of}: it was circulated on {row.circulated_on}."
+        )
     fraction, max_blocks = _rule(db, decision)
     electorate = electorate_on(db, decision, as_of)
     keys = {key for key, _ in electorate}
     rows = db.exec(
-        select(DecisionResponse).where(DecisionResponse.version_id == row.id, DecisionResponse.responded_on <= as_of).order_by(DecisionResponse.id)
+        select(DecisionResponse)
+        .where(DecisionResponse.version_id == row.id, DecisionResponse.responded_on <= as_of)
+        .order_by(DecisionResponse.id)
     ).all()
     history = _response_views(db, list(rows))
     current = [r for r in history if r.current and r.coop in keys]
@@ -636,28 +791,51 @@ def tally(db: Session, *, decision_id: int, version: int, as_of: date) -> TallyV
     status = status_on(row, as_of)
     view = version_view(db, row)
     return TallyView(
-        decision_id=decision.id, title=decision.title, version=row.version, status=status, as_of=as_of, circulated_on=row.circulated_on,
-        deadline=row.deadline, round_end=view.round_end if status != OPEN else "", active=len(electorate),
+        decision_id=decision.id,
+        title=decision.title,
+        version=row.version,
+        status=status,
+        as_of=as_of,
+        circulated_on=row.circulated_on,
+        deadline=row.deadline,
+        round_end=view.round_end if status != OPEN else "",
+        active=len(electorate),
         endorsed=[r for r in current if r.decision == Stance.ENDORSE],
         stood_aside=[r for r in current if r.decision == Stance.STAND_ASIDE],
         blocked=[r for r in current if r.decision == Stance.BLOCK],
         not_answered=[name for key, name in electorate if key not in answered],
-        fraction=str(fraction), max_blocks=max_blocks,
+        fraction=str(fraction),
+        max_blocks=max_blocks,
         endorsements_needed=-(-len(electorate) * fraction.numerator // fraction.denominator),  # ceiling
         history=history,
     )
 
 
-def adopt(db: Session, *, decision_id: int, version: int, on: date, today: date | None = None, milestone_id: int | None = None, hint: str = "") -> VersionView:
+def adopt(
+    db: Session,
+    *,
+    decision_id: int,
+    version: int,
+    on: date,
+    today: date | None = None,
+    milestone_id: int | None = None,
+    hint: str = "",
+) -> VersionView:
     row = get_version(db, decision_id=decision_id, version=version, lock=True)
     if row.status != OPEN:
         raise Conflict(f"Version {version} is {row.status}; only a circulating version can be adopted.")
-    _check_day(on, today=today, what="An adoption", not_before=row.circulated_on, since=f"version {version} was circulated")
+    _check_day(
+        on, today=today, what="An adoption", not_before=row.circulated_on, since=f"version {version} was circulated"
+    )
     result = tally(db, decision_id=decision_id, version=version, as_of=on)
     if result.active == 0:
-        raise Conflict(f"No one was in the electorate on {on}, so nothing could be adopted that day; give the day of the decision with --on.")
+        raise Conflict(
+            f"No one was in the electorate on {on}, so nothing could be adopted that day; give the day of the decision with --on."
+        )
     if not result.rule_met:
-        raise Conflict(f"Version {version} cannot be adopted yet: {'; '.join(result.missing)}. See `{hint or f'coop decisions tally {decision_id}'}`.")
+        raise Conflict(
+            f"Version {version} cannot be adopted yet: {'; '.join(result.missing)}. See `{hint or f'coop decisions tally {decision_id}'}`."
+        )
     decision = get_decision(db, decision_id)
     earlier = select(DecisionVersion).where(DecisionVersion.status == DraftStatus.ADOPTED)
     ids = [decision_id] + ([decision.supersedes_id] if decision.supersedes_id else [])
@@ -675,9 +853,13 @@ def adopt(db: Session, *, decision_id: int, version: int, on: date, today: date 
 def sign_on(db: Session, *, decision_id: int, version: int) -> list[ResponseView]:
     """The current endorsements and stand-asides on a version, by name: its sign-on page."""
     row = get_version(db, decision_id=decision_id, version=version)
-    rows = db.exec(select(DecisionResponse).where(
-        DecisionResponse.version_id == row.id, DecisionResponse.current.is_(True), DecisionResponse.decision != Stance.BLOCK
-    )).all()
+    rows = db.exec(
+        select(DecisionResponse).where(
+            DecisionResponse.version_id == row.id,
+            DecisionResponse.current.is_(True),
+            DecisionResponse.decision != Stance.BLOCK,
+        )
+    ).all()
     return sorted(_response_views(db, list(rows)), key=lambda r: r.coop_name)
 
 
@@ -694,7 +876,11 @@ class DiffView:
     @property
     def unchanged_line(self) -> str:
         """`Unchanged: points 1, 2 (was 3), ...`: each unchanged point, with its old number when that changed."""
-        unchanged = [str(c.new_number) + (f" (was {c.old_number})" if c.old_number != c.new_number else "") for c in self.points if c.kind == "unchanged"]
+        unchanged = [
+            str(c.new_number) + (f" (was {c.old_number})" if c.old_number != c.new_number else "")
+            for c in self.points
+            if c.kind == "unchanged"
+        ]
         return f"Unchanged: points {', '.join(unchanged)}." if unchanged else "Every point changed."
 
 
@@ -702,7 +888,9 @@ def diff(db: Session, *, decision_id: int, old: int, new: int) -> DiffView:
     before = parse_text(get_version(db, decision_id=decision_id, version=old).text)
     after = parse_text(get_version(db, decision_id=decision_id, version=new).text)
     preamble = None if before.preamble == after.preamble else word_diff(before.preamble, after.preamble)
-    return DiffView(old_version=old, new_version=new, preamble=preamble, points=diff_points(before.points, after.points))
+    return DiffView(
+        old_version=old, new_version=new, preamble=preamble, points=diff_points(before.points, after.points)
+    )
 
 
 # --- as of a day -----------------------------------------------------------------------------
@@ -762,9 +950,11 @@ def decision_states(db: Session, as_of: date, *, kind: str | None = None) -> lis
             latest[row.decision_id] = (row, status)
     # Open comments on the versions that existed by then (a comment carries no day of its own).
     existing: dict[int, list[int]] = {}
-    for comment_id, decision_id in db.exec(select(DecisionComment.id, DecisionVersion.decision_id).join(
-        DecisionVersion, DecisionVersion.id == DecisionComment.version_id
-    ).where(DecisionComment.status == CommentStatus.OPEN, DecisionComment.version_id.in_(existed or {0}))).all():
+    for comment_id, decision_id in db.exec(
+        select(DecisionComment.id, DecisionVersion.decision_id)
+        .join(DecisionVersion, DecisionVersion.id == DecisionComment.version_id)
+        .where(DecisionComment.status == CommentStatus.OPEN, DecisionComment.version_id.in_(existed or {0}))
+    ).all():
         existing.setdefault(decision_id, []).append(comment_id)
     if not latest:
         return []
@@ -772,13 +962,26 @@ def decision_states(db: Session, as_of: date, *, kind: str | None = None) -> lis
     states = []
     for decision_id, (row, status) in latest.items():
         open_comments = len(existing.get(decision_id, []))
-        counted = tally(db, decision_id=decision_id, version=row.version, as_of=as_of) if status != DraftStatus.DRAFT else None
-        states.append(DecisionState(
-            id=decision_id, kind=decisions[decision_id].kind, title=decisions[decision_id].title, version=row.version, status=status,
-            circulated_on=row.circulated_on if status != DraftStatus.DRAFT else None, deadline=row.deadline,
-            adopted_on=row.adopted_on if status in (DraftStatus.ADOPTED, DraftStatus.SUPERSEDED) else None,
-            round_end=counted.round_end if counted else "", open_comments=open_comments, tally=counted,
-        ))
+        counted = (
+            tally(db, decision_id=decision_id, version=row.version, as_of=as_of)
+            if status != DraftStatus.DRAFT
+            else None
+        )
+        states.append(
+            DecisionState(
+                id=decision_id,
+                kind=decisions[decision_id].kind,
+                title=decisions[decision_id].title,
+                version=row.version,
+                status=status,
+                circulated_on=row.circulated_on if status != DraftStatus.DRAFT else None,
+                deadline=row.deadline,
+                adopted_on=row.adopted_on if status in (DraftStatus.ADOPTED, DraftStatus.SUPERSEDED) else None,
+                round_end=counted.round_end if counted else "",
+                open_comments=open_comments,
+                tally=counted,
+            )
+        )
     return states
 
 

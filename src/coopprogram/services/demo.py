@@ -76,8 +76,14 @@ def load_demo(db: Session, *, folder: Path) -> DemoSummary:
     for row in entries:
         on = parse_date(row["date"])
         log_time(
-            db, minutes=parse_hours(row["hours"]), description=row["description"], on=on, today=on,
-            category=row["category"] or None, coop=row["coop"] or None, billable=row["billable"] == "yes",
+            db,
+            minutes=parse_hours(row["hours"]),
+            description=row["description"],
+            on=on,
+            today=on,
+            category=row["category"] or None,
+            coop=row["coop"] or None,
+            billable=row["billable"] == "yes",
         )
     invoices = _rows(folder / INVOICES_FILE)
     for row in invoices:
@@ -90,8 +96,13 @@ def load_demo(db: Session, *, folder: Path) -> DemoSummary:
     sessions = _load_sessions(db, folder, as_of=as_of)
     versions = _load_unity(db, folder / UNITY_FOLDER)
     return DemoSummary(
-        coops=report.count("added"), milestones=len(milestones), entries=len(entries), invoices=len(invoices),
-        sessions=sessions, unity_versions=versions, as_of=as_of,
+        coops=report.count("added"),
+        milestones=len(milestones),
+        entries=len(entries),
+        invoices=len(invoices),
+        sessions=sessions,
+        unity_versions=versions,
+        as_of=as_of,
     )
 
 
@@ -101,17 +112,34 @@ def _load_unity(db: Session, folder: Path) -> int:
     for row in drafts:
         unity.new_draft(db, text=(folder / row["file"]).read_text(encoding="utf-8"))
     for row in _rows(folder / "comments.csv"):
-        comment = unity.add_comment(db, version=int(row["version"]), text=row["text"], coop=row["coop"] or None,
-                                    point=int(row["point"]) if row["point"] else None)
+        comment = unity.add_comment(
+            db,
+            version=int(row["version"]),
+            text=row["text"],
+            coop=row["coop"] or None,
+            point=int(row["point"]) if row["point"] else None,
+        )
         if row["outcome"] == CommentStatus.INCORPORATED:
             unity.resolve_comment(db, comment_id=comment.id, incorporated_in=int(row["incorporated_in"]))
         elif row["outcome"] == CommentStatus.DECLINED:
             unity.resolve_comment(db, comment_id=comment.id, declined=row["decline_reason"])
     for row in drafts:
         if row["circulated_on"]:
-            unity.circulate(db, version=int(row["version"]), on=parse_date(row["circulated_on"]), deadline=parse_date(row["deadline"]))
+            unity.circulate(
+                db,
+                version=int(row["version"]),
+                on=parse_date(row["circulated_on"]),
+                deadline=parse_date(row["deadline"]),
+            )
     for row in _rows(folder / "responses.csv"):
-        unity.respond(db, version=int(row["version"]), coop=row["coop"], decision=row["decision"], on=parse_date(row["responded_on"]), reason=row["reason"])
+        unity.respond(
+            db,
+            version=int(row["version"]),
+            coop=row["coop"],
+            decision=row["decision"],
+            on=parse_date(row["responded_on"]),
+            reason=row["reason"],
+        )
     return len(drafts)
 
 
@@ -121,38 +149,73 @@ def _load_sessions(db: Session, folder: Path, *, as_of: date) -> int:
     by_key: dict[str, list] = {}
     for row in _rows(folder / SESSIONS_FILE):
         by_key[row["key"]] = sessions.add_session(
-            db, title=row["title"], kind=row["kind"], start=parse_local_datetime(row["start"]), minutes=int(row["minutes"]),
-            now=evening, location=row["location"], link=row["link"], facilitator=row["facilitator"], invite=row["invite"],
-            repeat=row["repeat"] or None, until=parse_date(row["until"]) if row["until"] else None,
+            db,
+            title=row["title"],
+            kind=row["kind"],
+            start=parse_local_datetime(row["start"]),
+            minutes=int(row["minutes"]),
+            now=evening,
+            location=row["location"],
+            link=row["link"],
+            facilitator=row["facilitator"],
+            invite=row["invite"],
+            repeat=row["repeat"] or None,
+            until=parse_date(row["until"]) if row["until"] else None,
         )
         if row["notes"]:
             sessions.set_notes(db, session_id=by_key[row["key"]][0].id, text=row["notes"], now=evening)
     for row in _rows(folder / AGENDA_FILE):
-        agenda.add_item(db, session_id=by_key[row["session"]][0].id, title=row["title"], minutes=int(row["minutes"]), lead=row["lead"], kind=row["kind"])
+        agenda.add_item(
+            db,
+            session_id=by_key[row["session"]][0].id,
+            title=row["title"],
+            minutes=int(row["minutes"]),
+            lead=row["lead"],
+            kind=row["kind"],
+        )
     for row in _rows(folder / ATTENDANCE_FILE):
         headcount = next(int(r["headcount"]) for r in _rows(folder / SESSIONS_FILE) if r["key"] == row["session"])
         session = by_key[row["session"]][0]
         sessions.record_attendance(
-            db, session_id=session.id, now=evening, attended=row["attended"].split(),
-            absent=row["absent"].split(), excused=row["excused"].split(), headcount=headcount, on=session.starts_local.date(),
+            db,
+            session_id=session.id,
+            now=evening,
+            attended=row["attended"].split(),
+            absent=row["absent"].split(),
+            excused=row["excused"].split(),
+            headcount=headcount,
+            on=session.starts_local.date(),
         )
     for call in by_key["wg"]:
         if call.starts_local.date() == HOLIDAY_BREAK:
-            sessions.cancel_session(db, session_id=call.id, reason="Holiday break", now=evening, on=HOLIDAY_BREAK_DECIDED)
+            sessions.cancel_session(
+                db, session_id=call.id, reason="Holiday break", now=evening, on=HOLIDAY_BREAK_DECIDED
+            )
         elif call.starts_local.date() <= as_of:  # each call closed the evening it was held
             sessions.mark_held(db, session_id=call.id, now=evening, on=call.starts_local.date())
     for row in _rows(folder / ACTIONS_FILE):
         action = actions.add_action(
-            db, title=row["title"], today=as_of, owner=row["owner"], due_on=parse_date(row["due"]),
-            session_id=by_key[row["session"]][0].id if row["session"] else None, coop=row["coop"] or None,
+            db,
+            title=row["title"],
+            today=as_of,
+            owner=row["owner"],
+            due_on=parse_date(row["due"]),
+            session_id=by_key[row["session"]][0].id if row["session"] else None,
+            coop=row["coop"] or None,
         )
         if row["done"]:
             actions.finish_action(db, action_id=action.id, on=parse_date(row["done"]), today=as_of)
     _load_minutes(db, folder, by_key)
     for row in _rows(folder / MATERIALS_FILE):
         session = by_key[row["session"]][0]
-        materials.add_material(db, on=min(session.starts_local.date() - timedelta(days=1), as_of), url=row["url"], title=row["title"],
-                               session_id=session.id, lang=row["lang"])
+        materials.add_material(
+            db,
+            on=min(session.starts_local.date() - timedelta(days=1), as_of),
+            url=row["url"],
+            title=row["title"],
+            session_id=session.id,
+            lang=row["lang"],
+        )
     return sum(len(created) for created in by_key.values())
 
 
@@ -210,4 +273,6 @@ def _load_milestone(db: Session, row: dict[str, str]) -> None:
     if status == MilestoneStatus.DONE:
         milestone_service.finish_milestone(db, milestone_id=view.id, on=parse_date(row["done_on"]), today=due_on)
     elif status == MilestoneStatus.BLOCKED:
-        milestone_service.block_milestone(db, milestone_id=view.id, reason=row["blocked_reason"], on=parse_date(row["blocked_on"]), today=due_on)
+        milestone_service.block_milestone(
+            db, milestone_id=view.id, reason=row["blocked_reason"], on=parse_date(row["blocked_on"]), today=due_on
+        )

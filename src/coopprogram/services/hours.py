@@ -97,7 +97,14 @@ def _views(db: Session, entries: list[TimeEntry]) -> list[EntryView]:
     coops = {c.id: c.slug for c in db.exec(select(Coop)).all()}
     contract_phase = _phase_of_contract(db)
     invoice_ids = {e.invoice_id for e in entries if e.invoice_id}
-    invoices = {i.id: i for i in db.exec(select(Invoice).options(defer(Invoice.snapshot)).where(Invoice.id.in_(invoice_ids))).all()} if invoice_ids else {}
+    invoices = (
+        {
+            i.id: i
+            for i in db.exec(select(Invoice).options(defer(Invoice.snapshot)).where(Invoice.id.in_(invoice_ids))).all()
+        }
+        if invoice_ids
+        else {}
+    )
     return [
         EntryView(
             id=e.id,
@@ -136,7 +143,9 @@ def _minutes_of_day(moment: time) -> int:
     return moment.hour * 60 + moment.minute
 
 
-def resolve_span(minutes: int | None, starts_at: time | None, ends_at: time | None) -> tuple[int, time | None, time | None]:
+def resolve_span(
+    minutes: int | None, starts_at: time | None, ends_at: time | None
+) -> tuple[int, time | None, time | None]:
     """The minutes and times of an entry from what was given: HOURS, --from/--to, or HOURS with
     one end (the other follows). Times on one day only; HOURS that disagree with them are refused."""
     if starts_at is None and ends_at is None:
@@ -146,22 +155,30 @@ def resolve_span(minutes: int | None, starts_at: time | None, ends_at: time | No
     if starts_at is not None and ends_at is not None:
         span = _minutes_of_day(ends_at) - _minutes_of_day(starts_at)
         if span <= 0:
-            raise InvalidInput(f"--to {ends_at:%H:%M} is not after --from {starts_at:%H:%M}: an entry runs within one day "
-                               "(log time past midnight as a second entry on the next day).")
+            raise InvalidInput(
+                f"--to {ends_at:%H:%M} is not after --from {starts_at:%H:%M}: an entry runs within one day "
+                "(log time past midnight as a second entry on the next day)."
+            )
         if minutes is not None and minutes != span:
-            raise InvalidInput(f"{format_minutes(minutes)} h does not match --from {starts_at:%H:%M} --to {ends_at:%H:%M} "
-                               f"({format_minutes(span)} h): give the times alone, or hours that agree with them.")
+            raise InvalidInput(
+                f"{format_minutes(minutes)} h does not match --from {starts_at:%H:%M} --to {ends_at:%H:%M} "
+                f"({format_minutes(span)} h): give the times alone, or hours that agree with them."
+            )
         return span, starts_at, ends_at
     if minutes is None:
         raise InvalidInput("Give both --from and --to, or the hours worked with one of them.")
     if starts_at is not None:
         end = _minutes_of_day(starts_at) + minutes
         if end >= MAX_ENTRY_MINUTES:
-            raise InvalidInput(f"{format_minutes(minutes)} h from {starts_at:%H:%M} runs past midnight: log the time after midnight as a second entry.")
+            raise InvalidInput(
+                f"{format_minutes(minutes)} h from {starts_at:%H:%M} runs past midnight: log the time after midnight as a second entry."
+            )
         return minutes, starts_at, time(end // 60, end % 60)
     start = _minutes_of_day(ends_at) - minutes
     if start < 0:
-        raise InvalidInput(f"{format_minutes(minutes)} h up to {ends_at:%H:%M} starts before midnight: log the time before midnight as a separate entry.")
+        raise InvalidInput(
+            f"{format_minutes(minutes)} h up to {ends_at:%H:%M} starts before midnight: log the time before midnight as a separate entry."
+        )
     return minutes, time(start // 60, start % 60), ends_at
 
 
@@ -188,16 +205,28 @@ def _check_long_day(db: Session, *, on: date, adding: int, confirmed: bool) -> N
         raise NeedsConfirmation(question)
 
 
-def _overlaps(db: Session, *, on: date, starts_at: time | None, ends_at: time | None, skip: int | None = None) -> list[str]:
+def _overlaps(
+    db: Session, *, on: date, starts_at: time | None, ends_at: time | None, skip: int | None = None
+) -> list[str]:
     """A warning for each entry of the same day whose times overlap these."""
     if starts_at is None or ends_at is None:
         return []
-    query = select(TimeEntry).where(TimeEntry.worked_on == on, TimeEntry.starts_at.is_not(None), TimeEntry.ends_at.is_not(None),
-                                    TimeEntry.starts_at < ends_at, TimeEntry.ends_at > starts_at).order_by(TimeEntry.starts_at)
+    query = (
+        select(TimeEntry)
+        .where(
+            TimeEntry.worked_on == on,
+            TimeEntry.starts_at.is_not(None),
+            TimeEntry.ends_at.is_not(None),
+            TimeEntry.starts_at < ends_at,
+            TimeEntry.ends_at > starts_at,
+        )
+        .order_by(TimeEntry.starts_at)
+    )
     return [
         f"{starts_at:%H:%M}–{ends_at:%H:%M} overlaps entry {other.id} ({other.starts_at:%H:%M}–{other.ends_at:%H:%M}, "
         f"{other.description}) on {on}; both are kept. Fix one with `coop hours edit`."
-        for other in db.exec(query).all() if other.id != skip
+        for other in db.exec(query).all()
+        if other.id != skip
     ]
 
 
@@ -285,7 +314,9 @@ def _fresh(model: type[_Row], row_id: int) -> SelectOfScalar[_Row]:
     return select(model).where(model.id == row_id).with_for_update().execution_options(populate_existing=True)
 
 
-def _edited_span(entry: TimeEntry, minutes: int | None, starts_at: time | None, ends_at: time | None) -> tuple[int, time | None, time | None]:
+def _edited_span(
+    entry: TimeEntry, minutes: int | None, starts_at: time | None, ends_at: time | None
+) -> tuple[int, time | None, time | None]:
     """An edited entry's minutes and times: with one end given, the entry's other end stays and
     the hours follow (or, with --hours or no other end, the other end follows the hours); new
     hours alone keep the start."""
@@ -293,9 +324,17 @@ def _edited_span(entry: TimeEntry, minutes: int | None, starts_at: time | None, 
     if starts_at is not None and ends_at is not None:
         return resolve_span(minutes, starts_at, ends_at)
     if starts_at is not None:
-        return resolve_span(None, starts_at, entry.ends_at) if minutes is None and entry.ends_at else resolve_span(length, starts_at, None)
+        return (
+            resolve_span(None, starts_at, entry.ends_at)
+            if minutes is None and entry.ends_at
+            else resolve_span(length, starts_at, None)
+        )
     if ends_at is not None:
-        return resolve_span(None, entry.starts_at, ends_at) if minutes is None and entry.starts_at else resolve_span(length, None, ends_at)
+        return (
+            resolve_span(None, entry.starts_at, ends_at)
+            if minutes is None and entry.starts_at
+            else resolve_span(length, None, ends_at)
+        )
     if minutes is not None and entry.starts_at is not None:
         return resolve_span(minutes, entry.starts_at, None)
     return length, entry.starts_at, entry.ends_at
@@ -318,8 +357,13 @@ def edit_entry(
     ends_at: time | None = None,
 ) -> LogResult:
     entry = _get_unlocked(db, entry_id)
-    if all(value is None for value in (minutes, description, on, category, session_id, billable, coop, milestone_id, starts_at, ends_at)):
-        raise InvalidInput("Nothing to change: give --hours, --from, --to, --description, --date, --category, --session, --coop, --milestone or --billable.")
+    if all(
+        value is None
+        for value in (minutes, description, on, category, session_id, billable, coop, milestone_id, starts_at, ends_at)
+    ):
+        raise InvalidInput(
+            "Nothing to change: give --hours, --from, --to, --description, --date, --category, --session, --coop, --milestone or --billable."
+        )
     minutes, entry.starts_at, entry.ends_at = _edited_span(entry, minutes, starts_at, ends_at)
     old_contract, old_billable, old_minutes = entry.contract_id, entry.billable, entry.minutes
     new_on = on or entry.worked_on
@@ -403,7 +447,14 @@ class DayTotal:
 def daily_totals(db: Session, *, start: date | None = None, end: date | None = None) -> list[DayTotal]:
     """Hours summed by the database, one row per day and kind: a few thousand rows for years
     of work, where listing the entries would build a view for every one of them."""
-    keys = (TimeEntry.worked_on, TimeEntry.category_id, TimeEntry.contract_id, TimeEntry.billable, TimeEntry.coop_id, TimeEntry.session_id)
+    keys = (
+        TimeEntry.worked_on,
+        TimeEntry.category_id,
+        TimeEntry.contract_id,
+        TimeEntry.billable,
+        TimeEntry.coop_id,
+        TimeEntry.session_id,
+    )
     query = select(*keys, func.sum(TimeEntry.minutes), func.count(TimeEntry.id)).group_by(*keys)
     if start is not None:
         query = query.where(TimeEntry.worked_on >= start)
@@ -413,8 +464,19 @@ def daily_totals(db: Session, *, start: date | None = None, end: date | None = N
     contract_phase = _phase_of_contract(db)
     coops = dict(db.exec(select(Coop.id, Coop.slug)).all())
     rows = db.exec(query.order_by(TimeEntry.worked_on)).all()
-    return [DayTotal(day, categories[category], contract_phase[contract], billable, int(minutes), int(count), coops.get(coop), session)
-            for day, category, contract, billable, coop, session, minutes, count in rows]
+    return [
+        DayTotal(
+            day,
+            categories[category],
+            contract_phase[contract],
+            billable,
+            int(minutes),
+            int(count),
+            coops.get(coop),
+            session,
+        )
+        for day, category, contract, billable, coop, session, minutes, count in rows
+    ]
 
 
 def _group(total: DayTotal, by: str, titles: dict[int, str]) -> tuple[tuple, str]:
@@ -429,7 +491,11 @@ def _group(total: DayTotal, by: str, titles: dict[int, str]) -> tuple[tuple, str
         if total.session_id is None:
             return (1, 0), "no session"
         return (0, total.session_id), f"{total.session_id} {titles.get(total.session_id, '')}".strip()
-    label = {"category": total.category, "month": total.worked_on.strftime("%Y-%m"), "phase": f"Phase {total.phase_number}"}[by]
+    label = {
+        "category": total.category,
+        "month": total.worked_on.strftime("%Y-%m"),
+        "phase": f"Phase {total.phase_number}",
+    }[by]
     return (0, label), label
 
 
@@ -460,5 +526,9 @@ def hours_summary(db: Session, *, by: str, start: date | None = None, end: date 
     titles = {}
     if by == "session":
         ids = {t.session_id for t in totals if t.session_id is not None}
-        titles = dict(db.exec(select(ProgramSession.id, ProgramSession.title).where(ProgramSession.id.in_(ids))).all()) if ids else {}
+        titles = (
+            dict(db.exec(select(ProgramSession.id, ProgramSession.title).where(ProgramSession.id.in_(ids))).all())
+            if ids
+            else {}
+        )
     return summarize(totals, by=by, titles=titles)

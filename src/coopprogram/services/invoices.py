@@ -135,7 +135,9 @@ class InvoiceDocument:
         if self.payee is None or not self.payee.name:
             return [line for line in (self.consultant, self.consultant_address) if line]
         p = self.payee
-        return [line for line in (p.name, p.address, p.email, p.phone, f"Tax ID: {p.tax_id}" if p.tax_id else "") if line]
+        return [
+            line for line in (p.name, p.address, p.email, p.phone, f"Tax ID: {p.tax_id}" if p.tax_id else "") if line
+        ]
 
     @property
     def billing_rule(self) -> str:
@@ -143,8 +145,10 @@ class InvoiceDocument:
         if not self.billing_increment_minutes:
             return "Hours are billed as logged; each amount is hours x rate, rounded to the cent."
         step = format_hours_decimal(self.billing_increment_minutes)
-        return (f"Time is billed in steps of {step} h ({self.billing_increment_minutes} minutes), each entry rounded to the nearest step; "
-                "each amount is hours x rate, rounded to the cent, and the total is the sum of the amounts.")
+        return (
+            f"Time is billed in steps of {step} h ({self.billing_increment_minutes} minutes), each entry rounded to the nearest step; "
+            "each amount is hours x rate, rounded to the cent, and the total is the sum of the amounts."
+        )
 
 
 @dataclass(frozen=True)
@@ -186,7 +190,6 @@ def reference_of(invoice: Invoice) -> str:
     return invoice.number or f"draft {invoice.id}"
 
 
-
 def get_invoice(db: Session, reference: str, *, lock: bool = False) -> Invoice:
     """The invoice a REF names. With `lock`, its row is locked and read afresh, so a change that
     depends on its state (issue, pay, void) cannot race another client's (on a server; SQLite's
@@ -198,7 +201,9 @@ def get_invoice(db: Session, reference: str, *, lock: bool = False) -> Invoice:
         if found is None or not lock:
             return found
         lock_contract(db, found.contract_id)  # the lock order: contract, then invoice (see lock_contract)
-        locked = select(Invoice).where(Invoice.id == found.id).with_for_update().execution_options(populate_existing=True)
+        locked = (
+            select(Invoice).where(Invoice.id == found.id).with_for_update().execution_options(populate_existing=True)
+        )
         return db.exec(locked).first()
 
     invoice = fetch(func.upper(Invoice.number) == ref.upper())
@@ -207,7 +212,9 @@ def get_invoice(db: Session, reference: str, *, lock: bool = False) -> Invoice:
         if draft_id.isascii() and draft_id.isdigit():
             invoice = fetch(Invoice.id == int(draft_id))
             if invoice is not None and invoice.number is not None:
-                raise NotFound(f"'{reference}' is not a draft: that invoice is numbered {invoice.number}; use its number.")
+                raise NotFound(
+                    f"'{reference}' is not a draft: that invoice is numbered {invoice.number}; use its number."
+                )
     if invoice is None:
         raise NotFound(f"There is no invoice '{reference}'. `coop invoices list` shows their numbers and draft ids.")
     return invoice
@@ -288,8 +295,18 @@ def _bills(db: Session, draft: Invoice) -> list[_Bill]:
     bills = []
     for entry in entries:
         minutes, rate = billed_minutes(entry.minutes, increment), contract.rate_on(entry.worked_on)
-        bills.append(_Bill(entry.id, entry.worked_on, entry.description, names[entry.category_id], minutes, rate,
-                           amount_cents(minutes, rate), entry.minutes))
+        bills.append(
+            _Bill(
+                entry.id,
+                entry.worked_on,
+                entry.description,
+                names[entry.category_id],
+                minutes,
+                rate,
+                amount_cents(minutes, rate),
+                entry.minutes,
+            )
+        )
     return bills
 
 
@@ -300,11 +317,20 @@ def rebuild_draft(db: Session, draft: Invoice) -> None:
     bills = _bills(db, draft)
     clear_draft(db, draft)
     for position, bill in enumerate(bills, start=1):
-        db.add(InvoiceLine(
-            invoice_id=draft.id, time_entry_id=bill.entry_id, position=position, worked_on=bill.worked_on,
-            description=bill.description, category=bill.category, minutes=bill.minutes, rate_cents=bill.rate_cents,
-            amount_cents=bill.amount_cents, logged_minutes=bill.logged_minutes,
-        ))
+        db.add(
+            InvoiceLine(
+                invoice_id=draft.id,
+                time_entry_id=bill.entry_id,
+                position=position,
+                worked_on=bill.worked_on,
+                description=bill.description,
+                category=bill.category,
+                minutes=bill.minutes,
+                rate_cents=bill.rate_cents,
+                amount_cents=bill.amount_cents,
+                logged_minutes=bill.logged_minutes,
+            )
+        )
         entry = db.get(TimeEntry, bill.entry_id)
         entry.invoice_id = draft.id
         db.add(entry)
@@ -322,11 +348,20 @@ def draft_changes(db: Session, draft: Invoice) -> str:
     """How a draft differs from what drafting it again would give (entries logged, edited or
     removed, a rate amended, the billing increment changed); "" when it is up to date."""
     stored = {
-        line.time_entry_id: (line.worked_on, line.description, line.category, line.minutes, line.rate_cents, line.amount_cents)
+        line.time_entry_id: (
+            line.worked_on,
+            line.description,
+            line.category,
+            line.minutes,
+            line.rate_cents,
+            line.amount_cents,
+        )
         for line in db.exec(select(InvoiceLine).where(InvoiceLine.invoice_id == draft.id)).all()
     }
     bills = _bills(db, draft)
-    fresh = {b.entry_id: (b.worked_on, b.description, b.category, b.minutes, b.rate_cents, b.amount_cents) for b in bills}
+    fresh = {
+        b.entry_id: (b.worked_on, b.description, b.category, b.minutes, b.rate_cents, b.amount_cents) for b in bills
+    }
     if stored == fresh:
         return ""
     added, removed = fresh.keys() - stored.keys(), stored.keys() - fresh.keys()
@@ -340,6 +375,8 @@ def draft_changes(db: Session, draft: Invoice) -> str:
     ]
     new_total = sum(b.amount_cents for b in bills)
     return f"{', '.join(parts)}; total {format_money(draft.total_cents)} -> {format_money(new_total)}"
+
+
 def _release_entries(db: Session, invoice: Invoice) -> None:
     """The invoice's time entries become unbilled again."""
     for entry in db.exec(select(TimeEntry).where(TimeEntry.invoice_id == invoice.id)).all():
@@ -495,7 +532,9 @@ def issue_invoice(db: Session, *, reference: str, on: date, today: date) -> Invo
         raise InvalidInput(f"Draft {invoice.id} has no hours left to bill; nothing was issued.")
     _, end = month_bounds(invoice.period)
     if on < end:
-        raise InvalidInput(f"An invoice for {invoice.period} can be issued from {end} on, once the month's work is done.")
+        raise InvalidInput(
+            f"An invoice for {invoice.period} can be issued from {end} on, once the month's work is done."
+        )
     _check_not_future(on, today, what="issue it")
     program = get_program(db)
     invoice.sequence, invoice.number = _next_number(db, program, on)
@@ -514,8 +553,10 @@ def issue_invoice(db: Session, *, reference: str, on: date, today: date) -> Invo
 
 def _payments(db: Session, invoice_id: int) -> list[PaymentView]:
     rows = db.exec(
-        select(Payment, Invoice.number).join(Invoice, Payment.invoice_id == Invoice.id)
-        .where(Payment.invoice_id == invoice_id).order_by(Payment.paid_on, Payment.id)
+        select(Payment, Invoice.number)
+        .join(Invoice, Payment.invoice_id == Invoice.id)
+        .where(Payment.invoice_id == invoice_id)
+        .order_by(Payment.paid_on, Payment.id)
     ).all()
     return [_payment_view(row, number) for row, number in rows]
 
@@ -544,10 +585,16 @@ def pay_invoice(
     if invoice.kind == InvoiceKind.CREDIT_NOTE:
         raise InvalidInput(f"{invoice.number} is a credit note; it is not paid.")
     if invoice.status != InvoiceStatus.ISSUED:
-        state = {"draft": "still a draft: issue it first", "paid": f"already paid in full on {invoice.paid_on}", "void": "void"}[invoice.status]
+        state = {
+            "draft": "still a draft: issue it first",
+            "paid": f"already paid in full on {invoice.paid_on}",
+            "void": "void",
+        }[invoice.status]
         raise Conflict(f"Invoice {invoice.number or invoice.id} is {state}.")
     if on < invoice.issued_on:
-        raise InvalidInput(f"Invoice {invoice.number} was issued on {invoice.issued_on}; it cannot be paid before that.")
+        raise InvalidInput(
+            f"Invoice {invoice.number} was issued on {invoice.issued_on}; it cannot be paid before that."
+        )
     _check_not_future(on, today, what="record a payment once it is received")
     paid = paid_through(db, invoice_ids=[invoice.id]).get(invoice.id, 0)
     balance = invoice.total_cents - paid
@@ -559,7 +606,12 @@ def pay_invoice(
             f"{format_money(amount)} is more than the balance due on {invoice.number}, {format_money(balance)}; "
             "record at most the balance."
         )
-    payment = Payment(invoice_id=invoice.id, amount_cents=amount, paid_on=on, note=clean_text(note, what="note", required=False, limit=200))
+    payment = Payment(
+        invoice_id=invoice.id,
+        amount_cents=amount,
+        paid_on=on,
+        note=clean_text(note, what="note", required=False, limit=200),
+    )
     db.add(payment)
     db.flush()
     _settle(db, invoice)
@@ -594,7 +646,9 @@ def undo_payment(
         matches = [p for p in live if p.id == payment_id]
         if not matches:
             known = ", ".join(str(p.id) for p in live)
-            raise NotFound(f"Payment {payment_id} is not a standing payment on {invoice.number}; its payments are {known}.")
+            raise NotFound(
+                f"Payment {payment_id} is not a standing payment on {invoice.number}; its payments are {known}."
+            )
         target = matches[0]
     row = db.get(Payment, target.id)
     row.undone_on, row.undo_reason = on, reason
@@ -606,7 +660,8 @@ def undo_payment(
 
 def payments_received(db: Session, *, year: int) -> PaymentsReport:
     rows = db.exec(
-        select(Payment, Invoice.number).join(Invoice, Payment.invoice_id == Invoice.id)
+        select(Payment, Invoice.number)
+        .join(Invoice, Payment.invoice_id == Invoice.id)
         .where(Payment.undone_on.is_(None), Payment.paid_on >= date(year, 1, 1), Payment.paid_on <= date(year, 12, 31))
         .order_by(Payment.paid_on, Payment.id)
     ).all()
@@ -625,7 +680,9 @@ def discard_draft(db: Session, *, reference: str) -> None:
     """Delete a draft: it has no number yet, so nothing is kept; its hours are unbilled again."""
     invoice = get_invoice(db, reference, lock=True)
     if invoice.status != InvoiceStatus.DRAFT:
-        raise Conflict(f"Invoice {invoice.number} is {invoice.status}, not a draft: void it instead (it keeps its number).")
+        raise Conflict(
+            f"Invoice {invoice.number} is {invoice.status}, not a draft: void it instead (it keeps its number)."
+        )
     clear_draft(db, invoice)
     db.delete(invoice)
     db.flush()
@@ -656,7 +713,9 @@ def void_invoice(
             "was received, keep the invoice and settle any difference on the next one."
         )
     if on < invoice.issued_on:
-        raise InvalidInput(f"Invoice {invoice.number} was issued on {invoice.issued_on}; it cannot be voided before that.")
+        raise InvalidInput(
+            f"Invoice {invoice.number} was issued on {invoice.issued_on}; it cannot be voided before that."
+        )
     _check_not_future(on, today, what="void it")
     original = _document(db, invoice)
     program = get_program(db)
@@ -665,9 +724,17 @@ def void_invoice(
     invoice.status, invoice.voided_on, invoice.void_reason = InvoiceStatus.VOID.value, on, reason
     db.add(invoice)
     credit = Invoice(
-        contract_id=invoice.contract_id, kind=InvoiceKind.CREDIT_NOTE.value, period=invoice.period,
-        status=InvoiceStatus.ISSUED.value, sequence=sequence, number=number, credit_for_id=invoice.id,
-        total_cents=-invoice.total_cents, total_minutes=-invoice.total_minutes, issued_on=on, due_on=on,
+        contract_id=invoice.contract_id,
+        kind=InvoiceKind.CREDIT_NOTE.value,
+        period=invoice.period,
+        status=InvoiceStatus.ISSUED.value,
+        sequence=sequence,
+        number=number,
+        credit_for_id=invoice.id,
+        total_cents=-invoice.total_cents,
+        total_minutes=-invoice.total_minutes,
+        issued_on=on,
+        due_on=on,
     )
     db.add(credit)
     db.flush()
@@ -676,9 +743,20 @@ def void_invoice(
         db.add(InvoiceLine(invoice_id=credit.id, position=position, **asdict(line)))
     credit.snapshot = _snapshot(
         replace(
-            original, id=credit.id, reference=number, number=number, kind=credit.kind, status=credit.status,
-            lines=credit_lines, subtotals=subtotals(credit_lines), total_minutes=credit.total_minutes,
-            total_cents=credit.total_cents, issued_on=on, due_on=on, paid_on=None, credit_for=invoice.number,
+            original,
+            id=credit.id,
+            reference=number,
+            number=number,
+            kind=credit.kind,
+            status=credit.status,
+            lines=credit_lines,
+            subtotals=subtotals(credit_lines),
+            total_minutes=credit.total_minutes,
+            total_cents=credit.total_cents,
+            issued_on=on,
+            due_on=on,
+            paid_on=None,
+            credit_for=invoice.number,
             void_reason=reason,
         )
     )
@@ -696,7 +774,11 @@ def list_invoices(db: Session, *, today: date) -> list[InvoiceSummary]:
         select(Invoice).options(*LIGHT).order_by(Invoice.sequence.is_(None), Invoice.sequence, Invoice.id)
     ).all()
     paid = paid_through(db, day=today)
-    return [found for row in rows if (found := summary(row, today=today, zone=zone, paid_cents=paid.get(row.id, 0))) is not None]
+    return [
+        found
+        for row in rows
+        if (found := summary(row, today=today, zone=zone, paid_cents=paid.get(row.id, 0))) is not None
+    ]
 
 
 def summary(invoice: Invoice, *, today: date, zone: str, paid_cents: int = 0) -> InvoiceSummary | None:
@@ -706,12 +788,18 @@ def summary(invoice: Invoice, *, today: date, zone: str, paid_cents: int = 0) ->
     if status is None:
         return None
     return InvoiceSummary(
-        reference=reference_of(invoice) if status != InvoiceStatus.DRAFT else f"draft {invoice.id}", kind=invoice.kind,
-        status=status, period=invoice.period, total_minutes=invoice.total_minutes, total_cents=invoice.total_cents,
+        reference=reference_of(invoice) if status != InvoiceStatus.DRAFT else f"draft {invoice.id}",
+        kind=invoice.kind,
+        status=status,
+        period=invoice.period,
+        total_minutes=invoice.total_minutes,
+        total_cents=invoice.total_cents,
         issued_on=invoice.issued_on if status != InvoiceStatus.DRAFT else None,
         due_on=invoice.due_on if status != InvoiceStatus.DRAFT else None,
         paid_on=invoice.paid_on if status == InvoiceStatus.PAID else None,
-        overdue=status == InvoiceStatus.ISSUED and invoice.kind == InvoiceKind.INVOICE
-        and invoice.due_on is not None and invoice.due_on < today,
+        overdue=status == InvoiceStatus.ISSUED
+        and invoice.kind == InvoiceKind.INVOICE
+        and invoice.due_on is not None
+        and invoice.due_on < today,
         paid_cents=paid_cents,
     )

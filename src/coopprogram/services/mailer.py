@@ -45,8 +45,10 @@ def smtp_server(option: str | None) -> SmtpServer:
 
     text = (option or setting("smtp_url") or "").strip()
     if not text:
-        raise InvalidInput(f"Say which mail server sends: --smtp smtp://user@mail.example.org:587 (or set {URL_VAR}, "
-                           "or `coop config set smtp_url smtp://user@mail.example.org:587`).")
+        raise InvalidInput(
+            f"Say which mail server sends: --smtp smtp://user@mail.example.org:587 (or set {URL_VAR}, "
+            "or `coop config set smtp_url smtp://user@mail.example.org:587`)."
+        )
     address = split_smtp_url(text)
     user, password = address.user, address.password or os.environ.get(PASSWORD_VAR, "")
     if not password:
@@ -85,16 +87,22 @@ def _connect(server: SmtpServer) -> smtplib.SMTP:
                 client.ehlo()
             elif server.host not in LOOPBACK:  # a relay on this machine may speak plainly; nothing else may
                 client.quit()
-                raise CoopError(f"{server.shown} does not offer STARTTLS, so the password and messages would travel unencrypted; "
-                                "nothing was sent. Use smtps://host:465 or a server that offers STARTTLS.")
+                raise CoopError(
+                    f"{server.shown} does not offer STARTTLS, so the password and messages would travel unencrypted; "
+                    "nothing was sent. Use smtps://host:465 or a server that offers STARTTLS."
+                )
         if server.user:
             client.login(server.user, server.password)
     except smtplib.SMTPAuthenticationError:
-        raise CoopError(f"{server.shown} refused the user name or password; nothing was sent. Check them and run the command again.") from None
+        raise CoopError(
+            f"{server.shown} refused the user name or password; nothing was sent. Check them and run the command again."
+        ) from None
     except (OSError, smtplib.SMTPException) as error:
         reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
-        raise CoopError(f"Could not reach the mail server {server.shown} ({reason}); nothing was sent. "
-                        "Check the address and port, then run the command again.") from None
+        raise CoopError(
+            f"Could not reach the mail server {server.shown} ({reason}); nothing was sent. "
+            "Check the address and port, then run the command again."
+        ) from None
     return client
 
 
@@ -142,7 +150,10 @@ def send_outbox(url: str, *, server: SmtpServer, outbox: Path) -> SendReport:
                 why = _masked(error, to)
                 _record_failure(url, message.id, why)
                 failed.append((message.id, why))
-                permanent = isinstance(error, (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused)) and _code(error) >= 500
+                permanent = (
+                    isinstance(error, (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused))
+                    and _code(error) >= 500
+                )
                 if not permanent:
                     stopped = why
                     break
@@ -151,7 +162,9 @@ def send_outbox(url: str, *, server: SmtpServer, outbox: Path) -> SendReport:
                 mark_sent(db, message_id=message.id, at=utc_now())
             sent.append(message.id)
     finally:
-        with contextlib.suppress(OSError, smtplib.SMTPException):  # the connection is already gone; what was sent is recorded
+        with contextlib.suppress(
+            OSError, smtplib.SMTPException
+        ):  # the connection is already gone; what was sent is recorded
             client.quit()
     return SendReport(sent, failed, stopped, stale)
 

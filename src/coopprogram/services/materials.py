@@ -45,13 +45,24 @@ class MaterialView:
 
 
 def _views(db: Session, rows: list[Material]) -> list[MaterialView]:
-    titles = dict(db.exec(select(ProgramSession.id, ProgramSession.title)).all()) if any(r.session_id for r in rows) else {}
+    titles = (
+        dict(db.exec(select(ProgramSession.id, ProgramSession.title)).all()) if any(r.session_id for r in rows) else {}
+    )
     phases = dict(db.exec(select(Phase.id, Phase.number)).all())
     return [
         MaterialView(
-            id=m.id, title=m.title, file_name=m.file_name, stored_name=m.stored_name, sha256=m.sha256, size=m.size, url=m.url,
-            session_id=m.session_id, session_title=titles.get(m.session_id, ""), phase_number=phases.get(m.phase_id),
-            lang=m.lang, added_on=m.added_on,
+            id=m.id,
+            title=m.title,
+            file_name=m.file_name,
+            stored_name=m.stored_name,
+            sha256=m.sha256,
+            size=m.size,
+            url=m.url,
+            session_id=m.session_id,
+            session_title=titles.get(m.session_id, ""),
+            phase_number=phases.get(m.phase_id),
+            lang=m.lang,
+            added_on=m.added_on,
         )
         for m in rows
     ]
@@ -112,10 +123,14 @@ def add_material(
         raise InvalidInput(f"'{lang}' is not a language code: use one like en, es, pt or ht.")
     session = get_session(db, session_id) if session_id is not None else None
     phase_id = get_phase(db, phase).id if phase else (session.phase_id if session else None)
-    material = Material(title="", lang=language, added_on=on, session_id=session.id if session else None, phase_id=phase_id)
+    material = Material(
+        title="", lang=language, added_on=on, session_id=session.id if session else None, phase_id=phase_id
+    )
     if data is not None:
         if len(data) > MAX_BYTES:
-            raise InvalidInput(f"{file_name} is larger than {MAX_BYTES // (1024 * 1024)} MB; share it as a link instead.")
+            raise InvalidInput(
+                f"{file_name} is larger than {MAX_BYTES // (1024 * 1024)} MB; share it as a link instead."
+            )
         material.file_name = clean_text(Path(file_name).name, what="file name", limit=300)
         material.sha256, material.stored_name = stored_name_for(data, file_name)
         material.size = len(data)
@@ -133,7 +148,10 @@ def remove_material(db: Session, *, material_id: int) -> tuple[MaterialView, boo
     view = _views(db, [material])[0]
     db.delete(material)
     db.flush()
-    shared = material.stored_name and db.exec(select(Material.id).where(Material.stored_name == material.stored_name)).first()
+    shared = (
+        material.stored_name
+        and db.exec(select(Material.id).where(Material.stored_name == material.stored_name)).first()
+    )
     return view, bool(material.stored_name) and not shared
 
 

@@ -39,7 +39,9 @@ class Recipient:
     name: str
     email: str
     phone: str
-    languages: tuple[str, ...] = ()  # the co-op's languages, most used first: the message is written in the first one coop has
+    languages: tuple[
+        str, ...
+    ] = ()  # the co-op's languages, most used first: the message is written in the first one coop has
 
 
 @dataclass(frozen=True)
@@ -102,12 +104,25 @@ def _about(message: Message, titles: dict[int, str]) -> str:
 def _views(db: Session, messages: list[Message]) -> list[MessageView]:
     coops = {coop.id: coop for coop in db.exec(select(Coop)).all()}
     ids = {m.session_id for m in messages if m.session_id is not None}
-    titles = dict(db.exec(select(ProgramSession.id, ProgramSession.title).where(ProgramSession.id.in_(ids))).all()) if ids else {}
+    titles = (
+        dict(db.exec(select(ProgramSession.id, ProgramSession.title).where(ProgramSession.id.in_(ids))).all())
+        if ids
+        else {}
+    )
     return [
         MessageView(
-            id=m.id, kind=m.kind, coop=coops[m.coop_id].slug, coop_name=coops[m.coop_id].name, session_id=m.session_id,
-            about=_about(m, titles), status=m.status, composed_at=m.composed_at, sent_at=m.sent_at, message_id=m.message_id,
-            file_name=m.file_name, error=m.error,
+            id=m.id,
+            kind=m.kind,
+            coop=coops[m.coop_id].slug,
+            coop_name=coops[m.coop_id].name,
+            session_id=m.session_id,
+            about=_about(m, titles),
+            status=m.status,
+            composed_at=m.composed_at,
+            sent_at=m.sent_at,
+            message_id=m.message_id,
+            file_name=m.file_name,
+            error=m.error,
         )
         for m in messages
     ]
@@ -136,7 +151,7 @@ def _sender(db: Session) -> str:
     sender = get_program(db).mail_from
     if not sender:
         raise InvalidInput(
-            "Say who messages come from first: coop program set mail-from \"SEI Co-op Working Group <coop@example.org>\"."
+            'Say who messages come from first: coop program set mail-from "SEI Co-op Working Group <coop@example.org>".'
         )
     return sender
 
@@ -157,16 +172,24 @@ class _Composer:
     composed: list[tuple[Message, Coop, SessionView | None]]
     consent_deadline: date | None = None
 
-    def add(self, kind: MessageKind, key: str, coop: Coop, *, session: SessionView | None = None, version: int | None = None) -> None:
+    def add(
+        self, kind: MessageKind, key: str, coop: Coop, *, session: SessionView | None = None, version: int | None = None
+    ) -> None:
         if key in self.known:
             return
         self.known.add(key)
         token = uuid.uuid4().hex
         message = Message(
-            key=key, kind=kind.value, coop_id=coop.id, session_id=session.id if session else None, draft_version=version,
-            sequence=session.sequence if session else 0, message_id=f"<{token}@{_domain(self.sender)}>",
+            key=key,
+            kind=kind.value,
+            coop_id=coop.id,
+            session_id=session.id if session else None,
+            draft_version=version,
+            sequence=session.sequence if session else 0,
+            message_id=f"<{token}@{_domain(self.sender)}>",
             file_name=f"{self.now:%Y%m%d}-{kind.value}-{coop.slug}-{token[:8]}.eml",
-            status=(MessageStatus.PENDING if coop.contact_email else MessageStatus.BY_HAND).value, composed_at=self.now,
+            status=(MessageStatus.PENDING if coop.contact_email else MessageStatus.BY_HAND).value,
+            composed_at=self.now,
         )
         self.db.add(message)
         self.composed.append((message, coop, session))
@@ -193,7 +216,9 @@ def compose_due(db: Session, *, now: datetime) -> list[OutgoingMessage]:
 def _session_messages(db: Session, composer: _Composer, *, reminder_days: int) -> None:
     now = composer.now
     rows = db.exec(
-        select(ProgramSession).where((ProgramSession.starts_at > now) | (ProgramSession.closed_at.is_not(None))).order_by(ProgramSession.starts_at)
+        select(ProgramSession)
+        .where((ProgramSession.starts_at > now) | (ProgramSession.closed_at.is_not(None)))
+        .order_by(ProgramSession.starts_at)
     ).all()
     sessions = session_views(db, list(rows), now=now)
     closed = {row.id: row.closed_at for row in rows}
@@ -201,7 +226,9 @@ def _session_messages(db: Session, composer: _Composer, *, reminder_days: int) -
     invited: dict[int, list[Coop]] = {session_id: [] for session_id in ids}
     earlier: dict[tuple[int, int], list[Message]] = {}
     if ids:
-        for invitation, coop in db.exec(select(Invitation, Coop).join(Coop).where(Invitation.session_id.in_(ids))).all():
+        for invitation, coop in db.exec(
+            select(Invitation, Coop).join(Coop).where(Invitation.session_id.in_(ids))
+        ).all():
             if coop.archived_on is None:
                 invited[invitation.session_id].append(coop)
         for message in db.exec(select(Message).where(Message.session_id.in_(ids)).order_by(Message.id)).all():
@@ -215,7 +242,9 @@ def _session_messages(db: Session, composer: _Composer, *, reminder_days: int) -
                 composer.add(MessageKind.FOLLOW_UP, f"follow-up/{session.uid}/{coop.id}", coop, session=session)
 
 
-def _upcoming(composer: _Composer, session: SessionView, coop: Coop, before: list[Message], *, reminder_days: int) -> None:
+def _upcoming(
+    composer: _Composer, session: SessionView, coop: Coop, before: list[Message], *, reminder_days: int
+) -> None:
     in_calendar = [m for m in before if m.kind in CALENDAR_KINDS and m.status != MessageStatus.SUPERSEDED]
     delivered = [m for m in in_calendar if m.status in DELIVERED]
     if session.status == SessionStatus.CANCELLED:
@@ -229,7 +258,9 @@ def _upcoming(composer: _Composer, session: SessionView, coop: Coop, before: lis
         composer.add(kind, f"{kind.value}/{session.uid}/{session.sequence}/{coop.id}", coop, session=session)
         return  # an invitation or update written today says all a reminder would
     if session.starts_at - composer.now <= timedelta(days=reminder_days):
-        composer.add(MessageKind.REMINDER, f"reminder/{session.uid}/{session.sequence}/{coop.id}", coop, session=session)
+        composer.add(
+            MessageKind.REMINDER, f"reminder/{session.uid}/{session.sequence}/{coop.id}", coop, session=session
+        )
 
 
 @dataclass(frozen=True)
@@ -263,7 +294,9 @@ def _consent_reminders(db: Session, composer: _Composer, *, reminder_days: int) 
     composer.consent_deadline = round_.deadline
     for slug in round_.unanswered:
         coop = db.exec(select(Coop).where(Coop.slug == slug)).one()
-        composer.add(MessageKind.CONSENT_REMINDER, f"consent-reminder/{round_.version}/{coop.id}", coop, version=round_.version)
+        composer.add(
+            MessageKind.CONSENT_REMINDER, f"consent-reminder/{round_.version}/{coop.id}", coop, version=round_.version
+        )
 
 
 def supersede_stale(db: Session, *, now: datetime) -> int:
@@ -272,12 +305,29 @@ def supersede_stale(db: Session, *, now: datetime) -> int:
     round). How many were set aside."""
     pending = list(db.exec(select(Message).where(Message.status == MessageStatus.PENDING)).all())
     session_ids = {m.session_id for m in pending if m.session_id is not None}
-    current = {s.id: s for s in db.exec(select(ProgramSession).where(ProgramSession.id.in_(session_ids))).all()} if session_ids else {}
-    invited = {tuple(row) for row in db.exec(select(Invitation.session_id, Invitation.coop_id).where(Invitation.session_id.in_(session_ids)))} if session_ids else set()
+    current = (
+        {s.id: s for s in db.exec(select(ProgramSession).where(ProgramSession.id.in_(session_ids))).all()}
+        if session_ids
+        else {}
+    )
+    invited = (
+        {
+            tuple(row)
+            for row in db.exec(
+                select(Invitation.session_id, Invitation.coop_id).where(Invitation.session_id.in_(session_ids))
+            )
+        }
+        if session_ids
+        else set()
+    )
     archived = set(db.exec(select(Coop.id).where(Coop.archived_on.is_not(None))).all())
     consent = [m for m in pending if m.kind == MessageKind.CONSENT_REMINDER]
     round_ = _consent_round(db, _today(db, now)) if consent else None
-    still_unanswered = {(round_.version, coop_id) for coop_id in db.exec(select(Coop.id).where(Coop.slug.in_(round_.unanswered)))} if round_ else set()
+    still_unanswered = (
+        {(round_.version, coop_id) for coop_id in db.exec(select(Coop.id).where(Coop.slug.in_(round_.unanswered)))}
+        if round_
+        else set()
+    )
     stale = []
     for message in pending:
         if message.kind == MessageKind.CONSENT_REMINDER:
@@ -314,19 +364,39 @@ def _outgoing(db: Session, composer: _Composer) -> list[OutgoingMessage]:
         calendar = None
         if session is not None and kind in CALENDAR_KINDS | {MessageKind.CANCELLATION}:
             if session.uid not in calendars:
-                calendars[session.uid] = replace(composer.calendar, sessions=[e for e in composer.calendar.sessions if e.uid == session.uid])
+                calendars[session.uid] = replace(
+                    composer.calendar, sessions=[e for e in composer.calendar.sessions if e.uid == session.uid]
+                )
             calendar = calendars[session.uid]
         follow_up = kind == MessageKind.FOLLOW_UP
-        out.append(OutgoingMessage(
-            id=message.id, kind=message.kind, message_id=message.message_id, file_name=message.file_name, composed_at=message.composed_at,
-            sender=composer.sender, program_name=f"{program.short_name} {program.name}", organization=program.organization,
-            recipient=Recipient(coop.slug, coop.name, coop.contact_name, coop.contact_email, coop.contact_phone,
-                                tuple(coop.languages.split(",")) if coop.languages else ()),
-            session=session, calendar=calendar,
-            minutes=minutes_with_titles(db, minutes_view(db, session_id=session.id, now=composer.now)) if follow_up else None,
-            actions=actions_of(db, coop_id=coop.id, today=today) if follow_up else [],
-            draft_version=message.draft_version, deadline=composer.consent_deadline if message.draft_version else None,
-        ))
+        out.append(
+            OutgoingMessage(
+                id=message.id,
+                kind=message.kind,
+                message_id=message.message_id,
+                file_name=message.file_name,
+                composed_at=message.composed_at,
+                sender=composer.sender,
+                program_name=f"{program.short_name} {program.name}",
+                organization=program.organization,
+                recipient=Recipient(
+                    coop.slug,
+                    coop.name,
+                    coop.contact_name,
+                    coop.contact_email,
+                    coop.contact_phone,
+                    tuple(coop.languages.split(",")) if coop.languages else (),
+                ),
+                session=session,
+                calendar=calendar,
+                minutes=minutes_with_titles(db, minutes_view(db, session_id=session.id, now=composer.now))
+                if follow_up
+                else None,
+                actions=actions_of(db, coop_id=coop.id, today=today) if follow_up else [],
+                draft_version=message.draft_version,
+                deadline=composer.consent_deadline if message.draft_version else None,
+            )
+        )
     return out
 
 

@@ -152,7 +152,9 @@ def finish_milestone(db: Session, *, milestone_id: int, on: date, today: date) -
     milestone, phase = _get(db, milestone_id)
     _refuse_if_done(milestone)
     if milestone.started_on and on < milestone.started_on:
-        raise InvalidInput(f"Milestone {milestone.id} started on {milestone.started_on}; it cannot be done before that.")
+        raise InvalidInput(
+            f"Milestone {milestone.id} started on {milestone.started_on}; it cannot be done before that."
+        )
     milestone.status = MilestoneStatus.DONE.value
     milestone.done_on = on
     milestone.blocked_reason = ""
@@ -163,7 +165,9 @@ def block_milestone(db: Session, *, milestone_id: int, reason: str, on: date, to
     milestone, phase = _get(db, milestone_id)
     _refuse_if_done(milestone)
     if milestone.started_on and on < milestone.started_on:
-        raise InvalidInput(f"Milestone {milestone.id} started on {milestone.started_on}; it cannot be blocked before that.")
+        raise InvalidInput(
+            f"Milestone {milestone.id} started on {milestone.started_on}; it cannot be blocked before that."
+        )
     milestone.status = MilestoneStatus.BLOCKED.value
     milestone.blocked_on = on
     milestone.blocked_reason = clean_text(reason, what="reason", limit=500)

@@ -58,16 +58,28 @@ def minutes_view(db: Session, *, session_id: int, now: datetime) -> MinutesView:
     following = db.exec(later).first()
     today = utc_to_local(now, view.timezone).date()
     return MinutesView(
-        session=view, agenda=agenda_for(db, session_id=session_id), attended=_names(view, "attended"), absent=_names(view, "absent"),
-        excused=_names(view, "excused"), not_recorded=_names(view, "invited"),
+        session=view,
+        agenda=agenda_for(db, session_id=session_id),
+        attended=_names(view, "attended"),
+        absent=_names(view, "absent"),
+        excused=_names(view, "excused"),
+        not_recorded=_names(view, "invited"),
         decisions=[line for line in session.decisions.splitlines() if line.strip()],
-        actions=session_actions(db, session_id=session_id, today=today), notes=session.notes, closed_at=session.closed_at,
+        actions=session_actions(db, session_id=session_id, today=today),
+        notes=session.notes,
+        closed_at=session.closed_at,
         next_session=session_views(db, [following], now=now)[0] if following else None,
     )
 
 
 def close_session(
-    db: Session, *, session_id: int, now: datetime, on: date | None = None, decisions: Sequence[str] = (), notes: str | None = None
+    db: Session,
+    *,
+    session_id: int,
+    now: datetime,
+    on: date | None = None,
+    decisions: Sequence[str] = (),
+    notes: str | None = None,
 ) -> MinutesView:
     """Record the minutes of a session that has happened; it is marked held on `on` (default: the
     local day of `now`). Closing it again replaces the decisions (and the notes, when given) and

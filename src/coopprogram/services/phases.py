@@ -116,7 +116,8 @@ def _refuse_orphans(db: Session, phase: Phase) -> None:
     the months its invoices bill: nothing billed or held may be left outside every phase."""
     start, end = phase.starts_on, phase.ends_on
     days = db.exec(
-        select(TimeEntry.worked_on).join(Contract, TimeEntry.contract_id == Contract.id)
+        select(TimeEntry.worked_on)
+        .join(Contract, TimeEntry.contract_id == Contract.id)
         .where(Contract.phase_id == phase.id, (TimeEntry.worked_on < start) | (TimeEntry.worked_on > end))
     ).all()
     zone = db.exec(select(Program.timezone)).first() or "UTC"
@@ -128,8 +129,11 @@ def _refuse_orphans(db: Session, phase: Phase) -> None:
     invoices = [
         (reference or f"draft {invoice_id}", period)
         for invoice_id, reference, period in db.exec(
-            select(Invoice.id, Invoice.number, Invoice.period).join(Contract, Invoice.contract_id == Contract.id)
-            .where(Contract.phase_id == phase.id, Invoice.kind == InvoiceKind.INVOICE, Invoice.status != InvoiceStatus.VOID)
+            select(Invoice.id, Invoice.number, Invoice.period)
+            .join(Contract, Invoice.contract_id == Contract.id)
+            .where(
+                Contract.phase_id == phase.id, Invoice.kind == InvoiceKind.INVOICE, Invoice.status != InvoiceStatus.VOID
+            )
         ).all()
         if not (start.strftime("%Y-%m") <= period <= end.strftime("%Y-%m"))
     ]
@@ -139,7 +143,9 @@ def _refuse_orphans(db: Session, phase: Phase) -> None:
     if session_days:
         left.append(f"{plural(len(session_days), 'session')} ({_span(session_days)})")
     if invoices:
-        left.append(f"{'invoice' if len(invoices) == 1 else 'invoices'} {', '.join(f'{ref} for {period}' for ref, period in invoices)}")
+        left.append(
+            f"{'invoice' if len(invoices) == 1 else 'invoices'} {', '.join(f'{ref} for {period}' for ref, period in invoices)}"
+        )
     if left:
         raise InvalidInput(
             f"{phase.name} from {start} to {end} would leave outside it: {'; '.join(left)}. "

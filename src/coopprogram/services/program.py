@@ -103,9 +103,7 @@ def validate_timezone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder of zones, such as "America"
-        raise InvalidInput(
-            f"'{name}' is not a time zone name. Use an IANA name such as America/New_York."
-        ) from None
+        raise InvalidInput(f"'{name}' is not a time zone name. Use an IANA name such as America/New_York.") from None
     return name
 
 
@@ -134,14 +132,24 @@ def validate_invoice_pattern(pattern: str) -> str:
 
     usage = "use {prefix}, {year} and {seq}, e.g. {prefix}-{year}-{seq:03d}"
     try:
-        fields = [(name, spec, conversion) for _, name, spec, conversion in Formatter().parse(pattern) if name is not None]
+        fields = [
+            (name, spec, conversion) for _, name, spec, conversion in Formatter().parse(pattern) if name is not None
+        ]
     except ValueError:
         raise InvalidInput(f"'{pattern}' is not an invoice number pattern: {usage}.") from None
     for name, spec, conversion in fields:
-        if name not in INVOICE_FIELDS or conversion is not None or (spec and (name == "prefix" or not _NUMBER_SPEC.match(spec))):
-            raise InvalidInput(f"'{pattern}' is not an invoice number pattern: {usage} (numbers as plain digits, e.g. {{seq:03d}}).")
+        if (
+            name not in INVOICE_FIELDS
+            or conversion is not None
+            or (spec and (name == "prefix" or not _NUMBER_SPEC.match(spec)))
+        ):
+            raise InvalidInput(
+                f"'{pattern}' is not an invoice number pattern: {usage} (numbers as plain digits, e.g. {{seq:03d}})."
+            )
     if "seq" not in (name for name, _, _ in fields):
-        raise InvalidInput(f"The pattern '{pattern}' must contain {{seq}}, the running number, so each invoice gets its own.")
+        raise InvalidInput(
+            f"The pattern '{pattern}' must contain {{seq}}, the running number, so each invoice gets its own."
+        )
     if len(pattern.format(prefix="SEI", year=2099, seq=MAX_NUMBER)) > 60:
         raise InvalidInput(f"The pattern '{pattern}' makes invoice numbers too long; keep them under 60 characters.")
     return pattern
@@ -151,7 +159,9 @@ def validate_billing_increment(text: str) -> int:
     """Minutes each billable entry is rounded to: one that prints as exact hundredths of an hour."""
     allowed = ", ".join(str(step) for step in BILLING_INCREMENTS)
     if not (text.isascii() and text.isdigit()) or int(text) not in BILLING_INCREMENTS:
-        raise InvalidInput(f"'{text}' is not a billing increment: give minutes, one of {allowed} (6 = tenths of an hour).")
+        raise InvalidInput(
+            f"'{text}' is not a billing increment: give minutes, one of {allowed} (6 = tenths of an hour)."
+        )
     return int(text)
 
 
@@ -167,14 +177,18 @@ def validate_sender(text: str) -> str:
     if not text:
         return ""
     if not local or "." not in domain or " " in address:
-        raise InvalidInput(f"'{text}' is not an email sender: write it as \"SEI Co-op Working Group <coop@example.org>\".")
+        raise InvalidInput(
+            f"'{text}' is not an email sender: write it as \"SEI Co-op Working Group <coop@example.org>\"."
+        )
     return formataddr((name, address))
 
 
 def set_program_field(db: Session, *, field: str, value: str) -> ProgramView:
     column = SETTABLE_FIELDS.get(field)
     if column is None and field.startswith("consultant"):
-        raise InvalidInput("The consultant's details are set with `coop consultant set --name TEXT --payment TEXT` (and --address, --email, --phone, --tax-id).")
+        raise InvalidInput(
+            "The consultant's details are set with `coop consultant set --name TEXT --payment TEXT` (and --address, --email, --phone, --tax-id)."
+        )
     if column is None:
         raise InvalidInput(f"'{field}' cannot be set. Settable fields: {', '.join(SETTABLE_FIELDS)}.")
     program = get_program(db)
@@ -187,13 +201,17 @@ def set_program_field(db: Session, *, field: str, value: str) -> ProgramView:
         cleaned = validate_fraction(cleaned)
     elif column == "adoption_max_blocks":
         if not (cleaned.isascii() and cleaned.isdigit()) or len(cleaned) > 4 or int(cleaned) > MAX_BLOCKS:
-            raise InvalidInput(f"'{value}' is not a number of blocks: give a whole number from 0 (none allowed) to {MAX_BLOCKS}.")
+            raise InvalidInput(
+                f"'{value}' is not a number of blocks: give a whole number from 0 (none allowed) to {MAX_BLOCKS}."
+            )
         cleaned = int(cleaned)
     elif column == "mail_from":
         cleaned = validate_sender(cleaned)
     elif column == "reminder_days":
         if not (cleaned.isascii() and cleaned.isdigit()) or not 0 <= int(cleaned) <= MAX_REMINDER_DAYS:
-            raise InvalidInput(f"'{value}' is not a number of days: give 0 to {MAX_REMINDER_DAYS} (days before a session its reminder goes).")
+            raise InvalidInput(
+                f"'{value}' is not a number of days: give 0 to {MAX_REMINDER_DAYS} (days before a session its reminder goes)."
+            )
         cleaned = int(cleaned)
     elif column == "payment_days":
         if not (cleaned.isascii() and cleaned.isdigit()) or not 0 <= int(cleaned) <= 365:
@@ -213,8 +231,14 @@ def _payee(spec: dict[str, Any]) -> ConsultantProfile:
     contracts = spec.get("contracts") or [{}]
     name = given.get("name") or contracts[0].get("consultant", "")
     address = given.get("address") or contracts[0].get("consultant_address", "")
-    values = {"name": name, "address": address, **{key: given.get(key, "") for key in ("email", "phone", "tax_id", "payment")}}
-    return ConsultantProfile(**{key: clean_text(value, what=f"consultant {key}", required=False) for key, value in values.items()})
+    values = {
+        "name": name,
+        "address": address,
+        **{key: given.get(key, "") for key in ("email", "phone", "tax_id", "payment")},
+    }
+    return ConsultantProfile(
+        **{key: clean_text(value, what=f"consultant {key}", required=False) for key, value in values.items()}
+    )
 
 
 def setup_program(db: Session, *, spec: dict[str, Any]) -> Program:
@@ -231,7 +255,9 @@ def setup_program(db: Session, *, spec: dict[str, Any]) -> Program:
             cohort=clean_text(facts.get("cohort", ""), what="cohort", required=False),
             timezone=validate_timezone(facts.get("timezone", "America/New_York")),
             bill_to=clean_text(facts.get("bill_to", ""), what="bill to", required=False),
-            invoice_pattern=validate_invoice_pattern(facts.get("invoice_pattern", Program.model_fields["invoice_pattern"].default)),
+            invoice_pattern=validate_invoice_pattern(
+                facts.get("invoice_pattern", Program.model_fields["invoice_pattern"].default)
+            ),
             payment_days=int(facts.get("payment_days", 30)),
             billing_increment_minutes=validate_billing_increment(str(facts.get("billing_increment", 6))),
             adoption_endorse_fraction=validate_fraction(str(facts.get("adoption_endorsements", "2/3"))),
@@ -280,7 +306,9 @@ def setup_program(db: Session, *, spec: dict[str, Any]) -> Program:
             contract = Contract(
                 phase_id=phases[int(entry["phase"])].id,
                 consultant=clean_text(entry["consultant"], what="consultant"),
-                consultant_address=clean_text(entry.get("consultant_address", ""), what="consultant address", required=False),
+                consultant_address=clean_text(
+                    entry.get("consultant_address", ""), what="consultant address", required=False
+                ),
                 hour_cap_minutes=parse_cap(str(entry["hour_cap"])),
                 rate_cents=parse_money(str(entry["rate"])),
                 rate_min_cents=parse_money(str(entry["rate_min"])),

@@ -43,7 +43,9 @@ class ParticipationRow:
     excused: int
     last_attended: date | None
     not_reached: bool  # see sessions.is_not_reached
-    marks: list[str]  # per session of the grid (the latest held), in order: attended, absent, excused, invited, or "" (not invited)
+    marks: list[
+        str
+    ]  # per session of the grid (the latest held), in order: attended, absent, excused, invited, or "" (not invited)
     earlier_share: int | None = None  # its share in the previous phase (the starting point of this one)
 
     @property
@@ -84,12 +86,20 @@ class CarryOver:
         """One sentence per kind of thing left open, for every format of the report."""
         found = []
         if self.milestones:
-            found.append(f"{plural(len(self.milestones), 'milestone')} not done: " + "; ".join(f"{m.title} (due {m.due_on})" for m in self.milestones))
+            found.append(
+                f"{plural(len(self.milestones), 'milestone')} not done: "
+                + "; ".join(f"{m.title} (due {m.due_on})" for m in self.milestones)
+            )
         if self.sessions_to_close:
-            found.append(f"{plural(len(self.sessions_to_close), 'session')} never closed: "
-                         + "; ".join(f"{s.starts_local:%Y-%m-%d} {s.title}" for s in self.sessions_to_close))
+            found.append(
+                f"{plural(len(self.sessions_to_close), 'session')} never closed: "
+                + "; ".join(f"{s.starts_local:%Y-%m-%d} {s.title}" for s in self.sessions_to_close)
+            )
         if self.unpaid:
-            found.append(f"{plural(len(self.unpaid), 'invoice')} unpaid: " + "; ".join(f"{i.reference} due {i.due_on}" for i in self.unpaid))
+            found.append(
+                f"{plural(len(self.unpaid), 'invoice')} unpaid: "
+                + "; ".join(f"{i.reference} due {i.due_on}" for i in self.unpaid)
+            )
         if self.unity_round:
             found.append(f"The consent round on version {self.unity_round} of the points of unity is still open")
         return found
@@ -195,7 +205,12 @@ def report(db: Session, *, phase: str | None, as_of: date) -> ReportView:
         milestones=list_milestones(db, today=as_of, phase=str(view.number)),
         held=held,
         cancelled=[s for s in sessions if s.status == SessionStatus.CANCELLED],
-        upcoming=[s for s in sessions if s.status == SessionStatus.PLANNED and as_of < s.starts_local.date() <= as_of + timedelta(days=UPCOMING_DAYS)],
+        upcoming=[
+            s
+            for s in sessions
+            if s.status == SessionStatus.PLANNED
+            and as_of < s.starts_local.date() <= as_of + timedelta(days=UPCOMING_DAYS)
+        ],
         to_close=[s for s in sessions if s.needs_closing],
         participation=_participation(db, _open_to_coops(held), as_of, earlier={row.slug: row.share for row in earlier}),
         grid_sessions=_open_to_coops(held)[-GRID_SESSIONS:],
@@ -205,7 +220,9 @@ def report(db: Session, *, phase: str | None, as_of: date) -> ReportView:
         amendments=[describe_amendment(a) for a in money.contract.amendments if a.old_cap_minutes] if money else [],
         invoices=[i for i in invoices if i.issued_on is not None and _in_phase(i.period, view)],
         actions=list_actions(db, today=as_of, open_only=True),
-        carry_over=_carry_over(db, previous, as_of, earlier_sessions, invoices, unity) if previous and as_of >= view.starts_on else None,
+        carry_over=_carry_over(db, previous, as_of, earlier_sessions, invoices, unity)
+        if previous and as_of >= view.starts_on
+        else None,
         previous_phase=previous.name if previous else None,
     )
 
@@ -219,14 +236,27 @@ def _open_to_coops(held: list[SessionView]) -> list[SessionView]:
 
 
 def _carry_over(
-    db: Session, previous: PhaseView, as_of: date, sessions: list[SessionView], invoices: list[InvoiceSummary], unity: DecisionState | None
+    db: Session,
+    previous: PhaseView,
+    as_of: date,
+    sessions: list[SessionView],
+    invoices: list[InvoiceSummary],
+    unity: DecisionState | None,
 ) -> CarryOver:
-    open_round = unity is not None and unity.status == DraftStatus.CIRCULATING and unity.circulated_on <= previous.ends_on
+    open_round = (
+        unity is not None and unity.status == DraftStatus.CIRCULATING and unity.circulated_on <= previous.ends_on
+    )
     return CarryOver(
         phase_name=previous.name,
-        milestones=[m for m in list_milestones(db, today=as_of, phase=str(previous.number)) if m.status != MilestoneStatus.DONE],
+        milestones=[
+            m for m in list_milestones(db, today=as_of, phase=str(previous.number)) if m.status != MilestoneStatus.DONE
+        ],
         sessions_to_close=[s for s in sessions if s.needs_closing],
-        unpaid=[i for i in invoices if i.kind == InvoiceKind.INVOICE and i.status == InvoiceStatus.ISSUED and _in_phase(i.period, previous)],
+        unpaid=[
+            i
+            for i in invoices
+            if i.kind == InvoiceKind.INVOICE and i.status == InvoiceStatus.ISSUED and _in_phase(i.period, previous)
+        ],
         unity_round=unity.version if open_round else None,
     )
 
@@ -252,19 +282,29 @@ def _money(db: Session, phase: PhaseView, as_of: date) -> BudgetView | None:
         return None
 
 
-def _participation(db: Session, held: list[SessionView], as_of: date, *, earlier: dict[str, int | None] | None = None) -> list[ParticipationRow]:
+def _participation(
+    db: Session, held: list[SessionView], as_of: date, *, earlier: dict[str, int | None] | None = None
+) -> list[ParticipationRow]:
     rows = []
     attendance = [{i.slug: i.attendance for i in session.invitees} for session in held]
     for coop in sorted(active_coops_on(db, as_of), key=lambda c: c.name):
         marks = [by_coop.get(coop.slug, "") for by_coop in attendance]
-        last = next((held[n].starts_local.date() for n in range(len(held) - 1, -1, -1) if marks[n] == Attendance.ATTENDED), None)
+        last = next(
+            (held[n].starts_local.date() for n in range(len(held) - 1, -1, -1) if marks[n] == Attendance.ATTENDED), None
+        )
         invited = sum(1 for m in marks if m)
         rows.append(
             ParticipationRow(
-                coop=coop.name, slug=coop.slug, invited=invited, attended=marks.count(Attendance.ATTENDED),
-                absent=marks.count(Attendance.ABSENT), excused=marks.count(Attendance.EXCUSED), last_attended=last,
+                coop=coop.name,
+                slug=coop.slug,
+                invited=invited,
+                attended=marks.count(Attendance.ATTENDED),
+                absent=marks.count(Attendance.ABSENT),
+                excused=marks.count(Attendance.EXCUSED),
+                last_attended=last,
                 not_reached=is_not_reached(joined_on=coop.joined_on, invited=invited, last_attended=last, as_of=as_of),
-                marks=marks[-GRID_SESSIONS:], earlier_share=(earlier or {}).get(coop.slug),
+                marks=marks[-GRID_SESSIONS:],
+                earlier_share=(earlier or {}).get(coop.slug),
             )
         )
     return rows

@@ -126,7 +126,9 @@ def session_views(db: Session, sessions: list[ProgramSession], *, now: datetime)
     names = {coop.id: (coop.slug, coop.name) for coop in db.exec(select(Coop)).all()}
     for chunk in in_chunks(ids):
         # Columns, not objects: a phase of a large program has tens of thousands of invitations.
-        query = select(Invitation.session_id, Invitation.coop_id, Invitation.attendance).where(Invitation.session_id.in_(chunk))
+        query = select(Invitation.session_id, Invitation.coop_id, Invitation.attendance).where(
+            Invitation.session_id.in_(chunk)
+        )
         for session_id, coop_id, attendance in db.exec(query).all():
             slug, name = names[coop_id]
             invitees[session_id].append(InviteeView(slug, name, attendance))
@@ -139,18 +141,37 @@ def session_views(db: Session, sessions: list[ProgramSession], *, now: datetime)
         ends_at = s.starts_at + timedelta(minutes=s.minutes)
         status = session_status(s, day)
         # Attendance is recorded when a session is closed: before that day it was not known.
-        found = invitees[s.id] if status == SessionStatus.HELD else [
-            InviteeView(i.slug, i.name, Attendance.INVITED.value) for i in invitees[s.id]
-        ]
+        found = (
+            invitees[s.id]
+            if status == SessionStatus.HELD
+            else [InviteeView(i.slug, i.name, Attendance.INVITED.value) for i in invitees[s.id]]
+        )
         views.append(
             SessionView(
-                id=s.id, uid=s.uid, title=s.title, kind=kinds[s.kind_id].slug, kind_name=kinds[s.kind_id].name,
-                phase_number=phases[s.phase_id], starts_local=starts_local, ends_local=utc_to_local(ends_at, zone),
-                starts_at=s.starts_at, minutes=s.minutes, timezone=zone, location=s.location, link=s.link,
-                facilitator=s.facilitator, status=status, cancel_reason=s.cancel_reason if status == SessionStatus.CANCELLED else "",
-                notes=s.notes, headcount=s.headcount if status == SessionStatus.HELD else None, sequence=s.sequence,
-                series_id=s.series_id, invitees=found, needs_closing=status == SessionStatus.PLANNED and ends_at <= now,
-                updated_at=s.updated_at, cancelled_on=s.cancelled_on if status == SessionStatus.CANCELLED else None,
+                id=s.id,
+                uid=s.uid,
+                title=s.title,
+                kind=kinds[s.kind_id].slug,
+                kind_name=kinds[s.kind_id].name,
+                phase_number=phases[s.phase_id],
+                starts_local=starts_local,
+                ends_local=utc_to_local(ends_at, zone),
+                starts_at=s.starts_at,
+                minutes=s.minutes,
+                timezone=zone,
+                location=s.location,
+                link=s.link,
+                facilitator=s.facilitator,
+                status=status,
+                cancel_reason=s.cancel_reason if status == SessionStatus.CANCELLED else "",
+                notes=s.notes,
+                headcount=s.headcount if status == SessionStatus.HELD else None,
+                sequence=s.sequence,
+                series_id=s.series_id,
+                invitees=found,
+                needs_closing=status == SessionStatus.PLANNED and ends_at <= now,
+                updated_at=s.updated_at,
+                cancelled_on=s.cancelled_on if status == SessionStatus.CANCELLED else None,
                 held_on=s.held_on if status == SessionStatus.HELD else None,
                 time_span=time_span(s.starts_at, ends_at, zone),
             )
@@ -182,7 +203,9 @@ def list_sessions(
     if phase is not None:
         query = query.where(ProgramSession.phase_id == get_phase(db, phase).id)
     if upcoming:
-        query = query.where(ProgramSession.starts_at >= now, not_yet(ProgramSession.cancelled_on, local_day(now, _zone(db))))
+        query = query.where(
+            ProgramSession.starts_at >= now, not_yet(ProgramSession.cancelled_on, local_day(now, _zone(db)))
+        )
     if coop is not None:
         invited = select(Invitation.session_id).where(Invitation.coop_id == get_coop(db, coop).id)
         query = query.where(ProgramSession.id.in_(invited))
@@ -278,12 +301,18 @@ def expand_repeat(rule: str, start: datetime, until: date) -> list[datetime]:
     try:
         recurrence = rrulestr(f"RRULE:{text}", dtstart=start)
     except (ValueError, TypeError):
-        raise InvalidInput(f"'{rule}' is not a recurrence rule: e.g. FREQ=WEEKLY;INTERVAL=2;BYDAY=TU or FREQ=MONTHLY;BYDAY=1TH.") from None
+        raise InvalidInput(
+            f"'{rule}' is not a recurrence rule: e.g. FREQ=WEEKLY;INTERVAL=2;BYDAY=TU or FREQ=MONTHLY;BYDAY=1TH."
+        ) from None
     message = f"'{rule}' takes too long to work out: it may never give a date before {until}. Check its BYMONTH, BYMONTHDAY and BYSETPOS."
     with cpu_budget(message):
-        occurrences = occurrences_until(recurrence.xafter(start, inc=True), datetime.combine(until, time.max), limit=MAX_OCCURRENCES)
+        occurrences = occurrences_until(
+            recurrence.xafter(start, inc=True), datetime.combine(until, time.max), limit=MAX_OCCURRENCES
+        )
     if len(occurrences) > MAX_OCCURRENCES:
-        raise InvalidInput(f"That rule makes more than {MAX_OCCURRENCES} sessions before {until}; choose an earlier --until.")
+        raise InvalidInput(
+            f"That rule makes more than {MAX_OCCURRENCES} sessions before {until}; choose an earlier --until."
+        )
     if not occurrences:
         raise InvalidInput(f"'{rule}' gives no session between {start.date()} and {until}.")
     return occurrences
@@ -324,8 +353,12 @@ def add_session(
     created = []
     for local in starts:
         session = ProgramSession(
-            uid=str(uuid.uuid4()), series_id=series.id if series else None, kind_id=chosen_kind.id,
-            phase_id=_phase_for(db, local.date(), fixed_phase).id, starts_at=_to_utc(local, zone), **fields,
+            uid=str(uuid.uuid4()),
+            series_id=series.id if series else None,
+            kind_id=chosen_kind.id,
+            phase_id=_phase_for(db, local.date(), fixed_phase).id,
+            starts_at=_to_utc(local, zone),
+            **fields,
         )
         db.add(session)
         db.flush()
@@ -373,7 +406,9 @@ def edit_session(
 ) -> list[SessionView]:
     session = get_session(db, session_id)
     if all(value is None for value in (title, kind, minutes, location, link, facilitator, invite)):
-        raise InvalidInput("Nothing to change: give --title, --kind, --minutes, --location, --link, --facilitator or --invite.")
+        raise InvalidInput(
+            "Nothing to change: give --title, --kind, --minutes, --location, --link, --facilitator or --invite."
+        )
     changes = _checked_details(title=title, minutes=minutes, location=location, link=link, facilitator=facilitator)
     if kind is not None:
         changes["kind_id"] = get_kind(db, kind).id
@@ -397,11 +432,16 @@ def _set_invitees(db: Session, session: ProgramSession, coops: list[Coop]) -> bo
     True when the invitations changed."""
     wanted = {coop.id for coop in coops}
     current = {i.coop_id: i for i in db.exec(select(Invitation).where(Invitation.session_id == session.id)).all()}
-    withdrawn = {w.coop_id: w for w in db.exec(select(WithdrawnInvitation).where(WithdrawnInvitation.session_id == session.id)).all()}
+    withdrawn = {
+        w.coop_id: w
+        for w in db.exec(select(WithdrawnInvitation).where(WithdrawnInvitation.session_id == session.id)).all()
+    }
     for coop_id, invitation in current.items():
         if coop_id not in wanted:
             if invitation.attendance != Attendance.INVITED:
-                raise Conflict(f"Attendance is already recorded for a co-op you would uninvite from session {session.id}.")
+                raise Conflict(
+                    f"Attendance is already recorded for a co-op you would uninvite from session {session.id}."
+                )
             db.delete(invitation)
             db.add(WithdrawnInvitation(session_id=session.id, coop_id=coop_id))
     for coop_id in wanted - current.keys():
@@ -466,7 +506,9 @@ def record_held(db: Session, session: ProgramSession, *, now: datetime, on: date
     zone = _zone(db)
     day = on or local_day(now, zone)
     if day < utc_to_local(session.starts_at, zone).date():
-        raise InvalidInput(f"Session {session.id} starts on {utc_to_local(session.starts_at, zone):%Y-%m-%d}; it cannot be closed before that.")
+        raise InvalidInput(
+            f"Session {session.id} starts on {utc_to_local(session.starts_at, zone):%Y-%m-%d}; it cannot be closed before that."
+        )
     session.status = SessionStatus.HELD.value
     session.held_on = session.held_on or day
 
@@ -506,7 +548,11 @@ def record_attendance(
     """Who came, per invited co-op; recording it marks the session held (closed on `on`)."""
     session = get_session(db, session_id)
     check_started(session, now)
-    marks = [(slug, Attendance.ATTENDED) for slug in attended] + [(slug, Attendance.ABSENT) for slug in absent] + [(slug, Attendance.EXCUSED) for slug in excused]
+    marks = (
+        [(slug, Attendance.ATTENDED) for slug in attended]
+        + [(slug, Attendance.ABSENT) for slug in absent]
+        + [(slug, Attendance.EXCUSED) for slug in excused]
+    )
     if not marks and headcount is None:
         raise InvalidInput("Name the co-ops that came (and --absent/--excused ones), or give --headcount.")
     seen: set[int] = set()
@@ -518,7 +564,9 @@ def record_attendance(
         seen.add(coop.id)
         invitation = invitations.get(coop.id)
         if invitation is None:
-            raise InvalidInput(f"{coop.slug} was not invited to session {session.id}; invite it with `coop sessions edit {session.id} --invite ...`.")
+            raise InvalidInput(
+                f"{coop.slug} was not invited to session {session.id}; invite it with `coop sessions edit {session.id} --invite ...`."
+            )
         invitation.attendance = attendance.value
         db.add(invitation)
     if headcount is not None:

@@ -57,7 +57,9 @@ def initialize(url: str, *, demo: bool, force: bool) -> InitResult:
             return InitResult(created=False, upgraded=upgraded, backup=backup, demo=None, location=location)
     elif state is not database.SchemaState.MISSING and force:
         if sqlite_path(url) is None:
-            raise Conflict("--force starts over only on a SQLite file; on a server, create a new empty database instead.")
+            raise Conflict(
+                "--force starts over only on a SQLite file; on a server, create a new empty database instead."
+            )
         backup = _backup(url, "before-init")
         database.remove_sqlite_files(url)
     new_file = path is not None and not path.exists()
@@ -113,8 +115,10 @@ def backup(url: str, *, destination: Path | None) -> Path:
         from coopprogram.services.transfer import copy_database
         from coopprogram.units import utc_now
 
-        target = destination.expanduser().absolute() if destination else (
-            default_database_path().parent / "backups" / f"server-{utc_now():%Y%m%d-%H%M%S}.db"
+        target = (
+            destination.expanduser().absolute()
+            if destination
+            else (default_database_path().parent / "backups" / f"server-{utc_now():%Y%m%d-%H%M%S}.db")
         )
         if os.path.lexists(target):
             raise DatabaseProblem(f"{target} already exists; nothing was written. Choose another file name.")
@@ -139,7 +143,9 @@ def restore(url: str, *, source: Path) -> RestoreResult:
     Old automatic backups are pruned last, and never the one just restored."""
     path = sqlite_path(url)
     if path is None:
-        raise DatabaseProblem("`coop db restore` puts back SQLite backups; for a server database use its own restore tool.")
+        raise DatabaseProblem(
+            "`coop db restore` puts back SQLite backups; for a server database use its own restore tool."
+        )
     source = source.expanduser().absolute()
     revision = database.inspect_backup(source)
     if path.exists() and source.samefile(path):

@@ -110,7 +110,9 @@ def program_status(db: Session, *, as_of: date) -> StatusView:
         milestones_blocked=sum(1 for m in in_scope if m.status == MilestoneStatus.BLOCKED),
         overdue=[m for m in in_scope if m.overdue],
         earlier_open=sum(1 for m in open_milestones if current is not None and m.phase_number < current.number),
-        next_due=sorted((m for m in open_milestones if m.due_on >= as_of), key=lambda m: (m.due_on, m.id))[:NEXT_DUE_SHOWN],
+        next_due=sorted((m for m in open_milestones if m.due_on >= as_of), key=lambda m: (m.due_on, m.id))[
+            :NEXT_DUE_SHOWN
+        ],
         contract=contract,
         used_minutes=used,
         planned_minutes=round_half_up(Decimal(contract.hour_cap_minutes) * elapsed / current.days) if contract else 0,
@@ -126,14 +128,18 @@ def _used_minutes(db: Session, phase: PhaseView, as_of: date) -> int:
     # The day decides the phase, so the phase's hours are those worked within its dates.
     total = db.exec(
         select(func.coalesce(func.sum(TimeEntry.minutes), 0)).where(
-            TimeEntry.billable.is_(True), TimeEntry.worked_on >= phase.starts_on, TimeEntry.worked_on <= min(as_of, phase.ends_on)
+            TimeEntry.billable.is_(True),
+            TimeEntry.worked_on >= phase.starts_on,
+            TimeEntry.worked_on <= min(as_of, phase.ends_on),
         )
     ).one()
     return int(total)
 
 
 def _invoices_due(db: Session, as_of: date) -> list[InvoiceSummary]:
-    return [i for i in list_invoices(db, today=as_of) if i.kind == InvoiceKind.INVOICE and i.status == InvoiceStatus.ISSUED]
+    return [
+        i for i in list_invoices(db, today=as_of) if i.kind == InvoiceKind.INVOICE and i.status == InvoiceStatus.ISSUED
+    ]
 
 
 def _phase_id(db: Session, phase: PhaseView) -> int:
@@ -154,7 +160,9 @@ def _sessions_to_close(db: Session, phase: PhaseView, as_of: date, end: datetime
     # Planned (as of the day) sessions that started by its end; those still running are not yet to close.
     rows = db.exec(
         select(ProgramSession.starts_at, ProgramSession.minutes).where(
-            ProgramSession.phase_id == _phase_id(db, phase), session_planned_clause(as_of), ProgramSession.starts_at <= end
+            ProgramSession.phase_id == _phase_id(db, phase),
+            session_planned_clause(as_of),
+            ProgramSession.starts_at <= end,
         )
     ).all()
     return sum(1 for starts_at, minutes in rows if starts_at + timedelta(minutes=minutes) <= end)
@@ -165,12 +173,16 @@ def _not_reached(db: Session, coops: list[CoopView], as_of: date, zone: str) -> 
     every invitation ever held: which co-ops were invited to any held session (EXISTS, stopping at
     the first), and the last session each attended within the window (the sessions by start)."""
     held = session_held_clause(as_of)
-    invited = set(db.exec(
-        select(Coop.id).where(
-            select(Invitation.id).join(ProgramSession, ProgramSession.id == Invitation.session_id)
-            .where(Invitation.coop_id == Coop.id, held).exists()
-        )
-    ).all())
+    invited = set(
+        db.exec(
+            select(Coop.id).where(
+                select(Invitation.id)
+                .join(ProgramSession, ProgramSession.id == Invitation.session_id)
+                .where(Invitation.coop_id == Coop.id, held)
+                .exists()
+            )
+        ).all()
+    )
     since = datetime.combine(as_of - timedelta(days=NOT_REACHED_DAYS + 1), datetime.min.time(), tzinfo=UTC)
     # The window's sessions first (by their start), then their invitations: not every invitation by co-op.
     window = select(ProgramSession.id).where(ProgramSession.starts_at >= since, held)
@@ -183,6 +195,12 @@ def _not_reached(db: Session, coops: list[CoopView], as_of: date, zone: str) -> 
     last = {coop_id: local_day(at, zone) for coop_id, at in recent}
     ids = dict(db.exec(select(Coop.slug, Coop.id)).all())
     return [
-        coop.name for coop in sorted(coops, key=lambda c: c.name)
-        if is_not_reached(joined_on=coop.joined_on, invited=int(ids[coop.slug] in invited), last_attended=last.get(ids[coop.slug]), as_of=as_of)
+        coop.name
+        for coop in sorted(coops, key=lambda c: c.name)
+        if is_not_reached(
+            joined_on=coop.joined_on,
+            invited=int(ids[coop.slug] in invited),
+            last_attended=last.get(ids[coop.slug]),
+            as_of=as_of,
+        )
     ]

@@ -44,11 +44,17 @@ def _is_facilitation(entry: TimeEntry, day: date, start: datetime, end: datetime
     if entry.worked_on != day:
         return False
     if entry.starts_at is not None and entry.ends_at is not None:
-        return entry.starts_at < end.time() and entry.ends_at > start.time() if end.date() == day else entry.ends_at > start.time()
+        return (
+            entry.starts_at < end.time() and entry.ends_at > start.time()
+            if end.date() == day
+            else entry.ends_at > start.time()
+        )
     return entry.minutes >= minutes
 
 
-def _for_session(session: ProgramSession, entries: list[TimeEntry], agenda_minutes: int, *, zone: str, increment: int) -> list[Suggestion]:
+def _for_session(
+    session: ProgramSession, entries: list[TimeEntry], agenda_minutes: int, *, zone: str, increment: int
+) -> list[Suggestion]:
     start = utc_to_local(session.starts_at, zone)
     end = utc_to_local(session.starts_at + timedelta(minutes=session.minutes), zone)
     day = start.date()
@@ -57,13 +63,26 @@ def _for_session(session: ProgramSession, entries: list[TimeEntry], agenda_minut
     found = []
     if not facilitated:
         same_day = end.date() == day
-        found.append(Suggestion(
-            f"{session.id}-facilitation", session.id, session.title, "facilitation", day, session.minutes,
-            start.time() if same_day else None, end.time() if same_day else None, f"Facilitation: {session.title}",
-        ))
+        found.append(
+            Suggestion(
+                f"{session.id}-facilitation",
+                session.id,
+                session.title,
+                "facilitation",
+                day,
+                session.minutes,
+                start.time() if same_day else None,
+                end.time() if same_day else None,
+                f"Facilitation: {session.title}",
+            )
+        )
     if not prepared:
         prep = billed_minutes(round_half_up(Decimal(agenda_minutes or session.minutes) / 2), increment)
-        found.append(Suggestion(f"{session.id}-prep", session.id, session.title, "prep", day, prep, None, None, f"Prep: {session.title}"))
+        found.append(
+            Suggestion(
+                f"{session.id}-prep", session.id, session.title, "prep", day, prep, None, None, f"Prep: {session.title}"
+            )
+        )
     return found
 
 
@@ -75,11 +94,22 @@ def _held(db: Session, sessions: list[ProgramSession]) -> list[Suggestion]:
     entries: dict[int, list[TimeEntry]] = {}
     for entry in db.exec(select(TimeEntry).where(TimeEntry.session_id.in_(ids))).all():
         entries.setdefault(entry.session_id, []).append(entry)
-    agenda = dict(db.exec(select(AgendaItem.session_id, func.sum(AgendaItem.minutes)).where(AgendaItem.session_id.in_(ids)).group_by(AgendaItem.session_id)).all())
+    agenda = dict(
+        db.exec(
+            select(AgendaItem.session_id, func.sum(AgendaItem.minutes))
+            .where(AgendaItem.session_id.in_(ids))
+            .group_by(AgendaItem.session_id)
+        ).all()
+    )
     found = []
     for session in sessions:
-        found += _for_session(session, entries.get(session.id, []), int(agenda.get(session.id) or 0),
-                              zone=program.timezone, increment=program.billing_increment_minutes)
+        found += _for_session(
+            session,
+            entries.get(session.id, []),
+            int(agenda.get(session.id) or 0),
+            zone=program.timezone,
+            increment=program.billing_increment_minutes,
+        )
     return found
 
 
@@ -89,16 +119,24 @@ def suggestions(db: Session, *, month: str) -> list[Suggestion]:
     zone = get_program(db).timezone
     start = local_to_utc(datetime.combine(first, time()), zone)
     end = local_to_utc(datetime.combine(last + timedelta(days=1), time()), zone)
-    query = (select(ProgramSession)
-             .where(ProgramSession.status == SessionStatus.HELD.value, ProgramSession.starts_at >= start, ProgramSession.starts_at < end)
-             .order_by(ProgramSession.starts_at, ProgramSession.id))
+    query = (
+        select(ProgramSession)
+        .where(
+            ProgramSession.status == SessionStatus.HELD.value,
+            ProgramSession.starts_at >= start,
+            ProgramSession.starts_at < end,
+        )
+        .order_by(ProgramSession.starts_at, ProgramSession.id)
+    )
     return _held(db, list(db.exec(query).all()))
 
 
 def _parse_id(text: str) -> tuple[int, str]:
     number, _, kind = text.strip().partition("-")
     if not number.isdigit() or kind not in KINDS:
-        raise InvalidInput(f"'{text}' is not a suggestion: use the ids `coop hours suggest` shows, e.g. 14-facilitation or 14-prep.")
+        raise InvalidInput(
+            f"'{text}' is not a suggestion: use the ids `coop hours suggest` shows, e.g. 14-facilitation or 14-prep."
+        )
     return int(number), kind
 
 
@@ -109,14 +147,27 @@ def accept(db: Session, *, ids: list[str], today: date, confirmed: bool = False)
         session_id, kind = _parse_id(text)
         session = get_session(db, session_id)
         if session.status != SessionStatus.HELD.value:
-            raise Conflict(f"Session {session_id} is {session.status}, not held: mark it held first (`coop sessions held {session_id}`).")
+            raise Conflict(
+                f"Session {session_id} is {session.status}, not held: mark it held first (`coop sessions held {session_id}`)."
+            )
         wanted = f"{session_id}-{kind}"
         match = [s for s in _held(db, [session]) if s.id == wanted]
         if not match:
-            raise Conflict(f"The {kind} of session {session_id} is already logged (`coop hours list` shows it); nothing to accept for {wanted}.")
+            raise Conflict(
+                f"The {kind} of session {session_id} is already logged (`coop hours list` shows it); nothing to accept for {wanted}."
+            )
         found = match[0]
-        logged.append(log_time(
-            db, minutes=found.minutes, description=found.description, on=found.worked_on, today=today, session_id=session_id,
-            starts_at=found.starts_at, ends_at=found.ends_at, confirmed=confirmed,
-        ))
+        logged.append(
+            log_time(
+                db,
+                minutes=found.minutes,
+                description=found.description,
+                on=found.worked_on,
+                today=today,
+                session_id=session_id,
+                starts_at=found.starts_at,
+                ends_at=found.ends_at,
+                confirmed=confirmed,
+            )
+        )
     return logged

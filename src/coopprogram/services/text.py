@@ -11,7 +11,9 @@ MAX_TEXT = 2_000
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-def clean_text(value: object, *, what: str, required: bool = True, multiline: bool = False, limit: int = MAX_TEXT) -> str:
+def clean_text(
+    value: object, *, what: str, required: bool = True, multiline: bool = False, limit: int = MAX_TEXT
+) -> str:
     text = str(value).strip()
     allowed = "\n\t" if multiline else ""
     if any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text):

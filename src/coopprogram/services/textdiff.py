@@ -34,8 +34,11 @@ class PointChange:
     def label(self) -> str:
         """`3 (moved from 7)`, `4 (reworded; was 3)`, `2 (added)`, `5 (removed)`, `1` (unchanged)."""
         return {
-            "unchanged": f"{self.new_number}", "added": f"{self.new_number} (added)", "removed": f"{self.old_number} (removed)",
-            "reworded": f"{self.new_number} (reworded; was {self.old_number})", "moved": f"{self.new_number} (moved from {self.old_number})",
+            "unchanged": f"{self.new_number}",
+            "added": f"{self.new_number} (added)",
+            "removed": f"{self.old_number} (removed)",
+            "reworded": f"{self.new_number} (reworded; was {self.old_number})",
+            "moved": f"{self.new_number} (moved from {self.old_number})",
         }[self.kind]
 
 
@@ -58,10 +61,10 @@ def word_diff(old: str, new: str) -> list[WordChange]:
     for op in Indel.opcodes(a, b):
         if op.tag == "equal":
             flush()
-            changes.append(WordChange("same", " ".join(a[op.src_start:op.src_end])))
+            changes.append(WordChange("same", " ".join(a[op.src_start : op.src_end])))
         else:
-            removed += a[op.src_start:op.src_end]
-            added += b[op.dest_start:op.dest_end]
+            removed += a[op.src_start : op.src_end]
+            added += b[op.dest_start : op.dest_end]
     flush()
     return changes
 
@@ -74,6 +77,7 @@ def _rewordings(before: list[str], after: list[str], removed: list[int], added: 
     taken: set[int] = set()
     # Each distinct word becomes one character, so that points compare as short strings (fast).
     letters: dict[str, str] = {}
+
     def encode(text: str) -> str:
         return "".join(letters.setdefault(word, chr(0x10000 + len(letters))) for word in text.split())
 
@@ -81,7 +85,7 @@ def _rewordings(before: list[str], after: list[str], removed: list[int], added: 
     for rank, i in enumerate(removed):
         old = encode(before[i])
         best, best_j = REWORDED_AT, None
-        for j in added[max(0, rank - NEARBY): rank + NEARBY + 1]:
+        for j in added[max(0, rank - NEARBY) : rank + NEARBY + 1]:
             if j not in taken:
                 # The share of words kept in order (2 x common / total); below the cutoff it reads 0.
                 score = Indel.normalized_similarity(old, words[j], score_cutoff=best)
@@ -137,7 +141,13 @@ def diff_points(before: list[str], after: list[str]) -> list[PointChange]:
         reworded = _rewordings(before, after, removed, added)
         changes += [PointChange("reworded", i + 1, j + 1, word_diff(before[i], after[j])) for i, j in reworded]
         paired_old, paired_new = {i for i, _ in reworded}, {j for _, j in reworded}
-        changes += [PointChange("removed", i + 1, None, [WordChange("removed", before[i])]) for i in removed if i not in paired_old]
-        changes += [PointChange("added", None, j + 1, [WordChange("added", after[j])]) for j in added if j not in paired_new]
-    changes.sort(key=lambda p: (p.new_number if p.new_number is not None else (p.old_number or 0) + 0.5))
+        changes += [
+            PointChange("removed", i + 1, None, [WordChange("removed", before[i])])
+            for i in removed
+            if i not in paired_old
+        ]
+        changes += [
+            PointChange("added", None, j + 1, [WordChange("added", after[j])]) for j in added if j not in paired_new
+        ]
+    changes.sort(key=lambda p: p.new_number if p.new_number is not None else (p.old_number or 0) + 0.5)
     return changes

@@ -123,7 +123,9 @@ def start_timer(
         )
     start = started_at or now
     if start > now:
-        raise InvalidInput(f"{utc_to_local(start, get_program(db).timezone):%Y-%m-%d %H:%M} is in the future: a timer starts now or earlier.")
+        raise InvalidInput(
+            f"{utc_to_local(start, get_program(db).timezone):%Y-%m-%d %H:%M} is in the future: a timer starts now or earlier."
+        )
     day = utc_to_local(start, get_program(db).timezone).date()
     _contract, phase = contract_on(db, day)  # a day outside every phase is refused now, not at stop
     timer = Timer(
@@ -174,9 +176,13 @@ def stop_timer(
     start_local = utc_to_local(timer.started_at, zone)
     end = instant_of(db, clock=at, on=start_local.date()) if at is not None else now
     if end > now:
-        raise InvalidInput(f"--at {at:%H:%M} on {start_local.date()} has not come yet: stop the timer at a time that has passed.")
+        raise InvalidInput(
+            f"--at {at:%H:%M} on {start_local.date()} has not come yet: stop the timer at a time that has passed."
+        )
     if end <= timer.started_at:
-        raise InvalidInput(f"The timer started at {start_local:%H:%M} on {start_local.date()}: stop it at a later time.")
+        raise InvalidInput(
+            f"The timer started at {start_local:%H:%M} on {start_local.date()}: stop it at a later time."
+        )
     end_local = utc_to_local(end, zone)
     if end_local.date() != start_local.date():
         raise InvalidInput(
@@ -190,12 +196,20 @@ def stop_timer(
     if billing:
         _check_cap_at_stop(db, day=start_local.date(), minutes=minutes)
     logged = log_time(
-        db, minutes=minutes, description=timer.description, on=start_local.date(), today=utc_to_local(now, zone).date(),
+        db,
+        minutes=minutes,
+        description=timer.description,
+        on=start_local.date(),
+        today=utc_to_local(now, zone).date(),
         category=db.get(Category, timer.category_id).slug if timer.category_id else None,
         coop=db.get(Coop, timer.coop_id).slug if timer.coop_id else None,
-        milestone_id=timer.milestone_id, session_id=timer.session_id, billable=billing,
-        starts_at=start_local.time().replace(second=0, microsecond=0), ends_at=end_local.time().replace(second=0, microsecond=0),
-        clock_times=True, confirmed=confirmed,
+        milestone_id=timer.milestone_id,
+        session_id=timer.session_id,
+        billable=billing,
+        starts_at=start_local.time().replace(second=0, microsecond=0),
+        ends_at=end_local.time().replace(second=0, microsecond=0),
+        clock_times=True,
+        confirmed=confirmed,
     )
     db.delete(timer)
     db.flush()
@@ -232,4 +246,3 @@ def started_at_from(db: Session, *, clock: time | None, stamp: datetime | None, 
     if clock is not None:
         return instant_of(db, clock=clock, on=utc_to_local(now, get_program(db).timezone).date())
     return None
-

@@ -64,7 +64,9 @@ def copy_database(source_url: str, target_url: str, *, replace: bool = False) ->
                 expected = source.execute(select(func.count()).select_from(table)).scalar()
                 found = target.execute(select(func.count()).select_from(table)).scalar()
                 if expected != found:
-                    raise DatabaseProblem(f"Copying {table.name} gave {found} rows instead of {expected}; nothing was copied.")
+                    raise DatabaseProblem(
+                        f"Copying {table.name} gave {found} rows instead of {expected}; nothing was copied."
+                    )
             if target.dialect.name == "postgresql":
                 _advance_sequences(target)
     except DBAPIError as error:  # the driver's words only: its parameters would be every co-op's contacts
@@ -80,6 +82,7 @@ def _advance_sequences(connection: Connection) -> None:
     for table in _tables():
         if "id" in table.columns:
             connection.execute(
-                text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)")
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+                )
             )
-

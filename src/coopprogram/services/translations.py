@@ -42,8 +42,14 @@ class TranslationView:
 def _view(row: VersionTranslation, version: DecisionVersion) -> TranslationView:
     parsed = parse_text(row.text)
     return TranslationView(
-        version=version.version, lang=row.lang, language_name=SHIPPED[row.lang], current=row.source_hash == text_hash(version.text),
-        title=parsed.title, preamble=parsed.preamble, points=parsed.points, updated_at=row.updated_at,
+        version=version.version,
+        lang=row.lang,
+        language_name=SHIPPED[row.lang],
+        current=row.source_hash == text_hash(version.text),
+        title=parsed.title,
+        preamble=parsed.preamble,
+        points=parsed.points,
+        updated_at=row.updated_at,
     )
 
 
@@ -62,8 +68,12 @@ def translate_version(db: Session, *, decision_id: int, version: int, lang: str,
     cleaned = check_text(text)
     ours, theirs = len(parse_text(row.text).points), len(parse_text(cleaned).points)
     if ours != theirs:
-        raise InvalidInput(f"The translation has {theirs} numbered points and version {version} has {ours}: translate every point, one for one.")
-    found = db.exec(select(VersionTranslation).where(VersionTranslation.version_id == row.id, VersionTranslation.lang == code)).first()
+        raise InvalidInput(
+            f"The translation has {theirs} numbered points and version {version} has {ours}: translate every point, one for one."
+        )
+    found = db.exec(
+        select(VersionTranslation).where(VersionTranslation.version_id == row.id, VersionTranslation.lang == code)
+    ).first()
     if found is None:
         found = VersionTranslation(version_id=row.id, lang=code, text=cleaned, source_hash=text_hash(row.text))
     else:
@@ -75,16 +85,22 @@ def translate_version(db: Session, *, decision_id: int, version: int, lang: str,
 
 def translations_of(db: Session, *, decision_id: int, version: int) -> list[TranslationView]:
     row = get_version(db, decision_id=decision_id, version=version)
-    found = db.exec(select(VersionTranslation).where(VersionTranslation.version_id == row.id).order_by(VersionTranslation.lang)).all()
+    found = db.exec(
+        select(VersionTranslation).where(VersionTranslation.version_id == row.id).order_by(VersionTranslation.lang)
+    ).all()
     return [_view(translation, row) for translation in found]
 
 
 def translated_text(db: Session, draft: VersionView, *, lang: str) -> TranslationView | None:
     """The version's translation into `lang`, current or not; None when there is none."""
-    return next((t for t in translations_of(db, decision_id=draft.decision_id, version=draft.version) if t.lang == lang), None)
+    return next(
+        (t for t in translations_of(db, decision_id=draft.decision_id, version=draft.version) if t.lang == lang), None
+    )
 
 
-def coops_lacking_translation(db: Session, *, decision_id: int, version: int, coops: list[Coop] | None = None) -> dict[str, list[str]]:
+def coops_lacking_translation(
+    db: Session, *, decision_id: int, version: int, coops: list[Coop] | None = None
+) -> dict[str, list[str]]:
     """The co-ops (names) whose first language coop has is not English and has no current
     translation of the version, by language code."""
     current = {t.lang for t in translations_of(db, decision_id=decision_id, version=version) if t.current}
@@ -106,7 +122,11 @@ def set_title(db: Session, *, lang: str, title: str, session_id: int | None = No
     code = _foreign(lang)
     title = clean_text(title, what="title", required=False, limit=200)
     query = select(TitleTranslation).where(TitleTranslation.lang == code)
-    query = query.where(TitleTranslation.session_id == session_id) if session_id is not None else query.where(TitleTranslation.agenda_item_id == item_id)
+    query = (
+        query.where(TitleTranslation.session_id == session_id)
+        if session_id is not None
+        else query.where(TitleTranslation.agenda_item_id == item_id)
+    )
     found = db.exec(query).first()
     if not title:
         if found is not None:
@@ -127,7 +147,9 @@ def forget_item_titles(db: Session, *, item_id: int) -> None:
     db.flush()  # before the item itself goes: the rows point to it
 
 
-def _titles(db: Session, *, session_ids: set[int], item_ids: set[int]) -> tuple[dict[int, dict[str, str]], dict[int, dict[str, str]]]:
+def _titles(
+    db: Session, *, session_ids: set[int], item_ids: set[int]
+) -> tuple[dict[int, dict[str, str]], dict[int, dict[str, str]]]:
     sessions: dict[int, dict[str, str]] = {}
     items: dict[int, dict[str, str]] = {}
     if session_ids:
@@ -145,10 +167,21 @@ def with_titles(db: Session, *, sessions: list, agendas: list | None = None, uid
     from coopprogram.models import ProgramSession
 
     agendas = agendas or []
-    item_ids = {item.id for agenda in agendas for item in agenda.items} | {item.id for s in sessions for item in getattr(s, "agenda", [])}
+    item_ids = {item.id for agenda in agendas for item in agenda.items} | {
+        item.id for s in sessions for item in getattr(s, "agenda", [])
+    }
     if uids:
         wanted = {s.uid for s in sessions}
-        ids = {uid: id_ for id_, uid in db.exec(select(ProgramSession.id, ProgramSession.uid).where(ProgramSession.uid.in_(wanted)))} if wanted else {}
+        ids = (
+            {
+                uid: id_
+                for id_, uid in db.exec(
+                    select(ProgramSession.id, ProgramSession.uid).where(ProgramSession.uid.in_(wanted))
+                )
+            }
+            if wanted
+            else {}
+        )
         session_ids = set(ids.values())
     else:
         session_ids = {s.id for s in sessions}
@@ -167,7 +200,6 @@ def with_titles(db: Session, *, sessions: list, agendas: list | None = None, uid
         return replace(s, **changes)
 
     return [session(s) for s in sessions], [replace(a, items=items(a.items)) for a in agendas]
-
 
 
 def minutes_with_titles(db: Session, view):

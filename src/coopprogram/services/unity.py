@@ -66,10 +66,14 @@ def editable_text(db: Session, *, version: int) -> str:
 
 
 def edit_draft(db: Session, *, version: int, text: str) -> VersionView:
-    return decisions.edit_version(db, decision_id=_id(db), version=version, text=text, hint=f"coop unity new --from {version}")
+    return decisions.edit_version(
+        db, decision_id=_id(db), version=version, text=text, hint=f"coop unity new --from {version}"
+    )
 
 
-def circulate(db: Session, *, version: int, on: date, deadline: date | None = None, today: date | None = None) -> VersionView:
+def circulate(
+    db: Session, *, version: int, on: date, deadline: date | None = None, today: date | None = None
+) -> VersionView:
     return decisions.circulate(db, decision_id=_id(db), version=version, on=on, deadline=deadline, today=today)
 
 
@@ -77,19 +81,39 @@ def withdraw(db: Session, *, version: int, reason: str, on: date, today: date | 
     return decisions.withdraw(db, decision_id=_id(db), version=version, reason=reason, on=on, today=today)
 
 
-def add_comment(db: Session, *, version: int, text: str, coop: str | None = None, point: int | None = None) -> CommentView:
+def add_comment(
+    db: Session, *, version: int, text: str, coop: str | None = None, point: int | None = None
+) -> CommentView:
     return decisions.add_comment(db, decision_id=_id(db), version=version, text=text, coop=coop, point=point)
 
 
-def resolve_comment(db: Session, *, comment_id: int, incorporated_in: int | None = None, declined: str | None = None) -> CommentView:
+def resolve_comment(
+    db: Session, *, comment_id: int, incorporated_in: int | None = None, declined: str | None = None
+) -> CommentView:
     return decisions.resolve_comment(db, comment_id=comment_id, incorporated_in=incorporated_in, declined=declined)
 
 
 def respond(
-    db: Session, *, version: int, coop: str, decision: str, on: date, reason: str = "", share_reason: bool = False, today: date | None = None,
+    db: Session,
+    *,
+    version: int,
+    coop: str,
+    decision: str,
+    on: date,
+    reason: str = "",
+    share_reason: bool = False,
+    today: date | None = None,
 ) -> ResponseView:
     return decisions.respond(
-        db, decision_id=_id(db), version=version, voter=coop, decision=decision, on=on, reason=reason, share_reason=share_reason, today=today,
+        db,
+        decision_id=_id(db),
+        version=version,
+        voter=coop,
+        decision=decision,
+        on=on,
+        reason=reason,
+        share_reason=share_reason,
+        today=today,
     )
 
 
@@ -97,8 +121,18 @@ def tally(db: Session, *, version: int, as_of: date) -> TallyView:
     return decisions.tally(db, decision_id=_id(db), version=version, as_of=as_of)
 
 
-def adopt(db: Session, *, version: int, on: date, milestone_id: int | None = None, today: date | None = None) -> VersionView:
-    return decisions.adopt(db, decision_id=_id(db), version=version, on=on, today=today, milestone_id=milestone_id, hint=f"coop unity tally {version}")
+def adopt(
+    db: Session, *, version: int, on: date, milestone_id: int | None = None, today: date | None = None
+) -> VersionView:
+    return decisions.adopt(
+        db,
+        decision_id=_id(db),
+        version=version,
+        on=on,
+        today=today,
+        milestone_id=milestone_id,
+        hint=f"coop unity tally {version}",
+    )
 
 
 def diff(db: Session, *, old: int, new: int) -> DiffView:
@@ -118,7 +152,6 @@ def unity_state(db: Session, as_of: date) -> DecisionState | None:
 def unity_summary(state: DecisionState | None) -> str:
     """One line on the points of unity as they stood (`unity_state`), for the dashboard."""
     return decisions.state_summary(state)
-
 
 
 def translate(db: Session, *, version: int, lang: str, text: str):

@@ -76,6 +76,11 @@ def _pace(db: Session, *, as_of: date) -> WeekPace | None:
     except NotFound:  # a week outside every phase, or a phase without a contract: no cap to pace
         return None
     return WeekPace(
-        phase_name=view.phase.name, as_of=as_of, used_minutes=view.used_minutes, cap_minutes=view.cap_minutes,
-        elapsed_days=view.elapsed_days, phase_days=view.phase.days, planned_minutes=view.planned_minutes,
+        phase_name=view.phase.name,
+        as_of=as_of,
+        used_minutes=view.used_minutes,
+        cap_minutes=view.cap_minutes,
+        elapsed_days=view.elapsed_days,
+        phase_days=view.phase.days,
+        planned_minutes=view.planned_minutes,
     )
