@@ -101,18 +101,20 @@ def test_status_loads_only_what_it_shows(demo_url) -> None:
 
 
 def test_the_collector_waits_for_start_up_then_resumes(monkeypatch, demo_url) -> None:
+    import typer
+
     from coopprogram import cli
-    from coopprogram.cli.context import current, database
+    from coopprogram.cli.context import Application, database
 
     seen = {}
 
     def command(prog_name: str) -> None:
         seen["during start-up"] = gc.isenabled()
-        with database(write=False):
+        run = typer.Context(typer.core.TyperCommand("coop"), obj=Application(db_option=demo_url))
+        with run, database(write=False):
             seen["once the database is open"] = gc.isenabled()
             seen["frozen"] = gc.get_freeze_count()
 
-    monkeypatch.setattr(current, "db_option", demo_url)
     monkeypatch.setattr(cli, "app", command)
     try:
         cli.main()

@@ -51,6 +51,17 @@ def test_a_saved_change_is_reported_as_saved_when_printing_fails(coop, demo_url)
     assert "nothing was changed" not in done.stderr and "Traceback" not in done.stderr
 
 
+def test_what_a_run_saved_is_its_own(coop, demo_url) -> None:
+    # Each run has its own Application: a change saved by one command is never reported by the next.
+    saved = coop("hours", "log", "1:30", "Saved by the first run", "--date", "2022-01-14")
+    [entry] = _entries("Saved by the first run")
+    assert saved.exit_code == 0
+    refused = coop("hours", "remove", "999999")
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith("Error: ") and "was saved" not in refused.stderr
+    assert f"timeentry {entry}" not in refused.stderr
+
+
 def test_a_closed_pipe_after_the_commit(coop, demo_url) -> None:
     reading, writing = os.pipe()
     os.close(reading)  # the reader is gone before coop prints

@@ -18,7 +18,7 @@ import typer
 from typer.core import TyperGroup
 
 from coopprogram import __version__
-from coopprogram.cli.context import current, report_error
+from coopprogram.cli.context import Application, report_error
 from coopprogram.config import ENV_VAR
 from coopprogram.errors import CoopError, Deadlock, plain_cause
 
@@ -148,27 +148,29 @@ class CoopGroup(TyperGroup):
     ) -> Any:
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, windows_expand_args, **extra)
-        current.saved = None
+        # The run's state, handed to click as the context's `obj`: read again below, once the
+        # command has ended, to tell whether its changes were saved before it failed.
+        app = extra.pop("obj", None) or Application()
         _refuse_undecodable_arguments(list(args) if args is not None else sys.argv[1:])
         try:
-            result = self._run_retrying_a_deadlock(args, prog_name or "coop", complete_var, **extra)
+            result = self._run_retrying_a_deadlock(args, prog_name or "coop", complete_var, app, **extra)
         except CoopError as error:
-            report_error(_after_commit(error.message) if current.saved else error)
+            report_error(_after_commit(app.saved, error.message) if app.saved else error)
             sys.exit(1)
         except typer.TyperException as error:
             sys.exit(_report_usage_error(error, sys.argv[1:] if args is None else list(args)))
         except (typer.Abort, KeyboardInterrupt):
             report_error(
-                _after_commit("it was stopped")
-                if current.saved
+                _after_commit(app.saved, "it was stopped")
+                if app.saved
                 else CoopError("Stopped before finishing; nothing was changed.")
             )
             sys.exit(1)
         except _OutputFailed as failure:  # stdout is a full disk or a closed pipe
             _silence_stdout()
             reason = failure.error.strerror or plain_cause(failure.error)
-            if current.saved:
-                report_error(_after_commit(f"its output could not be printed ({reason})"))
+            if app.saved:
+                report_error(_after_commit(app.saved, f"its output could not be printed ({reason})"))
             elif failure.error.errno != errno.EPIPE:  # a reader that stopped early (`| head`) needs no word
                 report_error(CoopError(f"The output could not be printed ({reason}); nothing was changed."))
             sys.exit(1)
@@ -177,8 +179,8 @@ class CoopGroup(TyperGroup):
                 raise
             problem = f"coop stopped on an unexpected problem ({type(error).__name__}: {plain_cause(error)})"
             report_error(
-                _after_commit(problem)
-                if current.saved
+                _after_commit(app.saved, problem)
+                if app.saved
                 else CoopError(
                     f"{problem}; nothing was changed. Run it again with {DEBUG_VAR}=1 to see the details, and please report it."
                 )
@@ -194,15 +196,17 @@ class CoopGroup(TyperGroup):
                 raise _OutputFailed(error) from error  # Typer would exit 1 on a closed pipe without a word
             raise
 
-    def _run_retrying_a_deadlock(self, args: Any, prog_name: str, complete_var: str | None, **extra: Any) -> Any:
+    def _run_retrying_a_deadlock(
+        self, args: Any, prog_name: str, complete_var: str | None, app: Application, **extra: Any
+    ) -> Any:
         """A deadlock rolled the command back whole before it printed anything: it runs once more,
         and a second deadlock is reported as one."""
         try:
-            return super().main(args, prog_name, complete_var, False, **extra)
+            return super().main(args, prog_name, complete_var, False, obj=app, **extra)
         except Deadlock:
-            if current.saved:
+            if app.saved:
                 raise
-            return super().main(args, prog_name, complete_var, False, **extra)
+            return super().main(args, prog_name, complete_var, False, obj=app, **extra)
 
 
 class _OutputFailed(Exception):
@@ -211,9 +215,9 @@ class _OutputFailed(Exception):
         self.error = error
 
 
-def _after_commit(problem: str) -> CoopError:
+def _after_commit(saved: str, problem: str) -> CoopError:
     return CoopError(
-        f"The change was saved ({current.saved}), but then {problem}. Do not run the command again; "
+        f"The change was saved ({saved}), but then {problem}. Do not run the command again; "
         "`coop audit` shows what was saved."
     )
 
@@ -284,6 +288,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
+    ctx: typer.Context,
     db_location: Annotated[
         str | None,
         typer.Option(
@@ -301,7 +306,7 @@ def root(
 
     Example: coop init --demo && coop status --as-of 2022-01-15
     """
-    current.db_option = db_location
+    ctx.ensure_object(Application).db_option = db_location
 
 
 def _readable_output() -> None:

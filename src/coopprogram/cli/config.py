@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from coopprogram.cli import complete
-from coopprogram.cli.context import current
+from coopprogram.cli.context import application
 from coopprogram.cli.output import JsonFlag, emit_json, group, say
 
 app = group(
@@ -59,7 +59,7 @@ def _default(name: str) -> str:
     """What applies when a setting is set nowhere (empty: nothing does)."""
     import getpass
 
-    from coopprogram.config import default_database_path, files_folder, resolve_database
+    from coopprogram.config import default_database_path, files_folder
 
     if name == "database":
         return str(default_database_path())
@@ -69,7 +69,7 @@ def _default(name: str) -> str:
         except (KeyError, OSError):
             return ""
     if name == "outbox":
-        return str(files_folder(resolve_database(current.db_option), "outbox"))
+        return str(files_folder(application().url, "outbox"))
     if name == "language":
         return "en"
     return ""

@@ -1,5 +1,5 @@
-"""Per-command context: which database this command uses, its one unit of work, and the
-one line on stderr (exit code 1) that a CoopError becomes."""
+"""The run's Application (which database, what was saved), carried in the click context's `obj`
+as hatch does; the command's one unit of work; and the one line on stderr that a CoopError becomes."""
 
 from __future__ import annotations
 
@@ -18,18 +18,30 @@ if TYPE_CHECKING:
 
 
 @dataclass
-class CommandContext:
-    db_option: str | None = None
+class Application:
+    """One run of `coop`. `CoopGroup.main` makes it and hands it to click as the context's `obj`
+    (so that once the command ends it can still tell what was saved); the root callback fills
+    in the global options; commands reach it through `application()`."""
+
+    db_option: str | None = None  # --db or COOP_DB, as given
     saved: str | None = None  # set once the command's changes are committed: what they were
 
     @property
     def url(self) -> str:
+        """The database this run uses: --db, COOP_DB, the user's setting or the default file."""
         from coopprogram.config import resolve_database
 
         return resolve_database(self.db_option)
 
 
-current = CommandContext()
+def application() -> Application:
+    """The running command's Application (its click context's `obj`, inherited from the root)."""
+    from typer.main import get_current_context  # Typer's own click
+
+    found = get_current_context().obj
+    if not isinstance(found, Application):
+        raise RuntimeError("No coop Application in the click context: run commands through the `coop` app.")
+    return found
 
 
 @contextmanager
@@ -39,14 +51,15 @@ def database(*, write: bool) -> Iterator[Session]:
     from coopprogram.db import unit_of_work
 
     _resume_collector()
+    app = application()
     changes = None
-    with unit_of_work(current.url, write=write, command=_command_path()) as db:
+    with unit_of_work(app.url, write=write, command=_command_path()) as db:
         yield db
         changes = db.info.get(CHANGES_KEY)
     if write and changes:
         # Committed: whatever fails from here (printing to a full disk, a closed pipe) must not
         # be reported as "nothing was changed", or a retry would do it twice.
-        current.saved = describe_changes(changes)
+        app.saved = describe_changes(changes)
 
 
 def _resume_collector() -> None:

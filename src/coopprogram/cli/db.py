@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from coopprogram.cli.context import current
+from coopprogram.cli.context import application
 from coopprogram.cli.output import OutputFile, group, say
 
 app = group("The database itself: its location, backups and upgrades.")
@@ -21,7 +21,7 @@ def db_path() -> None:
     """
     from coopprogram.config import display_location
 
-    say(display_location(current.url))
+    say(display_location(application().url))
 
 
 @app.command("backup")
@@ -35,7 +35,7 @@ def db_backup(output: OutputFile = None) -> None:
     """
     from coopprogram.services.setup import backup
 
-    path = backup(current.url, destination=output)
+    path = backup(application().url, destination=output)
     say(f"Backed up the database to {path}")
     _files_to_copy()
 
@@ -59,7 +59,7 @@ def db_copy(
     from coopprogram.config import resolve_database
     from coopprogram.services.transfer import copy_database
 
-    result = copy_database(current.url, resolve_database(to), replace=replace)
+    result = copy_database(application().url, resolve_database(to), replace=replace)
     for table, rows in result.counts:
         say(f"{table:<20} {rows:>8}")
     say(
@@ -76,7 +76,7 @@ def _files_to_copy(target: str | None = None) -> None:
         ("the materials' files", lambda url: files_folder(url, "materials")),
         ("the messages' emails", outbox_folder),
     ):
-        source = folder(current.url)
+        source = folder(application().url)
         count = sum(1 for _ in source.iterdir()) if source.is_dir() else 0
         destination = folder(target) if target else None
         if count and source != destination:  # an outbox set in `coop config` serves both databases
@@ -116,7 +116,7 @@ def db_restore(
     """
     from coopprogram.services.setup import restore
 
-    result = restore(current.url, source=file)
+    result = restore(application().url, source=file)
     if result.backup:
         say(f"Backed up the database as it was to {result.backup}")
     say(f"Restored {result.restored_from}" + (" and brought it up to date." if result.upgraded else "."))
@@ -130,7 +130,7 @@ def db_upgrade() -> None:
     """
     from coopprogram.services.setup import upgrade
 
-    result = upgrade(current.url)
+    result = upgrade(application().url)
     if not result.upgraded:
         say(f"The database is already up to date (schema {result.revision}); nothing was changed.")
         return

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from coopprogram.cli.context import current
+from coopprogram.cli.context import application
 from coopprogram.cli.output import say
 
 
@@ -27,7 +27,7 @@ def init_command(
     """
     from coopprogram.services.setup import initialize
 
-    result = initialize(current.url, demo=demo, force=force)
+    result = initialize(application().url, demo=demo, force=force)
     if result.backup:
         say(f"Backed up the previous database to {result.backup}")
     if not result.created:

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from coopprogram.cli.context import current, database
+from coopprogram.cli.context import application, database
 from coopprogram.cli.output import (
     AsOf,
     JsonFlag,
@@ -177,7 +177,7 @@ def messages_send(
     from coopprogram.services.mailer import send_outbox, smtp_server
 
     server = smtp_server(smtp)
-    report = send_outbox(current.url, server=server, outbox=outbox())
+    report = send_outbox(application().url, server=server, outbox=outbox())
     if report.stale:
         say(
             f"Set aside {report.stale} message(s) that no longer hold (the session changed, or the co-op answered or left); "

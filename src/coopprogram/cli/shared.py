@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from coopprogram.cli.context import current
+from coopprogram.cli.context import application
 from coopprogram.cli.output import dash, emit_text, say, show, show_table, warn, write_bytes, write_private_file
 
 if TYPE_CHECKING:
@@ -129,7 +129,7 @@ def write_document(
 def outbox() -> Path:
     from coopprogram.config import outbox_folder
 
-    return outbox_folder(current.url)
+    return outbox_folder(application().url)
 
 
 def write_outbox(composed: list[OutgoingMessage], lang: str | None = None) -> None:
@@ -150,4 +150,4 @@ def write_outbox(composed: list[OutgoingMessage], lang: str | None = None) -> No
 def materials_folder() -> Path:
     from coopprogram.config import files_folder
 
-    return files_folder(current.url, "materials")
+    return files_folder(application().url, "materials")
