@@ -36,7 +36,7 @@ def _model_checks() -> dict[str, set[str]]:
     for table in SQLModel.metadata.sorted_tables:
         for constraint in table.constraints:
             if constraint.__class__.__name__ == "CheckConstraint":
-                checks.setdefault(table.name, set()).add(f"ck_{table.name}_{constraint.name}")  # the naming convention
+                checks.setdefault(table.name, set()).add(constraint.name)  # named by the naming convention
     return checks
 
 

@@ -33,6 +33,14 @@ from coopprogram.vocab import (  # the vocabularies, re-exported: callers have l
 )
 
 
+# CHECK constraints are named ck_<table>_<column> (as migration 0013 made them), by the metadata's
+# naming convention; the index names keep SQLModel's own convention.
+SQLModel.metadata.naming_convention = {
+    **SQLModel.metadata.naming_convention,
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+}
+
+
 def _held_to(column: str, vocabulary: type[StrEnum]) -> CheckConstraint:
     """The column may hold only the vocabulary's values: named ck_<table>_<column>."""
     return CheckConstraint(check_sql(column, vocabulary), name=column)

@@ -9,6 +9,7 @@ EXPORTERS = (
     "csv",
     "feeds",
     "ics",
+    "invoice",
     "json",
     "markdown",
     "messages",

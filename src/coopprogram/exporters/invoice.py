@@ -4,9 +4,13 @@ the service's own words, so an English invoice reads exactly as before."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from coopprogram.i18n import ENGLISH, N_, Language
-from coopprogram.services.invoices import InvoiceDocument
 from coopprogram.units import format_minutes
+
+if TYPE_CHECKING:  # the view, by type only: an exporter loads no service (and no SQLModel)
+    from coopprogram.services.invoices import InvoiceDocument
 
 STATUS_WORDS = {"draft": N_("draft"), "issued": N_("issued"), "paid": N_("paid"), "void": N_("void")}
 
