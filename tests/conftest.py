@@ -246,6 +246,24 @@ def session(db_url: str):
     return open_session
 
 
+def file_mode(path: Path) -> int:
+    """A file's permission bits (0o600 for a private file)."""
+    import stat
+
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def row_count(path: Path, table: str) -> int:
+    """The rows of a table in a SQLite file, read behind coop's back."""
+    import sqlite3
+
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    finally:
+        connection.close()
+
+
 def _canonical(value: object) -> object:
     """A JSON column's document with its keys sorted: PostgreSQL's JSONB keeps objects in its own
     key order, which is no part of the data."""

@@ -1,13 +1,18 @@
-"""`coop db`: check, restore and backups, and what a damaged, foreign, read-only or full
-database does: a clear message, nothing overwritten."""
+"""`coop db`: path, online backups, upgrades, copy, check, restore, and what a damaged, foreign,
+read-only or full database does: a clear message, nothing overwritten."""
 
 import os
+import sqlite3
 import stat
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from coopprogram.config import resolve_database
+
+from ..conftest import database_dump, file_mode, row_count
 
 
 def _sql(url: str, statement: str) -> None:
@@ -116,3 +121,64 @@ def test_full_disk_is_refused_and_nothing_is_half_written(coop, demo_url, isolat
     assert "Could not write to the disk" in error_lines[0] and "Nothing was changed" in error_lines[0]
     assert "big-1" not in coop("coops", "list", "--all").stdout
     assert coop("db", "check").exit_code == 0
+
+
+@pytest.mark.sqlite_only
+def test_db_path_follows_the_option_and_the_environment(coop, isolate: Path, tmp_path: Path, monkeypatch) -> None:
+    assert coop("db", "path").stdout.strip() == str(isolate)
+    assert coop("--db", str(tmp_path / "other.db"), "db", "path").stdout.strip() == str(tmp_path / "other.db")
+    monkeypatch.delenv("COOP_DB")
+    assert coop("db", "path").stdout.strip().endswith(os.path.join("coopprogram", "coop.db"))
+
+
+@pytest.mark.sqlite_only
+def test_backup_is_a_readable_private_copy(coop, isolate: Path, tmp_path: Path) -> None:
+    coop("init", "--demo")
+    target = tmp_path / "copy.db"
+    result = coop("db", "backup", "-o", str(target))
+    assert result.exit_code == 0, result.stderr
+    assert file_mode(target) == 0o600 and row_count(target, "coop") == 13
+    refused = coop("db", "backup", "-o", str(target))
+    assert refused.exit_code == 1 and "already exists" in refused.stderr
+    default = coop("db", "backup")
+    assert default.exit_code == 0
+    assert len(list((isolate.parent / "backups").glob("coop-*-manual.db"))) == 1
+
+
+@pytest.mark.sqlite_only
+def test_upgrade_when_current_changes_nothing(coop, unchanged) -> None:
+    coop("init")
+    with unchanged(resolve_database(None)):
+        result = coop("db", "upgrade")
+    assert result.exit_code == 0 and "already up to date" in result.stdout
+
+
+@pytest.mark.sqlite_only
+def test_older_and_newer_schemas(coop, isolate: Path) -> None:
+    coop("init", "--demo")
+    connection = sqlite3.connect(isolate)
+    connection.execute("UPDATE alembic_version SET version_num = '9999'")
+    connection.commit()
+    connection.close()
+    newer = coop("coops", "list")
+    assert newer.exit_code == 1 and "newer coop" in newer.stderr
+    upgrade = coop("db", "upgrade")
+    assert upgrade.exit_code == 1 and "newer coop" in upgrade.stderr
+
+
+@pytest.mark.sqlite_only
+def test_db_copy_file_to_file_is_lossless_and_refuses_a_program(coop, demo_template: Path, tmp_path: Path) -> None:
+    """`coop db copy` between two SQLite files: every row, every table's count checked; a target
+    that already holds a program is left alone unless --replace; ids go on after the copied rows."""
+    target = tmp_path / "copy.db"
+    copied = coop("--db", str(demo_template), "db", "copy", "--to", str(target))
+    assert copied.exit_code == 0, copied.stderr
+    assert "every table's count checked" in copied.stdout
+    assert database_dump(f"sqlite:///{target}") == database_dump(f"sqlite:///{demo_template}")
+    again = coop("--db", str(demo_template), "db", "copy", "--to", str(target))
+    assert again.exit_code == 1 and "already holds a program" in again.stderr
+    assert database_dump(f"sqlite:///{target}") == database_dump(f"sqlite:///{demo_template}")
+    assert coop("--db", str(demo_template), "db", "copy", "--to", str(target), "--replace").exit_code == 0
+    added = coop("--db", str(target), "coops", "add", "New After Copy", "--kind", "worker")
+    assert added.exit_code == 0, added.stderr
+    assert "New After Copy" in coop("--db", str(target), "coops", "list").stdout
