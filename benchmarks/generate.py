@@ -10,7 +10,6 @@ invoice is then issued and paid through the services, which check each draft aga
 
 from __future__ import annotations
 
-import json
 import random
 import sys
 import time
@@ -403,7 +402,7 @@ def _freeze_and_pay(db: Session, draft: Invoice, empty: invoices.InvoiceDocument
     data = plain(asdict(frozen))
     data["lines"] = [{**vars_of(view), "worked_on": view.worked_on.isoformat()} for view in views]
     data["subtotals"] = [vars_of(item) for item in invoices.subtotals(views)]
-    draft.snapshot = json.dumps(data, sort_keys=True)
+    draft.snapshot = data
     paid_on = draft.issued_on + timedelta(days=20)
     db.add(Payment(invoice_id=draft.id, amount_cents=draft.total_cents, paid_on=paid_on, note=""))
     draft.status, draft.paid_on = InvoiceStatus.PAID.value, paid_on

@@ -272,7 +272,8 @@ def verify(url: str, counts: Counter) -> list[tuple[str, bool, str]]:
         ):
             rows = one(
                 f"SELECT COUNT(*) FROM auditentry WHERE actor LIKE 'load-%' AND command = '{command}' AND entity = '{entity}' "
-                f"AND action = '{action}'" + (" AND changes LIKE '%\"minutes\"%'" if name == "hours edit" else "")
+                f"AND action = '{action}'"
+                + (" AND CAST(changes AS TEXT) LIKE '%\"minutes\"%'" if name == "hours edit" else "")
             )
             checks.append(
                 (

@@ -246,6 +246,32 @@ def session(db_url: str):
     return open_session
 
 
+def file_mode(path: Path) -> int:
+    """A file's permission bits (0o600 for a private file)."""
+    import stat
+
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def row_count(path: Path, table: str) -> int:
+    """The rows of a table in a SQLite file, read behind coop's back."""
+    import sqlite3
+
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    finally:
+        connection.close()
+
+
+def _canonical(value: object) -> object:
+    """A JSON column's document with its keys sorted: PostgreSQL's JSONB keeps objects in its own
+    key order, which is no part of the data."""
+    import json
+
+    return json.dumps(value, sort_keys=True) if isinstance(value, dict) else value
+
+
 def database_dump(url: str) -> str:
     """Every row of every table, in key order: equal dumps mean nothing changed."""
     from sqlalchemy import select
@@ -259,7 +285,7 @@ def database_dump(url: str) -> str:
         with engine.connect() as connection:
             for table in SQLModel.metadata.sorted_tables:
                 rows = connection.execute(select(table).order_by(*table.primary_key.columns)).all()
-                lines += [f"{table.name}: {tuple(row)!r}" for row in rows]
+                lines += [f"{table.name}: {tuple(_canonical(value) for value in row)!r}" for row in rows]
     finally:
         engine.dispose()
     return "\n".join(lines)

@@ -210,3 +210,76 @@ def test_dated_facts_filled_from_the_audit_trail(blank_url) -> None:
         (4, None, None),
     ]
     assert day(blocked) == date(2022, 1, 10)
+
+
+def _downgrade(url: str, revision: str) -> None:
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        if sqlite_path(url) is not None:
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        with connection.begin():
+            config = _alembic()
+            config.attributes["connection"] = connection
+            command.downgrade(config, revision)
+    engine.dispose()
+
+
+def _invoice_exports(url: str, reference: str) -> dict[str, str]:
+    from coopprogram.db import unit_of_work
+    from coopprogram.exporters.csv import invoice_csv
+    from coopprogram.exporters.json import render_json
+    from coopprogram.exporters.markdown import invoice_markdown
+    from coopprogram.services.invoices import document
+
+    with unit_of_work(url, write=False) as db:
+        invoice = document(db, reference)
+    return {"md": invoice_markdown(invoice), "csv": invoice_csv(invoice), "json": render_json(invoice)}
+
+
+def test_json_columns_keep_snapshots_and_the_audit_trail(demo_url) -> None:
+    """0015 makes an invoice's snapshot and an audit entry's changes JSON columns: a database at
+    0014 (both stored as JSON text) upgrades with every issued invoice printing the same bytes,
+    every draft without a snapshot, the same audit changes, and `db check` reading the frozen
+    totals inside the database."""
+    import json
+
+    from sqlmodel import select
+
+    from coopprogram.db import unit_of_work
+    from coopprogram.models import Invoice
+    from coopprogram.services.audit import list_audit
+    from coopprogram.services.checks import check_database
+    from coopprogram.services.invoices import draft_month
+
+    with unit_of_work(demo_url, write=True) as db:  # a draft beside the demo's issued invoices
+        draft_month(db, period="2022-01")
+    before = _invoice_exports(demo_url, "SEI-2021-002")
+    with unit_of_work(demo_url, write=False) as db:
+        snapshots = {i.id: i.snapshot for i in db.exec(select(Invoice)).all()}
+        trail = [(view.id, view.changes) for view in list_audit(db, limit=100_000)]
+    assert snapshots[2]["total_cents"] == 105625 and None in snapshots.values()
+    assert any(changes.get("status") == ["draft", "issued"] for _, changes in trail)
+
+    _downgrade(demo_url, "0014")
+    engine = make_engine(demo_url)
+    with engine.connect() as connection:
+        assert stored_revision(connection) == "0014"
+        stored = dict(connection.execute(text("SELECT id, snapshot FROM invoice")).all())
+        changes = dict(connection.execute(text("SELECT id, changes FROM auditentry")).all())
+    engine.dispose()
+    assert all(isinstance(value, str) for value in [*stored.values(), *changes.values()])  # text at 0014
+    assert {key: json.loads(value) if value else None for key, value in stored.items()} == snapshots
+    assert [(key, json.loads(changes[key])) for key, _ in trail] == trail
+
+    upgrade_schema(demo_url)
+    assert _invoice_exports(demo_url, "SEI-2021-002") == before
+    with unit_of_work(demo_url, write=True) as db:
+        assert {i.id: i.snapshot for i in db.exec(select(Invoice)).all()} == snapshots
+        assert [(view.id, view.changes) for view in list_audit(db, limit=100_000)] == trail
+        assert check_database(db).problems == []
+        issued = db.get(Invoice, 2)
+        issued.snapshot = {**issued.snapshot, "total_cents": 1}
+        db.add(issued)
+        db.flush()
+        problems = check_database(db).problems
+    assert problems == [f"Invoice {issued.number}: the figures frozen when it was issued no longer match its total."]

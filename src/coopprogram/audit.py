@@ -52,6 +52,8 @@ LONGEST_VALUE = 300
 def _value(table: str, field: str, value: Any) -> Any:
     if (table, field) in MASKED:
         return "(set)" if value else "(empty)"
+    if isinstance(value, (dict, list)):  # a JSON column (an invoice's snapshot): recorded as its text
+        value = json.dumps(value, sort_keys=True, ensure_ascii=False)
     if isinstance(value, str) and len(value) > LONGEST_VALUE:  # a snapshot, notes, a draft's text
         return value[:LONGEST_VALUE] + f"… ({len(value)} characters)"
     return _plain(value)
@@ -102,7 +104,7 @@ def _after_flush(session: Session, _context: Any) -> None:
                     "action": action,
                     "entity": obj.__tablename__,
                     "entity_id": getattr(obj, "id", None),
-                    "changes": json.dumps(changes, sort_keys=True, ensure_ascii=False),
+                    "changes": changes,
                 }
             )
     if rows:

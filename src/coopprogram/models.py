@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import CheckConstraint, Index
+from sqlalchemy import JSON, CheckConstraint, Index
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from coopprogram.units import utc_now
@@ -31,6 +33,10 @@ from coopprogram.vocab import (  # the vocabularies, re-exported: callers have l
     Stance,
     check_sql,
 )
+
+# A JSON document: text on SQLite (read with json_extract), JSONB on PostgreSQL (read with ->>).
+# None is SQL NULL, not the JSON `null`, so "no document" is one thing in both databases.
+JSON_DOCUMENT = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
 
 
 # CHECK constraints are named ck_<table>_<column> (as migration 0013 made them), by the metadata's
@@ -241,7 +247,8 @@ class Timer(Table, table=True):
 
 class Invoice(Table, table=True):
     """A monthly invoice or a credit note. Numbered only when issued; every printed figure is
-    kept in `snapshot` (JSON) at that moment, so the document never changes afterwards."""
+    kept in `snapshot` (a JSON document; none for a draft) at that moment, so the document never
+    changes afterwards."""
 
     __table_args__ = (_held_to("kind", InvoiceKind), _held_to("status", InvoiceStatus))
 
@@ -260,7 +267,7 @@ class Invoice(Table, table=True):
     paid_on: date | None = None  # the day it was paid in full (its payments are Payment rows)
     voided_on: date | None = None
     void_reason: str = ""
-    snapshot: str = ""
+    snapshot: dict[str, Any] | None = Field(default=None, sa_type=JSON_DOCUMENT)
     created_at: datetime = Field(default_factory=utc_now)
     updated_at: datetime = Field(default_factory=utc_now, sa_column_kwargs={"onupdate": utc_now})
 
@@ -551,4 +558,4 @@ class AuditEntry(Table, table=True):
     action: str  # create, update, delete
     entity: str = Field(index=True)
     entity_id: int | None = Field(default=None, index=True)
-    changes: str = "{}"
+    changes: dict[str, Any] = Field(default_factory=dict, sa_type=JSON_DOCUMENT, nullable=False)

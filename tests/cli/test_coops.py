@@ -1,7 +1,10 @@
-"""`coop coops` through the command line, checked in the database; contacts stay private."""
+"""`coop coops` through the command line, checked in the database; contacts stay private; import
+says what would happen and every problem of every row; an email needs a domain with a dot; a
+co-op added by mistake is removed while nothing refers to it."""
 
 import csv
 import io
+import json
 import stat
 from pathlib import Path
 
@@ -9,7 +12,7 @@ from sqlmodel import select
 
 from coopprogram.config import resolve_database
 from coopprogram.db import unit_of_work
-from coopprogram.models import Coop
+from coopprogram.models import AuditEntry, Coop
 
 
 def _coop(slug: str) -> Coop | None:
@@ -50,7 +53,6 @@ def test_list_and_json_leave_contacts_out(coop, demo_url) -> None:
     assert listing.exit_code == 0
     assert "Casa Limpia Cleaning Cooperative" in listing.stdout and "13 co-ops" in listing.stdout
     assert "rosa@" not in listing.stdout and "978-555" not in listing.stdout
-    import json
 
     data = json.loads(coop("coops", "list", "--json").stdout)
     assert len(data) == 13 and "contact_email" not in data[0]
@@ -145,3 +147,83 @@ def test_export_neutralizes_formulas_and_round_trips(coop, demo_url, tmp_path: P
     reimport = coop("coops", "import", str(target))
     assert "0 added, 0 updated, 13 unchanged" in reimport.stdout, reimport.stdout + reimport.stderr
     assert _coop("voces").notes == '=HYPERLINK("http://evil")'
+
+
+def _coop_slugs(url):
+    with unit_of_work(url, write=False) as db:
+        return sorted(db.exec(select(Coop.slug)).all())
+
+
+def test_import_lists_every_problem_and_says_what_would_be_added(coop, demo_url, tmp_path, unchanged) -> None:
+    bad = tmp_path / "cohort.csv"
+    bad.write_text(
+        "slug,name,kind,contact_email,member_count\nroxbury-print,Roxbury Print,worker,,12\n"
+        "bad-one,,alien,jamal@example,-2\n",
+        encoding="utf-8",
+    )
+    with unchanged(demo_url):
+        refused = coop("coops", "import", str(bad))
+    assert refused.exit_code == 1
+    assert refused.stdout == "line 2: roxbury-print: would be added\n"
+    assert refused.stderr.splitlines() == [
+        "line 3: bad-one: rejected (member_count: '-2' is not a whole member count (0 or more, digits only); "
+        "The co-op name cannot be empty; 'alien' is not a co-op kind: use one of worker, producer, consumer, housing, multi-stakeholder; "
+        "The contact email is not an email address: it needs one @, no spaces, and a domain with a dot (name@example.org))",
+        "Error: Nothing was imported: 1 of 2 rows have errors (listed above). Fix them and import again.",
+    ]
+    good = tmp_path / "good.csv"
+    good.write_text("slug,name,kind\nroxbury-print,Roxbury Print,worker\n", encoding="utf-8")
+    with unchanged(demo_url):
+        checked = coop("coops", "import", str(good), "--dry-run")
+    assert checked.stdout.splitlines() == [
+        "line 2: roxbury-print: would be added",
+        f"Checked {good}: 1 would be added, 0 updated, 0 unchanged; nothing was changed.",
+    ]
+    assert coop("coops", "import", str(good)).stdout.splitlines()[0] == "line 2: roxbury-print: added"
+    assert "roxbury-print" in _coop_slugs(demo_url)
+
+
+def test_semicolon_file_gets_a_hint(coop, demo_url, tmp_path) -> None:
+    semicolons = tmp_path / "cohort.csv"
+    semicolons.write_text("slug;name;kind\nroxbury-print;Roxbury Print;worker\n", encoding="utf-8")
+    result = coop("coops", "import", str(semicolons))
+    assert result.exit_code == 1
+    assert "look separated by semicolons (;)" in result.stderr and "'CSV UTF-8 (comma delimited)'" in result.stderr
+
+
+def test_an_email_needs_a_domain_with_a_dot(coop, demo_url) -> None:
+    for address in (
+        "jamal@example",
+        "jamal@.org",
+        "jamal@example.",
+        "@example.org",
+        "ja mal@example.org",
+        "a@b@example.org",
+    ):
+        result = coop("coops", "edit", "voces", "--contact-email", address)
+        assert result.exit_code == 1, address
+        assert "needs one @, no spaces, and a domain with a dot" in result.stderr
+    assert coop("coops", "edit", "voces", "--contact-email", "jamal@example.org").exit_code == 0
+    assert coop("consultant", "set", "--email", "me@example").exit_code == 1
+
+
+def test_remove_a_coop_added_by_mistake(coop, demo_url, unchanged, monkeypatch) -> None:
+    monkeypatch.setenv("COOP_USER", "Ana")
+    assert coop("coops", "add", "Roxbury Print Collective", "--kind", "worker").exit_code == 0
+    removed = coop("coops", "remove", "roxbury-print-collective")
+    assert removed.stdout == "Removed Roxbury Print Collective (roxbury-print-collective).\n"
+    assert "roxbury-print-collective" not in _coop_slugs(demo_url)
+    with unit_of_work(demo_url, write=False) as db:
+        audit = db.exec(select(AuditEntry).where(AuditEntry.entity == "coop", AuditEntry.action == "delete")).all()
+        assert [(a.actor, a.command) for a in audit] == [("Ana", "coop coops remove")]
+        assert audit[0].changes["slug"] == "roxbury-print-collective"
+    with unchanged(demo_url):
+        refused = coop("coops", "remove", "voces")
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith(
+        "Error: Voces Language Justice Cooperative cannot be removed: 8 session invitations, "
+    )
+    assert "1 time entry, 1 comment, 2 responses" in refused.stderr
+    assert refused.stderr.endswith(
+        "refer to it. Archive it instead (`coop coops archive voces`): it leaves the cohort and its history stays.\n"
+    )

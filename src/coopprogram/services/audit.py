@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -55,7 +54,8 @@ def list_audit(
     if entity_id is not None:
         query = query.where(AuditEntry.entity_id == entity_id)
     rows = db.exec(query.limit(limit)).all()
+    # Fields in name order on either database (PostgreSQL's JSONB keeps its own key order).
     return [
-        AuditView(r.id, r.at, r.actor, r.command, r.action, r.entity, r.entity_id, json.loads(r.changes))
+        AuditView(r.id, r.at, r.actor, r.command, r.action, r.entity, r.entity_id, dict(sorted(r.changes.items())))
         for r in reversed(rows)
     ]

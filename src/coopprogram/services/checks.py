@@ -12,8 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import text
-from sqlmodel import Session, func, select
+from sqlalchemy import ColumnElement, text
+from sqlmodel import Session, col, func, select
 
 from coopprogram.models import (
     Contract,
@@ -102,7 +102,7 @@ def _invoice_totals(db: Session, problems: list[str]) -> None:
     # The frozen total is read inside the database: the snapshots (every line of every invoice)
     # never travel to Python.
     for invoice_id, number, total_cents, total_minutes, frozen in db.exec(
-        select(Invoice.id, Invoice.number, Invoice.total_cents, Invoice.total_minutes, _frozen_total(db))
+        select(Invoice.id, Invoice.number, Invoice.total_cents, Invoice.total_minutes, _frozen_total())
     ):
         cents, minutes = sums.get(invoice_id, (0, 0))
         name = number or f"draft {invoice_id}"
@@ -115,16 +115,10 @@ def _invoice_totals(db: Session, problems: list[str]) -> None:
             problems.append(f"Invoice {name}: the figures frozen when it was issued no longer match its total.")
 
 
-def _frozen_total(db: Session):
-    """The total_cents inside an invoice's snapshot (JSON), or NULL for a draft without one."""
-    from sqlalchemy import Integer, case, cast
-    from sqlalchemy.dialects.postgresql import JSONB
-
-    if db.get_bind().dialect.name == "postgresql":
-        value = cast(cast(Invoice.snapshot, JSONB)["total_cents"].astext, Integer)
-    else:
-        value = cast(func.json_extract(Invoice.snapshot, "$.total_cents"), Integer)
-    return case((Invoice.snapshot == "", None), else_=value)
+def _frozen_total() -> ColumnElement[int]:
+    """The total_cents inside an invoice's snapshot, or NULL for a draft without one: json_extract
+    on SQLite, ->> on PostgreSQL (SQLAlchemy's JSON index writes either)."""
+    return col(Invoice.snapshot)["total_cents"].as_integer()
 
 
 def _locked_entries(db: Session, problems: list[str]) -> None:

@@ -7,11 +7,10 @@ REF is an issued invoice's number (SEI-2021-001) or a draft's id.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import defer
 from sqlmodel import Session, func, select
@@ -450,9 +449,9 @@ def _live_document(db: Session, invoice: Invoice) -> InvoiceDocument:
 
 
 def _from_snapshot(invoice: Invoice) -> InvoiceDocument:
-    data = json.loads(invoice.snapshot)
+    assert invoice.snapshot is not None  # only an issued invoice or a credit note has one
     known = {f.name for f in fields(InvoiceDocument)}
-    data = {key: value for key, value in data.items() if key in known}
+    data = {key: value for key, value in invoice.snapshot.items() if key in known}
     data["lines"] = [LineView(**{**line, "worked_on": date.fromisoformat(line["worked_on"])}) for line in data["lines"]]
     data["subtotals"] = [SubtotalView(**item) for item in data["subtotals"]]
     data["payee"] = PayeeView(**data["payee"]) if data.get("payee") else None
@@ -461,11 +460,12 @@ def _from_snapshot(invoice: Invoice) -> InvoiceDocument:
     return InvoiceDocument(**data)
 
 
-def _snapshot(document: InvoiceDocument) -> str:
+def _snapshot(document: InvoiceDocument) -> dict[str, Any]:
+    """Every printed figure as plain JSON values, for the snapshot column."""
     from coopprogram.exporters.json import plain
 
     frozen = replace(document, payments=[], paid_cents=0, changes="")
-    return json.dumps(plain(asdict(frozen)), sort_keys=True)
+    return plain(asdict(frozen))
 
 
 def document(db: Session, reference: str) -> InvoiceDocument:

@@ -1,18 +1,25 @@
-"""The running timer (`coop hours start/stop/status/cancel`) and entries with start and end
-times: the minutes logged, the rows in the database and the audit trail, with the clock set
-by the test (`output.now`)."""
+"""`coop hours` through the command line: log, list, edit (relinking an entry) and remove; the
+running timer (`start/stop/status/cancel`) and entries with start and end times, with the clock
+set by the test (`output.now`); summaries by week, co-op and session and the week's grid with the
+cap's pace; `suggest` from the sessions held. Minutes, rows and audit entries checked by hand."""
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, time
+import os
+import subprocess
+import sys
+from collections import defaultdict
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
 import pytest
 from sqlmodel import select
 
 from coopprogram.cli import output
+from coopprogram.config import resolve_database
 from coopprogram.db import unit_of_work
-from coopprogram.models import AuditEntry, TimeEntry, Timer
+from coopprogram.models import AuditEntry, Coop, TimeEntry, Timer
 
 
 @pytest.fixture
@@ -216,10 +223,6 @@ def test_a_day_past_twelve_billable_hours_needs_yes(coop, db_url, unchanged) -> 
 def test_starts_racing_for_one_person_leave_one_timer(coop, db_url, monkeypatch) -> None:
     """Processes starting a timer for the same person at once (a shared server): one timer, and
     every other start refused in a sentence, never a raw database error."""
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
 
     monkeypatch.setenv("COOP_USER", "Ana")
     worker = Path(__file__).parent / "race_worker.py"
@@ -292,3 +295,220 @@ def test_stopping_at_a_terminal_asks_before_a_day_past_twelve_hours(
     assert accepted.exit_code == 0, accepted.stderr
     assert _rows(db_url, Timer) == []
     assert sum(e["minutes"] for e in _rows(db_url, TimeEntry) if e["billable"]) == 12 * 60 + 30
+
+
+def _log(coop, *args: str) -> None:
+    result = coop("hours", "log", *args)
+    assert result.exit_code == 0, result.stderr
+
+
+def test_week_grid_and_pace(coop, db_url) -> None:
+    _log(coop, "2", "Visioning design", "--date", "2021-11-08")
+    _log(coop, "30m", "Reminders", "--date", "2021-11-08", "--category", "communication")
+    _log(coop, "1:15", "Agenda", "--date", "2021-11-10")
+    _log(coop, "1", "Thank-you notes", "--date", "2021-11-14", "--category", "communication", "--non-billable")
+    _log(coop, "3", "Earlier work", "--date", "2021-11-01")  # the week before: in the pace, not in the grid
+    view = json.loads(coop("hours", "week", "2021-11-11", "--json").stdout)
+    assert view["monday"] == "2021-11-08"
+    assert view["categories"] == ["communication", "visioning"]
+    assert view["minutes"] == {
+        "2021-11-08": {"visioning": 120, "communication": 30},
+        "2021-11-10": {"visioning": 75},
+        "2021-11-14": {"communication": 60},
+    }
+    assert view["billable_minutes"] == 225
+    # Phase I runs 182 days; by Sunday 2021-11-14, 45 have gone by: 6000 x 45 / 182 = 1483.5 -> 1484 minutes planned.
+    assert view["pace"] == {
+        "phase_name": "Phase I",
+        "as_of": "2021-11-14",
+        "used_minutes": 405,
+        "cap_minutes": 6000,
+        "elapsed_days": 45,
+        "phase_days": 182,
+        "planned_minutes": 1484,
+        "pace_minutes": 405 - 1484,
+    }
+    text = coop("hours", "week", "2021-11-11").stdout
+    lines = [line.split() for line in text.splitlines()]
+    assert ["Mon", "2021-11-08", "0:30", "2:00", "2:30"] in lines
+    assert ["Wed", "2021-11-10", "–", "1:15", "1:15"] in lines
+    assert ["Total", "1:30", "3:15", "4:45"] in lines
+    assert "Billable this week: 3:45 h; non-billable: 1:00 h." in text
+    assert (
+        "Phase I cap by 2021-11-14: 6:45 of 100:00 h used (7%); 25% of the phase gone by (day 45 of 182): 17:59 h behind an even pace."
+        in text
+    )
+
+
+def test_week_outside_every_phase(coop, db_url) -> None:
+    result = coop("hours", "week", "2023-05-03")
+    assert result.exit_code == 0
+    assert ["Total", "0:00"] in [line.split() for line in result.stdout.splitlines()]
+    assert result.stdout.strip().endswith("The week is outside every phase: no cap to pace against.")
+
+
+def test_summaries_by_week_coop_and_session_add_up_to_the_entries(coop, demo_url) -> None:
+    entries = json.loads(coop("hours", "list", "--from", "2021-10-01", "--to", "2021-12-31", "--json").stdout)
+    assert entries
+    expected_weeks: dict[str, int] = defaultdict(int)
+    expected_coops: dict[str, int] = defaultdict(int)
+    for entry in entries:
+        day = date.fromisoformat(entry["worked_on"])
+        expected_weeks[(day - timedelta(days=day.weekday())).isoformat()] += entry["minutes"]
+        expected_coops[entry["coop"] or "no co-op"] += entry["minutes"]
+    weeks = json.loads(
+        coop("hours", "summary", "--by", "week", "--from", "2021-10-01", "--to", "2021-12-31", "--json").stdout
+    )
+    assert {row["key"]: row["minutes"] for row in weeks} == expected_weeks
+    assert [row["key"] for row in weeks] == sorted(expected_weeks)
+    coops = json.loads(
+        coop("hours", "summary", "--by", "coop", "--from", "2021-10-01", "--to", "2021-12-31", "--json").stdout
+    )
+    assert {row["key"]: row["minutes"] for row in coops} == expected_coops
+    assert coops[-1]["key"] == "no co-op"
+    _log(coop, "1:30", "Facilitated", "--date", "2021-11-09", "--session", "3")
+    sessions = json.loads(
+        coop("hours", "summary", "--by", "session", "--from", "2021-11-09", "--to", "2021-11-09", "--json").stdout
+    )
+    title = json.loads(coop("sessions", "show", "3", "--json").stdout)["session"]["title"]
+    assert sessions[0] == {"key": f"3 {title}", "minutes": 90, "billable_minutes": 90, "entries": 1}
+    refused = coop("hours", "summary", "--by", "day")
+    assert refused.exit_code == 1
+    assert (
+        refused.stderr
+        == "Error: 'day' is not a way to group hours: use one of category, week, month, phase, coop, session.\n"
+    )
+
+
+def _suggested(coop, month="2021-11"):
+    result = coop("hours", "suggest", "--month", month, "--json")
+    assert result.exit_code == 0, result.stderr
+    return {s["id"]: (s["worked_on"], s["minutes"], s["starts_at"], s["ends_at"]) for s in json.loads(result.stdout)}
+
+
+def test_suggestions_follow_the_held_sessions(coop, demo_url) -> None:
+    found = _suggested(coop)
+    # Working-group calls (sessions 3, 4, 5) last an hour with no agenda: prep is half of 60 minutes.
+    # Visioning session 14's agenda plans 150 minutes: prep is 75, already a 15-minute step.
+    assert found == {
+        "3-facilitation": ("2021-11-02", 60, "18:00", "19:00"),
+        "3-prep": ("2021-11-02", 30, None, None),
+        "14-facilitation": ("2021-11-04", 150, "18:00", "20:30"),
+        "14-prep": ("2021-11-04", 75, None, None),
+        "4-facilitation": ("2021-11-16", 60, "18:00", "19:00"),
+        "4-prep": ("2021-11-16", 30, None, None),
+        "15-facilitation": ("2021-11-18", 150, "18:00", "20:30"),
+        "15-prep": ("2021-11-18", 75, None, None),
+        "5-facilitation": ("2021-11-30", 60, "18:00", "19:00"),
+        "5-prep": ("2021-11-30", 30, None, None),
+    }
+    # Without times, an entry on the session's day as long as the session is its facilitation;
+    # an entry the day before is prep; times that overlap the session make facilitation.
+    assert coop("hours", "log", "2:30", "Ran session 2", "--date", "2021-11-18", "--session", "15").exit_code == 0
+    assert coop("hours", "log", "1", "Agenda for the call", "--date", "2021-11-15", "--session", "4").exit_code == 0
+    assert (
+        coop(
+            "hours", "log", "Call", "--from", "18:30", "--to", "19:00", "--date", "2021-11-30", "--session", "5"
+        ).exit_code
+        == 0
+    )
+    left = _suggested(coop)
+    assert "15-facilitation" not in left and "15-prep" in left
+    assert "4-prep" not in left and "4-facilitation" in left
+    assert "5-facilitation" not in left and "5-prep" in left
+    assert len(left) == 7
+
+
+def test_accepting_logs_entries_linked_to_the_session(coop, demo_url, unchanged, monkeypatch) -> None:
+    monkeypatch.setenv("COOP_USER", "Ana")
+    accepted = coop("hours", "suggest", "--accept", "14-facilitation", "--accept", "14-prep")
+    assert accepted.exit_code == 0, accepted.stderr
+    assert accepted.stdout.splitlines() == [
+        "Logged entry 32: 2:30 h on 2021-11-04 18:00–20:30 (visioning, billable).",
+        "Logged entry 33: 1:15 h on 2021-11-04 (visioning, billable).",
+    ]
+    with unit_of_work(demo_url, write=False) as db:
+        rows = db.exec(select(TimeEntry).where(TimeEntry.session_id == 14).order_by(TimeEntry.id)).all()
+        assert [(r.minutes, r.starts_at, r.ends_at, r.description) for r in rows] == [
+            (150, time(18, 0), time(20, 30), "Facilitation: Visioning session 1: our histories"),
+            (75, None, None, "Prep: Visioning session 1: our histories"),
+        ]
+        audit = db.exec(
+            select(AuditEntry).where(AuditEntry.entity == "timeentry", AuditEntry.entity_id.in_([32, 33]))
+        ).all()
+        assert {(a.actor, a.command, a.action) for a in audit} == {("Ana", "coop hours suggest", "create")}
+    assert not {"14-facilitation", "14-prep"} & set(_suggested(coop))
+    with unchanged(demo_url):
+        again = coop("hours", "suggest", "--accept", "3-prep", "--accept", "14-prep")  # all or none
+        planned = coop("hours", "suggest", "--accept", "17-prep")
+        wrong = coop("hours", "suggest", "--accept", "fourteen")
+    assert (
+        again.stderr
+        == "Error: The prep of session 14 is already logged (`coop hours list` shows it); nothing to accept for 14-prep.\n"
+    )
+    assert planned.stderr == "Error: Session 17 is planned, not held: mark it held first (`coop sessions held 17`).\n"
+    assert wrong.exit_code == 1 and "not a suggestion" in wrong.stderr
+
+
+def test_a_month_without_sessions(coop, demo_url) -> None:
+    result = coop("hours", "suggest", "--month", "2022-07")
+    assert (
+        result.stdout
+        == "Nothing to suggest for 2022-07: every session held then has its facilitation and prep logged.\n"
+    )
+
+
+def test_log_list_edit_remove(coop) -> None:
+    coop("init")
+    logged = coop("hours", "log", "2h30m", "Prep for visioning session", "--date", "2021-10-12")
+    assert logged.exit_code == 0, logged.stderr
+    assert "Logged entry 1: 2:30 h on 2021-10-12 (visioning, billable)" in logged.stdout
+    assert coop("hours", "log", "45m", "Invites", "--date", "2021-10-13", "--category", "calendar").exit_code == 0
+    rows = json.loads(coop("hours", "list", "--json").stdout)
+    assert [(r["minutes"], r["category"]) for r in rows] == [(150, "visioning"), (45, "calendar")]
+    assert coop("hours", "edit", "2", "--hours", "1:15").exit_code == 0
+    csv_text = coop("hours", "list", "--month", "2021-10", "--csv").stdout
+    assert csv_text.splitlines()[0].startswith("id,worked_on,starts_at,ends_at,minutes,hours,description")
+    assert ",75,1:15,Invites,calendar," in csv_text
+    assert coop("hours", "remove", "1").exit_code == 0
+    assert [r["id"] for r in json.loads(coop("hours", "list", "--json").stdout)] == [2]
+
+
+def test_hours_bad_input(coop, unchanged) -> None:
+    coop("init")
+    with unchanged(resolve_database(None)):
+        for args, code, message in [
+            (("hours", "log", "0", "Nothing", "--date", "2021-10-12"), 2, "no time at all"),
+            (("hours", "log", "nan", "x", "--date", "2021-10-12"), 2, "not a duration"),
+            (("hours", "log", "25", "x", "--date", "2021-10-12"), 2, "more than 24:00"),
+            (("hours", "log", "2", "x", "--date", "2021-09-30"), 1, "outside every phase"),
+            (("hours", "log", "2", "x", "--date", "2021-10-12", "--coop", "casa"), 1, "no co-op 'casa'"),
+            (("hours", "log", "2", "x", "--date", "2021-10-12", "--milestone", "9"), 1, "no milestone 9"),
+            (
+                ("hours", "log", "2", "x", "--date", "2021-10-12", "--session", "99", "--category", "documentation"),
+                1,
+                "no session 99",
+            ),
+            (("hours", "list", "--month", "2021-13"), 2, "not a month"),
+            (("hours", "list", "--month", "2021-10", "--from", "2021-10-01"), 2, "not both"),
+            (("contract", "amend", "--rate", "80", "--reason", "raise"), 1, "outside the band"),
+            (("contract", "amend", "--cap", "120"), 2, "--reason"),
+            (("invoices", "draft", "2021-10"), 1, "no unbilled billable hours"),
+            (("invoices", "export", "SEI-2021-009", "-f", "md"), 1, "no invoice 'SEI-2021-009'"),
+        ]:
+            result = coop(*args)
+            assert (result.exit_code, message in result.stderr) == (code, True), (args, result.stderr)
+            assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_hours_edit_links_coop_milestone_and_session(coop, demo_url) -> None:
+    assert coop("hours", "log", "1", "Call with Voces", "--date", "2022-01-03").exit_code == 0
+    entry_id = json.loads(coop("hours", "list", "--json").stdout)[-1]["id"]
+    edited = coop("hours", "edit", str(entry_id), "--coop", "voces", "--milestone", "5", "--session", "14")
+    assert edited.exit_code == 0, edited.stderr
+    with unit_of_work(demo_url, write=False) as db:
+        row = db.get(TimeEntry, entry_id)
+        voces = db.exec(select(Coop).where(Coop.slug == "voces")).one()
+        assert (row.coop_id, row.milestone_id, row.session_id) == (voces.id, 5, 14)
+    missing = coop("hours", "edit", str(entry_id), "--milestone", "999")
+    assert missing.stderr == "Error: There is no milestone 999. `coop milestones list` shows their numbers.\n"

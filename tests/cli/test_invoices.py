@@ -1,17 +1,24 @@
 """Invoices through the command line as a treasurer receives them: the payee from the
 consultant's profile, the PDF read back with every line checked by multiplication, partial
 payments and the year's payments received, amendments with an effective day, entries removed
-from drafts, phase edits that would orphan billed time, and what `db check` reports."""
+from drafts, phase edits that would orphan billed time, and what `db check` reports; the demo's
+exports, the monthly routine, and two processes racing for the last hours under the cap."""
 
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from pypdf import PdfReader
 
 from coopprogram import __version__
+from coopprogram.config import resolve_database
+from coopprogram.db import unit_of_work
+from coopprogram.services.contracts import billable_minutes
 
 LINE = re.compile(r"(\d{4}-\d{2}-\d{2}) .+? (\d+\.\d{2}) \$(\d[\d,]*\.\d{2}) \$(\d[\d,]*\.\d{2})")
 
@@ -217,3 +224,70 @@ def test_shortening_a_phase_names_the_entries_sessions_and_invoices_left_out(coo
     # sample_data/hours.csv: 12 entries from 2021-12-02 to 2022-01-12; December is billed on SEI-2022-003.
     assert "12 time entries (2021-12-02 to 2022-01-12)" in message and "invoice SEI-2022-003 for 2021-12" in message
     assert re.search(r"\d+ sessions \(2021-12-\d\d to 2022-03-\d\d\)", message), message
+
+
+def test_invoice_exports(coop, demo_url, tmp_path: Path) -> None:
+    pdf_path = tmp_path / "SEI-2021-002.pdf"
+    assert coop("invoices", "export", "SEI-2021-002", "-o", str(pdf_path)).exit_code == 0
+    pages = PdfReader(io.BytesIO(pdf_path.read_bytes())).pages
+    text = " ".join(" ".join(page.extract_text() for page in pages).split())  # cells wrap long text
+    for expected in (
+        "SEI-2021-002",
+        "$1,056.25",
+        "November 2021",
+        "Facilitated visioning session 2: our needs",
+        "Marisol Okafor-Reyes",
+        "PAID",
+    ):
+        assert expected in text, expected
+    markdown = coop("invoices", "export", "SEI-2021-002", "-f", "md").stdout
+    assert "# Invoice SEI-2021-002" in markdown and "**$1,056.25**" in markdown
+    rows = coop("invoices", "export", "SEI-2021-002", "-f", "csv").stdout.splitlines()
+    assert len(rows) == 1 + 9 and rows[1].startswith("SEI-2021-002,invoice,paid,2021-11,2021-11-04")
+    data = json.loads(coop("invoices", "export", "SEI-2021-002", "-f", "json").stdout)
+    assert data["total_cents"] == 105625 == sum(line["amount_cents"] for line in data["lines"])
+    refused = coop("invoices", "export", "SEI-2021-002", "-f", "pdf")
+    assert refused.exit_code == 2 and "-o FILE.pdf" in refused.stderr
+
+
+def test_monthly_routine(coop, demo_url) -> None:
+    drafted = coop("invoices", "draft", "2022-01")
+    assert "Draft 4 for January 2022 (Phase I): 4 lines, 6.00 h, $390.00." in drafted.stdout
+    issued = coop("invoices", "issue", "4", "--on", "2022-02-01")
+    assert "Issued invoice SEI-2022-004: $390.00 for January 2022; Net 30, due 2022-03-03." in issued.stdout
+    assert coop("invoices", "pay", "SEI-2022-003", "--on", "2022-01-28").exit_code == 0
+    voided = coop("invoices", "void", "SEI-2022-004", "--reason", "Wrong month", "--on", "2022-02-02")
+    assert "credit note SEI-2022-005 cancels $390.00" in voided.stdout
+    assert "Cancels invoice SEI-2022-004" in coop("invoices", "show", "SEI-2022-005").stdout
+    assert (
+        "Draft 6 for January 2022 (Phase I): 4 lines, 6.00 h, $390.00." in coop("invoices", "draft", "2022-01").stdout
+    )
+    discarded = coop("invoices", "void", "6", "--reason", "Not yet")
+    assert (discarded.exit_code, discarded.stdout) == (0, "Discarded draft 6; its hours are unbilled again.\n")
+    assert (
+        "for January 2022 (Phase I): 4 lines, 6.00 h, $390.00." in coop("invoices", "draft", "2022-01").stdout
+    )  # its hours, drafted again
+
+
+def test_two_processes_racing_for_the_last_hours(coop, isolate: Path) -> None:
+    coop("init")
+    coop("contract", "amend", "--cap", "10", "--reason", "small cap for the test")
+    script = (
+        "import sys\n"
+        "from coopprogram.cli import main\n"
+        "sys.argv = ['coop', 'hours', 'log', '6', 'Race', '--date', '2021-10-12']\n"
+        "main()\n"
+    )
+    env = dict(os.environ)  # COOP_DB: the test's database, a file or the server
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
+    results = [(run.wait(timeout=60), run.communicate()[1]) for run in runs]
+    assert sorted(code for code, _ in results) == [0, 1]
+    refusal = next(err for code, err in results if code == 1)
+    assert "pass the Phase I cap" in refusal and "locked" not in refusal
+    with unit_of_work(resolve_database(None), write=False) as db:
+        assert billable_minutes(db, 1) == 6 * 60

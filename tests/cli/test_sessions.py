@@ -1,6 +1,7 @@
-"""Sessions, agendas, actions and the calendar through the command line."""
+"""`coop sessions` through the command line: scheduling, attendance and notes, refusals, repeats
+in words; closing a held session records its decisions, and the minutes print the agenda as it
+ran, attendance by co-op (no contacts), decisions, action items and the next session."""
 
-import io
 import json
 from pathlib import Path
 
@@ -89,88 +90,6 @@ def test_session_input_errors_change_nothing(coop, demo_url, unchanged) -> None:
             assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_agenda_export(coop, demo_url, tmp_path: Path) -> None:
-    sessions = json.loads(coop("sessions", "list", "--json").stdout)
-    first = next(s for s in sessions if s["title"].startswith("Visioning session 1"))
-    markdown = coop("agenda", "export", str(first["id"])).stdout
-    assert (
-        "| 18:00 | Welcome and community agreements | Marisol Okafor\\-Reyes | 15 |" not in markdown
-    )  # hyphens are not escaped
-    assert "| 18:00 | Welcome and community agreements | Marisol Okafor-Reyes | 15 |" in markdown
-    assert "| 19:10 | Harvest: what we heard |" in markdown
-    pdf = tmp_path / "agenda.pdf"
-    assert coop("agenda", "export", str(first["id"]), "-o", str(pdf)).exit_code == 0
-    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.read_bytes())).pages).split())
-    assert "Visioning session 1: our histories" in text and "19:10 Harvest: what we heard" in text
-    assert "rosa@" not in text and "runs" not in text
-
-
-def test_agenda_overrun_flagged_in_every_format(coop, demo_url, tmp_path: Path) -> None:
-    sessions = json.loads(coop("sessions", "list", "--json").stdout)
-    first = next(s for s in sessions if s["title"].startswith("Visioning session 1"))
-    planned = sum(
-        item["minutes"] for item in json.loads(coop("agenda", "show", str(first["id"]), "--json").stdout)["items"]
-    )
-    extra = first["minutes"] - planned + 25  # 25 minutes past the session's 150
-    assert coop("agenda", "add", str(first["id"]), "Open mic", "--minutes", str(extra)).exit_code == 0
-    warning = "The agenda runs 25 minutes past the session's 150 minutes: shorten items or lengthen the session."
-    assert warning in coop("agenda", "show", str(first["id"])).stdout
-    assert warning in coop("agenda", "export", str(first["id"])).stdout
-    pdf = tmp_path / "agenda.pdf"
-    assert coop("agenda", "export", str(first["id"]), "-o", str(pdf)).exit_code == 0
-    assert warning in " ".join(
-        " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.read_bytes())).pages).split()
-    )
-
-
-def test_calendar_export_file_and_import(coop, demo_url, tmp_path: Path) -> None:
-    target = tmp_path / "sei.ics"
-    result = coop("calendar", "export", "-o", str(target), "--phase", "I")
-    assert result.exit_code == 0 and "21 sessions and 9 milestones" in result.stdout
-    from typer.testing import CliRunner
-
-    from coopprogram.cli import app
-
-    printed = CliRunner().invoke(app, ["calendar", "export", "--phase", "I"]).stdout_bytes
-    assert target.read_bytes() == printed and printed.count(b"\r\n") > 100
-    imported = coop("calendar", "import", str(target))
-    assert "0 added, 0 updated, 21 unchanged" in imported.stdout
-    bad = tmp_path / "bad.ics"
-    bad.write_text("hello", encoding="utf-8")
-    refused = coop("calendar", "import", str(bad))
-    assert refused.exit_code == 1 and "not a calendar" in refused.stderr
-
-
-def test_calendar_import_lists_what_it_changed_and_held_needs_force(coop, demo_url, tmp_path: Path) -> None:
-    exported = tmp_path / "sei.ics"
-    coop("calendar", "export", "-o", str(exported))
-    held = coop("sessions", "show", "14").stdout.splitlines()[0]  # Visioning session 1, held
-    assert "held" in held
-    text = exported.read_text().replace("America/New_York:20211104T", "America/New_York:20211105T")  # a day later
-    text = text.replace("URL:https://meet.example.org/sei-visioning", "URL:file:///etc/passwd", 1)
-    moved = tmp_path / "moved.ics"
-    moved.write_text(text)
-    refused = coop("calendar", "import", str(moved))
-    assert refused.exit_code == 0
-    line = next(row for row in refused.stdout.splitlines() if row.startswith("2021-11-05 18:00"))
-    assert "skipped" in line and "--force" in line
-    assert "    note: its link is not an http(s) web address: left out" in refused.stdout
-    assert coop("sessions", "show", "14").stdout.splitlines()[0] == held
-    forced = coop("calendar", "import", str(moved), "--force")
-    assert "Fri 2021-11-05 18:00" in coop("sessions", "show", "14").stdout and "1 updated" in forced.stdout
-
-
-def test_actions(coop, demo_url) -> None:
-    added = coop("actions", "add", "Share the needs map", "--owner", "Rosa", "--due", "2022-01-20")
-    assert added.exit_code == 0 and "Added action 6" in added.stdout
-    listing = coop("actions", "list", "--open", "--as-of", "2022-01-19").stdout
-    lines = [line for line in listing.splitlines() if line.strip()[:1].isdigit()]
-    assert lines[0].split()[0] == "3" and "OVERDUE" in lines[0]
-    assert coop("actions", "done", "6", "--on", "2022-01-19").exit_code == 0
-    again = coop("actions", "done", "6")
-    assert again.exit_code == 1 and "already done on 2022-01-19" in again.stderr
-
-
 def test_text_files_that_cannot_be_read_are_refused_in_one_line(coop, demo_url, unchanged, tmp_path: Path) -> None:
     latin = tmp_path / "notes.md"
     latin.write_bytes("Réunion tenue à Lawrence".encode("latin-1"))
@@ -225,3 +144,71 @@ def test_a_repeat_in_words_schedules_the_meetings_meant(coop, demo_url) -> None:
         "2022-03-29",
     )
     assert refused.exit_code == 2 and "is not a repeat rule this program understands" in refused.stderr
+
+
+def test_closing_records_decisions_and_the_minutes_show_everything(coop, demo_url, tmp_path) -> None:
+    notes = tmp_path / "notes.md"
+    notes.write_text("Five values drafted.\n\nHaitian Creole interpretation added.\n", encoding="utf-8")
+    result = coop(
+        "sessions",
+        "close",
+        "16",
+        "--decision",
+        "The five values are the base of the draft",
+        "--decision",
+        "Interpretation at every session",
+        "--notes-file",
+        str(notes),
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "Closed session 16 with 2 decision(s) and 1 action item(s)" in result.stdout
+    minutes = coop("sessions", "minutes", "16").stdout
+    assert minutes.startswith("# Minutes: Visioning session 3: the economy we want\n")
+    assert "- 18:10 The economy we want: a drawing exercise (Carmen Ortiz)" in minutes
+    assert "- Absent: SunShare Solar Workers Cooperative" in minutes
+    assert "1. The five values are the base of the draft\n2. Interpretation at every session" in minutes
+    assert "- Collect point people from Green Hands and SunShare — Keisha Grant, due 2022-01-14" in minutes
+    assert "Haitian Creole interpretation added." in minutes
+    # The next meeting of the same co-ops, not the organizers' call in between.
+    assert minutes.rstrip().endswith(
+        "Points of unity workshop: Thursday January 20, 2022 · 18:00–20:00 (America/New_York)"
+    )
+    assert "@" not in minutes
+
+
+def test_minutes_as_pdf(coop, demo_url, tmp_path) -> None:
+
+    coop("sessions", "close", "16", "--decision", "The five values are the base of the draft")
+    target = tmp_path / "minutes.pdf"
+    assert coop("sessions", "minutes", "16", "-o", str(target)).exit_code == 0
+    text = " ".join(page.extract_text() for page in PdfReader(target).pages)
+    for expected in (
+        "Minutes: Visioning session 3",
+        "The five values are the base of the draft",
+        "Keisha Grant",
+        "SunShare Solar",
+    ):
+        assert expected in " ".join(text.split())
+
+
+def test_a_cancelled_session_cannot_be_closed(coop, demo_url, unchanged) -> None:
+    with unchanged(demo_url):
+        result = coop("sessions", "close", "7", "--decision", "Nothing: it did not meet")
+    assert result.exit_code == 1
+    assert result.stderr == "Error: Session 7 was cancelled.\n"
+
+
+def test_closing_dates_the_session_held_for_views_of_past_days(coop, demo_url) -> None:
+    # Session 17 (2022-01-20) waits to be closed; its minutes are recorded a day later, on the 21st.
+    assert coop("sessions", "close", "17", "--decision", "Version 3 goes round", "--on", "2022-01-21").exit_code == 0
+
+    def status_on(day: str) -> str:
+        import json
+
+        [row] = [s for s in json.loads(coop("sessions", "list", "--as-of", day, "--json").stdout) if s["id"] == 17]
+        return row["status"]
+
+    assert status_on("2022-01-20") == "planned"  # met, but not closed yet on that day
+    assert status_on("2022-01-21") == "held"
+    refused = coop("sessions", "close", "18", "--on", "2022-01-01")
+    assert refused.exit_code == 1 and "cannot be closed before that" in refused.stderr

@@ -1,8 +1,8 @@
-"""Audit trail, db check, restore and backups, and what a damaged, foreign, read-only or full
-database does: a clear message, nothing overwritten."""
+"""`coop db`: path, online backups, upgrades, copy, check, restore, and what a damaged, foreign,
+read-only or full database does: a clear message, nothing overwritten."""
 
-import json
 import os
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from coopprogram.config import resolve_database
-from coopprogram.db import unit_of_work
-from coopprogram.services.checks import check_database
+
+from ..conftest import database_dump, file_mode, row_count
 
 
 def _sql(url: str, statement: str) -> None:
@@ -23,33 +23,6 @@ def _sql(url: str, statement: str) -> None:
     with engine.begin() as connection:
         connection.execute(text(statement))
     engine.dispose()
-
-
-def test_audit_shows_an_invoice_whole_history(coop, demo_url) -> None:
-    assert coop("invoices", "pay", "SEI-2022-003", "--on", "2022-01-30").exit_code == 0
-    rows = json.loads(coop("audit", "--entity", "invoice", "--id", "3", "--json").stdout)
-    assert rows[0]["action"] == "create"
-    statuses = [r["changes"]["status"] for r in rows if "status" in r["changes"] and r["action"] == "update"]
-    assert statuses == [["draft", "issued"], ["issued", "paid"]]
-    assert rows[-1]["command"] == "coop invoices pay" and rows[-1]["actor"]
-
-
-def test_audit_masks_contacts_and_names_the_actor(coop, demo_url, monkeypatch) -> None:
-    monkeypatch.setenv("COOP_USER", "Marisol")
-    coop("coops", "edit", "voces", "--contact-phone", "978-555-9999", "--city", "Methuen")
-    [row] = json.loads(coop("audit", "--entity", "coop", "--id", "6", "--json").stdout)[-1:]
-    assert row["actor"] == "Marisol" and row["changes"]["city"] == ["Lowell", "Methuen"]
-    assert row["changes"]["contact_phone"] == ["(set)", "(set)"]
-    assert "555-9999" not in coop("audit").stdout and "978-555" not in json.dumps(
-        json.loads(coop("audit", "--json", "--limit", "5000").stdout)
-    )
-
-
-def test_contract_amendments_are_in_the_audit(coop, demo_url) -> None:
-    coop("contract", "amend", "--cap", "110", "--reason", "Strategy sessions added")
-    rows = json.loads(coop("audit", "--entity", "contract", "--json").stdout)
-    assert any(r["entity"] == "contractamendment" and r["changes"]["reason"] == "Strategy sessions added" for r in rows)
-    assert any(r["entity"] == "contract" and r["changes"].get("hour_cap_minutes") == [6000, 6600] for r in rows)
 
 
 def test_db_check_on_a_sound_and_a_tampered_database(coop, demo_url) -> None:
@@ -65,19 +38,6 @@ def test_db_check_on_a_sound_and_a_tampered_database(coop, demo_url) -> None:
     assert any("gaps or repeats" in p and "missing [3, 4]" in p for p in problems)
     assert any("co-op 6 has 2 current responses" in p for p in problems)
     assert any("Session 1: its calendar SEQUENCE 0 is below the 4" in p for p in problems)
-
-
-def test_calendar_export_records_what_it_sent(coop, demo_url) -> None:
-    sessions = json.loads(coop("sessions", "list", "--json").stdout)
-    session_id = str(sessions[0]["id"])
-    coop("sessions", "edit", session_id, "--location", "Lawrence")
-    coop("calendar", "export", "-o", os.devnull)
-    with unit_of_work(resolve_database(None), write=False) as db:
-        from coopprogram.models import ProgramSession
-
-        row = db.get(ProgramSession, int(session_id))
-        assert (row.sequence, row.exported_sequence) == (1, 1)
-        assert check_database(db).ok
 
 
 @pytest.mark.sqlite_only
@@ -161,3 +121,64 @@ def test_full_disk_is_refused_and_nothing_is_half_written(coop, demo_url, isolat
     assert "Could not write to the disk" in error_lines[0] and "Nothing was changed" in error_lines[0]
     assert "big-1" not in coop("coops", "list", "--all").stdout
     assert coop("db", "check").exit_code == 0
+
+
+@pytest.mark.sqlite_only
+def test_db_path_follows_the_option_and_the_environment(coop, isolate: Path, tmp_path: Path, monkeypatch) -> None:
+    assert coop("db", "path").stdout.strip() == str(isolate)
+    assert coop("--db", str(tmp_path / "other.db"), "db", "path").stdout.strip() == str(tmp_path / "other.db")
+    monkeypatch.delenv("COOP_DB")
+    assert coop("db", "path").stdout.strip().endswith(os.path.join("coopprogram", "coop.db"))
+
+
+@pytest.mark.sqlite_only
+def test_backup_is_a_readable_private_copy(coop, isolate: Path, tmp_path: Path) -> None:
+    coop("init", "--demo")
+    target = tmp_path / "copy.db"
+    result = coop("db", "backup", "-o", str(target))
+    assert result.exit_code == 0, result.stderr
+    assert file_mode(target) == 0o600 and row_count(target, "coop") == 13
+    refused = coop("db", "backup", "-o", str(target))
+    assert refused.exit_code == 1 and "already exists" in refused.stderr
+    default = coop("db", "backup")
+    assert default.exit_code == 0
+    assert len(list((isolate.parent / "backups").glob("coop-*-manual.db"))) == 1
+
+
+@pytest.mark.sqlite_only
+def test_upgrade_when_current_changes_nothing(coop, unchanged) -> None:
+    coop("init")
+    with unchanged(resolve_database(None)):
+        result = coop("db", "upgrade")
+    assert result.exit_code == 0 and "already up to date" in result.stdout
+
+
+@pytest.mark.sqlite_only
+def test_older_and_newer_schemas(coop, isolate: Path) -> None:
+    coop("init", "--demo")
+    connection = sqlite3.connect(isolate)
+    connection.execute("UPDATE alembic_version SET version_num = '9999'")
+    connection.commit()
+    connection.close()
+    newer = coop("coops", "list")
+    assert newer.exit_code == 1 and "newer coop" in newer.stderr
+    upgrade = coop("db", "upgrade")
+    assert upgrade.exit_code == 1 and "newer coop" in upgrade.stderr
+
+
+@pytest.mark.sqlite_only
+def test_db_copy_file_to_file_is_lossless_and_refuses_a_program(coop, demo_template: Path, tmp_path: Path) -> None:
+    """`coop db copy` between two SQLite files: every row, every table's count checked; a target
+    that already holds a program is left alone unless --replace; ids go on after the copied rows."""
+    target = tmp_path / "copy.db"
+    copied = coop("--db", str(demo_template), "db", "copy", "--to", str(target))
+    assert copied.exit_code == 0, copied.stderr
+    assert "every table's count checked" in copied.stdout
+    assert database_dump(f"sqlite:///{target}") == database_dump(f"sqlite:///{demo_template}")
+    again = coop("--db", str(demo_template), "db", "copy", "--to", str(target))
+    assert again.exit_code == 1 and "already holds a program" in again.stderr
+    assert database_dump(f"sqlite:///{target}") == database_dump(f"sqlite:///{demo_template}")
+    assert coop("--db", str(demo_template), "db", "copy", "--to", str(target), "--replace").exit_code == 0
+    added = coop("--db", str(target), "coops", "add", "New After Copy", "--kind", "worker")
+    assert added.exit_code == 0, added.stderr
+    assert "New After Copy" in coop("--db", str(target), "coops", "list").stdout

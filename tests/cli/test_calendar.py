@@ -1,0 +1,255 @@
+"""`coop calendar`: export and import; publish (secret per-co-op file names kept in the database,
+refresh hints, the links page, re-publishing that rewrites only what changed, and rotation); sync
+against a real CalDAV server (Radicale, started on 127.0.0.1 on a free port for these tests and
+stopped after): the server's copy after add, reschedule, cancel and a second sync; credentials
+from the URL, the environment or ~/.netrc, never printed."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import vobject
+from sqlmodel import select
+
+from coopprogram.models import Coop, Program
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "clients"))
+import json
+import sys
+from pathlib import Path
+
+from radicale_server import make_calendar
+from radicale_server import radicale as running_radicale
+
+from coopprogram.config import resolve_database
+from coopprogram.db import unit_of_work
+from coopprogram.services.checks import check_database
+
+USER, PASSWORD = "alice", "s3cret-pass"
+
+
+def _secrets(url: str) -> dict[str, str]:
+    from coopprogram.db import unit_of_work
+
+    with unit_of_work(url, write=False) as db:
+        found = {coop.slug: coop.feed_secret for coop in db.exec(select(Coop)).all()}
+        found[""] = db.exec(select(Program)).one().feed_secret
+    return found
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
+    return {path.name: (path.stat().st_mtime_ns, path.read_bytes()) for path in folder.iterdir()}
+
+
+def test_publish_writes_secret_feeds_and_rewrites_only_what_changed(coop, demo_url, tmp_path: Path) -> None:
+    folder = tmp_path / "www"
+    first = coop("calendar", "publish", str(folder), "--base-url", "https://sei.example.org/cal")
+    assert first.exit_code == 0, first.stderr
+    secrets = _secrets(demo_url)
+    assert all(re.fullmatch(r"[0-9a-f]{32}", secret) for secret in secrets.values())
+    assert len(set(secrets.values())) == len(secrets)
+    casa = folder / f"casa-limpia-{secrets['casa-limpia']}.ics"
+    feed = vobject.readOne(casa.read_text())
+    assert "Casa Limpia" in feed.x_wr_calname.value
+    text = casa.read_text()
+    assert "REFRESH-INTERVAL;VALUE=DURATION:PT1H" in text and "X-PUBLISHED-TTL:PT1H" in text
+    assert "Milestone" not in text
+    links = (folder / f"links-{secrets['']}.html").read_text()
+    assert f"https://sei.example.org/cal/casa-limpia-{secrets['casa-limpia']}.ics" in links
+    assert f"webcal://sei.example.org/cal/voces-{secrets['voces']}.ics" in links
+    assert (folder / "index.html").read_text().count("casa") == 0  # no listing of the secret names
+
+    before = _snapshot(folder)
+    again = coop("calendar", "publish", str(folder), "--base-url", "https://sei.example.org/cal")
+    assert "0 written" in again.stdout and _snapshot(folder) == before
+
+    coop("sessions", "cancel", "21", "--reason", "Snow")  # Strategy session 2: every co-op is invited
+    from datetime import datetime
+
+    from coopprogram.db import unit_of_work
+    from coopprogram.services.sessions import show_session
+
+    with unit_of_work(demo_url, write=False) as db:
+        cancelled = show_session(db, session_id=21, now=datetime(2022, 1, 1, tzinfo=UTC))
+    invited = {i.slug for i in cancelled.invitees}
+    coop("calendar", "publish", str(folder), "--base-url", "https://sei.example.org/cal")
+    after = _snapshot(folder)
+    rewritten = {name for name in after if after[name] != before[name]}
+    assert rewritten == {f"{slug}-{secrets[slug]}.ics" for slug in invited} | {f"program-{secrets['']}.ics"}
+
+
+def test_rotating_a_secret_replaces_the_file(coop, demo_url, tmp_path: Path) -> None:
+    folder = tmp_path / "www"
+    coop("calendar", "publish", str(folder))
+    old = _secrets(demo_url)["voces"]
+    rotated = coop("calendar", "publish", str(folder), "--rotate", "voces")
+    assert rotated.exit_code == 0 and "New links for: voces" in rotated.stdout
+    new = _secrets(demo_url)["voces"]
+    assert new != old and (folder / f"voces-{new}.ics").exists() and not (folder / f"voces-{old}.ics").exists()
+    refused = coop("calendar", "publish", str(folder), "--base-url", "ftp://example.org")
+    assert refused.exit_code == 1 and refused.stderr.startswith("Error:")
+
+
+def test_rotating_every_secret_replaces_every_feed_and_the_links_page(coop, demo_url, tmp_path: Path) -> None:
+    folder = tmp_path / "www"
+    coop("calendar", "publish", str(folder))
+    old = _secrets(demo_url)
+    rotated = coop("calendar", "publish", str(folder), "--rotate", "all")
+    assert rotated.exit_code == 0, rotated.stderr
+    new = _secrets(demo_url)
+    assert all(new[key] != old[key] for key in old)
+    names = {path.name for path in folder.iterdir()}
+    assert not any(secret in name for name in names for secret in old.values())  # every old link stops working
+    assert names == {"index.html", f"links-{new['']}.html", f"program-{new['']}.ics"} | {
+        f"{slug}-{new[slug]}.ics" for slug in new if slug
+    }
+    assert f"{len(old) + 1} old files removed" in rotated.stdout  # the feeds and the links page
+
+
+@pytest.fixture(scope="module")
+def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The server's base address and its storage folder."""
+    folder = tmp_path_factory.mktemp("radicale")
+    with running_radicale(folder, user=USER, password=PASSWORD) as base:
+        yield base, folder / "storage"
+
+
+@pytest.fixture
+def calendar_url(radicale, request) -> str:
+    """A new, empty calendar on the server for this test."""
+    return make_calendar(radicale[0], user=USER, password=PASSWORD, name=request.node.name.replace("_", "-")[:40])
+
+
+def server_copy(url: str) -> dict[str, object]:
+    import caldav
+
+    with caldav.DAVClient(url=url, username=USER, password=PASSWORD) as client:
+        return {str(e.icalendar_component["UID"]): e.icalendar_component for e in client.calendar(url=url).get_events()}
+
+
+def with_credentials(url: str) -> str:
+    return url.replace("http://", f"http://{USER}:{PASSWORD}@")
+
+
+def _session(demo_url: str, title: str):
+    from coopprogram.db import unit_of_work
+    from coopprogram.services import sessions
+
+    with unit_of_work(demo_url, write=False) as db:
+        return next(
+            s for s in sessions.list_sessions(db, now=datetime(2022, 1, 1, tzinfo=UTC)) if s.title.startswith(title)
+        )
+
+
+def test_sync_creates_updates_cancels_and_never_duplicates(coop, demo_url, calendar_url, radicale) -> None:
+    first = coop("calendar", "sync", with_credentials(calendar_url))
+    assert first.exit_code == 0, first.stderr
+    assert "21 created, 0 updated" in first.stdout and PASSWORD not in first.stdout + first.stderr
+    stored = server_copy(calendar_url)
+    strategy = _session(demo_url, "Strategy session 1")
+    assert len(stored) == 21
+    assert stored[strategy.uid].start == strategy.starts_at
+
+    moved = coop("sessions", "reschedule", str(strategy.id), "--start", "2022-03-10 18:30")
+    assert moved.exit_code == 0, moved.stderr
+    walk = _session(demo_url, "Strategy session 2")
+    assert coop("sessions", "cancel", str(walk.id), "--reason", "Snow").exit_code == 0
+    second = coop("calendar", "sync", with_credentials(calendar_url))
+    assert "0 created, 1 updated, 1 cancelled, 19 unchanged" in second.stdout
+    stored = server_copy(calendar_url)
+    assert len(stored) == 21
+    assert stored[strategy.uid].start == datetime(2022, 3, 10, 23, 30, tzinfo=UTC)
+    assert int(stored[strategy.uid]["SEQUENCE"]) == _session(demo_url, "Strategy session 1").sequence
+    assert str(stored[walk.uid]["STATUS"]) == "CANCELLED" and str(stored[walk.uid]["SUMMARY"]).startswith("Cancelled: ")
+
+    _, storage = radicale
+    before = {path: path.stat().st_mtime_ns for path in storage.rglob("*.ics")}
+    third = coop("calendar", "sync", with_credentials(calendar_url))
+    assert "0 created, 0 updated, 0 cancelled, 21 unchanged" in third.stdout
+    assert {path: path.stat().st_mtime_ns for path in storage.rglob("*.ics")} == before  # nothing was sent
+
+
+def test_credentials_from_the_environment_and_netrc(coop, demo_url, calendar_url, monkeypatch) -> None:
+    monkeypatch.setenv("COOP_CALDAV_USER", USER)
+    monkeypatch.setenv("COOP_CALDAV_PASSWORD", PASSWORD)
+    by_env = coop("calendar", "sync", calendar_url, "--coop", "casa-limpia")
+    assert by_env.exit_code == 0, by_env.stderr
+    assert len(server_copy(calendar_url)) == 8
+    monkeypatch.delenv("COOP_CALDAV_USER")
+    monkeypatch.delenv("COOP_CALDAV_PASSWORD")
+    netrc = Path(os.environ["HOME"]) / ".netrc"
+    netrc.parent.mkdir(parents=True, exist_ok=True)
+    netrc.write_text(f"machine 127.0.0.1 login {USER} password {PASSWORD}\n")
+    netrc.chmod(0o600)
+    by_netrc = coop("calendar", "sync", calendar_url, "--coop", "casa-limpia")
+    assert by_netrc.exit_code == 0 and "8 unchanged" in by_netrc.stdout
+
+
+def test_refusals_are_one_line_without_the_password(coop, demo_url, calendar_url) -> None:
+    wrong = coop("calendar", "sync", calendar_url.replace("http://", f"http://{USER}:wrong-pass@"))
+    assert wrong.exit_code == 1 and "refused access as alice" in wrong.stderr and "wrong-pass" not in wrong.stderr
+    assert wrong.stderr.count("\n") == 1
+    bad = coop("calendar", "sync", "ftp://alice:hidden@example.org/cal")
+    assert bad.exit_code == 1 and "not a CalDAV calendar address" in bad.stderr and "hidden" not in bad.stderr
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    down = coop("calendar", "sync", f"http://{USER}:{PASSWORD}@127.0.0.1:{closed}/alice/x/")
+    assert down.exit_code == 1 and "Could not reach" in down.stderr and PASSWORD not in down.stderr
+
+
+def test_calendar_export_file_and_import(coop, demo_url, tmp_path: Path) -> None:
+    target = tmp_path / "sei.ics"
+    result = coop("calendar", "export", "-o", str(target), "--phase", "I")
+    assert result.exit_code == 0 and "21 sessions and 9 milestones" in result.stdout
+    from typer.testing import CliRunner
+
+    from coopprogram.cli import app
+
+    printed = CliRunner().invoke(app, ["calendar", "export", "--phase", "I"]).stdout_bytes
+    assert target.read_bytes() == printed and printed.count(b"\r\n") > 100
+    imported = coop("calendar", "import", str(target))
+    assert "0 added, 0 updated, 21 unchanged" in imported.stdout
+    bad = tmp_path / "bad.ics"
+    bad.write_text("hello", encoding="utf-8")
+    refused = coop("calendar", "import", str(bad))
+    assert refused.exit_code == 1 and "not a calendar" in refused.stderr
+
+
+def test_calendar_import_lists_what_it_changed_and_held_needs_force(coop, demo_url, tmp_path: Path) -> None:
+    exported = tmp_path / "sei.ics"
+    coop("calendar", "export", "-o", str(exported))
+    held = coop("sessions", "show", "14").stdout.splitlines()[0]  # Visioning session 1, held
+    assert "held" in held
+    text = exported.read_text().replace("America/New_York:20211104T", "America/New_York:20211105T")  # a day later
+    text = text.replace("URL:https://meet.example.org/sei-visioning", "URL:file:///etc/passwd", 1)
+    moved = tmp_path / "moved.ics"
+    moved.write_text(text)
+    refused = coop("calendar", "import", str(moved))
+    assert refused.exit_code == 0
+    line = next(row for row in refused.stdout.splitlines() if row.startswith("2021-11-05 18:00"))
+    assert "skipped" in line and "--force" in line
+    assert "    note: its link is not an http(s) web address: left out" in refused.stdout
+    assert coop("sessions", "show", "14").stdout.splitlines()[0] == held
+    forced = coop("calendar", "import", str(moved), "--force")
+    assert "Fri 2021-11-05 18:00" in coop("sessions", "show", "14").stdout and "1 updated" in forced.stdout
+
+
+def test_calendar_export_records_what_it_sent(coop, demo_url) -> None:
+    sessions = json.loads(coop("sessions", "list", "--json").stdout)
+    session_id = str(sessions[0]["id"])
+    coop("sessions", "edit", session_id, "--location", "Lawrence")
+    coop("calendar", "export", "-o", os.devnull)
+    with unit_of_work(resolve_database(None), write=False) as db:
+        from coopprogram.models import ProgramSession
+
+        row = db.get(ProgramSession, int(session_id))
+        assert (row.sequence, row.exported_sequence) == (1, 1)
+        assert check_database(db).ok
