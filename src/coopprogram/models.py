@@ -40,11 +40,8 @@ JSON_DOCUMENT = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "
 
 
 # CHECK constraints are named ck_<table>_<column> (as migration 0013 made them), by the metadata's
-# naming convention; the index names keep SQLModel's own convention.
-SQLModel.metadata.naming_convention = {
-    **SQLModel.metadata.naming_convention,
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-}
+# naming convention; indexes keep SQLModel's own (ix_<table>_<column>).
+SQLModel.metadata.naming_convention = {"ix": "ix_%(column_0_label)s", "ck": "ck_%(table_name)s_%(constraint_name)s"}
 
 
 def _held_to(column: str, vocabulary: type[StrEnum]) -> CheckConstraint:
