@@ -254,7 +254,7 @@ def measure(empty: str, large: str, folder: Path, env: dict[str, str]) -> list[d
     touches all three alike; the CPU-time ratio is shown beside the wall-time one."""
     rows: list[dict] = []
     on = {"floor": env, "empty": {**env, "COOP_DB": empty}, "large": {**env, "COOP_DB": large}}
-    log = ["hours", "log", "0:15", "Benchmark entry", "--date", AS_OF, "--category", "documentation"]
+    log = ["hours", "log", "0:15", "Benchmark entry", "--date", AS_OF, "--category", "documentation", "--yes"]
     status = ["status", "--as-of", AS_OF]
     for command, args in (("hours log", log), ("status", status)):
         runs = {"floor": [], "empty": [], "large": []}
