@@ -215,7 +215,7 @@ def work():
         from coopprogram.services.invoices import draft_month
         from coopprogram.services.hours import log_time
         with unit_of_work(url, write=True) as db:
-            log_time(db, minutes=30, description="one more", on=date(2021, 12, 30), today=date.max)
+            log_time(db, minutes=30, description="one more", on=date(2021, 12, 30), today=date.max, confirmed=True)
             draft_month(db, period="2021-12")
             db.rollback()
         return None
