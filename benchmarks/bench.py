@@ -215,7 +215,7 @@ def work():
         from coopprogram.services.invoices import draft_month
         from coopprogram.services.hours import log_time
         with unit_of_work(url, write=True) as db:
-            log_time(db, minutes=30, description="one more", on=date(2021, 12, 30), today=date.max)
+            log_time(db, minutes=30, description="one more", on=date(2021, 12, 30), today=date.max, confirmed=True)
             draft_month(db, period="2021-12")
             db.rollback()
         return None
@@ -254,7 +254,7 @@ def measure(empty: str, large: str, folder: Path, env: dict[str, str]) -> list[d
     touches all three alike; the CPU-time ratio is shown beside the wall-time one."""
     rows: list[dict] = []
     on = {"floor": env, "empty": {**env, "COOP_DB": empty}, "large": {**env, "COOP_DB": large}}
-    log = ["hours", "log", "0:15", "Benchmark entry", "--date", AS_OF, "--category", "documentation"]
+    log = ["hours", "log", "0:15", "Benchmark entry", "--date", AS_OF, "--category", "documentation", "--yes"]
     status = ["status", "--as-of", AS_OF]
     for command, args in (("hours log", log), ("status", status)):
         runs = {"floor": [], "empty": [], "large": []}

@@ -61,6 +61,7 @@ def command_args(name: str, rng: random.Random, logged: dict[int, int], folder: 
             f"{MONTH}-{rng.randint(1, 28):02d}",
             "--category",
             rng.choice(["documentation", "calendar", "communication"]),
+            "--yes",  # a long run piles many logs on one day: past 12 billable hours is confirmed, not refused
         ]
     if name == "hours edit":  # always a new length, so every successful edit changes the entry (one audit row)
         entry = rng.choice(list(logged))

@@ -2,6 +2,7 @@
 thirteen co-op names; no contact detail appears anywhere."""
 
 import io
+import re
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -131,3 +132,35 @@ def test_pdf_has_no_table_with_only_a_header(coop, demo_url, tmp_path: Path) -> 
     assert "responses due 2022-01-28 (past the deadline; the round stays open)" in text
     # the starting point: Green Hands came to 1 of the 3 visioning sessions of Phase I
     assert "The starting point: each co-op’s share in Phase I" in text and "Green Hands Landscaping 33%" in text
+
+
+def test_a_long_phase_prints_the_latest_sessions_and_says_where_the_rest_are(demo_url) -> None:
+    """The PDF's lists stop at what fits their section (the latest 25 sessions held, the first 40
+    open action items); the counts cover the whole phase and the Markdown report lists them all."""
+    from dataclasses import replace
+    from datetime import date, timedelta
+
+    from coopprogram.db import unit_of_work
+    from coopprogram.exporters.markdown import report_markdown
+    from coopprogram.exporters.report import report_data, report_pdf
+    from coopprogram.services.report import report
+
+    with unit_of_work(demo_url, write=False) as db:
+        view = report(db, phase=None, as_of=date(2022, 1, 15))
+    one, action = view.held[0], view.actions[0]
+    held = [replace(one, title=f"Circle {n}", starts_local=one.starts_local + timedelta(days=n)) for n in range(1, 31)]
+    actions = [replace(action, title=f"Task {n}") for n in range(1, 46)]
+    long = replace(view, held=held, actions=actions)
+
+    data = report_data(long)
+    assert [s["title"] for s in data["held"]] == [f"Circle {n}" for n in range(6, 31)]  # the latest 25, in order
+    assert data["held_more"] == 5 and data["sessions_line"].startswith("Held 30 ·")
+    assert [a["title"] for a in data["actions"]] == [f"Task {n}" for n in range(1, 41)]
+    assert data["actions_more"] == 5
+    assert "upcoming_more" not in data  # nothing left out of that list: nothing said
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(report_pdf(long))).pages)
+    assert re.search(r"Circle 30\b", text) and re.search(r"Circle 6\b", text) and not re.search(r"Circle 5\b", text)
+    assert "5 earlier ones are in the Markdown report" in text
+    assert "5 more open action items are in the Markdown report" in text and "Task 41" not in text
+    markdown = report_markdown(long)
+    assert re.search(r"Circle 1\b", markdown) and re.search(r"Task 45\b", markdown)

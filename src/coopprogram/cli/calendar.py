@@ -22,7 +22,6 @@ from coopprogram.cli.output import (
     session_kind_option,
     write_bytes,
 )
-from coopprogram.errors import CoopError
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -156,9 +155,8 @@ def calendar_publish(
     Example: coop calendar publish /var/www/calendars --base-url https://sei.example.org/calendars
     """
     from coopprogram.exporters.feeds import PLACEHOLDER, links_page
-    from coopprogram.exporters.ics import EventCache, render_ics
-    from coopprogram.files import write_files
     from coopprogram.i18n import document_language
+    from coopprogram.publish_folder import write_publication
     from coopprogram.services.calendar_publish import PUBLISHED_NAME, publication, rotate_secrets
     from coopprogram.services.sessions import check_link
 
@@ -168,44 +166,27 @@ def calendar_publish(
     with database(write=True) as db:
         rotated = rotate_secrets(db, slug=rotate) if rotate else []
         published = publication(db)
-    cache = EventCache()
-    files = {
-        feed.file_name: render_ics(
-            feed.view, cache=cache, lang=document_language(None, feed.languages) if feed.coop_slug else program_language
-        )
-        for feed in published.feeds
-    }
-    files[published.links_file] = links_page(published, base_url).encode()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        if not (folder / "index.html").exists():  # a web server must not list the secret names
-            files["index.html"] = PLACEHOLDER.encode()
-        changed = [name for name, data in files.items() if not _holds(folder / name, data)]
-        stale = [path for path in folder.iterdir() if PUBLISHED_NAME.match(path.name) and path.name not in files]
-        for path in stale:
-            path.unlink()
-    except OSError as error:
-        raise CoopError(f"Could not publish to {folder}: {error.strerror}. Choose a folder you can write to.") from None
-    write_files(
-        {(folder / name).absolute(): files[name] for name in changed}, replace=True
-    )  # a feed is replaced in place: its link stays the same
+    pages = {published.links_file: links_page(published, base_url).encode()}
+    if not (folder / "index.html").exists():  # a web server must not list the secret names
+        pages["index.html"] = PLACEHOLDER.encode()
+    outcome = write_publication(
+        folder,
+        published,
+        language=program_language,
+        feed_language={feed.coop_slug: document_language(None, feed.languages) for feed in published.coops},
+        pages=pages,
+        stale_name=PUBLISHED_NAME,
+    )
+    changed = outcome.written
     for name in changed:
         say(f"Wrote {folder / name}")
     if rotated:
         say(f"New links for: {', '.join(rotated)}. Send them the new links; the old ones no longer work.")
     say(
-        f"Published {len(published.feeds)} calendars to {folder}: {len(changed)} written, {len(files) - len(changed)} unchanged, "
-        f"{len(stale)} old files removed."
+        f"Published {len(published.feeds)} calendars to {folder}: {len(changed)} written, {outcome.unchanged} unchanged, "
+        f"{outcome.removed} old files removed."
     )
     say(f"The link for each co-op: {folder / published.links_file}")
-
-
-def _holds(path: Path, data: bytes) -> bool:
-    """Whether the file already holds exactly these bytes (then it is left alone: clients see no change)."""
-    try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
-    except FileNotFoundError:
-        return False
 
 
 @app.command("sync")

@@ -8,6 +8,7 @@ re-import) reads the session's stored length.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -165,12 +166,56 @@ def _vtimezone(zone: str, first_year: int, last_year: int) -> bytes:
 _END = b"END:VCALENDAR\r\n"
 
 
+# Bumped whenever the bytes written for the same view change (a published folder's fingerprints
+# then no longer match, and every feed is rendered again).
+RENDERING = "1"
+# Every phrase the feeds are written with: a changed translation changes the feeds' fingerprints.
+_PHRASES = (
+    "CANCELLED",
+    "Join online: {link}",
+    "Facilitator: {name}",
+    "Agenda:",
+    "Cancelled: {title}",
+    "Milestone due: {title}",
+    " (done)",
+    "{phase} milestone",
+)
+
+
 class EventCache:
-    """Each event's bytes, rendered once per language however many feeds carry it (the publish writes one feed per co-op)."""
+    """Each event's bytes, rendered once per language however many feeds carry it (the publish writes one feed per co-op),
+    and each event's fingerprint (what its bytes are made of), so an unchanged feed need not be rendered at all."""
 
     def __init__(self) -> None:
         self._rendered: dict[tuple[int, str], tuple[object, bytes]] = {}
         self._lines: dict[tuple, object] = {}
+        self._digests: dict[tuple[int, str], tuple[object, bytes]] = {}
+
+    def digest(self, item: SessionEvent, lang: Language = ENGLISH) -> bytes:
+        """A fingerprint of everything `session` writes for this event in `lang`."""
+        key = (id(item), lang.code)
+        found = self._digests.get(key)
+        if found is None or found[0] is not item:
+            made = repr(
+                (
+                    item.uid,
+                    item.sequence,
+                    item.stamp.replace(microsecond=0),
+                    item.title_in(lang.code),
+                    item.kind_name,
+                    item.starts_at,
+                    item.ends_at,
+                    item.location,
+                    item.link,
+                    item.facilitator,
+                    item.cancelled,
+                    item.cancel_reason,
+                    [(a.starts_local, a.title_in(lang.code), a.lead) for a in item.agenda],
+                )
+            )
+            found = (item, hashlib.blake2b(made.encode(), digest_size=16).digest())
+            self._digests[key] = found
+        return found[1]
 
     def session(self, item: SessionEvent, zone: ZoneInfo, lang: Language = ENGLISH) -> bytes:
         key = (id(item), lang.code)
@@ -188,6 +233,31 @@ def render_ics(view: CalendarView, *, cache: EventCache | None = None, lang: Lan
         _milestone_event(item, lang) for item in view.milestones
     ]
     return _head(view) + b"".join(events) + _END
+
+
+def feed_fingerprint(view: CalendarView, *, cache: EventCache, lang: Language = ENGLISH) -> str:
+    """A fingerprint of the bytes `render_ics` would write for this view in `lang`, made without
+    rendering: equal fingerprints, equal feeds (the renderer's and icalendar's versions included)."""
+    from icalendar import __version__ as icalendar_version
+
+    whole = hashlib.blake2b(digest_size=20)
+    header = (
+        RENDERING,
+        icalendar_version,
+        lang.code,
+        [lang(phrase) for phrase in _PHRASES],
+        view.name,
+        view.timezone,
+        view.first_day,
+        view.last_day,
+        view.refresh_minutes,
+        view.milestones,
+        len(view.sessions),
+    )
+    whole.update(_vtimezone(view.timezone, view.first_day.year, view.last_day.year + 1))
+    whole.update(repr(header).encode())
+    whole.update(b"".join(cache.digest(item, lang) for item in view.sessions))
+    return whole.hexdigest()
 
 
 def render_events(view: CalendarView, lang: Language = ENGLISH) -> dict[str, bytes]:

@@ -15,6 +15,11 @@ if TYPE_CHECKING:  # the views, by type only: an exporter loads no service (and 
     from coopprogram.services.report import ReportView
 
 MARKS = {"attended": "●", "absent": "○", "excused": "E", "invited": "?", "": ""}
+# The printed report keeps each list to what fits its section (about a page): the latest sessions
+# held and cancelled, the next ones coming up, the first open action items. The counts above each
+# list cover the whole phase, and the Markdown report (`coop report -o FILE.md`) lists everything.
+PRINTED_SESSIONS = 25
+PRINTED_ACTIONS = 40
 
 
 def report_pdf(view: ReportView) -> bytes:
@@ -52,12 +57,15 @@ def report_data(view: ReportView) -> dict[str, Any]:
             f"Held {len(view.held)} · cancelled {len(view.cancelled)} · "
             f"next {view.upcoming_days} days {len(view.upcoming)} · to close {len(view.to_close)}"
         ),
-        "held": [{"day": f"{s.starts_local:%Y-%m-%d}", "title": s.title, "attending": attending(s)} for s in view.held],
-        "upcoming": [f"{s.starts_local:%Y-%m-%d %H:%M} {s.title}" for s in view.upcoming],
-        "to_close": [f"{s.starts_local:%Y-%m-%d %H:%M} {s.title}" for s in view.to_close],
+        "held": [
+            {"day": f"{s.starts_local:%Y-%m-%d}", "title": s.title, "attending": attending(s)}
+            for s in view.held[-PRINTED_SESSIONS:]
+        ],
+        "upcoming": [f"{s.starts_local:%Y-%m-%d %H:%M} {s.title}" for s in view.upcoming[:PRINTED_SESSIONS]],
+        "to_close": [f"{s.starts_local:%Y-%m-%d %H:%M} {s.title}" for s in view.to_close[:PRINTED_SESSIONS]],
         "cancelled": [
             f"{s.starts_local:%Y-%m-%d} {s.title}" + (f" ({s.cancel_reason})" if s.cancel_reason else "")
-            for s in view.cancelled
+            for s in view.cancelled[-PRINTED_SESSIONS:]
         ],
         "grid_columns": [f"{s.starts_local:%m/%d}" for s in view.grid_sessions],
         "grid_titles": [f"{s.starts_local:%m/%d} {s.title}" for s in view.grid_sessions],
@@ -80,9 +88,19 @@ def report_data(view: ReportView) -> dict[str, Any]:
         "money": None,
         "actions": [
             {"title": a.title, "owner": a.owner, "due": a.due_on.isoformat() if a.due_on else "", "overdue": a.overdue}
-            for a in view.actions
+            for a in view.actions[:PRINTED_ACTIONS]
         ],
     }
+    # What a list leaves out, said under it (only when it leaves something out: a short phase's
+    # report is unchanged).
+    left_out = {
+        "held_more": len(view.held) - len(data["held"]),
+        "upcoming_more": len(view.upcoming) - len(data["upcoming"]),
+        "to_close_more": len(view.to_close) - len(data["to_close"]),
+        "cancelled_more": len(view.cancelled) - len(data["cancelled"]),
+        "actions_more": len(view.actions) - len(data["actions"]),
+    }
+    data |= {key: count for key, count in left_out.items() if count}
     if money is not None:
         data["cap_share"] = min(1.0, money.used_minutes / money.cap_minutes) if money.cap_minutes else 0
         data["money"] = {

@@ -26,8 +26,9 @@ from coopprogram.services.program import get_program
 from coopprogram.services.translations import calendar_with_titles
 
 REFRESH_MINUTES = 60  # REFRESH-INTERVAL and X-PUBLISHED-TTL: clients that honour them look hourly
-# The files a publish writes: `program-<secret>.ics`, `<slug>-<secret>.ics`, `links-<secret>.html`.
-PUBLISHED_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*-[0-9a-f]{32}\.(?:ics|html)$")
+# The files a publish writes: `program-<secret>.ics`, `<slug>-<secret>.ics`, `links-<secret>.html`,
+# and the record of what the folder holds, `manifest-<secret>.json` (see publish_folder).
+PUBLISHED_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*-[0-9a-f]{32}\.(?:ics|html|json)$")
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class Publication:
     program: Feed
     coops: list[Feed]
     links_file: str  # the page listing every co-op's link: for the organizer, under a secret name too
+    manifest_file: str  # what the folder holds, each feed's fingerprint: under the same secret name
 
     @property
     def feeds(self) -> list[Feed]:
@@ -103,5 +105,8 @@ def publication(db: Session) -> Publication:
     mark_exported(db, whole)
     db.flush()
     return Publication(
-        Feed(f"program-{program.feed_secret}.ics", whole.name, "", whole), feeds, f"links-{program.feed_secret}.html"
+        Feed(f"program-{program.feed_secret}.ics", whole.name, "", whole),
+        feeds,
+        f"links-{program.feed_secret}.html",
+        f"manifest-{program.feed_secret}.json",
     )
