@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, Index
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from coopprogram.units import utc_now
@@ -36,7 +36,23 @@ from coopprogram.vocab import (  # the vocabularies, re-exported: callers have l
 
 # A JSON document: text on SQLite (read with json_extract), JSONB on PostgreSQL (read with ->>).
 # None is SQL NULL, not the JSON `null`, so "no document" is one thing in both databases.
-JSON_DOCUMENT = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
+# The PostgreSQL type is chosen when a PostgreSQL database is used: importing its dialect here
+# would cost every command on SQLite some 50 ms of start-up.
+
+
+class JSONDocument(TypeDecorator):
+    impl = JSON(none_as_null=True)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Any) -> Any:
+        if dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import JSONB
+
+            return dialect.type_descriptor(JSONB(none_as_null=True))
+        return dialect.type_descriptor(JSON(none_as_null=True))
+
+
+JSON_DOCUMENT = JSONDocument()
 
 
 # CHECK constraints are named ck_<table>_<column> (as migration 0013 made them), by the metadata's
