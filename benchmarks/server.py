@@ -75,6 +75,7 @@ def load(source_url: str, target_url: str) -> None:
     """Every row of a SQLite program into an empty PostgreSQL database with COPY (a million rows
     in a minute or so, where one INSERT per row would take far longer), then its id sequences
     moved past the copied ids. `coop db copy` does the same with checks, more slowly."""
+    from psycopg.types.json import Jsonb
     from sqlalchemy import select, text
     from sqlmodel import SQLModel
 
@@ -88,15 +89,16 @@ def load(source_url: str, target_url: str) -> None:
         with source.connect() as reading, target.connect() as writing:
             for table in SQLModel.metadata.sorted_tables:
                 names = [column.name for column in table.columns]
+                columns = ", ".join(f'"{name}"' for name in names)  # quoted: `user` is a keyword
                 rows = reading.execution_options(yield_per=10_000).execute(
                     select(table).order_by(*table.primary_key.columns)
                 )
                 with (
                     writing.connection.driver_connection.cursor() as cursor,
-                    cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as stream,
+                    cursor.copy(f"COPY {table.name} ({columns}) FROM STDIN") as stream,
                 ):
-                    for row in rows:
-                        stream.write_row(row)
+                    for row in rows:  # JSON documents (dicts) go in as jsonb
+                        stream.write_row([Jsonb(value) if isinstance(value, dict | list) else value for value in row])
             _advance_sequences(writing)
             writing.commit()
             # The planner's statistics, as autovacuum would gather them soon after on a real server.
