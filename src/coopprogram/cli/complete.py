@@ -1,6 +1,7 @@
 """Shell completion of values: co-op slugs (also in comma-separated lists), session ids with
 their titles, invoice references, versions, decisions, milestones, phases, hour categories,
-session kinds, and the fixed words of the program (co-op kinds, statuses, stances, settings).
+session kinds and settings. The fixed words of the program (co-op kinds, statuses, stances)
+are StrEnums in vocab.py, which Typer completes through their Choice type.
 
 Completion runs on every Tab, so it reads the SQLite file directly with the standard `sqlite3`
 module, read-only, and never imports SQLAlchemy or SQLModel. A database on a server completes
@@ -155,32 +156,6 @@ def decision_versions(ctx: typer.Context, incomplete: str) -> Completions:
 phases = _completer("SELECT number, name FROM phase ORDER BY number")
 categories = _completer("SELECT slug, name FROM category ORDER BY slug")
 session_kinds = _completer("SELECT slug, name FROM sessionkind ORDER BY slug")
-
-
-def choices(*words: str) -> Callable[[typer.Context, str], Completions]:
-    """A fixed vocabulary (no database read)."""
-
-    def complete(ctx: typer.Context, incomplete: str) -> Completions:
-        return [(word, "") for word in words if word.startswith(incomplete)]
-
-    return complete
-
-
-# The words of models.py's enums, repeated here because completion must not import SQLModel
-# (tests/cli/test_completion.py checks that they agree).
-COOP_KINDS = ("worker", "producer", "consumer", "housing", "multi-stakeholder")
-COOP_STAGES = ("existing", "budding")
-AGENDA_KINDS = ("opening", "discussion", "decision", "presentation", "break", "closing")
-MILESTONE_STATUSES = ("planned", "in-progress", "done", "blocked")
-MESSAGE_STATUSES = ("pending", "sent", "by-hand", "superseded")
-STANCES = ("endorse", "stand-aside", "block")
-
-coop_kinds = choices(*COOP_KINDS)
-coop_stages = choices(*COOP_STAGES)
-agenda_kinds = choices(*AGENDA_KINDS)
-milestone_statuses = choices(*MILESTONE_STATUSES)
-message_statuses = choices(*MESSAGE_STATUSES)
-stances = choices(*STANCES)
 
 
 def config_keys(ctx: typer.Context, incomplete: str) -> Completions:
