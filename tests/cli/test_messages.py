@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import socket
 from collections import Counter
-from datetime import UTC
+from datetime import UTC, datetime
 from email import message_from_bytes, policy
 
 import pytest
@@ -124,6 +124,14 @@ def test_invitations_arrive_as_itip_requests_one_per_co_op(coop, program, smtp) 
         # The one attendee is this co-op's point person: no other co-op's address travels with it.
         assert str(event["ATTENDEE"]) == f"mailto:{rcpts[0]}"
         assert str(event["ORGANIZER"]) == "mailto:coop@sei.example.org"
+        # The instant a calendar client reads: 18:00 in the program's zone (New York) is 23:00 UTC.
+        assert event.decoded("DTSTART").astimezone(UTC) == datetime(2022, 1, 20, 23, 0, tzinfo=UTC)
+        assert event.decoded("DTEND").astimezone(UTC) == datetime(2022, 1, 21, 1, 0, tzinfo=UTC)
+        # Addressed to this co-op by name: its point person and the co-op itself.
+        [(slug, (name, _))] = [(slug, contact) for slug, contact in COOPS.items() if contact[1] == rcpts[0]]
+        text = message.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
+        assert text.startswith(f"Hello {name},\n")
+        assert f"invites {slug.replace('-', ' ').title()} to Points of unity workshop." in text
     # Sending again sends nothing; composing again composes nothing.
     assert "No message is waiting" in coop("messages", "send", "--smtp", smtp.url).stdout
     assert "nothing was composed" in coop("messages", "compose", "--as-of", AS_OF).stdout
