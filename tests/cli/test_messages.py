@@ -28,7 +28,14 @@ class Recorder:
     def __init__(self) -> None:
         self.received: list = []
         self.refuse_number: int | None = None
+        self.refuse_address: str | None = None  # refused for good, the server naming it in its reply
         self.seen = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address == self.refuse_address:
+            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         self.seen += 1
@@ -239,6 +246,22 @@ def test_an_interrupted_send_resumes_without_duplicates(coop, program, smtp) -> 
     assert second.exit_code == 0, second.stderr
     ids = Counter(str(message["Message-ID"]) for _, message in smtp.received)
     assert len(ids) == 3 and set(ids.values()) == {1}
+
+
+def test_a_refused_address_is_skipped_and_never_shown(coop, program, smtp) -> None:
+    coop("messages", "compose", "--as-of", AS_OF)
+    smtp.refuse_address = "ana@voces.example.org"
+    result = coop("messages", "send", "--smtp", smtp.url)
+    # A permanent refusal (5xx) does not stop the run: the other two co-ops get theirs.
+    assert sorted(rcpts[0] for rcpts, _ in smtp.received) == [
+        "jean@tierraviva.example.org",
+        "rosa@casalimpia.example.org",
+    ]
+    assert "Sent 2 message(s)" in result.stdout
+    assert "did not go: {'(the co-op's address)': (550" in result.stderr
+    shown = result.stdout + result.stderr + coop("messages", "list", "--json").stdout + coop("audit").stdout
+    assert "ana@voces.example.org" not in shown
+    assert Counter(v["status"] for v in _json_list(coop)) == {"sent": 2, "pending": 1}
 
 
 def test_an_unreachable_server_sends_nothing_and_says_so(coop, program) -> None:
