@@ -10,7 +10,6 @@ no values (connecting to it on every Tab would be slow); commands and options st
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC
@@ -22,28 +21,17 @@ Completions = list[tuple[str, str]]
 
 
 def _database_file(ctx: typer.Context) -> Path | None:
-    """The database the command would use (`config.resolve_database`'s order), when it is a file."""
-    from coopprogram.config import ENV_VAR, default_database_path
+    """The database the command would use (`config.database_target`), when it is a file."""
+    from coopprogram.config import database_target
+    from coopprogram.errors import CoopError
 
-    target = (
-        (ctx.find_root().params or {}).get("db_location")
-        or os.environ.get(ENV_VAR)
-        or _configured_database()
-        or str(default_database_path())
-    )
+    try:
+        target = database_target((ctx.find_root().params or {}).get("db_location"))
+    except CoopError:  # a config file that cannot be read: the command will say so, not the Tab key
+        return None
     if "://" in target:
         return Path(target.removeprefix("sqlite:///")) if target.startswith("sqlite:///") else None
     return Path(target).expanduser()
-
-
-def _configured_database() -> str | None:
-    from coopprogram.errors import CoopError
-    from coopprogram.userconfig import read_config
-
-    try:
-        return read_config().get("database")
-    except CoopError:  # a config file that cannot be read: the command will say so, not the Tab key
-        return None
 
 
 def _rows(ctx: typer.Context, query: str, parameters: tuple = ()) -> list[tuple[str, str]]:
