@@ -29,11 +29,17 @@ def default_database_path() -> Path:
     return user_data_path(APP_NAME, appauthor=False) / DB_FILENAME
 
 
+def database_target(option: str | None) -> str:
+    """The database as a person named it, in the order of precedence: `--db`, then the `database`
+    setting (COOP_DB, else the config file), else the file in the user data directory."""
+    from coopprogram.userconfig import setting
+
+    return option or setting("database") or str(default_database_path())
+
+
 def resolve_database(option: str | None) -> str:
     """The database the command uses, as a SQLAlchemy URL."""
-    from coopprogram.userconfig import read_config
-
-    target = option or os.environ.get(ENV_VAR) or read_config().get("database") or str(default_database_path())
+    target = database_target(option)
     if "://" in target:
         return _normalized_server_url(target)
     return sqlite_url(Path(target).expanduser().absolute())

@@ -82,17 +82,6 @@ def test_every_parameter_that_names_a_record_completes_it() -> None:
     assert checked > 60  # the walk did reach every group
 
 
-def test_the_fixed_words_are_those_of_the_models() -> None:
-    from coopprogram import models
-
-    assert tuple(models.CoopKind) == complete.COOP_KINDS
-    assert tuple(models.CoopStage) == complete.COOP_STAGES
-    assert tuple(models.AgendaKind) == complete.AGENDA_KINDS
-    assert tuple(models.MilestoneStatus) == complete.MILESTONE_STATUSES
-    assert tuple(models.MessageStatus) == complete.MESSAGE_STATUSES
-    assert tuple(models.Stance) == complete.STANCES
-
-
 def _context(url: str, **params: object) -> typer.Context:
     context = typer.Context(get_command(app))
     context.params = {"db_location": url}
@@ -130,7 +119,6 @@ def test_the_functions_complete_the_demo_programs_values(demo_url) -> None:
         "1",
         "2021-10-15 Working-group kickoff and program calendar set",
     )
-    assert complete.coop_kinds(_context(demo_url), "w") == [("worker", "")]
     assert [value for value, _ in complete.config_keys(_context(demo_url), "")] == [
         "database",
         "user",

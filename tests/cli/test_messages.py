@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import socket
 from collections import Counter
-from datetime import UTC
+from datetime import UTC, datetime
 from email import message_from_bytes, policy
 
 import pytest
@@ -28,7 +28,14 @@ class Recorder:
     def __init__(self) -> None:
         self.received: list = []
         self.refuse_number: int | None = None
+        self.refuse_address: str | None = None  # refused for good, the server naming it in its reply
         self.seen = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address == self.refuse_address:
+            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         self.seen += 1
@@ -124,6 +131,14 @@ def test_invitations_arrive_as_itip_requests_one_per_co_op(coop, program, smtp) 
         # The one attendee is this co-op's point person: no other co-op's address travels with it.
         assert str(event["ATTENDEE"]) == f"mailto:{rcpts[0]}"
         assert str(event["ORGANIZER"]) == "mailto:coop@sei.example.org"
+        # The instant a calendar client reads: 18:00 in the program's zone (New York) is 23:00 UTC.
+        assert event.decoded("DTSTART").astimezone(UTC) == datetime(2022, 1, 20, 23, 0, tzinfo=UTC)
+        assert event.decoded("DTEND").astimezone(UTC) == datetime(2022, 1, 21, 1, 0, tzinfo=UTC)
+        # Addressed to this co-op by name: its point person and the co-op itself.
+        [(slug, (name, _))] = [(slug, contact) for slug, contact in COOPS.items() if contact[1] == rcpts[0]]
+        text = message.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
+        assert text.startswith(f"Hello {name},\n")
+        assert f"invites {slug.replace('-', ' ').title()} to Points of unity workshop." in text
     # Sending again sends nothing; composing again composes nothing.
     assert "No message is waiting" in coop("messages", "send", "--smtp", smtp.url).stdout
     assert "nothing was composed" in coop("messages", "compose", "--as-of", AS_OF).stdout
@@ -231,6 +246,25 @@ def test_an_interrupted_send_resumes_without_duplicates(coop, program, smtp) -> 
     assert second.exit_code == 0, second.stderr
     ids = Counter(str(message["Message-ID"]) for _, message in smtp.received)
     assert len(ids) == 3 and set(ids.values()) == {1}
+
+
+def test_a_refused_address_is_skipped_and_never_shown(coop, program, smtp) -> None:
+    coop("messages", "compose", "--as-of", AS_OF)
+    smtp.refuse_address = "ana@voces.example.org"
+    result = coop("messages", "send", "--smtp", smtp.url)
+    # A permanent refusal (5xx) does not stop the run: the other two co-ops get theirs.
+    assert sorted(rcpts[0] for rcpts, _ in smtp.received) == [
+        "jean@tierraviva.example.org",
+        "rosa@casalimpia.example.org",
+    ]
+    assert "Sent 2 message(s)" in result.stdout
+    assert result.stderr == (
+        "Warning: Message 3 did not go: the server answered 550 "
+        "5.1.1 <(the co-op's address)>: Recipient address rejected: User unknown\n"
+    )
+    shown = result.stdout + result.stderr + coop("messages", "list", "--json").stdout + coop("audit").stdout
+    assert "ana@voces.example.org" not in shown
+    assert Counter(v["status"] for v in _json_list(coop)) == {"sent": 2, "pending": 1}
 
 
 def test_an_unreachable_server_sends_nothing_and_says_so(coop, program) -> None:

@@ -1,6 +1,7 @@
 """Shell completion of values: co-op slugs (also in comma-separated lists), session ids with
 their titles, invoice references, versions, decisions, milestones, phases, hour categories,
-session kinds, and the fixed words of the program (co-op kinds, statuses, stances, settings).
+session kinds and settings. The fixed words of the program (co-op kinds, statuses, stances)
+are StrEnums in vocab.py, which Typer completes through their Choice type.
 
 Completion runs on every Tab, so it reads the SQLite file directly with the standard `sqlite3`
 module, read-only, and never imports SQLAlchemy or SQLModel. A database on a server completes
@@ -9,7 +10,6 @@ no values (connecting to it on every Tab would be slow); commands and options st
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC
@@ -21,28 +21,17 @@ Completions = list[tuple[str, str]]
 
 
 def _database_file(ctx: typer.Context) -> Path | None:
-    """The database the command would use (`config.resolve_database`'s order), when it is a file."""
-    from coopprogram.config import ENV_VAR, default_database_path
+    """The database the command would use (`config.database_target`), when it is a file."""
+    from coopprogram.config import database_target
+    from coopprogram.errors import CoopError
 
-    target = (
-        (ctx.find_root().params or {}).get("db_location")
-        or os.environ.get(ENV_VAR)
-        or _configured_database()
-        or str(default_database_path())
-    )
+    try:
+        target = database_target((ctx.find_root().params or {}).get("db_location"))
+    except CoopError:  # a config file that cannot be read: the command will say so, not the Tab key
+        return None
     if "://" in target:
         return Path(target.removeprefix("sqlite:///")) if target.startswith("sqlite:///") else None
     return Path(target).expanduser()
-
-
-def _configured_database() -> str | None:
-    from coopprogram.errors import CoopError
-    from coopprogram.userconfig import read_config
-
-    try:
-        return read_config().get("database")
-    except CoopError:  # a config file that cannot be read: the command will say so, not the Tab key
-        return None
 
 
 def _rows(ctx: typer.Context, query: str, parameters: tuple = ()) -> list[tuple[str, str]]:
@@ -155,32 +144,6 @@ def decision_versions(ctx: typer.Context, incomplete: str) -> Completions:
 phases = _completer("SELECT number, name FROM phase ORDER BY number")
 categories = _completer("SELECT slug, name FROM category ORDER BY slug")
 session_kinds = _completer("SELECT slug, name FROM sessionkind ORDER BY slug")
-
-
-def choices(*words: str) -> Callable[[typer.Context, str], Completions]:
-    """A fixed vocabulary (no database read)."""
-
-    def complete(ctx: typer.Context, incomplete: str) -> Completions:
-        return [(word, "") for word in words if word.startswith(incomplete)]
-
-    return complete
-
-
-# The words of models.py's enums, repeated here because completion must not import SQLModel
-# (tests/cli/test_completion.py checks that they agree).
-COOP_KINDS = ("worker", "producer", "consumer", "housing", "multi-stakeholder")
-COOP_STAGES = ("existing", "budding")
-AGENDA_KINDS = ("opening", "discussion", "decision", "presentation", "break", "closing")
-MILESTONE_STATUSES = ("planned", "in-progress", "done", "blocked")
-MESSAGE_STATUSES = ("pending", "sent", "by-hand", "superseded")
-STANCES = ("endorse", "stand-aside", "block")
-
-coop_kinds = choices(*COOP_KINDS)
-coop_stages = choices(*COOP_STAGES)
-agenda_kinds = choices(*AGENDA_KINDS)
-milestone_statuses = choices(*MILESTONE_STATUSES)
-message_statuses = choices(*MESSAGE_STATUSES)
-stances = choices(*STANCES)
 
 
 def config_keys(ctx: typer.Context, incomplete: str) -> Completions:

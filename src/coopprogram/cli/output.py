@@ -358,11 +358,6 @@ def version_option(help: str, *, name: str) -> Any:
     return typer.Option(name, metavar="VERSION", parser=parse_count_option, autocompletion=complete.versions, help=help)
 
 
-def words_option(help: str, completion: Callable[..., Any], *, name: str, metavar: str) -> Any:
-    """An option that takes one of a fixed set of words (complete.choices)."""
-    return typer.Option(name, metavar=metavar, autocompletion=completion, help=help)
-
-
 PhaseOption = Annotated[
     str | None, phase_option("The phase: 1, 2, I or II. Default: the phase of today (or of --as-of).")
 ]

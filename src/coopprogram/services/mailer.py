@@ -177,7 +177,20 @@ def _code(error: Exception) -> int:
 
 
 def _masked(error: Exception, address: str) -> str:
-    text = str(error) or type(error).__name__
+    """The server's answer as it wrote it ("550 5.1.1 ... User unknown"), without the co-op's address."""
+    import smtplib
+
+    if isinstance(error, smtplib.SMTPRecipientsRefused) and error.recipients:
+        code, reply = next(iter(error.recipients.values()))
+    elif isinstance(error, smtplib.SMTPResponseException):
+        code, reply = error.smtp_code, error.smtp_error
+    else:
+        code, reply = 0, b""
+    if code:
+        said = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+        text = f"the server answered {code} {said}"
+    else:
+        text = str(error) or type(error).__name__
     return text.replace(address, "(the co-op's address)") if address else text
 
 
