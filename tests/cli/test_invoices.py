@@ -298,7 +298,7 @@ def _amount(text: str, locale: str) -> Decimal:
     """A figure as the locale writes it (`1.056,25 US$`, `US$ 7,33`, `$1,056.25`), read back by Babel."""
     from babel.numbers import parse_decimal
 
-    return parse_decimal(re.sub(r"[^\d.,]", "", text), locale=locale, strict=True)
+    return parse_decimal(re.sub(r"[^\d.,-]", "", text), locale=locale, strict=True)
 
 
 def _multiplies_out(rows: list[tuple[str, str, str]], total: tuple[str, str], locale: str) -> list[int]:
@@ -363,3 +363,9 @@ def test_every_export_multiplies_out_in_each_language(coop, db_url, tmp_path: Pa
         "16 de nov. de 2021",
         "30 de nov. de 2021",
     ]
+    # The credit note that cancels it: every amount negative, and still adding up.
+    assert coop("invoices", "void", "SEI-2021-001", "--reason", "Wrong month", "--on", "2021-12-02").exit_code == 0
+    for lang, locale in (("en", "en_US"), ("es", "es"), ("pt", "pt")):
+        markdown = coop("invoices", "export", "SEI-2021-002", "-f", "md", "--lang", lang).stdout
+        rows, total = _markdown_table(markdown)
+        assert _multiplies_out(rows, total, locale) == [-cents for cents in expected], (lang, markdown)
