@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+from csv import DictReader
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -291,3 +292,80 @@ def test_two_processes_racing_for_the_last_hours(coop, isolate: Path) -> None:
     assert "pass the Phase I cap" in refusal and "locked" not in refusal
     with unit_of_work(resolve_database(None), write=False) as db:
         assert billable_minutes(db, 1) == 6 * 60
+
+
+def _amount(text: str, locale: str) -> Decimal:
+    """A figure as the locale writes it (`1.056,25 US$`, `US$ 7,33`, `$1,056.25`), read back by Babel."""
+    from babel.numbers import parse_decimal
+
+    return parse_decimal(re.sub(r"[^\d.,-]", "", text), locale=locale, strict=True)
+
+
+def _multiplies_out(rows: list[tuple[str, str, str]], total: tuple[str, str], locale: str) -> list[int]:
+    """Each row's hours x rate = amount to the cent, and the amounts and hours add to the total's;
+    the amounts in cents."""
+    amounts = []
+    for hours, rate, amount in rows:
+        exact = _amount(hours, locale) * _amount(rate, locale)
+        assert exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) == _amount(amount, locale), (hours, rate, amount)
+        amounts.append(int(_amount(amount, locale) * 100))
+    assert sum(_amount(hours, locale) for hours, _, _ in rows) == _amount(total[0], locale)
+    assert sum(amounts) == int(_amount(total[1], locale) * 100)
+    return amounts
+
+
+def _markdown_table(markdown: str) -> tuple[list[tuple[str, str, str]], tuple[str, str]]:
+    """The lines table's (hours, rate, amount) rows and its total row's (hours, amount)."""
+    table = markdown.split("| ---: | ---: | ---: |\n", 1)[1].split("\n\n", 1)[0]
+    *rows, total = ([cell.strip().strip("*") for cell in line.strip("|").split("|")] for line in table.splitlines())
+    return [(row[3], row[4], row[5]) for row in rows], (total[3], total[5])
+
+
+def test_every_export_multiplies_out_in_each_language(coop, db_url, tmp_path: Path) -> None:
+    """The Markdown in English and Spanish, the CSV, the JSON and the Portuguese PDF read back:
+    hours x rate = amount on each line, the lines add to the total, the same cents in each."""
+    _setup(coop)
+    assert coop("invoices", "draft", "2021-11").exit_code == 0
+    assert coop("invoices", "issue", "1", "--on", "2021-12-01").exit_code == 0
+    expected = [4200, 600, 5133, 733, 11000]
+    for lang, locale in (("en", "en_US"), ("es", "es"), ("pt", "pt")):
+        markdown = coop("invoices", "export", "SEI-2021-001", "-f", "md", "--lang", lang).stdout
+        rows, total = _markdown_table(markdown)
+        assert _multiplies_out(rows, total, locale) == expected, lang
+        assert int(_amount(total[1], locale) * 100) == 21666
+    assert _markdown_table(coop("invoices", "export", "SEI-2021-001", "-f", "md", "--lang", "es").stdout)[0][4] == (
+        "1,50",
+        "73,33\xa0US$",
+        "110,00\xa0US$",
+    )
+    sheet = list(DictReader(io.StringIO(coop("invoices", "export", "SEI-2021-001", "-f", "csv").stdout)))
+    assert [int(row["amount_cents"]) for row in sheet] == expected
+    for row in sheet:
+        exact = Decimal(row["minutes"]) / 60 * Decimal(row["rate_cents"])
+        assert exact.quantize(Decimal("1"), rounding=ROUND_HALF_UP) == int(row["amount_cents"])
+        assert Decimal(row["hours"]) == Decimal(row["minutes"]) / 60
+    data = json.loads(coop("invoices", "export", "SEI-2021-001", "-f", "json").stdout)
+    assert [line["amount_cents"] for line in data["lines"]] == expected and data["total_cents"] == sum(expected)
+    assert data["total_minutes"] == sum(line["minutes"] for line in data["lines"]) == 186
+    pdf_path = tmp_path / "fatura.pdf"
+    assert coop("invoices", "export", "SEI-2021-001", "-o", str(pdf_path), "--lang", "pt").exit_code == 0
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(pdf_path).pages).split()).replace("\xa0", " ")
+    money = r"US\$ \d[\d.]*,\d{2}"
+    found = re.findall(rf"(\d+ de \w+\.? de 2021) .+? (\d+,\d{{2}}) ({money}) ({money})", text.split("Valor", 1)[1])
+    rows = [(hours, rate, amount) for _, hours, rate, amount in found]
+    total = re.search(rf"Total (\d+,\d{{2}}) ({money})", text)
+    assert total is not None, text
+    assert _multiplies_out(rows, (total[1], total[2]), "pt") == expected
+    assert [day for day, *_ in found] == [
+        "3 de nov. de 2021",
+        "12 de nov. de 2021",
+        "15 de nov. de 2021",
+        "16 de nov. de 2021",
+        "30 de nov. de 2021",
+    ]
+    # The credit note that cancels it: every amount negative, and still adding up.
+    assert coop("invoices", "void", "SEI-2021-001", "--reason", "Wrong month", "--on", "2021-12-02").exit_code == 0
+    for lang, locale in (("en", "en_US"), ("es", "es"), ("pt", "pt")):
+        markdown = coop("invoices", "export", "SEI-2021-002", "-f", "md", "--lang", lang).stdout
+        rows, total = _markdown_table(markdown)
+        assert _multiplies_out(rows, total, locale) == [-cents for cents in expected], (lang, markdown)

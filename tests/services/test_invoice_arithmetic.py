@@ -265,3 +265,31 @@ def test_dates_follow_numbers_and_never_the_future(session) -> None:
             )
         numbers = db.exec(select(Invoice.number).where(Invoice.number.is_not(None))).all()
     assert numbers == ["SEI-2021-001"]
+
+
+def test_an_english_document_says_what_show_and_the_json_say(session) -> None:
+    """The invoice's words are written twice: the view's properties (`invoices show`, the JSON)
+    and the exporter's, through the catalog (the Markdown and the PDF). In English they agree,
+    for every billing rule, term and payee."""
+    from dataclasses import replace
+
+    from coopprogram.exporters import invoice as words
+    from coopprogram.services.consultant import PayeeView
+
+    with session() as db:
+        issued = _issued(db)
+    payee = PayeeView(name="Ana Lima", address="12 Elm St", tax_id="12-3456789", payment="Check")
+    for doc in (
+        issued,
+        replace(issued, billing_increment_minutes=0, payment_days=0, payee=payee),
+        replace(issued, billing_increment_minutes=15, payee=replace(payee, tax_id="")),
+        replace(issued, due_on=None, payee=None),
+    ):
+        assert words.payment_terms(doc) == doc.payment_terms
+        assert words.billing_rule(doc) == doc.billing_rule
+        assert words.from_lines(doc) == doc.from_lines
+        assert words.period(doc) == doc.period_label
+    assert words.from_lines(replace(issued, payee=payee))[-1] == "Tax ID: 12-3456789"
+    assert words.billing_rule(replace(issued, billing_increment_minutes=15)).startswith(
+        "Time is billed in steps of 0.25 h (15 minutes)"
+    )

@@ -164,15 +164,13 @@ def agenda_export(
         [details], [view] = with_titles(
             db, sessions=[show_session(db, session_id=session, now=now())], agendas=[agenda_for(db, session_id=session)]
         )
-    from coopprogram.exporters.agenda import AgendaDocument, agenda_labels
+    from coopprogram.exporters.agenda import AgendaDocument, agenda_pdf
     from coopprogram.i18n import document_language
 
     language = document_language(lang)
     document = AgendaDocument.of(details, view, language)
     if chosen == "pdf":
-        from coopprogram.exporters.pdf import render_pdf
-
-        write_bytes(output, render_pdf("agenda.typ", document, agenda_labels(document, language)), force=force)
+        write_bytes(output, agenda_pdf(document, language), force=force)
         return
     from coopprogram.exporters.markdown import agenda_markdown
 

@@ -96,7 +96,7 @@ def write_document(
 ) -> None:
     """The document of one version, as Markdown (screen or file) or PDF (file), in `lang`: its
     text translated when a current translation exists, else in its own words with a note saying so."""
-    from coopprogram.exporters.unity import unity_document, unity_labels
+    from coopprogram.exporters.unity import unity_document, unity_pdf
     from coopprogram.i18n import document_language
     from coopprogram.languages import SHIPPED
     from coopprogram.services.program import program_view
@@ -117,9 +117,7 @@ def write_document(
             f"Add one with `coop unity translate {draft.version} --lang {language.code} --file FILE`."
         )
     if chosen == "pdf":
-        from coopprogram.exporters.pdf import render_pdf
-
-        write_bytes(output, render_pdf("unity.typ", document, unity_labels(document, language)), force=force)
+        write_bytes(output, unity_pdf(document, language), force=force)
         return
     from coopprogram.exporters.markdown import unity_markdown
 

@@ -86,3 +86,9 @@ def agenda_labels(doc: AgendaDocument, lang: Language = ENGLISH) -> dict[str, st
         "page": lang("page"),
         "of": lang("of"),
     }
+
+
+def agenda_pdf(doc: AgendaDocument, lang: Language = ENGLISH) -> bytes:
+    from coopprogram.exporters.pdf import render_pdf
+
+    return render_pdf("agenda.typ", doc, agenda_labels(doc, lang))

@@ -31,8 +31,6 @@ def period(doc: InvoiceDocument, lang: Language = ENGLISH) -> str:
 
 
 def payment_terms(doc: InvoiceDocument, lang: Language = ENGLISH) -> str:
-    if lang.english:
-        return doc.payment_terms
     terms = lang("Net {days}").format(days=doc.payment_days) if doc.payment_days else lang("Due on receipt")
     return (
         lang("{terms}, due {day}").format(terms=terms, day=lang.date(doc.due_on))
@@ -42,8 +40,6 @@ def payment_terms(doc: InvoiceDocument, lang: Language = ENGLISH) -> str:
 
 
 def billing_rule(doc: InvoiceDocument, lang: Language = ENGLISH) -> str:
-    if lang.english:
-        return doc.billing_rule
     if not doc.billing_increment_minutes:
         return lang("Hours are billed as logged; each amount is hours x rate, rounded to the cent.")
     return lang(
@@ -53,7 +49,7 @@ def billing_rule(doc: InvoiceDocument, lang: Language = ENGLISH) -> str:
 
 
 def from_lines(doc: InvoiceDocument, lang: Language = ENGLISH) -> list[str]:
-    if lang.english or doc.payee is None or not doc.payee.tax_id:
+    if doc.payee is None or not doc.payee.tax_id:
         return doc.from_lines
     tax = f"Tax ID: {doc.payee.tax_id}"
     return [

@@ -125,6 +125,12 @@ def unity_labels(doc: UnityDocument, lang: Language = ENGLISH) -> dict[str, str]
     }
 
 
+def unity_pdf(doc: UnityDocument, lang: Language = ENGLISH) -> bytes:
+    from coopprogram.exporters.pdf import render_pdf
+
+    return render_pdf("unity.typ", doc, unity_labels(doc, lang))
+
+
 def unity_document(
     program: str, organization: str, draft: VersionView, sign_on: list[ResponseView], lang: Language, found
 ) -> UnityDocument:
