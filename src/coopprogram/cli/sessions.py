@@ -461,11 +461,12 @@ def sessions_minutes(
 
     with database(write=False) as db:
         view = minutes_with_titles(db, minutes_view(db, session_id=session_id, now=now()))
+    language = document_language(lang)
     if chosen == "pdf":
         from coopprogram.exporters.minutes import minutes_pdf
 
-        write_bytes(output, minutes_pdf(view, document_language(lang)), force=force)
+        write_bytes(output, minutes_pdf(view, language), force=force)
         return
     from coopprogram.exporters.minutes import minutes_markdown
 
-    emit_text(minutes_markdown(view, document_language(lang)), output=output, force=force)
+    emit_text(minutes_markdown(view, language), output=output, force=force)
