@@ -200,24 +200,22 @@ def calendar_sync(
     """
     from coopprogram.exporters.ics import render_events
     from coopprogram.i18n import document_language
-    from coopprogram.services.calendar import calendar_view, mark_exported
+    from coopprogram.services.calendar import export_view, mark_exported
     from coopprogram.services.calendar_sync import Outgoing, sync_calendar, target
     from coopprogram.services.coops import show_coop
-    from coopprogram.services.translations import calendar_with_titles
 
     target(url)  # a bad address is refused before the database is read
     with database(write=False) as db:
         language = document_language(lang, show_coop(db, coop).language_codes if coop else ())
-        view = calendar_view(db, phase=phase, coop=coop, milestones=False)
-        titled = view if language.english else calendar_with_titles(db, view)
-    data = render_events(titled, language)
+        sent = export_view(db, phase=phase, coop=coop, milestones=False, english=language.english)
+    data = render_events(sent.titled, language)
     outgoing = [
         Outgoing(e.uid, e.sequence, e.stamp.replace(microsecond=0), e.title, e.cancelled, data[e.uid])
-        for e in view.sessions
+        for e in sent.view.sessions
     ]
     report = sync_calendar(url, events=outgoing)
     with database(write=True) as db:
-        mark_exported(db, view)
+        mark_exported(db, sent.view)
     for event in report.events:
         if event.action != "unchanged":
             say(f"{event.title}: {event.action}" + (f" ({event.detail})" if event.detail else ""))

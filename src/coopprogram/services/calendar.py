@@ -229,7 +229,7 @@ def coop_feed(
 
 @dataclass(frozen=True)
 class Export:
-    """What `coop calendar export` sends: the calendar, the same with its titles in the document's
+    """What `coop calendar export` (or sync) sends: the calendar, the same with its titles in the document's
     language (the calendar itself when that is English), and what was asked, to read it again."""
 
     view: CalendarView
