@@ -368,3 +368,30 @@ def test_an_invoice_in_spanish_and_portuguese(coop, demo_url, tmp_path: Path) ->
     text = _pdf_text(pdf)
     assert text.startswith("Fatura SEI-2021-002 PAGA 22 de dezembro de 2021 Período: novembro de 2021")
     assert "US$ 1.056,25" in text.replace("\xa0", " ") and "Valor a pagar" in text and "página 1 de" in text
+
+
+def test_publishing_again_rewrites_a_feed_whose_language_or_agenda_changed(coop, demo_url, tmp_path: Path) -> None:
+    """The publish skips feeds whose fingerprint is unchanged: a co-op's new language and a
+    translated agenda item change what its feed says, so that feed is written again."""
+    folder = tmp_path / "www"
+    assert coop("calendar", "publish", str(folder)).exit_code == 0
+
+    def feeds() -> dict[str, str]:
+        return {path.name.rsplit("-", 1)[0]: _unfold(path.read_text(encoding="utf-8")) for path in folder.glob("*.ics")}
+
+    before = feeds()
+    assert "Join online" in before["casa-limpia"] and "Unirse en línea" not in before["casa-limpia"]
+    assert coop("coops", "edit", "casa-limpia", "--languages", "es").exit_code == 0
+    relanguaged = coop("calendar", "publish", str(folder))
+    assert relanguaged.exit_code == 0 and "1 written" in relanguaged.stdout, relanguaged.stdout
+    after = feeds()
+    assert "Unirse en línea" in after["casa-limpia"] and "Join online" not in after["casa-limpia"]
+    assert {slug for slug in after if after[slug] != before[slug]} == {"casa-limpia"}
+
+    assert "18:00 Leemos juntas el borrador" not in after["casa-limpia"]
+    assert coop("agenda", "edit", "15", "--lang", "es", "--title", "Leemos juntas el borrador").exit_code == 0
+    retitled = coop("calendar", "publish", str(folder))
+    assert retitled.exit_code == 0, retitled.stderr
+    again = feeds()
+    assert "18:00 Leemos juntas el borrador" in again["casa-limpia"]  # the agenda line of session 17's description
+    assert "Leemos juntas" not in again["program"]  # the English feeds keep the English title

@@ -321,3 +321,32 @@ def test_published_feeds_are_byte_for_byte_what_icalendar_writes(demo_url) -> No
 def _event_block(data: bytes, uid: str | None = None) -> bytes:
     blocks = [b"BEGIN:VEVENT" + part.split(b"END:VEVENT")[0] for part in data.split(b"BEGIN:VEVENT")[1:]]
     return next(block for block in blocks if uid is None or f"UID:{uid}".encode() in block)
+
+
+def test_an_export_is_recorded_only_if_the_calendar_is_still_what_was_rendered(demo_url) -> None:
+    from sqlmodel import select
+
+    from coopprogram.db import unit_of_work
+    from coopprogram.models import ProgramSession
+
+    def exported(db) -> dict[str, int]:
+        return {row.uid: row.exported_sequence for row in db.exec(select(ProgramSession)).all()}
+
+    with unit_of_work(demo_url, write=False) as db:
+        sent = calendar.export_view(db, coop="casa-limpia", english=False)
+        before = exported(db)
+    with unit_of_work(demo_url, write=True) as db:  # someone renames a session meanwhile
+        view = next(s for s in sessions.list_sessions(db, now=NOW) if s.uid in {e.uid for e in sent.view.sessions})
+        sessions.edit_session(db, session_id=view.id, now=NOW, title="Renamed while rendering")
+    with unit_of_work(demo_url, write=True) as db:
+        assert calendar.mark_exported_if_current(db, sent) is False
+        assert exported(db) == before  # nothing recorded: the file sent is not what the database says
+    with unit_of_work(demo_url, write=True) as db:
+        again = calendar.export_view(db, coop="casa-limpia", english=False)
+        assert calendar.mark_exported_if_current(db, again) is True
+        marks = exported(db)
+    assert (
+        {uid: marks[uid] for uid in marks if marks[uid] != before[uid]}
+        == {e.uid: e.sequence for e in again.view.sessions if before[e.uid] < e.sequence}
+        != {}
+    )

@@ -150,3 +150,23 @@ def test_session_in_repeated_hour_keeps_its_length_and_prints_its_end(later_year
     assert read[1] - read[0] == 120 * 60
     shown = coop("sessions", "show", str(night.id))
     assert "00:30 EDT–01:30 EST" in shown.stdout
+
+
+@pytest.mark.parametrize("reader", READERS, ids=lambda r: r.__name__.removeprefix("read_with_"))
+def test_a_co_ops_published_feed_is_read_at_its_sessions_instants(demo_url: str, coop, tmp_path: Path, reader) -> None:
+    """The file a co-op subscribes to (its own sessions, in its language), as `coop calendar publish`
+    writes it: each event read where the sessions service puts that session, and no other event."""
+    from coopprogram.db import unit_of_work
+
+    assert coop("coops", "edit", "casa-limpia", "--languages", "es").exit_code == 0
+    folder = tmp_path / "www"
+    assert coop("calendar", "publish", str(folder)).exit_code == 0
+    (feed,) = folder.glob("casa-limpia-*.ics")
+    with unit_of_work(demo_url, write=False) as db:
+        invited = {
+            s.uid: (_unix(s.starts_at), _unix(s.starts_at + timedelta(minutes=s.minutes)))
+            for s in sessions.list_sessions(db, now=NOW)
+            if any(i.slug == "casa-limpia" for i in s.invitees)
+        }
+    assert len(invited) > 3
+    assert reader(feed.read_bytes()) == invited

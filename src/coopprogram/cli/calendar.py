@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -22,11 +22,6 @@ from coopprogram.cli.output import (
     session_kind_option,
     write_bytes,
 )
-
-if TYPE_CHECKING:
-    from sqlmodel import Session
-
-    from coopprogram.services.calendar import CalendarView
 
 app = group(
     "The .ics calendar: publish feeds the co-ops subscribe to, sync to a CalDAV calendar, export and import files."
@@ -61,14 +56,8 @@ def calendar_export(
     """
     from coopprogram.exporters.ics import render_ics
     from coopprogram.i18n import document_language
-    from coopprogram.services.calendar import calendar_view, mark_exported
+    from coopprogram.services.calendar import export_view, mark_exported, mark_exported_if_current
     from coopprogram.services.coops import show_coop
-    from coopprogram.services.translations import calendar_with_titles
-
-    def read(db: Session) -> tuple[CalendarView, CalendarView]:
-        """The calendar, and the calendar with its titles in the document's language."""
-        view = calendar_view(db, phase=phase, coop=coop, milestones=milestones)
-        return view, (view if language.english else calendar_with_titles(db, view))
 
     with database(write=False) as db:
         language = document_language(lang, show_coop(db, coop).language_codes if coop else ())
@@ -76,17 +65,17 @@ def calendar_export(
     # the sequences sent are recorded only if the calendar is still what was rendered.
     for _ in range(EXPORT_ATTEMPTS):
         with database(write=False) as db:
-            view, titled = read(db)
-        data = render_ics(titled, lang=language)
+            sent = export_view(db, phase=phase, coop=coop, milestones=milestones, english=language.english)
+        data = render_ics(sent.titled, lang=language)
         with database(write=True) as db:
-            if read(db) == (view, titled):
-                mark_exported(db, view)
+            if mark_exported_if_current(db, sent):
                 break
     else:  # changed under it every time: rendered holding the lock
         with database(write=True) as db:
-            view, titled = read(db)
-            data = render_ics(titled, lang=language)
-            mark_exported(db, view)
+            sent = export_view(db, phase=phase, coop=coop, milestones=milestones, english=language.english)
+            data = render_ics(sent.titled, lang=language)
+            mark_exported(db, sent.view)
+    view = sent.view
     if output is None:
         emit_bytes(data)
         return
@@ -211,24 +200,22 @@ def calendar_sync(
     """
     from coopprogram.exporters.ics import render_events
     from coopprogram.i18n import document_language
-    from coopprogram.services.calendar import calendar_view, mark_exported
+    from coopprogram.services.calendar import export_view, mark_exported
     from coopprogram.services.calendar_sync import Outgoing, sync_calendar, target
     from coopprogram.services.coops import show_coop
-    from coopprogram.services.translations import calendar_with_titles
 
     target(url)  # a bad address is refused before the database is read
     with database(write=False) as db:
         language = document_language(lang, show_coop(db, coop).language_codes if coop else ())
-        view = calendar_view(db, phase=phase, coop=coop, milestones=False)
-        titled = view if language.english else calendar_with_titles(db, view)
-    data = render_events(titled, language)
+        sent = export_view(db, phase=phase, coop=coop, milestones=False, english=language.english)
+    data = render_events(sent.titled, language)
     outgoing = [
         Outgoing(e.uid, e.sequence, e.stamp.replace(microsecond=0), e.title, e.cancelled, data[e.uid])
-        for e in view.sessions
+        for e in sent.view.sessions
     ]
     report = sync_calendar(url, events=outgoing)
     with database(write=True) as db:
-        mark_exported(db, view)
+        mark_exported(db, sent.view)
     for event in report.events:
         if event.action != "unchanged":
             say(f"{event.title}: {event.action}" + (f" ({event.detail})" if event.detail else ""))

@@ -47,57 +47,12 @@ def _end(instant: datetime, zone: ZoneInfo) -> datetime:
     return local
 
 
-# Properties whose lines many events share (a publish of 5,000 sessions has two STATUS lines, a
-# few CATEGORIES and LOCATION lines, and sessions scheduled together share their DTSTAMP):
-# icalendar makes and folds each distinct line once.
-_SHARED = frozenset({"BEGIN", "END", "DTSTAMP", "SEQUENCE", "CATEGORIES", "STATUS", "LOCATION", "URL"})
-
-
-@lru_cache(maxsize=1)
-def _shared_lines_event() -> type:
-    """icalendar's Event, reusing the lines it already made for earlier events: the same name,
-    parameters and value always give the same folded line, so the bytes are icalendar's own."""
-    from icalendar import Event
-    from icalendar.parser import Contentline
-
-    class Made(Contentline):
-        __slots__ = ("folded",)
-        folded: bytes
-
-        def to_ical(self) -> bytes:
-            return self.folded
-
-    class SharedLinesEvent(Event):
-        lines: dict[tuple, Contentline]  # set by the caller: the lines made so far
-
-        def content_line(self, name, value, sorted: bool = True):
-            if name not in _SHARED:
-                return super().content_line(name, value, sorted=sorted)
-            params = getattr(value, "params", None)
-            key = (
-                name,
-                value if isinstance(value, bytes) else value.to_ical(),
-                params.to_ical(sorted=sorted) if params else b"",
-            )
-            line = self.lines.get(key)
-            if line is None:
-                made = super().content_line(name, value, sorted=sorted)
-                line = self.lines[key] = Made(made)
-                line.folded = made.to_ical()
-            return line
-
-    return SharedLinesEvent
-
-
-def _session_event(
-    item: SessionEvent, zone: ZoneInfo, lang: Language = ENGLISH, lines: dict[tuple, object] | None = None
-) -> bytes:
+def _session_event(item: SessionEvent, zone: ZoneInfo, lang: Language = ENGLISH) -> bytes:
     # Properties are set through icalendar's own value types rather than `add()`, which looks
     # each type up again on every call (vDatetime is what vDDDTypes makes of a date-time, once).
-    from icalendar import vCategory, vDatetime, vInt, vText, vUri
+    from icalendar import Event, vCategory, vDatetime, vInt, vText, vUri
 
-    event = _shared_lines_event()()
-    event.lines = {} if lines is None else lines
+    event = Event()
     event["UID"] = vText(item.uid)
     event["DTSTAMP"] = vDatetime(item.stamp.replace(microsecond=0))
     event["SEQUENCE"] = vInt(item.sequence)
@@ -188,7 +143,6 @@ class EventCache:
 
     def __init__(self) -> None:
         self._rendered: dict[tuple[int, str], tuple[object, bytes]] = {}
-        self._lines: dict[tuple, object] = {}
         self._digests: dict[tuple[int, str], tuple[object, bytes]] = {}
 
     def digest(self, item: SessionEvent, lang: Language = ENGLISH) -> bytes:
@@ -221,7 +175,7 @@ class EventCache:
         key = (id(item), lang.code)
         found = self._rendered.get(key)
         if found is None or found[0] is not item:
-            found = (item, _session_event(item, zone, lang, self._lines))
+            found = (item, _session_event(item, zone, lang))
             self._rendered[key] = found
         return found[1]
 
@@ -263,5 +217,4 @@ def feed_fingerprint(view: CalendarView, *, cache: EventCache, lang: Language = 
 def render_events(view: CalendarView, lang: Language = ENGLISH) -> dict[str, bytes]:
     """Each session as a calendar object of its own (with the VTIMEZONE), as CalDAV servers store events; by UID."""
     head, zone = _head(view, name=False), ZoneInfo(view.timezone)
-    lines: dict[tuple, object] = {}
-    return {item.uid: head + _session_event(item, zone, lang, lines) + _END for item in view.sessions}
+    return {item.uid: head + _session_event(item, zone, lang) + _END for item in view.sessions}

@@ -227,6 +227,39 @@ def coop_feed(
     )
 
 
+@dataclass(frozen=True)
+class Export:
+    """What `coop calendar export` (or sync) sends: the calendar, the same with its titles in the document's
+    language (the calendar itself when that is English), and what was asked, to read it again."""
+
+    view: CalendarView
+    titled: CalendarView
+    phase: str | None
+    coop: str | None
+    milestones: bool | None
+    english: bool
+
+
+def export_view(
+    db: Session, *, phase: str | None = None, coop: str | None = None, milestones: bool | None = None, english: bool
+) -> Export:
+    from coopprogram.services.translations import calendar_with_titles
+
+    view = calendar_view(db, phase=phase, coop=coop, milestones=milestones)
+    titled = view if english else calendar_with_titles(db, view)
+    return Export(view, titled, phase, coop, milestones, english)
+
+
+def mark_exported_if_current(db: Session, sent: Export) -> bool:
+    """Record the sequences sent (mark_exported) if the calendar is still what `sent` was, read
+    outside the write lock and rendered since; False, and nothing recorded, when it changed."""
+    again = export_view(db, phase=sent.phase, coop=sent.coop, milestones=sent.milestones, english=sent.english)
+    if again != sent:
+        return False
+    mark_exported(db, sent.view)
+    return True
+
+
 def mark_exported(db: Session, view: CalendarView) -> None:
     """Remember the highest SEQUENCE each session was sent out with (checked by `coop db check`).
 
