@@ -220,6 +220,19 @@ def test_a_day_past_twelve_billable_hours_needs_yes(coop, db_url, unchanged) -> 
     assert sum(e["minutes"] for e in _rows(db_url, TimeEntry) if e["billable"]) == 12 * 60 + 30
 
 
+def test_logging_at_a_terminal_asks_before_a_day_past_twelve_hours(coop, db_url, monkeypatch, unchanged) -> None:
+    """At a terminal `hours log` asks (no --yes needed), as `hours stop` does; a no logs nothing."""
+    monkeypatch.setattr(output, "interactive", lambda: True)
+    assert coop("hours", "log", "11", "Retreat", "--date", "2021-11-13").exit_code == 0  # under 12: no question
+    with unchanged(db_url):
+        declined = coop("hours", "log", "1:30", "Debrief", "--date", "2021-11-13", input="n\n")
+    assert declined.exit_code == 1
+    assert "That makes 12:30 billable hours on 2021-11-13 (more than 12). Log it anyway?" in declined.stdout
+    accepted = coop("hours", "log", "1:30", "Debrief", "--date", "2021-11-13", input="y\n")
+    assert accepted.exit_code == 0, accepted.stderr
+    assert sum(e["minutes"] for e in _rows(db_url, TimeEntry) if e["billable"]) == 12 * 60 + 30
+
+
 def test_starts_racing_for_one_person_leave_one_timer(coop, db_url, monkeypatch) -> None:
     """Processes starting a timer for the same person at once (a shared server): one timer, and
     every other start refused in a sentence, never a raw database error."""

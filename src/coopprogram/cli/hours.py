@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
@@ -33,6 +34,12 @@ from coopprogram.cli.output import (
     warn,
 )
 from coopprogram.units import HOURS_FORMS, format_minutes, month_bounds
+
+if TYPE_CHECKING:
+    from coopprogram.services.hours import LogResult
+    from coopprogram.services.timer import StopResult
+
+T = TypeVar("T")
 
 app = group("The consultant's hours: log, time with a timer, list, edit, remove, summarize, suggest.")
 
@@ -107,37 +114,41 @@ def hours_log(
     )  # typed as text so help shows what a person writes
     day = on or output.today()
     minutes, starts_at, ends_at = resolve_span(minutes, starts_at, ends_at)
-    confirmed = yes or (not non_billable and _confirm_long_day(day, minutes))
-    with database(write=True) as db:
-        result = log_time(
-            db,
-            minutes=minutes,
-            description=description,
-            on=day,
-            today=output.today(),
-            category=category,
-            coop=coop,
-            milestone_id=milestone,
-            session_id=session,
-            billable=not non_billable,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            confirmed=confirmed,
-        )
-    _said_logged(result)
+
+    def write(confirmed: bool) -> LogResult:
+        with database(write=True) as db:
+            return log_time(
+                db,
+                minutes=minutes,
+                description=description,
+                on=day,
+                today=output.today(),
+                category=category,
+                coop=coop,
+                milestone_id=milestone,
+                session_id=session,
+                billable=not non_billable,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                confirmed=confirmed,
+            )
+
+    _said_logged(_confirming(write, yes=yes))
 
 
-def _confirm_long_day(day: date, minutes: int) -> bool:
-    """In a terminal, ask before a day passes 12 billable hours (outside one, --yes says so)."""
-    if not output.interactive():
-        return False
-    from coopprogram.services.hours import long_day_question
+def _confirming(write: Callable[[bool], T], *, yes: bool) -> T:
+    """Run a write (`confirmed` = --yes); when the service finds it unusual (NeedsConfirmation:
+    a day past 12 billable hours) and a person is at a terminal, ask, and run it again confirmed.
+    Each run is its own transaction, so the question never holds the write lock."""
+    from coopprogram.errors import NeedsConfirmation
 
-    with database(write=False) as db:
-        question = long_day_question(db, on=day, adding=minutes)
-    if question:
-        typer.confirm(f"{question} Log it anyway?", abort=True)
-    return True
+    try:
+        return write(yes)
+    except NeedsConfirmation as unusual:
+        if not output.interactive():
+            raise
+        typer.confirm(f"{unusual.question} Log it anyway?", abort=True)
+        return write(True)
 
 
 def _said_logged(result) -> None:
@@ -525,20 +536,16 @@ def hours_stop(
     Example: coop hours stop --at 15:30
     """
     from coopprogram.audit import actor
-    from coopprogram.errors import NeedsConfirmation
     from coopprogram.services.timer import stop_timer
 
     now = output.now()
     billable = False if non_billable else None
-    try:
+
+    def write(confirmed: bool) -> StopResult:
         with database(write=True) as db:
-            result = stop_timer(db, user=actor(), now=now, at=at, billable=billable, confirmed=yes)
-    except NeedsConfirmation as unusual:
-        if not output.interactive():
-            raise
-        typer.confirm(f"{unusual.question} Log it anyway?", abort=True)
-        with database(write=True) as db:
-            result = stop_timer(db, user=actor(), now=now, at=at, billable=billable, confirmed=True)
+            return stop_timer(db, user=actor(), now=now, at=at, billable=billable, confirmed=confirmed)
+
+    result = _confirming(write, yes=yes)
     entry = result.logged.entry
     rounded = "" if entry.minutes == result.worked_minutes else f", rounded to {result.increment}-minute steps"
     say(
@@ -622,9 +629,11 @@ def hours_suggest(
     if accept:
         from coopprogram.services.suggest import accept as accept_suggestions
 
-        with database(write=True) as db:
-            results = accept_suggestions(db, ids=accept, today=output.today(), confirmed=yes)
-        for result in results:
+        def write(confirmed: bool) -> list[LogResult]:
+            with database(write=True) as db:
+                return accept_suggestions(db, ids=accept, today=output.today(), confirmed=confirmed)
+
+        for result in _confirming(write, yes=yes):
             _said_logged(result)
         return
     from coopprogram.services.suggest import suggestions

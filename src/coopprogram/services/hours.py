@@ -190,19 +190,15 @@ def day_minutes(db: Session, on: date, *, billable: bool = True) -> int:
     return int(db.exec(query).one())
 
 
-def long_day_question(db: Session, *, on: date, adding: int) -> str | None:
-    """The question to ask when `adding` billable minutes take a day past LONG_DAY_MINUTES; else None."""
-    before = day_minutes(db, on)
-    after = before + adding
-    if after <= LONG_DAY_MINUTES:
-        return None
-    return f"That makes {format_minutes(after)} billable hours on {on} (more than {LONG_DAY_MINUTES // 60})."
-
-
 def _check_long_day(db: Session, *, on: date, adding: int, confirmed: bool) -> None:
-    question = long_day_question(db, on=on, adding=adding)
-    if question and not confirmed:
-        raise NeedsConfirmation(question)
+    """Unless `confirmed`, ask (NeedsConfirmation) when `adding` billable minutes take a day past LONG_DAY_MINUTES."""
+    if confirmed:
+        return
+    after = day_minutes(db, on) + adding
+    if after > LONG_DAY_MINUTES:
+        raise NeedsConfirmation(
+            f"That makes {format_minutes(after)} billable hours on {on} (more than {LONG_DAY_MINUTES // 60})."
+        )
 
 
 def _overlaps(
