@@ -415,6 +415,10 @@ def test_suggestions_follow_the_held_sessions(coop, demo_url) -> None:
         "5-facilitation": ("2021-11-30", 60, "18:00", "19:00"),
         "5-prep": ("2021-11-30", 30, None, None),
     }
+    # Prep is rounded to the billing step, half up: at 6 minutes, 75 is 12.5 steps, so 13 (78 minutes).
+    assert coop("program", "set", "billing-increment", "6").exit_code == 0
+    prep = {key: minutes for key, (_day, minutes, *_times) in _suggested(coop).items() if key.endswith("-prep")}
+    assert prep == {"3-prep": 30, "14-prep": 78, "4-prep": 30, "15-prep": 78, "5-prep": 30}
     # Without times, an entry on the session's day as long as the session is its facilitation;
     # an entry the day before is prep; times that overlap the session make facilitation.
     assert coop("hours", "log", "2:30", "Ran session 2", "--date", "2021-11-18", "--session", "15").exit_code == 0
