@@ -220,6 +220,28 @@ def test_a_day_past_twelve_billable_hours_needs_yes(coop, db_url, unchanged) -> 
     assert sum(e["minutes"] for e in _rows(db_url, TimeEntry) if e["billable"]) == 12 * 60 + 30
 
 
+def test_an_edit_that_takes_a_day_past_twelve_billable_hours_needs_yes(coop, db_url, unchanged) -> None:
+    """The edit counts the difference: the entry's own old minutes on that day are not counted twice."""
+    assert coop("hours", "log", "10", "Retreat", "--date", "2021-11-13").exit_code == 0
+    assert coop("hours", "log", "1", "Debrief", "--date", "2021-11-13").exit_code == 0
+    assert coop("hours", "log", "1", "Notes", "--date", "2021-11-12").exit_code == 0
+    assert coop("hours", "edit", "2", "--hours", "2").exit_code == 0  # 12:00 exactly: fine
+    with unchanged(db_url):
+        longer = coop("hours", "edit", "2", "--hours", "2:30")
+        moved = coop("hours", "edit", "3", "--date", "2021-11-13")
+    for refused, total in ((longer, "12:30"), (moved, "13:00")):
+        assert refused.exit_code == 1
+        assert refused.stderr == (
+            f"Error: That makes {total} billable hours on 2021-11-13 (more than 12). "
+            "If that is right, run the command again with --yes.\n"
+        )
+    assert coop("hours", "edit", "2", "--hours", "2:30", "--yes").exit_code == 0
+    by_day: dict[date, int] = defaultdict(int)
+    for e in _rows(db_url, TimeEntry):
+        by_day[e["worked_on"]] += e["minutes"]
+    assert dict(by_day) == {date(2021, 11, 13): 12 * 60 + 30, date(2021, 11, 12): 60}
+
+
 def test_logging_at_a_terminal_asks_before_a_day_past_twelve_hours(coop, db_url, monkeypatch, unchanged) -> None:
     """At a terminal `hours log` asks (no --yes needed), as `hours stop` does; a no logs nothing."""
     monkeypatch.setattr(output, "interactive", lambda: True)

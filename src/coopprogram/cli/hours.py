@@ -278,8 +278,10 @@ def hours_edit(
     coop: CoopSlug = None,
     milestone: MilestoneId = None,
     billable: Annotated[bool | None, typer.Option("--billable/--non-billable", help="Bill it or not.")] = None,
+    yes: YesFlag = False,
 ) -> None:
-    """Change a time entry not yet on an issued invoice. The cap counts the difference.
+    """Change a time entry not yet on an issued invoice. The cap counts the difference; a day
+    past 12 billable hours asks to confirm, as `coop hours log` does.
 
     With one of --from/--to, the entry's other time stays and the hours follow; new --hours on
     an entry with times keep its start.
@@ -288,22 +290,26 @@ def hours_edit(
     """
     from coopprogram.services.hours import edit_entry
 
-    with database(write=True) as db:
-        result = edit_entry(
-            db,
-            entry_id=entry_id,
-            today=output.today(),
-            minutes=hours,
-            description=description,
-            on=on,
-            category=category,
-            session_id=session,
-            billable=billable,
-            coop=coop,
-            milestone_id=milestone,
-            starts_at=starts_at,
-            ends_at=ends_at,
-        )
+    def write(confirmed: bool) -> LogResult:
+        with database(write=True) as db:
+            return edit_entry(
+                db,
+                entry_id=entry_id,
+                today=output.today(),
+                minutes=hours,
+                description=description,
+                on=on,
+                category=category,
+                session_id=session,
+                billable=billable,
+                coop=coop,
+                milestone_id=milestone,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                confirmed=confirmed,
+            )
+
+    result = _confirming(write, yes=yes)
     entry = result.entry
     say(f"Updated entry {entry.id}: {format_minutes(entry.minutes)} h on {entry.worked_on} ({entry.category}).")
     for message in result.warnings:
