@@ -101,7 +101,7 @@ def hours_log(
 
     Example: coop hours log 2:30 "Prep for visioning session" --date 2021-10-12
     """
-    from coopprogram.services.hours import log_time, resolve_span
+    from coopprogram.services.hours import log_time
 
     if description is None:  # one word given: the description, the hours coming from --from/--to
         hours, description = None, hours
@@ -113,7 +113,6 @@ def hours_log(
         parse_hours_option(hours) if hours is not None else None
     )  # typed as text so help shows what a person writes
     day = on or output.today()
-    minutes, starts_at, ends_at = resolve_span(minutes, starts_at, ends_at)
 
     def write(confirmed: bool) -> LogResult:
         with database(write=True) as db:
