@@ -220,6 +220,41 @@ def test_a_day_past_twelve_billable_hours_needs_yes(coop, db_url, unchanged) -> 
     assert sum(e["minutes"] for e in _rows(db_url, TimeEntry) if e["billable"]) == 12 * 60 + 30
 
 
+def test_an_edit_that_takes_a_day_past_twelve_billable_hours_needs_yes(coop, db_url, unchanged) -> None:
+    """The edit counts the difference: the entry's own old minutes on that day are not counted twice."""
+    assert coop("hours", "log", "10", "Retreat", "--date", "2021-11-13").exit_code == 0
+    assert coop("hours", "log", "1", "Debrief", "--date", "2021-11-13").exit_code == 0
+    assert coop("hours", "log", "1", "Notes", "--date", "2021-11-12").exit_code == 0
+    assert coop("hours", "edit", "2", "--hours", "2").exit_code == 0  # 12:00 exactly: fine
+    with unchanged(db_url):
+        longer = coop("hours", "edit", "2", "--hours", "2:30")
+        moved = coop("hours", "edit", "3", "--date", "2021-11-13")
+    for refused, total in ((longer, "12:30"), (moved, "13:00")):
+        assert refused.exit_code == 1
+        assert refused.stderr == (
+            f"Error: That makes {total} billable hours on 2021-11-13 (more than 12). "
+            "If that is right, run the command again with --yes.\n"
+        )
+    assert coop("hours", "edit", "2", "--hours", "2:30", "--yes").exit_code == 0
+    by_day: dict[date, int] = defaultdict(int)
+    for e in _rows(db_url, TimeEntry):
+        by_day[e["worked_on"]] += e["minutes"]
+    assert dict(by_day) == {date(2021, 11, 13): 12 * 60 + 30, date(2021, 11, 12): 60}
+
+
+def test_logging_at_a_terminal_asks_before_a_day_past_twelve_hours(coop, db_url, monkeypatch, unchanged) -> None:
+    """At a terminal `hours log` asks (no --yes needed), as `hours stop` does; a no logs nothing."""
+    monkeypatch.setattr(output, "interactive", lambda: True)
+    assert coop("hours", "log", "11", "Retreat", "--date", "2021-11-13").exit_code == 0  # under 12: no question
+    with unchanged(db_url):
+        declined = coop("hours", "log", "1:30", "Debrief", "--date", "2021-11-13", input="n\n")
+    assert declined.exit_code == 1
+    assert "That makes 12:30 billable hours on 2021-11-13 (more than 12). Log it anyway?" in declined.stdout
+    accepted = coop("hours", "log", "1:30", "Debrief", "--date", "2021-11-13", input="y\n")
+    assert accepted.exit_code == 0, accepted.stderr
+    assert sum(e["minutes"] for e in _rows(db_url, TimeEntry) if e["billable"]) == 12 * 60 + 30
+
+
 def test_starts_racing_for_one_person_leave_one_timer(coop, db_url, monkeypatch) -> None:
     """Processes starting a timer for the same person at once (a shared server): one timer, and
     every other start refused in a sentence, never a raw database error."""
@@ -402,6 +437,10 @@ def test_suggestions_follow_the_held_sessions(coop, demo_url) -> None:
         "5-facilitation": ("2021-11-30", 60, "18:00", "19:00"),
         "5-prep": ("2021-11-30", 30, None, None),
     }
+    # Prep is rounded to the billing step, half up: at 6 minutes, 75 is 12.5 steps, so 13 (78 minutes).
+    assert coop("program", "set", "billing-increment", "6").exit_code == 0
+    prep = {key: minutes for key, (_day, minutes, *_times) in _suggested(coop).items() if key.endswith("-prep")}
+    assert prep == {"3-prep": 30, "14-prep": 78, "4-prep": 30, "15-prep": 78, "5-prep": 30}
     # Without times, an entry on the session's day as long as the session is its facilitation;
     # an entry the day before is prep; times that overlap the session make facilitation.
     assert coop("hours", "log", "2:30", "Ran session 2", "--date", "2021-11-18", "--session", "15").exit_code == 0

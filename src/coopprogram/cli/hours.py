@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
@@ -33,6 +34,12 @@ from coopprogram.cli.output import (
     warn,
 )
 from coopprogram.units import HOURS_FORMS, format_minutes, month_bounds
+
+if TYPE_CHECKING:
+    from coopprogram.services.hours import LogResult
+    from coopprogram.services.timer import StopResult
+
+T = TypeVar("T")
 
 app = group("The consultant's hours: log, time with a timer, list, edit, remove, summarize, suggest.")
 
@@ -94,7 +101,7 @@ def hours_log(
 
     Example: coop hours log 2:30 "Prep for visioning session" --date 2021-10-12
     """
-    from coopprogram.services.hours import log_time, resolve_span
+    from coopprogram.services.hours import log_time
 
     if description is None:  # one word given: the description, the hours coming from --from/--to
         hours, description = None, hours
@@ -106,38 +113,41 @@ def hours_log(
         parse_hours_option(hours) if hours is not None else None
     )  # typed as text so help shows what a person writes
     day = on or output.today()
-    minutes, starts_at, ends_at = resolve_span(minutes, starts_at, ends_at)
-    confirmed = yes or (not non_billable and _confirm_long_day(day, minutes))
-    with database(write=True) as db:
-        result = log_time(
-            db,
-            minutes=minutes,
-            description=description,
-            on=day,
-            today=output.today(),
-            category=category,
-            coop=coop,
-            milestone_id=milestone,
-            session_id=session,
-            billable=not non_billable,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            confirmed=confirmed,
-        )
-    _said_logged(result)
+
+    def write(confirmed: bool) -> LogResult:
+        with database(write=True) as db:
+            return log_time(
+                db,
+                minutes=minutes,
+                description=description,
+                on=day,
+                today=output.today(),
+                category=category,
+                coop=coop,
+                milestone_id=milestone,
+                session_id=session,
+                billable=not non_billable,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                confirmed=confirmed,
+            )
+
+    _said_logged(_confirming(write, yes=yes))
 
 
-def _confirm_long_day(day: date, minutes: int) -> bool:
-    """In a terminal, ask before a day passes 12 billable hours (outside one, --yes says so)."""
-    if not output.interactive():
-        return False
-    from coopprogram.services.hours import long_day_question
+def _confirming(write: Callable[[bool], T], *, yes: bool) -> T:
+    """Run a write (`confirmed` = --yes); when the service finds it unusual (NeedsConfirmation:
+    a day past 12 billable hours) and a person is at a terminal, ask, and run it again confirmed.
+    Each run is its own transaction, so the question never holds the write lock."""
+    from coopprogram.errors import NeedsConfirmation
 
-    with database(write=False) as db:
-        question = long_day_question(db, on=day, adding=minutes)
-    if question:
-        typer.confirm(f"{question} Log it anyway?", abort=True)
-    return True
+    try:
+        return write(yes)
+    except NeedsConfirmation as unusual:
+        if not output.interactive():
+            raise
+        typer.confirm(f"{unusual.question} Log it anyway?", abort=True)
+        return write(True)
 
 
 def _said_logged(result) -> None:
@@ -267,8 +277,10 @@ def hours_edit(
     coop: CoopSlug = None,
     milestone: MilestoneId = None,
     billable: Annotated[bool | None, typer.Option("--billable/--non-billable", help="Bill it or not.")] = None,
+    yes: YesFlag = False,
 ) -> None:
-    """Change a time entry not yet on an issued invoice. The cap counts the difference.
+    """Change a time entry not yet on an issued invoice. The cap counts the difference; a day
+    past 12 billable hours asks to confirm, as `coop hours log` does.
 
     With one of --from/--to, the entry's other time stays and the hours follow; new --hours on
     an entry with times keep its start.
@@ -277,22 +289,26 @@ def hours_edit(
     """
     from coopprogram.services.hours import edit_entry
 
-    with database(write=True) as db:
-        result = edit_entry(
-            db,
-            entry_id=entry_id,
-            today=output.today(),
-            minutes=hours,
-            description=description,
-            on=on,
-            category=category,
-            session_id=session,
-            billable=billable,
-            coop=coop,
-            milestone_id=milestone,
-            starts_at=starts_at,
-            ends_at=ends_at,
-        )
+    def write(confirmed: bool) -> LogResult:
+        with database(write=True) as db:
+            return edit_entry(
+                db,
+                entry_id=entry_id,
+                today=output.today(),
+                minutes=hours,
+                description=description,
+                on=on,
+                category=category,
+                session_id=session,
+                billable=billable,
+                coop=coop,
+                milestone_id=milestone,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                confirmed=confirmed,
+            )
+
+    result = _confirming(write, yes=yes)
     entry = result.entry
     say(f"Updated entry {entry.id}: {format_minutes(entry.minutes)} h on {entry.worked_on} ({entry.category}).")
     for message in result.warnings:
@@ -525,20 +541,16 @@ def hours_stop(
     Example: coop hours stop --at 15:30
     """
     from coopprogram.audit import actor
-    from coopprogram.errors import NeedsConfirmation
     from coopprogram.services.timer import stop_timer
 
     now = output.now()
     billable = False if non_billable else None
-    try:
+
+    def write(confirmed: bool) -> StopResult:
         with database(write=True) as db:
-            result = stop_timer(db, user=actor(), now=now, at=at, billable=billable, confirmed=yes)
-    except NeedsConfirmation as unusual:
-        if not output.interactive():
-            raise
-        typer.confirm(f"{unusual.question} Log it anyway?", abort=True)
-        with database(write=True) as db:
-            result = stop_timer(db, user=actor(), now=now, at=at, billable=billable, confirmed=True)
+            return stop_timer(db, user=actor(), now=now, at=at, billable=billable, confirmed=confirmed)
+
+    result = _confirming(write, yes=yes)
     entry = result.logged.entry
     rounded = "" if entry.minutes == result.worked_minutes else f", rounded to {result.increment}-minute steps"
     say(
@@ -622,9 +634,11 @@ def hours_suggest(
     if accept:
         from coopprogram.services.suggest import accept as accept_suggestions
 
-        with database(write=True) as db:
-            results = accept_suggestions(db, ids=accept, today=output.today(), confirmed=yes)
-        for result in results:
+        def write(confirmed: bool) -> list[LogResult]:
+            with database(write=True) as db:
+                return accept_suggestions(db, ids=accept, today=output.today(), confirmed=confirmed)
+
+        for result in _confirming(write, yes=yes):
             _said_logged(result)
         return
     from coopprogram.services.suggest import suggestions

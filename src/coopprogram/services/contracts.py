@@ -349,6 +349,19 @@ def extend_contract(
     return _view(db, contract, target)
 
 
+class CapExceeded(Conflict):
+    """Billable time refused because it would pass the cap; says what was used and what is left,
+    so a caller (stopping a timer) can give its own advice."""
+
+    def __init__(self, message: str, *, phase_name: str, cap: int, used: int, adding: int) -> None:
+        super().__init__(message)
+        self.phase_name, self.cap, self.used, self.adding = phase_name, cap, used, adding
+
+    @property
+    def left(self) -> int:
+        return max(self.cap - self.used, 0)
+
+
 def check_cap(db: Session, contract: Contract, phase: Phase, *, adding: int) -> list[str]:
     """Refuse billable time past the cap; return the warnings for thresholds this change crosses.
 
@@ -359,17 +372,20 @@ def check_cap(db: Session, contract: Contract, phase: Phase, *, adding: int) -> 
     cap = contract.hour_cap_minutes
     after = used + adding
     if adding > 0 and after > cap:
+        numbers = {"phase_name": phase.name, "cap": cap, "used": used, "adding": adding}
         if used >= cap:
-            raise Conflict(
+            raise CapExceeded(
                 f"The {phase.name} cap of {format_minutes(cap)} hours is reached ({format_minutes(used)} used): no billable "
                 "hours are left. Log this as --non-billable, or amend the contract first "
-                "(`coop contract amend --cap HOURS --reason TEXT`)."
+                "(`coop contract amend --cap HOURS --reason TEXT`).",
+                **numbers,
             )
         left = cap - used
-        raise Conflict(
+        raise CapExceeded(
             f"That would pass the {phase.name} cap of {format_minutes(cap)} hours: {format_minutes(used)} used, "
             f"{format_minutes(left)} left. Log at most {format_minutes(left)}, mark it --non-billable, "
-            "or amend the contract (`coop contract amend --cap HOURS --reason TEXT`)."
+            "or amend the contract (`coop contract amend --cap HOURS --reason TEXT`).",
+            **numbers,
         )
     if adding > 0 and after == cap:
         return [

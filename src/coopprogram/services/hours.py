@@ -190,19 +190,15 @@ def day_minutes(db: Session, on: date, *, billable: bool = True) -> int:
     return int(db.exec(query).one())
 
 
-def long_day_question(db: Session, *, on: date, adding: int) -> str | None:
-    """The question to ask when `adding` billable minutes take a day past LONG_DAY_MINUTES; else None."""
-    before = day_minutes(db, on)
-    after = before + adding
-    if after <= LONG_DAY_MINUTES:
-        return None
-    return f"That makes {format_minutes(after)} billable hours on {on} (more than {LONG_DAY_MINUTES // 60})."
-
-
 def _check_long_day(db: Session, *, on: date, adding: int, confirmed: bool) -> None:
-    question = long_day_question(db, on=on, adding=adding)
-    if question and not confirmed:
-        raise NeedsConfirmation(question)
+    """Unless `confirmed`, ask (NeedsConfirmation) when `adding` billable minutes take a day past LONG_DAY_MINUTES."""
+    if confirmed:
+        return
+    after = day_minutes(db, on) + adding
+    if after > LONG_DAY_MINUTES:
+        raise NeedsConfirmation(
+            f"That makes {format_minutes(after)} billable hours on {on} (more than {LONG_DAY_MINUTES // 60})."
+        )
 
 
 def _overlaps(
@@ -355,7 +351,9 @@ def edit_entry(
     milestone_id: int | None = None,
     starts_at: time | None = None,
     ends_at: time | None = None,
+    confirmed: bool = False,
 ) -> LogResult:
+    """Change an entry; the cap and the day's 12 billable hours (unless `confirmed`) count the difference."""
     entry = _get_unlocked(db, entry_id)
     if all(
         value is None
@@ -365,7 +363,7 @@ def edit_entry(
             "Nothing to change: give --hours, --from, --to, --description, --date, --category, --session, --coop, --milestone or --billable."
         )
     minutes, entry.starts_at, entry.ends_at = _edited_span(entry, minutes, starts_at, ends_at)
-    old_contract, old_billable, old_minutes = entry.contract_id, entry.billable, entry.minutes
+    old_contract, old_billable, old_minutes, old_on = entry.contract_id, entry.billable, entry.minutes, entry.worked_on
     new_on = on or entry.worked_on
     _check_day(new_on, today)
     contract, phase = contract_on(db, new_on)
@@ -377,6 +375,9 @@ def edit_entry(
     # Count by difference: the entry's old minutes no longer weigh on the cap once it changes.
     counted_before = old_minutes if old_billable and old_contract == contract.id else 0
     warnings = check_cap(db, contract, phase, adding=(new_minutes if new_billable else 0) - counted_before)
+    if new_billable:
+        same_day = old_minutes if old_billable and old_on == new_on else 0
+        _check_long_day(db, on=new_on, adding=new_minutes - same_day, confirmed=confirmed)
     entry.contract_id, entry.worked_on, entry.minutes, entry.billable = contract.id, new_on, new_minutes, new_billable
     if description is not None:
         entry.description = clean_text(description, what="description", limit=500)

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from coopprogram.errors import Conflict, InvalidInput, NotFound
 from coopprogram.models import Category, Coop, Timer
 from coopprogram.services.categories import category_for_entry
-from coopprogram.services.contracts import billable_minutes, contract_on, lock_contract
+from coopprogram.services.contracts import CapExceeded, billable_minutes, contract_on
 from coopprogram.services.coops import get_coop
 from coopprogram.services.hours import LogResult, check_milestone, log_time
 from coopprogram.services.program import get_program
@@ -193,41 +193,32 @@ def stop_timer(
     increment = get_program(db).billing_increment_minutes
     minutes = billed_minutes(max(worked, 1), increment)
     billing = timer.billable if billable is None else billable
-    if billing:
-        _check_cap_at_stop(db, day=start_local.date(), minutes=minutes)
-    logged = log_time(
-        db,
-        minutes=minutes,
-        description=timer.description,
-        on=start_local.date(),
-        today=utc_to_local(now, zone).date(),
-        category=db.get(Category, timer.category_id).slug if timer.category_id else None,
-        coop=db.get(Coop, timer.coop_id).slug if timer.coop_id else None,
-        milestone_id=timer.milestone_id,
-        session_id=timer.session_id,
-        billable=billing,
-        starts_at=start_local.time().replace(second=0, microsecond=0),
-        ends_at=end_local.time().replace(second=0, microsecond=0),
-        clock_times=True,
-        confirmed=confirmed,
-    )
+    try:
+        logged = log_time(
+            db,
+            minutes=minutes,
+            description=timer.description,
+            on=start_local.date(),
+            today=utc_to_local(now, zone).date(),
+            category=db.get(Category, timer.category_id).slug if timer.category_id else None,
+            coop=db.get(Coop, timer.coop_id).slug if timer.coop_id else None,
+            milestone_id=timer.milestone_id,
+            session_id=timer.session_id,
+            billable=billing,
+            starts_at=start_local.time().replace(second=0, microsecond=0),
+            ends_at=end_local.time().replace(second=0, microsecond=0),
+            clock_times=True,
+            confirmed=confirmed,
+        )
+    except CapExceeded as passed:  # the same refusal, with what to do about a running timer
+        raise Conflict(
+            f"Stopping now would log {format_minutes(minutes)} h and pass the {passed.phase_name} cap of "
+            f"{format_minutes(passed.cap)} hours ({format_minutes(passed.used)} used, {format_minutes(passed.left)} left). "
+            "The timer keeps running: stop it with --non-billable, or `coop hours cancel` and log what fits with `coop hours log`."
+        ) from None
     db.delete(timer)
     db.flush()
     return StopResult(logged=logged, worked_minutes=worked, increment=increment)
-
-
-def _check_cap_at_stop(db: Session, *, day: date, minutes: int) -> None:
-    """One line saying what to do when the timer's time would pass the cap (the timer keeps running)."""
-    contract, phase = contract_on(db, day)
-    lock_contract(db, contract.id)
-    used = billable_minutes(db, contract.id)
-    if used + minutes > contract.hour_cap_minutes:
-        left = max(contract.hour_cap_minutes - used, 0)
-        raise Conflict(
-            f"Stopping now would log {format_minutes(minutes)} h and pass the {phase.name} cap of {format_minutes(contract.hour_cap_minutes)} hours "
-            f"({format_minutes(used)} used, {format_minutes(left)} left). The timer keeps running: stop it with --non-billable, "
-            "or `coop hours cancel` and log what fits with `coop hours log`."
-        )
 
 
 def cancel_timer(db: Session, *, user: str, now: datetime) -> TimerView:
