@@ -336,9 +336,18 @@ def unexpected_objects(path: Path, revision: str = HEAD_REVISION) -> list[str]:
     return problems
 
 
+# The one function coop's triggers run on PostgreSQL (migration 0016), and its body: a trigger is
+# coop's only when it runs this function, and the function only while its body is this one.
+CALENDAR_TOKEN_FUNCTION = "coop_calendar_changed"
+CALENDAR_TOKEN_BODY = (
+    " BEGIN UPDATE program SET calendar_token = md5(random()::text || clock_timestamp()::text); RETURN NULL; END "
+)
+
+
 def server_unexpected_objects(connection: Connection) -> list[str]:
-    """The same check on PostgreSQL: triggers, views and tables in the schema that the
-    migrations did not create (coop creates tables only)."""
+    """The same check on PostgreSQL: triggers, views and tables in the schema that the migrations
+    did not create (coop creates tables, and triggers that run only its calendar token function,
+    whose body must be the one it wrote)."""
     from sqlalchemy import text
     from sqlmodel import SQLModel
 
@@ -347,15 +356,34 @@ def server_unexpected_objects(connection: Connection) -> list[str]:
     ours = set(SQLModel.metadata.tables) | {"alembic_version"}
     rows = connection.execute(
         text(
-            "SELECT 'table', table_name FROM information_schema.tables "
+            "SELECT 'table', table_name, '' FROM information_schema.tables "
             "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' "
-            "UNION ALL SELECT 'view', table_name FROM information_schema.views WHERE table_schema = current_schema() "
-            "UNION ALL SELECT 'trigger', t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-            "WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace"
-        )
+            "UNION ALL SELECT 'view', table_name, '' FROM information_schema.views "
+            "WHERE table_schema = current_schema() "
+            "UNION ALL SELECT 'trigger', t.tgname, p.proname FROM pg_trigger t "
+            "JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid "
+            "WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace "
+            "UNION ALL SELECT 'function', p.proname, p.prosrc FROM pg_proc p "
+            "WHERE p.pronamespace = current_schema()::regnamespace AND p.proname = :function"
+        ),
+        {"function": CALENDAR_TOKEN_FUNCTION},
     ).all()
+
+    def coop_made(kind: str, name: str, detail: str) -> bool:
+        if kind == "table":
+            return name in ours
+        if kind == "trigger":
+            return detail == CALENDAR_TOKEN_FUNCTION
+        if kind == "function":
+            return detail == CALENDAR_TOKEN_BODY
+        return False
+
     return [
-        f"{kind} {name} that coop did not create" for kind, name in sorted(rows) if kind != "table" or name not in ours
+        f"{kind} {name} whose definition coop did not write"
+        if kind == "function"
+        else f"{kind} {name} that coop did not create"
+        for kind, name, detail in sorted(rows)
+        if not coop_made(kind, name, detail)
     ]
 
 

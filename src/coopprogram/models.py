@@ -78,6 +78,9 @@ class Program(Table, table=True):
     uid: str = ""
     # The secret part of the whole program's published calendar and links page (`coop calendar publish`).
     feed_secret: str = ""
+    # Replaced by the database's own triggers whenever anything the published calendars are made
+    # of changes (migration 0016): a publish that finds the token it last wrote has nothing to do.
+    calendar_token: str = Field(default="", sa_column_kwargs={"server_default": ""})
     name: str
     organization: str
     short_name: str
@@ -558,6 +561,15 @@ class Material(Table, table=True):
     added_on: date
     created_at: datetime = Field(default_factory=utc_now)
     updated_at: datetime = Field(default_factory=utc_now, sa_column_kwargs={"onupdate": utc_now})
+
+
+class RenderedEvent(Table, table=True):
+    """A session's calendar event as icalendar wrote it, kept under a fingerprint of everything it
+    was written from (the event, its language's phrases, the time zone, the renderer's version), so
+    a publish renders only the events that changed since. A cache: emptying it loses nothing."""
+
+    key: str = Field(primary_key=True)
+    ics: bytes
 
 
 class AuditEntry(Table, table=True):

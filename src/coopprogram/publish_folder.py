@@ -1,8 +1,10 @@
 """Writing a publication into its folder: each feed rendered only when its content changed, one
 feed at a time (never all of them in memory), through files.py. The folder keeps a manifest
-(under the program's secret name) with each file's fingerprint, size and modification time, so
-publishing again with nothing changed renders nothing; a file changed or removed by hand is
-rendered and compared again.
+(under the program's secret name) with the program's calendar token it was written at, and each
+file's fingerprint, rendering key, size and modification time. Publishing again when the token,
+the rendering keys and every file are as recorded reads no calendar at all (`folder_is_current`);
+otherwise each feed's fingerprint decides whether it is rendered. A file changed or removed by
+hand is rendered and compared again.
 """
 
 from __future__ import annotations
@@ -18,10 +20,35 @@ from coopprogram.errors import CoopError
 from coopprogram.files import write_file
 
 if TYPE_CHECKING:
+    from coopprogram.exporters.ics import EventCache
     from coopprogram.i18n import Language
     from coopprogram.services.calendar_publish import Publication
 
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2  # 1 had no calendar token: read as no manifest, so every feed is compared once
+
+
+@dataclass(frozen=True)
+class Placement:
+    """How a publication goes into its folder: the program feed's language and each co-op feed's
+    (by slug), the small pages written beside the feeds (links page, placeholder) and the names of
+    published files, to remove those this publication no longer has."""
+
+    language: Language
+    feed_language: dict[str, Language]
+    pages: dict[str, bytes]
+    stale_name: re.Pattern[str]
+
+    def languages(self, published: Publication) -> list[Language]:
+        """Each feed's language, in the order of `published.feeds`."""
+        return [
+            self.feed_language.get(f.coop_slug, self.language) if f.coop_slug else self.language
+            for f in published.feeds
+        ]
+
+    def stale(self, folder: Path, published: Publication) -> list[Path]:
+        """The files of earlier publications (rotated names) that this one no longer has."""
+        names = {feed.file_name for feed in published.feeds} | set(self.pages) | {published.manifest_file}
+        return [path for path in folder.iterdir() if self.stale_name.match(path.name) and path.name not in names]
 
 
 @dataclass
@@ -31,9 +58,9 @@ class Outcome:
     removed: int = 0
 
 
-def _read_manifest(path: Path) -> dict[str, dict]:
-    """The files recorded by the last publish; nothing when the manifest is missing or unreadable
-    (every feed is then rendered and compared with the file on disk)."""
+def _read_manifest(path: Path) -> dict:
+    """The last publish's record: its calendar token and its files. Nothing when the manifest is
+    missing or unreadable (every feed is then rendered and compared with the file on disk)."""
     try:
         found = json.loads(path.read_bytes())
     except (OSError, ValueError):
@@ -42,19 +69,28 @@ def _read_manifest(path: Path) -> dict[str, dict]:
         not isinstance(found, dict)
         or found.get("format") != MANIFEST_FORMAT
         or not isinstance(found.get("files"), dict)
+        or not isinstance(found.get("calendar_token"), str)
     ):
         return {}
-    return found["files"]
+    return found
 
 
-def _entry(path: Path, fingerprint: str) -> dict:
+def _entry(path: Path, fingerprint: str, rendering: str) -> dict:
     status = path.stat()
-    return {"fingerprint": fingerprint, "size": status.st_size, "mtime_ns": status.st_mtime_ns}
+    return {
+        "fingerprint": fingerprint,
+        "rendering": rendering,
+        "size": status.st_size,
+        "mtime_ns": status.st_mtime_ns,
+    }
 
 
-def _still_holds(path: Path, recorded: dict | None, fingerprint: str) -> bool:
-    """Whether the file is the one the last publish wrote for the same fingerprint (untouched since)."""
-    if not recorded or recorded.get("fingerprint") != fingerprint:
+def _still_holds(path: Path, recorded: dict | None, *, fingerprint: str | None = None, rendering: str) -> bool:
+    """Whether the file is the one the last publish wrote for the same fingerprint (any, when
+    None) and rendering key, untouched since."""
+    if not recorded or recorded.get("rendering") != rendering:
+        return False
+    if fingerprint is not None and recorded.get("fingerprint") != fingerprint:
         return False
     try:
         status = path.stat()
@@ -71,30 +107,48 @@ def _holds(path: Path, data: bytes) -> bool:
         return False
 
 
+def folder_is_current(folder: Path, published: Publication, where: Placement) -> bool:
+    """Whether the folder already holds this publication: the last publish was made at the same
+    calendar token, every feed with the same rendering key and untouched since, the pages hold
+    these bytes and no old file is left. Then nothing need be read, rendered or written."""
+    from coopprogram.exporters.ics import rendering_key
+
+    if not published.calendar_token:
+        return False
+    recorded = _read_manifest(folder / published.manifest_file)
+    if recorded.get("calendar_token") != published.calendar_token:
+        return False
+    files = recorded["files"]
+    try:
+        return (
+            all(
+                _still_holds(folder / feed.file_name, files.get(feed.file_name), rendering=rendering_key(lang))
+                for feed, lang in zip(published.feeds, where.languages(published), strict=True)
+            )
+            and all(_holds(folder / name, data) for name, data in where.pages.items())
+            and not where.stale(folder, published)
+        )
+    except OSError:  # an unreadable folder: the full publish says what is wrong
+        return False
+
+
 def write_publication(
-    folder: Path,
-    published: Publication,
-    *,
-    language: Language,
-    feed_language: dict[str, Language],
-    pages: dict[str, bytes],
-    stale_name: re.Pattern[str],
+    folder: Path, published: Publication, where: Placement, *, cache: EventCache | None = None
 ) -> Outcome:
-    """Write every feed of `published` whose bytes changed (a co-op's feed in `feed_language[slug]`,
-    the program's in `language`) and the small `pages` (links page, placeholder), remove the
-    files `stale_name` matches that this publication no longer has, then record the manifest."""
-    from coopprogram.exporters.ics import EventCache, feed_fingerprint, render_ics
+    """Write every feed of `published` whose bytes changed, each in its language, and the pages;
+    remove the files of earlier publications this one no longer has; then record the manifest.
+    The events are rendered through `cache` (events rendered by an earlier run are not rendered again)."""
+    from coopprogram.exporters.ics import EventCache, feed_fingerprint, render_ics, rendering_key
 
     outcome = Outcome()
     manifest_path = folder / published.manifest_file
-    recorded = _read_manifest(manifest_path)
+    recorded = _read_manifest(manifest_path).get("files", {})
     kept: dict[str, dict] = {}
-    written: dict[str, str] = {}  # name -> fingerprint, recorded once the write is done
-    cache = EventCache()
+    written: dict[str, tuple[str, str]] = {}  # name -> fingerprint and rendering key, recorded once written
+    cache = cache or EventCache()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        names = {feed.file_name for feed in published.feeds} | set(pages) | {published.manifest_file}
-        stale = [path for path in folder.iterdir() if stale_name.match(path.name) and path.name not in names]
+        stale = where.stale(folder, published)
         with ThreadPoolExecutor(max_workers=4) as pool:  # writes overlap the rendering of the next feeds
             futures = []
 
@@ -102,22 +156,22 @@ def write_publication(
                 futures.append(pool.submit(write_file, (folder / name).absolute(), data, replace=True))
                 outcome.written.append(name)
 
-            for feed in published.feeds:
-                lang = feed_language.get(feed.coop_slug, language) if feed.coop_slug else language
-                fingerprint = feed_fingerprint(feed.view, cache=cache, lang=lang)
+            for feed, lang in zip(published.feeds, where.languages(published), strict=True):
+                assert feed.view is not None, "a publication read with its views"
+                fingerprint, rendering = feed_fingerprint(feed.view, cache=cache, lang=lang), rendering_key(lang)
                 path = folder / feed.file_name
-                if _still_holds(path, recorded.get(feed.file_name), fingerprint):
+                if _still_holds(path, recorded.get(feed.file_name), fingerprint=fingerprint, rendering=rendering):
                     kept[feed.file_name] = recorded[feed.file_name]
                     outcome.unchanged += 1
                     continue
                 data = render_ics(feed.view, cache=cache, lang=lang)
-                written[feed.file_name] = fingerprint
+                written[feed.file_name] = (fingerprint, rendering)
                 if _holds(path, data):
                     outcome.unchanged += 1
                 else:
                     write(feed.file_name, data)
                 del data
-            for name, data in pages.items():
+            for name, data in where.pages.items():
                 if _holds(folder / name, data):
                     outcome.unchanged += 1
                 else:
@@ -127,10 +181,11 @@ def write_publication(
         for path in stale:
             path.unlink(missing_ok=True)
         outcome.removed = len(stale)
-        kept |= {name: _entry(folder / name, fingerprint) for name, fingerprint in written.items()}
-        manifest = (json.dumps({"format": MANIFEST_FORMAT, "files": kept}, indent=1, sort_keys=True) + "\n").encode()
-        if not _holds(manifest_path, manifest):
-            write_file(manifest_path.absolute(), manifest, replace=True)
+        kept |= {name: _entry(folder / name, *made) for name, made in written.items()}
+        manifest = {"format": MANIFEST_FORMAT, "calendar_token": published.calendar_token, "files": kept}
+        data = (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode()
+        if not _holds(manifest_path, data):
+            write_file(manifest_path.absolute(), data, replace=True)
     except OSError as error:
         raise CoopError(f"Could not publish to {folder}: {error.strerror}. Choose a folder you can write to.") from None
     return outcome

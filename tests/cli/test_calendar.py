@@ -137,9 +137,15 @@ def test_publishing_again_renders_only_the_feeds_whose_content_changed(
     assert len(rendered) == len(secrets)  # the program's feed and one per co-op
     before = _snapshot(folder)
 
+    # Nothing changed: the calendar token is the one the folder was published at, so no calendar is even read.
+    import coopprogram.services.calendar_publish as publish
+
+    read: list[int] = []
+    calendar_view = publish.calendar_view
+    monkeypatch.setattr(publish, "calendar_view", lambda db, **options: read.append(1) or calendar_view(db, **options))
     rendered.clear()
     again = coop("calendar", "publish", str(folder))
-    assert rendered == [] and "0 written" in again.stdout and _snapshot(folder) == before
+    assert rendered == [] and read == [] and "0 written" in again.stdout and _snapshot(folder) == before
 
     from coopprogram.db import unit_of_work
     from coopprogram.services.sessions import show_session
@@ -152,6 +158,7 @@ def test_publishing_again_renders_only_the_feeds_whose_content_changed(
     rendered.clear()
     changed = coop("calendar", "publish", str(folder))
     assert changed.exit_code == 0, changed.stderr
+    assert read == [1]
     after = _snapshot(folder)
     rewritten = {name for name in after if after[name] != before[name]}
     assert rewritten == carrying | {f"manifest-{secrets['']}.json"}
@@ -310,3 +317,99 @@ def test_calendar_export_records_what_it_sent(coop, demo_url) -> None:
         row = db.get(ProgramSession, int(session_id))
         assert (row.sequence, row.exported_sequence) == (1, 1)
         assert check_database(db).ok
+
+
+def test_a_change_made_by_another_tool_is_published(coop, demo_url, tmp_path: Path) -> None:
+    """The calendar token is kept by the database itself: a session renamed past coop (a script,
+    a database client) still reaches every feed that carries it at the next publish."""
+    from sqlalchemy import create_engine, text
+
+    folder = tmp_path / "www"
+    assert coop("calendar", "publish", str(folder)).exit_code == 0
+    secrets = _secrets(demo_url)
+    program_feed = folder / f"program-{secrets['']}.ics"
+    assert "Renamed by hand" not in program_feed.read_text()
+    engine = create_engine(demo_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text("UPDATE programsession SET title = 'Renamed by hand', sequence = sequence + 1 WHERE id = 21")
+            )
+    finally:
+        engine.dispose()
+    published = coop("calendar", "publish", str(folder))
+    assert published.exit_code == 0, published.stderr
+    assert "0 written" not in published.stdout
+    feeds = list(folder.glob("*.ics"))
+    assert len(feeds) == len(secrets)
+    for feed in feeds:  # session 21 is in every co-op's feed
+        assert "SUMMARY:Renamed by hand" in feed.read_text(), feed.name
+
+
+@pytest.mark.postgres_only
+def test_db_check_reports_a_changed_calendar_token_function(coop, demo_url) -> None:
+    from sqlalchemy import create_engine, text
+
+    assert coop("db", "check").exit_code == 0
+    engine = create_engine(demo_url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "CREATE OR REPLACE FUNCTION coop_calendar_changed() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                "DELETE FROM auditentry; RETURN NULL; END $$"
+            )
+        )
+    engine.dispose()
+    checked = coop("db", "check")
+    assert checked.exit_code == 1
+    assert "function coop_calendar_changed whose definition coop did not write" in checked.stderr
+
+
+def test_events_rendered_once_are_kept_for_the_next_publish(coop, demo_url, tmp_path: Path, monkeypatch) -> None:
+    """A publish keeps the events it rendered in the database: publishing to a new folder renders
+    none, a changed session is the only event rendered again, and emptying the store loses nothing."""
+    from sqlalchemy import create_engine, text
+
+    import coopprogram.exporters.ics as ics
+
+    rendered: list[str] = []
+    render_event = ics._session_event
+
+    def counted(item, zone, lang=ics.ENGLISH):
+        rendered.append(item.uid)
+        return render_event(item, zone, lang)
+
+    monkeypatch.setattr(ics, "_session_event", counted)
+    engine = create_engine(demo_url)
+    try:
+        with engine.connect() as connection:
+            sessions = connection.execute(text("SELECT count(*) FROM programsession")).scalar_one()
+        assert coop("calendar", "publish", str(tmp_path / "a")).exit_code == 0
+        assert len(rendered) == sessions  # each event once, however many feeds carry it
+
+        rendered.clear()
+        assert coop("calendar", "publish", str(tmp_path / "b")).exit_code == 0
+        assert rendered == []
+        assert _snapshot_bytes(tmp_path / "b") == _snapshot_bytes(tmp_path / "a")
+
+        assert coop("sessions", "edit", "14", "--title", "Strategy retreat, renamed").exit_code == 0
+        assert coop("calendar", "publish", str(tmp_path / "a")).exit_code == 0
+        with engine.connect() as connection:
+            [renamed] = connection.execute(text("SELECT uid FROM programsession WHERE id = 14")).one()
+        assert rendered == [renamed]
+
+        with engine.begin() as connection:
+            connection.execute(text("DELETE FROM renderedevent"))
+        rendered.clear()
+        assert coop("calendar", "publish", str(tmp_path / "c")).exit_code == 0
+        assert len(rendered) == sessions
+        assert _snapshot_bytes(tmp_path / "c") == _snapshot_bytes(tmp_path / "a")
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM renderedevent")).scalar_one() == sessions
+    finally:
+        engine.dispose()
+
+
+def _snapshot_bytes(folder: Path) -> dict[str, bytes]:
+    """The feeds and pages of a published folder (the manifest records the files' times: left out)."""
+    return {path.name: path.read_bytes() for path in folder.iterdir() if not path.name.startswith("manifest-")}

@@ -77,7 +77,7 @@ def test_init_and_copy_refuse_a_coop_file_with_a_trigger(coop, demo_url, isolate
     assert copied.exit_code == 0
     refused = coop("--db", str(tmp_path / "clean.db"), "db", "copy", "--to", str(target), "--replace")
     assert refused.exit_code == 1 and "trigger leak" in refused.stderr
-    assert _rows(target, "SELECT name FROM sqlite_master WHERE type = 'trigger'") == [("leak",)]
+    assert ("leak",) in _rows(target, "SELECT name FROM sqlite_master WHERE type = 'trigger'")  # left as it was
 
 
 def test_db_check_reports_what_coop_did_not_create(coop, demo_url) -> None:

@@ -144,9 +144,16 @@ def calendar_publish(
     Example: coop calendar publish /var/www/calendars --base-url https://sei.example.org/calendars
     """
     from coopprogram.exporters.feeds import PLACEHOLDER, links_page
+    from coopprogram.exporters.ics import EventCache
     from coopprogram.i18n import document_language
-    from coopprogram.publish_folder import write_publication
-    from coopprogram.services.calendar_publish import PUBLISHED_NAME, publication, rotate_secrets
+    from coopprogram.publish_folder import Outcome, Placement, folder_is_current, write_publication
+    from coopprogram.services.calendar_publish import (
+        PUBLISHED_NAME,
+        keep_events,
+        publication,
+        rotate_secrets,
+        stored_events,
+    )
     from coopprogram.services.sessions import check_link
 
     if base_url:
@@ -154,18 +161,28 @@ def calendar_publish(
     program_language = document_language(lang)  # the whole program's feed; a co-op's feed is in its language
     with database(write=True) as db:
         rotated = rotate_secrets(db, slug=rotate) if rotate else []
-        published = publication(db)
-    pages = {published.links_file: links_page(published, base_url).encode()}
-    if not (folder / "index.html").exists():  # a web server must not list the secret names
-        pages["index.html"] = PLACEHOLDER.encode()
-    outcome = write_publication(
-        folder,
-        published,
-        language=program_language,
-        feed_language={feed.coop_slug: document_language(None, feed.languages) for feed in published.coops},
-        pages=pages,
-        stale_name=PUBLISHED_NAME,
-    )
+        published = publication(db, views=False)  # the names and the calendar token, no calendar yet
+        pages = {published.links_file: links_page(published, base_url).encode()}
+        if not (folder / "index.html").exists():  # a web server must not list the secret names
+            pages["index.html"] = PLACEHOLDER.encode()
+        where = Placement(
+            language=program_language,
+            feed_language={feed.coop_slug: document_language(None, feed.languages) for feed in published.coops},
+            pages=pages,
+            stale_name=PUBLISHED_NAME,
+        )
+        current = folder_is_current(folder, published, where)
+        if not current:  # something the feeds show changed since the last publish here: read the calendars
+            published = publication(db)
+            stored = stored_events(db)  # the events earlier publishes rendered
+    if current:
+        outcome = Outcome(unchanged=len(published.feeds) + len(pages))
+    else:
+        cache = EventCache(stored)
+        outcome = write_publication(folder, published, where, cache=cache)
+        if cache.fresh or len(stored) > len(cache.used):  # keep the new events; maybe drop unused ones
+            with database(write=True) as db:
+                keep_events(db, cache.fresh, used=cache.used)
     changed = outcome.written
     for name in changed:
         say(f"Wrote {folder / name}")

@@ -9,6 +9,7 @@ re-import) reads the session's stored length.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -139,45 +140,77 @@ _PHRASES = (
 
 class EventCache:
     """Each event's bytes, rendered once per language however many feeds carry it (the publish writes one feed per co-op),
-    and each event's fingerprint (what its bytes are made of), so an unchanged feed need not be rendered at all."""
+    and each event's fingerprint (what its bytes are made of), so an unchanged feed need not be rendered at all.
 
-    def __init__(self) -> None:
-        self._rendered: dict[tuple[int, str], tuple[object, bytes]] = {}
-        self._digests: dict[tuple[int, str], tuple[object, bytes]] = {}
+    Given the events an earlier run rendered (`stored`, by `stored_key`), it takes an event from
+    there instead of rendering it; `fresh` holds what it rendered, `used` every key it needed:
+    what the caller keeps for the next run."""
+
+    def __init__(self, stored: Mapping[str, bytes] | None = None) -> None:
+        # By language code, then by id(event): the events are kept alive here, so an id is never reused.
+        self._rendered: dict[str, dict[int, bytes]] = {}
+        self._digests: dict[str, dict[int, bytes]] = {}
+        self._alive: list[SessionEvent] = []
+        self._rendering: dict[str, bytes] = {}  # rendering_key by language code
+        self._stored = stored or {}
+        self.fresh: dict[str, bytes] = {}
+        self.used: set[str] = set()
+
+    def digests(self, items: list[SessionEvent], lang: Language = ENGLISH) -> list[bytes]:
+        """The fingerprint of everything `session` writes for each event in `lang`."""
+        known = self._digests.setdefault(lang.code, {})
+        found = [known.get(id(item)) for item in items]
+        for place, digest in enumerate(found):
+            if digest is None:
+                item = items[place]
+                found[place] = known[id(item)] = self._digest(item, lang)
+                self._alive.append(item)
+        return found  # type: ignore[return-value]  # every None was filled in
 
     def digest(self, item: SessionEvent, lang: Language = ENGLISH) -> bytes:
-        """A fingerprint of everything `session` writes for this event in `lang`."""
-        key = (id(item), lang.code)
-        found = self._digests.get(key)
-        if found is None or found[0] is not item:
-            made = repr(
-                (
-                    item.uid,
-                    item.sequence,
-                    item.stamp.replace(microsecond=0),
-                    item.title_in(lang.code),
-                    item.kind_name,
-                    item.starts_at,
-                    item.ends_at,
-                    item.location,
-                    item.link,
-                    item.facilitator,
-                    item.cancelled,
-                    item.cancel_reason,
-                    [(a.starts_local, a.title_in(lang.code), a.lead) for a in item.agenda],
-                )
+        return self.digests([item], lang)[0]
+
+    @staticmethod
+    def _digest(item: SessionEvent, lang: Language) -> bytes:
+        made = repr(
+            (
+                item.uid,
+                item.sequence,
+                item.stamp.replace(microsecond=0),
+                item.title_in(lang.code),
+                item.kind_name,
+                item.starts_at,
+                item.ends_at,
+                item.location,
+                item.link,
+                item.facilitator,
+                item.cancelled,
+                item.cancel_reason,
+                [(a.starts_local, a.title_in(lang.code), a.lead) for a in item.agenda],
             )
-            found = (item, hashlib.blake2b(made.encode(), digest_size=16).digest())
-            self._digests[key] = found
-        return found[1]
+        )
+        return hashlib.blake2b(made.encode(), digest_size=16).digest()
+
+    def stored_key(self, item: SessionEvent, zone: ZoneInfo, lang: Language = ENGLISH) -> str:
+        """The event's fingerprint with everything else its bytes depend on (the language's phrases,
+        the time zone, the renderer's and icalendar's versions): equal keys, equal bytes, in any run."""
+        rendering = self._rendering.get(lang.code)
+        if rendering is None:
+            rendering = self._rendering[lang.code] = rendering_key(lang).encode()
+        return hashlib.blake2b(rendering + str(zone).encode() + self.digest(item, lang), digest_size=16).hexdigest()
 
     def session(self, item: SessionEvent, zone: ZoneInfo, lang: Language = ENGLISH) -> bytes:
-        key = (id(item), lang.code)
-        found = self._rendered.get(key)
-        if found is None or found[0] is not item:
-            found = (item, _session_event(item, zone, lang))
-            self._rendered[key] = found
-        return found[1]
+        rendered = self._rendered.setdefault(lang.code, {})
+        data = rendered.get(id(item))
+        if data is None:
+            stored_key = self.stored_key(item, zone, lang)
+            self.used.add(stored_key)
+            data = self._stored.get(stored_key)
+            if data is None:
+                data = self.fresh[stored_key] = _session_event(item, zone, lang)
+            rendered[id(item)] = data
+            self._alive.append(item)
+        return data
 
 
 def render_ics(view: CalendarView, *, cache: EventCache | None = None, lang: Language = ENGLISH) -> bytes:
@@ -189,17 +222,21 @@ def render_ics(view: CalendarView, *, cache: EventCache | None = None, lang: Lan
     return _head(view) + b"".join(events) + _END
 
 
+def rendering_key(lang: Language = ENGLISH) -> str:
+    """What the bytes of a feed in `lang` depend on besides its calendar: this renderer's and
+    icalendar's versions and the language's phrases (a new translation changes it)."""
+    from icalendar import __version__ as icalendar_version
+
+    made = repr((RENDERING, icalendar_version, lang.code, [lang(phrase) for phrase in _PHRASES]))
+    return hashlib.blake2b(made.encode(), digest_size=16).hexdigest()
+
+
 def feed_fingerprint(view: CalendarView, *, cache: EventCache, lang: Language = ENGLISH) -> str:
     """A fingerprint of the bytes `render_ics` would write for this view in `lang`, made without
     rendering: equal fingerprints, equal feeds (the renderer's and icalendar's versions included)."""
-    from icalendar import __version__ as icalendar_version
-
     whole = hashlib.blake2b(digest_size=20)
     header = (
-        RENDERING,
-        icalendar_version,
-        lang.code,
-        [lang(phrase) for phrase in _PHRASES],
+        rendering_key(lang),
         view.name,
         view.timezone,
         view.first_day,
@@ -210,7 +247,7 @@ def feed_fingerprint(view: CalendarView, *, cache: EventCache, lang: Language = 
     )
     whole.update(_vtimezone(view.timezone, view.first_day.year, view.last_day.year + 1))
     whole.update(repr(header).encode())
-    whole.update(b"".join(cache.digest(item, lang) for item in view.sessions))
+    whole.update(b"".join(cache.digests(view.sessions, lang)))
     return whole.hexdigest()
 
 

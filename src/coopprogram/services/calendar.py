@@ -20,6 +20,7 @@ from coopprogram.models import (
     Invitation,
     Milestone,
     Phase,
+    Program,
     ProgramSession,
     SessionKind,
     SessionStatus,
@@ -74,6 +75,16 @@ class CalendarView:
     sessions: list[SessionEvent]
     milestones: list[MilestoneEvent]
     refresh_minutes: int = 0  # for a published feed: how often subscribed clients fetch it
+
+
+def calendar_name(program: Program) -> str:
+    """The program calendar's name (X-WR-CALNAME): a co-op's feed adds the co-op's."""
+    return f"{program.short_name} {program.name}"
+
+
+def has_events(db: Session) -> bool:
+    """Whether the program has any session or milestone to put in a calendar."""
+    return any(db.exec(select(table.id).limit(1)).first() is not None for table in (ProgramSession, Milestone))
 
 
 def milestone_uid(program_uid: str, milestone_id: int) -> str:
@@ -164,7 +175,7 @@ def calendar_view(
     starts = [p.starts_on for p in phases] or [date.today()]
     ends = [p.ends_on for p in phases] or [date.today()]
     view = CalendarView(
-        name=f"{program.short_name} {program.name}",
+        name=calendar_name(program),
         timezone=program.timezone,
         first_day=min(starts),
         last_day=max(ends),

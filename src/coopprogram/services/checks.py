@@ -45,7 +45,7 @@ def check_database(db: Session, *, materials_folder: Path | None = None) -> Chec
     report = CheckReport()
     if db.get_bind().dialect.name == "sqlite":
         _sqlite(db, report)
-    report.checks.append("only the tables coop's migrations create, and no trigger or view")
+    report.checks.append("only the tables and triggers coop's migrations create, and no view")
     report.problems.extend(
         f"The database holds a {line}; it may run hidden code: restore a clean backup." for line in _foreign_objects(db)
     )

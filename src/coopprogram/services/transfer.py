@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import SQLModel
 
@@ -60,6 +60,12 @@ def copy_database(source_url: str, target_url: str, *, replace: bool = False) ->
                     target.execute(insert(table), [dict(row) for row in batch])
                     copied += len(batch)
                 counts.append((table.name, copied))
+            # The rows inserted fired the target's calendar triggers (migration 0016); the copy shows what
+            # the source shows, so it keeps the source's calendar token (a folder published from either stays current).
+            program = coopprogram.models.Program.__table__
+            token = source.execute(select(program.c.calendar_token)).scalar()
+            if token is not None:
+                target.execute(update(program).values(calendar_token=token, updated_at=program.c.updated_at))
             for table in _tables():
                 expected = source.execute(select(func.count()).select_from(table)).scalar()
                 found = target.execute(select(func.count()).select_from(table)).scalar()

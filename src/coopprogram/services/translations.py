@@ -148,15 +148,16 @@ def forget_item_titles(db: Session, *, item_id: int) -> None:
 
 
 def _titles(
-    db: Session, *, session_ids: set[int], item_ids: set[int]
+    db: Session, *, session_ids: set[int] | None, item_ids: set[int]
 ) -> tuple[dict[int, dict[str, str]], dict[int, dict[str, str]]]:
+    """The translated titles, by session id (of `session_ids`, or of every session when None) and by
+    agenda item id. People write them one by one: the table is read whole, however many sessions are asked."""
     sessions: dict[int, dict[str, str]] = {}
     items: dict[int, dict[str, str]] = {}
-    if session_ids:
-        for row in db.exec(select(TitleTranslation).where(TitleTranslation.session_id.in_(session_ids))).all():
+    for row in db.exec(select(TitleTranslation)).all():
+        if row.session_id is not None and (session_ids is None or row.session_id in session_ids):
             sessions.setdefault(row.session_id, {})[row.lang] = row.title
-    if item_ids:
-        for row in db.exec(select(TitleTranslation).where(TitleTranslation.agenda_item_id.in_(item_ids))).all():
+        elif row.agenda_item_id is not None and row.agenda_item_id in item_ids:
             items.setdefault(row.agenda_item_id, {})[row.lang] = row.title
     return sessions, items
 
@@ -170,31 +171,18 @@ def with_titles(db: Session, *, sessions: list, agendas: list | None = None, uid
     item_ids = {item.id for agenda in agendas for item in agenda.items} | {
         item.id for s in sessions for item in getattr(s, "agenda", [])
     }
-    if uids:
-        wanted = {s.uid for s in sessions}
-        ids = (
-            {
-                uid: id_
-                for id_, uid in db.exec(
-                    select(ProgramSession.id, ProgramSession.uid).where(ProgramSession.uid.in_(wanted))
-                )
-            }
-            if wanted
-            else {}
-        )
-        session_ids = set(ids.values())
-    else:
-        session_ids = {s.id for s in sessions}
-    session_titles, item_titles = _titles(db, session_ids=session_ids, item_ids=item_ids)
+    session_titles, item_titles = _titles(db, session_ids=None if uids else {s.id for s in sessions}, item_ids=item_ids)
     if not session_titles and not item_titles:
         return sessions, agendas
+    if uids:  # the events carry their UIDs: the titles found are put under them
+        translated = select(ProgramSession.id, ProgramSession.uid).where(ProgramSession.id.in_(list(session_titles)))
+        session_titles = {uid: session_titles[id_] for id_, uid in db.exec(translated)} if session_titles else {}
 
     def items(list_):
         return [replace(item, titles=item_titles.get(item.id, {})) for item in list_]
 
     def session(s):
-        key = ids[s.uid] if uids else s.id
-        changes = {"titles": session_titles.get(key, {})}
+        changes = {"titles": session_titles.get(s.uid if uids else s.id, {})}
         if hasattr(s, "agenda"):
             changes["agenda"] = items(s.agenda)
         return replace(s, **changes)
