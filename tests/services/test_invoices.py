@@ -1,6 +1,7 @@
 """Invoices: per-line rounding that sums to the total, gap-free numbers across void and
 re-issue, locked entries, snapshots that do not move, and drafts that follow edits."""
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -96,6 +97,24 @@ def test_issued_snapshot_does_not_move(session) -> None:
     assert later.rate_cents == issued.rate_cents == 6000
     assert later.cap_minutes == 6000 and later.lines[0].description == "Kickoff"
     assert later.total_cents == 6000
+
+
+def test_the_snapshot_holds_every_field_of_the_document(session) -> None:
+    """What issuing freezes is the document field by field (dataclasses.asdict's dict, read without its deep copy)."""
+    from dataclasses import asdict
+
+    from coopprogram.exporters.json import plain
+
+    with session() as db:
+        _log(db, 60, date(2021, 10, 4), description="Kickoff")
+        _log(db, 45, date(2021, 10, 5), description="Agenda")
+        [draft] = invoices.draft_month(db, period="2021-10")
+        issued = invoices.issue_invoice(db, reference=str(draft.id), on=date(2021, 11, 1), today=TODAY)
+        stored = db.get(Invoice, draft.id).snapshot
+    frozen = replace(issued, payments=[], paid_cents=0, changes="")
+    assert stored == plain(asdict(frozen))
+    assert [line["description"] for line in stored["lines"]] == ["Kickoff", "Agenda"]
+    assert stored["payee"] == plain(asdict(issued.payee)) if issued.payee else stored["payee"] is None
 
 
 def test_drafts_follow_edits_and_months_with_nothing_say_so(session) -> None:

@@ -78,3 +78,34 @@ def test_an_empty_phase(demo_url) -> None:
     assert (view.phase.name, view.elapsed_days, view.money, view.held, view.upcoming) == ("Phase II", 15, None, [], [])
     assert (view.milestones_done, len(view.milestones)) == (0, 5)
     assert view.burn == [] and view.invoices == []
+
+
+def test_the_earlier_share_is_the_previous_phase_own_share(coop, demo_url) -> None:
+    """Phase II's starting point (counted by the database) is each co-op's share in Phase I's own
+    report on the same day (counted from the sessions read): an excused absence left out, a session
+    counted only from the day it was closed."""
+    # the 01-20 workshop, closed that day: Green Hands absent, Harbor Food excused, the others came
+    others = [
+        "casa-limpia",
+        "sabor-colectivo",
+        "little-roots",
+        "building-power",
+    ]
+    workshop = coop(
+        "sessions", "attend", "17", *others, "--absent", "green-hands", "--excused", "harbor-food", "--on", "2022-01-20"
+    )
+    assert workshop.exit_code == 0, workshop.stderr
+    # the 02-17 workshop, closed only on 05-01: Green Hands came
+    late = coop("sessions", "attend", "18", "green-hands", "--absent", "harbor-food", "--on", "2022-05-01")
+    assert late.exit_code == 0, late.stderr
+    shares = {}
+    for day in (date(2022, 4, 15), date(2022, 5, 15)):
+        own = {row.slug: row.share for row in _report(demo_url, day, phase="I").participation}
+        earlier = {row.slug: row.earlier_share for row in _report(demo_url, day, phase="II").participation}
+        assert earlier == own
+        shares[day] = earlier
+    # Green Hands: 1 of the 3 visioning sessions, absent on 01-20: 1 of 4; then the 02-17 one: 2 of 5
+    assert (shares[date(2022, 4, 15)]["green-hands"], shares[date(2022, 5, 15)]["green-hands"]) == (25, 40)
+    # Harbor Food: 2 of 3 visioning sessions, excused twice (once in them, on 01-20): 2 of 2 counted;
+    # absent on 02-17 (closed 05-01): 2 of 3 counted
+    assert (shares[date(2022, 4, 15)]["harbor-food"], shares[date(2022, 5, 15)]["harbor-food"]) == (100, 67)

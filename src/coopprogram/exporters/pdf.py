@@ -5,11 +5,19 @@ The templates name the fallbacks after their main font: ("Libertinus Serif", "Un
 
 from __future__ import annotations
 
+import itertools
 import json
 from importlib.resources import files
 from typing import Any
 
 from coopprogram.exporters.json import plain
+
+# typst-py keeps what a compilation memoized until ten later compilations have run (it calls
+# comemo::evict(10) after each): a process that renders several documents (a test run, the bench's
+# repeated report) would hold every report's layout, some 40 MB at 10x. Before compiling again,
+# ten empty compilations age the earlier work out; a command that renders one document pays nothing.
+_KEPT_COMPILATIONS = 10
+_compilations = itertools.count()  # how many this process ran
 
 
 def render_pdf(template: str, data: Any, labels: dict[str, str] | None = None) -> bytes:
@@ -20,6 +28,10 @@ def render_pdf(template: str, data: Any, labels: dict[str, str] | None = None) -
 
     from coopprogram import __version__
 
+    if next(_compilations):
+        no_fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False)  # an empty page needs none
+        for _ in range(_KEPT_COMPILATIONS):
+            typst.compile(b"", font_paths=no_fonts)
     source = files("coopprogram.templates").joinpath(template)
     return typst.compile(
         str(source),

@@ -8,13 +8,14 @@ REF is an issued invoice's number (SEI-2021-001) or a draft's id.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import defer
 from sqlmodel import Session, func, select
 
+from coopprogram.db import in_chunks
 from coopprogram.errors import Conflict, InvalidInput, NotFound
 from coopprogram.models import Category, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Payment, Program, TimeEntry
 from coopprogram.services.as_of import invoice_status
@@ -279,8 +280,9 @@ def _bills(db: Session, draft: Invoice) -> list[_Bill]:
     start, end = month_bounds(draft.period)
     contract = contract_view(db, draft.contract_id)
     increment = get_program(db).billing_increment_minutes
+    # Columns, not objects: a month of a large program has thousands of entries.
     entries = db.exec(
-        select(TimeEntry)
+        select(TimeEntry.id, TimeEntry.worked_on, TimeEntry.description, TimeEntry.category_id, TimeEntry.minutes)
         .where(
             TimeEntry.contract_id == draft.contract_id,
             TimeEntry.worked_on >= start,
@@ -292,18 +294,18 @@ def _bills(db: Session, draft: Invoice) -> list[_Bill]:
     ).all()
     names = {c.id: c.name for c in db.exec(select(Category)).all()}
     bills = []
-    for entry in entries:
-        minutes, rate = billed_minutes(entry.minutes, increment), contract.rate_on(entry.worked_on)
+    for entry_id, worked_on, description, category_id, logged in entries:
+        minutes, rate = billed_minutes(logged, increment), contract.rate_on(worked_on)
         bills.append(
             _Bill(
-                entry.id,
-                entry.worked_on,
-                entry.description,
-                names[entry.category_id],
+                entry_id,
+                worked_on,
+                description,
+                names[category_id],
                 minutes,
                 rate,
                 amount_cents(minutes, rate),
-                entry.minutes,
+                logged,
             )
         )
     return bills
@@ -315,6 +317,12 @@ def rebuild_draft(db: Session, draft: Invoice) -> None:
         raise Conflict(f"Invoice {draft.number} is {draft.status}; only drafts can be re-drafted.")
     bills = _bills(db, draft)
     clear_draft(db, draft)
+    # The entries read at once (one get per entry would flush the lines added so far each time).
+    entries = {
+        entry.id: entry
+        for chunk in in_chunks([bill.entry_id for bill in bills])
+        for entry in db.exec(select(TimeEntry).where(TimeEntry.id.in_(chunk))).all()
+    }
     for position, bill in enumerate(bills, start=1):
         db.add(
             InvoiceLine(
@@ -330,7 +338,7 @@ def rebuild_draft(db: Session, draft: Invoice) -> None:
                 logged_minutes=bill.logged_minutes,
             )
         )
-        entry = db.get(TimeEntry, bill.entry_id)
+        entry = entries[bill.entry_id]
         entry.invoice_id = draft.id
         db.add(entry)
     draft.total_minutes = sum(bill.minutes for bill in bills)
@@ -347,15 +355,18 @@ def draft_changes(db: Session, draft: Invoice) -> str:
     """How a draft differs from what drafting it again would give (entries logged, edited or
     removed, a rate amended, the billing increment changed); "" when it is up to date."""
     stored = {
-        line.time_entry_id: (
-            line.worked_on,
-            line.description,
-            line.category,
-            line.minutes,
-            line.rate_cents,
-            line.amount_cents,
-        )
-        for line in db.exec(select(InvoiceLine).where(InvoiceLine.invoice_id == draft.id)).all()
+        entry_id: tuple(figures)
+        for entry_id, *figures in db.exec(
+            select(
+                InvoiceLine.time_entry_id,
+                InvoiceLine.worked_on,
+                InvoiceLine.description,
+                InvoiceLine.category,
+                InvoiceLine.minutes,
+                InvoiceLine.rate_cents,
+                InvoiceLine.amount_cents,
+            ).where(InvoiceLine.invoice_id == draft.id)
+        ).all()
     }
     bills = _bills(db, draft)
     fresh = {
@@ -395,8 +406,19 @@ def clear_draft(db: Session, draft: Invoice) -> None:
 
 
 def _lines(db: Session, invoice: Invoice) -> list[LineView]:
-    rows = db.exec(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id).order_by(InvoiceLine.position)).all()
-    return [LineView(r.worked_on, r.description, r.category, r.minutes, r.rate_cents, r.amount_cents) for r in rows]
+    rows = db.exec(
+        select(
+            InvoiceLine.worked_on,
+            InvoiceLine.description,
+            InvoiceLine.category,
+            InvoiceLine.minutes,
+            InvoiceLine.rate_cents,
+            InvoiceLine.amount_cents,
+        )
+        .where(InvoiceLine.invoice_id == invoice.id)
+        .order_by(InvoiceLine.position)
+    ).all()
+    return [LineView(*row) for row in rows]
 
 
 def subtotals(lines: list[LineView]) -> list[SubtotalView]:
@@ -465,7 +487,18 @@ def _snapshot(document: InvoiceDocument) -> dict[str, Any]:
     from coopprogram.exporters.json import plain
 
     frozen = replace(document, payments=[], paid_cents=0, changes="")
-    return plain(asdict(frozen))
+    return plain(_as_dict(frozen))
+
+
+def _as_dict(value: Any) -> Any:
+    """What `dataclasses.asdict` gives, without its deep copy of every value (thousands of lines)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {item.name: _as_dict(getattr(value, item.name)) for item in fields(value)}
+    if isinstance(value, list | tuple):
+        return type(value)(_as_dict(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _as_dict(item) for key, item in value.items()}
+    return value
 
 
 def document(db: Session, reference: str) -> InvoiceDocument:
@@ -504,7 +537,12 @@ def _next_number(db: Session, program: Program, on: date) -> tuple[int, str]:
     # Numbers come from one running sequence: on a server the program's row is locked so that
     # two clients issuing at once take turns and no number is given twice or skipped.
     db.exec(select(Program.id).where(Program.id == program.id).with_for_update()).one()
-    last = db.exec(select(Invoice).where(Invoice.sequence.is_not(None)).order_by(Invoice.sequence.desc())).first()
+    last = db.exec(  # columns: the invoice's frozen document (thousands of lines) is not needed here
+        select(Invoice.sequence, Invoice.number, Invoice.issued_on)
+        .where(Invoice.sequence.is_not(None))
+        .order_by(Invoice.sequence.desc())
+        .limit(1)
+    ).first()
     # A later number never carries an earlier date, so the books read in order either way.
     if last is not None and on < last.issued_on:
         raise InvalidInput(

@@ -5,14 +5,17 @@ hours and money, action items), ready for any exporter. Contact details never en
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlmodel import Session
+from sqlalchemy import case, func
+from sqlmodel import Session, select
 
-from coopprogram.models import Attendance, DraftStatus, MilestoneStatus, SessionStatus
+from coopprogram.models import Attendance, Coop, DraftStatus, Invitation, MilestoneStatus, ProgramSession, SessionStatus
 from coopprogram.services.actions import ActionView, list_actions
+from coopprogram.services.as_of import session_held_clause
 from coopprogram.services.budget import BudgetView, budget
 from coopprogram.services.contracts import describe_amendment
 from coopprogram.services.coops import active_coops_on
@@ -22,7 +25,14 @@ from coopprogram.services.invoices import InvoiceSummary, list_invoices
 from coopprogram.services.milestones import MilestoneView, list_milestones
 from coopprogram.services.phases import PhaseView, get_phase, list_phases, phase_on
 from coopprogram.services.program import program_view
-from coopprogram.services.sessions import NOT_REACHED_DAYS, SessionView, end_of, is_not_reached, list_sessions
+from coopprogram.services.sessions import (
+    NOT_REACHED_DAYS,
+    SessionView,
+    end_of,
+    is_not_reached,
+    list_sessions,
+    sessions_to_close,
+)
 from coopprogram.units import plural
 from coopprogram.vocab import InvoiceKind, InvoiceStatus
 
@@ -194,8 +204,7 @@ def report(db: Session, *, phase: str | None, as_of: date) -> ReportView:
     invoices = list_invoices(db, today=as_of)
     decisions = decision_states(db, as_of)
     unity = next((d for d in decisions if d.kind == POINTS_OF_UNITY), None)
-    earlier_sessions = list_sessions(db, now=end, phase=str(previous.number)) if previous else []
-    earlier = _participation(db, _open_to_coops(_held(earlier_sessions, as_of)), as_of) if previous else []
+    earlier = _shares(db, previous, as_of, end) if previous else {}
     return ReportView(
         program=program.name,
         organization=program.organization,
@@ -212,7 +221,7 @@ def report(db: Session, *, phase: str | None, as_of: date) -> ReportView:
             and as_of < s.starts_local.date() <= as_of + timedelta(days=UPCOMING_DAYS)
         ],
         to_close=[s for s in sessions if s.needs_closing],
-        participation=_participation(db, _open_to_coops(held), as_of, earlier={row.slug: row.share for row in earlier}),
+        participation=_participation(db, _open_to_coops(held), as_of, earlier=earlier),
         grid_sessions=_open_to_coops(held)[-GRID_SESSIONS:],
         decisions=decisions,
         money=money,
@@ -220,7 +229,7 @@ def report(db: Session, *, phase: str | None, as_of: date) -> ReportView:
         amendments=[describe_amendment(a) for a in money.contract.amendments if a.old_cap_minutes] if money else [],
         invoices=[i for i in invoices if i.issued_on is not None and _in_phase(i.period, view)],
         actions=list_actions(db, today=as_of, open_only=True),
-        carry_over=_carry_over(db, previous, as_of, earlier_sessions, invoices, unity)
+        carry_over=_carry_over(db, previous, as_of, end, invoices, unity)
         if previous and as_of >= view.starts_on
         else None,
         previous_phase=previous.name if previous else None,
@@ -239,7 +248,7 @@ def _carry_over(
     db: Session,
     previous: PhaseView,
     as_of: date,
-    sessions: list[SessionView],
+    end: datetime,
     invoices: list[InvoiceSummary],
     unity: DecisionState | None,
 ) -> CarryOver:
@@ -251,7 +260,7 @@ def _carry_over(
         milestones=[
             m for m in list_milestones(db, today=as_of, phase=str(previous.number)) if m.status != MilestoneStatus.DONE
         ],
-        sessions_to_close=[s for s in sessions if s.needs_closing],
+        sessions_to_close=sessions_to_close(db, now=end, phase=str(previous.number)),
         unpaid=[
             i
             for i in invoices
@@ -285,29 +294,66 @@ def _money(db: Session, phase: PhaseView, as_of: date) -> BudgetView | None:
 def _participation(
     db: Session, held: list[SessionView], as_of: date, *, earlier: dict[str, int | None] | None = None
 ) -> list[ParticipationRow]:
+    """Each co-op's row: its marks gathered in one pass over the held sessions' invitees (a co-op
+    looks only at the sessions it was invited to), the grid the latest GRID_SESSIONS of them."""
+    seen: dict[str, list[tuple[int, str]]] = {}  # by slug: (index in `held`, attendance), in order
+    for n, session in enumerate(held):
+        for invitee in session.invitees:
+            seen.setdefault(invitee.slug, []).append((n, invitee.attendance))
+    first_in_grid = max(0, len(held) - GRID_SESSIONS)
     rows = []
-    attendance = [{i.slug: i.attendance for i in session.invitees} for session in held]
     for coop in sorted(active_coops_on(db, as_of), key=lambda c: c.name):
-        marks = [by_coop.get(coop.slug, "") for by_coop in attendance]
+        invitations = seen.get(coop.slug, [])
+        counts = Counter(mark for _, mark in invitations)
         last = next(
-            (held[n].starts_local.date() for n in range(len(held) - 1, -1, -1) if marks[n] == Attendance.ATTENDED), None
+            (held[n].starts_local.date() for n, mark in reversed(invitations) if mark == Attendance.ATTENDED), None
         )
-        invited = sum(1 for m in marks if m)
+        marks = [""] * (len(held) - first_in_grid)
+        for n, mark in invitations:
+            if n >= first_in_grid:
+                marks[n - first_in_grid] = mark
         rows.append(
             ParticipationRow(
                 coop=coop.name,
                 slug=coop.slug,
-                invited=invited,
-                attended=marks.count(Attendance.ATTENDED),
-                absent=marks.count(Attendance.ABSENT),
-                excused=marks.count(Attendance.EXCUSED),
+                invited=len(invitations),
+                attended=counts[Attendance.ATTENDED],
+                absent=counts[Attendance.ABSENT],
+                excused=counts[Attendance.EXCUSED],
                 last_attended=last,
-                not_reached=is_not_reached(joined_on=coop.joined_on, invited=invited, last_attended=last, as_of=as_of),
-                marks=marks[-GRID_SESSIONS:],
+                not_reached=is_not_reached(
+                    joined_on=coop.joined_on, invited=len(invitations), last_attended=last, as_of=as_of
+                ),
+                marks=marks,
                 earlier_share=(earlier or {}).get(coop.slug),
             )
         )
     return rows
+
+
+def _shares(db: Session, phase: PhaseView, as_of: date, end: datetime) -> dict[str, int | None]:
+    """Each co-op's share in `phase` as of the day (`ParticipationRow.share`), counted by the
+    database over the sessions held by then that it was invited to: the previous phase's starting
+    point without reading its sessions."""
+    held = select(ProgramSession.id).where(
+        ProgramSession.phase_id == get_phase(db, str(phase.number)).id,
+        session_held_clause(as_of),
+        ProgramSession.starts_at <= end,
+    )
+
+    def counted(attendance: Attendance) -> object:
+        return func.sum(case((Invitation.attendance == attendance.value, 1), else_=0))
+
+    query = (
+        select(Coop.slug, func.count(), counted(Attendance.ATTENDED), counted(Attendance.EXCUSED))
+        .join(Coop, Coop.id == Invitation.coop_id)
+        .where(Invitation.session_id.in_(held))
+        .group_by(Coop.slug)
+    )
+    return {
+        slug: share_of(int(attended), int(invited) - int(excused))
+        for slug, invited, attended, excused in db.exec(query).all()
+    }
 
 
 def _burn(db: Session, phase: PhaseView, as_of: date) -> list[BurnPoint]:

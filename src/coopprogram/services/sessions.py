@@ -29,7 +29,7 @@ from coopprogram.models import (
     SessionStatus,
     WithdrawnInvitation,
 )
-from coopprogram.services.as_of import end_of_day, local_day, not_yet, session_status
+from coopprogram.services.as_of import end_of_day, local_day, not_yet, session_planned_clause, session_status
 from coopprogram.services.coops import active_coops_on, get_coop
 from coopprogram.services.phases import get_phase, phase_on
 from coopprogram.services.program import get_program
@@ -210,6 +210,21 @@ def list_sessions(
         invited = select(Invitation.session_id).where(Invitation.coop_id == get_coop(db, coop).id)
         query = query.where(ProgramSession.id.in_(invited))
     return session_views(db, list(db.exec(query).all()), now=now)
+
+
+def sessions_to_close(db: Session, *, now: datetime, phase: str) -> list[SessionView]:
+    """The sessions of a phase still planned at `now` whose end has passed (`needs_closing`), read
+    without the rest of the phase: the planned ones begun by then, the few a report carries over."""
+    query = (
+        select(ProgramSession)
+        .where(
+            ProgramSession.phase_id == get_phase(db, phase).id,
+            session_planned_clause(local_day(now, _zone(db))),
+            ProgramSession.starts_at <= now,
+        )
+        .order_by(ProgramSession.starts_at, ProgramSession.id)
+    )
+    return [s for s in session_views(db, list(db.exec(query).all()), now=now) if s.needs_closing]
 
 
 def list_kinds(db: Session) -> list[SessionKind]:
