@@ -340,11 +340,10 @@ def server_unexpected_objects(connection: Connection) -> list[str]:
     """The same check on PostgreSQL: triggers, views and tables in the schema that the
     migrations did not create (coop creates tables only)."""
     from sqlalchemy import text
-    from sqlmodel import SQLModel
 
-    import coopprogram.models  # noqa: F401 - the tables, on SQLModel.metadata
+    from coopprogram.models import load_all
 
-    ours = set(SQLModel.metadata.tables) | {"alembic_version"}
+    ours = set(load_all().tables) | {"alembic_version"}
     rows = connection.execute(
         text(
             "SELECT 'table', table_name FROM information_schema.tables "

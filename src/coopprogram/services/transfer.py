@@ -9,12 +9,11 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import DBAPIError
-from sqlmodel import SQLModel
 
-import coopprogram.models
 from coopprogram import db as database
 from coopprogram.config import display_location
 from coopprogram.errors import Conflict, DatabaseProblem
+from coopprogram.models import Program, load_all
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -30,7 +29,7 @@ class CopyResult:
 
 
 def _tables():
-    return list(SQLModel.metadata.sorted_tables)
+    return list(load_all().sorted_tables)
 
 
 def copy_database(source_url: str, target_url: str, *, replace: bool = False) -> CopyResult:
@@ -44,7 +43,7 @@ def copy_database(source_url: str, target_url: str, *, replace: bool = False) ->
     counts: list[tuple[str, int]] = []
     try:
         with source_engine.connect() as source, target_engine.connect() as target, target.begin():
-            if target.execute(select(func.count()).select_from(coopprogram.models.Program.__table__)).scalar():
+            if target.execute(select(func.count()).select_from(Program.__table__)).scalar():
                 if not replace:
                     raise Conflict(
                         f"{display_location(target_url)} already holds a program; nothing was copied. "
