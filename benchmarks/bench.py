@@ -273,7 +273,7 @@ def measure(empty: str, large: str, folder: Path, env: dict[str, str]) -> list[d
             _row(
                 f"{command} (empty db) vs import sqlmodel",
                 empty_time / floor,
-                1.3,
+                1.15,
                 "x",
                 empty_mem,
                 f"{empty_time * 1000:.0f} ms vs {floor * 1000:.0f} ms; CPU {empty_cpu / floor_cpu:.2f}x",

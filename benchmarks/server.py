@@ -77,17 +77,16 @@ def load(source_url: str, target_url: str) -> None:
     moved past the copied ids. `coop db copy` does the same with checks, more slowly."""
     from psycopg.types.json import Jsonb
     from sqlalchemy import select, text
-    from sqlmodel import SQLModel
 
-    import coopprogram.models  # noqa: F401 - the tables
     from coopprogram import db as database
+    from coopprogram.models import load_all
     from coopprogram.services.transfer import _advance_sequences
 
     database.create_database(target_url)
     source, target = database.make_engine(source_url), database.make_engine(target_url)
     try:
         with source.connect() as reading, target.connect() as writing:
-            for table in SQLModel.metadata.sorted_tables:
+            for table in load_all().sorted_tables:
                 names = [column.name for column in table.columns]
                 columns = ", ".join(f'"{name}"' for name in names)  # quoted: `user` is a keyword
                 rows = reading.execution_options(yield_per=10_000).execute(

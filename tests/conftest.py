@@ -275,15 +275,15 @@ def _canonical(value: object) -> object:
 def database_dump(url: str) -> str:
     """Every row of every table, in key order: equal dumps mean nothing changed."""
     from sqlalchemy import select
-    from sqlmodel import SQLModel
 
     from coopprogram.db import make_engine
+    from coopprogram.models import load_all
 
     engine = make_engine(url)
     lines = []
     try:
         with engine.connect() as connection:
-            for table in SQLModel.metadata.sorted_tables:
+            for table in load_all().sorted_tables:
                 rows = connection.execute(select(table).order_by(*table.primary_key.columns)).all()
                 lines += [f"{table.name}: {tuple(_canonical(value) for value in row)!r}" for row in rows]
     finally:

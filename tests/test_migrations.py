@@ -12,9 +12,7 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, text
-from sqlmodel import SQLModel
 
-import coopprogram.models  # noqa: F401
 from coopprogram.config import resolve_database, sqlite_path
 from coopprogram.db import (
     MIGRATIONS_DIR,
@@ -25,6 +23,7 @@ from coopprogram.db import (
     upgrade_schema,
 )
 from coopprogram.migrations import HEAD_REVISION
+from coopprogram.models import load_all
 
 
 @pytest.fixture
@@ -64,7 +63,7 @@ def test_blank_database_upgraded_to_head_equals_the_models(blank_url) -> None:
     with engine.connect() as connection:
         assert stored_revision(connection) == HEAD_REVISION
         context = MigrationContext.configure(connection, opts={"compare_type": True, "render_as_batch": True})
-        assert compare_metadata(context, SQLModel.metadata) == []
+        assert compare_metadata(context, load_all()) == []
     engine.dispose()
 
 

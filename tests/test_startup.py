@@ -100,6 +100,47 @@ def test_status_loads_only_what_it_shows(demo_url) -> None:
     assert "coopprogram.services.report" not in full and "coopprogram.services.budget" not in full
 
 
+# Runs a command in a fresh interpreter, as the shell does, then prints the tables it declared.
+DECLARED = """
+import atexit, sys
+from coopprogram.cli import main
+
+def declared():
+    from sqlmodel import SQLModel
+    print("declared:", " ".join(sorted(SQLModel.metadata.tables)))
+
+atexit.register(declared)
+sys.argv = ["coop", *sys.argv[1:]]
+main()
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "not_declared"),
+    [
+        (
+            ["status", "--as-of", "2022-01-15"],
+            {"message", "material", "agendaitem", "actionitem", "versiontranslation", "auditentry"},
+        ),
+        (["hours", "log", "0:15", "Notes", "--date", "2022-01-14", "--yes"], {"message", "material", "decision"}),
+    ],
+)
+def test_a_command_declares_only_the_tables_of_its_domains(demo_url, args, not_declared) -> None:
+    # Declaring a table costs start-up time (tens of them would cost more than the command's work).
+    result = subprocess.run(
+        [sys.executable, "-c", DECLARED, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COOP_DB": demo_url},
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-1000:]
+    declared = set(result.stdout.split("declared:")[-1].split())
+    assert {"program", "phase", "timeentry"} <= declared
+    assert not declared & not_declared
+
+
 def test_the_collector_waits_for_start_up_then_resumes(monkeypatch, demo_url) -> None:
     import typer
 

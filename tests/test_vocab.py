@@ -7,11 +7,10 @@ import sys
 import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import SQLModel
 
-import coopprogram.models  # noqa: F401 - the tables, on SQLModel.metadata
 from coopprogram.db import make_engine
 from coopprogram.errors import InvalidInput
+from coopprogram.models import load_all
 from coopprogram.vocab import MilestoneStatus, Stance, one_of
 
 
@@ -33,7 +32,7 @@ def test_the_vocabularies_load_without_sqlmodel() -> None:
 
 def _model_checks() -> dict[str, set[str]]:
     checks: dict[str, set[str]] = {}
-    for table in SQLModel.metadata.sorted_tables:
+    for table in load_all().sorted_tables:
         for constraint in table.constraints:
             if constraint.__class__.__name__ == "CheckConstraint":
                 checks.setdefault(table.name, set()).add(constraint.name)  # named by the naming convention

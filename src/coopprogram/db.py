@@ -195,8 +195,6 @@ def unit_of_work(url: str, *, write: bool, command: str = "") -> Iterator[Sessio
     from sqlalchemy.exc import DBAPIError
     from sqlmodel import Session
 
-    from coopprogram.audit import watch
-
     path = sqlite_path(url)
     if path is not None and not path.exists():  # never let SQLite create an empty file here
         _refuse_unless_current(SchemaState.MISSING, url)
@@ -211,7 +209,9 @@ def unit_of_work(url: str, *, write: bool, command: str = "") -> Iterator[Sessio
             _refuse_unless_current(_state_of(revision), url)
             connection.info[_WRITE_KEY] = write
             with Session(bind=connection, expire_on_commit=False, autoflush=True) as db:
-                if write:
+                if write:  # the audit trail and its table are loaded only by a command that writes
+                    from coopprogram.audit import watch
+
                     watch(db, command=command)
                 yield db
                 if write:
@@ -349,11 +349,10 @@ def server_unexpected_objects(connection: Connection) -> list[str]:
     did not create (coop creates tables, and triggers that run only its calendar token function,
     whose body must be the one it wrote)."""
     from sqlalchemy import text
-    from sqlmodel import SQLModel
 
-    import coopprogram.models  # noqa: F401 - the tables, on SQLModel.metadata
+    from coopprogram.models import load_all
 
-    ours = set(SQLModel.metadata.tables) | {"alembic_version"}
+    ours = set(load_all().tables) | {"alembic_version"}
     rows = connection.execute(
         text(
             "SELECT 'table', table_name, '' FROM information_schema.tables "

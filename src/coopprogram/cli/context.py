@@ -47,7 +47,6 @@ def application() -> Application:
 @contextmanager
 def database(*, write: bool) -> Iterator[Session]:
     """The command's unit of work: committed once at the end when it writes, rolled back on error."""
-    from coopprogram.audit import CHANGES_KEY, describe_changes
     from coopprogram.db import unit_of_work
 
     _resume_collector()
@@ -55,8 +54,13 @@ def database(*, write: bool) -> Iterator[Session]:
     changes = None
     with unit_of_work(app.url, write=write, command=_command_path()) as db:
         yield db
-        changes = db.info.get(CHANGES_KEY)
-    if write and changes:
+        if write:  # a reading command loads no audit trail (its table costs start-up)
+            from coopprogram.audit import CHANGES_KEY
+
+            changes = db.info.get(CHANGES_KEY)
+    if changes:
+        from coopprogram.audit import describe_changes
+
         # Committed: whatever fails from here (printing to a full disk, a closed pipe) must not
         # be reported as "nothing was changed", or a retry would do it twice.
         app.saved = describe_changes(changes)

@@ -2,14 +2,13 @@
 so that SQLite can alter tables the same way PostgreSQL does."""
 
 from alembic import context
-from sqlmodel import SQLModel
 
-import coopprogram.models  # noqa: F401 - registers the tables on SQLModel.metadata
+from coopprogram.models import load_all
 
 connection = context.config.attributes["connection"]
 context.configure(
     connection=connection,
-    target_metadata=SQLModel.metadata,
+    target_metadata=load_all(),
     render_as_batch=True,
     compare_type=True,
 )

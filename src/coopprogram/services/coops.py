@@ -278,10 +278,11 @@ def references_to(db: Session, coop: Coop) -> list[tuple[str, int]]:
     keys so a table added later is counted too."""
     from sqlalchemy import func as sql_func
     from sqlalchemy import select as sql_select
-    from sqlmodel import SQLModel
+
+    from coopprogram.models import load_all
 
     found = []
-    for table in SQLModel.metadata.sorted_tables:
+    for table in load_all().sorted_tables:
         for key in table.foreign_keys:
             if key.column.table.name == Coop.__tablename__:
                 count = db.exec(sql_select(sql_func.count()).select_from(table).where(key.parent == coop.id)).one()[0]

@@ -9,12 +9,11 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.exc import DBAPIError
-from sqlmodel import SQLModel
 
-import coopprogram.models
 from coopprogram import db as database
 from coopprogram.config import display_location
 from coopprogram.errors import Conflict, DatabaseProblem
+from coopprogram.models import Program, load_all
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -30,7 +29,7 @@ class CopyResult:
 
 
 def _tables():
-    return list(SQLModel.metadata.sorted_tables)
+    return list(load_all().sorted_tables)
 
 
 def copy_database(source_url: str, target_url: str, *, replace: bool = False) -> CopyResult:
@@ -44,7 +43,7 @@ def copy_database(source_url: str, target_url: str, *, replace: bool = False) ->
     counts: list[tuple[str, int]] = []
     try:
         with source_engine.connect() as source, target_engine.connect() as target, target.begin():
-            if target.execute(select(func.count()).select_from(coopprogram.models.Program.__table__)).scalar():
+            if target.execute(select(func.count()).select_from(Program.__table__)).scalar():
                 if not replace:
                     raise Conflict(
                         f"{display_location(target_url)} already holds a program; nothing was copied. "
@@ -62,7 +61,7 @@ def copy_database(source_url: str, target_url: str, *, replace: bool = False) ->
                 counts.append((table.name, copied))
             # The rows inserted fired the target's calendar triggers (migration 0016); the copy shows what
             # the source shows, so it keeps the source's calendar token (a folder published from either stays current).
-            program = coopprogram.models.Program.__table__
+            program = Program.__table__
             token = source.execute(select(program.c.calendar_token)).scalar()
             if token is not None:
                 target.execute(update(program).values(calendar_token=token, updated_at=program.c.updated_at))
