@@ -7,7 +7,8 @@ program against the empty one. The heavy work is timed in a child process on the
 program. Peak memory comes from the operating system (wait4). Results: a table on screen
 and benchmarks/results.json (results-10x.json for the ten-times program).
 
-`bench.py [--size 1x|10x] [--no-publish] [--calendar] [--generate-only]`; with
+`bench.py [--size 1x|10x] [--no-publish] [--no-sync] [--calendar] [--generate-only]` (--no-sync: no CalDAV sync, whose
+first run takes minutes); with
 COOP_BENCH_DATABASE_URL (a PostgreSQL database URL) the same measures run there too, side by side.
 """
 
@@ -335,7 +336,7 @@ def main() -> int:
             )
         ]
         results["sqlite"] = first + measure(empty, large, Path(folder) / "sqlite", env)
-        if SIZE == "1x" and "--no-publish" not in sys.argv[1:]:
+        if SIZE == "1x" and not {"--no-publish", "--no-sync"} & set(sys.argv[1:]):
             results["sqlite"] += sync_rows(large, Path(folder), env)
         if SERVER:
             server = Server(SERVER)
