@@ -60,7 +60,9 @@ class Server:
         if not self.exists(kept):
             print(f"Loading the large program ({size}) into PostgreSQL (once; kept as database {kept})...", flush=True)
             partial = self.fresh(f"{kept}_partial")
-            load(f"sqlite:///{source}", partial)
+            # In a process of its own: a process this one starts later would report this one's
+            # memory as its peak (Linux carries the parent's high-water mark through fork and exec).
+            subprocess.run([PY, __file__, f"sqlite:///{source}", partial], check=True)
             self._admin(f'ALTER DATABASE "{kept}_partial" RENAME TO "{kept}"')
         subprocess.run(
             [PY, "-m", "coopprogram", "--db", self.named(kept), "db", "upgrade"],
@@ -106,3 +108,7 @@ def load(source_url: str, target_url: str) -> None:
     finally:
         source.dispose()
         target.dispose()
+
+
+if __name__ == "__main__":  # server.py SOURCE_URL TARGET_URL: what Server.large runs
+    load(sys.argv[1], sys.argv[2])
