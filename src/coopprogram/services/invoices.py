@@ -357,15 +357,7 @@ def draft_changes(db: Session, draft: Invoice) -> str:
     stored = {
         entry_id: tuple(figures)
         for entry_id, *figures in db.exec(
-            select(
-                InvoiceLine.time_entry_id,
-                InvoiceLine.worked_on,
-                InvoiceLine.description,
-                InvoiceLine.category,
-                InvoiceLine.minutes,
-                InvoiceLine.rate_cents,
-                InvoiceLine.amount_cents,
-            ).where(InvoiceLine.invoice_id == draft.id)
+            select(InvoiceLine.time_entry_id, *_line_figures()).where(InvoiceLine.invoice_id == draft.id)
         ).all()
     }
     bills = _bills(db, draft)
@@ -385,6 +377,18 @@ def draft_changes(db: Session, draft: Invoice) -> str:
     ]
     new_total = sum(b.amount_cents for b in bills)
     return f"{', '.join(parts)}; total {format_money(draft.total_cents)} -> {format_money(new_total)}"
+
+
+def _line_figures() -> tuple:
+    """What a line says, in the order a LineView and a draft's comparison take them."""
+    return (
+        InvoiceLine.worked_on,
+        InvoiceLine.description,
+        InvoiceLine.category,
+        InvoiceLine.minutes,
+        InvoiceLine.rate_cents,
+        InvoiceLine.amount_cents,
+    )
 
 
 def _release_entries(db: Session, invoice: Invoice) -> None:
@@ -407,16 +411,7 @@ def clear_draft(db: Session, draft: Invoice) -> None:
 
 def _lines(db: Session, invoice: Invoice) -> list[LineView]:
     rows = db.exec(
-        select(
-            InvoiceLine.worked_on,
-            InvoiceLine.description,
-            InvoiceLine.category,
-            InvoiceLine.minutes,
-            InvoiceLine.rate_cents,
-            InvoiceLine.amount_cents,
-        )
-        .where(InvoiceLine.invoice_id == invoice.id)
-        .order_by(InvoiceLine.position)
+        select(*_line_figures()).where(InvoiceLine.invoice_id == invoice.id).order_by(InvoiceLine.position)
     ).all()
     return [LineView(*row) for row in rows]
 
