@@ -2,7 +2,7 @@
 feed at a time (never all of them in memory), through files.py. The folder keeps a manifest
 (under the program's secret name) with the program's calendar token it was written at, and each
 file's fingerprint, rendering key, size and modification time. Publishing again when the token,
-the rendering keys and every file are as recorded reads no calendar at all (`folder_is_current`);
+the rendering keys and every file are as recorded reads no calendar at all (`unchanged_outcome`);
 otherwise each feed's fingerprint decides whether it is rendered. A file changed or removed by
 hand is rendered and compared again.
 """
@@ -105,6 +105,14 @@ def _holds(path: Path, data: bytes) -> bool:
         return path.stat().st_size == len(data) and path.read_bytes() == data
     except FileNotFoundError:
         return False
+
+
+def unchanged_outcome(folder: Path, published: Publication, where: Placement) -> Outcome | None:
+    """What a publish does when the folder already holds this publication (every feed and page
+    unchanged, nothing read or written); None when it must be written (`write_publication`)."""
+    if not folder_is_current(folder, published, where):
+        return None
+    return Outcome(unchanged=len(published.feeds) + len(where.pages))
 
 
 def folder_is_current(folder: Path, published: Publication, where: Placement) -> bool:

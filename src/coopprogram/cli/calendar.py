@@ -146,7 +146,7 @@ def calendar_publish(
     from coopprogram.exporters.feeds import PLACEHOLDER, links_page
     from coopprogram.exporters.ics import EventCache
     from coopprogram.i18n import document_language
-    from coopprogram.publish_folder import Outcome, Placement, folder_is_current, write_publication
+    from coopprogram.publish_folder import Placement, unchanged_outcome, write_publication
     from coopprogram.services.calendar_publish import (
         PUBLISHED_NAME,
         keep_events,
@@ -171,18 +171,14 @@ def calendar_publish(
             pages=pages,
             stale_name=PUBLISHED_NAME,
         )
-        current = folder_is_current(folder, published, where)
-        if not current:  # something the feeds show changed since the last publish here: read the calendars
+        outcome = unchanged_outcome(folder, published, where)
+        if outcome is None:  # something the feeds show changed since the last publish here: read the calendars
             published = publication(db)
-            stored = stored_events(db)  # the events earlier publishes rendered
-    if current:
-        outcome = Outcome(unchanged=len(published.feeds) + len(pages))
-    else:
-        cache = EventCache(stored)
+            cache = EventCache(stored_events(db))  # the events earlier publishes rendered
+    if outcome is None:
         outcome = write_publication(folder, published, where, cache=cache)
-        if cache.fresh or len(stored) > len(cache.used):  # keep the new events; maybe drop unused ones
-            with database(write=True) as db:
-                keep_events(db, cache.fresh, used=cache.used)
+        with database(write=True) as db:
+            keep_events(db, cache.fresh, used=cache.used)
     changed = outcome.written
     for name in changed:
         say(f"Wrote {folder / name}")

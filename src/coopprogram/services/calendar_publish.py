@@ -152,7 +152,7 @@ def keep_events(db: Session, fresh: dict[str, bytes], *, used: set[str]) -> None
     table = RenderedEvent.__table__
     db.flush()
     connection = db.connection()
-    rows = [{"key": key, "ics": ics} for key, ics in fresh.items()]
+    rows = [{"key": key, "ics": ics} for key, ics in fresh.items()]  # none when every event was kept
     for start in range(0, len(rows), 1000):
         connection.execute(insert(table).on_conflict_do_nothing(), rows[start : start + 1000])
     if connection.execute(select(func.count()).select_from(table)).scalar_one() > 2 * len(used) + 1000:
