@@ -85,8 +85,9 @@ def generated(target: Path, what: str, *options: str) -> Path:
 
 
 def publish_rows(url: str, folder: Path, env: dict[str, str], runs: int) -> list[dict]:
-    """Publishing every co-op's feed: the first time (every event rendered), into a new folder
-    (the events kept by the first), again with nothing changed, and again after one session was renamed."""
+    """Publishing every co-op's feed: the first time (no event kept: every event rendered), into a
+    new folder (the events kept by the first), again with nothing changed, and again after one
+    session was renamed."""
     on = {**env, "COOP_DB": url}
     folder.mkdir(parents=True, exist_ok=True)
     limit = 5.0 if SIZE != "1x" else 3.0
@@ -94,6 +95,7 @@ def publish_rows(url: str, folder: Path, env: dict[str, str], runs: int) -> list
     def publish(target: Path) -> tuple[float, int, float]:
         return run(coop("calendar", "publish", str(target)), on)
 
+    subprocess.run([PY, "-c", FORGET_EVENTS, url], env=on, check=True)  # the first time: no event kept by an export
     first, first_memory, _ = publish(folder / "published-0")
     fresh = [publish(folder / f"published-{n}") for n in range(1, runs + 1)]
     again = [publish(folder / "published-0") for _ in range(runs)]
@@ -112,6 +114,40 @@ def publish_rows(url: str, folder: Path, env: dict[str, str], runs: int) -> list
     ):
         seconds = statistics.median(r[0] for r in results)
         cpu = statistics.median(r[2] for r in results)
+        rows.append(_row(label, seconds, limit, "s", max(r[1] for r in results), f"CPU {cpu:.2f} s"))
+    return rows
+
+
+FORGET_EVENTS = """
+import sys
+from sqlalchemy import create_engine, text
+url = sys.argv[1] if "://" in sys.argv[1] else "sqlite:///" + sys.argv[1]
+engine = create_engine(url)
+with engine.begin() as connection:
+    connection.execute(text("DELETE FROM renderedevent"))
+engine.dispose()
+"""
+
+
+def export_rows(url: str, folder: Path, env: dict[str, str]) -> list[dict]:
+    """`coop calendar export` of every session: the first time (no event kept: each rendered once
+    with icalendar, and kept), and again (every event as kept)."""
+    on = {**env, "COOP_DB": url}
+    target = folder / "program.ics"
+    folder.mkdir(parents=True, exist_ok=True)
+    limit = 2.0 if SIZE == "1x" else None
+    export = coop("calendar", "export", "-o", str(target), "--force")
+    first = []
+    for _ in range(3 if SIZE == "1x" else 1):
+        subprocess.run([PY, "-c", FORGET_EVENTS, url], env=on, check=True)
+        first.append(run(export, on))
+    again = [run(export, on) for _ in range(RUNS if SIZE == "1x" else 3)]
+    rows = []
+    for label, results in (
+        ("calendar export of every session, the first time (command)", first),
+        ("calendar export of every session again, events kept (command)", again),
+    ):
+        seconds, cpu = statistics.median(r[0] for r in results), statistics.median(r[2] for r in results)
         rows.append(_row(label, seconds, limit, "s", max(r[1] for r in results), f"CPU {cpu:.2f} s"))
     return rows
 
@@ -207,11 +243,6 @@ def work():
         with unit_of_work(url, write=False) as db:
             view = report(db, phase=None, as_of=as_of)
         return report_pdf(view)
-    if task == "calendar":
-        from coopprogram.services.calendar import calendar_view
-        from coopprogram.exporters.ics import render_ics
-        with unit_of_work(url, write=False) as db:
-            return render_ics(calendar_view(db))
     if task == "invoice-draft":
         from coopprogram.services.invoices import draft_month
         from coopprogram.services.hours import log_time
@@ -239,7 +270,7 @@ print(json.dumps([sorted(times)[len(times) // 2], sorted(cpu)[len(cpu) // 2]]))
 
 
 def inprocess(task: str, url: str) -> tuple[list[float], int]:
-    runs = 1 if task in ("db-check", "calendar") and SIZE != "1x" else max(3, RUNS // 2)
+    runs = 1 if task == "db-check" and SIZE != "1x" else max(3, RUNS // 2)
     script = INPROCESS.format(as_of=AS_OF, runs=runs)
     url = url if "://" in url else f"sqlite:///{url}"
     process = subprocess.Popen([PY, "-c", script, url, task], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -293,7 +324,6 @@ def measure(empty: str, large: str, folder: Path, env: dict[str, str]) -> list[d
     limits = {
         "report-md": 1.5,
         "report-pdf": 3.0,
-        "calendar": 2.0 if SIZE == "1x" else None,
         "invoice-draft": 0.5,
         "hours-summary": None,
         "db-check": None if SIZE == "1x" else 20.0,
@@ -301,6 +331,7 @@ def measure(empty: str, large: str, folder: Path, env: dict[str, str]) -> list[d
     for task, limit in limits.items():
         (seconds, cpu), memory = inprocess(task, large)
         rows.append(_row(f"{task} (large db)", seconds, limit, "s", memory, f"CPU {cpu:.2f} s in this process"))
+    rows += export_rows(large, folder, env)
     if "--no-publish" not in sys.argv[1:]:  # publishing 200 feeds of the 10x program takes minutes
         rows += publish_rows(large, folder, env, RUNS if SIZE == "1x" else 3)
     return rows

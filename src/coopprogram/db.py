@@ -336,19 +336,31 @@ def unexpected_objects(path: Path, revision: str = HEAD_REVISION) -> list[str]:
     return problems
 
 
-# The one function coop's triggers run on PostgreSQL (migration 0016), and its body: a trigger is
-# coop's only when it runs this function, and the function only while its body is this one.
-CALENDAR_TOKEN_FUNCTION = "coop_calendar_changed"
-CALENDAR_TOKEN_BODY = (
-    " BEGIN UPDATE program SET calendar_token = md5(random()::text || clock_timestamp()::text); RETURN NULL; END "
-)
+# The functions coop's triggers run on PostgreSQL, and their bodies: the calendar token (migration
+# 0016) and the sessions' event tokens (0018). A trigger is coop's only when it runs one of these,
+# and a function only while its body is the one coop wrote.
+_NEW_TOKEN = "md5(random()::text || clock_timestamp()::text)"
+TRIGGER_FUNCTIONS = {
+    "coop_calendar_changed": f" BEGIN UPDATE program SET calendar_token = {_NEW_TOKEN}; RETURN NULL; END ",
+    "coop_event_changed": (
+        f" BEGIN IF TG_TABLE_NAME = 'programsession' THEN UPDATE programsession SET event_token = {_NEW_TOKEN} "
+        "WHERE (id = NEW.id) OR (id = OLD.id); "
+        f"ELSIF TG_TABLE_NAME = 'agendaitem' THEN UPDATE programsession SET event_token = {_NEW_TOKEN} "
+        "WHERE (id = NEW.session_id) OR (id = OLD.session_id); "
+        f"ELSIF TG_TABLE_NAME = 'titletranslation' THEN UPDATE programsession SET event_token = {_NEW_TOKEN} "
+        "WHERE (id = NEW.session_id OR id IN (SELECT session_id FROM agendaitem WHERE id = NEW.agenda_item_id)) "
+        "OR (id = OLD.session_id OR id IN (SELECT session_id FROM agendaitem WHERE id = OLD.agenda_item_id)); "
+        f"ELSIF TG_TABLE_NAME = 'sessionkind' THEN UPDATE programsession SET event_token = {_NEW_TOKEN} "
+        "WHERE (kind_id = NEW.id) OR (kind_id = OLD.id); END IF; RETURN NULL; END "
+    ),
+}
 
 
 def server_unexpected_objects(connection: Connection) -> list[str]:
     """The same check on PostgreSQL: triggers, views and tables in the schema that the migrations
-    did not create (coop creates tables, and triggers that run only its calendar token function,
-    whose body must be the one it wrote)."""
-    from sqlalchemy import text
+    did not create (coop creates tables, and triggers that run only its token functions, whose
+    bodies must be the ones it wrote)."""
+    from sqlalchemy import bindparam, text
 
     from coopprogram.models import load_all
 
@@ -363,18 +375,18 @@ def server_unexpected_objects(connection: Connection) -> list[str]:
             "JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid "
             "WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace "
             "UNION ALL SELECT 'function', p.proname, p.prosrc FROM pg_proc p "
-            "WHERE p.pronamespace = current_schema()::regnamespace AND p.proname = :function"
-        ),
-        {"function": CALENDAR_TOKEN_FUNCTION},
+            "WHERE p.pronamespace = current_schema()::regnamespace AND p.proname IN :functions"
+        ).bindparams(bindparam("functions", expanding=True)),
+        {"functions": list(TRIGGER_FUNCTIONS)},
     ).all()
 
     def coop_made(kind: str, name: str, detail: str) -> bool:
         if kind == "table":
             return name in ours
         if kind == "trigger":
-            return detail == CALENDAR_TOKEN_FUNCTION
+            return detail in TRIGGER_FUNCTIONS
         if kind == "function":
-            return detail == CALENDAR_TOKEN_BODY
+            return detail == TRIGGER_FUNCTIONS[name]
         return False
 
     return [

@@ -1,17 +1,18 @@
-"""Writing a publication into its folder: each feed rendered only when its content changed, one
-feed at a time (never all of them in memory), through files.py. The folder keeps a manifest
+"""Writing a publication into its folder: each feed put together only when its content changed,
+one feed at a time (never all of them in memory), through files.py. The folder keeps a manifest
 (under the program's secret name) with the program's calendar token it was written at, and each
 file's fingerprint, rendering key, size and modification time. Publishing again when the token,
 the rendering keys and every file are as recorded reads no calendar at all (`unchanged_outcome`);
-otherwise each feed's fingerprint decides whether it is rendered. A file changed or removed by
-hand is rendered and compared again.
+otherwise each feed's fingerprint (its sessions' event tokens) decides whether it is put
+together. A file changed or removed by hand is put together and compared again.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,11 +21,14 @@ from coopprogram.errors import CoopError
 from coopprogram.files import write_file
 
 if TYPE_CHECKING:
-    from coopprogram.exporters.ics import EventCache
+    from coopprogram.calendar_assembly import PublishedCalendars
     from coopprogram.i18n import Language
     from coopprogram.services.calendar_publish import Publication
 
-MANIFEST_FORMAT = 2  # 1 had no calendar token: read as no manifest, so every feed is compared once
+# 1 had no calendar token, 2 fingerprinted feeds by their events' content: an older manifest is
+# read as none, so every feed is put together once and compared with its file.
+MANIFEST_FORMAT = 3
+WRITERS = 4
 
 
 @dataclass(frozen=True)
@@ -140,39 +144,37 @@ def folder_is_current(folder: Path, published: Publication, where: Placement) ->
         return False
 
 
-def write_publication(
-    folder: Path, published: Publication, where: Placement, *, cache: EventCache | None = None
-) -> Outcome:
+def write_publication(folder: Path, published: Publication, where: Placement, calendars: PublishedCalendars) -> Outcome:
     """Write every feed of `published` whose bytes changed, each in its language, and the pages;
     remove the files of earlier publications this one no longer has; then record the manifest.
-    The events are rendered through `cache` (events rendered by an earlier run are not rendered again)."""
-    from coopprogram.exporters.ics import EventCache, feed_fingerprint, render_ics, rendering_key
+    The feeds are put together by `calendars`, only those whose fingerprint changed."""
+    from coopprogram.exporters.ics import rendering_key
 
     outcome = Outcome()
     manifest_path = folder / published.manifest_file
     recorded = _read_manifest(manifest_path).get("files", {})
     kept: dict[str, dict] = {}
     written: dict[str, tuple[str, str]] = {}  # name -> fingerprint and rendering key, recorded once written
-    cache = cache or EventCache()
     try:
         folder.mkdir(parents=True, exist_ok=True)
         stale = where.stale(folder, published)
-        with ThreadPoolExecutor(max_workers=4) as pool:  # writes overlap the rendering of the next feeds
-            futures = []
+        with ThreadPoolExecutor(max_workers=WRITERS) as pool:  # writes overlap the rendering of the next feeds
+            futures: deque[Future] = deque()
 
             def write(name: str, data: bytes) -> None:
+                while len(futures) >= WRITERS:  # a feed waiting to be written holds its bytes: a few at a time
+                    futures.popleft().result()
                 futures.append(pool.submit(write_file, (folder / name).absolute(), data, replace=True))
                 outcome.written.append(name)
 
             for feed, lang in zip(published.feeds, where.languages(published), strict=True):
-                assert feed.view is not None, "a publication read with its views"
-                fingerprint, rendering = feed_fingerprint(feed.view, cache=cache, lang=lang), rendering_key(lang)
+                fingerprint, rendering = calendars.fingerprint(feed, lang), rendering_key(lang)
                 path = folder / feed.file_name
                 if _still_holds(path, recorded.get(feed.file_name), fingerprint=fingerprint, rendering=rendering):
                     kept[feed.file_name] = recorded[feed.file_name]
                     outcome.unchanged += 1
                     continue
-                data = render_ics(feed.view, cache=cache, lang=lang)
+                data = calendars.render(feed, lang)
                 written[feed.file_name] = (fingerprint, rendering)
                 if _holds(path, data):
                     outcome.unchanged += 1

@@ -119,18 +119,24 @@ def test_rotating_every_secret_replaces_every_feed_and_the_links_page(coop, demo
 def test_publishing_again_renders_only_the_feeds_whose_content_changed(
     coop, demo_url, tmp_path: Path, monkeypatch
 ) -> None:
-    """Nothing changed: no feed is rendered. One session's new title: only the feeds carrying it
-    are rendered and rewritten, with the new title; a feed edited by hand is rendered again."""
-    import coopprogram.exporters.ics as ics
+    """Nothing changed: no feed is put together, no calendar even read. One session's new title:
+    only the feeds carrying it are put together and rewritten, with the new title, and only that
+    session's event is rendered; a feed edited by hand is put together again."""
+    import coopprogram.calendar_assembly as assembly
 
-    rendered: list[str] = []
-    render = ics.render_ics
+    rendered: list[str] = []  # the calendars put together, by name
+    render = assembly.Assembly.render
 
-    def counted(view, **options):
-        rendered.append(view.name)
-        return render(view, **options)
+    def counted(self, head, chosen, lang):
+        rendered.append(head.name)
+        return render(self, head, chosen, lang)
 
-    monkeypatch.setattr(ics, "render_ics", counted)
+    monkeypatch.setattr(assembly.Assembly, "render", counted)
+    events: list[str] = []  # the events rendered, by UID
+    render_event = assembly.render_event
+    monkeypatch.setattr(
+        assembly, "render_event", lambda item, zone, lang: events.append(item.uid) or render_event(item, zone, lang)
+    )
     folder = tmp_path / "www"
     assert coop("calendar", "publish", str(folder)).exit_code == 0
     secrets = _secrets(demo_url)
@@ -138,14 +144,14 @@ def test_publishing_again_renders_only_the_feeds_whose_content_changed(
     before = _snapshot(folder)
 
     # Nothing changed: the calendar token is the one the folder was published at, so no calendar is even read.
-    import coopprogram.services.calendar_publish as publish
-
     read: list[int] = []
-    calendar_view = publish.calendar_view
-    monkeypatch.setattr(publish, "calendar_view", lambda db, **options: read.append(1) or calendar_view(db, **options))
+    lineup = assembly.lineup
+    monkeypatch.setattr(assembly, "lineup", lambda db: read.append(1) or lineup(db))
     rendered.clear()
+    events.clear()
     again = coop("calendar", "publish", str(folder))
-    assert rendered == [] and read == [] and "0 written" in again.stdout and _snapshot(folder) == before
+    assert rendered == [] and read == [] and events == [] and "0 written" in again.stdout
+    assert _snapshot(folder) == before
 
     from coopprogram.db import unit_of_work
     from coopprogram.services.sessions import show_session
@@ -159,6 +165,7 @@ def test_publishing_again_renders_only_the_feeds_whose_content_changed(
     changed = coop("calendar", "publish", str(folder))
     assert changed.exit_code == 0, changed.stderr
     assert read == [1]
+    assert events == [session.uid]  # every other event as kept
     after = _snapshot(folder)
     rewritten = {name for name in after if after[name] != before[name]}
     assert rewritten == carrying | {f"manifest-{secrets['']}.json"}
@@ -306,11 +313,11 @@ def test_calendar_import_lists_what_it_changed_and_held_needs_force(coop, demo_u
     assert "Fri 2021-11-05 18:00" in coop("sessions", "show", "14").stdout and "1 updated" in forced.stdout
 
 
-def test_calendar_export_records_what_it_sent(coop, demo_url) -> None:
+def test_calendar_export_records_what_it_sent(coop, demo_url, tmp_path: Path) -> None:
     sessions = json.loads(coop("sessions", "list", "--json").stdout)
     session_id = str(sessions[0]["id"])
     coop("sessions", "edit", session_id, "--location", "Lawrence")
-    coop("calendar", "export", "-o", os.devnull)
+    assert coop("calendar", "export", "-o", str(tmp_path / "sei.ics")).exit_code == 0
     with unit_of_work(resolve_database(None), write=False) as db:
         from coopprogram.models import ProgramSession
 
@@ -370,16 +377,16 @@ def test_events_rendered_once_are_kept_for_the_next_publish(coop, demo_url, tmp_
     none, a changed session is the only event rendered again, and emptying the store loses nothing."""
     from sqlalchemy import create_engine, text
 
-    import coopprogram.exporters.ics as ics
+    import coopprogram.calendar_assembly as assembly
 
     rendered: list[str] = []
-    render_event = ics._session_event
+    render_event = assembly.render_event
 
-    def counted(item, zone, lang=ics.ENGLISH):
+    def counted(item, zone, lang):
         rendered.append(item.uid)
         return render_event(item, zone, lang)
 
-    monkeypatch.setattr(ics, "_session_event", counted)
+    monkeypatch.setattr(assembly, "render_event", counted)
     engine = create_engine(demo_url)
     try:
         with engine.connect() as connection:
@@ -408,6 +415,41 @@ def test_events_rendered_once_are_kept_for_the_next_publish(coop, demo_url, tmp_
             assert connection.execute(text("SELECT count(*) FROM renderedevent")).scalar_one() == sessions
     finally:
         engine.dispose()
+
+
+def test_calendar_export_takes_the_events_kept_and_keeps_those_it_renders(
+    coop, demo_url, tmp_path: Path, monkeypatch
+) -> None:
+    """An export after a publish renders no event; an export in another language renders the
+    co-op's events once, and the next none. Each file is what icalendar writes for the calendar read whole."""
+    import coopprogram.calendar_assembly as assembly
+    from coopprogram.exporters.ics import render_ics
+    from coopprogram.i18n import language
+    from coopprogram.services.calendar import calendar_view
+    from coopprogram.services.translations import calendar_with_titles
+
+    rendered: list[str] = []
+    render_event = assembly.render_event
+    monkeypatch.setattr(
+        assembly, "render_event", lambda item, zone, lang: rendered.append(item.uid) or render_event(item, zone, lang)
+    )
+    assert coop("calendar", "publish", str(tmp_path / "www")).exit_code == 0
+    rendered.clear()
+    assert coop("calendar", "export", "-o", str(tmp_path / "all.ics")).exit_code == 0
+    assert rendered == []
+    spanish = language("es")
+    for attempt in range(2):
+        rendered.clear()
+        made = coop(
+            "calendar", "export", "--coop", "casa-limpia", "--lang", "es", "-o", str(tmp_path / "es.ics"), "--force"
+        )
+        assert made.exit_code == 0, made.stderr
+        with unit_of_work(demo_url, write=False) as db:
+            view = calendar_view(db, coop="casa-limpia")
+            assert (tmp_path / "es.ics").read_bytes() == render_ics(calendar_with_titles(db, view), lang=spanish)
+        assert len(rendered) == (len(view.sessions) if attempt == 0 else 0)
+    with unit_of_work(demo_url, write=False) as db:
+        assert (tmp_path / "all.ics").read_bytes() == render_ics(calendar_view(db))
 
 
 def _snapshot_bytes(folder: Path) -> dict[str, bytes]:

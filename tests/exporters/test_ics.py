@@ -287,9 +287,14 @@ def _whole_calendar_by_icalendar(view: calendar.CalendarView) -> bytes:
 
 
 def test_published_feeds_are_byte_for_byte_what_icalendar_writes(demo_url) -> None:
+    """Every feed of a publish, put together from events rendered now and again from the events
+    kept, is what icalendar writes for the whole calendar read at once."""
+    from coopprogram.calendar_assembly import PublishedCalendars
     from coopprogram.db import unit_of_work
-    from coopprogram.exporters.ics import EventCache, render_events
-    from coopprogram.services.calendar_publish import publication
+    from coopprogram.exporters.ics import render_events
+    from coopprogram.i18n import ENGLISH
+    from coopprogram.services.calendar_publish import REFRESH_MINUTES, publication
+    from coopprogram.services.calendar_store import keep_events
 
     with unit_of_work(demo_url, write=True) as db:
         view = next(s for s in sessions.list_sessions(db, now=NOW) if s.title.startswith("Strategy session 2"))
@@ -303,13 +308,24 @@ def test_published_feeds_are_byte_for_byte_what_icalendar_writes(demo_url) -> No
             link="https://meet.example.org/a?b=1;c=2",
         )
         published = publication(db)
-        whole = calendar.calendar_view(db)
-    cache = EventCache()  # one cache for every feed, as the publish does: lines and events shared between feeds
-    feeds = {feed.coop_slug: render_ics(feed.view, cache=cache) for feed in published.feeds}
+    with unit_of_work(demo_url, write=False) as db:
+        whole = calendar.calendar_view(db, refresh_minutes=REFRESH_MINUTES)
+        views = {"": whole} | {
+            feed.coop_slug: calendar.calendar_view(db, coop=feed.coop_slug, refresh_minutes=REFRESH_MINUTES)
+            for feed in published.coops
+        }
+        calendars = PublishedCalendars(db, published)
+        feeds = {feed.coop_slug: calendars.render(feed, ENGLISH) for feed in published.feeds}
     assert len(feeds) == 1 + 13 and b"Cancelled: Strategy session 2" in feeds["casa-limpia"]
+    assert len(calendars.assembly.fresh) == len(whole.sessions)  # each event rendered once, for every feed
     for slug, data in feeds.items():
-        view = next(feed.view for feed in published.feeds if feed.coop_slug == slug)
-        assert data == _whole_calendar_by_icalendar(view), slug
+        assert data == _whole_calendar_by_icalendar(views[slug]), slug
+    with unit_of_work(demo_url, write=True) as db:
+        keep_events(db, calendars.assembly.fresh)
+    with unit_of_work(demo_url, write=False) as db:
+        kept = PublishedCalendars(db, published)
+        assert {feed.coop_slug: kept.render(feed, ENGLISH) for feed in published.feeds} == feeds
+    assert kept.assembly.fresh == []  # every event as kept
     # Each event the CalDAV sync sends is that event of the whole calendar, under the same head.
     event = next(e for e in whole.sessions if e.location.startswith("Casa del Pueblo"))
     alone = render_events(whole)[event.uid]
@@ -323,30 +339,35 @@ def _event_block(data: bytes, uid: str | None = None) -> bytes:
     return next(block for block in blocks if uid is None or f"UID:{uid}".encode() in block)
 
 
-def test_an_export_is_recorded_only_if_the_calendar_is_still_what_was_rendered(demo_url) -> None:
+def test_an_export_records_what_it_sent_but_for_a_session_changed_meanwhile(demo_url) -> None:
+    """The sequences an export sent are recorded after the file is made, in a write of its own: a
+    session changed in between keeps its mark (the file holds what it said before), the others rise."""
     from sqlmodel import select
 
+    from coopprogram.calendar_assembly import calendar_file
     from coopprogram.db import unit_of_work
+    from coopprogram.i18n import document_language
     from coopprogram.models import ProgramSession
+    from coopprogram.services.calendar_store import mark_sent
 
     def exported(db) -> dict[str, int]:
         return {row.uid: row.exported_sequence for row in db.exec(select(ProgramSession)).all()}
 
+    with unit_of_work(demo_url, write=True) as db:  # a change every session of the feed must send
+        for view in sessions.list_sessions(db, now=NOW):
+            sessions.edit_session(db, session_id=view.id, now=NOW, location=f"Room {view.id}")
     with unit_of_work(demo_url, write=False) as db:
-        sent = calendar.export_view(db, coop="casa-limpia", english=False)
+        made = calendar_file(db, coop="casa-limpia", lang=document_language("es"))
         before = exported(db)
+        sent = {db.get(ProgramSession, session_id).uid: sequence for session_id, _, sequence in made.sent}
+    assert len(sent) == made.sessions > 1
     with unit_of_work(demo_url, write=True) as db:  # someone renames a session meanwhile
-        view = next(s for s in sessions.list_sessions(db, now=NOW) if s.uid in {e.uid for e in sent.view.sessions})
-        sessions.edit_session(db, session_id=view.id, now=NOW, title="Renamed while rendering")
+        renamed = next(s for s in sessions.list_sessions(db, now=NOW) if s.uid in sent)
+        sessions.edit_session(db, session_id=renamed.id, now=NOW, title="Renamed while rendering")
     with unit_of_work(demo_url, write=True) as db:
-        assert calendar.mark_exported_if_current(db, sent) is False
-        assert exported(db) == before  # nothing recorded: the file sent is not what the database says
-    with unit_of_work(demo_url, write=True) as db:
-        again = calendar.export_view(db, coop="casa-limpia", english=False)
-        assert calendar.mark_exported_if_current(db, again) is True
+        mark_sent(db, made.sent)
         marks = exported(db)
-    assert (
-        {uid: marks[uid] for uid in marks if marks[uid] != before[uid]}
-        == {e.uid: e.sequence for e in again.view.sessions if before[e.uid] < e.sequence}
-        != {}
-    )
+    assert marks[renamed.uid] == before[renamed.uid]
+    assert {uid: marks[uid] for uid in marks if marks[uid] != before[uid]} == {
+        uid: sequence for uid, sequence in sent.items() if uid != renamed.uid
+    }

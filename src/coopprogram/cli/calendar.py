@@ -13,6 +13,7 @@ from coopprogram.cli.output import (
     ForceFlag,
     LangOption,
     OutputFile,
+    check_output,
     coop_option,
     emit_bytes,
     group,
@@ -26,9 +27,6 @@ from coopprogram.cli.output import (
 app = group(
     "The .ics calendar: publish feeds the co-ops subscribe to, sync to a CalDAV calendar, export and import files."
 )
-
-
-EXPORT_ATTEMPTS = 3
 
 
 @app.command("export")
@@ -54,33 +52,26 @@ def calendar_export(
 
     Example: coop calendar export -o sei-program.ics --phase I --lang es
     """
-    from coopprogram.exporters.ics import render_ics
+    from coopprogram.calendar_assembly import calendar_file
     from coopprogram.i18n import document_language
-    from coopprogram.services.calendar import export_view, mark_exported, mark_exported_if_current
+    from coopprogram.services.calendar_store import keep_events, mark_sent
     from coopprogram.services.coops import show_coop
 
+    check_output(output, force=force)
+    # Put together in a read transaction, so others log hours meanwhile: only the events of sessions
+    # changed since they were last rendered are rendered. They are kept, and the sequences sent
+    # recorded (not for a session changed meanwhile), in a short write before the file goes out.
     with database(write=False) as db:
         language = document_language(lang, show_coop(db, coop).language_codes if coop else ())
-    # Rendering is the slow part: it runs outside the write lock (others log hours meanwhile), and
-    # the sequences sent are recorded only if the calendar is still what was rendered.
-    for _ in range(EXPORT_ATTEMPTS):
-        with database(write=False) as db:
-            sent = export_view(db, phase=phase, coop=coop, milestones=milestones, english=language.english)
-        data = render_ics(sent.titled, lang=language)
-        with database(write=True) as db:
-            if mark_exported_if_current(db, sent):
-                break
-    else:  # changed under it every time: rendered holding the lock
-        with database(write=True) as db:
-            sent = export_view(db, phase=phase, coop=coop, milestones=milestones, english=language.english)
-            data = render_ics(sent.titled, lang=language)
-            mark_exported(db, sent.view)
-    view = sent.view
+        made = calendar_file(db, phase=phase, coop=coop, milestones=milestones, lang=language)
+    with database(write=True) as db:
+        keep_events(db, made.fresh)
+        mark_sent(db, made.sent)
     if output is None:
-        emit_bytes(data)
+        emit_bytes(made.data)
         return
-    write_bytes(output, data, force=force)
-    say(f"{len(view.sessions)} sessions" + (f" and {len(view.milestones)} milestones" if view.milestones else "") + ".")
+    write_bytes(output, made.data, force=force)
+    say(f"{made.sessions} sessions" + (f" and {made.milestones} milestones" if made.milestones else "") + ".")
 
 
 @app.command("import")
@@ -143,17 +134,12 @@ def calendar_publish(
 
     Example: coop calendar publish /var/www/calendars --base-url https://sei.example.org/calendars
     """
+    from coopprogram.calendar_assembly import PublishedCalendars
     from coopprogram.exporters.feeds import PLACEHOLDER, links_page
-    from coopprogram.exporters.ics import EventCache
     from coopprogram.i18n import document_language
     from coopprogram.publish_folder import Placement, unchanged_outcome, write_publication
-    from coopprogram.services.calendar_publish import (
-        PUBLISHED_NAME,
-        keep_events,
-        publication,
-        rotate_secrets,
-        stored_events,
-    )
+    from coopprogram.services.calendar_publish import PUBLISHED_NAME, publication, rotate_secrets
+    from coopprogram.services.calendar_store import keep_events, mark_sent
     from coopprogram.services.sessions import check_link
 
     if base_url:
@@ -161,7 +147,7 @@ def calendar_publish(
     program_language = document_language(lang)  # the whole program's feed; a co-op's feed is in its language
     with database(write=True) as db:
         rotated = rotate_secrets(db, slug=rotate) if rotate else []
-        published = publication(db, views=False)  # the names and the calendar token, no calendar yet
+        published = publication(db)  # the names and the calendar token, no calendar yet
         pages = {published.links_file: links_page(published, base_url).encode()}
         if not (folder / "index.html").exists():  # a web server must not list the secret names
             pages["index.html"] = PLACEHOLDER.encode()
@@ -172,13 +158,14 @@ def calendar_publish(
             stale_name=PUBLISHED_NAME,
         )
         outcome = unchanged_outcome(folder, published, where)
-        if outcome is None:  # something the feeds show changed since the last publish here: read the calendars
-            published = publication(db)
-            cache = EventCache(stored_events(db))  # the events earlier publishes rendered
-    if outcome is None:
-        outcome = write_publication(folder, published, where, cache=cache)
+    if outcome is None:  # something the feeds show changed since the last publish here
+        with database(write=False) as db:  # read and written without holding the write lock
+            calendars = PublishedCalendars(db, published)
+            outcome = write_publication(folder, published, where, calendars)
         with database(write=True) as db:
-            keep_events(db, cache.fresh, used=cache.used)
+            made = calendars.assembly
+            keep_events(db, made.fresh, renderings_in_use=calendars.renderings_in_use(where.languages(published)))
+            mark_sent(db, made.sent)
     changed = outcome.written
     for name in changed:
         say(f"Wrote {folder / name}")

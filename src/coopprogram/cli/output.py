@@ -207,6 +207,15 @@ def write_bytes(output: Path | None, data: bytes, *, private: bool = False, forc
     say(f"Wrote {output}")
 
 
+def check_output(output: Path | None, *, private: bool = False, force: bool = False) -> None:
+    """Refuse now a file `write_bytes` would refuse (it exists, without `force`), before the work
+    that makes it changes anything."""
+    from coopprogram.files import check_target
+
+    if output is not None:
+        check_target(output.expanduser().absolute(), replace=force, private=private)
+
+
 def emit_json(value: Any, *, output: Path | None = None, force: bool = False) -> None:
     from coopprogram.exporters.json import render_json
 

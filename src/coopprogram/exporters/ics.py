@@ -9,7 +9,7 @@ re-import) reads the session's stored length.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -48,7 +48,8 @@ def _end(instant: datetime, zone: ZoneInfo) -> datetime:
     return local
 
 
-def _session_event(item: SessionEvent, zone: ZoneInfo, lang: Language = ENGLISH) -> bytes:
+def render_event(item: SessionEvent, zone: ZoneInfo, lang: Language = ENGLISH) -> bytes:
+    """One session's VEVENT, as every calendar carrying it writes it (and as it is kept between runs)."""
     # Properties are set through icalendar's own value types rather than `add()`, which looks
     # each type up again on every call (vDatetime is what vDDDTypes makes of a date-time, once).
     from icalendar import Event, vCategory, vDatetime, vInt, vText, vUri
@@ -123,8 +124,8 @@ _END = b"END:VCALENDAR\r\n"
 
 
 # Bumped whenever the bytes written for the same view change (a published folder's fingerprints
-# then no longer match, and every feed is rendered again).
-RENDERING = "1"
+# then no longer match, and every event kept is rendered again).
+RENDERING = "2"
 # Every phrase the feeds are written with: a changed translation changes the feeds' fingerprints.
 _PHRASES = (
     "CANCELLED",
@@ -138,88 +139,14 @@ _PHRASES = (
 )
 
 
-class EventCache:
-    """Each event's bytes, rendered once per language however many feeds carry it (the publish writes one feed per co-op),
-    and each event's fingerprint (what its bytes are made of), so an unchanged feed need not be rendered at all.
-
-    Given the events an earlier run rendered (`stored`, by `stored_key`), it takes an event from
-    there instead of rendering it; `fresh` holds what it rendered, `used` every key it needed:
-    what the caller keeps for the next run."""
-
-    def __init__(self, stored: Mapping[str, bytes] | None = None) -> None:
-        # By language code, then by id(event): the events are kept alive here, so an id is never reused.
-        self._rendered: dict[str, dict[int, bytes]] = {}
-        self._digests: dict[str, dict[int, bytes]] = {}
-        self._alive: list[SessionEvent] = []
-        self._rendering: dict[str, bytes] = {}  # rendering_key by language code
-        self._stored = stored or {}
-        self.fresh: dict[str, bytes] = {}
-        self.used: set[str] = set()
-
-    def digests(self, items: list[SessionEvent], lang: Language = ENGLISH) -> list[bytes]:
-        """The fingerprint of everything `session` writes for each event in `lang`."""
-        known = self._digests.setdefault(lang.code, {})
-        found = [known.get(id(item)) for item in items]
-        for place, digest in enumerate(found):
-            if digest is None:
-                item = items[place]
-                found[place] = known[id(item)] = self._digest(item, lang)
-                self._alive.append(item)
-        return found  # type: ignore[return-value]  # every None was filled in
-
-    def digest(self, item: SessionEvent, lang: Language = ENGLISH) -> bytes:
-        return self.digests([item], lang)[0]
-
-    @staticmethod
-    def _digest(item: SessionEvent, lang: Language) -> bytes:
-        made = repr(
-            (
-                item.uid,
-                item.sequence,
-                item.stamp.replace(microsecond=0),
-                item.title_in(lang.code),
-                item.kind_name,
-                item.starts_at,
-                item.ends_at,
-                item.location,
-                item.link,
-                item.facilitator,
-                item.cancelled,
-                item.cancel_reason,
-                [(a.starts_local, a.title_in(lang.code), a.lead) for a in item.agenda],
-            )
-        )
-        return hashlib.blake2b(made.encode(), digest_size=16).digest()
-
-    def stored_key(self, item: SessionEvent, zone: ZoneInfo, lang: Language = ENGLISH) -> str:
-        """The event's fingerprint with everything else its bytes depend on (the language's phrases,
-        the time zone, the renderer's and icalendar's versions): equal keys, equal bytes, in any run."""
-        rendering = self._rendering.get(lang.code)
-        if rendering is None:
-            rendering = self._rendering[lang.code] = rendering_key(lang).encode()
-        return hashlib.blake2b(rendering + str(zone).encode() + self.digest(item, lang), digest_size=16).hexdigest()
-
-    def session(self, item: SessionEvent, zone: ZoneInfo, lang: Language = ENGLISH) -> bytes:
-        rendered = self._rendered.setdefault(lang.code, {})
-        data = rendered.get(id(item))
-        if data is None:
-            stored_key = self.stored_key(item, zone, lang)
-            self.used.add(stored_key)
-            data = self._stored.get(stored_key)
-            if data is None:
-                data = self.fresh[stored_key] = _session_event(item, zone, lang)
-            rendered[id(item)] = data
-            self._alive.append(item)
-        return data
+def calendar_bytes(view: CalendarView, events: Iterable[bytes], lang: Language = ENGLISH) -> bytes:
+    """The calendar `view` describes (its sessions aside) around its sessions' events, in order."""
+    return _head(view) + b"".join(events) + b"".join(_milestone_event(item, lang) for item in view.milestones) + _END
 
 
-def render_ics(view: CalendarView, *, cache: EventCache | None = None, lang: Language = ENGLISH) -> bytes:
+def render_ics(view: CalendarView, *, lang: Language = ENGLISH) -> bytes:
     zone = ZoneInfo(view.timezone)
-    cache = cache or EventCache()
-    events = [cache.session(item, zone, lang) for item in view.sessions] + [
-        _milestone_event(item, lang) for item in view.milestones
-    ]
-    return _head(view) + b"".join(events) + _END
+    return calendar_bytes(view, [render_event(item, zone, lang) for item in view.sessions], lang)
 
 
 def rendering_key(lang: Language = ENGLISH) -> str:
@@ -231,10 +158,16 @@ def rendering_key(lang: Language = ENGLISH) -> str:
     return hashlib.blake2b(made.encode(), digest_size=16).hexdigest()
 
 
-def feed_fingerprint(view: CalendarView, *, cache: EventCache, lang: Language = ENGLISH) -> str:
-    """A fingerprint of the bytes `render_ics` would write for this view in `lang`, made without
-    rendering: equal fingerprints, equal feeds (the renderer's and icalendar's versions included)."""
-    whole = hashlib.blake2b(digest_size=20)
+def event_rendering(lang: Language, timezone: str) -> str:
+    """What a session's event bytes depend on besides the session: the feed's rendering key and
+    the time zone its times are written in. Events are kept under it (services/calendar_store)."""
+    return hashlib.blake2b(f"{rendering_key(lang)} {timezone}".encode(), digest_size=16).hexdigest()
+
+
+def feed_fingerprint(view: CalendarView, tokens: str, lang: Language = ENGLISH) -> str:
+    """A fingerprint of the bytes a calendar would hold, made without rendering it: `view` without
+    its sessions, and its sessions' event tokens in order (each marked when shown withdrawn).
+    Equal fingerprints, equal feeds (the renderer's and icalendar's versions included)."""
     header = (
         rendering_key(lang),
         view.name,
@@ -243,15 +176,15 @@ def feed_fingerprint(view: CalendarView, *, cache: EventCache, lang: Language = 
         view.last_day,
         view.refresh_minutes,
         view.milestones,
-        len(view.sessions),
     )
+    whole = hashlib.blake2b(digest_size=20)
     whole.update(_vtimezone(view.timezone, view.first_day.year, view.last_day.year + 1))
     whole.update(repr(header).encode())
-    whole.update(b"".join(cache.digests(view.sessions, lang)))
+    whole.update(tokens.encode())
     return whole.hexdigest()
 
 
 def render_events(view: CalendarView, lang: Language = ENGLISH) -> dict[str, bytes]:
     """Each session as a calendar object of its own (with the VTIMEZONE), as CalDAV servers store events; by UID."""
     head, zone = _head(view, name=False), ZoneInfo(view.timezone)
-    return {item.uid: head + _session_event(item, zone, lang) + _END for item in view.sessions}
+    return {item.uid: head + render_event(item, zone, lang) + _END for item in view.sessions}

@@ -52,6 +52,9 @@ class ProgramSession(Table, table=True):
     headcount: int | None = None
     sequence: int = 0  # the calendar SEQUENCE: raised when anything a calendar shows changes
     exported_sequence: int = 0  # the highest SEQUENCE a calendar export has sent out
+    # Replaced by the database's own triggers whenever anything this session's calendar event is
+    # written from changes (migration 0018): an event kept at this token is still the session's.
+    event_token: str = Field(default="", sa_column_kwargs={"server_default": ""})
     # The minutes: what was decided (one decision a line), recorded when the session is closed.
     decisions: str = ""
     closed_at: datetime | None = None

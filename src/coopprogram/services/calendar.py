@@ -49,10 +49,17 @@ class SessionEvent:
     cancel_reason: str
     agenda: list[AgendaItemView]
     titles: Mapping[str, str] = field(default_factory=dict, compare=False)  # the title in other languages, by code
+    token: str = ""  # the session's event token when read (migration 0018): what its event was made at
+    session_id: int = 0
 
     def title_in(self, lang: str) -> str:
         """The title in `lang` when it has been translated, else as written."""
         return self.titles.get(lang) or self.title
+
+    def withdrawn(self, coop_name: str) -> SessionEvent:
+        """The event as the feed of a co-op taken off the session shows it: cancelled (a UID that
+        disappears would leave a stale event in its members' calendars)."""
+        return replace(self, cancelled=True, cancel_reason=f"{coop_name} is no longer invited")
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,10 @@ class CalendarView:
     milestones: list[MilestoneEvent]
     refresh_minutes: int = 0  # for a published feed: how often subscribed clients fetch it
 
+    def for_coop(self, coop_name: str, *, milestones: bool = False) -> CalendarView:
+        """The same calendar as a co-op's feed: named for the co-op, its milestones only when asked."""
+        return replace(self, name=f"{self.name} – {coop_name}", milestones=self.milestones if milestones else [])
+
 
 def calendar_name(program: Program) -> str:
     """The program calendar's name (X-WR-CALNAME): a co-op's feed adds the co-op's."""
@@ -91,7 +102,7 @@ def milestone_uid(program_uid: str, milestone_id: int) -> str:
     return str(uuid.uuid5(uuid.UUID(program_uid), f"milestone/{milestone_id}"))
 
 
-def calendar_view(
+def calendar_head(
     db: Session,
     *,
     phase: str | None = None,
@@ -99,62 +110,12 @@ def calendar_view(
     milestones: bool | None = None,
     refresh_minutes: int = 0,
 ) -> CalendarView:
-    """The whole program's calendar, or one co-op's feed (see coop_feed). Milestones are internal:
-    in a co-op's feed only when asked."""
+    """A calendar without its sessions: its name (a co-op's feed adds the co-op's), time zone, span
+    and milestones. Milestones are internal: in a co-op's feed only when asked."""
     program = get_program(db)
     phases = list_phases(db)
-    chosen = get_coop(db, coop) if coop is not None else None
     if milestones is None:
-        milestones = chosen is None
-    # Sessions, their kinds and agendas in a fixed number of queries.
-    columns = (
-        ProgramSession.id,
-        ProgramSession.uid,
-        ProgramSession.sequence,
-        ProgramSession.updated_at,
-        ProgramSession.title,
-        ProgramSession.kind_id,
-        ProgramSession.starts_at,
-        ProgramSession.minutes,
-        ProgramSession.location,
-        ProgramSession.link,
-        ProgramSession.facilitator,
-        ProgramSession.status,
-        ProgramSession.cancel_reason,
-    )
-    wanted = []
-    if phase is not None:
-        wanted.append(ProgramSession.phase_id == get_phase(db, phase).id)
-    if chosen is not None:
-        wanted.append(
-            ProgramSession.id.in_(select(Invitation.session_id).where(Invitation.coop_id == chosen.id))
-            | ProgramSession.id.in_(
-                select(WithdrawnInvitation.session_id).where(WithdrawnInvitation.coop_id == chosen.id)
-            )
-        )
-    sessions = list(
-        db.exec(select(*columns).where(*wanted).order_by(ProgramSession.starts_at, ProgramSession.id)).all()
-    )
-    kinds = {kind.id: kind.name for kind in db.exec(select(SessionKind)).all()}
-    agendas = agendas_for(db, sessions, among=select(ProgramSession.id).where(*wanted))
-    events = [
-        SessionEvent(
-            uid=s.uid,
-            sequence=s.sequence,
-            stamp=s.updated_at,
-            title=s.title,
-            kind_name=kinds[s.kind_id],
-            starts_at=s.starts_at,
-            ends_at=s.starts_at + timedelta(minutes=s.minutes),
-            location=s.location,
-            link=s.link,
-            facilitator=s.facilitator,
-            cancelled=s.status == SessionStatus.CANCELLED,
-            cancel_reason=s.cancel_reason,
-            agenda=agendas[s.id].items,
-        )
-        for s in sessions
-    ]
+        milestones = coop is None
     days: list[MilestoneEvent] = []
     if milestones:
         query = select(Milestone, Phase).join(Phase).order_by(Milestone.due_on, Milestone.id)
@@ -174,20 +135,93 @@ def calendar_view(
         ]
     starts = [p.starts_on for p in phases] or [date.today()]
     ends = [p.ends_on for p in phases] or [date.today()]
-    view = CalendarView(
+    head = CalendarView(
         name=calendar_name(program),
         timezone=program.timezone,
         first_day=min(starts),
         last_day=max(ends),
-        sessions=events,
+        sessions=[],
         milestones=days,
         refresh_minutes=refresh_minutes,
     )
-    if chosen is None:
-        return view
+    return head if coop is None else head.for_coop(get_coop(db, coop).name, milestones=milestones)
+
+
+def session_events(db: Session, *, ids: list[int] | None = None, wanted: tuple = ()) -> list[SessionEvent]:
+    """The sessions' events in calendar order (start, then id): those of `ids`, or those the
+    conditions `wanted` select, or all; their kinds and agendas in a fixed number of queries."""
+    columns = (
+        ProgramSession.id,
+        ProgramSession.uid,
+        ProgramSession.sequence,
+        ProgramSession.updated_at,
+        ProgramSession.title,
+        ProgramSession.kind_id,
+        ProgramSession.starts_at,
+        ProgramSession.minutes,
+        ProgramSession.location,
+        ProgramSession.link,
+        ProgramSession.facilitator,
+        ProgramSession.status,
+        ProgramSession.cancel_reason,
+        ProgramSession.event_token,
+    )
+    if ids is not None:
+        wanted = (*wanted, ProgramSession.id.in_(ids))
+    db.flush()  # the rows are read past the ORM, which would otherwise flush pending changes first
+    sessions = list(
+        db.connection().execute(select(*columns).where(*wanted).order_by(ProgramSession.starts_at, ProgramSession.id))
+    )
+    kinds = {kind.id: kind.name for kind in db.exec(select(SessionKind)).all()}
+    agendas = agendas_for(db, sessions, among=select(ProgramSession.id).where(*wanted))
+    return [
+        SessionEvent(
+            uid=s.uid,
+            sequence=s.sequence,
+            stamp=s.updated_at,
+            title=s.title,
+            kind_name=kinds[s.kind_id],
+            starts_at=s.starts_at,
+            ends_at=s.starts_at + timedelta(minutes=s.minutes),
+            location=s.location,
+            link=s.link,
+            facilitator=s.facilitator,
+            cancelled=s.status == SessionStatus.CANCELLED,
+            cancel_reason=s.cancel_reason,
+            agenda=agendas[s.id].items,
+            token=s.event_token,
+            session_id=s.id,
+        )
+        for s in sessions
+    ]
+
+
+def calendar_view(
+    db: Session,
+    *,
+    phase: str | None = None,
+    coop: str | None = None,
+    milestones: bool | None = None,
+    refresh_minutes: int = 0,
+) -> CalendarView:
+    """The whole program's calendar, or one co-op's feed (see coop_feed), every event read."""
+    head = calendar_head(db, phase=phase, coop=coop, milestones=milestones, refresh_minutes=refresh_minutes)
+    wanted = []
+    if phase is not None:
+        wanted.append(ProgramSession.phase_id == get_phase(db, phase).id)
+    if coop is None:
+        return replace(head, sessions=session_events(db, wanted=tuple(wanted)))
+    chosen = get_coop(db, coop)
     invited, withdrawn = invitation_uids(db, coop_id=chosen.id)
+    wanted.append(
+        ProgramSession.id.in_(select(Invitation.session_id).where(Invitation.coop_id == chosen.id))
+        | ProgramSession.id.in_(select(WithdrawnInvitation.session_id).where(WithdrawnInvitation.coop_id == chosen.id))
+    )
     return coop_feed(
-        view, coop_name=chosen.name, invited=invited[chosen.id], withdrawn=withdrawn[chosen.id], milestones=milestones
+        replace(head, sessions=session_events(db, wanted=tuple(wanted))),
+        coop_name=chosen.name,
+        invited=invited[chosen.id],
+        withdrawn=withdrawn[chosen.id],
     )
 
 
@@ -220,35 +254,26 @@ def coop_feed(
     coop_name: str,
     invited: set[str],
     withdrawn: set[str],
-    milestones: bool = False,
     order: dict[str, int] | None = None,
 ) -> CalendarView:
-    """One co-op's calendar out of the whole program's: its sessions, and those it was taken off
-    shown cancelled (a UID that disappears leaves a stale event in its members' calendars)."""
+    """One co-op's calendar out of `whole` (a calendar named and given milestones for that
+    co-op): its sessions, and those it was taken off shown cancelled."""
     order = feed_order(whole) if order is None else order
     places = sorted(order[uid] for uid in invited | withdrawn if uid in order)
     events = [
-        replace(event, cancelled=True, cancel_reason=f"{coop_name} is no longer invited")
-        if event.uid not in invited
-        else event
+        event if event.uid in invited else event.withdrawn(coop_name)
         for event in (whole.sessions[place] for place in places)
     ]
-    return replace(
-        whole, name=f"{whole.name} – {coop_name}", sessions=events, milestones=whole.milestones if milestones else []
-    )
+    return replace(whole, sessions=events)
 
 
 @dataclass(frozen=True)
 class Export:
-    """What `coop calendar export` (or sync) sends: the calendar, the same with its titles in the document's
-    language (the calendar itself when that is English), and what was asked, to read it again."""
+    """What `coop calendar sync` sends: the calendar, and the same with its titles in the
+    document's language (the calendar itself when that is English)."""
 
     view: CalendarView
     titled: CalendarView
-    phase: str | None
-    coop: str | None
-    milestones: bool | None
-    english: bool
 
 
 def export_view(
@@ -257,48 +282,14 @@ def export_view(
     from coopprogram.services.translations import calendar_with_titles
 
     view = calendar_view(db, phase=phase, coop=coop, milestones=milestones)
-    titled = view if english else calendar_with_titles(db, view)
-    return Export(view, titled, phase, coop, milestones, english)
-
-
-def mark_exported_if_current(db: Session, sent: Export) -> bool:
-    """Record the sequences sent (mark_exported) if the calendar is still what `sent` was, read
-    outside the write lock and rendered since; False, and nothing recorded, when it changed."""
-    again = export_view(db, phase=sent.phase, coop=sent.coop, milestones=sent.milestones, english=sent.english)
-    if again != sent:
-        return False
-    mark_exported(db, sent.view)
-    return True
+    return Export(view, view if english else calendar_with_titles(db, view))
 
 
 def mark_exported(db: Session, view: CalendarView) -> None:
-    """Remember the highest SEQUENCE each session was sent out with (checked by `coop db check`).
+    """Remember the SEQUENCE each session of `view` was sent out with (calendar_store.mark_sent):
+    not for a session changed since `view` was read."""
+    from coopprogram.services.calendar_store import mark_sent
 
-    The update time is left alone: exporting is not a change of the event, and the next export
-    must give the same bytes. Only the sessions whose mark rises are written (none, when the
-    same calendar was sent before), and their update time is kept as it was (no `onupdate`).
-    """
-    from sqlalchemy import bindparam, update
-
-    sent = {event.uid: event.sequence for event in view.sessions}
-    if not sent:
-        return
-    table = ProgramSession.__table__
-    db.flush()  # the rows are read and written past the ORM: its pending changes go first
-    stored = db.connection().execute(select(table.c.uid, table.c.exported_sequence))
-    rising = [
-        {"sent_uid": uid, "sent_sequence": sent[uid]}
-        for uid, exported in stored
-        if uid in sent and exported < sent[uid]
-    ]
-    if not rising:
-        return
-    db.connection().execute(
-        update(table)
-        .where(table.c.uid == bindparam("sent_uid"))
-        .values(exported_sequence=bindparam("sent_sequence"), updated_at=table.c.updated_at),
-        rising,
-    )
-    for found in list(db.identity_map.values()):  # loaded sessions must not keep the old mark
-        if isinstance(found, ProgramSession):
-            db.expire(found, ["exported_sequence"])
+    db.flush()  # the rows are read past the ORM: its pending changes go first
+    ids: dict[str, int] = dict(db.connection().execute(select(ProgramSession.uid, ProgramSession.id)).all())
+    mark_sent(db, [(ids[e.uid], e.token, e.sequence) for e in view.sessions if e.uid in ids])

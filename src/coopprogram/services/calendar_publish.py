@@ -1,6 +1,6 @@
 """The published calendars (`coop calendar publish`): the whole program's feed and one feed per
 co-op, each under a file name with a secret part kept in the database (rotatable), so a link
-cannot be guessed from a co-op's name. All feeds come from one read of the sessions.
+cannot be guessed from a co-op's name. What each feed holds is put together by calendar_assembly.
 """
 
 from __future__ import annotations
@@ -12,20 +12,10 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from coopprogram.errors import InvalidInput
-from coopprogram.models import Coop, Program, RenderedEvent
-from coopprogram.services.calendar import (
-    CalendarView,
-    calendar_name,
-    calendar_view,
-    coop_feed,
-    feed_order,
-    has_events,
-    invitation_uids,
-    mark_exported,
-)
+from coopprogram.models import Coop, Program
+from coopprogram.services.calendar import calendar_name, has_events
 from coopprogram.services.coops import get_coop
 from coopprogram.services.program import get_program
-from coopprogram.services.translations import calendar_with_titles
 
 REFRESH_MINUTES = 60  # REFRESH-INTERVAL and X-PUBLISHED-TTL: clients that honour them look hourly
 # The files a publish writes: `program-<secret>.ics`, `<slug>-<secret>.ics`, `links-<secret>.html`,
@@ -38,8 +28,8 @@ class Feed:
     file_name: str
     title: str
     coop_slug: str  # "" for the whole program's feed
+    coop_id: int = 0  # 0 for the whole program's feed
     languages: tuple[str, ...] = ()  # the co-op's languages: its feed is written in the first one coop has
-    view: CalendarView | None = None  # what the feed shows: read only when the calendar changed (see publication)
 
 
 @dataclass(frozen=True)
@@ -84,10 +74,9 @@ def calendar_token(db: Session) -> str:
     return db.connection().execute(select(Program.calendar_token)).scalar_one()
 
 
-def publication(db: Session, *, views: bool = True) -> Publication:
+def publication(db: Session) -> Publication:
     """Every feed to publish (secrets made for those that have none), with the calendar token it
-    is made at. With `views`, each feed's calendar too (the sessions are then marked as sent);
-    without, only the names, enough to tell whether a published folder is still current."""
+    is made at: the names, enough to tell whether a published folder is still current."""
     program = get_program(db)
     if not program.feed_secret:
         program.feed_secret = _new_secret()
@@ -97,32 +86,18 @@ def publication(db: Session, *, views: bool = True) -> Publication:
         if not coop.feed_secret:
             coop.feed_secret = _new_secret()
             db.add(coop)
-    whole = calendar_view(db, refresh_minutes=REFRESH_MINUTES) if views else None
-    anything = bool(whole.sessions or whole.milestones) if whole is not None else has_events(db)
-    if not anything:
+    if not has_events(db):
         raise InvalidInput("There is nothing to publish yet: schedule sessions with `coop sessions add` first.")
-    coop_views: dict[int, CalendarView | None] = dict.fromkeys((coop.id for coop in coops), None)
-    if whole is not None:
-        whole = calendar_with_titles(db, whole)  # a co-op's feed may be in another language
-        invited, withdrawn = invitation_uids(db)
-        order = feed_order(whole)
-        coop_views = {
-            coop.id: coop_feed(
-                whole, coop_name=coop.name, invited=invited[coop.id], withdrawn=withdrawn[coop.id], order=order
-            )
-            for coop in coops
-        }
-        mark_exported(db, whole)
     token = calendar_token(db)  # after the secrets made above, which change it
     return Publication(
-        Feed(f"program-{program.feed_secret}.ics", calendar_name(program), "", view=whole),
+        Feed(f"program-{program.feed_secret}.ics", calendar_name(program), ""),
         [
             Feed(
                 f"{coop.slug}-{coop.feed_secret}.ics",
                 coop.name,
                 coop.slug,
+                coop.id,
                 tuple(filter(None, coop.languages.split(","))),
-                coop_views[coop.id],
             )
             for coop in coops
         ],
@@ -130,32 +105,3 @@ def publication(db: Session, *, views: bool = True) -> Publication:
         f"manifest-{program.feed_secret}.json",
         token,
     )
-
-
-def stored_events(db: Session) -> dict[str, bytes]:
-    """The events earlier publishes rendered, by their key (exporters.ics.EventCache.stored_key)."""
-    db.flush()
-    return {key: bytes(ics) for key, ics in db.connection().execute(select(RenderedEvent.key, RenderedEvent.ics))}
-
-
-def keep_events(db: Session, fresh: dict[str, bytes], *, used: set[str]) -> None:
-    """Keep the events this publish rendered for the next one (one kept already, by a publish
-    running at the same time, is left as it is); when the store holds more than twice what the
-    program now needs, drop the events no feed uses any more."""
-    from sqlalchemy import delete, func
-
-    if db.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-
-    table = RenderedEvent.__table__
-    db.flush()
-    connection = db.connection()
-    rows = [{"key": key, "ics": ics} for key, ics in fresh.items()]  # none when every event was kept
-    for start in range(0, len(rows), 1000):
-        connection.execute(insert(table).on_conflict_do_nothing(), rows[start : start + 1000])
-    if connection.execute(select(func.count()).select_from(table)).scalar_one() > 2 * len(used) + 1000:
-        unused = [key for (key,) in connection.execute(select(table.c.key)) if key not in used]
-        for start in range(0, len(unused), 1000):
-            connection.execute(delete(table).where(table.c.key.in_(unused[start : start + 1000])))

@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError
 from coopprogram import db as database
 from coopprogram.config import display_location
 from coopprogram.errors import Conflict, DatabaseProblem
-from coopprogram.models import Program, load_all
+from coopprogram.models import Program, ProgramSession, load_all
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -59,12 +59,10 @@ def copy_database(source_url: str, target_url: str, *, replace: bool = False) ->
                     target.execute(insert(table), [dict(row) for row in batch])
                     copied += len(batch)
                 counts.append((table.name, copied))
-            # The rows inserted fired the target's calendar triggers (migration 0016); the copy shows what
-            # the source shows, so it keeps the source's calendar token (a folder published from either stays current).
-            program = Program.__table__
-            token = source.execute(select(program.c.calendar_token)).scalar()
-            if token is not None:
-                target.execute(update(program).values(calendar_token=token, updated_at=program.c.updated_at))
+            # The rows inserted fired the target's calendar triggers (migrations 0016 and 0018); the copy
+            # shows what the source shows, so it keeps the source's event tokens (the events kept stay
+            # the sessions') and, last, its calendar token (a folder published from either stays current).
+            _keep_tokens(source, target)
             for table in _tables():
                 expected = source.execute(select(func.count()).select_from(table)).scalar()
                 found = target.execute(select(func.count()).select_from(table)).scalar()
@@ -80,6 +78,26 @@ def copy_database(source_url: str, target_url: str, *, replace: bool = False) ->
         source_engine.dispose()
         target_engine.dispose()
     return CopyResult(display_location(source_url), display_location(target_url), counts)
+
+
+def _keep_tokens(source: Connection, target: Connection) -> None:
+    from sqlalchemy import bindparam
+
+    sessions, program = ProgramSession.__table__, Program.__table__
+    tokens = [
+        {"copied_id": session_id, "copied_token": token}
+        for session_id, token in source.execute(select(sessions.c.id, sessions.c.event_token))
+    ]
+    for start in range(0, len(tokens), BATCH):  # a token-only change: no trigger renews it
+        target.execute(
+            update(sessions)
+            .where(sessions.c.id == bindparam("copied_id"))
+            .values(event_token=bindparam("copied_token"), updated_at=sessions.c.updated_at),
+            tokens[start : start + BATCH],
+        )
+    token = source.execute(select(program.c.calendar_token)).scalar()
+    if token is not None:
+        target.execute(update(program).values(calendar_token=token, updated_at=program.c.updated_at))
 
 
 def _advance_sequences(connection: Connection) -> None:

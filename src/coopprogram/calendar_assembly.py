@@ -1,0 +1,181 @@
+"""Calendars put together from the events kept in the database, for `coop calendar export` and
+`coop calendar publish`: the step between the services, which read, and the .ics exporter.
+
+A calendar is a list of places in the program's lineup (services/calendar_store). Each session's
+event is taken as it was kept when the session's event token is unchanged; otherwise it is read,
+rendered by exporters/ics and collected in `fresh`, to be kept. The bytes are those `render_ics`
+writes for the same calendar read whole (a test holds them equal). Reading only: the caller keeps
+`fresh` and records `sent` (the sequences that went out) in a transaction of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from coopprogram.exporters.ics import calendar_bytes, event_rendering, feed_fingerprint, render_event
+from coopprogram.services.calendar import SessionEvent, calendar_head, session_events
+from coopprogram.services.calendar_store import NO_MEMBERS, Members, feed_members, kept_events, lineup
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from coopprogram.i18n import Language
+    from coopprogram.services.calendar import CalendarView
+    from coopprogram.services.calendar_publish import Feed, Publication
+
+CHUNK = 1_000  # the sessions read and rendered at a time: only one chunk's views are ever in memory
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The sessions of one calendar, as places in the lineup in calendar order; those in
+    `withdrawn` are shown cancelled for `coop_name`, whose feed they were taken off."""
+
+    places: list[int]
+    withdrawn: frozenset[int] = frozenset()
+    coop_name: str = ""
+
+
+class Assembly:
+    """The program's calendars, read once: the lineup, then the events each calendar needs."""
+
+    def __init__(self, db: Session) -> None:
+        self._db = db
+        self.lineup = lineup(db)
+        self._events: dict[str, dict[int, bytes]] = {}  # by rendering: session id -> the event's bytes
+        self._sent: set[int] = set()  # places whose events went into a calendar
+        self.fresh: list[tuple[int, str, str, bytes]] = []  # rendered now: (session id, rendering, token, bytes)
+        self.renderings: set[str] = set()
+
+    def every_session(self, *, phase_id: int | None = None) -> Selection:
+        slots = self.lineup.slots
+        return Selection([p for p in range(len(slots)) if phase_id is None or slots[p].phase_id == phase_id])
+
+    def of_coop(self, members: Members, coop_name: str, *, phase_id: int | None = None) -> Selection:
+        slots = self.lineup.slots
+        places = [p for p in members.places if phase_id is None or slots[p].phase_id == phase_id]
+        return Selection(places, frozenset(members.withdrawn), coop_name)
+
+    def members(self) -> dict[int, Members]:
+        """Each co-op's places, by co-op id."""
+        return feed_members(self._db, self.lineup)
+
+    def members_of(self, coop_id: int) -> Members:
+        return feed_members(self._db, self.lineup, coop_id=coop_id).get(coop_id, NO_MEMBERS)
+
+    def fingerprint(self, head: CalendarView, chosen: Selection, lang: Language) -> str:
+        """What `render` would write, known from the event tokens alone (exporters.ics.feed_fingerprint)."""
+        slots, withdrawn = self.lineup.slots, chosen.withdrawn
+        tokens = "".join(("-" if p in withdrawn else "") + slots[p].token for p in chosen.places)
+        return feed_fingerprint(head, tokens, lang)
+
+    def render(self, head: CalendarView, chosen: Selection, lang: Language) -> bytes:
+        """The calendar `head` with the chosen sessions' events, as `render_ics` writes it."""
+        zone = ZoneInfo(head.timezone)
+        slots = self.lineup.slots
+        invited = [p for p in chosen.places if p not in chosen.withdrawn]
+        events = self._events_of(invited, lang, zone)
+        shown_withdrawn = {
+            event.session_id: render_event(event.withdrawn(chosen.coop_name), zone, lang)
+            for chunk in _chunks([slots[p].session_id for p in chosen.withdrawn])
+            for event in self._read(chunk, lang)
+        }
+        self._sent.update(chosen.places)
+        session_ids = (slots[p].session_id for p in chosen.places)
+        return calendar_bytes(
+            head, [shown_withdrawn[s] if s in shown_withdrawn else events[s] for s in session_ids], lang
+        )
+
+    @property
+    def sent(self) -> list[tuple[int, str, int]]:
+        """(session id, event token, SEQUENCE) of every session whose event went out (calendar_store.mark_sent)."""
+        slots = self.lineup.slots
+        return [(slots[p].session_id, slots[p].token, slots[p].sequence) for p in sorted(self._sent)]
+
+    def _events_of(self, places: list[int], lang: Language, zone: ZoneInfo) -> dict[int, bytes]:
+        """The events of these places in this language: kept ones read once per rendering, the others rendered."""
+        rendering = event_rendering(lang, str(zone))
+        self.renderings.add(rendering)
+        known = self._events.get(rendering)
+        if known is None:
+            known = self._events[rendering] = kept_events(self._db, rendering=rendering)
+        slots = self.lineup.slots
+        missing = [slots[p].session_id for p in places if slots[p].session_id not in known]
+        for chunk in _chunks(missing):
+            for event in self._read(chunk, lang):
+                known[event.session_id] = data = render_event(event, zone, lang)
+                self.fresh.append((event.session_id, rendering, event.token, data))
+        return known
+
+    def _read(self, session_ids: list[int], lang: Language) -> list[SessionEvent]:
+        """These sessions' events, with their titles in `lang`."""
+        if not session_ids:
+            return []
+        events = session_events(self._db, ids=session_ids)
+        if lang.english:
+            return events
+        from coopprogram.services.translations import with_titles
+
+        return with_titles(self._db, sessions=events, uids=True)[0]
+
+
+def _chunks(items: list[int]) -> list[list[int]]:
+    return [items[start : start + CHUNK] for start in range(0, len(items), CHUNK)]
+
+
+class PublishedCalendars:
+    """The feeds of a publication: the whole program's, and each co-op's (named for it, without
+    milestones), put together by one Assembly."""
+
+    def __init__(self, db: Session, published: Publication) -> None:
+        self.assembly = Assembly(db)
+        self._head = calendar_head(db, refresh_minutes=published.refresh_minutes)
+        self._members = self.assembly.members() if published.coops else {}
+
+    def _calendar(self, feed: Feed) -> tuple[CalendarView, Selection]:
+        if not feed.coop_slug:
+            return self._head, self.assembly.every_session()
+        members = self._members.get(feed.coop_id, NO_MEMBERS)
+        return self._head.for_coop(feed.title), self.assembly.of_coop(members, feed.title)
+
+    def fingerprint(self, feed: Feed, lang: Language) -> str:
+        return self.assembly.fingerprint(*self._calendar(feed), lang)
+
+    def render(self, feed: Feed, lang: Language) -> bytes:
+        return self.assembly.render(*self._calendar(feed), lang)
+
+    def renderings_in_use(self, languages: list[Language]) -> set[str]:
+        """The renderings of every feed of the publication (its events kept in these are kept on)."""
+        return {event_rendering(lang, self._head.timezone) for lang in languages}
+
+
+@dataclass(frozen=True)
+class CalendarFile:
+    """One calendar as `coop calendar export` writes it, and what to record once it is written."""
+
+    data: bytes
+    sessions: int
+    milestones: int
+    fresh: list[tuple[int, str, str, bytes]]  # events rendered: to keep (calendar_store.keep_events)
+    sent: list[tuple[int, str, int]]  # sequences sent: to record (calendar_store.mark_sent)
+
+
+def calendar_file(
+    db: Session, *, phase: str | None = None, coop: str | None = None, milestones: bool | None = None, lang: Language
+) -> CalendarFile:
+    """The whole program's calendar, one phase's, or one co-op's feed (see services.calendar.calendar_view)."""
+    from coopprogram.services.coops import get_coop
+    from coopprogram.services.phases import get_phase
+
+    head = calendar_head(db, phase=phase, coop=coop, milestones=milestones)
+    assembly = Assembly(db)
+    phase_id = get_phase(db, phase).id if phase is not None else None
+    if coop is None:
+        chosen = assembly.every_session(phase_id=phase_id)
+    else:
+        found = get_coop(db, coop)
+        chosen = assembly.of_coop(assembly.members_of(found.id or 0), found.name, phase_id=phase_id)
+    data = assembly.render(head, chosen, lang)
+    return CalendarFile(data, len(chosen.places), len(head.milestones), assembly.fresh, assembly.sent)
