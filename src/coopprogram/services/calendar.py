@@ -8,11 +8,9 @@ program's), and every change a calendar must notice raises the SEQUENCE.
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from sys import intern
 
 from sqlmodel import Session, select
 
@@ -204,67 +202,21 @@ def calendar_view(
     milestones: bool | None = None,
     refresh_minutes: int = 0,
 ) -> CalendarView:
-    """The whole program's calendar, or one co-op's feed (see coop_feed), every event read."""
+    """The whole program's calendar, or one co-op's feed, every event read (the reference for
+    what calendar_assembly puts together from kept events)."""
     head = calendar_head(db, phase=phase, coop=coop, milestones=milestones, refresh_minutes=refresh_minutes)
     wanted = []
     if phase is not None:
         wanted.append(ProgramSession.phase_id == get_phase(db, phase).id)
     if coop is None:
         return replace(head, sessions=session_events(db, wanted=tuple(wanted)))
+    # A co-op's feed: its sessions, and those it was taken off shown cancelled.
     chosen = get_coop(db, coop)
-    invited, withdrawn = invitation_uids(db, coop_id=chosen.id)
-    wanted.append(
-        ProgramSession.id.in_(select(Invitation.session_id).where(Invitation.coop_id == chosen.id))
-        | ProgramSession.id.in_(select(WithdrawnInvitation.session_id).where(WithdrawnInvitation.coop_id == chosen.id))
-    )
-    return coop_feed(
-        replace(head, sessions=session_events(db, wanted=tuple(wanted))),
-        coop_name=chosen.name,
-        invited=invited[chosen.id],
-        withdrawn=withdrawn[chosen.id],
-    )
-
-
-def invitation_uids(
-    db: Session, *, coop_id: int | None = None
-) -> tuple[defaultdict[int, set[str]], defaultdict[int, set[str]]]:
-    """Per co-op id, the UIDs of the sessions it is invited to, and of those it was taken off."""
-    found: tuple[defaultdict[int, set[str]], defaultdict[int, set[str]]] = (defaultdict(set), defaultdict(set))
-    db.flush()  # the rows are read past the ORM, which would otherwise flush pending changes first
-    for table, into in ((Invitation, found[0]), (WithdrawnInvitation, found[1])):
-        query = select(table.coop_id, ProgramSession.uid).join(ProgramSession, ProgramSession.id == table.session_id)
-        if coop_id is not None:
-            query = query.where(table.coop_id == coop_id)
-        # Plain rows (no ORM processing): a program of 5,000 sessions and 60 co-ops has 60,000 invitations.
-        # Each UID kept once however many co-ops are invited (600,000 rows name 50,000 sessions at 10x).
-        for coop, uid in db.connection().execute(query):
-            into[coop].add(intern(uid))
-    return found
-
-
-def feed_order(whole: CalendarView) -> dict[str, int]:
-    """Each session's place in the whole program's calendar, by UID: given to coop_feed when many
-    feeds are cut out of one view, so each takes its own sessions instead of scanning them all."""
-    return {event.uid: place for place, event in enumerate(whole.sessions)}
-
-
-def coop_feed(
-    whole: CalendarView,
-    *,
-    coop_name: str,
-    invited: set[str],
-    withdrawn: set[str],
-    order: dict[str, int] | None = None,
-) -> CalendarView:
-    """One co-op's calendar out of `whole` (a calendar named and given milestones for that
-    co-op): its sessions, and those it was taken off shown cancelled."""
-    order = feed_order(whole) if order is None else order
-    places = sorted(order[uid] for uid in invited | withdrawn if uid in order)
-    events = [
-        event if event.uid in invited else event.withdrawn(coop_name)
-        for event in (whole.sessions[place] for place in places)
-    ]
-    return replace(whole, sessions=events)
+    invited = select(Invitation.session_id).where(Invitation.coop_id == chosen.id)
+    withdrawn = select(WithdrawnInvitation.session_id).where(WithdrawnInvitation.coop_id == chosen.id)
+    events = session_events(db, wanted=(*wanted, ProgramSession.id.in_(invited) | ProgramSession.id.in_(withdrawn)))
+    still = set(db.exec(invited).all())
+    return replace(head, sessions=[e if e.session_id in still else e.withdrawn(chosen.name) for e in events])
 
 
 @dataclass(frozen=True)
