@@ -38,6 +38,8 @@ RUNS = int(os.environ.get("BENCH_RUNS", "7"))
 PY = sys.executable
 AS_OF = "2021-11-15"  # inside a phase of both programs: the default one (Phase I) and the large ones (their last phase = 2021)
 SERVER = os.environ.get("COOP_BENCH_DATABASE_URL", "")  # a PostgreSQL database URL: measured there too
+# What any command on PostgreSQL imports before coop's own work: SQLModel, psycopg and SQLAlchemy's dialect for it.
+DRIVER_FLOOR = "import sqlmodel, psycopg, sqlalchemy.dialects.postgresql.psycopg"
 
 
 def run(command: list[str], env: dict[str, str]) -> tuple[float, int, float]:
@@ -285,14 +287,24 @@ def measure(empty: str, large: str, folder: Path, env: dict[str, str]) -> list[d
     (`import sqlmodel`), the empty and the large runs alternate, so a change in the machine's load
     touches all three alike; the CPU-time ratio is shown beside the wall-time one."""
     rows: list[dict] = []
-    on = {"floor": env, "empty": {**env, "COOP_DB": empty}, "large": {**env, "COOP_DB": large}}
+    on = {"floor": env, "driver": env, "empty": {**env, "COOP_DB": empty}, "large": {**env, "COOP_DB": large}}
+    floors = {"floor": "import sqlmodel", "driver": DRIVER_FLOOR}
     log = ["hours", "log", "0:15", "Benchmark entry", "--date", AS_OF, "--category", "documentation", "--yes"]
     status = ["status", "--as-of", AS_OF]
+    server = "://" in large  # on PostgreSQL, the driver's import measured too: a floor coop cannot go under
     for command, args in (("hours log", log), ("status", status)):
-        runs = {"floor": [], "empty": [], "large": []}
+        runs: dict[str, list[tuple[float, int, float]]] = {"floor": [], "empty": [], "large": []}
+        if server:
+            runs["driver"] = []
         for _ in range(RUNS):
             for name, times in runs.items():
-                times.append(run([PY, "-c", "import sqlmodel"] if name == "floor" else coop(*args), on[name]))
+                times.append(run([PY, "-c", floors[name]] if name in floors else coop(*args), on[name]))
+        driver = (
+            f"; vs import sqlmodel and the driver ({statistics.median(r[0] for r in runs['driver']) * 1000:.0f} ms) "
+            f"{statistics.median(r[0] for r in runs['empty']) / statistics.median(r[0] for r in runs['driver']):.2f}x"
+            if server
+            else ""
+        )
         (floor, _, floor_cpu), (empty_time, empty_mem, empty_cpu), (large_time, large_mem, large_cpu) = (
             (
                 statistics.median(r[0] for r in runs[name]),
@@ -308,7 +320,7 @@ def measure(empty: str, large: str, folder: Path, env: dict[str, str]) -> list[d
                 1.15,
                 "x",
                 empty_mem,
-                f"{empty_time * 1000:.0f} ms vs {floor * 1000:.0f} ms; CPU {empty_cpu / floor_cpu:.2f}x",
+                f"{empty_time * 1000:.0f} ms vs {floor * 1000:.0f} ms; CPU {empty_cpu / floor_cpu:.2f}x{driver}",
             )
         )
         rows.append(
