@@ -13,8 +13,7 @@ WRITERS = 3
 ADDS_EACH = 8
 
 
-def test_parallel_processes_adding_coops(coop, isolate) -> None:
-    coop("init")
+def test_parallel_processes_adding_coops(coop, db_url) -> None:
     script = (
         "import sys\n"
         "from coopprogram.cli import main\n"

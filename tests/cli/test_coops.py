@@ -20,8 +20,7 @@ def _coop(slug: str) -> Coop | None:
         return db.exec(select(Coop).where(Coop.slug == slug)).first()
 
 
-def test_add_edit_show(coop) -> None:
-    coop("init")
+def test_add_edit_show(coop, db_url) -> None:
     added = coop(
         "coops",
         "add",
@@ -94,8 +93,7 @@ def test_archive_and_undo(coop, demo_url) -> None:
     assert _coop("harbor-food").archived_on is None
 
 
-def test_import_reports_row_by_row(coop, tmp_path: Path) -> None:
-    coop("init")
+def test_import_reports_row_by_row(coop, db_url, tmp_path: Path) -> None:
     good = tmp_path / "good.csv"
     good.write_text(
         "slug,name,kind,stage\ncasa-limpia,Casa Limpia,worker,existing\nvoces,Voces,worker,budding\n", encoding="utf-8"
@@ -107,8 +105,7 @@ def test_import_reports_row_by_row(coop, tmp_path: Path) -> None:
     assert "0 added, 0 updated, 2 unchanged" in again.stdout
 
 
-def test_import_with_errors_is_refused_whole(coop, tmp_path: Path, unchanged) -> None:
-    coop("init")
+def test_import_with_errors_is_refused_whole(coop, db_url, tmp_path: Path, unchanged) -> None:
     mixed = tmp_path / "mixed.csv"
     mixed.write_text("slug,name,kind\nfine,Fine Co-op,worker\nbad,Bad Co-op,collective\n", encoding="utf-8")
     with unchanged(resolve_database(None)):
@@ -120,8 +117,7 @@ def test_import_with_errors_is_refused_whole(coop, tmp_path: Path, unchanged) ->
     assert _coop("fine") is None
 
 
-def test_import_refuses_a_file_that_is_not_utf8_or_empty(coop, tmp_path: Path) -> None:
-    coop("init")
+def test_import_refuses_a_file_that_is_not_utf8_or_empty(coop, db_url, tmp_path: Path) -> None:
     latin = tmp_path / "latin.csv"
     latin.write_bytes("slug,name,kind\nx,Panader\xeda,worker\n".encode("latin-1"))
     assert "not UTF-8" in coop("coops", "import", str(latin)).stderr

@@ -132,8 +132,7 @@ def test_db_path_follows_the_option_and_the_environment(coop, isolate: Path, tmp
 
 
 @pytest.mark.sqlite_only
-def test_backup_is_a_readable_private_copy(coop, isolate: Path, tmp_path: Path) -> None:
-    coop("init", "--demo")
+def test_backup_is_a_readable_private_copy(coop, demo_url, isolate: Path, tmp_path: Path) -> None:
     target = tmp_path / "copy.db"
     result = coop("db", "backup", "-o", str(target))
     assert result.exit_code == 0, result.stderr
@@ -146,16 +145,14 @@ def test_backup_is_a_readable_private_copy(coop, isolate: Path, tmp_path: Path) 
 
 
 @pytest.mark.sqlite_only
-def test_upgrade_when_current_changes_nothing(coop, unchanged) -> None:
-    coop("init")
+def test_upgrade_when_current_changes_nothing(coop, db_url, unchanged) -> None:
     with unchanged(resolve_database(None)):
         result = coop("db", "upgrade")
     assert result.exit_code == 0 and "already up to date" in result.stdout
 
 
 @pytest.mark.sqlite_only
-def test_older_and_newer_schemas(coop, isolate: Path) -> None:
-    coop("init", "--demo")
+def test_older_and_newer_schemas(coop, demo_url, isolate: Path) -> None:
     connection = sqlite3.connect(isolate)
     connection.execute("UPDATE alembic_version SET version_num = '9999'")
     connection.commit()

@@ -497,8 +497,7 @@ def test_a_month_without_sessions(coop, demo_url) -> None:
     )
 
 
-def test_log_list_edit_remove(coop) -> None:
-    coop("init")
+def test_log_list_edit_remove(coop, db_url) -> None:
     logged = coop("hours", "log", "2h30m", "Prep for visioning session", "--date", "2021-10-12")
     assert logged.exit_code == 0, logged.stderr
     assert "Logged entry 1: 2:30 h on 2021-10-12 (visioning, billable)" in logged.stdout
@@ -513,8 +512,7 @@ def test_log_list_edit_remove(coop) -> None:
     assert [r["id"] for r in json.loads(coop("hours", "list", "--json").stdout)] == [2]
 
 
-def test_hours_bad_input(coop, unchanged) -> None:
-    coop("init")
+def test_hours_bad_input(coop, db_url, unchanged) -> None:
     with unchanged(resolve_database(None)):
         for args, code, message in [
             (("hours", "log", "0", "Nothing", "--date", "2021-10-12"), 2, "no time at all"),

@@ -270,8 +270,7 @@ def test_monthly_routine(coop, demo_url) -> None:
     )  # its hours, drafted again
 
 
-def test_two_processes_racing_for_the_last_hours(coop, isolate: Path) -> None:
-    coop("init")
+def test_two_processes_racing_for_the_last_hours(coop, db_url) -> None:
     coop("contract", "amend", "--cap", "10", "--reason", "small cap for the test")
     script = (
         "import sys\n"

@@ -13,8 +13,7 @@ def _milestone(milestone_id: int) -> Milestone:
         return db.get(Milestone, milestone_id)
 
 
-def test_milestone_commands(coop) -> None:
-    coop("init")
+def test_milestone_commands(coop, db_url) -> None:
     added = coop("milestones", "add", "Points of unity adopted", "--phase", "I", "--due", "2022-02-28")
     assert added.exit_code == 0 and "Added milestone 1" in added.stdout
     assert coop("milestones", "start", "1", "--on", "2022-01-03").exit_code == 0

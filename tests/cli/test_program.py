@@ -10,8 +10,7 @@ from coopprogram.db import unit_of_work
 from coopprogram.models import Phase, Program
 
 
-def test_program_and_phases(coop) -> None:
-    coop("init")
+def test_program_and_phases(coop, db_url) -> None:
     assert "Solidarity Economy Initiative (SEI) Co-op Working Group" in coop("program", "show").stdout
     assert coop("program", "set", "cohort", "13 co-ops").exit_code == 0
     with unit_of_work(resolve_database(None), write=False) as db:
