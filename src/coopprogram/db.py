@@ -208,11 +208,12 @@ def unit_of_work(url: str, *, write: bool, command: str = "") -> Iterator[Sessio
             connection.rollback()
             _refuse_unless_current(_state_of(revision), url)
             connection.info[_WRITE_KEY] = write
+            bound = connection
             if not write and connection.dialect.name == "postgresql":
                 # One snapshot for every query of a reading command, as SQLite's read transaction
                 # gives: a calendar or a report never mixes rows from before and after another's write.
-                connection = connection.execution_options(isolation_level="REPEATABLE READ")
-            with Session(bind=connection, expire_on_commit=False, autoflush=True) as db:
+                bound = connection.execution_options(isolation_level="REPEATABLE READ")
+            with Session(bind=bound, expire_on_commit=False, autoflush=True) as db:
                 if write:  # the audit trail and its table are loaded only by a command that writes
                     from coopprogram.audit import watch
 
