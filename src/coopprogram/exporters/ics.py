@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 from coopprogram.i18n import ENGLISH, Language
 
 if TYPE_CHECKING:  # the views, by type only: an exporter loads no service (and no SQLModel)
+    from icalendar import vText
+
     from coopprogram.services.calendar import CalendarView, MilestoneEvent, SessionEvent
 
 
@@ -40,6 +42,27 @@ def session_description(event: SessionEvent, lang: Language = ENGLISH) -> str:
     return "\n".join(lines)
 
 
+def _text(value: str) -> vText:
+    return _text_type()(value)
+
+
+@lru_cache(maxsize=1)
+def _text_type() -> type[vText]:
+    """icalendar's TEXT value, for what people typed. icalendar (7.x) takes a backslash followed by
+    N in the text it is given for an escaped line break (its escaping turns `\\N` into `\\n`): such
+    a text is escaped piece by piece between its backslashes, each backslash written `\\\\` as
+    RFC 5545 says."""
+    from icalendar import vText
+
+    class Text(vText):
+        def to_ical(self) -> bytes:
+            if "\\N" not in self:
+                return super().to_ical()
+            return b"\\\\".join(vText(piece).to_ical() for piece in self.split("\\"))
+
+    return Text
+
+
 def _end(instant: datetime, zone: ZoneInfo) -> datetime:
     """The end on the local clock, unless that clock time happens twice (then in UTC, which is never ambiguous)."""
     local = instant.astimezone(zone)
@@ -59,16 +82,16 @@ def render_event(item: SessionEvent, zone: ZoneInfo, lang: Language = ENGLISH) -
     event["DTSTAMP"] = vDatetime(item.stamp.replace(microsecond=0))
     event["SEQUENCE"] = vInt(item.sequence)
     title = item.title_in(lang.code)
-    event["SUMMARY"] = vText(
+    event["SUMMARY"] = _text(
         lang("Cancelled: {title}").format(title=title) if item.cancelled else title
     )  # for clients that ignore STATUS
     event["DTSTART"] = vDatetime(item.starts_at.astimezone(zone))
     event["DTEND"] = vDatetime(_end(item.ends_at, zone))
     if item.location:
-        event["LOCATION"] = vText(item.location)
+        event["LOCATION"] = _text(item.location)
     if item.link:
         event["URL"] = vUri(item.link)
-    event["DESCRIPTION"] = vText(session_description(item, lang))
+    event["DESCRIPTION"] = _text(session_description(item, lang))
     event["CATEGORIES"] = vCategory([item.kind_name])
     event["STATUS"] = vText("CANCELLED" if item.cancelled else "CONFIRMED")
     return event.to_ical()
@@ -81,12 +104,12 @@ def _milestone_event(item: MilestoneEvent, lang: Language = ENGLISH) -> bytes:
     event["UID"] = vText(item.uid)
     event["DTSTAMP"] = vDDDTypes(item.stamp.replace(microsecond=0))
     event["SEQUENCE"] = vInt(item.sequence)
-    event["SUMMARY"] = vText(
+    event["SUMMARY"] = _text(
         lang("Milestone due: {title}").format(title=item.title) + (lang(" (done)") if item.done else "")
     )
     event["DTSTART"] = vDDDTypes(item.day)
     event["DTEND"] = vDDDTypes(item.day + timedelta(days=1))  # all-day: the end is exclusive
-    event["DESCRIPTION"] = vText(lang("{phase} milestone").format(phase=item.phase_name))
+    event["DESCRIPTION"] = _text(lang("{phase} milestone").format(phase=item.phase_name))
     event["TRANSP"] = vText("TRANSPARENT")  # a due date does not make anyone busy
     return event.to_ical()
 
@@ -101,7 +124,7 @@ def _head(view: CalendarView, *, name: bool = True) -> bytes:
     calendar.add("calscale", "GREGORIAN")
     if name:  # a whole calendar; a single event stored on a CalDAV server carries no METHOD or name
         calendar.add("method", "PUBLISH")
-        calendar.add("x-wr-calname", view.name)
+        calendar["X-WR-CALNAME"] = _text(view.name)
         calendar.add("x-wr-timezone", view.timezone)
     if view.refresh_minutes:  # a subscribed feed: how often clients should fetch it again
         calendar["REFRESH-INTERVAL"] = vDDDTypes(timedelta(minutes=view.refresh_minutes))
