@@ -10,6 +10,8 @@ writes for the same calendar read whole (a test holds them equal). Reading only:
 
 from __future__ import annotations
 
+from collections import ChainMap
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -33,7 +35,7 @@ class Selection:
     """The sessions of one calendar, as places in the lineup in calendar order; those in
     `withdrawn` are shown cancelled for `coop_name`, whose feed they were taken off."""
 
-    places: list[int]
+    places: Sequence[int]
     withdrawn: frozenset[int] = frozenset()
     coop_name: str = ""
 
@@ -46,16 +48,18 @@ class Assembly:
         self.lineup = lineup(db)
         self._events: dict[str, dict[int, bytes]] = {}  # by rendering: session id -> the event's bytes
         self._sent: set[int] = set()  # places whose events went into a calendar
+        self._sent_all = False  # every session's event went into one
+        self._complete: set[str] = set()  # the renderings whose every event is known (kept or rendered)
         self.fresh: list[tuple[int, str, str, bytes]] = []  # rendered now: (session id, rendering, token, bytes)
         self.renderings: set[str] = set()
 
     def every_session(self, *, phase_id: int | None = None) -> Selection:
-        slots = self.lineup.slots
-        return Selection([p for p in range(len(slots)) if phase_id is None or slots[p].phase_id == phase_id])
+        phases = self.lineup.phase_ids
+        return Selection([p for p in range(len(phases)) if phase_id is None or phases[p] == phase_id])
 
     def of_coop(self, members: Members, coop_name: str, *, phase_id: int | None = None) -> Selection:
-        slots = self.lineup.slots
-        places = [p for p in members.places if phase_id is None or slots[p].phase_id == phase_id]
+        phases = self.lineup.phase_ids
+        places = members.places if phase_id is None else [p for p in members.places if phases[p] == phase_id]
         return Selection(places, frozenset(members.withdrawn), coop_name)
 
     def members(self) -> dict[int, Members]:
@@ -67,46 +71,56 @@ class Assembly:
 
     def fingerprint(self, head: CalendarView, chosen: Selection, lang: Language) -> str:
         """What `render` would write, known from the event tokens alone (exporters.ics.feed_fingerprint)."""
-        slots, withdrawn = self.lineup.slots, chosen.withdrawn
-        tokens = "".join(("-" if p in withdrawn else "") + slots[p].token for p in chosen.places)
-        return feed_fingerprint(head, tokens, lang)
+        tokens, withdrawn = self.lineup.tokens, chosen.withdrawn
+        if not withdrawn:  # (most feeds: taken through C, a ten-times publish joins 650,000 tokens)
+            return feed_fingerprint(head, "".join(map(tokens.__getitem__, chosen.places)), lang)
+        return feed_fingerprint(head, "".join(("-" if p in withdrawn else "") + tokens[p] for p in chosen.places), lang)
 
     def render(self, head: CalendarView, chosen: Selection, lang: Language) -> bytes:
         """The calendar `head` with the chosen sessions' events, as `render_ics` writes it."""
         zone = ZoneInfo(head.timezone)
-        slots = self.lineup.slots
-        invited = [p for p in chosen.places if p not in chosen.withdrawn]
-        events = self._events_of(invited, lang, zone)
-        shown_withdrawn = {
-            event.session_id: render_event(event.withdrawn(chosen.coop_name), zone, lang)
-            for chunk in _chunks([slots[p].session_id for p in chosen.withdrawn])
-            for event in self._read(chunk, lang)
-        }
-        self._sent.update(chosen.places)
-        session_ids = (slots[p].session_id for p in chosen.places)
-        return calendar_bytes(
-            head, [shown_withdrawn[s] if s in shown_withdrawn else events[s] for s in session_ids], lang
-        )
+        session_ids = self.lineup.session_ids
+        invited = [p for p in chosen.places if p not in chosen.withdrawn] if chosen.withdrawn else chosen.places
+        kept = self._events_of(invited, lang, zone)
+        events: Mapping[int, bytes] = kept
+        if chosen.withdrawn:  # shown cancelled for this co-op alone: rendered each time, never kept
+            shown = {
+                event.session_id: render_event(event.withdrawn(chosen.coop_name), zone, lang)
+                for chunk in _chunks([session_ids[p] for p in chosen.withdrawn])
+                for event in self._read(chunk, lang)
+            }
+            events = ChainMap(shown, kept)
+        if len(chosen.places) == len(session_ids):  # every session: the whole program's calendar
+            self._sent_all = True
+        elif not self._sent_all:
+            self._sent.update(chosen.places)
+        return calendar_bytes(head, map(events.__getitem__, map(session_ids.__getitem__, chosen.places)), lang)
 
     @property
     def sent(self) -> list[tuple[int, str, int]]:
         """(session id, event token, SEQUENCE) of every session whose event went out (calendar_store.mark_sent)."""
-        slots = self.lineup.slots
-        return [(slots[p].session_id, slots[p].token, slots[p].sequence) for p in sorted(self._sent)]
+        line = self.lineup
+        places = range(len(line.session_ids)) if self._sent_all else sorted(self._sent)
+        return [(line.session_ids[p], line.tokens[p], line.sequences[p]) for p in places]
 
-    def _events_of(self, places: list[int], lang: Language, zone: ZoneInfo) -> dict[int, bytes]:
-        """The events of these places in this language: kept ones read once per rendering, the others rendered."""
+    def _events_of(self, places: Sequence[int], lang: Language, zone: ZoneInfo) -> dict[int, bytes]:
+        """The events of these places in this language, by session id: kept ones read once per
+        rendering, the others rendered."""
         rendering = event_rendering(lang, str(zone))
         self.renderings.add(rendering)
         known = self._events.get(rendering)
         if known is None:
             known = self._events[rendering] = kept_events(self._db, rendering=rendering)
-        slots = self.lineup.slots
-        missing = [slots[p].session_id for p in places if slots[p].session_id not in known]
+        if rendering in self._complete:
+            return known
+        session_ids = self.lineup.session_ids
+        missing = [session_ids[p] for p in places if session_ids[p] not in known]
         for chunk in _chunks(missing):
             for event in self._read(chunk, lang):
                 known[event.session_id] = data = render_event(event, zone, lang)
                 self.fresh.append((event.session_id, rendering, event.token, data))
+        if len(places) == len(session_ids):  # every session's event is known in this rendering now
+            self._complete.add(rendering)
         return known
 
     def _read(self, session_ids: list[int], lang: Language) -> list[SessionEvent]:

@@ -1,5 +1,6 @@
 """Two terminals writing at once: every write begins IMMEDIATE and waits its turn, so no
-"database is locked" reaches anyone and every accepted change is there afterwards."""
+"database is locked" reaches anyone and every accepted change is there afterwards; a command
+that reads while another writes sees the program at one moment."""
 
 import os
 import subprocess
@@ -40,3 +41,23 @@ def test_parallel_processes_adding_coops(coop, db_url) -> None:
     with unit_of_work(resolve_database(None), write=False) as db:
         names = {view.name for view in list_coops(db)}
     assert names == {f"Co-op {n}-{i}" for n in range(WRITERS) for i in range(ADDS_EACH)}
+
+
+def test_a_reading_command_sees_the_program_at_one_moment_while_another_writes(demo_url) -> None:
+    """Every query of a reading unit of work sees the program as it stood at its first read, on
+    SQLite (its read transaction) as on PostgreSQL (REPEATABLE READ): a change another terminal
+    commits meanwhile shows in the next command, not halfway through this one."""
+    from sqlalchemy import create_engine, text
+
+    title = text("SELECT title FROM programsession WHERE id = 14")
+    with unit_of_work(demo_url, write=False) as db:
+        before = db.connection().execute(title).scalar_one()
+        other = create_engine(demo_url)
+        try:
+            with other.begin() as connection:
+                connection.execute(text("UPDATE programsession SET title = 'Renamed meanwhile' WHERE id = 14"))
+        finally:
+            other.dispose()
+        assert db.connection().execute(title).scalar_one() == before != "Renamed meanwhile"
+    with unit_of_work(demo_url, write=False) as db:
+        assert db.connection().execute(title).scalar_one() == "Renamed meanwhile"

@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from itertools import chain
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -164,7 +165,8 @@ _PHRASES = (
 
 def calendar_bytes(view: CalendarView, events: Iterable[bytes], lang: Language = ENGLISH) -> bytes:
     """The calendar `view` describes (its sessions aside) around its sessions' events, in order."""
-    return _head(view) + b"".join(events) + b"".join(_milestone_event(item, lang) for item in view.milestones) + _END
+    milestones = (_milestone_event(item, lang) for item in view.milestones)
+    return b"".join(chain((_head(view),), events, milestones, (_END,)))  # one copy of a feed of many megabytes
 
 
 def render_ics(view: CalendarView, *, lang: Language = ENGLISH) -> bytes:

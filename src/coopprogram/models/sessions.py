@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlmodel import Field, UniqueConstraint
+from sqlmodel import Field, Index, UniqueConstraint
 
 from coopprogram.models.base import Table, held_to
 from coopprogram.units import utc_now
@@ -63,11 +63,16 @@ class ProgramSession(Table, table=True):
 
 
 class Invitation(Table, table=True):
-    __table_args__ = (UniqueConstraint("session_id", "coop_id"), held_to("attendance", Attendance))
+    __table_args__ = (
+        UniqueConstraint("session_id", "coop_id"),
+        # By co-op, with the session: a co-op's sessions are read from the index alone (its calendar feed).
+        Index("ix_invitation_coop_id_session_id", "coop_id", "session_id"),
+        held_to("attendance", Attendance),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     session_id: int = Field(foreign_key="programsession.id", index=True)
-    coop_id: int = Field(foreign_key="coop.id", index=True)
+    coop_id: int = Field(foreign_key="coop.id")
     attendance: str = Attendance.INVITED.value
 
 

@@ -11,9 +11,9 @@ rendered again, is known from the tokens alone.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from array import array
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from sqlmodel import Session, select
 
@@ -22,20 +22,15 @@ from coopprogram.models import Invitation, ProgramSession, RenderedEvent, Withdr
 BATCH = 1_000
 
 
-class Slot(NamedTuple):
-    """A session's place in the calendars: what its event is made at, and what it says."""
-
-    session_id: int
-    token: str
-    sequence: int
-    phase_id: int
-
-
 @dataclass(frozen=True)
 class Lineup:
-    """Every session in calendar order (start, then id), and each session's place in it."""
+    """Every session in calendar order (start, then id), as columns: at each place, the session,
+    the event token its event is made at, and its SEQUENCE and phase."""
 
-    slots: list[Slot]
+    session_ids: list[int]
+    tokens: list[str]
+    sequences: list[int]
+    phase_ids: list[int]
     places: dict[int, int]  # session id -> place
 
 
@@ -44,12 +39,12 @@ class Members:
     """The places of a co-op's feed: the sessions it is invited to, and those it was taken off
     (its feed shows them cancelled)."""
 
-    invited: list[int]
-    withdrawn: list[int]
+    invited: Sequence[int]  # in order: arrays of machine integers (600,000 places at ten times)
+    withdrawn: Sequence[int]
 
     @property
-    def places(self) -> list[int]:
-        return sorted(self.invited + self.withdrawn)
+    def places(self) -> Sequence[int]:
+        return sorted([*self.invited, *self.withdrawn]) if self.withdrawn else self.invited
 
 
 NO_MEMBERS = Members([], [])
@@ -62,25 +57,42 @@ def lineup(db: Session) -> Lineup:
     query = select(table.c.id, table.c.event_token, table.c.sequence, table.c.phase_id).order_by(
         table.c.starts_at, table.c.id
     )
-    slots = [Slot(*row) for row in db.connection().execute(query)]
-    return Lineup(slots, {slot.session_id: place for place, slot in enumerate(slots)})
+    rows = db.connection().execute(query).all()
+    session_ids, tokens, sequences, phase_ids = (
+        (list(column) for column in zip(*rows, strict=True)) if rows else ([], [], [], [])
+    )
+    return Lineup(
+        session_ids, tokens, sequences, phase_ids, {session: place for place, session in enumerate(session_ids)}
+    )
 
 
 def feed_members(db: Session, order: Lineup, *, coop_id: int | None = None) -> dict[int, Members]:
     """Each co-op's places (or only `coop_id`'s), by co-op id; a co-op invited to nothing has none."""
-    found: dict[int, tuple[list[int], list[int]]] = {}
+    from sqlalchemy import String, cast, func
+
+    found: list[dict[int, array[int]]] = [{}, {}]  # invited, taken off: by co-op, the places in order
     db.flush()
-    for table, side in ((Invitation.__table__, 0), (WithdrawnInvitation.__table__, 1)):
-        query = select(table.c.coop_id, table.c.session_id)
+    for table, places in ((Invitation.__table__, found[0]), (WithdrawnInvitation.__table__, found[1])):
+        # One row per co-op, its sessions' ids joined in one string (the ten-times program has
+        # 600,000 invitations), read from the (coop_id, session_id) index alone, and each id turned
+        # into its place in C (map), not in a Python loop.
+        sessions = func.aggregate_strings(cast(table.c.session_id, String), ",")
+        query = select(table.c.coop_id, sessions).group_by(table.c.coop_id)
         if coop_id is not None:
             query = query.where(table.c.coop_id == coop_id)
-        # Plain rows: the ten-times program has 600,000 invitations.
-        for coop, session in db.connection().execute(query):
-            found.setdefault(coop, ([], []))[side].append(order.places[session])
+        for coop, ids in db.connection().execute(query):
+            places[coop] = array("l", sorted(map(order.places.__getitem__, map(int, ids.split(",")))))
+    invited, withdrawn = found
+    nothing = array("l")
     # Invited wins over taken off (coop keeps them apart; another writer may not).
     return {
-        coop: Members(sorted(invited), sorted(set(withdrawn).difference(invited)))
-        for coop, (invited, withdrawn) in found.items()
+        coop: Members(
+            invited.get(coop, nothing),
+            array("l", sorted(set(withdrawn[coop]).difference(invited.get(coop, nothing))))
+            if coop in withdrawn
+            else nothing,
+        )
+        for coop in invited.keys() | withdrawn.keys()
     }
 
 

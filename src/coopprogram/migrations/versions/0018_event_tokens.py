@@ -7,6 +7,9 @@ The database's own triggers keep it, so every writer is covered, as for the prog
 token (0016). A session row whose token alone changes is not a change of its calendar, so the
 program's calendar token trigger on sessions now leaves it alone too.
 
+Each co-op's sessions are read from one index (`invitation (coop_id, session_id)`, which replaces
+the index on `coop_id` alone), so every co-op's feed is known from the index without the table.
+
 The rendered events are now kept by session: under the session, its rendering (language, time
 zone, renderer) and the event token it was rendered at; a calendar is put together from those
 whose token is still the session's. A cache: the old rows are dropped, nothing is lost.
@@ -96,6 +99,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("session_id", "rendering"),
     )
     _calendar_token_on_sessions(SESSION_CHANGED)
+    op.drop_index("ix_invitation_coop_id", table_name="invitation")
+    op.create_index("ix_invitation_coop_id_session_id", "invitation", ["coop_id", "session_id"])
     if _postgresql():
         new_token = "md5(random()::text || clock_timestamp()::text)"
         op.execute(f"UPDATE programsession SET event_token = {new_token}")
@@ -130,6 +135,8 @@ def downgrade() -> None:
     if _postgresql():
         op.execute("DROP FUNCTION coop_event_changed()")
     _calendar_token_on_sessions(EXPORTED_MARK_ONLY)
+    op.drop_index("ix_invitation_coop_id_session_id", table_name="invitation")
+    op.create_index("ix_invitation_coop_id", "invitation", ["coop_id"])
     op.drop_table("renderedevent")
     op.create_table(
         "renderedevent",
