@@ -1,11 +1,7 @@
 """Calendars put together from the events kept in the database, for `coop calendar export` and
-`coop calendar publish`: the step between the services, which read, and the .ics exporter.
-
-A calendar is a list of places in the program's lineup (services/calendar_store). Each session's
-event is taken as it was kept when the session's event token is unchanged; otherwise it is read,
-rendered by exporters/ics and collected in `fresh`, to be kept. The bytes are those `render_ics`
-writes for the same calendar read whole (a test holds them equal). Reading only: the caller keeps
-`fresh` and records `sent` (the sequences that went out) in a transaction of its own.
+`publish`: an event is taken as kept while its session's event token is unchanged, else read,
+rendered (exporters/ics) and collected in `fresh` to be kept; the bytes are `render_ics`'s for the
+same calendar read whole (a test holds them equal). It only reads: the caller keeps `fresh`.
 """
 
 from __future__ import annotations
@@ -47,8 +43,6 @@ class Assembly:
         self._db = db
         self.lineup = lineup(db)
         self._events: dict[str, dict[int, bytes]] = {}  # by rendering: session id -> the event's bytes
-        self._sent: set[int] = set()  # places whose events went into a calendar
-        self._sent_all = False  # every session's event went into one
         self._complete: set[str] = set()  # the renderings whose every event is known (kept or rendered)
         self.fresh: list[tuple[int, str, str, bytes]] = []  # rendered now: (session id, rendering, token, bytes)
         self.renderings: set[str] = set()
@@ -59,8 +53,10 @@ class Assembly:
 
     def of_coop(self, members: Members, coop_name: str, *, phase_id: int | None = None) -> Selection:
         phases = self.lineup.phase_ids
-        places = members.places if phase_id is None else [p for p in members.places if phases[p] == phase_id]
-        return Selection(places, frozenset(members.withdrawn), coop_name)
+        if phase_id is None:
+            return Selection(members.places, frozenset(members.withdrawn), coop_name)
+        places = [p for p in members.places if phases[p] == phase_id]
+        return Selection(places, frozenset(p for p in members.withdrawn if phases[p] == phase_id), coop_name)
 
     def members(self) -> dict[int, Members]:
         """Each co-op's places, by co-op id."""
@@ -90,18 +86,7 @@ class Assembly:
                 for event in self._read(chunk, lang)
             }
             events = ChainMap(shown, kept)
-        if len(chosen.places) == len(session_ids):  # every session: the whole program's calendar
-            self._sent_all = True
-        elif not self._sent_all:
-            self._sent.update(chosen.places)
         return calendar_bytes(head, map(events.__getitem__, map(session_ids.__getitem__, chosen.places)), lang)
-
-    @property
-    def sent(self) -> list[tuple[int, str, int]]:
-        """(session id, event token, SEQUENCE) of every session whose event went out (calendar_store.mark_sent)."""
-        line = self.lineup
-        places = range(len(line.session_ids)) if self._sent_all else sorted(self._sent)
-        return [(line.session_ids[p], line.tokens[p], line.sequences[p]) for p in places]
 
     def _events_of(self, places: Sequence[int], lang: Language, zone: ZoneInfo) -> dict[int, bytes]:
         """The events of these places in this language, by session id: kept ones read once per
@@ -173,7 +158,6 @@ class CalendarFile:
     sessions: int
     milestones: int
     fresh: list[tuple[int, str, str, bytes]]  # events rendered: to keep (calendar_store.keep_events)
-    sent: list[tuple[int, str, int]]  # sequences sent: to record (calendar_store.mark_sent)
 
 
 def calendar_file(
@@ -192,4 +176,4 @@ def calendar_file(
         found = get_coop(db, coop)
         chosen = assembly.of_coop(assembly.members_of(found.id or 0), found.name, phase_id=phase_id)
     data = assembly.render(head, chosen, lang)
-    return CalendarFile(data, len(chosen.places), len(head.milestones), assembly.fresh, assembly.sent)
+    return CalendarFile(data, len(chosen.places), len(head.milestones), assembly.fresh)

@@ -326,6 +326,29 @@ def test_calendar_export_records_what_it_sent(coop, demo_url, tmp_path: Path) ->
         assert check_database(db).ok
 
 
+def test_an_export_refused_for_its_file_changes_nothing(coop, demo_url, tmp_path: Path) -> None:
+    """An existing file without --force, or a folder that is not there: one line, exit 1, and no
+    session recorded as sent."""
+    from sqlalchemy import create_engine, text
+
+    def marks() -> list[tuple[int, int]]:
+        engine = create_engine(demo_url)
+        try:
+            with engine.connect() as connection:
+                return connection.execute(text("SELECT id, exported_sequence FROM programsession ORDER BY id")).all()
+        finally:
+            engine.dispose()
+
+    assert coop("sessions", "edit", "14", "--location", "Lawrence").exit_code == 0  # a change not yet sent
+    (tmp_path / "sei.ics").write_text("mine")
+    before = marks()
+    for target, words in ((tmp_path / "sei.ics", "already exists"), (tmp_path / "no" / "x.ics", "does not exist")):
+        refused = coop("calendar", "export", "-o", str(target))
+        assert refused.exit_code == 1 and words in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
+        assert marks() == before
+    assert (tmp_path / "sei.ics").read_text() == "mine"
+
+
 def test_a_change_made_by_another_tool_is_published(coop, demo_url, tmp_path: Path) -> None:
     """The calendar token is kept by the database itself: a session renamed past coop (a script,
     a database client) still reaches every feed that carries it at the next publish."""

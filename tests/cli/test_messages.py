@@ -166,6 +166,37 @@ def test_moving_then_cancelling_sends_an_update_then_a_cancellation(coop, progra
     assert Counter(v["status"] for v in _json_list(coop)) == {"sent": 6, "superseded": 3}
 
 
+def test_an_agenda_changed_after_an_update_went_out_sends_another_update(coop, program, smtp) -> None:
+    """A calendar attached to a message is recorded as sent when the message is composed: an agenda
+    item added afterwards raises the session's SEQUENCE (an agenda change raises it only once the
+    current one was sent), so the co-ops' calendars take the new agenda as an update."""
+    coop("messages", "compose", "--as-of", AS_OF)
+    coop("messages", "send", "--smtp", smtp.url)
+    assert coop("sessions", "reschedule", "1", "--start", "2022-01-27 18:00").exit_code == 0
+    assert "3 update" in coop("messages", "compose", "--as-of", AS_OF).stdout
+    coop("messages", "send", "--smtp", smtp.url)
+    assert coop("agenda", "add", "1", "Check-in circle", "--minutes", "10").exit_code == 0
+    assert "3 update" in coop("messages", "compose", "--as-of", AS_OF).stdout
+    coop("messages", "send", "--smtp", smtp.url)
+    sequences = []
+    for _, message in smtp.received[3:]:
+        [event] = _calendar(message)[1].walk("VEVENT")
+        sequences.append(event["SEQUENCE"])
+        if event["SEQUENCE"] == 2:
+            assert "Check-in circle" in str(event["DESCRIPTION"])
+    assert sorted(sequences) == [1, 1, 1, 2, 2, 2]
+
+
+def test_a_title_with_a_backslash_reaches_the_co_ops_calendars_as_typed(coop, program, smtp) -> None:
+    title = "Taller: C:\\Nuevo\\notas; sala 2"
+    assert coop("sessions", "edit", "1", "--title", title).exit_code == 0
+    coop("messages", "compose", "--as-of", AS_OF)
+    coop("messages", "send", "--smtp", smtp.url)
+    for _, message in smtp.received:
+        [event] = _calendar(message)[1].walk("VEVENT")
+        assert str(event["SUMMARY"]) == title
+
+
 def _json_list(coop):
     import json
 

@@ -4,10 +4,12 @@ SEQUENCE and DTSTAMP after a change, no contact details, and the import round tr
 from datetime import UTC, date, datetime
 
 import vobject
+from sqlmodel import select
 
 from coopprogram.exporters.ics import render_ics
 from coopprogram.models import ProgramSession
 from coopprogram.services import calendar, calendar_import, sessions
+from coopprogram.services.calendar_store import mark_sending
 from coopprogram.units import parse_local_datetime
 
 NOW = datetime(2022, 8, 31, tzinfo=UTC)
@@ -217,14 +219,14 @@ def test_title_facilitator_and_agenda_changes_raise_sequence(demo_url) -> None:
 
     with unit_of_work(demo_url, write=True) as db:
         view = next(s for s in sessions.list_sessions(db, now=NOW) if s.title.startswith("Strategy session 2"))
-        calendar.mark_exported(db, calendar.calendar_view(db))
+        mark_sending(db)
     start = sequence(view.uid)
     for change in ({"title": "Strategy 2"}, {"facilitator": "Dana"}):
         with unit_of_work(demo_url, write=True) as db:
             sessions.edit_session(db, session_id=view.id, now=NOW, **change)
     assert sequence(view.uid) == start + 2
     with unit_of_work(demo_url, write=True) as db:
-        calendar.mark_exported(db, calendar.calendar_view(db))
+        mark_sending(db)
         agenda.add_item(db, session_id=view.id, title="Check-in", minutes=10)
     assert sequence(view.uid) == start + 3
     assert "Check-in" in _events(_export(demo_url))[view.uid].description.value
@@ -339,35 +341,47 @@ def _event_block(data: bytes, uid: str | None = None) -> bytes:
     return next(block for block in blocks if uid is None or f"UID:{uid}".encode() in block)
 
 
-def test_an_export_records_what_it_sent_but_for_a_session_changed_meanwhile(demo_url) -> None:
-    """The sequences an export sent are recorded after the file is made, in a write of its own: a
-    session changed in between keeps its mark (the file holds what it said before), the others rise."""
-    from sqlmodel import select
+def test_a_change_made_while_an_export_is_put_together_goes_out_under_a_new_sequence(demo_url) -> None:
+    """The sequences a calendar carries are recorded before it is read: an agenda changed while
+    the file is put together (an agenda change raises the SEQUENCE only once the old one was sent)
+    goes out next time under a higher SEQUENCE, never under the one the file already carries."""
+    from icalendar import Calendar
 
     from coopprogram.calendar_assembly import calendar_file
     from coopprogram.db import unit_of_work
     from coopprogram.i18n import document_language
-    from coopprogram.models import ProgramSession
-    from coopprogram.services.calendar_store import mark_sent
+    from coopprogram.services import agenda
 
-    def exported(db) -> dict[str, int]:
-        return {row.uid: row.exported_sequence for row in db.exec(select(ProgramSession)).all()}
+    def sequences(data: bytes) -> dict[str, int]:
+        return {str(e["UID"]): int(e["SEQUENCE"]) for e in Calendar.from_ical(data).walk("VEVENT")}
 
-    with unit_of_work(demo_url, write=True) as db:  # a change every session of the feed must send
+    with unit_of_work(demo_url, write=True) as db:  # every session changed since it was last sent
         for view in sessions.list_sessions(db, now=NOW):
-            sessions.edit_session(db, session_id=view.id, now=NOW, location=f"Room {view.id}")
-    with unit_of_work(demo_url, write=False) as db:
-        made = calendar_file(db, coop="casa-limpia", lang=document_language("es"))
-        before = exported(db)
-        sent = {db.get(ProgramSession, session_id).uid: sequence for session_id, _, sequence in made.sent}
-    assert len(sent) == made.sessions > 1
-    with unit_of_work(demo_url, write=True) as db:  # someone renames a session meanwhile
-        renamed = next(s for s in sessions.list_sessions(db, now=NOW) if s.uid in sent)
-        sessions.edit_session(db, session_id=renamed.id, now=NOW, title="Renamed while rendering")
+            if view.status == "planned":
+                sessions.edit_session(db, session_id=view.id, now=NOW, location=f"Room {view.id}")
+    english = document_language(None)
     with unit_of_work(demo_url, write=True) as db:
-        mark_sent(db, made.sent)
-        marks = exported(db)
-    assert marks[renamed.uid] == before[renamed.uid]
-    assert {uid: marks[uid] for uid in marks if marks[uid] != before[uid]} == {
-        uid: sequence for uid, sequence in sent.items() if uid != renamed.uid
+        mark_sending(db, coop="casa-limpia")
+    with unit_of_work(demo_url, write=False) as db:
+        first = calendar_file(db, coop="casa-limpia", lang=english)
+        marks = {s.uid: s.exported_sequence for s in db.exec(select(ProgramSession)).all()}
+    sent = sequences(first.data)
+    assert all(marks[uid] == sequence for uid, sequence in sent.items())  # recorded before it was read
+    with unit_of_work(demo_url, write=True) as db:  # someone edits an agenda meanwhile
+        changed = next(
+            s
+            for s in sessions.list_sessions(db, now=NOW)
+            if s.uid in sent and agenda.agenda_for(db, session_id=s.id).items
+        )
+        item = agenda.agenda_for(db, session_id=changed.id).items[0]
+        agenda.edit_item(db, item_id=item.id, title="Edited while exporting")
+    with unit_of_work(demo_url, write=True) as db:
+        mark_sending(db, coop="casa-limpia")
+    with unit_of_work(demo_url, write=False) as db:
+        second = calendar_file(db, coop="casa-limpia", lang=english)
+    again = sequences(second.data)
+    [event] = [e for e in Calendar.from_ical(second.data).walk("VEVENT") if str(e["UID"]) == changed.uid]
+    assert again[changed.uid] == sent[changed.uid] + 1 and "Edited while exporting" in str(event["DESCRIPTION"])
+    assert {uid: n for uid, n in again.items() if uid != changed.uid} == {
+        uid: n for uid, n in sent.items() if uid != changed.uid
     }

@@ -54,19 +54,19 @@ def calendar_export(
     """
     from coopprogram.calendar_assembly import calendar_file
     from coopprogram.i18n import document_language
-    from coopprogram.services.calendar_store import keep_events, mark_sent
+    from coopprogram.services.calendar_store import keep_events, mark_sending
     from coopprogram.services.coops import show_coop
 
     check_output(output, force=force)
+    with database(write=True) as db:  # short: one statement, before anything is read to be sent
+        mark_sending(db, phase=phase, coop=coop)
     # Put together in a read transaction, so others log hours meanwhile: only the events of sessions
-    # changed since they were last rendered are rendered. They are kept, and the sequences sent
-    # recorded (not for a session changed meanwhile), in a short write before the file goes out.
+    # changed since they were last rendered are rendered, and kept in a short write once made.
     with database(write=False) as db:
         language = document_language(lang, show_coop(db, coop).language_codes if coop else ())
         made = calendar_file(db, phase=phase, coop=coop, milestones=milestones, lang=language)
     with database(write=True) as db:
         keep_events(db, made.fresh)
-        mark_sent(db, made.sent)
     if output is None:
         emit_bytes(made.data)
         return
@@ -139,7 +139,7 @@ def calendar_publish(
     from coopprogram.i18n import document_language
     from coopprogram.publish_folder import Placement, unchanged_outcome, write_publication
     from coopprogram.services.calendar_publish import PUBLISHED_NAME, publication, rotate_secrets
-    from coopprogram.services.calendar_store import keep_events, mark_sent
+    from coopprogram.services.calendar_store import keep_events, mark_sending
     from coopprogram.services.sessions import check_link
 
     if base_url:
@@ -158,14 +158,15 @@ def calendar_publish(
             stale_name=PUBLISHED_NAME,
         )
         outcome = unchanged_outcome(folder, published, where)
-    if outcome is None:  # something the feeds show changed since the last publish here
+        if outcome is None:  # something the feeds show changed since the last publish here
+            mark_sending(db)  # the whole program's feed carries every session
+    if outcome is None:
         with database(write=False) as db:  # read and written without holding the write lock
             calendars = PublishedCalendars(db, published)
             outcome = write_publication(folder, published, where, calendars)
         with database(write=True) as db:
             made = calendars.assembly
             keep_events(db, made.fresh, renderings_in_use=calendars.renderings_in_use(where.languages(published)))
-            mark_sent(db, made.sent)
     changed = outcome.written
     for name in changed:
         say(f"Wrote {folder / name}")
@@ -200,11 +201,14 @@ def calendar_sync(
     """
     from coopprogram.exporters.ics import render_events
     from coopprogram.i18n import document_language
-    from coopprogram.services.calendar import export_view, mark_exported
+    from coopprogram.services.calendar import export_view
+    from coopprogram.services.calendar_store import mark_sending
     from coopprogram.services.calendar_sync import Outgoing, sync_calendar, target
     from coopprogram.services.coops import show_coop
 
     target(url)  # a bad address is refused before the database is read
+    with database(write=True) as db:  # before anything is read to be sent (calendar_store.mark_sending)
+        mark_sending(db, phase=phase, coop=coop)
     with database(write=False) as db:
         language = document_language(lang, show_coop(db, coop).language_codes if coop else ())
         sent = export_view(db, phase=phase, coop=coop, milestones=False, english=language.english)
@@ -214,8 +218,6 @@ def calendar_sync(
         for e in sent.view.sessions
     ]
     report = sync_calendar(url, events=outgoing)
-    with database(write=True) as db:
-        mark_exported(db, sent.view)
     for event in report.events:
         if event.action != "unchanged":
             say(f"{event.title}: {event.action}" + (f" ({event.detail})" if event.detail else ""))

@@ -207,13 +207,23 @@ def write_bytes(output: Path | None, data: bytes, *, private: bool = False, forc
     say(f"Wrote {output}")
 
 
-def check_output(output: Path | None, *, private: bool = False, force: bool = False) -> None:
-    """Refuse now a file `write_bytes` would refuse (it exists, without `force`), before the work
-    that makes it changes anything."""
+def check_output(output: Path | None, *, force: bool = False) -> None:
+    """Refuse now a file `write_bytes` would refuse (it exists, without `force`; its folder is
+    missing or not writable), before the work that makes it changes anything."""
+    import os
+
+    from coopprogram.errors import CoopError
     from coopprogram.files import check_target
 
-    if output is not None:
-        check_target(output.expanduser().absolute(), replace=force, private=private)
+    if output is None:
+        return
+    target = output.expanduser().absolute()
+    check_target(target, replace=force, private=False)
+    if not target.parent.is_dir() or not os.access(target.parent, os.W_OK | os.X_OK):
+        raise CoopError(
+            f"Could not write {output}: the folder {target.parent} does not exist or is not yours to write in. "
+            "Nothing was written; choose another file or folder."
+        )
 
 
 def emit_json(value: Any, *, output: Path | None = None, force: bool = False) -> None:

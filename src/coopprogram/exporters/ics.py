@@ -43,7 +43,8 @@ def session_description(event: SessionEvent, lang: Language = ENGLISH) -> str:
     return "\n".join(lines)
 
 
-def _text(value: str) -> vText:
+def text_value(value: str) -> vText:
+    """A TEXT value (SUMMARY, LOCATION, DESCRIPTION...) written as typed (see _text_type)."""
     return _text_type()(value)
 
 
@@ -83,17 +84,19 @@ def render_event(item: SessionEvent, zone: ZoneInfo, lang: Language = ENGLISH) -
     event["DTSTAMP"] = vDatetime(item.stamp.replace(microsecond=0))
     event["SEQUENCE"] = vInt(item.sequence)
     title = item.title_in(lang.code)
-    event["SUMMARY"] = _text(
+    event["SUMMARY"] = text_value(
         lang("Cancelled: {title}").format(title=title) if item.cancelled else title
     )  # for clients that ignore STATUS
     event["DTSTART"] = vDatetime(item.starts_at.astimezone(zone))
     event["DTEND"] = vDatetime(_end(item.ends_at, zone))
     if item.location:
-        event["LOCATION"] = _text(item.location)
+        event["LOCATION"] = text_value(item.location)
     if item.link:
         event["URL"] = vUri(item.link)
-    event["DESCRIPTION"] = _text(session_description(item, lang))
-    event["CATEGORIES"] = vCategory([item.kind_name])
+    event["DESCRIPTION"] = text_value(session_description(item, lang))
+    categories = vCategory([])
+    categories.cats = [text_value(item.kind_name)]  # each category escaped as a TEXT value
+    event["CATEGORIES"] = categories
     event["STATUS"] = vText("CANCELLED" if item.cancelled else "CONFIRMED")
     return event.to_ical()
 
@@ -105,12 +108,12 @@ def _milestone_event(item: MilestoneEvent, lang: Language = ENGLISH) -> bytes:
     event["UID"] = vText(item.uid)
     event["DTSTAMP"] = vDDDTypes(item.stamp.replace(microsecond=0))
     event["SEQUENCE"] = vInt(item.sequence)
-    event["SUMMARY"] = _text(
+    event["SUMMARY"] = text_value(
         lang("Milestone due: {title}").format(title=item.title) + (lang(" (done)") if item.done else "")
     )
     event["DTSTART"] = vDDDTypes(item.day)
     event["DTEND"] = vDDDTypes(item.day + timedelta(days=1))  # all-day: the end is exclusive
-    event["DESCRIPTION"] = _text(lang("{phase} milestone").format(phase=item.phase_name))
+    event["DESCRIPTION"] = text_value(lang("{phase} milestone").format(phase=item.phase_name))
     event["TRANSP"] = vText("TRANSPARENT")  # a due date does not make anyone busy
     return event.to_ical()
 
@@ -125,7 +128,7 @@ def _head(view: CalendarView, *, name: bool = True) -> bytes:
     calendar.add("calscale", "GREGORIAN")
     if name:  # a whole calendar; a single event stored on a CalDAV server carries no METHOD or name
         calendar.add("method", "PUBLISH")
-        calendar["X-WR-CALNAME"] = _text(view.name)
+        calendar["X-WR-CALNAME"] = text_value(view.name)
         calendar.add("x-wr-timezone", view.timezone)
     if view.refresh_minutes:  # a subscribed feed: how often clients should fetch it again
         calendar["REFRESH-INTERVAL"] = vDDDTypes(timedelta(minutes=view.refresh_minutes))
@@ -185,8 +188,26 @@ def rendering_key(lang: Language = ENGLISH) -> str:
 
 def event_rendering(lang: Language, timezone: str) -> str:
     """What a session's event bytes depend on besides the session: the feed's rendering key and
-    the time zone its times are written in. Events are kept under it (services/calendar_store)."""
-    return hashlib.blake2b(f"{rendering_key(lang)} {timezone}".encode(), digest_size=16).hexdigest()
+    the time zone its times are written in, with that zone's rules. Events are kept under it
+    (services/calendar_store), so they are written again when the rules change (a tzdata update)."""
+    made = hashlib.blake2b(f"{rendering_key(lang)} {timezone}".encode(), digest_size=16)
+    made.update(_zone_rules(timezone))
+    return made.hexdigest()
+
+
+@lru_cache(maxsize=8)
+def _zone_rules(name: str) -> bytes:
+    """The zone's rules as zoneinfo reads them: its TZif file on the TZPATH, else in the tzdata package."""
+    import zoneinfo
+    from importlib import resources
+    from pathlib import Path
+
+    for root in zoneinfo.TZPATH:
+        path = Path(root, name)
+        if path.is_file():
+            return path.read_bytes()
+    package, _, leaf = f"tzdata.zoneinfo.{name.replace('/', '.')}".rpartition(".")
+    return resources.files(package).joinpath(leaf).read_bytes()
 
 
 def feed_fingerprint(view: CalendarView, tokens: str, lang: Language = ENGLISH) -> str:

@@ -140,11 +140,16 @@ def short_text(message: OutgoingMessage, lang: Language = ENGLISH) -> str:
     return "\n".join(out) + "\n"
 
 
+TEXT_PROPERTIES = {"SUMMARY", "LOCATION", "DESCRIPTION"}
+
+
 def itip_calendar(message: OutgoingMessage, calendar: Calendar | None = None, lang: Language = ENGLISH) -> bytes:
     """The session's calendar as the ics exporter writes it, made an iTIP request or cancellation
     (RFC 5546): METHOD, the organizer, and the co-op's point person as the one ATTENDEE.
     `calendar`: the session's calendar already read (messages about one session share it)."""
     from icalendar import vCalAddress, vText
+
+    from coopprogram.exporters.ics import text_value
 
     if calendar is None:
         if message.calendar is None:
@@ -152,6 +157,8 @@ def itip_calendar(message: OutgoingMessage, calendar: Calendar | None = None, la
         calendar = _session_calendar(message.calendar, lang)
     calendar["METHOD"] = vText(METHODS[message.kind])
     for event in calendar.walk("VEVENT"):
+        for name in TEXT_PROPERTIES & event.keys():  # read back, then written as typed again (ics.text_value)
+            event[name] = text_value(str(event[name]))
         organizer = vCalAddress(f"mailto:{message.sender_address}")
         organizer.params["CN"] = vText(message.sender_name)
         event["ORGANIZER"] = organizer

@@ -235,13 +235,3 @@ def export_view(
 
     view = calendar_view(db, phase=phase, coop=coop, milestones=milestones)
     return Export(view, view if english else calendar_with_titles(db, view))
-
-
-def mark_exported(db: Session, view: CalendarView) -> None:
-    """Remember the SEQUENCE each session of `view` was sent out with (calendar_store.mark_sent):
-    not for a session changed since `view` was read."""
-    from coopprogram.services.calendar_store import mark_sent
-
-    db.flush()  # the rows are read past the ORM: its pending changes go first
-    ids: dict[str, int] = dict(db.connection().execute(select(ProgramSession.uid, ProgramSession.id)).all())
-    mark_sent(db, [(ids[e.uid], e.token, e.sequence) for e in view.sessions if e.uid in ids])

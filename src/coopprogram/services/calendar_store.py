@@ -1,18 +1,13 @@
-"""The events the calendar commands keep between runs, and what each calendar is made of, read
-without reading its events.
-
-Every session carries an event token that the database renews whenever anything its event is
-written from changes (migration 0018). A rendered event is kept under its session, its rendering
-(language, time zone, renderer: `exporters.ics.event_rendering`) and the token it was rendered
-at: it is still the session's event while the session has that token. A calendar is then its
-sessions' tokens in calendar order (a `Lineup`): whether a feed changed, and which events must be
-rendered again, is known from the tokens alone.
+"""The events the calendar commands keep between runs, what each calendar is made of (read without
+its events), and the SEQUENCE marks of what is sent. The database renews a session's event token
+whenever anything its event is written from changes (migration 0018): an event kept under the
+session, its rendering and that token is still the session's while the token holds.
 """
 
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session, select
@@ -112,7 +107,8 @@ def keep_events(
     db: Session, events: Iterable[tuple[int, str, str, bytes]], *, renderings_in_use: set[str] | None = None
 ) -> None:
     """Keep rendered events, each (session id, rendering, token, bytes), replacing what was kept
-    of the same session in the same rendering. Given the renderings now in use (a publish knows
+    of the same session in the same rendering; one made at a token its session no longer has is
+    not kept. Given the renderings now in use (a publish knows
     them all), and when the store holds more than they need, drop the events kept in other
     renderings or at tokens their sessions no longer have."""
     from sqlalchemy import delete, func
@@ -122,13 +118,16 @@ def keep_events(
     else:
         from sqlalchemy.dialects.sqlite import insert
 
-    table = RenderedEvent.__table__
+    table, sessions = RenderedEvent.__table__, ProgramSession.__table__
     db.flush()
     connection = db.connection()
-    # In key order, so two runs keeping the same events at once take their row locks alike.
+    # Only events still their sessions' (a slower run's older event never replaces a newer one), in
+    # key order, so two runs keeping the same events at once take their row locks alike.
+    current = dict(connection.execute(select(sessions.c.id, sessions.c.event_token)).all())
     rows = [
         {"session_id": session_id, "rendering": rendering, "token": token, "ics": ics}
         for session_id, rendering, token, ics in sorted(events)
+        if current.get(session_id) == token
     ]
     statement = insert(table)
     statement = statement.on_conflict_do_update(
@@ -139,45 +138,46 @@ def keep_events(
         connection.execute(statement, rows[start : start + BATCH])
     if renderings_in_use is None:
         return
-    sessions = ProgramSession.__table__
-    needed = len(renderings_in_use) * connection.execute(select(func.count()).select_from(sessions)).scalar_one()
-    if connection.execute(select(func.count()).select_from(table)).scalar_one() > needed + BATCH:
-        current = select(sessions.c.event_token).where(sessions.c.id == table.c.session_id).scalar_subquery()
-        stale = table.c.rendering.not_in(renderings_in_use) | table.c.token.is_distinct_from(current)
+    if (
+        connection.execute(select(func.count()).select_from(table)).scalar_one()
+        > len(renderings_in_use) * len(current) + BATCH
+    ):
+        its_token = select(sessions.c.event_token).where(sessions.c.id == table.c.session_id).scalar_subquery()
+        stale = table.c.rendering.not_in(renderings_in_use) | table.c.token.is_distinct_from(its_token)
         connection.execute(delete(table).where(stale))
 
 
-def mark_sent(db: Session, sent: Iterable[tuple[int, str, int]]) -> None:
-    """Remember the highest SEQUENCE each session was sent out with (checked by `coop db check`),
-    from (session id, event token, SEQUENCE) as read when its event was made: a session whose
-    token changed since is left as it is (what was sent is not what it now says).
+def mark_sending(
+    db: Session, *, phase: str | None = None, coop: str | None = None, session_ids: Collection[int] | None = None
+) -> None:
+    """Record that the sessions a calendar is about to carry (the whole program's, one phase's,
+    one co-op's feed, or `session_ids`) go out at their present SEQUENCE (checked by `coop db check`).
 
-    The update time is left alone: sending is not a change of the event, and the next export
-    must give the same bytes. Only the sessions whose mark rises are written (none, when the
-    same calendar was sent before).
+    Done before the calendar is read, in its own write: a change made after it raises the
+    SEQUENCE (a change raises it once what it had was sent), so whatever the calendar then reads
+    goes out under a SEQUENCE no other content of the event had. A calendar that then fails to go
+    out leaves marks ahead, which only makes its next change rise. The update time is left alone:
+    sending is not a change of the event, and the next export must give the same bytes.
     """
-    from sqlalchemy import bindparam, update
+    from sqlalchemy import update
+
+    from coopprogram.services.coops import get_coop
+    from coopprogram.services.phases import get_phase
 
     table = ProgramSession.__table__
-    db.flush()  # the rows are read and written past the ORM: its pending changes go first
-    connection = db.connection()
-    marks = dict(connection.execute(select(table.c.id, table.c.exported_sequence)).all())
-    rising = [
-        {"sent_id": session_id, "sent_token": token, "sent_sequence": sequence}
-        for session_id, token, sequence in sent
-        if marks.get(session_id, sequence) < sequence
-    ]
-    if not rising:
-        return
-    connection.execute(
-        update(table)
-        .where(
-            (table.c.id == bindparam("sent_id"))
-            & (table.c.event_token == bindparam("sent_token"))
-            & (table.c.exported_sequence < bindparam("sent_sequence"))
-        )
-        .values(exported_sequence=bindparam("sent_sequence"), updated_at=table.c.updated_at),
-        rising,
+    chosen = [table.c.exported_sequence < table.c.sequence]
+    if phase is not None:
+        chosen.append(table.c.phase_id == get_phase(db, phase).id)
+    if coop is not None:
+        coop_id = get_coop(db, coop).id
+        invited = select(Invitation.session_id).where(Invitation.coop_id == coop_id)
+        withdrawn = select(WithdrawnInvitation.session_id).where(WithdrawnInvitation.coop_id == coop_id)
+        chosen.append(table.c.id.in_(invited) | table.c.id.in_(withdrawn))
+    if session_ids is not None:
+        chosen.append(table.c.id.in_(list(session_ids)))
+    db.flush()  # written past the ORM: its pending changes go first
+    db.connection().execute(
+        update(table).where(*chosen).values(exported_sequence=table.c.sequence, updated_at=table.c.updated_at)
     )
     for found in list(db.identity_map.values()):  # loaded sessions must not keep the old mark
         if isinstance(found, ProgramSession):

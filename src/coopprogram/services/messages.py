@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from coopprogram.errors import Conflict, InvalidInput, NotFound
 from coopprogram.models import Coop, Invitation, Message, MessageKind, MessageStatus, ProgramSession, SessionStatus
 from coopprogram.services.calendar import CalendarView, calendar_view
+from coopprogram.services.calendar_store import mark_sending
 from coopprogram.services.coops import active_coops_on
 from coopprogram.services.program import get_program
 from coopprogram.services.sessions import SessionView, session_views
@@ -210,6 +211,10 @@ def compose_due(db: Session, *, now: datetime) -> list[OutgoingMessage]:
     _session_messages(db, composer, reminder_days=program.reminder_days)
     _consent_reminders(db, composer, reminder_days=program.reminder_days)
     db.flush()
+    # The sessions whose event goes out in an attached calendar, at the SEQUENCE read in this same
+    # transaction: their next change must rise (calendar_store.mark_sending).
+    attached = CALENDAR_KINDS | {MessageKind.CANCELLATION}
+    mark_sending(db, session_ids={s.id for m, _, s in composer.composed if s is not None and m.kind in attached})
     return _outgoing(db, composer)
 
 

@@ -43,6 +43,8 @@ def copy_database(source_url: str, target_url: str, *, replace: bool = False) ->
     counts: list[tuple[str, int]] = []
     try:
         with source_engine.connect() as source, target_engine.connect() as target, target.begin():
+            if source.dialect.name == "postgresql":  # every table read at one moment, as SQLite's transaction gives
+                source.execution_options(isolation_level="REPEATABLE READ")
             if target.execute(select(func.count()).select_from(Program.__table__)).scalar():
                 if not replace:
                     raise Conflict(

@@ -4,8 +4,8 @@
 calendar event is written from is inserted, changed or deleted: the session's row (but for its
 exported mark), its agenda items, its kind's name, the translated titles of it and of its items.
 The database's own triggers keep it, so every writer is covered, as for the program's calendar
-token (0016). A session row whose token alone changes is not a change of its calendar, so the
-program's calendar token trigger on sessions now leaves it alone too.
+token (0016). A session row whose token or exported mark alone changes is not a change of its
+calendar; the program's calendar token trigger on sessions now says so by naming the other columns.
 
 Each co-op's sessions are read from one index (`invitation (coop_id, session_id)`, which replaces
 the index on `coop_id` alone), so every co-op's feed is known from the index without the table.
@@ -38,11 +38,34 @@ SESSIONS_OF = {
 # What changes a session's event in each table: a kind by its name only (a kind is added before its sessions).
 EVENTS = {"sessionkind": ("UPDATE",)}
 ROWS = {"INSERT": ("NEW",), "UPDATE": ("NEW", "OLD"), "DELETE": ("OLD",)}
-# A session row changed: not when only its exported mark or its event token changed.
-SESSION_CHANGED = (
-    "OLD.exported_sequence IS NOT DISTINCT FROM NEW.exported_sequence "
-    "AND OLD.event_token IS NOT DISTINCT FROM NEW.event_token"
+# A session row changed: any column but its exported mark and its event token (a statement that
+# changes one of those and another column too is a change). Every column of programsession as of
+# this revision: a migration adding one must name it in these triggers too (test_calendar_token.py checks).
+SESSION_COLUMNS = (
+    "id",
+    "uid",
+    "series_id",
+    "kind_id",
+    "phase_id",
+    "title",
+    "starts_at",
+    "minutes",
+    "location",
+    "link",
+    "facilitator",
+    "status",
+    "cancel_reason",
+    "notes",
+    "headcount",
+    "sequence",
+    "created_at",
+    "updated_at",
+    "decisions",
+    "closed_at",
+    "cancelled_on",
+    "held_on",
 )
+SESSION_CHANGED = " OR ".join(f"OLD.{column} IS DISTINCT FROM NEW.{column}" for column in SESSION_COLUMNS)
 # The program's calendar token trigger on a session's update (0016), before and after this revision.
 EXPORTED_MARK_ONLY = "OLD.exported_sequence IS NOT DISTINCT FROM NEW.exported_sequence"
 
@@ -52,7 +75,7 @@ def _postgresql() -> bool:
 
 
 def _sqlite(condition: str) -> str:
-    return condition.replace("IS NOT DISTINCT FROM", "IS")
+    return condition.replace("IS NOT DISTINCT FROM", "IS").replace("IS DISTINCT FROM", "IS NOT")
 
 
 def _sessions(table: str, rows: tuple[str, ...]) -> str:
