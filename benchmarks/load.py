@@ -67,7 +67,7 @@ def command_args(name: str, rng: random.Random, logged: dict[int, int], folder: 
         entry = rng.choice(list(logged))
         minutes = rng.choice([m for m in (10, 20, 40, 50, 70, 80) if m != logged[entry]])
         logged[entry] = minutes
-        return ["hours", "edit", str(entry), "--hours", f"{minutes // 60}:{minutes % 60:02d}"]
+        return ["hours", "edit", str(entry), "--hours", f"{minutes // 60}:{minutes % 60:02d}", "--yes"]
     if name == "status":
         return ["status", "--as-of", DAY]
     if name == "report":
