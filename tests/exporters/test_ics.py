@@ -7,6 +7,7 @@ import vobject
 from sqlmodel import select
 
 from coopprogram.exporters.ics import render_ics
+from coopprogram.i18n import language
 from coopprogram.models import ProgramSession
 from coopprogram.services import calendar, calendar_import, sessions
 from coopprogram.services.calendar_store import mark_sending
@@ -15,11 +16,11 @@ from coopprogram.units import parse_local_datetime
 NOW = datetime(2022, 8, 31, tzinfo=UTC)
 
 
-def _export(url, **kwargs) -> bytes:
+def _export(url, lang: str = "en", **kwargs) -> bytes:
     from coopprogram.db import unit_of_work
 
     with unit_of_work(url, write=False) as db:
-        return render_ics(calendar.calendar_view(db, **kwargs))
+        return render_ics(calendar.calendar_view(db, **kwargs), lang=language(lang))
 
 
 def _events(data: bytes) -> dict[str, object]:
@@ -191,7 +192,19 @@ def test_coop_taken_off_a_session_sees_it_cancelled(demo_url) -> None:
     feed = _export(demo_url, coop="casa-limpia")
     event = _events(feed)[view.uid]
     assert event.status.value == "CANCELLED" and event.summary.value == f"Cancelled: {view.title}"
+    assert event.description.value.splitlines()[0] == "CANCELLED: Casa Limpia Cleaning Cooperative is no longer invited"
     assert int(event.sequence.value) > int(before.sequence.value)
+    # In the co-op's language, the reason too (not the English sentence inside a Spanish event).
+    spanish = _events(_export(demo_url, lang="es", coop="casa-limpia"))[view.uid]
+    assert (
+        spanish.description.value.splitlines()[0]
+        == "CANCELADA: Se retiró la invitación a Casa Limpia Cleaning Cooperative"
+    )
+    portuguese = _events(_export(demo_url, lang="pt", coop="casa-limpia"))[view.uid]
+    assert (
+        portuguese.description.value.splitlines()[0]
+        == "CANCELADA: O convite a Casa Limpia Cleaning Cooperative foi retirado"
+    )
     assert "Casa Limpia" in vobject.readOne(feed.decode()).x_wr_calname.value
     assert _events(_export(demo_url, coop="voces"))[view.uid].status.value == "CONFIRMED"  # still invited
     with unit_of_work(demo_url, write=True) as db:  # invited again: the event comes back

@@ -30,7 +30,12 @@ PRODID = "-//coopprogram//coop program calendar//EN"
 def session_description(event: SessionEvent, lang: Language = ENGLISH) -> str:
     lines = [event.kind_name]
     if event.cancelled:
-        lines.insert(0, lang("CANCELLED") + (f": {event.cancel_reason}" if event.cancel_reason else ""))
+        reason = (
+            lang("{coop} is no longer invited").format(coop=event.withdrawn_from)
+            if event.withdrawn_from
+            else event.cancel_reason
+        )
+        lines.insert(0, lang("CANCELLED") + (f": {reason}" if reason else ""))
     if event.link:
         lines.append(lang("Join online: {link}").format(link=event.link))
     if event.facilitator:
@@ -156,6 +161,7 @@ RENDERING = "2"
 # Every phrase the feeds are written with: a changed translation changes the feeds' fingerprints.
 _PHRASES = (
     "CANCELLED",
+    "{coop} is no longer invited",
     "Join online: {link}",
     "Facilitator: {name}",
     "Agenda:",

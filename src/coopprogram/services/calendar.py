@@ -49,6 +49,7 @@ class SessionEvent:
     titles: Mapping[str, str] = field(default_factory=dict, compare=False)  # the title in other languages, by code
     token: str = ""  # the session's event token when read (migration 0018): what its event was made at
     session_id: int = 0
+    withdrawn_from: str = ""  # the co-op whose feed shows it cancelled because it was taken off (see withdrawn)
 
     def title_in(self, lang: str) -> str:
         """The title in `lang` when it has been translated, else as written."""
@@ -57,7 +58,7 @@ class SessionEvent:
     def withdrawn(self, coop_name: str) -> SessionEvent:
         """The event as the feed of a co-op taken off the session shows it: cancelled (a UID that
         disappears would leave a stale event in its members' calendars)."""
-        return replace(self, cancelled=True, cancel_reason=f"{coop_name} is no longer invited")
+        return replace(self, cancelled=True, cancel_reason="", withdrawn_from=coop_name)
 
 
 @dataclass(frozen=True)
