@@ -4,20 +4,25 @@ one feed at a time (never all of them in memory), through files.py. The folder k
 file's fingerprint, rendering key, size and modification time. Publishing again when the token,
 the rendering keys and every file are as recorded reads no calendar at all (`unchanged_outcome`);
 otherwise each feed's fingerprint (its sessions' event tokens) decides whether it is put
-together. A file changed or removed by hand is put together and compared again.
+together. A file changed or removed by hand is put together and compared again. One publish
+writes a folder at a time (`publishing`).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import time
 from collections import deque
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from coopprogram.errors import CoopError
+from coopprogram.errors import Conflict, CoopError
 from coopprogram.files import write_file
 
 if TYPE_CHECKING:
@@ -29,6 +34,48 @@ if TYPE_CHECKING:
 # read as none, so every feed is put together once and compared with its file.
 MANIFEST_FORMAT = 3
 WRITERS = 4
+LOCK_WAIT_SECONDS = 300.0
+LOCK_POLL_SECONDS = 0.2
+
+
+@contextmanager
+def publishing(folder: Path, *, waiting: Callable[[], None]) -> Iterator[None]:
+    """The folder to oneself while a publication is worked out and written (the folder made when
+    missing). A second publish into the same folder (a scheduled one and a person's, two
+    terminals) waits for the first, calling `waiting` once, rather than mixing its files with the
+    other's or removing the files the other just wrote; after LOCK_WAIT_SECONDS it gives up, having
+    changed nothing. The lock is on the folder itself (flock on its descriptor: no file is left
+    in it) and taken before any database transaction, so two publishes never wait on each other.
+    Where the file system cannot lock a folder (some network shares), the publish goes on unlocked."""
+    import fcntl
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as error:
+        raise CoopError(f"Could not publish to {folder}: {error.strerror}. Choose a folder you can write to.") from None
+    try:
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        told = False
+        while True:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise Conflict(
+                        f"Another `coop calendar publish` has been writing to {folder} for "
+                        f"{LOCK_WAIT_SECONDS:.0f} seconds. Nothing was published: run this again once it has finished."
+                    ) from None
+                if not told:
+                    waiting()
+                    told = True
+                time.sleep(LOCK_POLL_SECONDS)
+            except OSError:  # no locks on this file system
+                break
+        yield
+    finally:
+        os.close(descriptor)  # the lock goes with it
 
 
 @dataclass(frozen=True)

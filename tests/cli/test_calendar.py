@@ -395,6 +395,63 @@ def test_db_check_reports_a_changed_calendar_token_function(coop, demo_url) -> N
     assert "function coop_calendar_changed whose definition coop did not write" in checked.stderr
 
 
+def _hold(folder: Path) -> int:
+    """The folder locked as a publish writing it holds it (flock on the folder's descriptor)."""
+    import fcntl
+
+    folder.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(folder, os.O_RDONLY)
+    fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return descriptor
+
+
+def test_a_second_publish_into_the_same_folder_waits_for_the_first(demo_url, tmp_path: Path) -> None:
+    """Two publishes into one folder (a scheduled one and a person's) take turns: the second, a
+    process of its own, says it waits and writes nothing while the first holds the folder, then
+    publishes the whole program once the first is done."""
+    import subprocess
+
+    folder = tmp_path / "www"
+    holder = _hold(folder)
+    try:
+        second = subprocess.Popen(
+            [sys.executable, "-m", "coopprogram", "calendar", "publish", str(folder)],
+            env=dict(os.environ),  # COOP_DB: this test's program
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        said = second.stderr.readline() if second.stderr else ""  # the process ends (EOF) if it never waits
+        assert "Another `coop calendar publish` is writing to" in said and "waiting for it to finish" in said
+        assert second.poll() is None and list(folder.iterdir()) == []  # nothing written while it waits
+    finally:
+        os.close(holder)  # the first publish is done
+    out, err = second.communicate(timeout=120)
+    assert second.returncode == 0, err
+    secrets = _secrets(demo_url)
+    assert f"Published {len(secrets)} calendars" in out
+    assert vobject.readOne((folder / f"casa-limpia-{secrets['casa-limpia']}.ics").read_text()).vevent_list
+
+
+def test_a_publish_that_cannot_have_the_folder_gives_up_having_changed_nothing(
+    coop, demo_url, tmp_path: Path, monkeypatch, unchanged
+) -> None:
+    from coopprogram import publish_folder
+
+    monkeypatch.setattr(publish_folder, "LOCK_WAIT_SECONDS", 0.5)
+    folder = tmp_path / "www"
+    holder = _hold(folder)
+    try:
+        with unchanged(demo_url):  # not even the secrets --rotate would have renewed
+            result = coop("calendar", "publish", str(folder), "--rotate", "all")
+    finally:
+        os.close(holder)
+    assert result.exit_code == 1
+    assert "waiting for it to finish" in result.stderr
+    assert "has been writing to" in result.stderr and "Nothing was published" in result.stderr
+    assert list(folder.iterdir()) == []
+
+
 def test_events_rendered_once_are_kept_for_the_next_publish(coop, demo_url, tmp_path: Path, monkeypatch) -> None:
     """A publish keeps the events it rendered in the database: publishing to a new folder renders
     none, a changed session is the only event rendered again, and emptying the store loses nothing."""

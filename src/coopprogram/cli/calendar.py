@@ -137,7 +137,7 @@ def calendar_publish(
     from coopprogram.calendar_assembly import PublishedCalendars
     from coopprogram.exporters.feeds import PLACEHOLDER, links_page
     from coopprogram.i18n import document_language
-    from coopprogram.publish_folder import Placement, unchanged_outcome, write_publication
+    from coopprogram.publish_folder import Placement, publishing, unchanged_outcome, write_publication
     from coopprogram.services.calendar_publish import PUBLISHED_NAME, publication, rotate_secrets
     from coopprogram.services.calendar_store import keep_events, mark_sending
     from coopprogram.services.sessions import check_link
@@ -145,28 +145,30 @@ def calendar_publish(
     if base_url:
         base_url = check_link(base_url)
     program_language = document_language(lang)  # the whole program's feed; a co-op's feed is in its language
-    with database(write=True) as db:
-        rotated = rotate_secrets(db, slug=rotate) if rotate else []
-        published = publication(db)  # the names and the calendar token, no calendar yet
-        pages = {published.links_file: links_page(published, base_url).encode()}
-        if not (folder / "index.html").exists():  # a web server must not list the secret names
-            pages["index.html"] = PLACEHOLDER.encode()
-        where = Placement(
-            language=program_language,
-            feed_language={feed.coop_slug: document_language(None, feed.languages) for feed in published.coops},
-            pages=pages,
-            stale_name=PUBLISHED_NAME,
-        )
-        outcome = unchanged_outcome(folder, published, where)
-        if outcome is None:  # something the feeds show changed since the last publish here
-            mark_sending(db)  # the whole program's feed carries every session
-    if outcome is None:
-        with database(write=False) as db:  # read and written without holding the write lock
-            calendars = PublishedCalendars(db, published)
-            outcome = write_publication(folder, published, where, calendars)
+    waiting = f"Another `coop calendar publish` is writing to {folder}; waiting for it to finish..."
+    with publishing(folder, waiting=lambda: typer.echo(waiting, err=True)):
         with database(write=True) as db:
-            made = calendars.assembly
-            keep_events(db, made.fresh, renderings_in_use=calendars.renderings_in_use(where.languages(published)))
+            rotated = rotate_secrets(db, slug=rotate) if rotate else []
+            published = publication(db)  # the names and the calendar token, no calendar yet
+            pages = {published.links_file: links_page(published, base_url).encode()}
+            if not (folder / "index.html").exists():  # a web server must not list the secret names
+                pages["index.html"] = PLACEHOLDER.encode()
+            where = Placement(
+                language=program_language,
+                feed_language={feed.coop_slug: document_language(None, feed.languages) for feed in published.coops},
+                pages=pages,
+                stale_name=PUBLISHED_NAME,
+            )
+            outcome = unchanged_outcome(folder, published, where)
+            if outcome is None:  # something the feeds show changed since the last publish here
+                mark_sending(db)  # the whole program's feed carries every session
+        if outcome is None:
+            with database(write=False) as db:  # read and written without holding the write lock
+                calendars = PublishedCalendars(db, published)
+                outcome = write_publication(folder, published, where, calendars)
+            with database(write=True) as db:
+                made = calendars.assembly
+                keep_events(db, made.fresh, renderings_in_use=calendars.renderings_in_use(where.languages(published)))
     changed = outcome.written
     for name in changed:
         say(f"Wrote {folder / name}")
