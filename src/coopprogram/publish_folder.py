@@ -41,7 +41,7 @@ LOCK_POLL_SECONDS = 0.2
 @contextmanager
 def publishing(folder: Path, *, waiting: Callable[[], None]) -> Iterator[None]:
     """The folder to oneself while a publication is worked out and written (the folder made when
-    missing). A second publish into the same folder (a scheduled one and a person's, two
+    missing, and removed again if the publish fails before writing in it). A second publish into the same folder (a scheduled one and a person's, two
     terminals) waits for the first, calling `waiting` once, rather than mixing its files with the
     other's or removing the files the other just wrote; after LOCK_WAIT_SECONDS it gives up, having
     changed nothing. The lock is on the folder itself (flock on its descriptor: no file is left
@@ -49,6 +49,7 @@ def publishing(folder: Path, *, waiting: Callable[[], None]) -> Iterator[None]:
     Where the file system cannot lock a folder (some network shares), the publish goes on unlocked."""
     import fcntl
 
+    made = [path for path in (folder, *folder.absolute().parents) if not path.exists()]  # deepest first
     try:
         folder.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
@@ -74,6 +75,13 @@ def publishing(folder: Path, *, waiting: Callable[[], None]) -> Iterator[None]:
             except OSError:  # no locks on this file system
                 break
         yield
+    except BaseException:
+        for path in made:  # the folders made for this publish, while nothing was written in them
+            try:
+                path.rmdir()
+            except OSError:
+                break
+        raise
     finally:
         os.close(descriptor)  # the lock goes with it
 

@@ -452,6 +452,13 @@ def test_a_publish_that_cannot_have_the_folder_gives_up_having_changed_nothing(
     assert list(folder.iterdir()) == []
 
 
+def test_a_refused_publish_leaves_no_folder_it_made(coop, demo_url, tmp_path: Path, unchanged) -> None:
+    with unchanged(demo_url):
+        result = coop("calendar", "publish", str(tmp_path / "new" / "calendars"), "--rotate", "no-such-coop")
+    assert result.exit_code == 1 and "no-such-coop" in result.stderr
+    assert not (tmp_path / "new").exists()
+
+
 def test_events_rendered_once_are_kept_for_the_next_publish(coop, demo_url, tmp_path: Path, monkeypatch) -> None:
     """A publish keeps the events it rendered in the database: publishing to a new folder renders
     none, a changed session is the only event rendered again, and emptying the store loses nothing."""
