@@ -40,15 +40,12 @@ LOCK_POLL_SECONDS = 0.2
 
 @contextmanager
 def publishing(folder: Path, *, waiting: Callable[[], None]) -> Iterator[None]:
-    """The folder to oneself while a publication is worked out and written (the folder made when
-    missing, and removed again if the publish fails before writing in it). A second publish into the same folder (a scheduled one and a person's, two
-    terminals) waits for the first, calling `waiting` once, rather than mixing its files with the
-    other's or removing the files the other just wrote; after LOCK_WAIT_SECONDS it gives up, having
-    changed nothing. The lock is on the folder itself (flock on its descriptor: no file is left
-    in it) and taken before any database transaction, so two publishes never wait on each other.
-    Where the file system cannot lock a folder (some network shares), the publish goes on unlocked."""
-    import fcntl
-
+    """The folder to oneself while a publication is worked out and written: made when missing
+    (and removed again when the publish fails before writing in it), then locked. A second
+    publish into the same folder (a scheduled one and a person's, two terminals) waits for the
+    first rather than mixing its files with the other's or removing the files the other just
+    wrote. The lock is on the folder itself (flock on its descriptor: no file is left in it) and
+    taken before any database transaction, so two publishes never wait on each other."""
     made = [path for path in (folder, *folder.absolute().parents) if not path.exists()]  # deepest first
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -56,24 +53,7 @@ def publishing(folder: Path, *, waiting: Callable[[], None]) -> Iterator[None]:
     except OSError as error:
         raise CoopError(f"Could not publish to {folder}: {error.strerror}. Choose a folder you can write to.") from None
     try:
-        deadline = time.monotonic() + LOCK_WAIT_SECONDS
-        told = False
-        while True:
-            try:
-                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise Conflict(
-                        f"Another `coop calendar publish` has been writing to {folder} for "
-                        f"{LOCK_WAIT_SECONDS:.0f} seconds. Nothing was published: run this again once it has finished."
-                    ) from None
-                if not told:
-                    waiting()
-                    told = True
-                time.sleep(LOCK_POLL_SECONDS)
-            except OSError:  # no locks on this file system
-                break
+        _lock(descriptor, folder, waiting)
         yield
     except BaseException:
         for path in made:  # the folders made for this publish, while nothing was written in them
@@ -84,6 +64,33 @@ def publishing(folder: Path, *, waiting: Callable[[], None]) -> Iterator[None]:
         raise
     finally:
         os.close(descriptor)  # the lock goes with it
+
+
+def _lock(descriptor: int, folder: Path, waiting: Callable[[], None]) -> None:
+    """Lock the folder open at `descriptor`, calling `waiting` once if another publish holds it;
+    after LOCK_WAIT_SECONDS give up (Conflict). Where the file system cannot lock a folder (some
+    network shares), go on unlocked."""
+    import fcntl
+
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    told = False
+    while True:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            pass
+        except OSError:  # no locks on this file system
+            return
+        if time.monotonic() >= deadline:
+            raise Conflict(
+                f"Another `coop calendar publish` has been writing to {folder} for {LOCK_WAIT_SECONDS:.0f} "
+                "seconds. Nothing was published: run this again once it has finished."
+            )
+        if not told:
+            waiting()
+            told = True
+        time.sleep(LOCK_POLL_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -202,7 +209,8 @@ def folder_is_current(folder: Path, published: Publication, where: Placement) ->
 def write_publication(folder: Path, published: Publication, where: Placement, calendars: PublishedCalendars) -> Outcome:
     """Write every feed of `published` whose bytes changed, each in its language, and the pages;
     remove the files of earlier publications this one no longer has; then record the manifest.
-    The feeds are put together by `calendars`, only those whose fingerprint changed."""
+    The feeds are put together by `calendars`, only those whose fingerprint changed. Called
+    within `publishing`, which made the folder and holds it."""
     from coopprogram.exporters.ics import rendering_key
 
     outcome = Outcome()
@@ -211,7 +219,6 @@ def write_publication(folder: Path, published: Publication, where: Placement, ca
     kept: dict[str, dict] = {}
     written: dict[str, tuple[str, str]] = {}  # name -> fingerprint and rendering key, recorded once written
     try:
-        folder.mkdir(parents=True, exist_ok=True)
         stale = where.stale(folder, published)
         with ThreadPoolExecutor(max_workers=WRITERS) as pool:  # writes overlap the rendering of the next feeds
             futures: deque[Future] = deque()
